@@ -1,0 +1,35 @@
+/** Reads a price CSV, telling the wide form (`date,BTC,ETH,...`) from the long one (`timestamp,asset,close`) by its header. */
+import { readFileSync } from 'node:fs';
+import { cleanLine, splitCells, splitLines } from './csv.ts';
+import { PriceDataError } from './errors.ts';
+import { longHeaderColumns, parseLongCsv } from './long.ts';
+import type { PriceTable } from './types.ts';
+import { parseWideCsv } from './wide.ts';
+
+export type PriceCsvFormat = 'wide' | 'long';
+
+/** The format a header line announces: long when it is exactly the three long columns, wide otherwise. */
+export function detectFormat(text: string): PriceCsvFormat {
+  const first = splitLines(text.slice(0, 4096))[0] ?? '';
+  const header = splitCells(cleanLine(first));
+  return typeof header !== 'string' && longHeaderColumns(header) !== undefined ? 'long' : 'wide';
+}
+
+/** Parses CSV text; `file` is only used to name the source in errors. */
+export function parsePriceCsv(text: string, file = 'prices.csv'): PriceTable {
+  if (text.trim() === '')
+    throw new PriceDataError(file, undefined, 'the file is empty (expected a header such as date,BTC,ETH)');
+  return detectFormat(text) === 'long' ? parseLongCsv(text, file) : parseWideCsv(text, file);
+}
+
+/** Reads and parses a price CSV file; errors name the file as given on the command line. */
+export function loadPriceCsv(path: string): PriceTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new PriceDataError(path, undefined, `cannot read the file (${reason}); check the --prices path`);
+  }
+  return parsePriceCsv(text, path);
+}
