@@ -77,7 +77,9 @@ export class OrderOutcomeUnknownError extends Error {
     readonly clientOrderId: string,
     cause: unknown,
   ) {
-    super(`order ${clientOrderId}: outcome unknown (${cause instanceof Error ? cause.message : String(cause)}); resolve it by lookup, never by re-sending`);
+    super(
+      `order ${clientOrderId}: outcome unknown (${cause instanceof Error ? cause.message : String(cause)}); resolve it by lookup, never by re-sending`,
+    );
   }
 }
 

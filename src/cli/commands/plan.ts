@@ -1,0 +1,120 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { parsePortfolio } from '../../core/config/parse.ts';
+import { compilePortfolio, type Decision, decideAndPlan } from '../../core/decide.ts';
+import type { PlanMode } from '../../core/planner/context.ts';
+import { makeSnapshot } from '../../core/snapshot.ts';
+import { parseTime, readAssetMap, readDocument, UsageError } from '../io.ts';
+import { fmtNum, fmtPct, fmtQty, table } from '../table.ts';
+
+const examples = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples');
+
+interface PlanOpts {
+  config?: string;
+  balances?: string;
+  prices?: string;
+  mode: string;
+  last?: string;
+  now?: string;
+  json?: boolean;
+  example?: boolean;
+}
+
+/** The JSON shape of `ballast plan --json` (exactly these keys). */
+export function planJson(d: Decision) {
+  const notes = d.plan.notes.length > 0 ? `; ${d.plan.notes.join('; ')}` : '';
+  return {
+    rebalance: d.decision.rebalance,
+    reason: d.decision.reason + notes,
+    trades: d.plan.trades.map((t) => ({
+      asset: t.asset,
+      side: t.side,
+      quantity: t.quantity,
+      notional: t.notional,
+      cost: t.cost,
+    })),
+    skipped: d.plan.skipped.map((s) => ({ asset: s.asset, reason: s.reason })),
+    before: d.plan.before,
+    after: d.plan.after,
+    cost: d.plan.cost,
+  };
+}
+
+export function runPlan(o: PlanOpts): { text: string; json: ReturnType<typeof planJson> } {
+  const files = o.example
+    ? {
+        config: join(examples, 'portfolio.yaml'),
+        balances: join(examples, 'balances.json'),
+        prices: join(examples, 'prices.json'),
+      }
+    : { config: o.config, balances: o.balances, prices: o.prices };
+  for (const k of ['config', 'balances', 'prices'] as const) {
+    if (!files[k]) throw new UsageError(`missing --${k} (or use --example for the bundled example)`);
+  }
+  if (!['full', 'edge', 'auto'].includes(o.mode))
+    throw new UsageError(`--mode: expected full, edge or auto, got ${JSON.stringify(o.mode)}`);
+  const config = parsePortfolio(readDocument(files.config!), files.config!);
+  const compiled = compilePortfolio(config);
+  const snap = makeSnapshot(compiled.ctx.u, config.ignore, readAssetMap(files.balances!), readAssetMap(files.prices!), {
+    balances: files.balances!,
+    prices: files.prices!,
+  });
+  const needsDates = config.trigger?.type === 'calendar' || config.trigger?.type === 'hybrid';
+  if (needsDates && (o.last === undefined || o.now === undefined)) {
+    throw new UsageError(
+      `the ${config.trigger!.type} trigger needs --last DATE (the previous rebalance check) and --now DATE`,
+    );
+  }
+  const now = o.now === undefined ? Number.NaN : parseTime(o.now, '--now');
+  const last = o.last === undefined ? Number.NaN : parseTime(o.last, '--last');
+  compiled.trigger.observe(snap.prices);
+  const d = decideAndPlan(compiled, snap, o.mode as PlanMode, now, last);
+  return { text: render(d, compiled.ctx.u.target, compiled.ctx.u.assets, config.quote), json: planJson(d) };
+}
+
+function render(d: Decision, target: Float64Array, assets: readonly string[], quote: string): string {
+  const trades = new Map(d.plan.trades.map((t) => [t.asset, t]));
+  const rows = assets.map((a, i) => {
+    const t = trades.get(a);
+    const w = d.plan.before[a] ?? 0;
+    return [
+      a,
+      fmtPct(w),
+      fmtPct(target[i]!),
+      fmtPct(w - target[i]!),
+      t?.side ?? '',
+      fmtQty(t?.quantity ?? 0),
+      t ? fmtNum(t.notional) : '',
+      t ? fmtNum(t.cost) : '',
+    ];
+  });
+  const out = [
+    `${d.decision.rebalance ? 'REBALANCE' : 'hold'}: ${d.decision.reason}`,
+    '',
+    table(['asset', 'weight', 'target', 'drift', 'side', 'quantity', `notional (${quote})`, 'est. cost'], rows),
+    '',
+    `value ${fmtNum(d.plan.value)} ${quote}; ${d.plan.trades.length} trade(s), turnover ${fmtNum(d.plan.trades.reduce((s, t) => s + t.notional, 0))}, est. cost ${fmtNum(d.plan.cost)}; value after ${fmtNum(d.plan.valueAfter)} (mode ${d.plan.mode})`,
+  ];
+  for (const n of d.plan.notes) out.push(`note: ${n}`);
+  for (const s of d.plan.skipped) out.push(`skipped ${s.asset}: ${s.reason}`);
+  return out.join('\n');
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('plan the trades that bring a portfolio back to its target')
+    .option('--config <file>', 'portfolio file (YAML or JSON)')
+    .option('--balances <file>', 'balances JSON: { "BTC": 1.25, "USDT": 1500 } (quantities)')
+    .option('--prices <file>', 'prices JSON: { "BTC": 60000 } (in the quote)')
+    .option('--mode <mode>', 'full | edge | auto', 'full')
+    .option('--last <date>', 'time of the previous check (calendar triggers)')
+    .option('--now <date>', 'time of this check (calendar triggers)')
+    .option('--json', 'print one JSON object')
+    .option('--example', 'use the bundled example portfolio, balances and prices')
+    .action((o: PlanOpts) => {
+      const r = runPlan(o);
+      process.stdout.write(o.json ? `${JSON.stringify(r.json)}\n` : `${r.text}\n`);
+    });
+}

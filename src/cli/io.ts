@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import YAML from 'yaml';
+import { InputError } from '../core/errors.ts';
+
+/** Reads a YAML or JSON file (by extension; YAML is a superset of JSON anyway). Errors name the file. */
+export function readDocument(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw InputError.one(path, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (e) {
+    throw InputError.one(
+      path,
+      '',
+      `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+}
+
+/** Reads a JSON object of asset → value (balances, prices). */
+export function readAssetMap(path: string): Record<string, unknown> {
+  const doc = readDocument(path);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw InputError.one(path, '', 'expected a JSON object of asset → number, e.g. { "BTC": 1.25 }');
+  }
+  return doc as Record<string, unknown>;
+}
+
+/** The label used in error messages: the path as the user typed it. */
+export const label = (path: string): string => path || basename(path);
+
+/** A UTC date `YYYY-MM-DD` or an ISO timestamp → ms. */
+export function parseTime(value: string, option: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw new UsageError(`${option}: ${JSON.stringify(value)} is not a date (YYYY-MM-DD or ISO 8601)`);
+  return ms;
+}
+
+/** Bad usage of the command line: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

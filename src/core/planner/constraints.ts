@@ -1,0 +1,134 @@
+import { orderCost } from '../costs.ts';
+import { type PlanBuffers, type PlanContext, Scaled, Skip } from './context.ts';
+
+const LOT_EPS = 1e-9;
+
+function cashAfter(ctx: PlanContext, d: Float64Array, s: number, q: number, cashQty: number): number {
+  let c = cashQty;
+  for (let i = 0; i < d.length; i++) {
+    if (i === q) continue;
+    const x = s * d[i]!;
+    c -= x + orderCost(ctx.costs, i, x, x < 0 ? -1 : 1);
+  }
+  return c;
+}
+
+/**
+ * Turns desired signed notionals (buf.d) into executable quantities (buf.dq) under the constraints:
+ * reserves (never sold), maxTurnover and the available quote (every trade scaled by one factor),
+ * lot steps (rounded toward zero: k = ⌊q/lot + 1e-9⌋), minimum notionals (skipped with a code), then
+ * costs per order; the quote absorbs the difference (no re-solve).
+ */
+export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf: PlanBuffers): void {
+  const { u, constraints: c } = ctx;
+  const q = u.quoteIndex;
+  const n = u.n;
+  const d = buf.d;
+  buf.skip.fill(0);
+  buf.scale = 1;
+  buf.scaleReason = Scaled.none;
+  // Reserves: never sell below them.
+  for (let i = 0; i < n; i++) {
+    if (i === q || d[i]! >= 0) continue;
+    const room = Math.max(0, qty[i]! - c.reserve[i]!) * prices[i]!;
+    if (-d[i]! > room) {
+      d[i] = -room;
+      if (room === 0) buf.skip[i] = Skip.reserve;
+    }
+  }
+  // One factor for maxTurnover.
+  let turnover = 0;
+  for (let i = 0; i < n; i++) if (i !== q) turnover += Math.abs(d[i]!);
+  const cap = c.maxTurnover * buf.value;
+  if (turnover > cap) {
+    buf.scale = cap / turnover;
+    buf.scaleReason = Scaled.maxTurnover;
+  }
+  // One factor so that buys and costs never spend quote the portfolio lacks (reserve kept).
+  const cash = Math.max(0, qty[q]! - c.reserve[q]!);
+  if (cashAfter(ctx, d, buf.scale, q, cash) < 0) {
+    let lo = 0;
+    let hi = buf.scale;
+    for (let k = 0; k < 60; k++) {
+      const mid = (lo + hi) / 2;
+      if (cashAfter(ctx, d, mid, q, cash) >= 0) lo = mid;
+      else hi = mid;
+    }
+    buf.scale = lo;
+    buf.scaleReason = Scaled.cash;
+  }
+  // Quantities: scale, lot step toward zero, minimum notional.
+  for (let i = 0; i < n; i++) {
+    buf.dq[i] = 0;
+    buf.want[i] = 0;
+    if (i === q) continue;
+    const want = (buf.scale * d[i]!) / prices[i]!;
+    buf.want[i] = want;
+    buf.dq[i] = roundLot(
+      want,
+      c.lotStep[i]!,
+      want < 0 ? Math.max(0, qty[i]! - c.reserve[i]!) : Number.POSITIVE_INFINITY,
+    );
+    if (want !== 0 && buf.dq[i] === 0 && buf.skip[i] === Skip.none) buf.skip[i] = Skip.lotStep;
+    if (buf.dq[i] !== 0 && Math.abs(buf.dq[i]!) * prices[i]! < c.minNotional[i]!) {
+      buf.dq[i] = 0;
+      buf.skip[i] = Skip.minNotional;
+    }
+  }
+  // Rounding sells down can leave buys short of cash: trim buys, largest first, by whole lots.
+  let cashLeft = settle(ctx, prices, buf, cash);
+  for (let guard = 0; cashLeft < 0 && guard < 4 * n; guard++) {
+    let j = -1;
+    for (let i = 0; i < n; i++) {
+      if (i !== q && buf.dq[i]! > 0 && (j < 0 || buf.dq[i]! * prices[i]! > buf.dq[j]! * prices[j]!)) j = i;
+    }
+    if (j < 0) break;
+    const lot = c.lotStep[j]!;
+    const per = prices[j]! * (1 + ctx.costs.rate[j]!);
+    let cut = -cashLeft / per;
+    if (lot > 0) cut = Math.ceil(cut / lot - LOT_EPS) * lot;
+    cut = Math.max(cut, lot > 0 ? lot : cut * (1 + 1e-12) + 1e-300);
+    const next = buf.dq[j]! - cut;
+    buf.dq[j] = next > 0 ? next : 0;
+    if (buf.dq[j]! > 0 && buf.dq[j]! * prices[j]! < c.minNotional[j]!) buf.dq[j] = 0;
+    if (buf.dq[j] === 0) buf.skip[j] = Skip.cash;
+    cashLeft = settle(ctx, prices, buf, cash);
+  }
+}
+
+/** Lot rounding toward zero, never beyond `maxSell` units on a sell. */
+export function roundLot(want: number, lot: number, maxSell: number): number {
+  const a = Math.abs(want);
+  let x = a;
+  if (lot > 0) {
+    let k = Math.floor(a / lot + LOT_EPS);
+    while (k > 0 && want < 0 && k * lot > maxSell) k--;
+    x = k * lot;
+  } else if (want < 0 && x > maxSell) {
+    x = maxSell;
+  }
+  return want < 0 ? -x : x;
+}
+
+/** Costs and notionals of buf.dq; the quote's entry gets the cash flow. Returns cash left above the reserve. */
+function settle(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash: number): number {
+  const q = ctx.u.quoteIndex;
+  let flow = 0;
+  let total = 0;
+  for (let i = 0; i < buf.n; i++) {
+    if (i === q) {
+      buf.notional[i] = 0;
+      buf.cost[i] = 0;
+      continue;
+    }
+    const x = buf.dq[i]! * prices[i]!;
+    buf.notional[i] = Math.abs(x);
+    buf.cost[i] = orderCost(ctx.costs, i, x, x < 0 ? -1 : 1);
+    flow += x;
+    total += buf.cost[i]!;
+  }
+  buf.dq[q] = -flow - total;
+  buf.totalCost = total;
+  buf.valueAfter = buf.value - total;
+  return cash - flow - total;
+}

@@ -1,0 +1,111 @@
+import { type CostModel, orderCost } from '../costs.ts';
+
+/**
+ * The value V′ left after a full rebalance: V′ = V − C(trades(V′)) with tradeᵢ = tᵢV′ − hᵢ for every
+ * non-quote entry (costs are paid from the quote).
+ *
+ * Proportional costs only: g(x) = x + Σ fᵢ|tᵢx − hᵢ| − V is piecewise linear with slope ≥ 1 − max f > 0,
+ * so it is solved exactly: sort the breakpoints hᵢ/tᵢ, binary-search the segment where g changes sign,
+ * solve that segment's line. Otherwise (impact, fixed or venue costs) g is solved by the Illinois
+ * variant of regula falsi on [0, V] until |g| ≤ 1e-12·V.
+ */
+export function solveFullValue(
+  m: CostModel,
+  t: Float64Array,
+  h: Float64Array,
+  quoteIndex: number,
+  V: number,
+  bp: Float64Array,
+): number {
+  if (V <= 0) return 0;
+  return m.proportional ? solveProportional(m.rate, t, h, quoteIndex, V, bp) : solveGeneral(m, t, h, quoteIndex, V);
+}
+
+function gProportional(rate: Float64Array, t: Float64Array, h: Float64Array, q: number, V: number, x: number): number {
+  let g = x - V;
+  for (let i = 0; i < t.length; i++) {
+    if (i === q) continue;
+    const d = t[i]! * x - h[i]!;
+    g += rate[i]! * (d < 0 ? -d : d);
+  }
+  return g;
+}
+
+function solveProportional(
+  rate: Float64Array,
+  t: Float64Array,
+  h: Float64Array,
+  q: number,
+  V: number,
+  bp: Float64Array,
+): number {
+  let k = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (i !== q && t[i]! > 0 && rate[i]! > 0) bp[k++] = h[i]! / t[i]!;
+  }
+  if (k === 0) return V; // nothing costs anything
+  const sorted = bp.subarray(0, k).sort();
+  // smallest j with g(sorted[j]) >= 0 (g is increasing)
+  let lo = 0;
+  let hi = k;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (gProportional(rate, t, h, q, V, sorted[mid]!) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  const left = lo > 0 ? sorted[lo - 1]! : Number.NEGATIVE_INFINITY;
+  // On (left, sorted[lo]] every entry with breakpoint ≤ left trades up (+), the rest down (−).
+  let num = V;
+  let den = 1;
+  for (let i = 0; i < t.length; i++) {
+    if (i === q) continue;
+    const f = rate[i]!;
+    if (f === 0) continue;
+    if (t[i]! === 0) {
+      num -= f * h[i]!;
+      continue;
+    }
+    const s = h[i]! / t[i]! <= left ? 1 : -1;
+    num += f * s * h[i]!;
+    den += f * s * t[i]!;
+  }
+  return num / den;
+}
+
+function gGeneral(m: CostModel, t: Float64Array, h: Float64Array, q: number, V: number, x: number): number {
+  let g = x - V;
+  for (let i = 0; i < t.length; i++) {
+    if (i === q) continue;
+    const d = t[i]! * x - h[i]!;
+    g += orderCost(m, i, d, d < 0 ? -1 : 1);
+  }
+  return g;
+}
+
+function solveGeneral(m: CostModel, t: Float64Array, h: Float64Array, q: number, V: number): number {
+  const tol = 1e-12 * V;
+  let a = 0;
+  let b = V;
+  let ga = gGeneral(m, t, h, q, V, a);
+  let gb = gGeneral(m, t, h, q, V, b);
+  if (ga >= 0) return 0; // costs would eat the whole portfolio
+  if (gb <= tol) return b;
+  let side = 0;
+  for (let iter = 0; iter < 200; iter++) {
+    const x = (a * gb - b * ga) / (gb - ga);
+    const gx = gGeneral(m, t, h, q, V, x);
+    if (Math.abs(gx) <= tol || b - a <= 1e-15 * V) return x;
+    if (gx < 0) {
+      a = x;
+      ga = gx;
+      if (side === -1) gb /= 2;
+      side = -1;
+    } else {
+      b = x;
+      gb = gx;
+      if (side === 1) ga /= 2;
+      side = 1;
+    }
+  }
+  return (a + b) / 2;
+}
