@@ -52,7 +52,7 @@ export function withVenueCosts(m: CostModel, venue: VenueCostComponent): CostMod
   return { ...m, venue, proportional: false };
 }
 
-/** Cost in the quote of one order of |notional| on entry i (0 for a zero notional or the quote). */
+/** Cost in the quote of one order of |notional| on entry i (0 for a zero notional; never called for the quote, which is not traded). */
 export function orderCost(m: CostModel, i: number, notional: number, side: 1 | -1): number {
   const q = notional < 0 ? -notional : notional;
   if (q === 0) return 0;
