@@ -1,0 +1,38 @@
+/**
+ * Bracketed root finding for increasing functions (Illinois false position with bisection safeguard).
+ * f(lo) <= 0 <= f(hi) is assumed; the result x has f(x) ~ 0 or the bracket is below relTol.
+ */
+export function findRoot(f: (x: number) => number, lo: number, hi: number, relTol: number): number {
+  let a = lo;
+  let b = hi;
+  let fa = f(a);
+  let fb = f(b);
+  if (fa >= 0) return a;
+  if (fb <= 0) return b;
+  let side = 0;
+  for (let i = 0; i < 200; i++) {
+    if (b - a <= relTol * Math.max(Math.abs(a), Math.abs(b)) || b - a <= Number.MIN_VALUE) break;
+    // Every 4th step bisect (geometrically when the bracket spans orders of magnitude) to bound the worst case.
+    let x: number;
+    if (i % 4 === 3) {
+      x = a > 0 && b / a > 4 ? Math.sqrt(a * b) : 0.5 * (a + b);
+    } else {
+      x = b - (fb * (b - a)) / (fb - fa);
+      if (!(x > a && x < b)) x = 0.5 * (a + b);
+    }
+    const fx = f(x);
+    if (fx === 0) return x;
+    if (fx < 0) {
+      a = x;
+      fa = fx;
+      if (side === -1) fb /= 2;
+      side = -1;
+    } else {
+      b = x;
+      fb = fx;
+      if (side === 1) fa /= 2;
+      side = 1;
+    }
+  }
+  return fb < -fa ? b : a;
+}

@@ -1,0 +1,107 @@
+/**
+ * Test and benchmark helpers: a two-token constant-product pool (x*y=k with fee gamma = feeNum/feeDen) with exact
+ * bigint output (the Uniswap v2 formula) and float marginal, plus a "concentrated" variant (virtual reserves,
+ * finite maxIn, like a single Uniswap v3 range) whose curve the router has to invert numerically.
+ */
+import type { Address, Protocol, SwapPool } from '../../pools/types.ts';
+
+export interface CpSpec {
+  readonly id: string;
+  readonly token0: Address;
+  readonly token1: Address;
+  readonly reserve0: bigint;
+  readonly reserve1: bigint;
+  /** gamma = feeNum / feeDen, e.g. 997/1000. */
+  readonly feeNum?: bigint;
+  readonly feeDen?: bigint;
+  readonly gas?: number;
+  readonly protocol?: Protocol;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+export function constantProductPool(spec: CpSpec): SwapPool {
+  const feeNum = spec.feeNum ?? 997n;
+  const feeDen = spec.feeDen ?? 1000n;
+  const gamma = Number(feeNum) / Number(feeDen);
+  const reserves = (tokenIn: Address, tokenOut: Address): [bigint, bigint] | undefined => {
+    if (same(tokenIn, spec.token0) && same(tokenOut, spec.token1)) return [spec.reserve0, spec.reserve1];
+    if (same(tokenIn, spec.token1) && same(tokenOut, spec.token0)) return [spec.reserve1, spec.reserve0];
+    return undefined;
+  };
+  return {
+    id: spec.id,
+    protocol: spec.protocol ?? 'uniswap-v2',
+    tokens: [spec.token0, spec.token1],
+    gas: spec.gas ?? 100_000,
+    amountOut(tokenIn, tokenOut, amountIn) {
+      const r = reserves(tokenIn, tokenOut);
+      if (!r || amountIn <= 0n) return 0n;
+      const [rin, rout] = r;
+      const inWithFee = amountIn * feeNum;
+      const den = rin * feeDen + inWithFee;
+      return den === 0n ? 0n : (inWithFee * rout) / den;
+    },
+    marginal(tokenIn, tokenOut, x) {
+      const r = reserves(tokenIn, tokenOut);
+      if (!r) return 0;
+      const rin = Number(r[0]);
+      const rout = Number(r[1]);
+      const d = rin + gamma * x;
+      return (gamma * rin * rout) / (d * d);
+    },
+    maxIn(tokenIn, tokenOut) {
+      return reserves(tokenIn, tokenOut) && spec.reserve0 > 0n && spec.reserve1 > 0n ? Number.POSITIVE_INFINITY : 0;
+    },
+  };
+}
+
+/**
+ * Constant product on virtual reserves, but only `realOut` of the output token exists: the input is capped at the
+ * amount that drains it and output is flat beyond (a single concentrated-liquidity range). Inverted numerically.
+ */
+export function boundedPool(spec: CpSpec & { readonly realOut0: bigint; readonly realOut1: bigint }): SwapPool {
+  const inner = constantProductPool(spec);
+  const realOut = (tokenOut: Address) => (same(tokenOut, spec.token0) ? spec.realOut0 : spec.realOut1);
+  const feeNum = spec.feeNum ?? 997n;
+  const feeDen = spec.feeDen ?? 1000n;
+  const cap = (tokenIn: Address, tokenOut: Address): number => {
+    const rin = Number(same(tokenIn, spec.token0) ? spec.reserve0 : spec.reserve1);
+    const rout = Number(same(tokenOut, spec.token0) ? spec.reserve0 : spec.reserve1);
+    const y = Number(realOut(tokenOut));
+    const gamma = Number(feeNum) / Number(feeDen);
+    // Solve gamma x rout / (rin + gamma x) = y.
+    return y >= rout ? Number.POSITIVE_INFINITY : (y * rin) / (gamma * (rout - y));
+  };
+  return {
+    ...inner,
+    protocol: spec.protocol ?? 'uniswap-v3',
+    amountOut(tokenIn, tokenOut, amountIn) {
+      const c = cap(tokenIn, tokenOut);
+      const a = Number(amountIn) > c ? BigInt(Math.floor(c)) : amountIn;
+      const o = inner.amountOut(tokenIn, tokenOut, a);
+      const r = realOut(tokenOut);
+      return o > r ? r : o;
+    },
+    marginal(tokenIn, tokenOut, x) {
+      return x >= cap(tokenIn, tokenOut) ? 0 : inner.marginal(tokenIn, tokenOut, x);
+    },
+    maxIn(tokenIn, tokenOut) {
+      return Math.min(inner.maxIn(tokenIn, tokenOut), cap(tokenIn, tokenOut));
+    },
+  };
+}
+
+/** Deterministic PRNG (mulberry32) for reproducible generators. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const tokenAddress = (i: number): Address => `0x${(i + 1).toString(16).padStart(40, '0')}`;
