@@ -19,6 +19,7 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
   it('loads markets with precision and limits from the filters', async () => {
     const markets = await ex.loadMarkets();
     const btc = markets['BTC/USDT'];
+    assert.ok(btc);
     assert.equal(btc.precision.amount, 0.00001);
     assert.equal(btc.precision.price, 0.01);
     assert.equal(btc.limits.cost?.min, 5);
@@ -32,7 +33,7 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
     assert.ok((t.bid ?? 0) < 60000 && (t.ask ?? 0) > 60000);
     const bidsAsks = await ex.fetchBidsAsks(['BTC/USDT', 'ETH/USDT']);
     assert.equal(Object.keys(bidsAsks).length, 2);
-    assert.ok(Math.abs((await ex.fetchTime()) - Date.now()) < 5000);
+    assert.ok(Math.abs(((await ex.fetchTime()) ?? 0) - Date.now()) < 5000);
   });
 
   it('market buy fills at the ask, charges the commission in the received asset, balances are exact', async () => {
