@@ -113,7 +113,11 @@ describe('parsePortfolio: every bad input names the file and the field', () => {
     hasLine(errorLines({ ...base, trigger: { type: 'band' } }), 'trigger.band', /number/);
     hasLine(errorLines({ ...base, trigger: { type: 'band', band: 0 } }), 'trigger.band', />0/);
     hasLine(errorLines({ ...base, trigger: { type: 'calendar', period: 'year' } }), 'trigger.period', /day/);
-    hasLine(errorLines({ ...base, trigger: { type: 'voladaptive', base: 0.05, min: 0.2, max: 0.1 } }), 'trigger.min', /max/);
+    hasLine(
+      errorLines({ ...base, trigger: { type: 'voladaptive', base: 0.05, min: 0.2, max: 0.1 } }),
+      'trigger.min',
+      /max/,
+    );
     hasLine(errorLines({ ...base, trigger: { type: 'costaware', lambda: 1 } }), 'trigger.lambda', /<1/);
   });
   it('missing quote and missing target', () => {
