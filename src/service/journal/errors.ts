@@ -1,0 +1,108 @@
+/**
+ * Typed journal errors. Each says what went wrong and what to do; none ever carries a secret value.
+ */
+
+/** Base class: every journal error is a JournalError, so callers can catch them as one family. */
+export class JournalError extends Error {
+  override readonly name: string = 'JournalError';
+}
+
+/** The database file was written by a newer Ballast (a migration this code does not know). */
+export class JournalTooNewError extends JournalError {
+  override readonly name = 'JournalTooNewError';
+  constructor(
+    readonly path: string,
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+  ) {
+    super(
+      `journal ${path}: schema version ${databaseVersion} is newer than this Ballast supports (${codeVersion}); ` +
+        'upgrade Ballast, or open a copy made before the upgrade. The file was not changed.',
+    );
+  }
+}
+
+/** A migration failed; its transaction was rolled back and the database is at the previous version. */
+export class JournalMigrationError extends JournalError {
+  override readonly name = 'JournalMigrationError';
+  constructor(
+    readonly version: number,
+    readonly migrationName: string,
+    cause: unknown,
+  ) {
+    super(
+      `journal migration ${version} (${migrationName}) failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        'the database is unchanged at the previous version. Report this with the message above.',
+    );
+  }
+}
+
+/** Input that cannot be journaled (bad field). Nothing was written. */
+export class JournalInputError extends JournalError {
+  override readonly name = 'JournalInputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`journal: ${field}: ${message}`);
+  }
+}
+
+/** A record the caller referred to does not exist. Nothing was written. */
+export class JournalNotFoundError extends JournalError {
+  override readonly name = 'JournalNotFoundError';
+  constructor(
+    readonly what: string,
+    readonly key: string,
+  ) {
+    super(`journal: ${what} ${key} not found; record it first (e.g. register the portfolio, start the cycle, commit the intent).`);
+  }
+}
+
+/**
+ * The write would contradict what the journal already holds (same client order id with other fields,
+ * same venue trade id for another order, a second portfolio hashing to the same id prefix). Nothing was written.
+ */
+export class JournalConflictError extends JournalError {
+  override readonly name = 'JournalConflictError';
+}
+
+/** A state change the order state machine forbids (e.g. filled → open). Nothing was written. */
+export class IllegalTransitionError extends JournalError {
+  override readonly name = 'IllegalTransitionError';
+  constructor(
+    readonly clientOrderId: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(
+      `order ${clientOrderId}: transition ${from} → ${to} is not allowed (see docs/journal.md, state machine); ` +
+        'nothing was written. This is a bug in the caller or a venue report out of order: resolve the order by lookup.',
+    );
+  }
+}
+
+/** A value that looks like a secret was about to be stored. Nothing was written. */
+export class SecretInJournalError extends JournalError {
+  override readonly name = 'SecretInJournalError';
+  constructor(readonly paths: readonly string[]) {
+    super(
+      `journal: refusing to store secrets at ${paths.join(', ')}; secrets never go into the database. ` +
+        'Reference them instead (e.g. apiKeyEnv: BINANCE_KEY or keyFile: /path), or pass the value through redactSecrets().',
+    );
+  }
+}
+
+/** A new order was about to be sent for a portfolio that still has a leg in state `unknown`. Nothing was sent. */
+export class UnknownLegsError extends JournalError {
+  override readonly name = 'UnknownLegsError';
+  constructor(
+    readonly portfolioId: string,
+    readonly clientOrderId: string,
+  ) {
+    super(
+      `portfolio ${portfolioId}: not sending ${clientOrderId} while a leg's outcome is unknown; ` +
+        'reconcile first (reconcileUnfinished) — the unknown leg is resolved by lookup, never by sending again.',
+    );
+  }
+}

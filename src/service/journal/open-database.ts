@@ -1,0 +1,49 @@
+/**
+ * Opens a journal database file with the settings its crash guarantees rest on (docs/journal.md):
+ * WAL, synchronous=FULL (every commit is fsync'd before it returns), foreign keys, a busy timeout.
+ */
+import { closeSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { JournalError } from './errors.ts';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** How long a writer waits for another connection's lock before failing (ms). Default 5000. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** True for SQLite's in-memory databases (tests only: no durability, no WAL). */
+export function isMemoryPath(path: string): boolean {
+  return path === ':memory:' || path === '';
+}
+
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  if (!isMemoryPath(path)) {
+    // Create the file owner-only before SQLite does: trading history is private. SQLite gives the
+    // -wal and -shm files the database file's permissions.
+    closeSync(openSync(path, 'a', 0o600));
+  }
+  const db = new Database(path);
+  try {
+    const busy = options.busyTimeoutMs ?? 5000;
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
+    const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+    if (!isMemoryPath(path) && mode !== 'wal') {
+      throw new JournalError(`journal ${path}: could not switch to WAL mode (got ${mode}); the file system may not support it (network drives do not): put the journal on a local disk.`);
+    }
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    // WAL auto-checkpoint keeps the -wal file bounded; FULL also fsyncs the WAL at each commit.
+    db.pragma('wal_autocheckpoint = 1000');
+    const sync = Number(db.pragma('synchronous', { simple: true }));
+    const fk = Number(db.pragma('foreign_keys', { simple: true }));
+    if (sync !== 2 || fk !== 1) {
+      throw new JournalError(`journal ${path}: pragmas did not take (synchronous=${sync}, foreign_keys=${fk}); refusing to journal without them.`);
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

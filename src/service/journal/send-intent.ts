@@ -1,0 +1,27 @@
+/**
+ * Sends one committed intent, in the only order that is crash-safe:
+ *   refuse if the portfolio has an unknown leg → markSent (fsync) → venue.place → record the answer.
+ * A rejection is `rejected`; anything else that goes wrong once the request may have left (timeout,
+ * dropped connection, an unexpected exception) is `unknown`, to be resolved by lookup, never re-sent.
+ */
+import { type Clock, OrderRejectedError, type Venue } from '../../core/ports.ts';
+import { JournalInputError, UnknownLegsError } from './errors.ts';
+import type { OrderIntent } from './intent-rows.ts';
+import type { OrderJournal } from './orders.ts';
+
+export async function sendIntent(orders: OrderJournal, venue: Venue, clientOrderId: string, clock: Clock): Promise<OrderIntent> {
+  const intent = orders.get(clientOrderId);
+  if (intent.venue !== venue.name) throw new JournalInputError('venue', `intent ${clientOrderId} is for venue ${intent.venue}, not ${venue.name}`);
+  if (orders.hasUnknownLegs(intent.portfolioId)) throw new UnknownLegsError(intent.portfolioId, clientOrderId);
+  orders.markSent(clientOrderId, clock.now()); // throws unless still 'committed': never a second send
+  let state;
+  try {
+    state = await venue.place(orders.toOrderRequest(intent));
+  } catch (e) {
+    if (e instanceof OrderRejectedError) return orders.markRejected(clientOrderId, e.reason, clock.now());
+    const why = e instanceof Error ? e.message : String(e);
+    return orders.markUnknown(clientOrderId, `send outcome unknown: ${why}`, clock.now());
+  }
+  if (state.status === 'not_found') return orders.markUnknown(clientOrderId, 'venue answered the send with not_found', clock.now());
+  return orders.recordAck(clientOrderId, state, clock.now());
+}
