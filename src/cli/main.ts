@@ -6,6 +6,9 @@ import { registerSchema } from './commands/schema.ts';
 import { UsageError } from './io.ts';
 import { registerExtensions } from './registry.ts';
 
+/** Errors of adapters' input (price files, synthetic parameters) that mean bad input: exit 1. */
+const BAD_INPUT = new Set(['PriceDataError', 'PriceWindowError', 'SyntheticParamError', 'CorrelationError']);
+
 /** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('ballast')
@@ -28,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ballast: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof InputError) {
+    if (e instanceof InputError || (e instanceof Error && BAD_INPUT.has(e.name))) {
       process.stderr.write(`${e.message}\n`);
       return 1;
     }

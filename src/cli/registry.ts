@@ -5,6 +5,6 @@ import type { Command } from 'commander';
  * loaded lazily so `ballast plan` starts fast.
  */
 export async function registerExtensions(program: Command): Promise<void> {
-  const mods: Array<() => Promise<{ register(p: Command): void }>> = [];
-  for (const load of mods) (await load()).register(program);
+  const { registerBacktest } = await import('./commands/backtest.ts');
+  registerBacktest(program);
 }

@@ -47,7 +47,7 @@ export function makeConstraints(u: Universe, c: ConstraintsConfig): Constraints 
 
 export function makePlanContext(
   u: Universe,
-  p: PortfolioConfig,
+  p: Pick<PortfolioConfig, 'costs' | 'constraints' | 'trigger'>,
   costs: CostModel = makeCostModel(u, p.costs),
 ): PlanContext {
   const t = p.trigger;

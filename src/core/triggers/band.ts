@@ -73,7 +73,6 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
   // An implicit (unlisted, zero-weight) quote has no relative drift; it is not tested.
   for (let i = 0; i < u.n; i++) if (t[i] === 0) r[i] = Number.POSITIVE_INFINITY;
   const hw = new Float64Array(u.n);
-  for (let i = 0; i < u.n; i++) hw[i] = r[i]! * t[i]!;
   return {
     type: 'relband',
     n: u.n,
@@ -88,7 +87,11 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
         ? `relband: ${s} exceeds ${pct(r[i]!)}`
         : `within relative bands: largest ${s}, band ${pct(r[i]!)}`;
     },
-    halfWidth: () => hw,
+    halfWidth() {
+      // computed on demand: dynamic targets rewrite t in place
+      for (let i = 0; i < u.n; i++) hw[i] = r[i]! * t[i]!;
+      return hw;
+    },
     covariance: () => null,
     reset() {},
   };

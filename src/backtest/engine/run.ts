@@ -1,0 +1,122 @@
+import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
+import { planInto } from '../../core/planner/plan.ts';
+import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
+import type { TriggerKernel } from '../../core/triggers/types.ts';
+import { makeUniverse, type Universe } from '../../core/universe.ts';
+import { computeMetrics } from './metrics.ts';
+import { updateTarget } from './targets.ts';
+import type { BacktestOptions, BacktestResult, MarketData, StrategySpec } from './types.ts';
+
+/** Prices in universe order (T×n, the cash column = 1), shared by every strategy run on the same data. */
+export interface PreparedData {
+  readonly u: Universe;
+  readonly times: Float64Array;
+  readonly prices: Float64Array;
+}
+
+export function prepareData(data: MarketData, cash: string, target: Readonly<Record<string, number>>): PreparedData {
+  const u = makeUniverse(cash, target);
+  const m = data.assets.length;
+  const T = data.times.length;
+  const col = u.assets.map((a) => (a === cash ? -1 : data.assets.indexOf(a)));
+  col.forEach((c, i) => {
+    if (c < 0 && i !== u.quoteIndex) throw new Error(`no prices for target asset ${u.assets[i]}`);
+  });
+  const n = u.n;
+  const prices = new Float64Array(T * n);
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < n; i++) prices[t * n + i] = col[i]! < 0 ? 1 : data.prices[t * m + col[i]!]!;
+  }
+  return { u, times: data.times, prices };
+}
+
+/**
+ * Runs one strategy over prepared data with the core's own trigger kernel, planner and cost model
+ * (docs/backtest.md gives the exact semantics). Allocation-free per bar unless dynamic targets are used.
+ */
+export function runBacktest(
+  data: PreparedData,
+  spec: StrategySpec,
+  opts: BacktestOptions,
+  record: { weights?: boolean } = {},
+): BacktestResult {
+  // A private universe per run: dynamic targets rewrite its target in place, and kernels read it.
+  const base = data.u;
+  const u: Universe = { ...base, target: Float64Array.from(base.target) };
+  const n = u.n;
+  const q = u.quoteIndex;
+  const T = data.times.length;
+  const trigger = spec.trigger === 'hodl' ? undefined : spec.trigger;
+  const ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
+  const kernel: TriggerKernel = spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx);
+  const buf = new PlanBuffers(n);
+  const qty = new Float64Array(n);
+  const px = new Float64Array(n);
+  const w = new Float64Array(n);
+  const equity = new Float64Array(T);
+  const weights = record.weights ? new Float64Array(T * n) : null;
+  const rebalanceBars: number[] = [];
+  const bar = { time: 0, prevTime: Number.NaN, qty, prices: px, w, value: 0 };
+  const P = data.prices;
+  let fees = 0;
+  let turnover = 0;
+
+  const trade = (t: number, mode: 'full' | 'edge' | 'auto') => {
+    if (spec.targets.kind !== 'fixed') updateTarget(spec.targets, u, base.target, P, data.times, t, u.target);
+    planInto(ctx, qty, px, mode, buf, { halfWidth: kernel.halfWidth(), cov: kernel.covariance() });
+    for (let i = 0; i < n; i++) {
+      qty[i] = qty[i]! + buf.dq[i]!;
+      if (i !== q) turnover += buf.notional[i]!;
+    }
+    fees += buf.totalCost;
+  };
+  const mark = (t: number) => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += qty[i]! * px[i]!;
+    equity[t] = v;
+    if (weights !== null) for (let i = 0; i < n; i++) weights[t * n + i] = (qty[i]! * px[i]!) / v;
+    return v;
+  };
+
+  // Bar 0: invest the capital to the target at the close, costs included; not a rebalance.
+  for (let i = 0; i < n; i++) px[i] = P[i]!;
+  qty[q] = opts.capital;
+  kernel.observe(px);
+  trade(0, 'full');
+  mark(0);
+  let pending = false;
+  for (let t = 1; t < T; t++) {
+    const off = t * n;
+    for (let i = 0; i < n; i++) px[i] = P[off + i]!;
+    kernel.observe(px);
+    if (pending) {
+      trade(t, spec.mode);
+      pending = false;
+    }
+    let v = 0;
+    for (let i = 0; i < n; i++) v += qty[i]! * px[i]!;
+    const inv = 1 / v;
+    for (let i = 0; i < n; i++) w[i] = qty[i]! * px[i]! * inv;
+    bar.time = data.times[t]!;
+    bar.prevTime = data.times[t - 1]!;
+    bar.value = v;
+    if (kernel.check(bar) >= 0) {
+      rebalanceBars.push(t);
+      if (opts.lag === 1) pending = true;
+      else trade(t, spec.mode);
+    }
+    mark(t);
+  }
+  return {
+    strategy: spec.name,
+    equity,
+    rebalanceBars,
+    weights,
+    assets: u.assets,
+    metrics: computeMetrics(equity, data.times, opts.capital, opts.periodsPerYear, {
+      rebalances: rebalanceBars.length,
+      fees,
+      turnover,
+    }),
+  };
+}

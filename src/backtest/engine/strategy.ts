@@ -1,0 +1,112 @@
+import { type TriggerConfig, triggerSchema } from '../../core/config/trigger-schema.ts';
+import type { PlanMode } from '../../core/planner/context.ts';
+import type { StrategySpec, TargetRule } from './types.ts';
+
+/** Lookback (bars) of the trailing covariance behind dynamic targets, unless the name gives one. */
+export const DEFAULT_LOOKBACK = 90;
+
+export const STRATEGY_HELP = `Strategies (repeat --strategy; names are kept as typed):
+  hodl                          buy at bar 0, never rebalance
+  calendar:day|week|month|quarter
+  band:<abs>                    e.g. band:0.05 (|w−t| > 5 points)
+  relband:<rel>                 e.g. relband:0.25 (|w−t|/t > 25%)
+  hybrid:<period>:<band>        e.g. hybrid:month:0.05 (calendar bar AND band breach)
+  vol:<base>[:<exponent>]       volatility-adaptive band, e.g. vol:0.05:-1 (default exponent −1)
+  costaware[:<gamma>[:<horizon>]]  trade when ½γH(w−t)ᵀΣ(w−t)V > cost (defaults 1, 30)
+Suffixes:
+  +edge | +auto                 rebalance to the band edge / the cheaper of full and edge (default full)
+Dynamic targets (prefix, recomputed at each rebalance from the trailing window):
+  ew@<trigger> | invvol@<trigger> | erc@<trigger> | minvar@<trigger>   e.g. erc@calendar:month
+  <rule>/<lookback>@<trigger>  e.g. minvar/60@calendar:month (default lookback ${DEFAULT_LOOKBACK} bars)
+  file@<trigger>                weights from --weights FILE (date,asset,weight)`;
+
+export class StrategyError extends Error {
+  override readonly name = 'StrategyError';
+  readonly exitCode = 2;
+}
+
+const num = (name: string, s: string | undefined, what: string): number => {
+  const x = s === undefined ? Number.NaN : Number(s);
+  if (!Number.isFinite(x))
+    throw new StrategyError(`strategy ${JSON.stringify(name)}: ${what} ${JSON.stringify(s ?? '')} is not a number`);
+  return x;
+};
+
+function parseTrigger(name: string, body: string): TriggerConfig | 'hodl' {
+  const [kind, a, b] = body.split(':');
+  let raw: unknown;
+  switch (kind) {
+    case 'hodl':
+      return 'hodl';
+    case 'calendar':
+      raw = { type: 'calendar', period: a };
+      break;
+    case 'band':
+    case 'relband':
+      raw = { type: kind, band: num(name, a, 'band') };
+      break;
+    case 'hybrid':
+      raw = { type: 'hybrid', period: a, band: num(name, b, 'band') };
+      break;
+    case 'vol':
+    case 'voladaptive':
+      raw = {
+        type: 'voladaptive',
+        base: num(name, a, 'base band'),
+        ...(b !== undefined ? { exponent: num(name, b, 'exponent') } : {}),
+      };
+      break;
+    case 'costaware':
+      raw = {
+        type: 'costaware',
+        ...(a !== undefined ? { riskAversion: num(name, a, 'risk aversion') } : {}),
+        ...(b !== undefined ? { horizon: num(name, b, 'horizon') } : {}),
+      };
+      break;
+    default:
+      throw new StrategyError(`unknown strategy ${JSON.stringify(name)}; see \`ballast backtest --help\``);
+  }
+  const r = triggerSchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new StrategyError(
+      `strategy ${JSON.stringify(name)}: ${i.path.join('.')}: ${i.message.replace(/^Invalid input: /, '')}`,
+    );
+  }
+  return r.data;
+}
+
+/** Parses a strategy name as documented in STRATEGY_HELP. `file@…` needs `weights` (a parsed schedule). */
+export function parseStrategy(name: string, weights?: TargetRule & { kind: 'file' }): StrategySpec {
+  let body = name.trim();
+  let mode: PlanMode = 'full';
+  const plus = body.lastIndexOf('+');
+  if (plus > 0) {
+    const m = body.slice(plus + 1);
+    if (m !== 'edge' && m !== 'auto' && m !== 'full')
+      throw new StrategyError(`strategy ${JSON.stringify(name)}: unknown mode +${m} (edge, auto)`);
+    mode = m;
+    body = body.slice(0, plus);
+  }
+  let targets: TargetRule = { kind: 'fixed' };
+  const at = body.indexOf('@');
+  if (at >= 0) {
+    const [rule, lb] = body.slice(0, at).split('/');
+    body = body.slice(at + 1);
+    const lookback = lb === undefined ? DEFAULT_LOOKBACK : num(name, lb, 'lookback');
+    if (rule === 'file') {
+      if (!weights) throw new StrategyError(`strategy ${JSON.stringify(name)} needs --weights FILE`);
+      targets = weights;
+    } else if (rule === 'ew' || rule === 'invvol' || rule === 'erc' || rule === 'minvar') {
+      targets = { kind: rule === 'ew' ? 'equal' : rule, lookback: Math.max(2, Math.floor(lookback)) };
+    } else {
+      throw new StrategyError(
+        `strategy ${JSON.stringify(name)}: unknown target rule ${JSON.stringify(rule)} (ew, invvol, erc, minvar, file)`,
+      );
+    }
+  }
+  const trigger = parseTrigger(name, body);
+  if (trigger === 'hodl' && targets.kind !== 'fixed')
+    throw new StrategyError(`strategy ${JSON.stringify(name)}: hodl never rebalances, so it takes no dynamic target`);
+  return { name, trigger, mode, targets };
+}

@@ -1,0 +1,114 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parsePortfolio } from '../core/config/parse.ts';
+import type { ConstraintsConfig, CostsConfig, PortfolioConfig } from '../core/config/schema.ts';
+import { InputError } from '../core/errors.ts';
+import { loadPriceCsv, selectWindow } from './data/index.ts';
+import type { FillMode } from './data/types.ts';
+import { type PreparedData, prepareData, runBacktest } from './engine/run.ts';
+import { parseStrategy } from './engine/strategy.ts';
+import type { BacktestOptions, BacktestResult, StrategySpec } from './engine/types.ts';
+import { loadWeightSchedule } from './weights-file.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUNDLED_PRICES = join(root, 'examples', 'data', 'crypto-daily.csv');
+export const DEFAULT_TARGET = 'BTC=0.4,ETH=0.3,BNB=0.1,XRP=0.1,USD=0.1';
+export const DEFAULT_STRATEGIES = [
+  'hodl',
+  'calendar:month',
+  'calendar:quarter',
+  'band:0.05',
+  'relband:0.25',
+  'hybrid:month:0.05',
+  'vol:0.05:-1',
+  'vol:0.05:1',
+  'costaware',
+  'band:0.05+edge',
+  'erc@calendar:month',
+];
+
+export interface BacktestRequest {
+  prices?: string;
+  target?: string;
+  strategies: string[];
+  start?: string;
+  end?: string;
+  capital: number;
+  feeBps?: number;
+  periodsPerYear: number;
+  config?: string;
+  configDoc?: unknown;
+  fill: FillMode;
+  lag: 0 | 1;
+  weights?: string;
+}
+
+export interface BacktestRun {
+  readonly data: PreparedData;
+  readonly specs: StrategySpec[];
+  readonly results: BacktestResult[];
+  readonly options: BacktestOptions;
+  readonly filled: number;
+  readonly pricesPath: string;
+}
+
+/** `BTC=0.4,ETH=0.3,USD=0.3` → weights (validated with the portfolio schema, errors name `--target`). */
+export function parseTargetFlag(s: string, cash: string): PortfolioConfig {
+  const target: Record<string, number> = {};
+  for (const part of s.split(',').filter((x) => x.trim() !== '')) {
+    const [a, w] = part.split('=').map((x) => x.trim());
+    if (!a || w === undefined || w === '' || !Number.isFinite(Number(w))) {
+      throw InputError.one(
+        '--target',
+        '',
+        `${JSON.stringify(part)} is not ASSET=WEIGHT (e.g. BTC=0.4,ETH=0.3,USD=0.3)`,
+      );
+    }
+    target[a] = Number(w);
+  }
+  return parsePortfolio({ quote: cash, target }, '--target');
+}
+
+/** Resolves flags and config into strategies and options, loads the data, runs every strategy. */
+export function runRequest(
+  req: BacktestRequest,
+  onProgress?: (done: number, total: number, name: string) => void,
+): BacktestRun {
+  const config = req.configDoc !== undefined ? parsePortfolio(req.configDoc, req.config ?? 'config') : undefined;
+  const cash = config?.quote ?? 'USD';
+  const portfolio =
+    req.target !== undefined || config === undefined ? parseTargetFlag(req.target ?? DEFAULT_TARGET, cash) : config;
+  const costs: CostsConfig = {
+    ...(config?.costs ?? { halfSpreadBps: 0, impact: 0, fixedPerOrder: 0, assets: {} }),
+    feeBps: req.feeBps ?? (config ? config.costs.feeBps : 10),
+  };
+  const constraints: ConstraintsConfig = config?.constraints ?? { assets: {} };
+  const pricesPath = req.prices ?? BUNDLED_PRICES;
+  const table = loadPriceCsv(pricesPath);
+  const risky = Object.keys(portfolio.target).filter((a) => a !== cash);
+  const win = selectWindow(table, { assets: risky, cash, start: req.start, end: req.end, fill: req.fill });
+  if (win.times.length < 2)
+    throw InputError.one(pricesPath, '', `the window holds ${win.times.length} bar(s); a backtest needs at least 2`);
+  const data = prepareData(win, cash, portfolio.target);
+  const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
+  const names = req.strategies.length > 0 ? [...req.strategies] : [...DEFAULT_STRATEGIES];
+  const specs = names.map((s) => parseStrategy(s, schedule));
+  if (config?.trigger)
+    specs.push({ name: 'config', trigger: config.trigger, mode: 'full', targets: { kind: 'fixed' } });
+  if (!specs.some((s) => s.trigger === 'hodl')) specs.push(parseStrategy('hodl'));
+  const options: BacktestOptions = {
+    cash,
+    target: portfolio.target,
+    capital: req.capital,
+    costs,
+    constraints,
+    lag: req.lag,
+    periodsPerYear: req.periodsPerYear,
+  };
+  const results = specs.map((spec, k) => {
+    const r = runBacktest(data, spec, options, { weights: true });
+    onProgress?.(k + 1, specs.length, spec.name);
+    return r;
+  });
+  return { data, specs, results, options, filled: win.filled, pricesPath };
+}

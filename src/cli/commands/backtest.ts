@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { STRATEGY_HELP } from '../../backtest/engine/strategy.ts';
+import { type BacktestRun, runRequest } from '../../backtest/request.ts';
+import { readDocument, UsageError } from '../io.ts';
+import { fmtNum, fmtPct, table } from '../table.ts';
+
+interface BacktestFlags {
+  prices?: string;
+  target?: string;
+  strategy: string[];
+  start?: string;
+  end?: string;
+  capital: string;
+  feeBps?: string;
+  periodsPerYear: string;
+  config?: string;
+  json?: boolean;
+  report?: string;
+  equity?: string;
+  fill: string;
+  lag: string;
+  weights?: string;
+}
+
+const number = (flag: string, v: string, min = Number.NEGATIVE_INFINITY): number => {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x < min)
+    throw new UsageError(`${flag}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}, got ${JSON.stringify(v)}`);
+  return x;
+};
+
+export function jsonRuns(run: BacktestRun) {
+  return {
+    runs: run.results.map((r) => ({
+      strategy: r.strategy,
+      finalValue: r.metrics.finalValue,
+      totalReturn: r.metrics.totalReturn,
+      cagr: r.metrics.cagr,
+      volatility: r.metrics.volatility,
+      sharpe: r.metrics.sharpe,
+      maxDrawdown: r.metrics.maxDrawdown,
+      rebalances: r.metrics.rebalances,
+      fees: r.metrics.fees,
+      turnover: r.metrics.turnover,
+    })),
+  };
+}
+
+export function metricsTable(run: BacktestRun): string {
+  const hodl = run.results.find((r) => r.strategy === 'hodl') ?? run.results[run.results.length - 1]!;
+  const opt = (x: number | null, f: (v: number) => string) => (x === null ? 'n/a' : f(x));
+  const rows = run.results.map((r) => {
+    const m = r.metrics;
+    return [
+      r.strategy,
+      fmtNum(m.finalValue, 0),
+      fmtPct(m.totalReturn, 1),
+      opt(m.cagr, (v) => fmtPct(v, 2)),
+      opt(m.volatility, (v) => fmtPct(v, 1)),
+      opt(m.sharpe, (v) => v.toFixed(3)),
+      fmtPct(m.maxDrawdown, 1),
+      String(m.rebalances),
+      fmtNum(m.fees, 0),
+      fmtNum(m.turnover, 0),
+      r === hodl
+        ? ''
+        : `${m.finalValue >= hodl.metrics.finalValue ? '+' : ''}${fmtPct(m.finalValue / hodl.metrics.finalValue - 1, 2)}`,
+    ];
+  });
+  return table(
+    ['strategy', 'final value', 'return', 'CAGR', 'vol', 'sharpe', 'max DD', 'rebal.', 'fees', 'turnover', 'vs HODL'],
+    rows,
+  );
+}
+
+export function equityCsv(run: BacktestRun): string {
+  const lines = [`date,${run.results.map((r) => r.strategy).join(',')}`];
+  const T = run.data.times.length;
+  for (let t = 0; t < T; t++) {
+    lines.push(
+      `${new Date(run.data.times[t]!).toISOString().slice(0, 10)},${run.results.map((r) => r.equity[t]).join(',')}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description('run Ballast’s own decisions over price history and compare with buy-and-hold')
+    .option(
+      '--prices <file>',
+      'wide (date,A,B,…) or long (timestamp,asset,close) CSV; default: bundled crypto-daily.csv',
+    )
+    .option('--target <weights>', 'e.g. BTC=0.4,ETH=0.3,USD=0.3 (the cash asset is USD, or the config’s quote)')
+    .option(
+      '--strategy <name>',
+      'a strategy (repeatable); see below',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--start <date>', 'first UTC day of the window (YYYY-MM-DD)')
+    .option('--end <date>', 'last UTC day of the window (YYYY-MM-DD)')
+    .option('--capital <amount>', 'starting capital in the cash asset', '1000000')
+    .option('--fee-bps <bps>', 'fee on each non-cash trade (default 10, or the config’s)')
+    .option('--periods-per-year <n>', 'bars per year for volatility and Sharpe', '365')
+    .option(
+      '--config <file>',
+      'portfolio file: its quote, target, costs and constraints; its trigger runs as strategy "config"',
+    )
+    .option('--json', 'print { "runs": [...] } on stdout')
+    .option('--report <file>', 'write the HTML report there')
+    .option('--equity <file>', 'write the equity curves as CSV')
+    .addOption(
+      new Option('--fill <mode>', 'missing prices inside the window').choices(['none', 'forward']).default('none'),
+    )
+    .addOption(new Option('--lag <bars>', 'decide at close t, trade at close t+lag').choices(['0', '1']).default('0'))
+    .option('--weights <file>', 'target weights file (date,asset,weight) for file@<trigger> strategies')
+    .addHelpText(
+      'after',
+      `\n${STRATEGY_HELP}\n\nWith no arguments: the bundled data, a default portfolio and strategies; writes ballast-report.html.`,
+    )
+    .action(async (f: BacktestFlags, cmd: Command) => {
+      const noArgs = cmd.parent!.args.length <= 1 && process.argv.slice(3).length === 0;
+      const run = runRequest(
+        {
+          prices: f.prices,
+          target: f.target,
+          strategies: f.strategy,
+          start: f.start,
+          end: f.end,
+          capital: number('--capital', f.capital, Number.MIN_VALUE),
+          feeBps: f.feeBps === undefined ? undefined : number('--fee-bps', f.feeBps, 0),
+          periodsPerYear: number('--periods-per-year', f.periodsPerYear, Number.MIN_VALUE),
+          config: f.config,
+          configDoc: f.config === undefined ? undefined : readDocument(f.config),
+          fill: f.fill as 'none' | 'forward',
+          lag: Number(f.lag) as 0 | 1,
+          weights: f.weights,
+        },
+        (done, total, name) =>
+          process.stderr.write(`\r[${done}/${total}] ${name}`.padEnd(60) + (done === total ? '\n' : '')),
+      );
+      if (run.filled > 0) process.stderr.write(`note: ${run.filled} missing price cell(s) filled forward\n`);
+      if (f.equity) writeFileSync(f.equity, equityCsv(run));
+      const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
+      if (reportPath) {
+        const { writeBacktestReport } = await import('../../backtest/report-writer.ts');
+        writeBacktestReport(run, reportPath);
+      }
+      if (f.json) process.stdout.write(`${JSON.stringify(jsonRuns(run))}\n`);
+      else {
+        const d0 = new Date(run.data.times[0]!).toISOString().slice(0, 10);
+        const d1 = new Date(run.data.times[run.data.times.length - 1]!).toISOString().slice(0, 10);
+        process.stdout.write(
+          `${run.data.u.assets.join(', ')} (cash ${run.options.cash}), ${run.data.times.length} bars ${d0} → ${d1}, capital ${fmtNum(run.options.capital, 0)}, fee ${run.options.costs.feeBps} bps\n\n${metricsTable(run)}\n`,
+        );
+      }
+      if (reportPath) process.stderr.write(`report: ${resolve(reportPath)}\n`);
+    });
+}
