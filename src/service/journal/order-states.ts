@@ -3,7 +3,8 @@
  *
  *   committed ──► sent ──► open ──► partially_filled ──► filled
  *       │           │        │             │
- *       │           │        └─────────────┴──────────► canceled
+ *       │           │        ├─────────────┴──────────► canceled
+ *       │           │        └──► rejected (chain: mined but reverted)
  *       │           ├──► rejected
  *       │           └──► unknown ──(lookup found)──► open | partially_filled | filled | canceled | rejected
  *       │                   └──(rule: ≥3 not-found lookups over ≥ max(recvWindow, 60 s))──► not_placed
@@ -23,7 +24,8 @@ export const TERMINAL_STATES: readonly IntentState[] = ['filled', 'canceled', 'r
 const NEXT: Readonly<Record<IntentState, readonly IntentState[]>> = {
   committed: ['sent', 'open', 'partially_filled', 'filled', 'canceled', 'rejected', 'unknown', 'not_placed'],
   sent: ['open', 'partially_filled', 'filled', 'canceled', 'rejected', 'unknown'],
-  open: ['partially_filled', 'filled', 'canceled'],
+  // open → rejected: a chain transaction accepted into the mempool, then mined and reverted.
+  open: ['partially_filled', 'filled', 'canceled', 'rejected'],
   partially_filled: ['filled', 'canceled'],
   unknown: ['open', 'partially_filled', 'filled', 'canceled', 'rejected', 'not_placed'],
   filled: [],

@@ -5,15 +5,16 @@
  * dropped connection, an unexpected exception) is `unknown`, to be resolved by lookup, never re-sent.
  */
 import { type Clock, OrderRejectedError, type Venue } from '../../core/ports.ts';
-import { JournalInputError, UnknownLegsError } from './errors.ts';
+import { IllegalTransitionError, JournalInputError, UnknownLegsError } from './errors.ts';
 import type { OrderIntent } from './intent-rows.ts';
 import type { OrderJournal } from './orders.ts';
 
 export async function sendIntent(orders: OrderJournal, venue: Venue, clientOrderId: string, clock: Clock): Promise<OrderIntent> {
   const intent = orders.get(clientOrderId);
   if (intent.venue !== venue.name) throw new JournalInputError('venue', `intent ${clientOrderId} is for venue ${intent.venue}, not ${venue.name}`);
+  if (intent.state !== 'committed') throw new IllegalTransitionError(clientOrderId, intent.state, 'sent'); // never a second send
   if (orders.hasUnknownLegs(intent.portfolioId)) throw new UnknownLegsError(intent.portfolioId, clientOrderId);
-  orders.markSent(clientOrderId, clock.now()); // throws unless still 'committed': never a second send
+  orders.markSent(clientOrderId, clock.now()); // checks 'committed' again inside the write transaction
   let state;
   try {
     state = await venue.place(orders.toOrderRequest(intent));

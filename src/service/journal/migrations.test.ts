@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { JournalConflictError, JournalMigrationError, JournalTooNewError } from './errors.ts';
+import { Journal } from './journal.ts';
+import { MIGRATIONS, migrate, schemaVersion } from './migrations.ts';
+import { openDatabase } from './open-database.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ballast-journal-mig-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('open: WAL, synchronous=FULL, foreign keys on, busy timeout, owner-only file', async () => {
+  const path = join(dir, 'pragmas.db');
+  const j = Journal.open(path);
+  assert.equal(j.db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(j.db.pragma('synchronous', { simple: true }), 2);
+  assert.equal(j.db.pragma('foreign_keys', { simple: true }), 1);
+  assert.equal(j.db.pragma('busy_timeout', { simple: true }), 5000);
+  assert.deepEqual(j.check(), []);
+  j.close();
+  const { statSync } = await import('node:fs');
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
+
+test('migrations: applied once, in order, recorded; re-opening is a no-op; the journal id persists', () => {
+  const path = join(dir, 'm.db');
+  const a = Journal.open(path, { now: 1 });
+  assert.deepEqual(a.migration, { from: 0, to: MIGRATIONS.length, applied: MIGRATIONS.map((m) => m.version) });
+  const id = a.journalId;
+  assert.match(id, /^[0-9a-f]{16}$/);
+  a.close();
+  const b = Journal.open(path, { now: 2 });
+  assert.deepEqual(b.migration, { from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
+  assert.equal(b.journalId, id);
+  const rows = b.db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
+  assert.deepEqual(rows, MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1 })));
+  b.close();
+  assert.throws(() => Journal.open(path, { journalId: 'other' }), JournalConflictError);
+});
+
+test('migrations: a database newer than the code is refused with a clear error and left untouched', () => {
+  const path = join(dir, 'new.db');
+  Journal.open(path).close();
+  const db = openDatabase(path);
+  db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, 'from the future', 0);
+  db.close();
+  assert.throws(
+    () => Journal.open(path),
+    (e: unknown) => e instanceof JournalTooNewError && e.databaseVersion === MIGRATIONS.length + 1 && /upgrade Ballast/.test(e.message),
+  );
+  const again = openDatabase(path);
+  assert.equal(schemaVersion(again), MIGRATIONS.length + 1);
+  again.close();
+});
+
+test('migrations: an old database is brought up to date; a failing migration rolls back entirely', () => {
+  const path = join(dir, 'old.db');
+  const db = openDatabase(path);
+  assert.deepEqual(migrate(db, path, 0, MIGRATIONS.slice(0, 1)).applied, [1]);
+  assert.deepEqual(migrate(db, path, 0).applied, [2]);
+  const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }];
+  assert.throws(() => migrate(db, path, 0, broken), JournalMigrationError);
+  assert.equal(schemaVersion(db), MIGRATIONS.length);
+  assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'half'").get(), undefined, 'the half-applied table was rolled back');
+  db.close();
+});
