@@ -1,0 +1,12 @@
+/** Typed errors of the local chain (issue #7 §1). Each says what went wrong and what to do. */
+export class ChainError extends Error {
+  override readonly name: string = 'ChainError';
+}
+
+export class AnvilStartError extends ChainError {
+  override readonly name = 'AnvilStartError';
+}
+
+export class FixtureError extends ChainError {
+  override readonly name = 'FixtureError';
+}
