@@ -53,6 +53,11 @@ export interface WeightedState {
   readonly weights: readonly bigint[];
   /** 1e18 = 100%. */
   readonly swapFeePercentage: bigint;
+  /**
+   * Which FixedPoint.powUp the pool's bytecode has. 1 (default): 20210418-weighted-pool (always LogExpMath.pow plus
+   * its error bound); 2: 20220908-weighted-pool-v2 and later (exact shortcuts for exponents 1, 2 and 4).
+   */
+  readonly mathVersion?: 1 | 2;
 }
 
 export interface StableState {
@@ -66,6 +71,12 @@ export interface StableState {
   readonly amp: bigint;
   /** 1e18 = 100%. */
   readonly swapFeePercentage: bigint;
+  /**
+   * Which StableMath._calculateInvariant the pool's bytecode has. 2 (default): 20220609-stable-pool-v2 and the
+   * composable stable pools (Curve-style D_P iteration, rounding down); 1: deprecated/20210624-stable-pool
+   * (P_D iteration with roundUp = true).
+   */
+  readonly mathVersion?: 1 | 2;
 }
 
 /** Curve-style stable-swap pool (off-chain math, see docs/dex-pools.md). */
