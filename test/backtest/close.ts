@@ -8,7 +8,10 @@ export function closeTo(actual: number | null, expected: number | null, rel: num
   }
   const scale = Math.max(Math.abs(expected), 1e-300);
   const err = Math.abs(actual - expected) / scale;
-  assert.ok(err <= rel, `${what}: expected ${expected}, got ${actual} (relative error ${err.toExponential(2)} > ${rel})`);
+  assert.ok(
+    err <= rel,
+    `${what}: expected ${expected}, got ${actual} (relative error ${err.toExponential(2)} > ${rel})`,
+  );
 }
 
 export const METRIC_KEYS = [

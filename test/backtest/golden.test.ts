@@ -33,7 +33,15 @@ function reference(target: string, feeBps: number, capital: number): Run[] {
 }
 
 function engine(target: string, feeBps: number, capital: number): Run[] {
-  const run = runRequest({ target, strategies: STRATEGIES, capital, feeBps, periodsPerYear: 365, fill: 'none', lag: 0 });
+  const run = runRequest({
+    target,
+    strategies: STRATEGIES,
+    capital,
+    feeBps,
+    periodsPerYear: 365,
+    fill: 'none',
+    lag: 0,
+  });
   return jsonRuns(run).runs;
 }
 
