@@ -1,0 +1,87 @@
+/**
+ * Renders the report in headless Chromium (when /usr/bin/chromium exists; `apt-get install chromium`):
+ * the page loads offline with no console error, draws every chart, and its controls work. Saves a
+ * screenshot to $TMPDIR/ballast-report-test.png for a look by eye.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { renderReport } from './render.ts';
+import { sampleReportInput } from './sampleInput.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (install it with: apt-get install -y chromium)`;
+if (skip) console.log(`skipping the browser check: ${skip}`);
+
+describe('report in headless Chromium', { skip, timeout: 120_000 }, () => {
+  it('loads offline with no console error, draws every chart, and the controls work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ballast-report-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderReport(sampleReportInput()));
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith('file:')) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 30_000 });
+      for (const id of ['chart-equity', 'chart-drawdown', 'chart-weights', 'chart-sweep']) {
+        const canvases = await page.locator(`#${id} canvas`).count();
+        assert.ok(canvases >= 1, `#${id} has a canvas`);
+      }
+      const rows = await page.locator('#metrics-table tbody tr').count();
+      assert.equal(rows, 3);
+      // Log scale on and off, another strategy's weights, a sort: none may raise an error.
+      await page.check('#log-scale');
+      await page.selectOption('#weights-strategy', '2');
+      assert.match((await page.textContent('#weights-note')) ?? '', /^2\d\d rebalances/);
+      await page.click('#metrics-table th:nth-child(2)');
+      assert.equal(await page.getAttribute('#metrics-table th:nth-child(2)', 'aria-sort'), 'ascending');
+      const logType = await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          echarts: { getInstanceByDom(el: unknown): { getOption(): { yAxis: { type: string }[] } } };
+        };
+        const el = (
+          globalThis as unknown as { document: { getElementById(id: string): unknown } }
+        ).document.getElementById('chart-equity');
+        return g.echarts.getInstanceByDom(el).getOption().yAxis[0].type;
+      });
+      assert.equal(logType, 'log');
+      await page.uncheck('#log-scale');
+      await page.selectOption('#weights-strategy', '1');
+      const shot = join(tmpdir(), 'ballast-report-test.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`screenshot: ${shot}`);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(requests, []);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

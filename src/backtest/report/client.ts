@@ -1,0 +1,167 @@
+/**
+ * The report's browser code (plain ES5-style JavaScript, inlined after the ECharts bundle). It reads the
+ * JSON block `#report-data` (see chartData.ts) and draws: equity (linear/log toggle), drawdown (both
+ * linked: zoom and tooltip move together), weights as a stacked area with rebalance markers (a
+ * dropdown picks the strategy), the optional sweep heatmap, and makes the metrics table sortable.
+ * Times are UTC (`useUTC`), as in the data.
+ */
+export const CLIENT_SCRIPT = String.raw`(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  var palette = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#4b5563', '#ea580c', '#0d9488', '#9333ea'];
+  var charts = [];
+  function init(id) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    var c = echarts.init(el, null, { renderer: 'canvas' });
+    charts.push(c);
+    return c;
+  }
+  window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
+  function money(v) {
+    if (v === null || v === undefined || !isFinite(v)) return '—';
+    return Number(v).toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 2 });
+  }
+  function compact(v) {
+    var a = Math.abs(v);
+    if (a >= 1e9) return (v / 1e9).toPrecision(3) + 'B';
+    if (a >= 1e6) return (v / 1e6).toPrecision(3) + 'M';
+    if (a >= 1e3) return (v / 1e3).toPrecision(3) + 'k';
+    return String(Number(v.toPrecision(3)));
+  }
+  function pct(v, digits) {
+    if (v === null || v === undefined || !isFinite(v)) return '—';
+    return (v * 100).toFixed(digits === undefined ? 2 : digits) + '%';
+  }
+  var colorOf = {};
+  data.equity.forEach(function (s, i) { colorOf[s.name] = palette[i % palette.length]; });
+  var zoom = [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 6 }];
+  function lineSeries(s) {
+    var hodl = s.name === data.hodl;
+    return {
+      name: s.name, type: 'line', showSymbol: false, data: s.data, color: colorOf[s.name],
+      lineStyle: { width: hodl ? 2.5 : 1.5, type: hodl ? 'dashed' : 'solid' },
+      emphasis: { focus: 'series' }, z: hodl ? 3 : 2
+    };
+  }
+
+  var equity = init('chart-equity');
+  if (equity) {
+    equity.setOption({
+      animation: false, useUTC: true,
+      tooltip: { trigger: 'axis', valueFormatter: money },
+      legend: { type: 'scroll', top: 0 },
+      grid: { left: 72, right: 28, top: 40, bottom: 64 },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', scale: true, axisLabel: { formatter: compact } },
+      dataZoom: zoom,
+      series: data.equity.map(lineSeries)
+    });
+    var logBox = document.getElementById('log-scale');
+    logBox.addEventListener('change', function () {
+      equity.setOption({ yAxis: { type: logBox.checked ? 'log' : 'value', scale: true, logBase: 10 } });
+    });
+  }
+
+  var drawdown = init('chart-drawdown');
+  if (drawdown) {
+    drawdown.setOption({
+      animation: false, useUTC: true,
+      tooltip: { trigger: 'axis', valueFormatter: function (v) { return pct(v); } },
+      legend: { type: 'scroll', top: 0 },
+      grid: { left: 72, right: 28, top: 40, bottom: 64 },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', max: 0, axisLabel: { formatter: function (v) { return pct(v, 0); } } },
+      dataZoom: zoom,
+      series: data.drawdown.map(function (s) {
+        var o = lineSeries(s);
+        if (s.name === data.hodl) o.areaStyle = { opacity: 0.12 };
+        return o;
+      })
+    });
+  }
+  if (equity && drawdown) echarts.connect([equity, drawdown]);
+
+  var weights = init('chart-weights');
+  var select = document.getElementById('weights-strategy');
+  function drawWeights(k) {
+    var p = data.weights[k];
+    var series = p.assets.map(function (a, i) {
+      return {
+        name: a, type: 'line', stack: 'w', showSymbol: false, lineStyle: { width: 0 }, areaStyle: { opacity: 0.85 },
+        emphasis: { focus: 'series' }, color: palette[i % palette.length],
+        data: p.t.map(function (t, j) { return [t, p.w[i][j]]; })
+      };
+    });
+    series.push({
+      name: 'rebalance', type: 'scatter', symbol: 'triangle', symbolSize: 7, symbolRotate: 180,
+      symbolOffset: [0, -6], clip: false, color: '#111827', z: 5,
+      data: p.rebalances.map(function (t) { return [t, 1]; }),
+      tooltip: { trigger: 'item', formatter: function (q) { return 'rebalance ' + new Date(q.value[0]).toISOString().slice(0, 10); } }
+    });
+    weights.setOption({
+      animation: false, useUTC: true,
+      tooltip: { trigger: 'axis', valueFormatter: function (v) { return pct(v, 1); } },
+      legend: { type: 'scroll', top: 0 },
+      grid: { left: 72, right: 28, top: 48, bottom: 64 },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: function (v) { return pct(v, 0); } } },
+      dataZoom: zoom,
+      series: series
+    }, true);
+    var note = document.getElementById('weights-note');
+    note.textContent = p.rebalanceCount + ' rebalance' + (p.rebalanceCount === 1 ? '' : 's') +
+      (p.rebalances.length < p.rebalanceCount ? ' (every ' + Math.ceil(p.rebalanceCount / p.rebalances.length) + 'th marked)' : ' (▼ marks)');
+  }
+  if (weights && data.weights.length > 0) {
+    select.addEventListener('change', function () { drawWeights(Number(select.value)); });
+    drawWeights(Number(select.value));
+  }
+
+  var sweep = init('chart-sweep');
+  if (sweep && data.sweep) {
+    var s = data.sweep;
+    var vals = s.cells.map(function (c) { return c[2]; });
+    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+    if (!(hi > lo)) { hi = lo + 1e-12; }
+    var colors = ['#b91c1c', '#f59e0b', '#fef3c7', '#34d399', '#047857'];
+    sweep.setOption({
+      animation: false,
+      tooltip: { position: 'top', formatter: function (q) {
+        return s.xLabel + ': ' + s.x[q.value[0]] + '<br>' + s.yLabel + ': ' + s.y[q.value[1]] + '<br>' + s.metric + ': ' + Number(q.value[2]).toPrecision(5);
+      } },
+      grid: { left: 120, right: 110, top: 16, bottom: 72 },
+      xAxis: { type: 'category', data: s.x, name: s.xLabel, nameLocation: 'middle', nameGap: 44, splitArea: { show: true }, axisLabel: { rotate: s.x.length > 20 ? 45 : 0 } },
+      yAxis: { type: 'category', data: s.y, name: s.yLabel, nameLocation: 'middle', nameGap: 100, splitArea: { show: true } },
+      visualMap: { min: lo, max: hi, calculable: true, orient: 'vertical', right: 8, top: 'middle', precision: 4,
+        text: [s.metric, ''], inRange: { color: s.higherIsBetter ? colors : colors.slice().reverse() } },
+      series: [{ type: 'heatmap', data: s.cells, label: { show: s.x.length * s.y.length <= 120, formatter: function (q) { return Number(q.value[2]).toPrecision(3); } },
+        emphasis: { itemStyle: { borderColor: '#111827', borderWidth: 1 } } }]
+    });
+  }
+
+  var table = document.getElementById('metrics-table');
+  if (table) {
+    var ths = table.querySelectorAll('th');
+    Array.prototype.forEach.call(ths, function (th, col) {
+      th.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(ths, function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
+          var nx = x === '' ? NaN : Number(x), ny = y === '' ? NaN : Number(y);
+          var r;
+          if (col === 0) r = x < y ? -1 : x > y ? 1 : 0;
+          else if (isNaN(nx) || isNaN(ny)) return isNaN(nx) ? (isNaN(ny) ? 0 : 1) : -1;
+          else r = nx - ny;
+          return asc ? r : -r;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+  document.documentElement.setAttribute('data-report-ready', '1');
+})();`;

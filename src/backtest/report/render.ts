@@ -1,0 +1,94 @@
+/**
+ * renderReport: one self-contained HTML file (works offline: the ECharts bundle, the data, the styles
+ * and the script are all inlined; no URL is loaded). Every text from the input is escaped.
+ */
+import { buildChartPayload } from './chartData.ts';
+import { CLIENT_SCRIPT } from './client.ts';
+import { echartsSource } from './echartsSource.ts';
+import { escapeHtml, jsonForScript } from './escape.ts';
+import { renderMetricsTable } from './metricsTable.ts';
+import { REPORT_CSS } from './styles.ts';
+import type { RenderOptions, ReportInput } from './types.ts';
+import { ReportInputError, validateReportInput } from './validate.ts';
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function section(id: string, title: string, body: string): string {
+  return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
+}
+
+export function renderReport(input: ReportInput, opts: RenderOptions = {}): string {
+  validateReportInput(input);
+  for (const [k, v] of Object.entries(opts)) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 4))
+      throw new ReportInputError(`${k} must be an integer ≥ 4, got ${v}`);
+  }
+  const payload = buildChartPayload(input, opts);
+  const lib = echartsSource();
+  const T = input.times.length;
+  const meta = [
+    `Generated ${input.generatedAt}`,
+    `${day(input.times[0])} → ${day(input.times[T - 1])} (${T.toLocaleString('en-US')} bars)`,
+    `assets: ${input.assets.join(', ')}`,
+    `baseline: ${input.hodlStrategy}`,
+  ];
+  const options = payload.weights.map((w, i) => `<option value="${i}">${escapeHtml(w.strategy)}</option>`).join('');
+  const parts = [
+    section(
+      'metrics',
+      'Metrics',
+      `<div class="table-wrap">${renderMetricsTable(input.runs, input.hodlStrategy)}</div>
+<p class="hint">Exact values on hover; click a column to sort. "vs HODL": final value relative to ${escapeHtml(input.hodlStrategy)}, CAGR and max drawdown in percentage points, Sharpe in units.</p>`,
+    ),
+    section(
+      'equity',
+      'Equity',
+      `<div class="controls"><label><input type="checkbox" id="log-scale"> Log scale</label><span class="hint">Drag or scroll to zoom; the drawdown chart follows.</span></div><div class="chart" id="chart-equity"></div>`,
+    ),
+    section('drawdown', 'Drawdown', '<div class="chart" id="chart-drawdown"></div>'),
+    section(
+      'weights',
+      'Weights over time',
+      payload.weights.length > 0
+        ? `<div class="controls"><label>Strategy <select id="weights-strategy">${options}</select></label><span id="weights-note" class="hint"></span></div><div class="chart" id="chart-weights"></div>`
+        : '<p class="hint">No run recorded its weights.</p>',
+    ),
+  ];
+  if (payload.sweep) {
+    const s = payload.sweep;
+    const best = s.best
+      ? `Best ${escapeHtml(s.metric)}: ${escapeHtml(String(Number(s.best.value.toPrecision(6))))} at ${escapeHtml(s.xLabel)} = ${escapeHtml(s.best.x)}, ${escapeHtml(s.yLabel)} = ${escapeHtml(s.best.y)} (in-sample: the best cell of a grid overstates what a choice made in advance would earn).`
+      : 'No finite value in the sweep.';
+    parts.push(
+      section('sweep', `Sweep: ${s.metric}`, `<div class="chart" id="chart-sweep"></div><p class="hint">${best}</p>`),
+    );
+  }
+  if (input.notes && input.notes.length > 0) {
+    parts.push(
+      section(
+        'notes',
+        'Notes',
+        `<ul class="notes">${input.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`,
+      ),
+    );
+  }
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ballast backtest">
+<title>${escapeHtml(input.title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header><h1>${escapeHtml(input.title)}</h1><p class="meta">${meta.map(escapeHtml).join(' · ')}</p></header>
+${parts.join('\n')}
+<footer>Charts: at most ${payload.maxPoints.toLocaleString('en-US')} points per curve (the lowest and highest bar of each bucket, so peaks and troughs are kept); weights on an even stride; the table holds the exact values. Drawn with Apache ECharts ${escapeHtml(lib.version)} (Apache-2.0), inlined: this file needs no network.</footer>
+<script>${lib.source}</script>
+<script type="application/json" id="report-data">${jsonForScript(payload)}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}

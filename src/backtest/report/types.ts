@@ -1,0 +1,59 @@
+/** Input of the HTML report: everything it draws, computed by the engine; the report computes nothing financial but drawdowns. */
+
+export type NumberColumn = Float64Array | readonly number[];
+
+export interface ReportRun {
+  /** Strategy name as typed (e.g. `band:0.05`); unique within a report. */
+  readonly strategy: string;
+  /** Post-trade portfolio value at each close, one per bar (same length as `ReportInput.times`). */
+  readonly equity: NumberColumn;
+  /** Post-trade weights, row-major T×n (bar-major), n = the weight columns (`assets` below or the report's). */
+  readonly weights?: NumberColumn | null;
+  /** Names of the weight columns when they differ from `ReportInput.assets` (e.g. the cash asset included). */
+  readonly assets?: readonly string[];
+  /** Bars (indices into times, t ≥ 1) on which the strategy rebalanced. */
+  readonly rebalanceBars: readonly number[];
+  /** Metrics by name: finalValue, totalReturn, cagr, volatility, sharpe, maxDrawdown, rebalances, fees, turnover, and any others. */
+  readonly metrics: Readonly<Record<string, number | null>>;
+}
+
+export interface ReportSweep {
+  /** Axis titles, e.g. `band width` and `fee (bps)` or `trigger`. */
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Name of the metric coloured (e.g. `sharpe`). */
+  readonly metric: string;
+  readonly x: readonly (number | string)[];
+  readonly y: readonly (number | string)[];
+  /** z[yi][xi]: the metric at (x[xi], y[yi]); null where the run failed or is undefined. */
+  readonly z: readonly (readonly (number | null)[])[];
+  /** Colour direction: true (default) when a larger value is better (sharpe, cagr); false for maxDrawdown, fees. */
+  readonly higherIsBetter?: boolean;
+  /** Show x values as percentages (0.05 → 5%). Default false. */
+  readonly xPercent?: boolean;
+}
+
+export interface ReportInput {
+  readonly title: string;
+  /** ISO timestamp passed in by the caller (the report reads no clock). */
+  readonly generatedAt: string;
+  /** Names of the weight columns (the universe order of `weights`). */
+  readonly assets: readonly string[];
+  /** Bar times, ms since the epoch (UTC), strictly increasing. */
+  readonly times: NumberColumn;
+  readonly runs: readonly ReportRun[];
+  /** The buy-and-hold run's strategy name: the baseline of the "vs HODL" columns. */
+  readonly hodlStrategy: string;
+  readonly sweep?: ReportSweep;
+  /** Free text lines shown under the charts (data source, fill count, cost model...). Escaped. */
+  readonly notes?: readonly string[];
+}
+
+export interface RenderOptions {
+  /** Most points per equity or drawdown curve (min/max per bucket). Default 2,000. */
+  readonly maxPoints?: number;
+  /** Most points per weights area (uniform stride, shared by all assets). Default 1,000. */
+  readonly maxWeightPoints?: number;
+  /** Most rebalance markers drawn per strategy (every k-th beyond). Default 2,000. */
+  readonly maxMarkers?: number;
+}
