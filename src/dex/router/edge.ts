@@ -17,6 +17,8 @@ export interface Edge {
   readonly cap: number;
   /** True when inverted in closed form (constant product). */
   readonly closedForm: boolean;
+  /** Constant-product parameters: marginal(x) = 1 / (a + b x)^2 (closed-form edges only). */
+  readonly cp?: { readonly a: number; readonly b: number };
   marginalAt(x: number): number;
   /** Input x in [0, cap] with marginalAt(x) = p (0 when m0 <= p, cap when the marginal at cap is still >= p). */
   inputAt(p: number): number;
@@ -59,6 +61,7 @@ function closedFormEdge(pool: SwapPool, from: Address, to: Address, m0: number, 
     m0,
     cap: Number.POSITIVE_INFINITY,
     closedForm: true,
+    cp: { a, b },
     marginalAt: (x) => 1 / (a + b * x) ** 2,
     inputAt: (p) => (p >= m0 ? 0 : Math.max(0, (1 / Math.sqrt(p) - a) / b)),
     outAt: (x) => x / (a * (a + b * x)),
@@ -68,22 +71,49 @@ function closedFormEdge(pool: SwapPool, from: Address, to: Address, m0: number, 
 function genericEdge(pool: SwapPool, from: Address, to: Address, m0: number): Edge {
   const cap = pool.maxIn(from, to);
   const marginalAt = (x: number): number => pool.marginal(from, to, x);
-  // Scale hint for the search: grows as we learn where the marginal falls.
+  // Recent (p, x) solutions: x is decreasing in p, so they bracket later queries (the solver's queries converge).
+  const ps: number[] = [];
+  const xs: number[] = [];
   let hint = 1;
+  const remember = (p: number, x: number) => {
+    ps.push(p);
+    xs.push(x);
+    if (ps.length > 6) {
+      ps.shift();
+      xs.shift();
+    }
+  };
   const inputAt = (p: number): number => {
     if (!(m0 > p)) return 0;
-    let hi = Math.min(hint, cap);
-    while (marginalAt(hi) > p) {
-      if (hi >= cap) return cap;
-      hi = Math.min(hi * 16, cap);
-      if (hi > 1e300) return hi;
+    let lo = -1;
+    let hi = -1;
+    for (let i = 0; i < ps.length; i++) {
+      const q = ps[i] as number;
+      const x = xs[i] as number;
+      if (q === p) return x;
+      if (q > p && (lo < 0 || x > lo)) lo = x;
+      if (q < p && (hi < 0 || x < hi)) hi = x;
     }
-    let lo = hi / 16;
-    while (lo > 1e-12 && marginalAt(lo) <= p) lo /= 16;
-    if (lo <= 1e-12) lo = 0;
-    hint = hi;
-    // marginal(x) - p is decreasing in x; root in log space when lo > 0.
+    if (hi < 0) {
+      hi = Math.min(Math.max(hint, lo > 0 ? lo * 2 : 0), cap);
+      while (marginalAt(hi) > p) {
+        if (hi >= cap) {
+          remember(p, cap);
+          return cap;
+        }
+        hi = Math.min(hi * 16, cap);
+        if (hi > 1e300) return hi;
+      }
+      hint = hi;
+    }
+    if (lo < 0) {
+      lo = hi / 16;
+      while (lo > 1e-12 && marginalAt(lo) <= p) lo /= 16;
+      if (lo <= 1e-12) lo = 0;
+    }
+    // marginal(x) - p is decreasing in x.
     const x = findRoot((t) => p - marginalAt(t), lo, hi, 1e-15);
+    remember(p, x);
     return x;
   };
   const outAt = (x: number): number => {

@@ -3,12 +3,23 @@
  * f(lo) <= 0 <= f(hi) is assumed; the result x has f(x) ~ 0 or the bracket is below relTol.
  */
 export function findRoot(f: (x: number) => number, lo: number, hi: number, relTol: number): number {
+  const [a, b, fa, fb] = findBracket(f, lo, hi, relTol);
+  return fb < -fa ? b : a;
+}
+
+/** As findRoot, but returns the final bracket [a, b, f(a), f(b)] with f(a) <= 0 <= f(b) (a === b on an exact root). */
+export function findBracket(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  relTol: number,
+): [number, number, number, number] {
   let a = lo;
   let b = hi;
   let fa = f(a);
   let fb = f(b);
-  if (fa >= 0) return a;
-  if (fb <= 0) return b;
+  if (fa >= 0) return [a, a, fa, fa];
+  if (fb <= 0) return [b, b, fb, fb];
   let side = 0;
   for (let i = 0; i < 200; i++) {
     if (b - a <= relTol * Math.max(Math.abs(a), Math.abs(b)) || b - a <= Number.MIN_VALUE) break;
@@ -21,7 +32,7 @@ export function findRoot(f: (x: number) => number, lo: number, hi: number, relTo
       if (!(x > a && x < b)) x = 0.5 * (a + b);
     }
     const fx = f(x);
-    if (fx === 0) return x;
+    if (fx === 0) return [x, x, 0, 0];
     if (fx < 0) {
       a = x;
       fa = fx;
@@ -34,5 +45,5 @@ export function findRoot(f: (x: number) => number, lo: number, hi: number, relTo
       side = 1;
     }
   }
-  return fb < -fa ? b : a;
+  return [a, b, fa, fb];
 }

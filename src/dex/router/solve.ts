@@ -6,7 +6,7 @@
 import type { Edge } from './edge.ts';
 import { InsufficientLiquidityError } from './errors.ts';
 import type { HubGroup, Network } from './network.ts';
-import { findRoot } from './root.ts';
+import { findBracket, findRoot } from './root.ts';
 
 export interface HubFlow {
   readonly mu: number;
@@ -30,7 +30,10 @@ const maxM0 = (edges: readonly Edge[]): number => {
   return m;
 };
 
-function hubAt(h: HubGroup, lambda: number): HubFlow {
+/** Last solved (lambda, mu) of a hub: mu and lambda/mu both increase with lambda, so it brackets the next solve. */
+type HubMemo = Map<HubGroup, { lambda: number; mu: number }>;
+
+function hubAt(h: HubGroup, lambda: number, memo?: HubMemo): HubFlow {
   const a0 = maxM0(h.first);
   const b0 = maxM0(h.second);
   const zero = (): HubFlow => ({ mu: b0, first: h.first.map(() => 0), second: h.second.map(() => 0), produced: 0 });
@@ -49,7 +52,24 @@ function hubAt(h: HubGroup, lambda: number): HubFlow {
     for (const e of h.second) s += e.inputAt(mu);
     return s;
   };
-  const mu = findRoot((m) => produced(lambda / m) - absorbed(m), lambda / a0, b0, REL_TOL);
+  let lo = lambda / a0;
+  let hi = b0;
+  const last = memo?.get(h);
+  if (last) {
+    if (lambda >= last.lambda) {
+      lo = Math.max(lo, last.mu);
+      hi = Math.min(hi, (last.mu * lambda) / last.lambda);
+    } else {
+      hi = Math.min(hi, last.mu);
+      lo = Math.max(lo, (last.mu * lambda) / last.lambda);
+    }
+    if (!(lo <= hi)) {
+      lo = lambda / a0;
+      hi = b0;
+    }
+  }
+  const mu = findRoot((m) => produced(lambda / m) - absorbed(m), lo, hi, REL_TOL);
+  memo?.set(h, { lambda, mu });
   const nu = lambda / mu;
   const first = h.first.map((e) => e.inputAt(nu));
   const second = h.second.map((e) => e.inputAt(mu));
@@ -60,7 +80,7 @@ function hubAt(h: HubGroup, lambda: number): HubFlow {
   return { mu, first, second, produced: out };
 }
 
-function flowAt(net: Network, lambda: number): { flow: Flow; total: number } {
+function flowAt(net: Network, lambda: number, memo?: HubMemo): { flow: Flow; total: number } {
   let total = 0;
   const direct = net.direct.map((e) => {
     const x = e.inputAt(lambda);
@@ -68,7 +88,7 @@ function flowAt(net: Network, lambda: number): { flow: Flow; total: number } {
     return x;
   });
   const hubs = net.hubs.map((h) => {
-    const f = hubAt(h, lambda);
+    const f = hubAt(h, lambda, memo);
     for (const x of f.first) total += x;
     return f;
   });
@@ -82,16 +102,72 @@ export function bestPathPrice(net: Network): number {
   return best;
 }
 
+/** Everything through the path with the best price at zero size (trades below float resolution). */
+function bestPathFlow(net: Network, amountIn: number, lambda: number): Flow {
+  const best = bestPathPrice(net);
+  const direct = net.direct.map(() => 0);
+  const hubs = net.hubs.map((h) => ({
+    mu: maxM0(h.second),
+    first: h.first.map(() => 0),
+    second: h.second.map(() => 0),
+    produced: 0,
+  }));
+  const d = net.direct.findIndex((e) => e.m0 === best);
+  if (d >= 0) direct[d] = amountIn;
+  else {
+    const i = net.hubs.findIndex((h) => maxM0(h.first) * maxM0(h.second) === best);
+    const h = net.hubs[i];
+    const f = hubs[i];
+    if (h && f) {
+      f.first[h.first.findIndex((e) => e.m0 === maxM0(h.first))] = amountIn;
+      f.second[h.second.findIndex((e) => e.m0 === maxM0(h.second))] = 1;
+    }
+  }
+  return { lambda, direct, hubs };
+}
+
 /** Optimal continuous split of amountIn (float, base units) over the network, ignoring gas. */
 export function solveFlow(net: Network, amountIn: number, amountInExact: bigint): Flow {
   const hi = bestPathPrice(net);
+  if (net.hubs.length === 0 && net.direct.every((e) => e.cp)) return waterFill(net, amountIn);
+  const memo: HubMemo = new Map();
   let lo = hi / 2;
   for (;;) {
-    const { total } = flowAt(net, lo);
+    const { total } = flowAt(net, lo, memo);
     if (total >= amountIn) break;
     if (lo < hi * 1e-40) throw new InsufficientLiquidityError(amountInExact, total);
     lo /= 64;
   }
-  const lambda = findRoot((l) => amountIn - flowAt(net, l).total, lo, hi, REL_TOL);
-  return flowAt(net, lambda).flow;
+  // f(a) <= 0: the flow at a absorbs at least amountIn. At the limit of float resolution (a trade tiny against the
+  // pools' depth, lambda within ~1e-16 of the spot price) the side at b may absorb almost nothing; then the flow at
+  // a is used, and the exact allocation scales it down to amountIn.
+  const [a, b, fa, fb] = findBracket((l) => amountIn - flowAt(net, l, memo).total, lo, hi, REL_TOL);
+  const atB = flowAt(net, b, memo);
+  if (fb === fa || amountIn - atB.total <= amountIn * 1e-9) return atB.flow;
+  const atA = flowAt(net, a, memo);
+  return atA.total > 0 ? atA.flow : bestPathFlow(net, amountIn, a);
+}
+
+/**
+ * Closed form for parallel constant-product pools: with s = 1/sqrt(lambda), pool i takes (s - a_i)/b_i when s > a_i,
+ * so over the k best pools s = (X + sum a_i/b_i) / sum 1/b_i; the active set is the longest prefix consistent with s.
+ */
+function waterFill(net: Network, amountIn: number): Flow {
+  const order = net.direct.map((_, i) => i).sort((i, j) => (net.direct[i]?.cp?.a ?? 0) - (net.direct[j]?.cp?.a ?? 0));
+  let num = amountIn;
+  let den = 0;
+  let s = 0;
+  for (let k = 0; k < order.length; k++) {
+    const cp = net.direct[order[k] as number]?.cp;
+    if (!cp) break;
+    num += cp.a / cp.b;
+    den += 1 / cp.b;
+    s = num / den;
+    const next = net.direct[order[k + 1] as number]?.cp;
+    if (!next || s <= next.a) break;
+  }
+  const direct = net.direct.map((e) => (e.cp && s > e.cp.a ? (s - e.cp.a) / e.cp.b : 0));
+  // Below float resolution (a trade of a few units against deep pools) s rounds to a_1: all to the best pool.
+  if (!direct.some((x) => x > 0)) direct[order[0] as number] = amountIn;
+  return { lambda: 1 / (s * s), direct, hubs: [] };
 }

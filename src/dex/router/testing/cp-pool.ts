@@ -24,10 +24,25 @@ export function constantProductPool(spec: CpSpec): SwapPool {
   const feeNum = spec.feeNum ?? 997n;
   const feeDen = spec.feeDen ?? 1000n;
   const gamma = Number(feeNum) / Number(feeDen);
+  const t0 = spec.token0.toLowerCase();
+  const t1 = spec.token1.toLowerCase();
+  const fwd: [bigint, bigint] = [spec.reserve0, spec.reserve1];
+  const rev: [bigint, bigint] = [spec.reserve1, spec.reserve0];
+  const fwdN = [Number(spec.reserve0), Number(spec.reserve1)] as const;
+  const revN = [Number(spec.reserve1), Number(spec.reserve0)] as const;
+  const dir = (tokenIn: Address, tokenOut: Address): 0 | 1 | -1 => {
+    const i = tokenIn === spec.token0 || tokenIn.toLowerCase() === t0;
+    if (i && (tokenOut === spec.token1 || tokenOut.toLowerCase() === t1)) return 0;
+    if (
+      (tokenIn === spec.token1 || tokenIn.toLowerCase() === t1) &&
+      (tokenOut === spec.token0 || tokenOut.toLowerCase() === t0)
+    )
+      return 1;
+    return -1;
+  };
   const reserves = (tokenIn: Address, tokenOut: Address): [bigint, bigint] | undefined => {
-    if (same(tokenIn, spec.token0) && same(tokenOut, spec.token1)) return [spec.reserve0, spec.reserve1];
-    if (same(tokenIn, spec.token1) && same(tokenOut, spec.token0)) return [spec.reserve1, spec.reserve0];
-    return undefined;
+    const d = dir(tokenIn, tokenOut);
+    return d === 0 ? fwd : d === 1 ? rev : undefined;
   };
   return {
     id: spec.id,
@@ -43,10 +58,9 @@ export function constantProductPool(spec: CpSpec): SwapPool {
       return den === 0n ? 0n : (inWithFee * rout) / den;
     },
     marginal(tokenIn, tokenOut, x) {
-      const r = reserves(tokenIn, tokenOut);
-      if (!r) return 0;
-      const rin = Number(r[0]);
-      const rout = Number(r[1]);
+      const k = dir(tokenIn, tokenOut);
+      if (k < 0) return 0;
+      const [rin, rout] = k === 0 ? fwdN : revN;
       const d = rin + gamma * x;
       return (gamma * rin * rout) / (d * d);
     },
@@ -65,7 +79,16 @@ export function boundedPool(spec: CpSpec & { readonly realOut0: bigint; readonly
   const realOut = (tokenOut: Address) => (same(tokenOut, spec.token0) ? spec.realOut0 : spec.realOut1);
   const feeNum = spec.feeNum ?? 997n;
   const feeDen = spec.feeDen ?? 1000n;
+  const caps = new Map<string, number>();
   const cap = (tokenIn: Address, tokenOut: Address): number => {
+    const key = tokenIn + tokenOut;
+    const c = caps.get(key);
+    if (c !== undefined) return c;
+    const v = capOf(tokenIn, tokenOut);
+    caps.set(key, v);
+    return v;
+  };
+  const capOf = (tokenIn: Address, tokenOut: Address): number => {
     const rin = Number(same(tokenIn, spec.token0) ? spec.reserve0 : spec.reserve1);
     const rout = Number(same(tokenOut, spec.token0) ? spec.reserve0 : spec.reserve1);
     const y = Number(realOut(tokenOut));
