@@ -2,6 +2,11 @@ import { orderCost } from '../costs.ts';
 import { type PlanBuffers, type PlanContext, Scaled, Skip } from './context.ts';
 
 const LOT_EPS = 1e-9;
+/**
+ * Relative size of floating-point noise: trades and cash shortfalls under NOISE·V are rounding, not
+ * intent. Below the full solve's tolerance on V′ and far below any real order.
+ */
+export const NOISE = 1e-13;
 
 function cashAfter(ctx: PlanContext, d: Float64Array, s: number, q: number, cashQty: number): number {
   let c = cashQty;
@@ -44,9 +49,11 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
     buf.scale = cap / turnover;
     buf.scaleReason = Scaled.maxTurnover;
   }
-  // One factor so that buys and costs never spend quote the portfolio lacks (reserve kept).
+  // One factor so that buys and costs never spend quote the portfolio lacks (reserve kept). A shortfall
+  // within rounding noise of V (a self-funding rebalance with no spare quote) is left to the trim below:
+  // scaling cannot remove it, since it scales with the trades, and would cancel the whole plan.
   const cash = Math.max(0, qty[q]! - c.reserve[q]!);
-  if (cashAfter(ctx, d, buf.scale, q, cash) < 0) {
+  if (cashAfter(ctx, d, buf.scale, q, cash) < -NOISE * buf.value) {
     let lo = 0;
     let hi = buf.scale;
     for (let k = 0; k < 60; k++) {
@@ -62,7 +69,12 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
     buf.dq[i] = 0;
     buf.want[i] = 0;
     if (i === q) continue;
-    const want = (buf.scale * d[i]!) / prices[i]!;
+    let want = (buf.scale * d[i]!) / prices[i]!;
+    // Selling the whole holding sells exactly it: (q·p)/p can miss q by an ulp and leave dust behind.
+    if (want < 0 && -want >= qty[i]! * (1 - NOISE)) want = -qty[i]!;
+    // A trade within rounding noise of V is not a trade (an on-target holding); placing it would only pay
+    // the fixed cost per order.
+    if (Math.abs(want) * prices[i]! <= NOISE * buf.value) continue;
     buf.want[i] = want;
     buf.dq[i] = roundLot(
       want,
@@ -85,11 +97,15 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
     if (j < 0) break;
     const lot = c.lotStep[j]!;
     const per = prices[j]! * (1 + ctx.costs.rate[j]!);
-    let cut = -cashLeft / per;
-    if (lot > 0) cut = Math.ceil(cut / lot - LOT_EPS) * lot;
-    cut = Math.max(cut, lot > 0 ? lot : cut * (1 + 1e-12) + 1e-300);
-    const next = buf.dq[j]! - cut;
-    buf.dq[j] = next > 0 ? next : 0;
+    const cut = -cashLeft / per;
+    if (lot > 0) {
+      // Whole lots, recomputed as k·lot so the quantity stays exactly on the lot grid.
+      const k = Math.round(buf.dq[j]! / lot) - Math.max(1, Math.ceil(cut / lot - LOT_EPS));
+      buf.dq[j] = k > 0 ? k * lot : 0;
+    } else {
+      const next = buf.dq[j]! - Math.max(cut, cut * (1 + 1e-12) + 1e-300);
+      buf.dq[j] = next > 0 ? next : 0;
+    }
     if (buf.dq[j]! > 0 && buf.dq[j]! * prices[j]! < c.minNotional[j]!) buf.dq[j] = 0;
     if (buf.dq[j] === 0) buf.skip[j] = Skip.cash;
     cashLeft = settle(ctx, prices, buf, cash);

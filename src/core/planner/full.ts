@@ -1,4 +1,5 @@
 import { type CostModel, orderCost } from '../costs.ts';
+import { NOISE } from './constraints.ts';
 
 /**
  * The value V′ left after a full rebalance: V′ = V − C(trades(V′)) with tradeᵢ = tᵢV′ − hᵢ for every
@@ -7,7 +8,7 @@ import { type CostModel, orderCost } from '../costs.ts';
  * Proportional costs only: g(x) = x + Σ fᵢ|tᵢx − hᵢ| − V is piecewise linear with slope ≥ 1 − max f > 0,
  * so it is solved exactly: sort the breakpoints hᵢ/tᵢ, binary-search the segment where g changes sign,
  * solve that segment's line. Otherwise (impact, fixed or venue costs) g is solved by the Illinois
- * variant of regula falsi on [0, V] until |g| ≤ 1e-12·V.
+ * variant of regula falsi on [0, V] until |g| ≤ 1e-14·V.
  */
 export function solveFullValue(
   m: CostModel,
@@ -43,7 +44,7 @@ function solveProportional(
   for (let i = 0; i < t.length; i++) {
     if (i !== q && t[i]! > 0 && rate[i]! > 0) bp[k++] = h[i]! / t[i]!;
   }
-  if (k === 0) return V; // nothing costs anything
+  // k = 0 still needs the line below: a zero-target entry with a fee costs f·hᵢ to sell out.
   const sorted = bp.subarray(0, k).sort();
   // smallest j with g(sorted[j]) >= 0 (g is increasing)
   let lo = 0;
@@ -74,16 +75,22 @@ function solveProportional(
 
 function gGeneral(m: CostModel, t: Float64Array, h: Float64Array, q: number, V: number, x: number): number {
   let g = x - V;
+  const noise = NOISE * V;
   for (let i = 0; i < t.length; i++) {
     if (i === q) continue;
     const d = t[i]! * x - h[i]!;
+    // A trade within rounding noise is not placed (see applyConstraints), so it costs nothing: an
+    // on-target portfolio solves to V′ = V instead of paying fixed costs for dust orders.
+    if (d <= noise && d >= -noise) continue;
     g += orderCost(m, i, d, d < 0 ? -1 : 1);
   }
   return g;
 }
 
 function solveGeneral(m: CostModel, t: Float64Array, h: Float64Array, q: number, V: number): number {
-  const tol = 1e-12 * V;
+  // Tighter than the 1e-12·V the issue asks for, so that the residual drift a solve leaves behind is
+  // below NOISE·V and a plan right after does not see (and pay fixed costs for) it.
+  const tol = 1e-14 * V;
   let a = 0;
   let b = V;
   let ga = gGeneral(m, t, h, q, V, a);
