@@ -14,7 +14,8 @@ export const STRATEGY_HELP = `Strategies (repeat --strategy; names are kept as t
   vol:<base>[:<exponent>]       volatility-adaptive band, e.g. vol:0.05:-1 (default exponent −1)
   costaware[:<gamma>[:<horizon>]]  trade when ½γH(w−t)ᵀΣ(w−t)V > cost (defaults 1, 30)
 Suffixes:
-  +edge | +auto                 rebalance to the band edge / the cheaper of full and edge (default full)
+  +edge | +auto                 rebalance to the band edge / whichever of full and edge has the
+                                larger benefit − cost (default full); band, relband, hybrid, vol only
 Dynamic targets (prefix, recomputed at each rebalance from the trailing window):
   ew@<trigger> | invvol@<trigger> | erc@<trigger> | minvar@<trigger>   e.g. erc@calendar:month
   <rule>/<lookback>@<trigger>  e.g. minvar/60@calendar:month (default lookback ${DEFAULT_LOOKBACK} bars)
@@ -32,8 +33,25 @@ const num = (name: string, s: string | undefined, what: string): number => {
   return x;
 };
 
+/** Parameters each trigger name takes after its kind (`hybrid:month:0.05` → 2); more is an error. */
+const MAX_PARAMS: Readonly<Record<string, number>> = {
+  hodl: 0,
+  calendar: 1,
+  band: 1,
+  relband: 1,
+  hybrid: 2,
+  vol: 2,
+  voladaptive: 2,
+  costaware: 2,
+};
+
 function parseTrigger(name: string, body: string): TriggerConfig | 'hodl' {
-  const [kind, a, b] = body.split(':');
+  const [kind, a, b, ...extra] = body.split(':');
+  const max = MAX_PARAMS[kind ?? ''];
+  if (max !== undefined && (extra.length > 0 || (max < 2 && b !== undefined) || (max < 1 && a !== undefined)))
+    throw new StrategyError(
+      `strategy ${JSON.stringify(name)}: too many ":" parameters for ${kind} (it takes ${max}); see \`ballast backtest --help\``,
+    );
   let raw: unknown;
   switch (kind) {
     case 'hodl':
@@ -106,6 +124,11 @@ export function parseStrategy(name: string, weights?: TargetRule & { kind: 'file
     }
   }
   const trigger = parseTrigger(name, body);
+  // Without a band there is no edge: the plan would silently be `full` under a `+edge` label.
+  if (mode !== 'full' && (trigger === 'hodl' || trigger.type === 'calendar' || trigger.type === 'costaware'))
+    throw new StrategyError(
+      `strategy ${JSON.stringify(name)}: +${mode} needs a band (band, relband, hybrid, vol); ${trigger === 'hodl' ? 'hodl' : trigger.type} has none`,
+    );
   if (trigger === 'hodl' && targets.kind !== 'fixed')
     throw new StrategyError(`strategy ${JSON.stringify(name)}: hodl never rebalances, so it takes no dynamic target`);
   return { name, trigger, mode, targets };
