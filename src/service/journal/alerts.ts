@@ -45,10 +45,19 @@ const toAlert = (r: Row): AlertRecord => ({
 export class AlertStore {
   constructor(private readonly db: SqliteDatabase) {}
 
-  record(input: { portfolioId?: string; at: number; level: AlertLevel; kind: string; message: string; detail?: unknown }): AlertRecord {
+  record(input: {
+    portfolioId?: string;
+    at: number;
+    level: AlertLevel;
+    kind: string;
+    message: string;
+    detail?: unknown;
+  }): AlertRecord {
     requireFinite('at', input.at);
-    if (!['info', 'warning', 'critical'].includes(input.level)) throw new JournalInputError('level', `must be info, warning or critical, got ${String(input.level)}`);
-    if (input.kind.length === 0 || input.message.length === 0) throw new JournalInputError('alert', 'kind and message must not be empty');
+    if (!['info', 'warning', 'critical'].includes(input.level))
+      throw new JournalInputError('level', `must be info, warning or critical, got ${String(input.level)}`);
+    if (input.kind.length === 0 || input.message.length === 0)
+      throw new JournalInputError('alert', 'kind and message must not be empty');
     const detail = input.detail === undefined ? null : toStoredJson('alert.detail', input.detail);
     const r = this.db
       .prepare('INSERT INTO alerts (portfolio_id, at, level, kind, message, detail) VALUES (?, ?, ?, ?, ?, ?)')
@@ -58,12 +67,15 @@ export class AlertStore {
 
   /** Marks a delivery attempt: success (error undefined) or the error text (retried later). */
   markDelivery(id: number, at: number, error?: string): void {
-    if (error === undefined) this.db.prepare('UPDATE alerts SET delivered_at = ?, delivery_error = NULL WHERE id = ?').run(at, id);
+    if (error === undefined)
+      this.db.prepare('UPDATE alerts SET delivered_at = ?, delivery_error = NULL WHERE id = ?').run(at, id);
     else this.db.prepare('UPDATE alerts SET delivery_error = ? WHERE id = ?').run(error, id);
   }
 
   undelivered(limit = 100): AlertRecord[] {
-    return (this.db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?').all(limit) as Row[]).map(toAlert);
+    return (
+      this.db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?').all(limit) as Row[]
+    ).map(toAlert);
   }
 
   /** Most recent first. */
@@ -72,7 +84,9 @@ export class AlertStore {
     const rows =
       options.portfolioId === undefined
         ? this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit)
-        : this.db.prepare('SELECT * FROM alerts WHERE portfolio_id = ? ORDER BY id DESC LIMIT ?').all(options.portfolioId, limit);
+        : this.db
+            .prepare('SELECT * FROM alerts WHERE portfolio_id = ? ORDER BY id DESC LIMIT ?')
+            .all(options.portfolioId, limit);
     return (rows as Row[]).map(toAlert);
   }
 }

@@ -17,7 +17,11 @@ export interface CashFlow {
   readonly externalId: string | null;
 }
 
-export type CashFlowInput = Omit<CashFlow, 'id' | 'value' | 'note' | 'externalId'> & { value?: number; note?: string; externalId?: string };
+export type CashFlowInput = Omit<CashFlow, 'id' | 'value' | 'note' | 'externalId'> & {
+  value?: number;
+  note?: string;
+  externalId?: string;
+};
 
 interface Row {
   id: number;
@@ -30,33 +34,65 @@ interface Row {
   note: string | null;
   external_id: string | null;
 }
-const toFlow = (r: Row): CashFlow => ({ id: r.id, portfolioId: r.portfolio_id, kind: r.kind, asset: r.asset, quantity: r.quantity, value: r.value, at: r.at, note: r.note, externalId: r.external_id });
+const toFlow = (r: Row): CashFlow => ({
+  id: r.id,
+  portfolioId: r.portfolio_id,
+  kind: r.kind,
+  asset: r.asset,
+  quantity: r.quantity,
+  value: r.value,
+  at: r.at,
+  note: r.note,
+  externalId: r.external_id,
+});
 
 export class CashFlowStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Records a flow; the same externalId again returns the first record (a retried API call is not a second deposit). */
   record(input: CashFlowInput): CashFlow {
-    if (input.kind !== 'deposit' && input.kind !== 'withdrawal') throw new JournalInputError('kind', `must be 'deposit' or 'withdrawal', got ${String(input.kind)}`);
+    if (input.kind !== 'deposit' && input.kind !== 'withdrawal')
+      throw new JournalInputError('kind', `must be 'deposit' or 'withdrawal', got ${String(input.kind)}`);
     requireFinite('quantity', input.quantity, { positive: true });
     if (input.value !== undefined) requireFinite('value', input.value, { nonNegative: true });
     requireFinite('at', input.at);
     if (input.asset.length === 0) throw new JournalInputError('asset', 'must not be empty');
     return this.db
       .transaction(() => {
-        if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(input.portfolioId) === undefined) throw new JournalNotFoundError('portfolio', input.portfolioId);
+        if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(input.portfolioId) === undefined)
+          throw new JournalNotFoundError('portfolio', input.portfolioId);
         if (input.externalId !== undefined) {
-          const prev = this.db.prepare('SELECT * FROM cash_flows WHERE external_id = ?').get(input.externalId) as Row | undefined;
+          const prev = this.db.prepare('SELECT * FROM cash_flows WHERE external_id = ?').get(input.externalId) as
+            | Row
+            | undefined;
           if (prev !== undefined) {
-            if (prev.portfolio_id !== input.portfolioId || prev.kind !== input.kind || prev.asset !== input.asset || prev.quantity !== input.quantity) {
-              throw new JournalConflictError(`journal: cash flow ${input.externalId} is already recorded with other fields (${prev.kind} ${prev.quantity} ${prev.asset} for ${prev.portfolio_id}); use a new id.`);
+            if (
+              prev.portfolio_id !== input.portfolioId ||
+              prev.kind !== input.kind ||
+              prev.asset !== input.asset ||
+              prev.quantity !== input.quantity
+            ) {
+              throw new JournalConflictError(
+                `journal: cash flow ${input.externalId} is already recorded with other fields (${prev.kind} ${prev.quantity} ${prev.asset} for ${prev.portfolio_id}); use a new id.`,
+              );
             }
             return toFlow(prev);
           }
         }
         const r = this.db
-          .prepare('INSERT INTO cash_flows (portfolio_id, kind, asset, quantity, value, at, note, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(input.portfolioId, input.kind, input.asset, input.quantity, input.value ?? null, input.at, input.note ?? null, input.externalId ?? null);
+          .prepare(
+            'INSERT INTO cash_flows (portfolio_id, kind, asset, quantity, value, at, note, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            input.portfolioId,
+            input.kind,
+            input.asset,
+            input.quantity,
+            input.value ?? null,
+            input.at,
+            input.note ?? null,
+            input.externalId ?? null,
+          );
         return toFlow(this.db.prepare('SELECT * FROM cash_flows WHERE id = ?').get(r.lastInsertRowid) as Row);
       })
       .immediate();

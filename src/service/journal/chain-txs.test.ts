@@ -36,19 +36,43 @@ test('chain txs: committed with raw tx, hash and nonce before sending; same stat
   assert.equal(t.gasLimit, 500_000n);
   assert.deepEqual(t.calls, tx().calls, 'tokenIn/tokenOut are not mistaken for secrets');
   assert.deepEqual(j.chainTxs.commitTx(tx()), t, 'idempotent');
-  assert.throws(() => j.chainTxs.commitTx(tx({ txHash: hash(2) })), JournalConflictError, 'a replacement needs a new child');
+  assert.throws(
+    () => j.chainTxs.commitTx(tx({ txHash: hash(2) })),
+    JournalConflictError,
+    'a replacement needs a new child',
+  );
   j.chainTxs.markSent(t.clientOrderId, T0 + 1);
   assert.throws(() => j.chainTxs.markSent(t.clientOrderId, T0 + 2), IllegalTransitionError);
   j.chainTxs.markUnknown(t.clientOrderId, 'broadcast timed out', T0 + 2);
-  assert.equal(j.orders.hasUnknownLegs('main'), true, 'an unknown transaction blocks the portfolio like an unknown order');
-  assert.deepEqual(j.chainTxs.unfinished().map((x) => x.txHash), [hash(1)]);
+  assert.equal(
+    j.orders.hasUnknownLegs('main'),
+    true,
+    'an unknown transaction blocks the portfolio like an unknown order',
+  );
+  assert.deepEqual(
+    j.chainTxs.unfinished().map((x) => x.txHash),
+    [hash(1)],
+  );
   assert.deepEqual(j.orders.unfinishedIntents(), [], 'exchange reconciliation does not touch chain txs');
   j.chainTxs.recordLookup(t.clientOrderId, T0 + 3, 'found');
-  const mined = j.chainTxs.recordReceipt(t.clientOrderId, { blockNumber: 12, blockHash: hash(99), gasUsed: 210_000n, effectiveGasPrice: 1_000_000_000n, status: 'success' }, T0 + 4);
+  const mined = j.chainTxs.recordReceipt(
+    t.clientOrderId,
+    { blockNumber: 12, blockHash: hash(99), gasUsed: 210_000n, effectiveGasPrice: 1_000_000_000n, status: 'success' },
+    T0 + 4,
+  );
   assert.equal(mined.state, 'filled');
-  assert.deepEqual(mined.receipt, { blockNumber: 12, blockHash: hash(99), gasUsed: 210_000n, effectiveGasPrice: 1_000_000_000n, status: 'success' });
+  assert.deepEqual(mined.receipt, {
+    blockNumber: 12,
+    blockHash: hash(99),
+    gasUsed: 210_000n,
+    effectiveGasPrice: 1_000_000_000n,
+    status: 'success',
+  });
   assert.equal(j.chainTxs.findByHash(hash(1).toUpperCase().replace('0X', '0x'))?.clientOrderId, t.clientOrderId);
-  assert.deepEqual(j.chainTxs.events(t.clientOrderId).map((e) => e.to), ['committed', 'sent', 'unknown', 'filled']);
+  assert.deepEqual(
+    j.chainTxs.events(t.clientOrderId).map((e) => e.to),
+    ['committed', 'sent', 'unknown', 'filled'],
+  );
   j.close();
 });
 
@@ -64,7 +88,11 @@ test('chain txs: nonce bookkeeping counts maybe-mined transactions; not-placed a
   assert.equal(j.chainTxs.highestNonce(31337, FROM), 7);
   j.chainTxs.markSent(a.clientOrderId, T0);
   j.chainTxs.markAccepted(a.clientOrderId, T0);
-  j.chainTxs.recordReceipt(a.clientOrderId, { blockNumber: 1, blockHash: hash(5), gasUsed: 1n, effectiveGasPrice: 1n, status: 'reverted' }, T0);
+  j.chainTxs.recordReceipt(
+    a.clientOrderId,
+    { blockNumber: 1, blockHash: hash(5), gasUsed: 1n, effectiveGasPrice: 1n, status: 'reverted' },
+    T0,
+  );
   assert.equal(j.chainTxs.get(a.clientOrderId).state, 'rejected');
   assert.equal(j.chainTxs.highestNonce(31337, FROM), 7, 'a reverted transaction consumed its nonce');
   assert.throws(() => j.chainTxs.commitTx(tx({ leg: 2, from: '0x12' })), JournalInputError);

@@ -103,12 +103,22 @@ const toTx = (r: TxRow): ChainTxIntent => ({
   receipt:
     r.receipt_status === null || r.block_number === null
       ? null
-      : { blockNumber: r.block_number, blockHash: r.block_hash ?? '', gasUsed: BigInt(r.gas_used ?? '0'), effectiveGasPrice: BigInt(r.effective_gas_price ?? '0'), status: r.receipt_status },
+      : {
+          blockNumber: r.block_number,
+          blockHash: r.block_hash ?? '',
+          gasUsed: BigInt(r.gas_used ?? '0'),
+          effectiveGasPrice: BigInt(r.effective_gas_price ?? '0'),
+          status: r.receipt_status,
+        },
 });
 
 function hex(field: string, v: string, len?: number): string {
   const s = v.toLowerCase();
-  if (!HEX.test(s) || (len !== undefined && s.length !== len)) throw new JournalInputError(field, `must be 0x-prefixed hex${len === undefined ? '' : ` of ${len} characters`}, got ${JSON.stringify(v.slice(0, 80))}`);
+  if (!HEX.test(s) || (len !== undefined && s.length !== len))
+    throw new JournalInputError(
+      field,
+      `must be 0x-prefixed hex${len === undefined ? '' : ` of ${len} characters`}, got ${JSON.stringify(v.slice(0, 80))}`,
+    );
   return s;
 }
 
@@ -122,14 +132,20 @@ export class ChainTxJournal {
 
   /** Commits the signed transaction durably BEFORE broadcasting it. Same child again with the same hash: returns it. */
   commitTx(input: ChainTxInput): ChainTxIntent {
-    if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0) throw new JournalInputError('chainId', `must be a positive integer, got ${input.chainId}`);
-    if (!Number.isSafeInteger(input.nonce) || input.nonce < 0) throw new JournalInputError('nonce', `must be an integer ≥ 0, got ${input.nonce}`);
+    if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
+      throw new JournalInputError('chainId', `must be a positive integer, got ${input.chainId}`);
+    if (!Number.isSafeInteger(input.nonce) || input.nonce < 0)
+      throw new JournalInputError('nonce', `must be an integer ≥ 0, got ${input.nonce}`);
     requireFinite('at', input.at);
     const from = hex('from', input.from, 42);
     const to = input.to === null ? null : hex('to', input.to, 42);
     const txHash = hex('txHash', input.txHash, 66);
     const rawTx = hex('rawTx', input.rawTx);
-    for (const [f, v] of [['valueWei', input.valueWei], ['gasLimit', input.gasLimit], ['maxFeePerGas', input.maxFeePerGas]] as const) {
+    for (const [f, v] of [
+      ['valueWei', input.valueWei],
+      ['gasLimit', input.gasLimit],
+      ['maxFeePerGas', input.maxFeePerGas],
+    ] as const) {
       if (v !== undefined && v < 0n) throw new JournalInputError(f, `must be ≥ 0, got ${v}`);
     }
     const calls = input.calls === undefined ? null : toStoredJson('calls', input.calls);
@@ -139,7 +155,9 @@ export class ChainTxJournal {
       if (existing !== undefined) {
         const tx = this.get(cid);
         if (existing.kind !== 'chain_tx' || tx.txHash !== txHash) {
-          throw new JournalConflictError(`journal: intent ${cid} is already committed${existing.kind === 'chain_tx' ? ` as transaction ${tx.txHash}` : ' as an exchange order'}; a replacement must use a new child number.`);
+          throw new JournalConflictError(
+            `journal: intent ${cid} is already committed${existing.kind === 'chain_tx' ? ` as transaction ${tx.txHash}` : ' as an exchange order'}; a replacement must use a new child number.`,
+          );
         }
         return tx;
       }
@@ -156,7 +174,20 @@ export class ChainTxJournal {
           `INSERT INTO chain_txs (intent_id, chain_id, from_address, to_address, nonce, tx_hash, raw_tx, value_wei, gas_limit, max_fee_per_gas, calls, send_rpc)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, input.chainId, from, to, input.nonce, txHash, rawTx, (input.valueWei ?? 0n).toString(), input.gasLimit?.toString() ?? null, input.maxFeePerGas?.toString() ?? null, calls, input.sendRpc ?? null);
+        .run(
+          id,
+          input.chainId,
+          from,
+          to,
+          input.nonce,
+          txHash,
+          rawTx,
+          (input.valueWei ?? 0n).toString(),
+          input.gasLimit?.toString() ?? null,
+          input.maxFeePerGas?.toString() ?? null,
+          calls,
+          input.sendRpc ?? null,
+        );
       this.core.created(id, input.at, { txHash, nonce: input.nonce });
       return this.get(cid);
     });
@@ -191,10 +222,25 @@ export class ChainTxJournal {
     return writeTx(this.db, () => {
       const row = this.core.row(clientOrderId);
       this.db
-        .prepare('UPDATE chain_txs SET block_number = ?, block_hash = ?, gas_used = ?, effective_gas_price = ?, receipt_status = ? WHERE intent_id = ?')
-        .run(receipt.blockNumber, hex('blockHash', receipt.blockHash, 66), receipt.gasUsed.toString(), receipt.effectiveGasPrice.toString(), receipt.status, row.id);
+        .prepare(
+          'UPDATE chain_txs SET block_number = ?, block_hash = ?, gas_used = ?, effective_gas_price = ?, receipt_status = ? WHERE intent_id = ?',
+        )
+        .run(
+          receipt.blockNumber,
+          hex('blockHash', receipt.blockHash, 66),
+          receipt.gasUsed.toString(),
+          receipt.effectiveGasPrice.toString(),
+          receipt.status,
+          row.id,
+        );
       const to = receipt.status === 'success' ? 'filled' : 'rejected';
-      this.core.transition(row, to, { reason: receipt.status === 'success' ? `mined in block ${receipt.blockNumber}` : `reverted in block ${receipt.blockNumber}`, at });
+      this.core.transition(row, to, {
+        reason:
+          receipt.status === 'success'
+            ? `mined in block ${receipt.blockNumber}`
+            : `reverted in block ${receipt.blockNumber}`,
+        at,
+      });
       return this.get(clientOrderId);
     });
   }
@@ -209,7 +255,12 @@ export class ChainTxJournal {
     return this.move(clientOrderId, 'not_placed', reason, at);
   }
 
-  private move(clientOrderId: string, to: 'open' | 'unknown' | 'rejected' | 'not_placed', reason: string, at: number): ChainTxIntent {
+  private move(
+    clientOrderId: string,
+    to: 'open' | 'unknown' | 'rejected' | 'not_placed',
+    reason: string,
+    at: number,
+  ): ChainTxIntent {
     return writeTx(this.db, () => {
       this.core.transition(this.core.row(clientOrderId), to, { reason, at });
       return this.get(clientOrderId);
@@ -229,7 +280,9 @@ export class ChainTxJournal {
   /** Chain transactions to resolve on start, oldest first. */
   unfinished(portfolioId?: string): ChainTxIntent[] {
     const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');
-    const rows = this.db.prepare(`${SELECT} WHERE i.state IN (${states}) AND (? IS NULL OR i.portfolio_id = ?) ORDER BY i.id`).all(portfolioId ?? null, portfolioId ?? null) as TxRow[];
+    const rows = this.db
+      .prepare(`${SELECT} WHERE i.state IN (${states}) AND (? IS NULL OR i.portfolio_id = ?) ORDER BY i.id`)
+      .all(portfolioId ?? null, portfolioId ?? null) as TxRow[];
     return rows.map(toTx);
   }
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { CLIENT_ORDER_ID_LENGTH, clientOrderId, MAX_CHILD, MAX_CYCLE, MAX_LEG, parseClientOrderId, portfolioPrefix } from './client-order-id.ts';
+import {
+  CLIENT_ORDER_ID_LENGTH,
+  clientOrderId,
+  MAX_CHILD,
+  MAX_CYCLE,
+  MAX_LEG,
+  parseClientOrderId,
+  portfolioPrefix,
+} from './client-order-id.ts';
 import { JournalInputError } from './errors.ts';
 
 const portfolioIdArb = fc.stringMatching(/^[A-Za-z0-9._-]{1,40}$/);
@@ -33,7 +41,10 @@ test('client order id: parse inverts format, so (cycle, leg, child) ↦ id is in
 });
 
 test('client order id: distinct tuples over portfolios give distinct ids (20,000 random tuples)', () => {
-  const tuples = fc.sample(fc.tuple(fc.constantFrom('main', 'alt', 'btc-only', 'p1', 'P1', 'p-1', 'x.y'), cycleArb, legArb, childArb), { numRuns: 20_000, seed: 42 });
+  const tuples = fc.sample(
+    fc.tuple(fc.constantFrom('main', 'alt', 'btc-only', 'p1', 'P1', 'p-1', 'x.y'), cycleArb, legArb, childArb),
+    { numRuns: 20_000, seed: 42 },
+  );
   const distinct = new Set(tuples.map((t) => t.join('\u0000')));
   const ids = new Set(tuples.map(([p, c, l, k]) => clientOrderId(p, c, l, k)));
   assert.equal(ids.size, distinct.size);
@@ -49,10 +60,24 @@ test('client order id: 10,000 portfolio ids get 10,000 distinct prefixes; the na
 test('client order id: extreme values fit in 25 characters; out-of-range numbers are refused by field', () => {
   const id = clientOrderId('p', MAX_CYCLE, MAX_LEG, MAX_CHILD);
   assert.equal(id.length, 25);
-  assert.deepEqual(parseClientOrderId(id), { prefix: portfolioPrefix('p'), cycle: MAX_CYCLE, leg: MAX_LEG, child: MAX_CHILD });
-  assert.throws(() => clientOrderId('p', MAX_CYCLE + 1, 0, 0), (e: unknown) => e instanceof JournalInputError && e.field === 'cycle');
-  assert.throws(() => clientOrderId('p', 1, -1, 0), (e: unknown) => e instanceof JournalInputError && e.field === 'leg');
-  assert.throws(() => clientOrderId('p', 1, 0, 1.5), (e: unknown) => e instanceof JournalInputError && e.field === 'child');
+  assert.deepEqual(parseClientOrderId(id), {
+    prefix: portfolioPrefix('p'),
+    cycle: MAX_CYCLE,
+    leg: MAX_LEG,
+    child: MAX_CHILD,
+  });
+  assert.throws(
+    () => clientOrderId('p', MAX_CYCLE + 1, 0, 0),
+    (e: unknown) => e instanceof JournalInputError && e.field === 'cycle',
+  );
+  assert.throws(
+    () => clientOrderId('p', 1, -1, 0),
+    (e: unknown) => e instanceof JournalInputError && e.field === 'leg',
+  );
+  assert.throws(
+    () => clientOrderId('p', 1, 0, 1.5),
+    (e: unknown) => e instanceof JournalInputError && e.field === 'child',
+  );
   assert.throws(() => clientOrderId('', 1, 0, 0), JournalInputError);
   assert.equal(parseClientOrderId('x'.repeat(25)), undefined);
   assert.equal(parseClientOrderId('abc'), undefined);

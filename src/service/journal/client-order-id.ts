@@ -45,8 +45,15 @@ function field(name: string, value: number, max: number, width: number): string 
 
 /** The id from a portfolio prefix (see portfolioPrefix) and the intent's numbers. */
 export function clientOrderIdFromPrefix(prefix: string, cycle: number, leg: number, child: number): string {
-  if (!/^[0-9a-z]{8}$/.test(prefix)) throw new JournalInputError('prefix', `must be 8 characters of [0-9a-z], got ${JSON.stringify(prefix)}`);
-  return CLIENT_ORDER_ID_VERSION + prefix + field('cycle', cycle, MAX_CYCLE, CYCLE_LEN) + field('leg', leg, MAX_LEG, LEG_LEN) + field('child', child, MAX_CHILD, CHILD_LEN);
+  if (!/^[0-9a-z]{8}$/.test(prefix))
+    throw new JournalInputError('prefix', `must be 8 characters of [0-9a-z], got ${JSON.stringify(prefix)}`);
+  return (
+    CLIENT_ORDER_ID_VERSION +
+    prefix +
+    field('cycle', cycle, MAX_CYCLE, CYCLE_LEN) +
+    field('leg', leg, MAX_LEG, LEG_LEN) +
+    field('child', child, MAX_CHILD, CHILD_LEN)
+  );
 }
 
 /** clientOrderId(portfolioId, cycle, leg, child[, namespace]): deterministic, 25 characters of [0-9a-z]. */
@@ -63,7 +70,8 @@ export interface ParsedClientOrderId {
 
 /** Inverse of clientOrderIdFromPrefix; undefined for anything that is not a Ballast id of this version. */
 export function parseClientOrderId(id: string): ParsedClientOrderId | undefined {
-  if (id.length !== CLIENT_ORDER_ID_LENGTH || id[0] !== CLIENT_ORDER_ID_VERSION || !/^[0-9a-z]+$/.test(id)) return undefined;
+  if (id.length !== CLIENT_ORDER_ID_LENGTH || id[0] !== CLIENT_ORDER_ID_VERSION || !/^[0-9a-z]+$/.test(id))
+    return undefined;
   let at = 1;
   const take = (n: number): string => {
     const s = id.slice(at, at + n);
@@ -71,5 +79,10 @@ export function parseClientOrderId(id: string): ParsedClientOrderId | undefined 
     return s;
   };
   const prefix = take(PREFIX_LEN);
-  return { prefix, cycle: Number.parseInt(take(CYCLE_LEN), 36), leg: Number.parseInt(take(LEG_LEN), 36), child: Number.parseInt(take(CHILD_LEN), 36) };
+  return {
+    prefix,
+    cycle: Number.parseInt(take(CYCLE_LEN), 36),
+    leg: Number.parseInt(take(LEG_LEN), 36),
+    child: Number.parseInt(take(CHILD_LEN), 36),
+  };
 }

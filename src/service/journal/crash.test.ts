@@ -40,8 +40,12 @@ interface Run {
   code: number | null;
 }
 
-/** Spawns the child and SIGKILLs it `delayMs` after READY (or after spawn when `fromSpawn`). */
-function runAndKill(path: string, run: number, seed: number, delayMs: number, fromSpawn: boolean): Promise<Run> {
+/**
+ * Spawns the child and SIGKILLs it: `afterLines` > 0 → once it has reported that many steps after READY,
+ * plus `delayMs` of jitter (a random point mid-protocol, whatever the machine's load); otherwise
+ * `delayMs` after spawn (start-up, migrations, recovery).
+ */
+function runAndKill(path: string, run: number, seed: number, afterLines: number, delayMs: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, path, String(run), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -50,15 +54,18 @@ function runAndKill(path: string, run: number, seed: number, delayMs: number, fr
     const kill = (): void => {
       timer = setTimeout(() => p.kill('SIGKILL'), delayMs);
     };
-    if (fromSpawn) kill();
+    if (afterLines <= 0) kill();
     p.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (!fromSpawn && timer === undefined && out.includes('READY\n')) kill();
+      if (timer === undefined && afterLines > 0) {
+        const ready = out.indexOf('READY\n');
+        if (ready >= 0 && out.slice(ready + 6).split('\n').length - 1 >= afterLines) kill();
+      }
     });
     p.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    const guard = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    const guard = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.on('error', reject);
     p.on('exit', (code, signal) => {
       clearTimeout(guard);
@@ -76,23 +83,38 @@ function verify(path: string, reported: Map<string, Set<string>>): { intents: nu
     const db = j.db;
     // Every reported intent is there exactly once, at least as far as the child said it got.
     for (const [cid, steps] of reported) {
-      const rows = db.prepare('SELECT state FROM order_intents WHERE client_order_id = ?').all(cid) as { state: string }[];
+      const rows = db.prepare('SELECT state FROM order_intents WHERE client_order_id = ?').all(cid) as {
+        state: string;
+      }[];
       assert.equal(rows.length, 1, `intent ${cid} reported committed is in the journal exactly once`);
       const st = rows[0].state;
       if (steps.has('S')) assert.notEqual(st, 'committed', `${cid} was reported sent`);
       if (steps.has('F')) assert.equal(st, 'filled', `${cid} was reported filled`);
       if (steps.has('U')) assert.ok(st === 'unknown' || st === 'not_placed', `${cid} was reported unknown, is ${st}`);
     }
-    const dup = db.prepare('SELECT portfolio_id, cycle, leg, child, COUNT(*) AS n FROM order_intents GROUP BY 1, 2, 3, 4 HAVING n > 1').all();
+    const dup = db
+      .prepare(
+        'SELECT portfolio_id, cycle, leg, child, COUNT(*) AS n FROM order_intents GROUP BY 1, 2, 3, 4 HAVING n > 1',
+      )
+      .all();
     assert.deepEqual(dup, [], 'no intent twice');
     // Nothing half-written: each intent's state is its last event, the event chain is unbroken from 'committed'.
-    const intents = db.prepare('SELECT id, client_order_id, state, filled_quantity FROM order_intents').all() as { id: number; client_order_id: string; state: string; filled_quantity: number }[];
+    const intents = db.prepare('SELECT id, client_order_id, state, filled_quantity FROM order_intents').all() as {
+      id: number;
+      client_order_id: string;
+      state: string;
+      filled_quantity: number;
+    }[];
     const evStmt = db.prepare('SELECT from_state, to_state FROM order_events WHERE intent_id = ? ORDER BY id');
     const fillStmt = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(quantity), 0) AS q FROM fills WHERE intent_id = ?');
     for (const i of intents) {
       const ev = evStmt.all(i.id) as { from_state: string | null; to_state: string }[];
-      assert.ok(ev.length > 0 && ev[0].from_state === null && ev[0].to_state === 'committed', `${i.client_order_id}: starts with its commit event`);
-      for (let k = 1; k < ev.length; k++) assert.equal(ev[k].from_state, ev[k - 1].to_state, `${i.client_order_id}: event chain`);
+      assert.ok(
+        ev.length > 0 && ev[0].from_state === null && ev[0].to_state === 'committed',
+        `${i.client_order_id}: starts with its commit event`,
+      );
+      for (let k = 1; k < ev.length; k++)
+        assert.equal(ev[k].from_state, ev[k - 1].to_state, `${i.client_order_id}: event chain`);
       assert.equal(ev[ev.length - 1].to_state, i.state, `${i.client_order_id}: state = last event`);
       const f = fillStmt.get(i.id) as { n: number; q: number };
       assert.equal(f.q, i.filled_quantity, `${i.client_order_id}: filled quantity = its fills`);
@@ -108,7 +130,11 @@ function verify(path: string, reported: Map<string, Set<string>>): { intents: nu
         btc += f.quantity;
         usdt += -(f.quantity * f.price + f.fee);
       }
-      assert.deepEqual(j.paperBalances.get(account), { BTC: btc, USDT: usdt }, `${account}: balances = initial + fills`);
+      assert.deepEqual(
+        j.paperBalances.get(account),
+        { BTC: btc, USDT: usdt },
+        `${account}: balances = initial + fills`,
+      );
     }
     const fills = (db.prepare('SELECT COUNT(*) AS n FROM fills').get() as { n: number }).n;
     return { intents: intents.length, fills };
@@ -124,10 +150,12 @@ test(`crash safety: ${KILLS} SIGKILLs of a writing child at random moments (seed
   let midWrite = 0;
   const t0 = Date.now();
   for (let k = 0; k < KILLS; k++) {
-    // Every fourth kill lands anywhere from spawn (start-up, migrations, recovery); the others mid-write.
+    // Every fourth kill lands anywhere from spawn (start-up, migrations, recovery); the others mid-write,
+    // after 1–60 reported steps plus 0–3 ms of jitter.
     const fromSpawn = k % 4 === 1;
-    const delay = fromSpawn ? Math.floor(rand() * 900) : Math.floor(rand() * 120);
-    const r = await runAndKill(path, k, Math.floor(rand() * 2 ** 31), delay, fromSpawn);
+    const afterLines = fromSpawn ? 0 : 1 + Math.floor(rand() * 60);
+    const delay = fromSpawn ? Math.floor(rand() * 900) : Math.floor(rand() * 4);
+    const r = await runAndKill(path, k, Math.floor(rand() * 2 ** 31), afterLines, delay);
     for (const line of r.lines) {
       const [step, cid] = line.split(' ');
       if (cid === undefined) continue;

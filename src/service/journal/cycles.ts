@@ -7,7 +7,16 @@ import type { SqliteDatabase } from './open-database.ts';
 import { toStoredJson } from './secrets.ts';
 
 /** Common decisions; any non-empty string is accepted so the service can add its own. */
-export type CycleDecision = 'nothing_to_do' | 'rebalanced' | 'partial' | 'skipped' | 'refused' | 'awaiting_approval' | 'failed' | 'interrupted' | (string & {});
+export type CycleDecision =
+  | 'nothing_to_do'
+  | 'rebalanced'
+  | 'partial'
+  | 'skipped'
+  | 'refused'
+  | 'awaiting_approval'
+  | 'failed'
+  | 'interrupted'
+  | (string & {});
 
 export interface CycleRecord {
   readonly portfolioId: string;
@@ -62,7 +71,17 @@ const toCycle = (r: CycleRow): CycleRecord => ({
   reason: r.reason,
   detail: r.detail === null ? null : JSON.parse(r.detail),
 });
-const toSkipped = (r: SkippedRow): SkippedTrade => ({ portfolioId: r.portfolio_id, cycle: r.cycle, asset: r.asset, side: r.side, quantity: r.quantity, notional: r.notional, code: r.code, reason: r.reason, at: r.at });
+const toSkipped = (r: SkippedRow): SkippedTrade => ({
+  portfolioId: r.portfolio_id,
+  cycle: r.cycle,
+  asset: r.asset,
+  side: r.side,
+  quantity: r.quantity,
+  notional: r.notional,
+  code: r.code,
+  reason: r.reason,
+  at: r.at,
+});
 
 export class CycleStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -70,64 +89,111 @@ export class CycleStore {
   /** Starts the portfolio's next cycle (numbers are 1, 2, 3 … per portfolio) and returns it. */
   start(portfolioId: string, at: number): CycleRecord {
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(portfolioId) === undefined) throw new JournalNotFoundError('portfolio', portfolioId);
-      const row = this.db.prepare('SELECT MAX(cycle) AS n FROM cycles WHERE portfolio_id = ?').get(portfolioId) as { n: number | null };
+      if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(portfolioId) === undefined)
+        throw new JournalNotFoundError('portfolio', portfolioId);
+      const row = this.db.prepare('SELECT MAX(cycle) AS n FROM cycles WHERE portfolio_id = ?').get(portfolioId) as {
+        n: number | null;
+      };
       const cycle = (row.n ?? 0) + 1;
-      this.db.prepare('INSERT INTO cycles (portfolio_id, cycle, started_at) VALUES (?, ?, ?)').run(portfolioId, cycle, at);
+      this.db
+        .prepare('INSERT INTO cycles (portfolio_id, cycle, started_at) VALUES (?, ?, ?)')
+        .run(portfolioId, cycle, at);
       return this.get(portfolioId, cycle);
     })();
   }
 
   /** Records the outcome. A cycle finishes once; finishing it again is a conflict. */
-  finish(input: { portfolioId: string; cycle: number; decision: CycleDecision; reason: string; detail?: unknown; at: number }): CycleRecord {
+  finish(input: {
+    portfolioId: string;
+    cycle: number;
+    decision: CycleDecision;
+    reason: string;
+    detail?: unknown;
+    at: number;
+  }): CycleRecord {
     if (input.decision.length === 0) throw new JournalInputError('decision', 'must not be empty');
     const detail = input.detail === undefined ? null : toStoredJson('cycle.detail', input.detail);
     return this.db.transaction(() => {
       const c = this.get(input.portfolioId, input.cycle);
       if (c.finishedAt !== null) {
-        throw new JournalConflictError(`journal: cycle ${input.cycle} of ${input.portfolioId} already finished (${c.decision}); a cycle is recorded once.`);
+        throw new JournalConflictError(
+          `journal: cycle ${input.cycle} of ${input.portfolioId} already finished (${c.decision}); a cycle is recorded once.`,
+        );
       }
       this.db
-        .prepare('UPDATE cycles SET finished_at = ?, decision = ?, reason = ?, detail = ? WHERE portfolio_id = ? AND cycle = ?')
+        .prepare(
+          'UPDATE cycles SET finished_at = ?, decision = ?, reason = ?, detail = ? WHERE portfolio_id = ? AND cycle = ?',
+        )
         .run(input.at, input.decision, input.reason, detail, input.portfolioId, input.cycle);
       return this.get(input.portfolioId, input.cycle);
     })();
   }
 
   get(portfolioId: string, cycle: number): CycleRecord {
-    const row = this.db.prepare('SELECT * FROM cycles WHERE portfolio_id = ? AND cycle = ?').get(portfolioId, cycle) as CycleRow | undefined;
+    const row = this.db.prepare('SELECT * FROM cycles WHERE portfolio_id = ? AND cycle = ?').get(portfolioId, cycle) as
+      | CycleRow
+      | undefined;
     if (row === undefined) throw new JournalNotFoundError('cycle', `${portfolioId}#${cycle}`);
     return toCycle(row);
   }
 
   latest(portfolioId: string): CycleRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM cycles WHERE portfolio_id = ? ORDER BY cycle DESC LIMIT 1').get(portfolioId) as CycleRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM cycles WHERE portfolio_id = ? ORDER BY cycle DESC LIMIT 1')
+      .get(portfolioId) as CycleRow | undefined;
     return row === undefined ? undefined : toCycle(row);
   }
 
   /** Most recent first. */
   list(portfolioId: string, limit = 100): CycleRecord[] {
-    return (this.db.prepare('SELECT * FROM cycles WHERE portfolio_id = ? ORDER BY cycle DESC LIMIT ?').all(portfolioId, limit) as CycleRow[]).map(toCycle);
+    return (
+      this.db
+        .prepare('SELECT * FROM cycles WHERE portfolio_id = ? ORDER BY cycle DESC LIMIT ?')
+        .all(portfolioId, limit) as CycleRow[]
+    ).map(toCycle);
   }
 
   /** Cycles started but never finished (the process stopped mid-cycle). */
   unfinished(): CycleRecord[] {
-    return (this.db.prepare('SELECT * FROM cycles WHERE finished_at IS NULL ORDER BY portfolio_id, cycle').all() as CycleRow[]).map(toCycle);
+    return (
+      this.db.prepare('SELECT * FROM cycles WHERE finished_at IS NULL ORDER BY portfolio_id, cycle').all() as CycleRow[]
+    ).map(toCycle);
   }
 
-  recordSkipped(input: Omit<SkippedTrade, 'side' | 'quantity' | 'notional'> & { side?: 'buy' | 'sell'; quantity?: number; notional?: number }): void {
-    if (input.code.length === 0 || input.reason.length === 0) throw new JournalInputError('skipped.reason', 'code and reason must not be empty');
+  recordSkipped(
+    input: Omit<SkippedTrade, 'side' | 'quantity' | 'notional'> & {
+      side?: 'buy' | 'sell';
+      quantity?: number;
+      notional?: number;
+    },
+  ): void {
+    if (input.code.length === 0 || input.reason.length === 0)
+      throw new JournalInputError('skipped.reason', 'code and reason must not be empty');
     this.get(input.portfolioId, input.cycle);
     this.db
-      .prepare('INSERT INTO skipped_trades (portfolio_id, cycle, asset, side, quantity, notional, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(input.portfolioId, input.cycle, input.asset, input.side ?? null, input.quantity ?? null, input.notional ?? null, input.code, input.reason, input.at);
+      .prepare(
+        'INSERT INTO skipped_trades (portfolio_id, cycle, asset, side, quantity, notional, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        input.portfolioId,
+        input.cycle,
+        input.asset,
+        input.side ?? null,
+        input.quantity ?? null,
+        input.notional ?? null,
+        input.code,
+        input.reason,
+        input.at,
+      );
   }
 
   skipped(portfolioId: string, cycle?: number): SkippedTrade[] {
     const rows =
       cycle === undefined
         ? this.db.prepare('SELECT * FROM skipped_trades WHERE portfolio_id = ? ORDER BY id').all(portfolioId)
-        : this.db.prepare('SELECT * FROM skipped_trades WHERE portfolio_id = ? AND cycle = ? ORDER BY id').all(portfolioId, cycle);
+        : this.db
+            .prepare('SELECT * FROM skipped_trades WHERE portfolio_id = ? AND cycle = ? ORDER BY id')
+            .all(portfolioId, cycle);
     return (rows as SkippedRow[]).map(toSkipped);
   }
 }

@@ -55,7 +55,9 @@ export class JournalNotFoundError extends JournalError {
     readonly what: string,
     readonly key: string,
   ) {
-    super(`journal: ${what} ${key} not found; record it first (e.g. register the portfolio, start the cycle, commit the intent).`);
+    super(
+      `journal: ${what} ${key} not found; record it first (e.g. register the portfolio, start the cycle, commit the intent).`,
+    );
   }
 }
 

@@ -2,21 +2,58 @@
 export { type AlertLevel, type AlertRecord, AlertStore } from './alerts.ts';
 export { type CashFlow, type CashFlowInput, CashFlowStore } from './cash-flows.ts';
 export { type ChainReceipt, type ChainTxInput, type ChainTxIntent, ChainTxJournal } from './chain-txs.ts';
-export { CLIENT_ORDER_ID_LENGTH, clientOrderId, clientOrderIdFromPrefix, MAX_CHILD, MAX_CYCLE, MAX_LEG, parseClientOrderId, portfolioPrefix } from './client-order-id.ts';
+export {
+  CLIENT_ORDER_ID_LENGTH,
+  clientOrderId,
+  clientOrderIdFromPrefix,
+  MAX_CHILD,
+  MAX_CYCLE,
+  MAX_LEG,
+  parseClientOrderId,
+  portfolioPrefix,
+} from './client-order-id.ts';
 export { type CycleDecision, type CycleRecord, CycleStore, type SkippedTrade } from './cycles.ts';
 export * from './errors.ts';
-export type { FillRecord, IntentBase, IntentInput, IntentKind, OrderEvent, OrderIntent, OrderLookup } from './intent-rows.ts';
+export type {
+  FillRecord,
+  IntentBase,
+  IntentInput,
+  IntentKind,
+  OrderEvent,
+  OrderIntent,
+  OrderLookup,
+} from './intent-rows.ts';
 export { Journal, type JournalOptions } from './journal.ts';
 export { MetaStore } from './meta.ts';
 export { MIGRATIONS, type Migration, type MigrationResult, migrate, schemaVersion } from './migrations.ts';
-export { notPlacedVerdict, type NotPlacedRuleOptions, type NotPlacedVerdict, shouldMarkNotPlaced } from './not-placed-rule.ts';
+export {
+  type NotPlacedRuleOptions,
+  type NotPlacedVerdict,
+  notPlacedVerdict,
+  shouldMarkNotPlaced,
+} from './not-placed-rule.ts';
 export { openDatabase, type SqliteDatabase } from './open-database.ts';
-export { canTransition, INTENT_STATES, type IntentState, isTerminal, isUnfinished, TERMINAL_STATES, UNFINISHED_STATES } from './order-states.ts';
+export {
+  canTransition,
+  INTENT_STATES,
+  type IntentState,
+  isTerminal,
+  isUnfinished,
+  TERMINAL_STATES,
+  UNFINISHED_STATES,
+} from './order-states.ts';
 export { OrderJournal, type ResolveOutcome } from './orders.ts';
 export { PaperBalanceStore } from './paper-balances.ts';
 export { type PlanState, PlanStore, planHash, type StoredPlan } from './plans.ts';
 export { type PortfolioRecord, PortfolioStore, type TargetVersion } from './portfolios.ts';
 export { type PriceObservation, PriceStore } from './prices.ts';
-export { type ReconcileItem, type ReconcileOptions, type ReconcileReport, reconcileUnfinished, recoverOnStart, type VenueSource } from './reconcile.ts';
+export {
+  type ReconcileItem,
+  type ReconcileOptions,
+  type ReconcileReport,
+  reconcileUnfinished,
+  recoverOnStart,
+  type VenueSource,
+} from './reconcile.ts';
 export { assertNoSecrets, findSecrets, isSecretKey, REDACTED, redactSecrets, toStoredJson } from './secrets.ts';
 export { sendIntent } from './send-intent.ts';

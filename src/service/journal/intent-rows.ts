@@ -146,7 +146,13 @@ export interface EventRow {
   detail: string | null;
   at: number;
 }
-export const toEvent = (r: EventRow): OrderEvent => ({ from: r.from_state, to: r.to_state, reason: r.reason, detail: r.detail === null ? null : JSON.parse(r.detail), at: r.at });
+export const toEvent = (r: EventRow): OrderEvent => ({
+  from: r.from_state,
+  to: r.to_state,
+  reason: r.reason,
+  detail: r.detail === null ? null : JSON.parse(r.detail),
+  at: r.at,
+});
 
 export interface FillRow {
   client_order_id: string;
@@ -158,4 +164,13 @@ export interface FillRow {
   fee_asset: string;
   at: number;
 }
-export const toFill = (r: FillRow): FillRecord => ({ clientOrderId: r.client_order_id, venue: r.venue, tradeId: r.trade_id, quantity: r.quantity, price: r.price, fee: r.fee, feeAsset: r.fee_asset, at: r.at });
+export const toFill = (r: FillRow): FillRecord => ({
+  clientOrderId: r.client_order_id,
+  venue: r.venue,
+  tradeId: r.trade_id,
+  quantity: r.quantity,
+  price: r.price,
+  fee: r.fee,
+  feeAsset: r.fee_asset,
+  at: r.at,
+});

@@ -71,7 +71,9 @@ export class Journal {
         const stored = meta.get('journal_id');
         if (stored !== undefined) {
           if (options.journalId !== undefined && options.journalId !== stored) {
-            throw new JournalConflictError(`journal ${path}: its id is ${stored}, not ${options.journalId}; client order ids depend on it, so it never changes. Omit journalId or open the right file.`);
+            throw new JournalConflictError(
+              `journal ${path}: its id is ${stored}, not ${options.journalId}; client order ids depend on it, so it never changes. Omit journalId or open the right file.`,
+            );
           }
           return stored;
         }
@@ -94,8 +96,10 @@ export class Journal {
   /** PRAGMA integrity_check + foreign_key_check; [] when the file is sound. */
   check(): string[] {
     const problems: string[] = [];
-    for (const r of this.db.pragma('integrity_check') as { integrity_check: string }[]) if (r.integrity_check !== 'ok') problems.push(r.integrity_check);
-    for (const r of this.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]) problems.push(`foreign key: ${r.table} row ${r.rowid} → ${r.parent}`);
+    for (const r of this.db.pragma('integrity_check') as { integrity_check: string }[])
+      if (r.integrity_check !== 'ok') problems.push(r.integrity_check);
+    for (const r of this.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[])
+      problems.push(`foreign key: ${r.table} row ${r.rowid} → ${r.parent}`);
     return problems;
   }
 

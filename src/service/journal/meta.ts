@@ -6,7 +6,9 @@ export class MetaStore {
   private readonly setStmt;
   constructor(db: SqliteDatabase) {
     this.getStmt = db.prepare('SELECT value FROM meta WHERE key = ?');
-    this.setStmt = db.prepare('INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at');
+    this.setStmt = db.prepare(
+      'INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
   }
 
   get(key: string): string | undefined {

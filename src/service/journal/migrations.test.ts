@@ -35,7 +35,10 @@ test('migrations: applied once, in order, recorded; re-opening is a no-op; the j
   assert.deepEqual(b.migration, { from: MIGRATIONS.length, to: MIGRATIONS.length, applied: [] });
   assert.equal(b.journalId, id);
   const rows = b.db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
-  assert.deepEqual(rows, MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1 })));
+  assert.deepEqual(
+    rows,
+    MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1 })),
+  );
   b.close();
   assert.throws(() => Journal.open(path, { journalId: 'other' }), JournalConflictError);
 });
@@ -44,11 +47,18 @@ test('migrations: a database newer than the code is refused with a clear error a
   const path = join(dir, 'new.db');
   Journal.open(path).close();
   const db = openDatabase(path);
-  db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(MIGRATIONS.length + 1, 'from the future', 0);
+  db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+    MIGRATIONS.length + 1,
+    'from the future',
+    0,
+  );
   db.close();
   assert.throws(
     () => Journal.open(path),
-    (e: unknown) => e instanceof JournalTooNewError && e.databaseVersion === MIGRATIONS.length + 1 && /upgrade Ballast/.test(e.message),
+    (e: unknown) =>
+      e instanceof JournalTooNewError &&
+      e.databaseVersion === MIGRATIONS.length + 1 &&
+      /upgrade Ballast/.test(e.message),
   );
   const again = openDatabase(path);
   assert.equal(schemaVersion(again), MIGRATIONS.length + 1);
@@ -60,9 +70,20 @@ test('migrations: an old database is brought up to date; a failing migration rol
   const db = openDatabase(path);
   assert.deepEqual(migrate(db, path, 0, MIGRATIONS.slice(0, 1)).applied, [1]);
   assert.deepEqual(migrate(db, path, 0).applied, [2]);
-  const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;' }];
+  const broken = [
+    ...MIGRATIONS,
+    {
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
+      sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;',
+    },
+  ];
   assert.throws(() => migrate(db, path, 0, broken), JournalMigrationError);
   assert.equal(schemaVersion(db), MIGRATIONS.length);
-  assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'half'").get(), undefined, 'the half-applied table was rolled back');
+  assert.equal(
+    db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'half'").get(),
+    undefined,
+    'the half-applied table was rolled back',
+  );
   db.close();
 });

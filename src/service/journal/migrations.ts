@@ -15,7 +15,11 @@ export interface Migration {
 }
 
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'journal core: portfolios, cycles, orders, fills, cash flows, plans, alerts, paper, prices, meta', sql: SCHEMA_V1 },
+  {
+    version: 1,
+    name: 'journal core: portfolios, cycles, orders, fills, cash flows, plans, alerts, paper, prices, meta',
+    sql: SCHEMA_V1,
+  },
   { version: 2, name: 'chain transactions (issue #8) on the order intent state machine', sql: SCHEMA_V2 },
 ];
 
@@ -33,7 +37,9 @@ interface MigrationRow {
 function checkList(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new JournalError(`journal migrations: entry ${i} has version ${m.version}, expected ${i + 1} (numbered 1, 2, 3 … without gaps)`);
+      throw new JournalError(
+        `journal migrations: entry ${i} has version ${m.version}, expected ${i + 1} (numbered 1, 2, 3 … without gaps)`,
+      );
     }
   });
 }
@@ -46,25 +52,40 @@ export function schemaVersion(db: SqliteDatabase): number {
   return row.v ?? 0;
 }
 
-export function migrate(db: SqliteDatabase, path: string, now: number, migrations: readonly Migration[] = MIGRATIONS): MigrationResult {
+export function migrate(
+  db: SqliteDatabase,
+  path: string,
+  now: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): MigrationResult {
   checkList(migrations);
   const latest = migrations.length;
   const before = schemaVersion(db);
   if (before > latest) throw new JournalTooNewError(path, before, latest);
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
+  );
   const applied: number[] = [];
   for (const m of migrations) {
     const step = db.transaction(() => {
       // Re-read inside the write lock: another process may have migrated meanwhile.
-      const done = db.prepare('SELECT version, name FROM schema_migrations WHERE version = ?').get(m.version) as MigrationRow | undefined;
+      const done = db.prepare('SELECT version, name FROM schema_migrations WHERE version = ?').get(m.version) as
+        | MigrationRow
+        | undefined;
       if (done !== undefined) return false;
       const max = schemaVersion(db);
       if (max > latest) throw new JournalTooNewError(path, max, latest);
       if (max !== m.version - 1) {
-        throw new JournalError(`journal ${path}: schema_migrations has a gap before version ${m.version} (highest is ${max}); the file was edited by hand or is not a Ballast journal.`);
+        throw new JournalError(
+          `journal ${path}: schema_migrations has a gap before version ${m.version} (highest is ${max}); the file was edited by hand or is not a Ballast journal.`,
+        );
       }
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        now,
+      );
       return true;
     });
     try {

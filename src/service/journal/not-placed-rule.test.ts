@@ -29,12 +29,16 @@ test('not-placed rule: order of the times does not matter; non-finite times are 
 
 test('not-placed rule (property): true exactly when ≥3 times span ≥ max(recvWindow, 60 s)', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: 10_000_000 }), { maxLength: 8 }), fc.integer({ min: 0, max: 200_000 }), (times, rw) => {
-      const span = times.length === 0 ? 0 : Math.max(...times) - Math.min(...times);
-      const expected = times.length >= 3 && span >= Math.max(rw, 60_000);
-      assert.equal(shouldMarkNotPlaced(times, { recvWindowMs: rw }), expected);
-      // Adding a later miss never un-marks it (monotone).
-      if (expected) assert.equal(shouldMarkNotPlaced([...times, Math.max(...times) + 1], { recvWindowMs: rw }), true);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 10_000_000 }), { maxLength: 8 }),
+      fc.integer({ min: 0, max: 200_000 }),
+      (times, rw) => {
+        const span = times.length === 0 ? 0 : Math.max(...times) - Math.min(...times);
+        const expected = times.length >= 3 && span >= Math.max(rw, 60_000);
+        assert.equal(shouldMarkNotPlaced(times, { recvWindowMs: rw }), expected);
+        // Adding a later miss never un-marks it (monotone).
+        if (expected) assert.equal(shouldMarkNotPlaced([...times, Math.max(...times) + 1], { recvWindowMs: rw }), true);
+      },
+    ),
   );
 });

@@ -30,7 +30,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
     if (!isMemoryPath(path) && mode !== 'wal') {
-      throw new JournalError(`journal ${path}: could not switch to WAL mode (got ${mode}); the file system may not support it (network drives do not): put the journal on a local disk.`);
+      throw new JournalError(
+        `journal ${path}: could not switch to WAL mode (got ${mode}); the file system may not support it (network drives do not): put the journal on a local disk.`,
+      );
     }
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -39,7 +41,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     const sync = Number(db.pragma('synchronous', { simple: true }));
     const fk = Number(db.pragma('foreign_keys', { simple: true }));
     if (sync !== 2 || fk !== 1) {
-      throw new JournalError(`journal ${path}: pragmas did not take (synchronous=${sync}, foreign_keys=${fk}); refusing to journal without them.`);
+      throw new JournalError(
+        `journal ${path}: pragmas did not take (synchronous=${sync}, foreign_keys=${fk}); refusing to journal without them.`,
+      );
     }
     return db;
   } catch (e) {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canTransition, INTENT_STATES, isTerminal, nextStates, TERMINAL_STATES, UNFINISHED_STATES } from './order-states.ts';
+import {
+  canTransition,
+  INTENT_STATES,
+  isTerminal,
+  nextStates,
+  TERMINAL_STATES,
+  UNFINISHED_STATES,
+} from './order-states.ts';
 
 test('order states: terminal states have no way out; unfinished + terminal cover every state', () => {
   for (const s of TERMINAL_STATES) assert.deepEqual(nextStates(s), []);
@@ -16,7 +23,8 @@ test('order states: the protocol paths of the issue are allowed', () => {
     ['committed', 'not_placed'],
     ['committed', 'sent', 'open', 'canceled'],
   ] as const;
-  for (const p of paths) for (let i = 1; i < p.length; i++) assert.ok(canTransition(p[i - 1], p[i]), `${p[i - 1]} → ${p[i]}`);
+  for (const p of paths)
+    for (let i = 1; i < p.length; i++) assert.ok(canTransition(p[i - 1], p[i]), `${p[i - 1]} → ${p[i]}`);
 });
 
 test('order states: no going back, no leaving a terminal state, not_placed only from committed or unknown', () => {

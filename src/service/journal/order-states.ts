@@ -14,7 +14,17 @@
  * are still recorded as facts, without a state change).
  */
 
-export const INTENT_STATES = ['committed', 'sent', 'open', 'partially_filled', 'filled', 'canceled', 'rejected', 'unknown', 'not_placed'] as const;
+export const INTENT_STATES = [
+  'committed',
+  'sent',
+  'open',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'rejected',
+  'unknown',
+  'not_placed',
+] as const;
 export type IntentState = (typeof INTENT_STATES)[number];
 
 /** States that start-up reconciliation must resolve against the venue. */

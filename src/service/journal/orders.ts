@@ -11,7 +11,15 @@ import type { Fill, OrderRequest, OrderState, OrderStatus } from '../../core/por
 import { clientOrderIdFromPrefix } from './client-order-id.ts';
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
 import { IntentCore, requireFinite, writeTx } from './intent-core.ts';
-import { type FillRecord, type IntentInput, type IntentRow, type OrderEvent, type OrderIntent, type OrderLookup, toOrderIntent } from './intent-rows.ts';
+import {
+  type FillRecord,
+  type IntentInput,
+  type IntentRow,
+  type OrderEvent,
+  type OrderIntent,
+  type OrderLookup,
+  toOrderIntent,
+} from './intent-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import { type IntentState, isTerminal, UNFINISHED_STATES } from './order-states.ts';
 
@@ -19,10 +27,24 @@ import { type IntentState, isTerminal, UNFINISHED_STATES } from './order-states.
 export type ResolveOutcome = 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'not_placed';
 
 // Venue reports can arrive out of order (a stale "open" after a partial fill): never step back.
-const PROGRESS: Readonly<Record<IntentState, number>> = { committed: 0, sent: 1, unknown: 1, open: 2, partially_filled: 3, filled: 4, canceled: 4, rejected: 4, not_placed: 4 };
+const PROGRESS: Readonly<Record<IntentState, number>> = {
+  committed: 0,
+  sent: 1,
+  unknown: 1,
+  open: 2,
+  partially_filled: 3,
+  filled: 4,
+  canceled: 4,
+  rejected: 4,
+  not_placed: 4,
+};
 
 function statusToState(cid: string, status: OrderStatus): Exclude<ResolveOutcome, 'not_placed'> {
-  if (status === 'not_found') throw new JournalInputError('status', `order ${cid}: 'not_found' is not an acknowledgement; record it with recordLookup and resolve by the not-placed rule`);
+  if (status === 'not_found')
+    throw new JournalInputError(
+      'status',
+      `order ${cid}: 'not_found' is not an acknowledgement; record it with recordLookup and resolve by the not-placed rule`,
+    );
   return status;
 }
 
@@ -51,23 +73,51 @@ export class OrderJournal {
     requireFinite('quantity', input.quantity, { positive: true });
     requireFinite('referencePrice', input.referencePrice, { positive: true });
     requireFinite('at', input.at);
-    if (input.side !== 'buy' && input.side !== 'sell') throw new JournalInputError('side', `must be 'buy' or 'sell', got ${String(input.side)}`);
-    if (input.orderType !== 'market' && input.orderType !== 'limit') throw new JournalInputError('orderType', `must be 'market' or 'limit', got ${String(input.orderType)}`);
+    if (input.side !== 'buy' && input.side !== 'sell')
+      throw new JournalInputError('side', `must be 'buy' or 'sell', got ${String(input.side)}`);
+    if (input.orderType !== 'market' && input.orderType !== 'limit')
+      throw new JournalInputError('orderType', `must be 'market' or 'limit', got ${String(input.orderType)}`);
     if (input.orderType === 'limit') requireFinite('limitPrice', input.limitPrice ?? Number.NaN, { positive: true });
-    for (const f of ['venue', 'asset', 'quote'] as const) if (input[f].length === 0) throw new JournalInputError(f, 'must not be empty');
+    for (const f of ['venue', 'asset', 'quote'] as const)
+      if (input[f].length === 0) throw new JournalInputError(f, 'must not be empty');
     const limit = input.orderType === 'limit' ? (input.limitPrice ?? null) : null;
     return writeTx(this.db, () => {
       const cid = this.clientOrderIdFor(input.portfolioId, input.cycle, input.leg, input.child);
       const existing = this.core.findRow(cid);
       if (existing !== undefined) {
         const same =
-          existing.venue === input.venue && existing.asset === input.asset && existing.quote === input.quote && existing.side === input.side &&
-          existing.quantity === input.quantity && existing.order_type === input.orderType && existing.limit_price === limit && existing.reference_price === input.referencePrice;
-        if (!same) throw new JournalConflictError(`journal: intent ${cid} (${input.portfolioId} cycle ${input.cycle} leg ${input.leg} child ${input.child}) is already committed with other fields; a re-peg or chunk must use a new child number.`);
+          existing.venue === input.venue &&
+          existing.asset === input.asset &&
+          existing.quote === input.quote &&
+          existing.side === input.side &&
+          existing.quantity === input.quantity &&
+          existing.order_type === input.orderType &&
+          existing.limit_price === limit &&
+          existing.reference_price === input.referencePrice;
+        if (!same)
+          throw new JournalConflictError(
+            `journal: intent ${cid} (${input.portfolioId} cycle ${input.cycle} leg ${input.leg} child ${input.child}) is already committed with other fields; a re-peg or chunk must use a new child number.`,
+          );
         return toOrderIntent(existing);
       }
       this.core.requireCycle(input.portfolioId, input.cycle);
-      const r = this.insertIntent.run(cid, input.portfolioId, input.cycle, input.leg, input.child, input.venue, input.asset, input.quote, input.side, input.quantity, input.orderType, limit, input.referencePrice, input.at, input.at);
+      const r = this.insertIntent.run(
+        cid,
+        input.portfolioId,
+        input.cycle,
+        input.leg,
+        input.child,
+        input.venue,
+        input.asset,
+        input.quote,
+        input.side,
+        input.quantity,
+        input.orderType,
+        limit,
+        input.referencePrice,
+        input.at,
+        input.at,
+      );
       this.core.created(Number(r.lastInsertRowid), input.at);
       return toOrderIntent(this.core.row(cid));
     });
@@ -84,7 +134,17 @@ export class OrderJournal {
 
   /** The venue's answer to place() (or a later status report): fills recorded, state advanced. */
   recordAck(clientOrderId: string, state: OrderState, at: number): OrderIntent {
-    return writeTx(this.db, () => toOrderIntent(this.apply(this.core.row(clientOrderId), statusToState(clientOrderId, state.status), state, at, state.reason ?? `venue reports ${state.status}`)));
+    return writeTx(this.db, () =>
+      toOrderIntent(
+        this.apply(
+          this.core.row(clientOrderId),
+          statusToState(clientOrderId, state.status),
+          state,
+          at,
+          state.reason ?? `venue reports ${state.status}`,
+        ),
+      ),
+    );
   }
 
   /** One fill; recording the same venue trade id twice is a no-op (inserted: false). */
@@ -102,12 +162,16 @@ export class OrderJournal {
 
   /** The send's outcome is not known (timeout, dropped connection): resolve by lookup, never re-send. */
   markUnknown(clientOrderId: string, reason: string, at: number): OrderIntent {
-    return writeTx(this.db, () => toOrderIntent(this.core.transition(this.core.row(clientOrderId), 'unknown', { reason, at })));
+    return writeTx(this.db, () =>
+      toOrderIntent(this.core.transition(this.core.row(clientOrderId), 'unknown', { reason, at })),
+    );
   }
 
   /** The venue certainly did not accept the order. */
   markRejected(clientOrderId: string, reason: string, at: number): OrderIntent {
-    return writeTx(this.db, () => toOrderIntent(this.core.transition(this.core.row(clientOrderId), 'rejected', { reason, at })));
+    return writeTx(this.db, () =>
+      toOrderIntent(this.core.transition(this.core.row(clientOrderId), 'rejected', { reason, at })),
+    );
   }
 
   /** Journals one lookup by client order id (found, not found, or failed) for the not-placed rule. */
@@ -115,7 +179,8 @@ export class OrderJournal {
     writeTx(this.db, () => {
       const row = this.core.row(clientOrderId);
       if ('error' in outcome) this.core.recordLookup(row, at, 'error', null, outcome.error);
-      else this.core.recordLookup(row, at, outcome.status === 'not_found' ? 'not_found' : 'found', outcome.status, null);
+      else
+        this.core.recordLookup(row, at, outcome.status === 'not_found' ? 'not_found' : 'found', outcome.status, null);
     });
   }
 
@@ -128,35 +193,60 @@ export class OrderJournal {
    * Resolves an unfinished intent after a lookup: to the status the venue reports (its fills recorded),
    * or to not_placed (the caller has applied the not-placed rule, or the intent was never sent).
    */
-  resolveIntent(clientOrderId: string, outcome: ResolveOutcome, input: { reason: string; at: number; state?: OrderState }): OrderIntent {
+  resolveIntent(
+    clientOrderId: string,
+    outcome: ResolveOutcome,
+    input: { reason: string; at: number; state?: OrderState },
+  ): OrderIntent {
     return writeTx(this.db, () => {
       const row = this.core.row(clientOrderId);
-      if (outcome === 'not_placed') return toOrderIntent(this.core.transition(row, 'not_placed', { reason: input.reason, at: input.at }));
+      if (outcome === 'not_placed')
+        return toOrderIntent(this.core.transition(row, 'not_placed', { reason: input.reason, at: input.at }));
       return toOrderIntent(this.apply(row, outcome, input.state, input.at, input.reason));
     });
   }
 
-  private apply(row: IntentRow, to: Exclude<ResolveOutcome, 'not_placed'>, state: OrderState | undefined, at: number, reason: string): IntentRow {
+  private apply(
+    row: IntentRow,
+    to: Exclude<ResolveOutcome, 'not_placed'>,
+    state: OrderState | undefined,
+    at: number,
+    reason: string,
+  ): IntentRow {
     let r = row;
     let fresh = 0;
     for (const f of state?.fills ?? []) if (this.core.addFill(r, f, at)) fresh += 1;
     r = this.core.refreshTotals(r, at, state);
     const stale = !isTerminal(to) && PROGRESS[to] < PROGRESS[r.state];
     const target: IntentState = stale ? r.state : to;
-    const detail = state === undefined ? undefined : { status: state.status, filledQuantity: state.filledQuantity, averagePrice: state.averagePrice, newFills: fresh };
+    const detail =
+      state === undefined
+        ? undefined
+        : {
+            status: state.status,
+            filledQuantity: state.filledQuantity,
+            averagePrice: state.averagePrice,
+            newFills: fresh,
+          };
     return this.core.transition(r, target, { reason, at, venueOrderId: state?.venueOrderId, detail });
   }
 
   /** True while any leg of the portfolio is `unknown`: no new order may be sent for it. */
   hasUnknownLegs(portfolioId: string): boolean {
-    return this.db.prepare("SELECT 1 FROM order_intents WHERE portfolio_id = ? AND state = 'unknown' LIMIT 1").get(portfolioId) !== undefined;
+    return (
+      this.db
+        .prepare("SELECT 1 FROM order_intents WHERE portfolio_id = ? AND state = 'unknown' LIMIT 1")
+        .get(portfolioId) !== undefined
+    );
   }
 
   /** Exchange intents start-up reconciliation must resolve (committed, sent, unknown, open, partially filled), oldest first. */
   unfinishedIntents(portfolioId?: string): OrderIntent[] {
     const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');
     const sql = `SELECT * FROM order_intents WHERE kind = 'order' AND state IN (${states})${portfolioId === undefined ? '' : ' AND portfolio_id = ?'} ORDER BY id`;
-    const rows = (portfolioId === undefined ? this.db.prepare(sql).all() : this.db.prepare(sql).all(portfolioId)) as IntentRow[];
+    const rows = (
+      portfolioId === undefined ? this.db.prepare(sql).all() : this.db.prepare(sql).all(portfolioId)
+    ) as IntentRow[];
     return rows.map(toOrderIntent);
   }
 
@@ -174,8 +264,14 @@ export class OrderJournal {
     const limit = options.limit ?? 500;
     const rows =
       options.cycle === undefined
-        ? this.db.prepare("SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?").all(portfolioId, limit)
-        : this.db.prepare("SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?").all(portfolioId, options.cycle, limit);
+        ? this.db
+            .prepare("SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?")
+            .all(portfolioId, limit)
+        : this.db
+            .prepare(
+              "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
+            )
+            .all(portfolioId, options.cycle, limit);
     return (rows as IntentRow[]).map(toOrderIntent);
   }
 

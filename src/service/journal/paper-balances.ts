@@ -12,7 +12,9 @@ export class PaperBalanceStore {
 
   /** All balances of an account ({} for an account never funded). */
   get(account: string): Balances {
-    const rows = this.db.prepare('SELECT asset, quantity FROM paper_balances WHERE account = ? ORDER BY asset').all(account) as { asset: string; quantity: number }[];
+    const rows = this.db
+      .prepare('SELECT asset, quantity FROM paper_balances WHERE account = ? ORDER BY asset')
+      .all(account) as { asset: string; quantity: number }[];
     const out: Record<string, number> = {};
     for (const r of rows) out[r.asset] = r.quantity;
     return out;
@@ -29,7 +31,9 @@ export class PaperBalanceStore {
     this.db
       .transaction(() => {
         this.db.prepare('DELETE FROM paper_balances WHERE account = ?').run(account);
-        const ins = this.db.prepare('INSERT INTO paper_balances (account, asset, quantity, updated_at) VALUES (?, ?, ?, ?)');
+        const ins = this.db.prepare(
+          'INSERT INTO paper_balances (account, asset, quantity, updated_at) VALUES (?, ?, ?, ?)',
+        );
         for (const [asset, q] of Object.entries(balances)) ins.run(account, asset, q, at);
       })
       .immediate();
@@ -49,7 +53,11 @@ export class PaperBalanceStore {
         );
         for (const [asset, d] of Object.entries(deltas)) {
           const next = (cur[asset] ?? 0) + d;
-          if (next < 0) throw new JournalInputError(`deltas.${asset}`, `would leave ${account} with ${next} ${asset} (holds ${cur[asset] ?? 0}); nothing was changed`);
+          if (next < 0)
+            throw new JournalInputError(
+              `deltas.${asset}`,
+              `would leave ${account} with ${next} ${asset} (holds ${cur[asset] ?? 0}); nothing was changed`,
+            );
           up.run(account, asset, next, at);
         }
         return this.get(account);

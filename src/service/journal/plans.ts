@@ -57,7 +57,14 @@ export class PlanStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Stores a pending plan; earlier pending plans of the portfolio become 'superseded'. */
-  add(input: { id: string; portfolioId: string; plan: unknown; hash?: string; createdAt: number; expiresAt: number }): StoredPlan {
+  add(input: {
+    id: string;
+    portfolioId: string;
+    plan: unknown;
+    hash?: string;
+    createdAt: number;
+    expiresAt: number;
+  }): StoredPlan {
     requireFinite('createdAt', input.createdAt);
     requireFinite('expiresAt', input.expiresAt);
     if (!(input.expiresAt > input.createdAt)) throw new JournalInputError('expiresAt', 'must be after createdAt');
@@ -66,12 +73,17 @@ export class PlanStore {
     const hash = input.hash ?? planHash(input.plan);
     return this.db
       .transaction(() => {
-        if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(input.portfolioId) === undefined) throw new JournalNotFoundError('portfolio', input.portfolioId);
+        if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(input.portfolioId) === undefined)
+          throw new JournalNotFoundError('portfolio', input.portfolioId);
         this.db
-          .prepare("UPDATE plans SET state = 'superseded', decided_at = ?, decision_reason = ? WHERE portfolio_id = ? AND state = 'pending'")
+          .prepare(
+            "UPDATE plans SET state = 'superseded', decided_at = ?, decision_reason = ? WHERE portfolio_id = ? AND state = 'pending'",
+          )
           .run(input.createdAt, `superseded by plan ${input.id}`, input.portfolioId);
         this.db
-          .prepare("INSERT INTO plans (id, portfolio_id, hash, plan, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')")
+          .prepare(
+            "INSERT INTO plans (id, portfolio_id, hash, plan, created_at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+          )
           .run(input.id, input.portfolioId, hash, json, input.createdAt, input.expiresAt);
         return this.get(input.id);
       })
@@ -90,23 +102,38 @@ export class PlanStore {
   }
 
   pending(portfolioId: string): StoredPlan | undefined {
-    const r = this.db.prepare("SELECT * FROM plans WHERE portfolio_id = ? AND state = 'pending' ORDER BY created_at DESC LIMIT 1").get(portfolioId) as Row | undefined;
+    const r = this.db
+      .prepare("SELECT * FROM plans WHERE portfolio_id = ? AND state = 'pending' ORDER BY created_at DESC LIMIT 1")
+      .get(portfolioId) as Row | undefined;
     return r === undefined ? undefined : toPlan(r);
   }
 
   /** Decides a pending plan once. Deciding a plan that is no longer pending is a conflict (its state says why). */
-  decide(id: string, decision: Exclude<PlanState, 'pending'>, input: { at: number; reason: string; cycle?: number }): StoredPlan {
+  decide(
+    id: string,
+    decision: Exclude<PlanState, 'pending'>,
+    input: { at: number; reason: string; cycle?: number },
+  ): StoredPlan {
     return this.db
       .transaction(() => {
         const p = this.get(id);
-        if (p.state !== 'pending') throw new JournalConflictError(`journal: plan ${id} is already ${p.state}${p.decisionReason === null ? '' : ` (${p.decisionReason})`}; create a new plan.`);
-        this.db.prepare('UPDATE plans SET state = ?, decided_at = ?, decision_reason = ?, cycle = ? WHERE id = ?').run(decision, input.at, input.reason, input.cycle ?? null, id);
+        if (p.state !== 'pending')
+          throw new JournalConflictError(
+            `journal: plan ${id} is already ${p.state}${p.decisionReason === null ? '' : ` (${p.decisionReason})`}; create a new plan.`,
+          );
+        this.db
+          .prepare('UPDATE plans SET state = ?, decided_at = ?, decision_reason = ?, cycle = ? WHERE id = ?')
+          .run(decision, input.at, input.reason, input.cycle ?? null, id);
         return this.get(id);
       })
       .immediate();
   }
 
   list(portfolioId: string, limit = 50): StoredPlan[] {
-    return (this.db.prepare('SELECT * FROM plans WHERE portfolio_id = ? ORDER BY created_at DESC LIMIT ?').all(portfolioId, limit) as Row[]).map(toPlan);
+    return (
+      this.db
+        .prepare('SELECT * FROM plans WHERE portfolio_id = ? ORDER BY created_at DESC LIMIT ?')
+        .all(portfolioId, limit) as Row[]
+    ).map(toPlan);
   }
 }

@@ -46,8 +46,22 @@ interface TargetRow {
   created_at: number;
 }
 
-const toPortfolio = (r: PortfolioRow): PortfolioRecord => ({ id: r.id, name: r.name, cidPrefix: r.cid_prefix, config: JSON.parse(r.config), createdAt: r.created_at, updatedAt: r.updated_at });
-const toTarget = (r: TargetRow): TargetVersion => ({ portfolioId: r.portfolio_id, version: r.version, targets: JSON.parse(r.targets), source: r.source, note: r.note, createdAt: r.created_at });
+const toPortfolio = (r: PortfolioRow): PortfolioRecord => ({
+  id: r.id,
+  name: r.name,
+  cidPrefix: r.cid_prefix,
+  config: JSON.parse(r.config),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+const toTarget = (r: TargetRow): TargetVersion => ({
+  portfolioId: r.portfolio_id,
+  version: r.version,
+  targets: JSON.parse(r.targets),
+  source: r.source,
+  note: r.note,
+  createdAt: r.created_at,
+});
 
 export class PortfolioStore {
   constructor(
@@ -58,13 +72,18 @@ export class PortfolioStore {
   /** Registers a portfolio or updates its name and config (secrets redacted). Returns the stored record. */
   upsert(input: { id: string; name?: string; config: unknown; at: number }): PortfolioRecord {
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(input.id)) {
-      throw new JournalInputError('portfolio.id', `must be 1–200 characters of [A-Za-z0-9._-], got ${JSON.stringify(input.id)}`);
+      throw new JournalInputError(
+        'portfolio.id',
+        `must be 1–200 characters of [A-Za-z0-9._-], got ${JSON.stringify(input.id)}`,
+      );
     }
     const prefix = portfolioPrefix(input.id, this.namespace);
     const config = toStoredJson('portfolio.config', input.config);
     const name = input.name ?? input.id;
     return this.db.transaction(() => {
-      const clash = this.db.prepare('SELECT id FROM portfolios WHERE cid_prefix = ? AND id <> ?').get(prefix, input.id) as { id: string } | undefined;
+      const clash = this.db
+        .prepare('SELECT id FROM portfolios WHERE cid_prefix = ? AND id <> ?')
+        .get(prefix, input.id) as { id: string } | undefined;
       if (clash !== undefined) {
         throw new JournalConflictError(
           `journal: portfolio ${input.id} would share client order id prefix ${prefix} with portfolio ${clash.id}; rename one of them (order ids must never collide).`,
@@ -99,26 +118,42 @@ export class PortfolioStore {
    * Stores `targets` as a new version unless it equals the latest one (then returns the latest):
    * re-reading an unchanged file on every start does not pile up versions.
    */
-  addTargetVersion(input: { portfolioId: string; targets: unknown; source: string; note?: string; at: number }): TargetVersion {
+  addTargetVersion(input: {
+    portfolioId: string;
+    targets: unknown;
+    source: string;
+    note?: string;
+    at: number;
+  }): TargetVersion {
     const json = toStoredJson('targets', input.targets);
     return this.db.transaction(() => {
       this.get(input.portfolioId);
-      const latest = this.db.prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1').get(input.portfolioId) as TargetRow | undefined;
+      const latest = this.db
+        .prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1')
+        .get(input.portfolioId) as TargetRow | undefined;
       if (latest !== undefined && latest.targets === json) return toTarget(latest);
       const version = (latest?.version ?? 0) + 1;
       this.db
-        .prepare('INSERT INTO target_versions (portfolio_id, version, targets, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO target_versions (portfolio_id, version, targets, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .run(input.portfolioId, version, json, input.source, input.note ?? null, input.at);
       return this.latestTarget(input.portfolioId) as TargetVersion;
     })();
   }
 
   latestTarget(portfolioId: string): TargetVersion | undefined {
-    const row = this.db.prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1').get(portfolioId) as TargetRow | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1')
+      .get(portfolioId) as TargetRow | undefined;
     return row === undefined ? undefined : toTarget(row);
   }
 
   targetVersions(portfolioId: string): TargetVersion[] {
-    return (this.db.prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version').all(portfolioId) as TargetRow[]).map(toTarget);
+    return (
+      this.db
+        .prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version')
+        .all(portfolioId) as TargetRow[]
+    ).map(toTarget);
   }
 }

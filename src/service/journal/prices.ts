@@ -18,17 +18,32 @@ export class PriceStore {
       requireFinite(`prices.${p.asset}.time`, p.time);
       if (p.source.length === 0) throw new JournalInputError(`prices.${p.asset}.source`, 'must not be empty');
     }
-    const ins = this.db.prepare('INSERT INTO price_observations (at, asset, quote, price, source) VALUES (?, ?, ?, ?, ?)');
+    const ins = this.db.prepare(
+      'INSERT INTO price_observations (at, asset, quote, price, source) VALUES (?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const p of prices) ins.run(p.time, p.asset, quote, p.price, p.source);
     })();
   }
 
   /** Oldest first within [from, to]. */
-  history(asset: string, quote: string, range: { from?: number; to?: number; source?: string } = {}): PriceObservation[] {
+  history(
+    asset: string,
+    quote: string,
+    range: { from?: number; to?: number; source?: string } = {},
+  ): PriceObservation[] {
     const rows = this.db
-      .prepare('SELECT at, asset, quote, price, source FROM price_observations WHERE asset = ? AND quote = ? AND at >= ? AND at <= ? AND (? IS NULL OR source = ?) ORDER BY at, id')
-      .all(asset, quote, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER, range.source ?? null, range.source ?? null) as {
+      .prepare(
+        'SELECT at, asset, quote, price, source FROM price_observations WHERE asset = ? AND quote = ? AND at >= ? AND at <= ? AND (? IS NULL OR source = ?) ORDER BY at, id',
+      )
+      .all(
+        asset,
+        quote,
+        range.from ?? Number.MIN_SAFE_INTEGER,
+        range.to ?? Number.MAX_SAFE_INTEGER,
+        range.source ?? null,
+        range.source ?? null,
+      ) as {
       at: number;
       asset: string;
       quote: string;

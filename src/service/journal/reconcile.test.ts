@@ -45,14 +45,22 @@ test('sendIntent: fill, reject and timeout outcomes; a sent leg is never sent ag
 
 test('reconcile: found orders take the venue status; committed-only → not_placed; sent → unknown until the rule holds', async () => {
   const { j, venue, clock } = setup();
-  const [filled, open, never, lost, flaky] = [0, 1, 2, 3, 4].map((leg) => j.orders.commitIntent(intent({ leg })).clientOrderId);
+  const [filled, open, never, lost, flaky] = [0, 1, 2, 3, 4].map(
+    (leg) => j.orders.commitIntent(intent({ leg })).clientOrderId,
+  );
   // filled: sent, accepted, crash before the ack was journaled.
   j.orders.markSent(filled, T0);
   venue.seed(venue.filledState(j.orders.toOrderRequest(j.orders.get(filled))));
   // open: acknowledged resting order, then partially filled while we were down.
   j.orders.markSent(open, T0);
   j.orders.recordAck(open, { clientOrderId: open, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] }, T0);
-  venue.seed({ clientOrderId: open, status: 'partially_filled', filledQuantity: 0.1, averagePrice: 40_000, fills: [{ tradeId: 'p1', quantity: 0.1, price: 40_000, fee: 0, feeAsset: 'USDT', time: T0 }] });
+  venue.seed({
+    clientOrderId: open,
+    status: 'partially_filled',
+    filledQuantity: 0.1,
+    averagePrice: 40_000,
+    fills: [{ tradeId: 'p1', quantity: 0.1, price: 40_000, fee: 0, feeAsset: 'USDT', time: T0 }],
+  });
   // never: committed, crash before markSent. lost: sent, the request never arrived. flaky: lookups fail.
   j.orders.markSent(lost, T0);
   j.orders.markSent(flaky, T0);
@@ -116,15 +124,25 @@ test('reconcile 1,000 open intents against an in-memory venue (figure printed)',
     for (let leg = 0; leg < 1000; leg++) {
       const cid = j.orders.commitIntent(intent({ leg, orderType: 'limit', limitPrice: 39_000 })).clientOrderId;
       j.orders.markSent(cid, T0);
-      j.orders.recordAck(cid, { clientOrderId: cid, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] }, T0);
+      j.orders.recordAck(
+        cid,
+        { clientOrderId: cid, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] },
+        T0,
+      );
       const req = j.orders.toOrderRequest(j.orders.get(cid));
-      venue.seed(leg % 2 === 0 ? venue.filledState(req) : { clientOrderId: cid, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] });
+      venue.seed(
+        leg % 2 === 0
+          ? venue.filledState(req)
+          : { clientOrderId: cid, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] },
+      );
     }
   });
   const t = process.hrtime.bigint();
   const r = await reconcileUnfinished(j.orders, venue, { clock });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(`# reconcile 1,000 open intents (file journal, synchronous=FULL, in-memory venue): ${ms.toFixed(0)} ms (${(ms / 1000).toFixed(2)} ms per intent)`);
+  console.log(
+    `# reconcile 1,000 open intents (file journal, synchronous=FULL, in-memory venue): ${ms.toFixed(0)} ms (${(ms / 1000).toFixed(2)} ms per intent)`,
+  );
   assert.equal(r.checked, 1000);
   assert.deepEqual(r.byState, { filled: 500, open: 500 });
   assert.equal(venue.lookupCalls, 1000);

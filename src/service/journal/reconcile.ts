@@ -68,7 +68,11 @@ function venueOf(src: VenueSource, name: string): Venue | undefined {
 }
 
 /** Journals one lookup result and the state it implies; returns a note, and the next check time when still unknown. */
-function applyResult(orders: OrderJournal, r: LookupResult, recvWindowMs: number): { note: string; anomaly?: true; nextAt?: number } {
+function applyResult(
+  orders: OrderJournal,
+  r: LookupResult,
+  recvWindowMs: number,
+): { note: string; anomaly?: true; nextAt?: number } {
   const { cid, from, at, state } = r;
   if (state === undefined) {
     orders.recordLookup(cid, at, { error: r.error ?? 'unknown error' });
@@ -81,14 +85,21 @@ function applyResult(orders: OrderJournal, r: LookupResult, recvWindowMs: number
     return { note: `found ${state.status}` };
   }
   if (from === 'committed') {
-    orders.resolveIntent(cid, 'not_placed', { reason: 'reconciled: committed but never sent (not found at the venue)', at });
+    orders.resolveIntent(cid, 'not_placed', {
+      reason: 'reconciled: committed but never sent (not found at the venue)',
+      at,
+    });
     return { note: 'never sent' };
   }
-  if (from === 'open' || from === 'partially_filled') return { note: `venue no longer knows this ${from} order: left as is, check it by hand`, anomaly: true };
+  if (from === 'open' || from === 'partially_filled')
+    return { note: `venue no longer knows this ${from} order: left as is, check it by hand`, anomaly: true };
   if (from === 'sent') orders.markUnknown(cid, 'outcome unknown after restart: not found at first lookup', at);
   const v = notPlacedVerdict(orders.notFoundTimes(cid), { recvWindowMs });
   if (v.notPlaced) {
-    orders.resolveIntent(cid, 'not_placed', { reason: `not placed: ${v.lookups} lookups found nothing over ${Math.round(v.spanMs / 1000)} s`, at });
+    orders.resolveIntent(cid, 'not_placed', {
+      reason: `not placed: ${v.lookups} lookups found nothing over ${Math.round(v.spanMs / 1000)} s`,
+      at,
+    });
     return { note: 'not placed (rule satisfied)' };
   }
   return {
@@ -97,7 +108,11 @@ function applyResult(orders: OrderJournal, r: LookupResult, recvWindowMs: number
   };
 }
 
-export async function reconcileUnfinished(orders: OrderJournal, venues: VenueSource, options: ReconcileOptions): Promise<ReconcileReport> {
+export async function reconcileUnfinished(
+  orders: OrderJournal,
+  venues: VenueSource,
+  options: ReconcileOptions,
+): Promise<ReconcileReport> {
   const recvWindowMs = options.recvWindowMs ?? 5000;
   const batchSize = Math.max(1, options.batchSize ?? 100);
   const db = orders.core.db;
@@ -121,7 +136,8 @@ export async function reconcileUnfinished(orders: OrderJournal, venues: VenueSou
         }
         if (r.state === undefined) lookupErrors += 1;
         if (out.anomaly === true) anomalies += 1;
-        if (out.nextAt !== undefined) nextCheckAt = nextCheckAt === undefined ? out.nextAt : Math.min(nextCheckAt, out.nextAt);
+        if (out.nextAt !== undefined)
+          nextCheckAt = nextCheckAt === undefined ? out.nextAt : Math.min(nextCheckAt, out.nextAt);
         items.push({ clientOrderId: r.cid, from: r.from, to: orders.get(r.cid).state, note: out.note });
       }
     });
@@ -133,7 +149,12 @@ export async function reconcileUnfinished(orders: OrderJournal, venues: VenueSou
       const venue = venueOf(venues, intent.venue);
       if (venue === undefined) {
         anomalies += 1;
-        items.push({ clientOrderId: intent.clientOrderId, from: intent.state, to: intent.state, note: `no venue named ${intent.venue} is configured: left as is` });
+        items.push({
+          clientOrderId: intent.clientOrderId,
+          from: intent.state,
+          to: intent.state,
+          note: `no venue named ${intent.venue} is configured: left as is`,
+        });
         continue;
       }
       let result: LookupResult;
@@ -141,7 +162,12 @@ export async function reconcileUnfinished(orders: OrderJournal, venues: VenueSou
         const state = await venue.lookup(intent.clientOrderId, intent.asset, intent.quote);
         result = { cid: intent.clientOrderId, from: intent.state, at: options.clock.now(), state };
       } catch (e) {
-        result = { cid: intent.clientOrderId, from: intent.state, at: options.clock.now(), error: e instanceof Error ? e.message : String(e) };
+        result = {
+          cid: intent.clientOrderId,
+          from: intent.state,
+          at: options.clock.now(),
+          error: e instanceof Error ? e.message : String(e),
+        };
       }
       pending.push(result);
       if (pending.length >= batchSize) flush();
@@ -157,22 +183,44 @@ export async function reconcileUnfinished(orders: OrderJournal, venues: VenueSou
   const byState: Record<string, number> = {};
   for (const it of items) byState[it.to] = (byState[it.to] ?? 0) + 1;
   const stillUnknown = byState.unknown ?? 0;
-  return { checked: items.length, byState, lookupErrors, anomalies, stillUnknown, ...(nextCheckAt === undefined ? {} : { nextCheckAt }), items };
+  return {
+    checked: items.length,
+    byState,
+    lookupErrors,
+    anomalies,
+    stillUnknown,
+    ...(nextCheckAt === undefined ? {} : { nextCheckAt }),
+    items,
+  };
 }
 
 /**
  * What the service runs on start, before anything else: reconcile every unfinished intent, then close
  * the cycles a crash left open as 'interrupted'. Returns the reconciliation report.
  */
-export async function recoverOnStart(journal: Journal, venues: VenueSource, options: ReconcileOptions): Promise<ReconcileReport> {
+export async function recoverOnStart(
+  journal: Journal,
+  venues: VenueSource,
+  options: ReconcileOptions,
+): Promise<ReconcileReport> {
   const report = await reconcileUnfinished(journal.orders, venues, options);
   const at = options.clock.now();
   journal.transaction(() => {
     for (const c of journal.cycles.unfinished()) {
       if (options.portfolioId !== undefined && c.portfolioId !== options.portfolioId) continue;
-      journal.cycles.finish({ portfolioId: c.portfolioId, cycle: c.cycle, decision: 'interrupted', reason: 'the process stopped during this cycle; its orders were reconciled at the next start', at });
+      journal.cycles.finish({
+        portfolioId: c.portfolioId,
+        cycle: c.cycle,
+        decision: 'interrupted',
+        reason: 'the process stopped during this cycle; its orders were reconciled at the next start',
+        at,
+      });
     }
-    journal.meta.set('last_recovery', JSON.stringify({ at, checked: report.checked, stillUnknown: report.stillUnknown, anomalies: report.anomalies }), at);
+    journal.meta.set(
+      'last_recovery',
+      JSON.stringify({ at, checked: report.checked, stillUnknown: report.stillUnknown, anomalies: report.anomalies }),
+      at,
+    );
   });
   return report;
 }

@@ -10,7 +10,8 @@ const appendOnly = (table: string): string => `
 CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
 CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
 
-export const INTENT_STATES_SQL = "'committed','sent','open','partially_filled','filled','canceled','rejected','unknown','not_placed'";
+export const INTENT_STATES_SQL =
+  "'committed','sent','open','partially_filled','filled','canceled','rejected','unknown','not_placed'";
 
 export const SCHEMA_V1 = `
 CREATE TABLE meta (

@@ -32,16 +32,38 @@ function grepFiles(path: string, needles: readonly string[]): string[] {
 test('secrets: a planted API key and private key never reach the database, -wal or -shm', () => {
   const path = join(dir, 'secrets.db');
   const j = Journal.open(path);
-  const config = { quote: 'USDT', venue: { name: 'binance', apiKey: KEY, secret: KEY, apiKeyEnv: 'BINANCE_KEY' }, chain: { privateKey: PK, rpc: { token: KEY } } };
+  const config = {
+    quote: 'USDT',
+    venue: { name: 'binance', apiKey: KEY, secret: KEY, apiKeyEnv: 'BINANCE_KEY' },
+    chain: { privateKey: PK, rpc: { token: KEY } },
+  };
   j.portfolios.upsert({ id: 'main', config, at: 1 });
   j.portfolios.addTargetVersion({ portfolioId: 'main', targets: { BTC: 1, password: KEY }, source: 'api', at: 2 });
   const c = j.cycles.start('main', 3);
-  j.cycles.finish({ portfolioId: 'main', cycle: c.cycle, decision: 'failed', reason: 'auth', detail: { request: { headers: { Authorization: `Bearer ${KEY}` } } }, at: 4 });
-  j.alerts.record({ portfolioId: 'main', at: 5, level: 'critical', kind: 'failure', message: 'order failed', detail: { apiSecret: KEY } });
+  j.cycles.finish({
+    portfolioId: 'main',
+    cycle: c.cycle,
+    decision: 'failed',
+    reason: 'auth',
+    detail: { request: { headers: { Authorization: `Bearer ${KEY}` } } },
+    at: 4,
+  });
+  j.alerts.record({
+    portfolioId: 'main',
+    at: 5,
+    level: 'critical',
+    kind: 'failure',
+    message: 'order failed',
+    detail: { apiSecret: KEY },
+  });
   j.plans.add({ id: 'p', portfolioId: 'main', plan: { trades: [], signingKey: PK }, createdAt: 6, expiresAt: 7 });
   assert.equal(existsSync(`${path}-wal`), true, 'the WAL holds the recent writes before any checkpoint');
   assert.deepEqual(grepFiles(path, [KEY, PK, PK.slice(2)]), []);
-  assert.equal((j.portfolios.get('main').config as { venue: { apiKeyEnv: string } }).venue.apiKeyEnv, 'BINANCE_KEY', 'the reference is kept');
+  assert.equal(
+    (j.portfolios.get('main').config as { venue: { apiKeyEnv: string } }).venue.apiKeyEnv,
+    'BINANCE_KEY',
+    'the reference is kept',
+  );
   j.checkpoint();
   j.close();
   assert.deepEqual(grepFiles(path, [KEY, PK, PK.slice(2)]), []);

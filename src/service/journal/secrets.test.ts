@@ -4,18 +4,58 @@ import { SecretInJournalError } from './errors.ts';
 import { assertNoSecrets, findSecrets, isSecretKey, REDACTED, redactSecrets, toStoredJson } from './secrets.ts';
 
 test('secret keys: names of secret values are caught in any style; references and look-alikes are not', () => {
-  for (const k of ['apiKey', 'api_key', 'API-KEY', 'secret', 'apiSecret', 'privateKey', 'private_key', 'password', 'token', 'accessToken', 'passphrase', 'mnemonic', 'Authorization', 'secretKey', 'credentials']) {
+  for (const k of [
+    'apiKey',
+    'api_key',
+    'API-KEY',
+    'secret',
+    'apiSecret',
+    'privateKey',
+    'private_key',
+    'password',
+    'token',
+    'accessToken',
+    'passphrase',
+    'mnemonic',
+    'Authorization',
+    'secretKey',
+    'credentials',
+  ]) {
     assert.equal(isSecretKey(k), true, k);
   }
-  for (const k of ['apiKeyEnv', 'secretFile', 'privateKeyEnvVar', 'tokenPath', 'keyFile', 'tokenIn', 'tokens', 'tokenAddress', 'seed', 'key', 'asset', 'quote', 'secretName', 'maxSlippageBps']) {
+  for (const k of [
+    'apiKeyEnv',
+    'secretFile',
+    'privateKeyEnvVar',
+    'tokenPath',
+    'keyFile',
+    'tokenIn',
+    'tokens',
+    'tokenAddress',
+    'seed',
+    'key',
+    'asset',
+    'quote',
+    'secretName',
+    'maxSlippageBps',
+  ]) {
     assert.equal(isSecretKey(k), false, k);
   }
 });
 
 test('assertNoSecrets names every path; redactSecrets replaces the values, deep in objects and arrays', () => {
-  const cfg = { name: 'main', exchange: { id: 'binance', apiKey: 'AKIA123', secret: 'shh', apiKeyEnv: 'BINANCE_KEY' }, wallets: [{ privateKey: '0xabc' }], empty: { token: '' } };
+  const cfg = {
+    name: 'main',
+    exchange: { id: 'binance', apiKey: 'AKIA123', secret: 'shh', apiKeyEnv: 'BINANCE_KEY' },
+    wallets: [{ privateKey: '0xabc' }],
+    empty: { token: '' },
+  };
   assert.deepEqual(findSecrets(cfg), ['exchange.apiKey', 'exchange.secret', 'wallets[0].privateKey']);
-  assert.throws(() => assertNoSecrets(cfg), (e: unknown) => e instanceof SecretInJournalError && !e.message.includes('AKIA123') && e.message.includes('exchange.apiKey'));
+  assert.throws(
+    () => assertNoSecrets(cfg),
+    (e: unknown) =>
+      e instanceof SecretInJournalError && !e.message.includes('AKIA123') && e.message.includes('exchange.apiKey'),
+  );
   const red = redactSecrets(cfg);
   assert.equal(red.exchange.apiKey, REDACTED);
   assert.equal(red.exchange.apiKeyEnv, 'BINANCE_KEY');

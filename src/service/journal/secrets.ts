@@ -93,11 +93,15 @@ export function redactSecrets<T>(value: T): T {
 export function toStoredJson(field: string, value: unknown): string {
   const text = JSON.stringify(redactSecrets(value), (k, v: unknown) => {
     if (typeof v === 'number' && !Number.isFinite(v)) {
-      throw new JournalInputError(`${field}${k === '' ? '' : `.${k}`}`, `${v} cannot be stored as JSON; use null or a finite number`);
+      throw new JournalInputError(
+        `${field}${k === '' ? '' : `.${k}`}`,
+        `${v} cannot be stored as JSON; use null or a finite number`,
+      );
     }
     if (typeof v === 'bigint') return v.toString();
     return v;
   });
-  if (text === undefined) throw new JournalInputError(field, 'value is not JSON-serialisable (undefined or a function)');
+  if (text === undefined)
+    throw new JournalInputError(field, 'value is not JSON-serialisable (undefined or a function)');
   return text;
 }

@@ -4,18 +4,24 @@
  * A rejection is `rejected`; anything else that goes wrong once the request may have left (timeout,
  * dropped connection, an unexpected exception) is `unknown`, to be resolved by lookup, never re-sent.
  */
-import { type Clock, OrderRejectedError, type Venue } from '../../core/ports.ts';
+import { type Clock, OrderRejectedError, type OrderState, type Venue } from '../../core/ports.ts';
 import { IllegalTransitionError, JournalInputError, UnknownLegsError } from './errors.ts';
 import type { OrderIntent } from './intent-rows.ts';
 import type { OrderJournal } from './orders.ts';
 
-export async function sendIntent(orders: OrderJournal, venue: Venue, clientOrderId: string, clock: Clock): Promise<OrderIntent> {
+export async function sendIntent(
+  orders: OrderJournal,
+  venue: Venue,
+  clientOrderId: string,
+  clock: Clock,
+): Promise<OrderIntent> {
   const intent = orders.get(clientOrderId);
-  if (intent.venue !== venue.name) throw new JournalInputError('venue', `intent ${clientOrderId} is for venue ${intent.venue}, not ${venue.name}`);
+  if (intent.venue !== venue.name)
+    throw new JournalInputError('venue', `intent ${clientOrderId} is for venue ${intent.venue}, not ${venue.name}`);
   if (intent.state !== 'committed') throw new IllegalTransitionError(clientOrderId, intent.state, 'sent'); // never a second send
   if (orders.hasUnknownLegs(intent.portfolioId)) throw new UnknownLegsError(intent.portfolioId, clientOrderId);
   orders.markSent(clientOrderId, clock.now()); // checks 'committed' again inside the write transaction
-  let state;
+  let state: OrderState;
   try {
     state = await venue.place(orders.toOrderRequest(intent));
   } catch (e) {
@@ -23,6 +29,7 @@ export async function sendIntent(orders: OrderJournal, venue: Venue, clientOrder
     const why = e instanceof Error ? e.message : String(e);
     return orders.markUnknown(clientOrderId, `send outcome unknown: ${why}`, clock.now());
   }
-  if (state.status === 'not_found') return orders.markUnknown(clientOrderId, 'venue answered the send with not_found', clock.now());
+  if (state.status === 'not_found')
+    return orders.markUnknown(clientOrderId, 'venue answered the send with not_found', clock.now());
   return orders.recordAck(clientOrderId, state, clock.now());
 }

@@ -45,7 +45,20 @@ for (;;) {
   for (let leg = 0; leg < legs; leg++) {
     const quantity = Math.round((0.001 + rand()) * 1e6) / 1e6;
     const price = Math.round((30_000 + rand() * 10_000) * 100) / 100;
-    const i = journal.orders.commitIntent({ portfolioId: portfolio, cycle, leg, child: 0, venue: 'paper', asset: 'BTC', quote: 'USDT', side: 'buy', quantity, orderType: 'market', referencePrice: price, at: now() });
+    const i = journal.orders.commitIntent({
+      portfolioId: portfolio,
+      cycle,
+      leg,
+      child: 0,
+      venue: 'paper',
+      asset: 'BTC',
+      quote: 'USDT',
+      side: 'buy',
+      quantity,
+      orderType: 'market',
+      referencePrice: price,
+      at: now(),
+    });
     say(`C ${i.clientOrderId}`);
     journal.orders.markSent(i.clientOrderId, now());
     say(`S ${i.clientOrderId}`);
@@ -58,7 +71,13 @@ for (;;) {
     journal.transaction(() => {
       journal.orders.recordAck(
         i.clientOrderId,
-        { clientOrderId: i.clientOrderId, status: 'filled', filledQuantity: quantity, averagePrice: price, fills: [{ tradeId: `${i.clientOrderId}f1`, quantity, price, fee, feeAsset: 'USDT', time: now() }] },
+        {
+          clientOrderId: i.clientOrderId,
+          status: 'filled',
+          filledQuantity: quantity,
+          averagePrice: price,
+          fills: [{ tradeId: `${i.clientOrderId}f1`, quantity, price, fee, feeAsset: 'USDT', time: now() }],
+        },
         now(),
       );
       journal.paperBalances.apply(account, { BTC: quantity, USDT: -(quantity * price + fee) }, now());

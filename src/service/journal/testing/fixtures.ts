@@ -11,5 +11,19 @@ export function journalWithPortfolio(path = ':memory:', portfolioId = 'main'): J
 }
 
 export function intent(over: Partial<IntentInput> = {}): IntentInput {
-  return { portfolioId: 'main', cycle: 1, leg: 0, child: 0, venue: 'memory', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.5, orderType: 'market', referencePrice: 40000, at: T0, ...over };
+  return {
+    portfolioId: 'main',
+    cycle: 1,
+    leg: 0,
+    child: 0,
+    venue: 'memory',
+    asset: 'BTC',
+    quote: 'USDT',
+    side: 'buy',
+    quantity: 0.5,
+    orderType: 'market',
+    referencePrice: 40000,
+    at: T0,
+    ...over,
+  };
 }

@@ -52,7 +52,16 @@ export class MemoryVenue implements Venue {
       status: 'filled',
       filledQuantity: o.quantity,
       averagePrice: price,
-      fills: [{ tradeId: `t${this.trade}`, quantity: o.quantity, price, fee: o.quantity * price * 0.001, feeAsset: o.quote, time: 0 }],
+      fills: [
+        {
+          tradeId: `t${this.trade}`,
+          quantity: o.quantity,
+          price,
+          fee: o.quantity * price * 0.001,
+          feeAsset: o.quote,
+          time: 0,
+        },
+      ],
     };
   }
 
@@ -60,11 +69,20 @@ export class MemoryVenue implements Venue {
     this.creates.set(o.clientOrderId, (this.creates.get(o.clientOrderId) ?? 0) + 1);
     const step = this.script.shift() ?? 'fill';
     if (step === 'reject') throw new OrderRejectedError(o.clientOrderId, 'insufficient balance');
-    if (step === 'timeout_before_accept') throw new OrderOutcomeUnknownError(o.clientOrderId, new Error('request timed out'));
-    const open: OrderState = { clientOrderId: o.clientOrderId, venueOrderId: `v${++this.trade}`, status: 'open', filledQuantity: 0, averagePrice: 0, fills: [] };
+    if (step === 'timeout_before_accept')
+      throw new OrderOutcomeUnknownError(o.clientOrderId, new Error('request timed out'));
+    const open: OrderState = {
+      clientOrderId: o.clientOrderId,
+      venueOrderId: `v${++this.trade}`,
+      status: 'open',
+      filledQuantity: 0,
+      averagePrice: 0,
+      fills: [],
+    };
     const state = step === 'open' ? open : this.filledState(o);
     this.orders.set(o.clientOrderId, state);
-    if (step === 'timeout_after_accept') throw new OrderOutcomeUnknownError(o.clientOrderId, new Error('request timed out'));
+    if (step === 'timeout_after_accept')
+      throw new OrderOutcomeUnknownError(o.clientOrderId, new Error('request timed out'));
     return state;
   }
 
@@ -74,13 +92,24 @@ export class MemoryVenue implements Venue {
       this.failLookups -= 1;
       throw new Error('ECONNRESET');
     }
-    return this.orders.get(clientOrderId) ?? { clientOrderId, status: 'not_found', filledQuantity: 0, averagePrice: 0, fills: [] };
+    return (
+      this.orders.get(clientOrderId) ?? {
+        clientOrderId,
+        status: 'not_found',
+        filledQuantity: 0,
+        averagePrice: 0,
+        fills: [],
+      }
+    );
   }
 
   async cancel(clientOrderId: string): Promise<OrderState> {
     const s = this.orders.get(clientOrderId);
     if (s === undefined) return { clientOrderId, status: 'not_found', filledQuantity: 0, averagePrice: 0, fills: [] };
-    const c: OrderState = { ...s, status: s.status === 'open' || s.status === 'partially_filled' ? 'canceled' : s.status };
+    const c: OrderState = {
+      ...s,
+      status: s.status === 'open' || s.status === 'partially_filled' ? 'canceled' : s.status,
+    };
     this.orders.set(clientOrderId, c);
     return c;
   }
