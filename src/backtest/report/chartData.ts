@@ -1,16 +1,26 @@
-/** The data the report's charts draw, downsampled and rounded for size (7 significant digits, weights to 1e-5). */
+/**
+ * The data the report's charts draw, downsampled (downsample.ts) and rounded for size: equity to 7
+ * significant digits, drawdowns and weights to 1e-5. Bar times are stored once, in `t` (only the bars
+ * some chart draws); every curve refers to them by position, so 20 curves do not repeat 20 time axes.
+ */
 import { minMaxIndices, strideIndices, thin } from './downsample.ts';
 import type { RenderOptions, ReportInput, ReportSweep } from './types.ts';
 
-export type Point = [number, number];
+/** One line: point j is at time t[i[j]] with value v[j]. */
+export interface CurvePayload {
+  readonly name: string;
+  readonly i: number[];
+  readonly v: number[];
+}
 
 export interface WeightsPayload {
   readonly strategy: string;
   readonly assets: readonly string[];
-  readonly t: number[];
-  /** w[i][k]: weight of asset i at time t[k]. */
+  /** Positions in `t` of the drawn bars, shared by every asset. */
+  readonly i: number[];
+  /** w[a][j]: weight of asset a at time t[i[j]]. */
   readonly w: number[][];
-  /** Times of the rebalance markers drawn (maybe thinned) and how many rebalances there were. */
+  /** Positions in `t` of the rebalance markers drawn (maybe thinned), and how many rebalances there were. */
   readonly rebalances: number[];
   readonly rebalanceCount: number;
 }
@@ -29,8 +39,10 @@ export interface SweepPayload {
 
 export interface ChartPayload {
   readonly hodl: string;
-  readonly equity: { name: string; data: Point[] }[];
-  readonly drawdown: { name: string; data: Point[] }[];
+  /** Times (ms UTC) of every bar drawn anywhere, increasing. */
+  readonly t: number[];
+  readonly equity: CurvePayload[];
+  readonly drawdown: CurvePayload[];
   readonly weights: WeightsPayload[];
   readonly sweep: SweepPayload | null;
   readonly maxPoints: number;
@@ -48,10 +60,6 @@ export function drawdownSeries(equity: ArrayLike<number>): Float64Array {
     dd[t] = equity[t] / peak - 1;
   }
   return dd;
-}
-
-function curve(times: ArrayLike<number>, values: ArrayLike<number>, max: number): Point[] {
-  return minMaxIndices(values, max).map((i) => [times[i], round7(values[i])]);
 }
 
 function sweepPayload(s: ReportSweep): SweepPayload {
@@ -88,26 +96,47 @@ export function buildChartPayload(input: ReportInput, opts: RenderOptions = {}):
   const maxMarkers = opts.maxMarkers ?? 2000;
   const { times } = input;
   const T = times.length;
-  const weights: WeightsPayload[] = [];
-  for (const r of input.runs) {
-    if (!r.weights) continue;
+  const used = new Uint8Array(T);
+  const mark = (idx: number[]) => {
+    for (const b of idx) used[b] = 1;
+    return idx;
+  };
+  const lines = input.runs.map((r) => {
+    const dd = drawdownSeries(r.equity);
+    return { r, dd, eqIdx: mark(minMaxIndices(r.equity, maxPoints)), ddIdx: mark(minMaxIndices(dd, maxPoints)) };
+  });
+  const stride = strideIndices(T, maxWeightPoints);
+  const withWeights = input.runs.filter((r) => r.weights);
+  if (withWeights.length > 0) mark(stride);
+  const markers = withWeights.map((r) => mark(thin(r.rebalanceBars, maxMarkers)));
+  // Position of each used bar in the shared time list.
+  const pos = new Int32Array(T);
+  const t: number[] = [];
+  for (let b = 0; b < T; b++) {
+    if (used[b]) {
+      pos[b] = t.length;
+      t.push(times[b]);
+    }
+  }
+  const at = (idx: number[]) => idx.map((b) => pos[b]);
+  const weights: WeightsPayload[] = withWeights.map((r, k) => {
     const assets = r.assets ?? input.assets;
     const n = assets.length;
-    const idx = strideIndices(T, maxWeightPoints);
-    const w = assets.map((_, i) => idx.map((t) => round5((r.weights as ArrayLike<number>)[t * n + i])));
-    weights.push({
+    const W = r.weights as ArrayLike<number>;
+    return {
       strategy: r.strategy,
       assets: [...assets],
-      t: idx.map((t) => times[t]),
-      w,
-      rebalances: thin(r.rebalanceBars, maxMarkers).map((b) => times[b]),
+      i: at(stride),
+      w: assets.map((_, a) => stride.map((b) => round5(W[b * n + a]))),
+      rebalances: at(markers[k]),
       rebalanceCount: r.rebalanceBars.length,
-    });
-  }
+    };
+  });
   return {
     hodl: input.hodlStrategy,
-    equity: input.runs.map((r) => ({ name: r.strategy, data: curve(times, r.equity, maxPoints) })),
-    drawdown: input.runs.map((r) => ({ name: r.strategy, data: curve(times, drawdownSeries(r.equity), maxPoints) })),
+    t,
+    equity: lines.map(({ r, eqIdx }) => ({ name: r.strategy, i: at(eqIdx), v: eqIdx.map((b) => round7(r.equity[b])) })),
+    drawdown: lines.map(({ r, dd, ddIdx }) => ({ name: r.strategy, i: at(ddIdx), v: ddIdx.map((b) => round5(dd[b])) })),
     weights,
     sweep: input.sweep ? sweepPayload(input.sweep) : null,
     maxPoints,

@@ -8,7 +8,9 @@
 export const CLIENT_SCRIPT = String.raw`(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var palette = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#4b5563', '#ea580c', '#0d9488', '#9333ea'];
+  // Tableau 10 then 10 darker shades: distinct for up to 20 strategies; HODL is always black, dashed.
+  var palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
+    '#1f4e79', '#b35806', '#a50f15', '#2a7f7a', '#2d6a1f', '#a88a00', '#6a3d7a', '#c5485a', '#5e4432', '#6b6b6b'];
   var charts = [];
   function init(id) {
     var el = document.getElementById(id);
@@ -33,14 +35,16 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (v === null || v === undefined || !isFinite(v)) return '—';
     return (v * 100).toFixed(digits === undefined ? 2 : digits) + '%';
   }
+  function points(c) { return c.i.map(function (k, j) { return [data.t[k], c.v[j]]; }); }
   var colorOf = {};
-  data.equity.forEach(function (s, i) { colorOf[s.name] = palette[i % palette.length]; });
+  var k = 0;
+  data.equity.forEach(function (s) { colorOf[s.name] = s.name === data.hodl ? '#111827' : palette[k++ % palette.length]; });
   var zoom = [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 6 }];
   function lineSeries(s) {
     var hodl = s.name === data.hodl;
     return {
-      name: s.name, type: 'line', showSymbol: false, data: s.data, color: colorOf[s.name],
-      lineStyle: { width: hodl ? 2.5 : 1.5, type: hodl ? 'dashed' : 'solid' },
+      name: s.name, type: 'line', showSymbol: false, data: points(s), color: colorOf[s.name],
+      lineStyle: { width: hodl ? 2 : 1.5, type: hodl ? 'dashed' : 'solid' },
       emphasis: { focus: 'series' }, z: hodl ? 3 : 2
     };
   }
@@ -75,7 +79,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       dataZoom: zoom,
       series: data.drawdown.map(function (s) {
         var o = lineSeries(s);
-        if (s.name === data.hodl) o.areaStyle = { opacity: 0.12 };
+        if (s.name === data.hodl) o.areaStyle = { opacity: 0.08 };
         return o;
       })
     });
@@ -90,13 +94,13 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       return {
         name: a, type: 'line', stack: 'w', showSymbol: false, lineStyle: { width: 0 }, areaStyle: { opacity: 0.85 },
         emphasis: { focus: 'series' }, color: palette[i % palette.length],
-        data: p.t.map(function (t, j) { return [t, p.w[i][j]]; })
+        data: p.i.map(function (k, j) { return [data.t[k], p.w[i][j]]; })
       };
     });
     series.push({
       name: 'rebalance', type: 'scatter', symbol: 'triangle', symbolSize: 7, symbolRotate: 180,
       symbolOffset: [0, -6], clip: false, color: '#111827', z: 5,
-      data: p.rebalances.map(function (t) { return [t, 1]; }),
+      data: p.rebalances.map(function (k) { return [data.t[k], 1]; }),
       tooltip: { trigger: 'item', formatter: function (q) { return 'rebalance ' + new Date(q.value[0]).toISOString().slice(0, 10); } }
     });
     weights.setOption({

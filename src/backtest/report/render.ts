@@ -32,7 +32,14 @@ export function renderReport(input: ReportInput, opts: RenderOptions = {}): stri
     `assets: ${input.assets.join(', ')}`,
     `baseline: ${input.hodlStrategy}`,
   ];
-  const options = payload.weights.map((w, i) => `<option value="${i}">${escapeHtml(w.strategy)}</option>`).join('');
+  // The weights chart opens on the first strategy that trades after bar 0 (HODL's weights only drift).
+  const first = Math.max(
+    0,
+    payload.weights.findIndex((w) => w.strategy !== input.hodlStrategy),
+  );
+  const options = payload.weights
+    .map((w, i) => `<option value="${i}"${i === first ? ' selected' : ''}>${escapeHtml(w.strategy)}</option>`)
+    .join('');
   const parts = [
     section(
       'metrics',
