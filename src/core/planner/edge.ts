@@ -30,6 +30,7 @@ export function edgeNotionals(
   const bq = halfWidth[q]!;
   if (!Number.isFinite(bq)) return;
   // Move the quote onto its nearer edge: a few fixed-point rounds, since costs depend on the trades.
+  let edgeW = Number.NaN;
   for (let round = 0; round < 8; round++) {
     let flow = 0;
     let cost = 0;
@@ -41,9 +42,14 @@ export function edgeNotionals(
       held += h[i]! + d[i]!;
     }
     const wq = (h[q]! - flow - cost) / V;
-    let excess = 0;
-    if (wq > t[q]! + bq) excess = (wq - (t[q]! + bq)) * V;
-    else if (wq < t[q]! - bq) excess = (wq - Math.max(0, t[q]! - bq)) * V;
+    // The edge is chosen once, on the first round: later rounds correct the costs of the pro-rata trades,
+    // which would otherwise leave the quote just inside its band instead of on the edge.
+    if (Number.isNaN(edgeW)) {
+      if (wq > t[q]! + bq) edgeW = t[q]! + bq;
+      else if (wq < t[q]! - bq) edgeW = Math.max(0, t[q]! - bq);
+      else return;
+    }
+    const excess = (wq - edgeW) * V;
     if (Math.abs(excess) <= 1e-13 * V) return;
     if (held > 0) {
       for (let i = 0; i < n; i++) if (i !== q) d[i] = d[i]! + (excess * (h[i]! + d[i]!)) / held;
