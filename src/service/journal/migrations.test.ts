@@ -19,9 +19,11 @@ test('open: WAL, synchronous=FULL, foreign keys on, busy timeout, owner-only fil
   assert.equal(j.db.pragma('foreign_keys', { simple: true }), 1);
   assert.equal(j.db.pragma('busy_timeout', { simple: true }), 5000);
   assert.deepEqual(j.check(), []);
-  j.close();
+  j.meta.set('x', 'y', 1);
   const { statSync } = await import('node:fs');
   assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600, 'SQLite gives the WAL the database file mode');
+  j.close();
 });
 
 test('migrations: applied once, in order, recorded; re-opening is a no-op; the journal id persists', () => {
