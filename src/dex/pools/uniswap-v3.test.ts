@@ -183,6 +183,36 @@ test('property: crossing ticks one by one (stopping at each initialized tick and
   );
 });
 
+test('property: jumping over empty ranges gives exactly the word-by-word result', () => {
+  // gaps without liquidity between positions, so the swap walks through empty words
+  const base = fixturePool(500, 10);
+  const s: V3State = {
+    ...base,
+    ticks: [
+      { index: -40000, liquidityNet: 3n * E18 },
+      { index: -30000, liquidityNet: -3n * E18 },
+      ...base.ticks,
+      { index: 30000, liquidityNet: 4n * E18 },
+      { index: 52000, liquidityNet: -4n * E18 },
+    ],
+  };
+  const table = buildTickTable(s);
+  const start: V3SwapInput = { sqrtPriceX96: s.sqrtPriceX96, tick: s.tick, liquidity: s.liquidity, fee: s.fee, table };
+  for (const zeroForOne of [true, false]) {
+    const all = v3SwapExactIn(start, zeroForOne, 10n ** 30n, undefined, false);
+    assert.ok(all.ticksCrossed >= 5 && all.steps > 20, `crossed ${all.ticksCrossed} in ${all.steps} steps`);
+    assert.deepEqual({ ...v3SwapExactIn(start, zeroForOne, 10n ** 30n), steps: 0 }, { ...all, steps: 0 });
+  }
+  fc.assert(
+    fc.property(fc.bigInt({ min: 1n, max: 10n ** 24n }), fc.boolean(), (amount, zeroForOne) => {
+      const fast = v3SwapExactIn(start, zeroForOne, amount);
+      const slow = v3SwapExactIn(start, zeroForOne, amount, undefined, false);
+      assert.deepEqual({ ...fast, steps: 0 }, { ...slow, steps: 0 });
+    }),
+    { numRuns: 100 },
+  );
+});
+
 test('property: marginal equals the finite difference of amountOut', () => {
   const pool = createV3Pool(fixturePool());
   fc.assert(

@@ -45,6 +45,18 @@ export interface V3SwapResult {
   readonly steps: number;
 }
 
+/** Memo of getSqrtRatioAtTick: swaps keep hitting the same word boundaries and initialized ticks. */
+const sqrtMemo = new Map<number, bigint>();
+function sqrtAt(tick: number): bigint {
+  let v = sqrtMemo.get(tick);
+  if (v === undefined) {
+    if (sqrtMemo.size > 200_000) sqrtMemo.clear();
+    v = getSqrtRatioAtTick(tick);
+    sqrtMemo.set(tick, v);
+  }
+  return v;
+}
+
 /** Largest k with compressed[k] <= c, or -1. */
 function floorIndex(a: Int32Array, c: number): number {
   let lo = 0;
@@ -87,6 +99,26 @@ export function nextInitializedTickWithinOneWord(
   return { next: wordEnd * s, initialized: false, index: -1 };
 }
 
+/** Where a swap with zero liquidity ends up: the next initialized tick (crossed) or the price limit. */
+function skipEmpty(
+  table: TickTable,
+  tick: number,
+  zeroForOne: boolean,
+  limit: bigint,
+): { sqrtPrice: bigint; tick: number; net?: bigint } {
+  const a = table.compressed;
+  const compressed = Math.floor(tick / table.tickSpacing);
+  const k = zeroForOne ? floorIndex(a, compressed) : floorIndex(a, compressed) + 1;
+  if (k >= 0 && k < a.length) {
+    const tickNext = a[k] * table.tickSpacing;
+    const sqrtNext = sqrtAt(tickNext);
+    if (zeroForOne ? sqrtNext >= limit : sqrtNext <= limit) {
+      return { sqrtPrice: sqrtNext, tick: zeroForOne ? tickNext - 1 : tickNext, net: table.liquidityNet[k] };
+    }
+  }
+  return { sqrtPrice: limit, tick: getTickAtSqrtRatio(limit) };
+}
+
 /** Default price limit of QuoterV2 / SwapRouter when sqrtPriceLimitX96 = 0. */
 export function defaultPriceLimit(zeroForOne: boolean): bigint {
   return zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
@@ -101,6 +133,8 @@ export function v3SwapExactIn(
   zeroForOne: boolean,
   amountIn: bigint,
   sqrtPriceLimitX96: bigint = defaultPriceLimit(zeroForOne),
+  /** Jump over ranges without liquidity (default, same result); false walks them word by word like the contract. */
+  skipEmptyRanges = true,
 ): V3SwapResult {
   if (amountIn <= 0n) throw new ChainRevert('AS');
   const limitOk = zeroForOne
@@ -116,10 +150,23 @@ export function v3SwapExactIn(
   let steps = 0;
   while (remaining !== 0n && sqrtPrice !== sqrtPriceLimitX96) {
     steps++;
+    if (liquidity === 0n && skipEmptyRanges) {
+      // Steps without liquidity move the price for free (0 in, 0 out, 0 fee): jump straight to the next
+      // initialized tick, or to the limit, with the exact state the word-by-word loop would reach.
+      const jump = skipEmpty(p.table, tick, zeroForOne, sqrtPriceLimitX96);
+      sqrtPrice = jump.sqrtPrice;
+      tick = jump.tick;
+      if (jump.net !== undefined) {
+        liquidity += zeroForOne ? -jump.net : jump.net;
+        if (liquidity < 0n) throw new ChainRevert('LS');
+        ticksCrossed++;
+      }
+      continue;
+    }
     const start = sqrtPrice;
     const nx = nextInitializedTickWithinOneWord(p.table, tick, zeroForOne);
     const tickNext = Math.min(MAX_TICK, Math.max(MIN_TICK, nx.next));
-    const sqrtNext = getSqrtRatioAtTick(tickNext);
+    const sqrtNext = sqrtAt(tickNext);
     const target = (zeroForOne ? sqrtNext < sqrtPriceLimitX96 : sqrtNext > sqrtPriceLimitX96)
       ? sqrtPriceLimitX96
       : sqrtNext;
