@@ -69,11 +69,16 @@ export function parseTargetFlag(s: string, cash: string): PortfolioConfig {
   return parsePortfolio({ quote: cash, target }, '--target');
 }
 
-/** Resolves flags and config into strategies and options, loads the data, runs every strategy. */
-export function runRequest(
-  req: BacktestRequest,
-  onProgress?: (done: number, total: number, name: string) => void,
-): BacktestRun {
+export interface ResolvedData {
+  readonly data: PreparedData;
+  readonly options: BacktestOptions;
+  readonly config: PortfolioConfig | undefined;
+  readonly filled: number;
+  readonly pricesPath: string;
+}
+
+/** Resolves flags and config into the cash, target, costs and constraints, and loads the window. */
+export function resolveData(req: Omit<BacktestRequest, 'strategies' | 'weights'>): ResolvedData {
   const config = req.configDoc !== undefined ? parsePortfolio(req.configDoc, req.config ?? 'config') : undefined;
   const cash = config?.quote ?? 'USD';
   const portfolio =
@@ -90,12 +95,6 @@ export function runRequest(
   if (win.times.length < 2)
     throw InputError.one(pricesPath, '', `the window holds ${win.times.length} bar(s); a backtest needs at least 2`);
   const data = prepareData(win, cash, portfolio.target);
-  const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
-  const names = req.strategies.length > 0 ? [...req.strategies] : [...DEFAULT_STRATEGIES];
-  const specs = names.map((s) => parseStrategy(s, schedule));
-  if (config?.trigger)
-    specs.push({ name: 'config', trigger: config.trigger, mode: 'full', targets: { kind: 'fixed' } });
-  if (!specs.some((s) => s.trigger === 'hodl')) specs.push(parseStrategy('hodl'));
   const options: BacktestOptions = {
     cash,
     target: portfolio.target,
@@ -105,10 +104,25 @@ export function runRequest(
     lag: req.lag,
     periodsPerYear: req.periodsPerYear,
   };
+  return { data, options, config, filled: win.filled, pricesPath };
+}
+
+/** Resolves flags and config into strategies and options, loads the data, runs every strategy. */
+export function runRequest(
+  req: BacktestRequest,
+  onProgress?: (done: number, total: number, name: string) => void,
+): BacktestRun {
+  const { data, options, config, filled, pricesPath } = resolveData(req);
+  const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
+  const names = req.strategies.length > 0 ? [...req.strategies] : [...DEFAULT_STRATEGIES];
+  const specs = names.map((s) => parseStrategy(s, schedule));
+  if (config?.trigger)
+    specs.push({ name: 'config', trigger: config.trigger, mode: 'full', targets: { kind: 'fixed' } });
+  if (!specs.some((s) => s.trigger === 'hodl')) specs.push(parseStrategy('hodl'));
   const results = specs.map((spec, k) => {
     const r = runBacktest(data, spec, options, { weights: true });
     onProgress?.(k + 1, specs.length, spec.name);
     return r;
   });
-  return { data, specs, results, options, filled: win.filled, pricesPath };
+  return { data, specs, results, options, filled, pricesPath };
 }

@@ -7,4 +7,6 @@ import type { Command } from 'commander';
 export async function registerExtensions(program: Command): Promise<void> {
   const { registerBacktest } = await import('./commands/backtest.ts');
   registerBacktest(program);
+  const { registerSweep } = await import('./commands/sweep.ts');
+  registerSweep(program);
 }

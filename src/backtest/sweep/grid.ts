@@ -1,0 +1,82 @@
+import type { TriggerConfig } from '../../core/config/trigger-schema.ts';
+import type { StrategySpec } from '../engine/types.ts';
+
+/** One point of a sweep: a strategy at one fee level, with its coordinates for tables and heatmaps. */
+export interface SweepConfig {
+  readonly spec: StrategySpec;
+  readonly feeBps: number;
+  /** Trigger family label (`band`, `relband`, `vol-1`, `vol+1`, `hybrid:month`, `calendar`). */
+  readonly family: string;
+  /** Band width (or base band) in weight units; NaN for calendar. */
+  readonly width: number;
+}
+
+export interface GridSpec {
+  /** Families: band, relband, vol:<exponent>, hybrid:<period>, calendar:<period>. */
+  readonly families: readonly string[];
+  readonly widths: readonly number[];
+  readonly fees: readonly number[];
+}
+
+/** n values log-spaced from a to b inclusive. */
+export function logSpace(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  return Array.from({ length: n }, (_, k) => a * (b / a) ** (k / (n - 1)));
+}
+
+/** n values evenly spaced from a to b inclusive. */
+export function linSpace(a: number, b: number, n: number): number[] {
+  if (n === 1) return [a];
+  return Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
+}
+
+/** The issue's benchmark grid: 100 widths 0.5–50% × 5 families × 20 fees 0–47.5 bps = 10,000. */
+export const BENCH_GRID: GridSpec = {
+  families: ['band', 'relband', 'vol:-1', 'vol:1', 'hybrid:month'],
+  widths: logSpace(0.005, 0.5, 100),
+  fees: linSpace(0, 47.5, 20),
+};
+
+function trigger(family: string, width: number): TriggerConfig {
+  const [kind, arg] = family.split(':');
+  switch (kind) {
+    case 'band':
+      return { type: 'band', band: width };
+    case 'relband':
+      return { type: 'relband', band: width };
+    case 'vol':
+      return {
+        type: 'voladaptive',
+        base: width,
+        exponent: Number(arg ?? -1),
+        lambda: 0.94,
+        warmup: 20,
+        min: 0,
+        max: 1,
+      };
+    case 'hybrid':
+      return { type: 'hybrid', period: (arg ?? 'month') as 'month', band: width };
+    case 'calendar':
+      return { type: 'calendar', period: (arg ?? 'month') as 'month' };
+    default:
+      throw new Error(
+        `unknown sweep family ${JSON.stringify(family)} (band, relband, vol:<exponent>, hybrid:<period>, calendar:<period>)`,
+      );
+  }
+}
+
+/** Every combination; calendar families ignore widths (one point per fee). */
+export function buildGrid(g: GridSpec): SweepConfig[] {
+  const out: SweepConfig[] = [];
+  for (const family of g.families) {
+    const widths = family.startsWith('calendar') ? [Number.NaN] : g.widths;
+    for (const width of widths) {
+      const trig = trigger(family, width);
+      for (const feeBps of g.fees) {
+        const name = family.startsWith('calendar') ? family : `${family}@${+width.toPrecision(6)}`;
+        out.push({ spec: { name, trigger: trig, mode: 'full', targets: { kind: 'fixed' } }, feeBps, family, width });
+      }
+    }
+  }
+  return out;
+}

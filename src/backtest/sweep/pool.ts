@@ -1,0 +1,97 @@
+import { Worker } from 'node:worker_threads';
+import type { PreparedData } from '../engine/run.ts';
+import type { BacktestOptions } from '../engine/types.ts';
+import type { SweepConfig } from './grid.ts';
+import { K } from './metrics-layout.ts';
+import { preparedFromJob, runSlice, type SweepJob } from './task.ts';
+
+export interface SweepRunOptions {
+  /** worker_threads to use (default: the machine's cores). 0 runs on the calling thread. */
+  readonly workers?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Bars [from, to) only (walk-forward). */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+
+/** A worker on worker.js (built), or on worker.ts through tsx's loader when running from source. */
+function spawn(job: SweepJob): Worker {
+  if (!fromSource) return new Worker(workerUrl, { workerData: job });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+/**
+ * Runs every config over the data, on `workers` threads pulling chunks of configs (so a slow corner of
+ * the grid does not idle the others). The prepared prices live in one SharedArrayBuffer read by all;
+ * each config's metrics land in a shared results matrix (configs × K, row order = config order).
+ */
+export async function runSweep(
+  data: PreparedData,
+  configs: readonly SweepConfig[],
+  options: Omit<BacktestOptions, 'costs'> & { costs: BacktestOptions['costs'] },
+  run: SweepRunOptions = {},
+): Promise<Float64Array> {
+  const share = (a: Float64Array) => {
+    const sab = new SharedArrayBuffer(a.byteLength);
+    new Float64Array(sab).set(a);
+    return sab;
+  };
+  const job: SweepJob = {
+    cash: options.cash,
+    target: options.target,
+    times: share(data.times),
+    prices: share(data.prices),
+    results: new SharedArrayBuffer(configs.length * K * 8),
+    configs,
+    options,
+    from: run.from,
+    to: run.to,
+  };
+  const total = configs.length;
+  const nWorkers = Math.max(0, Math.min(run.workers ?? (await import('node:os')).availableParallelism(), total));
+  if (nWorkers === 0) {
+    const d = preparedFromJob(job);
+    const step = Math.max(1, Math.ceil(total / 100));
+    for (let lo = 0; lo < total; lo += step) {
+      runSlice(job, d, lo, Math.min(total, lo + step));
+      run.onProgress?.(Math.min(total, lo + step), total);
+    }
+    return new Float64Array(job.results);
+  }
+  const chunk = Math.max(1, Math.ceil(total / (nWorkers * 40)));
+  let next = 0;
+  let done = 0;
+  await new Promise<void>((resolve, reject) => {
+    let live = nWorkers;
+    for (let w = 0; w < nWorkers; w++) {
+      const worker = spawn(job);
+      const feed = () => {
+        if (next >= total) {
+          worker.postMessage('stop');
+          return;
+        }
+        const lo = next;
+        next = Math.min(total, next + chunk);
+        worker.postMessage({ lo, hi: next });
+      };
+      worker.on('message', (m: 'ready' | { lo: number; hi: number }) => {
+        if (m !== 'ready') {
+          done += m.hi - m.lo;
+          run.onProgress?.(done, total);
+        }
+        feed();
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (code !== 0 && next < total) reject(new Error(`sweep worker exited with code ${code}`));
+        if (--live === 0) resolve();
+      });
+    }
+  });
+  if (done !== total) throw new Error(`sweep finished ${done} of ${total} configs`);
+  return new Float64Array(job.results);
+}

@@ -1,0 +1,232 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { prepareData } from '../../backtest/engine/run.ts';
+import { resolveData } from '../../backtest/request.ts';
+import { adviseBand } from '../../backtest/sweep/advisor.ts';
+import { bestIndex, heatmap, walkForward } from '../../backtest/sweep/analyze.ts';
+import { buildGrid, linSpace, logSpace, type SweepConfig } from '../../backtest/sweep/grid.ts';
+import { K, METRIC_KEYS, metricIndex } from '../../backtest/sweep/metrics-layout.ts';
+import { runSweep } from '../../backtest/sweep/pool.ts';
+import { generateGbm } from '../../backtest/synthetic/index.ts';
+import { makeUniverse } from '../../core/universe.ts';
+import { readDocument, UsageError } from '../io.ts';
+import { progressBar } from '../progress.ts';
+import { fmtPct, table } from '../table.ts';
+
+interface SweepFlags {
+  prices?: string;
+  target?: string;
+  config?: string;
+  start?: string;
+  end?: string;
+  fill: string;
+  capital: string;
+  periodsPerYear: string;
+  families: string;
+  widths: string;
+  fees: string;
+  workers?: string;
+  metric: string;
+  out?: string;
+  report?: string;
+  walkForward?: string;
+  synthetic?: string;
+  seed: string;
+  assets: string;
+  bars: string;
+  fee: string;
+}
+
+/** `a:b:n` → n log-spaced values (widths) or evenly spaced (fees); or a comma list. */
+function range(flag: string, s: string, log: boolean): number[] {
+  const parts = s.split(':');
+  if (parts.length === 3) {
+    const [a, b, n] = parts.map(Number) as [number, number, number];
+    if (![a, b, n].every(Number.isFinite) || n < 1 || (log && !(a > 0 && b > 0)))
+      throw new UsageError(`${flag}: expected from:to:count, got ${JSON.stringify(s)}`);
+    return log ? logSpace(a, b, n) : linSpace(a, b, n);
+  }
+  const xs = s.split(',').map(Number);
+  if (!xs.every(Number.isFinite)) throw new UsageError(`${flag}: expected numbers, got ${JSON.stringify(s)}`);
+  return xs;
+}
+
+function toCsv(configs: readonly SweepConfig[], res: Float64Array): string {
+  const head = ['family', 'width', 'feeBps', 'strategy', ...METRIC_KEYS].join(',');
+  const rows = configs.map((c, i) =>
+    [c.family, c.width, c.feeBps, c.spec.name, ...METRIC_KEYS.map((_, k) => res[i * K + k])].join(','),
+  );
+  return `${[head, ...rows].join('\n')}\n`;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a grid of strategies × band widths × fee levels on all cores')
+    .option('--prices <file>', 'price CSV (default: bundled crypto-daily.csv)')
+    .option('--target <weights>', 'e.g. BTC=0.4,ETH=0.3,USD=0.3')
+    .option('--config <file>', 'portfolio file (quote, target, costs, constraints)')
+    .option('--start <date>', 'first UTC day')
+    .option('--end <date>', 'last UTC day')
+    .addOption(new Option('--fill <mode>', 'missing prices').choices(['none', 'forward']).default('none'))
+    .option('--capital <amount>', 'starting capital', '1000000')
+    .option('--periods-per-year <n>', 'bars per year', '365')
+    .option(
+      '--families <list>',
+      'band, relband, vol:<exponent>, hybrid:<period>, calendar:<period>',
+      'band,relband,vol:-1,vol:1,hybrid:month',
+    )
+    .option('--widths <from:to:n>', 'band widths, log-spaced (or a comma list)', '0.005:0.5:20')
+    .option('--fees <from:to:n>', 'fee levels in bps, evenly spaced (or a comma list)', '0:50:6')
+    .option('--workers <n>', 'worker threads (default: all cores)')
+    .option('--metric <name>', `ranking metric: ${METRIC_KEYS.join(', ')}`, 'sharpe')
+    .option('--out <file>', 'write every result (.csv or .json)')
+    .option('--report <file>', 'write an HTML report with heatmaps')
+    .option('--walk-forward <fraction>', 'choose on the first fraction of bars, score on the rest (e.g. 0.5)')
+    .addOption(new Option('--synthetic <model>', 'use a seeded synthetic market instead of a CSV').choices(['gbm']))
+    .option('--seed <n>', 'synthetic seed', '1')
+    .option('--assets <n>', 'synthetic assets', '10')
+    .option('--bars <n>', 'synthetic bars', '2600')
+    .option('--fee <bps>', 'your fee level, for the band advisor', '10')
+    .action(async (f: SweepFlags) => {
+      metricIndex(f.metric);
+      let resolved: ReturnType<typeof resolveData>;
+      const common = {
+        capital: Number(f.capital),
+        periodsPerYear: Number(f.periodsPerYear),
+        fill: f.fill as 'none',
+        lag: 0 as const,
+      };
+      if (f.synthetic) {
+        const n = Number(f.assets);
+        const mkt = generateGbm({
+          seed: Number(f.seed),
+          bars: Number(f.bars),
+          assets: n,
+          sigma: linSpace(0.6, 1.2, n),
+          barsPerYear: 365,
+          correlation: 0.5,
+        });
+        const target = Object.fromEntries(mkt.assets.map((a) => [a, 1 / n]));
+        resolved = {
+          data: prepareData(mkt, 'USD', target),
+          options: {
+            cash: 'USD',
+            target,
+            costs: { feeBps: 0, halfSpreadBps: 0, impact: 0, fixedPerOrder: 0, assets: {} },
+            constraints: { assets: {} },
+            ...common,
+          },
+          config: undefined,
+          filled: 0,
+          pricesPath: `synthetic gbm seed ${f.seed}`,
+        };
+      } else {
+        resolved = resolveData({
+          ...common,
+          prices: f.prices,
+          target: f.target,
+          config: f.config,
+          configDoc: f.config ? readDocument(f.config) : undefined,
+          start: f.start,
+          end: f.end,
+        });
+      }
+      const { data, options } = resolved;
+      const configs = buildGrid({
+        families: f.families.split(','),
+        widths: range('--widths', f.widths, true),
+        fees: range('--fees', f.fees, false),
+      });
+      const workers = f.workers === undefined ? undefined : Number(f.workers);
+      process.stderr.write(
+        `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n} assets × ${data.times.length} bars (${resolved.pricesPath})\n`,
+      );
+      const t0 = performance.now();
+      const res = await runSweep(data, configs, options, { workers, onProgress: progressBar('sweep') });
+      const wall = (performance.now() - t0) / 1000;
+      const k = metricIndex(f.metric);
+      const fams = [...new Set(configs.map((c) => c.family))];
+      const rows = fams.map((fam) => {
+        const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
+        const any = b >= 0 ? b : bestIndex(res, configs, f.metric, (c) => c.family === fam);
+        const c = configs[any]!;
+        return [
+          fam,
+          Number.isNaN(c.width) ? '' : fmtPct(c.width, 2),
+          String(c.feeBps),
+          String(+res[any * K + k]!.toPrecision(6)),
+          String(res[any * K + 6]),
+        ];
+      });
+      process.stdout.write(
+        `best per family by ${f.metric} (${wall.toFixed(2)} s wall)\n${table(['family', 'width', 'fee bps', f.metric, 'rebalances'], rows)}\n`,
+      );
+      const fam0 = fams.find((x) => !x.startsWith('calendar')) ?? fams[0]!;
+      const weights = Object.values(options.target);
+      const advice = adviseBand(res, configs, fam0, Number(f.fee), f.metric, {
+        weight: Math.max(...weights),
+        riskAversion: 1,
+      });
+      process.stdout.write(
+        `\nband advisor (${fam0}, fee ${f.fee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
+      );
+      let wf: ReturnType<typeof walkForward> | undefined;
+      if (f.walkForward !== undefined) {
+        const frac = Number(f.walkForward);
+        if (!(frac > 0 && frac < 1))
+          throw new UsageError(`--walk-forward: expected a fraction in (0, 1), got ${JSON.stringify(f.walkForward)}`);
+        const split = Math.floor(data.times.length * frac);
+        const inRes = await runSweep(data, configs, options, {
+          workers,
+          to: split,
+          onProgress: progressBar('in-sample '),
+        });
+        const outRes = await runSweep(data, configs, options, {
+          workers,
+          from: split - 1,
+          onProgress: progressBar('out-sample'),
+        });
+        wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
+        process.stdout.write(
+          `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample, ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
+        );
+      }
+      if (f.out) {
+        writeFileSync(
+          f.out,
+          f.out.endsWith('.json')
+            ? JSON.stringify({
+                configs: configs.map((c, i) => ({
+                  family: c.family,
+                  width: c.width,
+                  feeBps: c.feeBps,
+                  ...Object.fromEntries(METRIC_KEYS.map((m, j) => [m, res[i * K + j]])),
+                })),
+              })
+            : toCsv(configs, res),
+        );
+        process.stderr.write(`results: ${resolve(f.out)}\n`);
+      }
+      if (f.report) {
+        const { writeSweepReport } = await import('../../backtest/report-writer.ts');
+        writeSweepReport(
+          {
+            configs,
+            results: res,
+            metric: f.metric,
+            families: fams,
+            heat: fams
+              .filter((x) => !x.startsWith('calendar'))
+              .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) })),
+            advice,
+            walkForward: wf,
+            universe: makeUniverse(options.cash, options.target),
+          },
+          f.report,
+        );
+        process.stderr.write(`report: ${resolve(f.report)}\n`);
+      }
+    });
+}

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'ballast-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+/** Runs `node --import tsx src/cli/main.ts …args` from the repository root. */
+function ballast(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    p.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const balances = file('balances.json', { BTC: 1.25, ETH: 10, USDT: 1500 });
+const prices = file('prices.json', { BTC: 60000, ETH: 3000 });
+const good = 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.3, USDT: 0.2 }\n';
+
+// Each test spawns node; they run concurrently to keep the suite fast on a shared machine.
+describe('ballast CLI', { concurrency: true }, () => {
+  it('plan --example prints the table and totals', async () => {
+    const r = await ballast('plan', '--example');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^REBALANCE: band: BTC weight 70\.42%/);
+    assert.match(r.stdout, /asset\s+weight\s+target\s+drift\s+side\s+quantity\s+notional \(USDT\)\s+est\. cost/);
+    assert.match(r.stdout, /value 106,500\.00 USDT; 2 trade\(s\)/);
+  });
+  it('plan --example --json: exactly one object with exactly the documented keys', async () => {
+    const r = await ballast('plan', '--example', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 1);
+    const j = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(j).sort(), ['after', 'before', 'cost', 'reason', 'rebalance', 'skipped', 'trades']);
+    assert.equal(j.rebalance, true);
+    assert.equal(typeof j.reason, 'string');
+    assert.equal(typeof j.cost, 'number');
+    const trades = j.trades as Record<string, unknown>[];
+    assert.ok(trades.length > 0);
+    for (const t of trades) {
+      assert.deepEqual(Object.keys(t).sort(), ['asset', 'cost', 'notional', 'quantity', 'side']);
+      assert.ok((t.quantity as number) > 0);
+      assert.ok(t.side === 'buy' || t.side === 'sell');
+      assert.notEqual(t.asset, 'USDT');
+    }
+    const prices: Record<string, number> = { BTC: 60000, ETH: 3000 };
+    for (const t of trades) assert.equal(t.notional, (t.quantity as number) * prices[t.asset as string]!);
+    const sides = trades.map((t) => t.side);
+    assert.deepEqual(sides, [...sides].sort((a, b) => (a === b ? 0 : a === 'sell' ? -1 : 1)), 'sells first');
+    assert.deepEqual(Object.keys(j.before as object).sort(), ['BTC', 'ETH', 'USDT']);
+    assert.deepEqual(Object.keys(j.after as object).sort(), ['BTC', 'ETH', 'USDT']);
+    assert.deepEqual(j.skipped, []);
+  });
+  it('--mode edge and auto run; the JSON keys do not change', async () => {
+    const [e, a] = await Promise.all([
+      ballast('plan', '--example', '--json', '--mode', 'edge'),
+      ballast('plan', '--example', '--json', '--mode', 'auto'),
+    ]);
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(Object.keys(JSON.parse(e.stdout)).length, 7);
+    assert.equal(Object.keys(JSON.parse(a.stdout)).length, 7);
+  });
+  it('bad config: exit 1, one line naming the file and the field', async () => {
+    const cfg = file('bad.yaml', 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.25, USDT: 0.2 }\n');
+    const r = await ballast('plan', '--config', cfg, '--balances', balances, '--prices', prices);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `${cfg}: target: weights sum to 0.95, expected 1\n`);
+  });
+  it('bad balances and prices: exit 1, every problem named with its file', async () => {
+    const cfg = file('good.yaml', good);
+    const b = file('neg.json', { BTC: -1, ETH: 10, DOGE: 2 });
+    const p = file('px.json', { BTC: 0, ETH: 3000, USDT: 2 });
+    const r = await ballast('plan', '--config', cfg, '--balances', b, '--prices', p, '--json');
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.ok(lines.includes(`${b}: BTC: quantity -1 is negative, expected ≥ 0`), r.stderr);
+    assert.ok(lines.some((l) => l.startsWith(`${b}: DOGE: held but not in the target`)), r.stderr);
+    assert.ok(lines.includes(`${p}: BTC: price 0 is not a positive finite number`), r.stderr);
+    assert.ok(lines.includes(`${p}: USDT: the quote's price is 1 by definition, got 2`), r.stderr);
+  });
+  it('unreadable and malformed files: exit 1 naming the file', async () => {
+    const cfg = file('good2.yaml', good);
+    const broken = file('broken.json', '{ "BTC": ');
+    const [missing, bad] = await Promise.all([
+      ballast('plan', '--config', join(dir, 'nope.yaml'), '--balances', balances, '--prices', prices),
+      ballast('plan', '--config', cfg, '--balances', broken, '--prices', prices),
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /nope\.yaml: cannot read file \(ENOENT\)/);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /broken\.json: not valid JSON/);
+  });
+  it('bad usage: exit 2 (unknown flag, bad --mode, missing file option)', async () => {
+    const [flag, mode, missing] = await Promise.all([
+      ballast('plan', '--example', '--frobnicate'),
+      ballast('plan', '--example', '--mode', 'greedy'),
+      ballast('plan', '--balances', balances),
+    ]);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /unknown option '--frobnicate'/);
+    assert.equal(mode.code, 2);
+    assert.match(mode.stderr, /--mode: expected full, edge or auto, got "greedy"/);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /missing --config/);
+  });
+  it('a calendar trigger needs --last and --now (exit 2), and fires on a new period', async () => {
+    const cfg = file('cal.yaml', `${good}trigger: { type: calendar, period: week }\n`);
+    const args = ['plan', '--config', cfg, '--balances', balances, '--prices', prices, '--json'];
+    const [none, onlyNow, badDate, fire, hold] = await Promise.all([
+      ballast(...args),
+      ballast(...args, '--now', '2016-01-04'),
+      ballast(...args, '--last', 'yesterday', '--now', '2016-01-04'),
+      ballast(...args, '--last', '2016-01-03', '--now', '2016-01-04'),
+      ballast(...args, '--last', '2015-12-31', '--now', '2016-01-01'),
+    ]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /needs --last DATE .* and --now DATE/);
+    assert.equal(onlyNow.code, 2);
+    assert.equal(badDate.code, 2);
+    assert.match(badDate.stderr, /--last: "yesterday" is not a date/);
+    assert.equal(fire.code, 0, fire.stderr);
+    assert.equal(JSON.parse(fire.stdout).rebalance, true);
+    assert.match(JSON.parse(fire.stdout).reason, /new week 2016-W01/);
+    assert.equal(hold.code, 0, hold.stderr);
+    assert.equal(JSON.parse(hold.stdout).rebalance, false);
+    assert.ok(JSON.parse(hold.stdout).trades.length > 0, 'trades are always the plan for the mode');
+  });
+  it('no trigger: rebalance true, "no trigger: plan on demand"', async () => {
+    const cfg = file('plain.yaml', good);
+    const r = await ballast('plan', '--config', cfg, '--balances', balances, '--prices', prices, '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.rebalance, true);
+    assert.equal(j.reason, 'no trigger: plan on demand');
+    assert.equal(j.cost, 0);
+  });
+  it('schema prints a strict JSON Schema', async () => {
+    const r = await ballast('schema');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(s.type, 'object');
+    assert.equal(s.additionalProperties, false);
+    assert.deepEqual([...(s.required as string[])].sort(), ['quote', 'target']);
+    const props = s.properties as Record<string, Record<string, unknown>>;
+    for (const k of ['quote', 'target', 'trigger', 'costs', 'constraints', 'ignore']) assert.ok(k in props, k);
+    assert.equal(props.costs!.additionalProperties, false);
+  });
+});
