@@ -120,6 +120,7 @@ test('unknown legs block the portfolio; unfinishedIntents lists what start-up mu
   j.orders.markRejected(b.clientOrderId, 'insufficient balance', T0);
   assert.equal(j.orders.hasUnknownLegs('main'), true);
   assert.equal(j.orders.hasUnknownLegs('other'), false);
+  assert.deepEqual(j.orders.countsByState('main'), { unknown: 1, rejected: 1, committed: 1 });
   assert.deepEqual(
     j.orders.unfinishedIntents().map((i) => i.clientOrderId),
     [a.clientOrderId, c.clientOrderId, d.clientOrderId],

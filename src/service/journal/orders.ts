@@ -240,6 +240,16 @@ export class OrderJournal {
     );
   }
 
+  /** Intents (orders and chain transactions) per state, for status and metrics. */
+  countsByState(portfolioId?: string): Partial<Record<IntentState, number>> {
+    const rows = this.db
+      .prepare('SELECT state, COUNT(*) AS n FROM order_intents WHERE (? IS NULL OR portfolio_id = ?) GROUP BY state')
+      .all(portfolioId ?? null, portfolioId ?? null) as { state: IntentState; n: number }[];
+    const out: Partial<Record<IntentState, number>> = {};
+    for (const r of rows) out[r.state] = r.n;
+    return out;
+  }
+
   /** Exchange intents start-up reconciliation must resolve (committed, sent, unknown, open, partially filled), oldest first. */
   unfinishedIntents(portfolioId?: string): OrderIntent[] {
     const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');

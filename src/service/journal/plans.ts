@@ -129,6 +129,15 @@ export class PlanStore {
       .immediate();
   }
 
+  /** Marks every pending plan whose expiry is at or before `now` as expired; returns how many. */
+  expireDue(now: number): number {
+    return this.db
+      .prepare(
+        "UPDATE plans SET state = 'expired', decided_at = ?, decision_reason = 'expired before approval' WHERE state = 'pending' AND expires_at <= ?",
+      )
+      .run(now, now).changes;
+  }
+
   list(portfolioId: string, limit = 50): StoredPlan[] {
     return (
       this.db
