@@ -37,8 +37,8 @@ const balances = file('balances.json', { BTC: 1.25, ETH: 10, USDT: 1500 });
 const prices = file('prices.json', { BTC: 60000, ETH: 3000 });
 const good = 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.3, USDT: 0.2 }\n';
 
-// Each test spawns node; they run concurrently to keep the suite fast on a shared machine.
-describe('ballast CLI', { concurrency: true }, () => {
+// Each test spawns node (about 1.5 s of CPU each): two at a time, as many as the machine has cores.
+describe('ballast CLI (spawned)', { concurrency: 2 }, () => {
   it('plan --example prints the table and totals', async () => {
     const r = await ballast('plan', '--example');
     assert.equal(r.code, 0, r.stderr);
@@ -67,20 +67,14 @@ describe('ballast CLI', { concurrency: true }, () => {
     const prices: Record<string, number> = { BTC: 60000, ETH: 3000 };
     for (const t of trades) assert.equal(t.notional, (t.quantity as number) * prices[t.asset as string]!);
     const sides = trades.map((t) => t.side);
-    assert.deepEqual(sides, [...sides].sort((a, b) => (a === b ? 0 : a === 'sell' ? -1 : 1)), 'sells first');
+    assert.deepEqual(
+      sides,
+      [...sides].sort((a, b) => (a === b ? 0 : a === 'sell' ? -1 : 1)),
+      'sells first',
+    );
     assert.deepEqual(Object.keys(j.before as object).sort(), ['BTC', 'ETH', 'USDT']);
     assert.deepEqual(Object.keys(j.after as object).sort(), ['BTC', 'ETH', 'USDT']);
     assert.deepEqual(j.skipped, []);
-  });
-  it('--mode edge and auto run; the JSON keys do not change', async () => {
-    const [e, a] = await Promise.all([
-      ballast('plan', '--example', '--json', '--mode', 'edge'),
-      ballast('plan', '--example', '--json', '--mode', 'auto'),
-    ]);
-    assert.equal(e.code, 0, e.stderr);
-    assert.equal(a.code, 0, a.stderr);
-    assert.equal(Object.keys(JSON.parse(e.stdout)).length, 7);
-    assert.equal(Object.keys(JSON.parse(a.stdout)).length, 7);
   });
   it('bad config: exit 1, one line naming the file and the field', async () => {
     const cfg = file('bad.yaml', 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.25, USDT: 0.2 }\n');
@@ -89,74 +83,17 @@ describe('ballast CLI', { concurrency: true }, () => {
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, `${cfg}: target: weights sum to 0.95, expected 1\n`);
   });
-  it('bad balances and prices: exit 1, every problem named with its file', async () => {
-    const cfg = file('good.yaml', good);
-    const b = file('neg.json', { BTC: -1, ETH: 10, DOGE: 2 });
-    const p = file('px.json', { BTC: 0, ETH: 3000, USDT: 2 });
-    const r = await ballast('plan', '--config', cfg, '--balances', b, '--prices', p, '--json');
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, '');
-    const lines = r.stderr.trimEnd().split('\n');
-    assert.ok(lines.includes(`${b}: BTC: quantity -1 is negative, expected ≥ 0`), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith(`${b}: DOGE: held but not in the target`)), r.stderr);
-    assert.ok(lines.includes(`${p}: BTC: price 0 is not a positive finite number`), r.stderr);
-    assert.ok(lines.includes(`${p}: USDT: the quote's price is 1 by definition, got 2`), r.stderr);
-  });
-  it('unreadable and malformed files: exit 1 naming the file', async () => {
-    const cfg = file('good2.yaml', good);
-    const broken = file('broken.json', '{ "BTC": ');
-    const [missing, bad] = await Promise.all([
-      ballast('plan', '--config', join(dir, 'nope.yaml'), '--balances', balances, '--prices', prices),
-      ballast('plan', '--config', cfg, '--balances', broken, '--prices', prices),
-    ]);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /nope\.yaml: cannot read file \(ENOENT\)/);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /broken\.json: not valid JSON/);
-  });
-  it('bad usage: exit 2 (unknown flag, bad --mode, missing file option)', async () => {
-    const [flag, mode, missing] = await Promise.all([
-      ballast('plan', '--example', '--frobnicate'),
-      ballast('plan', '--example', '--mode', 'greedy'),
-      ballast('plan', '--balances', balances),
-    ]);
+  it('bad usage: exit 2 (unknown flag, bad --mode, a calendar trigger without --last/--now)', async () => {
+    const cal = file('cal0.yaml', `${good}trigger: { type: calendar, period: week }\n`);
+    const flag = await ballast('plan', '--example', '--frobnicate');
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option '--frobnicate'/);
+    const mode = await ballast('plan', '--example', '--mode', 'greedy');
     assert.equal(mode.code, 2);
     assert.match(mode.stderr, /--mode: expected full, edge or auto, got "greedy"/);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /missing --config/);
-  });
-  it('a calendar trigger needs --last and --now (exit 2), and fires on a new period', async () => {
-    const cfg = file('cal.yaml', `${good}trigger: { type: calendar, period: week }\n`);
-    const args = ['plan', '--config', cfg, '--balances', balances, '--prices', prices, '--json'];
-    const [none, onlyNow, badDate, fire, hold] = await Promise.all([
-      ballast(...args),
-      ballast(...args, '--now', '2016-01-04'),
-      ballast(...args, '--last', 'yesterday', '--now', '2016-01-04'),
-      ballast(...args, '--last', '2016-01-03', '--now', '2016-01-04'),
-      ballast(...args, '--last', '2015-12-31', '--now', '2016-01-01'),
-    ]);
+    const none = await ballast('plan', '--config', cal, '--balances', balances, '--prices', prices);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /needs --last DATE .* and --now DATE/);
-    assert.equal(onlyNow.code, 2);
-    assert.equal(badDate.code, 2);
-    assert.match(badDate.stderr, /--last: "yesterday" is not a date/);
-    assert.equal(fire.code, 0, fire.stderr);
-    assert.equal(JSON.parse(fire.stdout).rebalance, true);
-    assert.match(JSON.parse(fire.stdout).reason, /new week 2016-W01/);
-    assert.equal(hold.code, 0, hold.stderr);
-    assert.equal(JSON.parse(hold.stdout).rebalance, false);
-    assert.ok(JSON.parse(hold.stdout).trades.length > 0, 'trades are always the plan for the mode');
-  });
-  it('no trigger: rebalance true, "no trigger: plan on demand"', async () => {
-    const cfg = file('plain.yaml', good);
-    const r = await ballast('plan', '--config', cfg, '--balances', balances, '--prices', prices, '--json');
-    assert.equal(r.code, 0, r.stderr);
-    const j = JSON.parse(r.stdout);
-    assert.equal(j.rebalance, true);
-    assert.equal(j.reason, 'no trigger: plan on demand');
-    assert.equal(j.cost, 0);
   });
   it('schema prints a strict JSON Schema', async () => {
     const r = await ballast('schema');
