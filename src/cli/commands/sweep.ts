@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { prepareData } from '../../backtest/engine/run.ts';
+import { prepareData, runBacktest } from '../../backtest/engine/run.ts';
+import { parseStrategy } from '../../backtest/engine/strategy.ts';
 import { resolveData } from '../../backtest/request.ts';
 import { adviseBand } from '../../backtest/sweep/advisor.ts';
 import { bestIndex, heatmap, walkForward } from '../../backtest/sweep/analyze.ts';
@@ -9,7 +10,6 @@ import { buildGrid, linSpace, logSpace, type SweepConfig } from '../../backtest/
 import { K, METRIC_KEYS, metricIndex } from '../../backtest/sweep/metrics-layout.ts';
 import { runSweep } from '../../backtest/sweep/pool.ts';
 import { generateGbm } from '../../backtest/synthetic/index.ts';
-import { makeUniverse } from '../../core/universe.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { fmtPct, table } from '../table.ts';
@@ -211,18 +211,27 @@ export function registerSweep(program: Command): void {
       }
       if (f.report) {
         const { writeSweepReport } = await import('../../backtest/report-writer.ts');
+        const w = +advice.band.toPrecision(4);
+        const [kind, arg] = fam0.split(':');
+        const advised = kind === 'vol' ? `vol:${w}:${arg}` : kind === 'hybrid' ? `hybrid:${arg}:${w}` : `${fam0}:${w}`;
+        const specs = [parseStrategy('hodl'), parseStrategy(advised)];
+        const opts = { ...options, costs: { ...options.costs, feeBps: Number(f.fee) } };
+        const results = specs.map((s) => runBacktest(data, s, opts, { weights: true }));
+        const run = { data, specs, results, options: opts, filled: resolved.filled, pricesPath: resolved.pricesPath };
+        const heat = fams
+          .filter((x) => !x.startsWith('calendar'))
+          .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) }));
         writeSweepReport(
           {
             configs,
             results: res,
             metric: f.metric,
             families: fams,
-            heat: fams
-              .filter((x) => !x.startsWith('calendar'))
-              .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) })),
+            heat,
             advice,
             walkForward: wf,
-            universe: makeUniverse(options.cash, options.target),
+            universe: data.u,
+            run,
           },
           f.report,
         );
