@@ -88,18 +88,20 @@ export class CycleStore {
 
   /** Starts the portfolio's next cycle (numbers are 1, 2, 3 … per portfolio) and returns it. */
   start(portfolioId: string, at: number): CycleRecord {
-    return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(portfolioId) === undefined)
-        throw new JournalNotFoundError('portfolio', portfolioId);
-      const row = this.db.prepare('SELECT MAX(cycle) AS n FROM cycles WHERE portfolio_id = ?').get(portfolioId) as {
-        n: number | null;
-      };
-      const cycle = (row.n ?? 0) + 1;
-      this.db
-        .prepare('INSERT INTO cycles (portfolio_id, cycle, started_at) VALUES (?, ?, ?)')
-        .run(portfolioId, cycle, at);
-      return this.get(portfolioId, cycle);
-    })();
+    return this.db
+      .transaction(() => {
+        if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(portfolioId) === undefined)
+          throw new JournalNotFoundError('portfolio', portfolioId);
+        const row = this.db.prepare('SELECT MAX(cycle) AS n FROM cycles WHERE portfolio_id = ?').get(portfolioId) as {
+          n: number | null;
+        };
+        const cycle = (row.n ?? 0) + 1;
+        this.db
+          .prepare('INSERT INTO cycles (portfolio_id, cycle, started_at) VALUES (?, ?, ?)')
+          .run(portfolioId, cycle, at);
+        return this.get(portfolioId, cycle);
+      })
+      .immediate();
   }
 
   /** Records the outcome. A cycle finishes once; finishing it again is a conflict. */
@@ -113,20 +115,22 @@ export class CycleStore {
   }): CycleRecord {
     if (input.decision.length === 0) throw new JournalInputError('decision', 'must not be empty');
     const detail = input.detail === undefined ? null : toStoredJson('cycle.detail', input.detail);
-    return this.db.transaction(() => {
-      const c = this.get(input.portfolioId, input.cycle);
-      if (c.finishedAt !== null) {
-        throw new JournalConflictError(
-          `journal: cycle ${input.cycle} of ${input.portfolioId} already finished (${c.decision}); a cycle is recorded once.`,
-        );
-      }
-      this.db
-        .prepare(
-          'UPDATE cycles SET finished_at = ?, decision = ?, reason = ?, detail = ? WHERE portfolio_id = ? AND cycle = ?',
-        )
-        .run(input.at, input.decision, input.reason, detail, input.portfolioId, input.cycle);
-      return this.get(input.portfolioId, input.cycle);
-    })();
+    return this.db
+      .transaction(() => {
+        const c = this.get(input.portfolioId, input.cycle);
+        if (c.finishedAt !== null) {
+          throw new JournalConflictError(
+            `journal: cycle ${input.cycle} of ${input.portfolioId} already finished (${c.decision}); a cycle is recorded once.`,
+          );
+        }
+        this.db
+          .prepare(
+            'UPDATE cycles SET finished_at = ?, decision = ?, reason = ?, detail = ? WHERE portfolio_id = ? AND cycle = ?',
+          )
+          .run(input.at, input.decision, input.reason, detail, input.portfolioId, input.cycle);
+        return this.get(input.portfolioId, input.cycle);
+      })
+      .immediate();
   }
 
   get(portfolioId: string, cycle: number): CycleRecord {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JournalConflictError, JournalMigrationError, JournalTooNewError } from './errors.ts';
+import { JournalConflictError, JournalError, JournalMigrationError, JournalTooNewError } from './errors.ts';
 import { Journal } from './journal.ts';
 import { MIGRATIONS, migrate, schemaVersion } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
@@ -65,6 +65,17 @@ test('migrations: a database newer than the code is refused with a clear error a
   const again = openDatabase(path);
   assert.equal(schemaVersion(again), MIGRATIONS.length + 1);
   again.close();
+});
+
+test('open: a file that is not a SQLite database is refused with a clear error and left as it was', async () => {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const path = join(dir, 'notes.txt');
+  writeFileSync(path, 'these are my notes, not a database'.repeat(200));
+  assert.throws(
+    () => Journal.open(path),
+    (e: unknown) => e instanceof JournalError && /not a usable SQLite database/.test(e.message),
+  );
+  assert.equal(readFileSync(path, 'utf8'), 'these are my notes, not a database'.repeat(200));
 });
 
 test('migrations: an old database is brought up to date; a failing migration rolls back entirely', () => {

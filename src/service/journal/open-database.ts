@@ -48,6 +48,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     return db;
   } catch (e) {
     db.close();
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new JournalError(
+        `journal ${path}: not a usable SQLite database (${(e as Error).message}); point Ballast at its journal file or at a new path. The file was not changed.`,
+      );
+    }
     throw e;
   }
 }

@@ -80,23 +80,25 @@ export class PortfolioStore {
     const prefix = portfolioPrefix(input.id, this.namespace);
     const config = toStoredJson('portfolio.config', input.config);
     const name = input.name ?? input.id;
-    return this.db.transaction(() => {
-      const clash = this.db
-        .prepare('SELECT id FROM portfolios WHERE cid_prefix = ? AND id <> ?')
-        .get(prefix, input.id) as { id: string } | undefined;
-      if (clash !== undefined) {
-        throw new JournalConflictError(
-          `journal: portfolio ${input.id} would share client order id prefix ${prefix} with portfolio ${clash.id}; rename one of them (order ids must never collide).`,
-        );
-      }
-      this.db
-        .prepare(
-          `INSERT INTO portfolios (id, name, cid_prefix, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    return this.db
+      .transaction(() => {
+        const clash = this.db
+          .prepare('SELECT id FROM portfolios WHERE cid_prefix = ? AND id <> ?')
+          .get(prefix, input.id) as { id: string } | undefined;
+        if (clash !== undefined) {
+          throw new JournalConflictError(
+            `journal: portfolio ${input.id} would share client order id prefix ${prefix} with portfolio ${clash.id}; rename one of them (order ids must never collide).`,
+          );
+        }
+        this.db
+          .prepare(
+            `INSERT INTO portfolios (id, name, cid_prefix, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT(id) DO UPDATE SET name = excluded.name, config = excluded.config, updated_at = excluded.updated_at`,
-        )
-        .run(input.id, name, prefix, config, input.at, input.at);
-      return this.get(input.id);
-    })();
+          )
+          .run(input.id, name, prefix, config, input.at, input.at);
+        return this.get(input.id);
+      })
+      .immediate();
   }
 
   find(id: string): PortfolioRecord | undefined {
@@ -126,20 +128,22 @@ export class PortfolioStore {
     at: number;
   }): TargetVersion {
     const json = toStoredJson('targets', input.targets);
-    return this.db.transaction(() => {
-      this.get(input.portfolioId);
-      const latest = this.db
-        .prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1')
-        .get(input.portfolioId) as TargetRow | undefined;
-      if (latest !== undefined && latest.targets === json) return toTarget(latest);
-      const version = (latest?.version ?? 0) + 1;
-      this.db
-        .prepare(
-          'INSERT INTO target_versions (portfolio_id, version, targets, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(input.portfolioId, version, json, input.source, input.note ?? null, input.at);
-      return this.latestTarget(input.portfolioId) as TargetVersion;
-    })();
+    return this.db
+      .transaction(() => {
+        this.get(input.portfolioId);
+        const latest = this.db
+          .prepare('SELECT * FROM target_versions WHERE portfolio_id = ? ORDER BY version DESC LIMIT 1')
+          .get(input.portfolioId) as TargetRow | undefined;
+        if (latest !== undefined && latest.targets === json) return toTarget(latest);
+        const version = (latest?.version ?? 0) + 1;
+        this.db
+          .prepare(
+            'INSERT INTO target_versions (portfolio_id, version, targets, source, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(input.portfolioId, version, json, input.source, input.note ?? null, input.at);
+        return this.latestTarget(input.portfolioId) as TargetVersion;
+      })
+      .immediate();
   }
 
   latestTarget(portfolioId: string): TargetVersion | undefined {

@@ -21,9 +21,11 @@ export class PriceStore {
     const ins = this.db.prepare(
       'INSERT INTO price_observations (at, asset, quote, price, source) VALUES (?, ?, ?, ?, ?)',
     );
-    this.db.transaction(() => {
-      for (const p of prices) ins.run(p.time, p.asset, quote, p.price, p.source);
-    })();
+    this.db
+      .transaction(() => {
+        for (const p of prices) ins.run(p.time, p.asset, quote, p.price, p.source);
+      })
+      .immediate();
   }
 
   /** Oldest first within [from, to]. */
