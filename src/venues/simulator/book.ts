@@ -56,15 +56,17 @@ function ceilTo(v: bigint, step: bigint): bigint {
   return ((v + step - 1n) / step) * step;
 }
 
-function scaleBps(v: bigint, bps: number): bigint {
-  return (v * BigInt(Math.round((10_000 + bps) * 1000))) / 10_000_000n;
+/** v × (1 + bps/10 000), floored (or ceiled with `up`) to 1e-8 so a tiny spread never vanishes. */
+function scaleBps(v: bigint, bps: number, up = false): bigint {
+  const n = v * BigInt(Math.round((10_000 + bps) * 1000));
+  return up ? (n + 9_999_999n) / 10_000_000n : n / 10_000_000n;
 }
 
 /** Best bid and ask: the mid ± half the spread, bid floored and ask ceiled to the tick. */
 export function touch(m: Market): { bid: bigint; ask: bigint } {
   const half = m.spreadBps / 2;
   const bid = floorTo(scaleBps(m.mid, -half), m.tick);
-  return { bid: bid > 0n ? bid : m.tick, ask: ceilTo(scaleBps(m.mid, half), m.tick) };
+  return { bid: bid > 0n ? bid : m.tick, ask: ceilTo(scaleBps(m.mid, half, true), m.tick) };
 }
 
 /** The levels a taker walks: asks upward for a buy, bids downward for a sell. */
@@ -74,7 +76,7 @@ export function levels(m: Market, side: 'BUY' | 'SELL'): Level[] {
   if (m.depth === undefined) return [{ price: first, qty: -1n }];
   const out: Level[] = [];
   for (let i = 0; i < m.depth.levels; i++) {
-    const moved = scaleBps(first, (side === 'BUY' ? 1 : -1) * i * m.depth.stepBps);
+    const moved = scaleBps(first, (side === 'BUY' ? 1 : -1) * i * m.depth.stepBps, side === 'BUY');
     const price = side === 'BUY' ? ceilTo(moved, m.tick) : floorTo(moved, m.tick);
     if (price <= 0n) break;
     out.push({ price, qty: i === m.depth.levels - 1 ? -1n : m.depth.levelQty });
