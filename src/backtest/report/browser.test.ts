@@ -73,6 +73,9 @@ describe('report in headless Chromium', { skip, timeout: 120_000 }, () => {
       });
       assert.equal(logType, 'log');
       await page.uncheck('#log-scale');
+      await page.selectOption('#sweep-view', '1');
+      assert.equal(await page.isVisible('.sweep-best[data-view="1"]'), true);
+      assert.equal(await page.isVisible('.sweep-best[data-view="0"]'), false);
       await page.selectOption('#weights-strategy', '1');
       const shot = join(tmpdir(), 'ballast-report-test.png');
       await page.screenshot({ path: shot, fullPage: true });

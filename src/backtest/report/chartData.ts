@@ -5,6 +5,7 @@
  */
 import { minMaxIndices, strideIndices, thin } from './downsample.ts';
 import type { RenderOptions, ReportInput, ReportSweep } from './types.ts';
+import { sweepsOf } from './validate.ts';
 
 /** One line: point j is at time t[i[j]] with value v[j]. */
 export interface CurvePayload {
@@ -26,6 +27,7 @@ export interface WeightsPayload {
 }
 
 export interface SweepPayload {
+  readonly title: string;
   readonly xLabel: string;
   readonly yLabel: string;
   readonly metric: string;
@@ -44,7 +46,7 @@ export interface ChartPayload {
   readonly equity: CurvePayload[];
   readonly drawdown: CurvePayload[];
   readonly weights: WeightsPayload[];
-  readonly sweep: SweepPayload | null;
+  readonly sweeps: SweepPayload[];
   readonly maxPoints: number;
 }
 
@@ -79,6 +81,7 @@ function sweepPayload(s: ReportSweep): SweepPayload {
     }
   }
   return {
+    title: s.title ?? `${s.metric} by ${s.xLabel} × ${s.yLabel}`,
     xLabel: s.xLabel,
     yLabel: s.yLabel,
     metric: s.metric,
@@ -138,7 +141,7 @@ export function buildChartPayload(input: ReportInput, opts: RenderOptions = {}):
     equity: lines.map(({ r, eqIdx }) => ({ name: r.strategy, i: at(eqIdx), v: eqIdx.map((b) => round7(r.equity[b])) })),
     drawdown: lines.map(({ r, dd, ddIdx }) => ({ name: r.strategy, i: at(ddIdx), v: ddIdx.map((b) => round5(dd[b])) })),
     weights,
-    sweep: input.sweep ? sweepPayload(input.sweep) : null,
+    sweeps: sweepsOf(input).map(sweepPayload),
     maxPoints,
   };
 }

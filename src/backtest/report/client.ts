@@ -31,6 +31,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (a >= 1e3) return (v / 1e3).toPrecision(3) + 'k';
     return String(Number(v.toPrecision(3)));
   }
+  function esc(x) {
+    return String(x).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; });
+  }
   function pct(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return '—';
     return (v * 100).toFixed(digits === undefined ? 2 : digits) + '%';
@@ -123,25 +126,32 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   }
 
   var sweep = init('chart-sweep');
-  if (sweep && data.sweep) {
-    var s = data.sweep;
+  var colors = ['#b91c1c', '#f59e0b', '#fef3c7', '#34d399', '#047857'];
+  function drawSweep(k) {
+    var s = data.sweeps[k];
     var vals = s.cells.map(function (c) { return c[2]; });
-    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
-    if (!(hi > lo)) { hi = lo + 1e-12; }
-    var colors = ['#b91c1c', '#f59e0b', '#fef3c7', '#34d399', '#047857'];
+    var lo = vals.length ? Math.min.apply(null, vals) : 0, hi = vals.length ? Math.max.apply(null, vals) : 1;
+    if (!(hi > lo)) { hi = lo + Math.max(1e-12, Math.abs(lo) * 1e-9); }
     sweep.setOption({
       animation: false,
       tooltip: { position: 'top', formatter: function (q) {
-        return s.xLabel + ': ' + s.x[q.value[0]] + '<br>' + s.yLabel + ': ' + s.y[q.value[1]] + '<br>' + s.metric + ': ' + Number(q.value[2]).toPrecision(5);
+        return esc(s.xLabel) + ': ' + esc(s.x[q.value[0]]) + '<br>' + esc(s.yLabel) + ': ' + esc(s.y[q.value[1]]) + '<br>' + esc(s.metric) + ': ' + Number(q.value[2]).toPrecision(5);
       } },
       grid: { left: 120, right: 110, top: 16, bottom: 72 },
-      xAxis: { type: 'category', data: s.x, name: s.xLabel, nameLocation: 'middle', nameGap: 44, splitArea: { show: true }, axisLabel: { rotate: s.x.length > 20 ? 45 : 0 } },
-      yAxis: { type: 'category', data: s.y, name: s.yLabel, nameLocation: 'middle', nameGap: 100, splitArea: { show: true } },
-      visualMap: { min: lo, max: hi, calculable: true, orient: 'vertical', right: 8, top: 'middle', precision: 4,
-        text: [s.metric, ''], inRange: { color: s.higherIsBetter ? colors : colors.slice().reverse() } },
+      xAxis: { type: 'category', data: s.x, name: s.xLabel, nameLocation: 'middle', nameGap: 44, splitArea: { show: true },
+        axisLabel: { interval: Math.max(0, Math.ceil(s.x.length / 16) - 1), rotate: s.x.length > 8 ? 30 : 0 } },
+      yAxis: { type: 'category', data: s.y, name: s.yLabel, axisLabel: { interval: Math.max(0, Math.ceil(s.y.length / 24) - 1) }, nameLocation: 'middle', nameGap: 100, splitArea: { show: true } },
+      visualMap: { min: lo, max: hi, calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 200,
+        formatter: function (v) { return Number(Number(v).toPrecision(3)); }, inRange: { color: s.higherIsBetter ? colors : colors.slice().reverse() } },
       series: [{ type: 'heatmap', data: s.cells, label: { show: s.x.length * s.y.length <= 120, formatter: function (q) { return Number(q.value[2]).toPrecision(3); } },
         emphasis: { itemStyle: { borderColor: '#111827', borderWidth: 1 } } }]
-    });
+    }, true);
+    Array.prototype.forEach.call(document.querySelectorAll('.sweep-best'), function (p) { p.hidden = p.getAttribute('data-view') !== String(k); });
+  }
+  if (sweep && data.sweeps.length > 0) {
+    var view = document.getElementById('sweep-view');
+    if (view) view.addEventListener('change', function () { drawSweep(Number(view.value)); });
+    drawSweep(0);
   }
 
   var table = document.getElementById('metrics-table');

@@ -44,9 +44,17 @@ describe('renderReport', () => {
     assert.equal(data.t[data.weights[1].rebalances[0]], input.times[30]);
     assert.equal(data.weights.length, 3);
     assert.equal(data.weights[1].rebalanceCount, 49);
-    assert.ok(data.sweep);
-    assert.equal(data.sweep.cells.length, 29);
-    assert.deepEqual(data.sweep.x.slice(0, 3), ['1%', '2%', '5%']);
+    assert.equal(data.sweeps.length, 2);
+    assert.equal(data.sweeps[0].cells.length, 29);
+    assert.deepEqual(data.sweeps[0].x.slice(0, 3), ['1%', '2%', '5%']);
+    assert.equal(data.sweeps[0].title, 'sharpe by band width × fee (bps)');
+    assert.deepEqual(data.sweeps[0].best, { x: '50%', y: '0', value: 1 + Math.log(50) / 5 });
+    assert.equal(data.sweeps[1].cells.length, 500);
+    assert.equal(data.sweeps[1].best?.y, 'band');
+    assert.match(
+      html,
+      /<select id="sweep-view"><option value="0">sharpe by band width × fee \(bps\)<\/option><option value="1">max drawdown by trigger/,
+    );
     assert.match(html, /<table id="metrics-table"/);
     assert.match(html, /calendar:week<\/td>/);
     assert.match(html, /Best sharpe: /);
@@ -103,7 +111,7 @@ describe('renderReport', () => {
     bad({ runs: [{ ...input.runs[0], rebalanceBars: [1500] }] }, /rebalance bar 1500/);
     bad(
       { sweep: { xLabel: 'w', yLabel: 'f', metric: 'm', x: [1, 2], y: [1], z: [[1]] } },
-      /sweep.z\[0\] has 1 values, expected 2/,
+      /^sweep.z\[0\] has 1 values, expected 2/,
     );
     assert.throws(() => renderReport(input, { maxPoints: 2 }), /maxPoints must be an integer ≥ 4/);
   });

@@ -61,13 +61,23 @@ export function renderReport(input: ReportInput, opts: RenderOptions = {}): stri
         : '<p class="hint">No run recorded its weights.</p>',
     ),
   ];
-  if (payload.sweep) {
-    const s = payload.sweep;
-    const best = s.best
-      ? `Best ${escapeHtml(s.metric)}: ${escapeHtml(String(Number(s.best.value.toPrecision(6))))} at ${escapeHtml(s.xLabel)} = ${escapeHtml(s.best.x)}, ${escapeHtml(s.yLabel)} = ${escapeHtml(s.best.y)} (in-sample: the best cell of a grid overstates what a choice made in advance would earn).`
-      : 'No finite value in the sweep.';
+  if (payload.sweeps.length > 0) {
+    const views = payload.sweeps.map((v, k) => `<option value="${k}">${escapeHtml(v.title)}</option>`).join('');
+    const selector =
+      payload.sweeps.length > 1
+        ? `<div class="controls"><label>View <select id="sweep-view">${views}</select></label></div>`
+        : '';
+    const bests = payload.sweeps.map((v, k) => {
+      const text = v.best
+        ? `Best ${v.metric}: ${Number(v.best.value.toPrecision(6))} at ${v.xLabel} = ${v.best.x}, ${v.yLabel} = ${v.best.y}.`
+        : 'No finite value in this view.';
+      return `<p class="hint sweep-best" data-view="${k}"${k === 0 ? '' : ' hidden'}>${escapeHtml(text)}</p>`;
+    });
+    const caveat =
+      '<p class="hint">In-sample: the best cell of a grid overstates what a choice made in advance would earn.</p>';
+    const title = payload.sweeps.length > 1 ? 'Sweep' : `Sweep: ${payload.sweeps[0].title}`;
     parts.push(
-      section('sweep', `Sweep: ${s.metric}`, `<div class="chart" id="chart-sweep"></div><p class="hint">${best}</p>`),
+      section('sweep', title, `${selector}<div class="chart" id="chart-sweep"></div>${bests.join('')}${caveat}`),
     );
   }
   if (input.notes && input.notes.length > 0) {

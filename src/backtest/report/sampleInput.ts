@@ -68,6 +68,11 @@ export function sampleReportInput(bars = 1500, withSweep = true): ReportInput {
   ];
   const x = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5];
   const y = [0, 5, 10, 25, 50];
+  const z = y.map((f, yi) => x.map((w, xi) => (xi === 0 && yi === 4 ? null : 1 + Math.log(w * 100) / 5 - f / 40)));
+  // A dense second view: 100 log-spaced widths × 5 trigger types, a lower-is-better metric.
+  const wide = Array.from({ length: 100 }, (_, k) => 0.005 * 100 ** (k / 99));
+  const triggers = ['band', 'relband', 'vol:-1', 'vol:+1', 'hybrid:month'];
+  const dd = triggers.map((_, ti) => wide.map((w) => 0.6 + 0.05 * ti + 0.1 * Math.sin(Math.log(w) * 2 + ti)));
   return {
     title: 'Sample backtest <synthetic>',
     generatedAt: '2026-01-01T00:00:00.000Z',
@@ -76,15 +81,20 @@ export function sampleReportInput(bars = 1500, withSweep = true): ReportInput {
     runs,
     hodlStrategy: 'hodl',
     sweep: withSweep
-      ? {
-          xLabel: 'band width',
-          yLabel: 'fee (bps)',
-          metric: 'sharpe',
-          x,
-          y,
-          xPercent: true,
-          z: y.map((f, yi) => x.map((w, xi) => (xi === 0 && yi === 4 ? null : 1 + Math.log(w * 100) / 5 - f / 40))),
-        }
+      ? [
+          { xLabel: 'band width', yLabel: 'fee (bps)', metric: 'sharpe', x, y, xPercent: true, z },
+          {
+            title: 'max drawdown by trigger',
+            xLabel: 'band width',
+            yLabel: 'trigger',
+            metric: 'maxDrawdown',
+            x: wide,
+            y: triggers,
+            xPercent: true,
+            z: dd,
+            higherIsBetter: false,
+          },
+        ]
       : undefined,
     notes: ['Synthetic GBM market, seed 4 & no fees.', 'Prices: generated, not real.'],
   };

@@ -18,6 +18,8 @@ export interface ReportRun {
 }
 
 export interface ReportSweep {
+  /** Name of this view in the sweep's selector. Default: "<metric> by <xLabel> × <yLabel>". */
+  readonly title?: string;
   /** Axis titles, e.g. `band width` and `fee (bps)` or `trigger`. */
   readonly xLabel: string;
   readonly yLabel: string;
@@ -44,7 +46,11 @@ export interface ReportInput {
   readonly runs: readonly ReportRun[];
   /** The buy-and-hold run's strategy name: the baseline of the "vs HODL" columns. */
   readonly hodlStrategy: string;
-  readonly sweep?: ReportSweep;
+  /**
+   * Sweep heatmap(s). Several views (another metric, one trigger type per view, ...) share one chart
+   * and a selector; the first is shown first.
+   */
+  readonly sweep?: ReportSweep | readonly ReportSweep[];
   /** Free text lines shown under the charts (data source, fill count, cost model...). Escaped. */
   readonly notes?: readonly string[];
 }

@@ -1,5 +1,5 @@
 /** Checks a ReportInput before drawing it, so a wrong shape fails loudly instead of drawing nonsense. */
-import type { ReportInput } from './types.ts';
+import type { ReportInput, ReportSweep } from './types.ts';
 
 export class ReportInputError extends Error {
   override readonly name = 'ReportInputError';
@@ -37,13 +37,23 @@ export function validateReportInput(input: ReportInput): void {
   if (!names.has(input.hodlStrategy)) {
     throw new ReportInputError(`hodlStrategy "${input.hodlStrategy}" is not among the runs (${[...names].join(', ')})`);
   }
-  const s = input.sweep;
-  if (s) {
-    if (s.z.length !== s.y.length)
-      throw new ReportInputError(`sweep.z has ${s.z.length} rows, expected ${s.y.length} (one per y value)`);
+  sweepsOf(input).forEach((s, k) => {
+    const at = Array.isArray(input.sweep) ? `sweep[${k}]` : 'sweep';
+    if (s.x.length === 0 || s.y.length === 0) throw new ReportInputError(`${at} needs at least one x and one y value`);
+    if (s.z.length !== s.y.length) {
+      throw new ReportInputError(`${at}.z has ${s.z.length} rows, expected ${s.y.length} (one per y value)`);
+    }
     s.z.forEach((row, yi) => {
-      if (row.length !== s.x.length)
-        throw new ReportInputError(`sweep.z[${yi}] has ${row.length} values, expected ${s.x.length} (one per x value)`);
+      if (row.length !== s.x.length) {
+        throw new ReportInputError(`${at}.z[${yi}] has ${row.length} values, expected ${s.x.length} (one per x value)`);
+      }
     });
-  }
+  });
+}
+
+/** The sweep views of an input, as a list (none, one, or several). */
+export function sweepsOf(input: ReportInput): readonly ReportSweep[] {
+  const s = input.sweep;
+  if (s === undefined) return [];
+  return Array.isArray(s) ? s : [s as ReportSweep];
 }
