@@ -1,7 +1,7 @@
 /** Guards the bundled example data (examples/data/crypto-daily.csv): shape, completeness, load time. */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { DAY_MS } from './dates.ts';
 import { loadPriceCsv } from './load.ts';
 import { selectWindow } from './window.ts';
@@ -14,7 +14,9 @@ describe('bundled crypto-daily.csv', () => {
     const t0 = performance.now();
     const table = loadPriceCsv(BUNDLED);
     const ms = performance.now() - t0;
-    console.log(`load crypto-daily.csv (${table.times.length} rows × ${table.assets.length} assets): ${ms.toFixed(2)} ms`);
+    console.log(
+      `load crypto-daily.csv (${table.times.length} rows × ${table.assets.length} assets): ${ms.toFixed(2)} ms`,
+    );
     assert.deepEqual(table.assets, ['BTC', 'ETH', 'BNB', 'XRP', 'ADA', 'DOGE', 'LTC']);
     assert.equal(table.times.length, 2599);
     assert.equal(table.times[0], Date.parse('2018-01-01T00:00:00Z'));
