@@ -87,14 +87,28 @@ function genericEdge(pool: SwapPool, from: Address, to: Address, m0: number): Ed
     if (!(m0 > p)) return 0;
     let lo = -1;
     let hi = -1;
+    let pLo = 0;
+    let pHi = 0;
     for (let i = 0; i < ps.length; i++) {
       const q = ps[i] as number;
       const x = xs[i] as number;
       if (q === p) return x;
-      if (q > p && (lo < 0 || x > lo)) lo = x;
-      if (q < p && (hi < 0 || x < hi)) hi = x;
+      if (q > p && x < cap && (lo < 0 || x > lo)) {
+        lo = x;
+        pLo = q;
+      }
+      if (q < p && x < cap && (hi < 0 || x < hi)) {
+        hi = x;
+        pHi = q;
+      }
     }
+    // Known marginals at cached bracket ends save two evaluations per query.
+    const fLo = lo >= 0 ? p - pLo : undefined;
+    const fHi = hi >= 0 ? p - pHi : undefined;
+    let knownHi = fHi;
+    let knownLo = fLo;
     if (hi < 0) {
+      knownHi = undefined;
       hi = Math.min(Math.max(hint, lo > 0 ? lo * 2 : 0), cap);
       while (marginalAt(hi) > p) {
         if (hi >= cap) {
@@ -107,12 +121,13 @@ function genericEdge(pool: SwapPool, from: Address, to: Address, m0: number): Ed
       hint = hi;
     }
     if (lo < 0) {
+      knownLo = undefined;
       lo = hi / 16;
       while (lo > 1e-12 && marginalAt(lo) <= p) lo /= 16;
       if (lo <= 1e-12) lo = 0;
     }
     // marginal(x) - p is decreasing in x.
-    const x = findRoot((t) => p - marginalAt(t), lo, hi, 1e-15);
+    const x = findRoot((t) => p - marginalAt(t), lo, hi, 1e-15, knownLo, knownHi);
     remember(p, x);
     return x;
   };

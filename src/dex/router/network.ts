@@ -20,6 +20,27 @@ export interface Network {
 
 const lower = (a: string): string => a.toLowerCase();
 
+/**
+ * Token -> pools index, built once per pools array (keyed by identity; SwapPool objects are immutable snapshots,
+ * so a new block means a new array). Lets a route touch only the pools of its two tokens, not all m pools.
+ */
+const indexes = new WeakMap<readonly SwapPool[], { length: number; byToken: Map<string, SwapPool[]> }>();
+function poolsOf(pools: readonly SwapPool[], token: string): readonly SwapPool[] {
+  let idx = indexes.get(pools);
+  if (!idx || idx.length !== pools.length) {
+    const byToken = new Map<string, SwapPool[]>();
+    for (const p of pools)
+      for (const t of new Set(p.tokens.map(lower))) {
+        const list = byToken.get(t);
+        if (list) list.push(p);
+        else byToken.set(t, [p]);
+      }
+    idx = { length: pools.length, byToken };
+    indexes.set(pools, idx);
+  }
+  return idx.byToken.get(token) ?? [];
+}
+
 export function buildNetwork(
   pools: readonly SwapPool[],
   tokenIn: Address,
@@ -33,14 +54,15 @@ export function buildNetwork(
   // Candidate roles of pools that are not direct: side 0 = first hop (in -> hub), 1 = second hop (hub -> out).
   const roles = new Map<string, { pool: SwapPool; side: 0 | 1; hubs: Address[] }>();
   const seen = new Set<string>();
-  for (const pool of pools) {
+  for (const pool of [...poolsOf(pools, inKey), ...poolsOf(pools, outKey)]) {
     if (seen.has(pool.id)) continue;
     seen.add(pool.id);
     let hasIn: Address | undefined;
     let hasOut: Address | undefined;
-    for (const t of pool.tokens) {
-      if (lower(t) === inKey) hasIn = t;
-      else if (lower(t) === outKey) hasOut = t;
+    const keys = pool.tokens.map(lower);
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === inKey) hasIn = pool.tokens[i];
+      else if (keys[i] === outKey) hasOut = pool.tokens[i];
     }
     if (hasIn && hasOut) {
       const e = makeEdge(pool, hasIn, hasOut);
@@ -48,8 +70,8 @@ export function buildNetwork(
       continue;
     }
     if (!hasIn && !hasOut) continue;
-    const others = pool.tokens.filter((t) => {
-      const k = lower(t);
+    const others = pool.tokens.filter((_, i) => {
+      const k = keys[i] as string;
       return k !== inKey && k !== outKey && (!hubFilter || hubFilter.has(k));
     });
     if (others.length > 0) roles.set(pool.id, { pool, side: hasIn ? 0 : 1, hubs: others });

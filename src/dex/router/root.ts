@@ -2,8 +2,15 @@
  * Bracketed root finding for increasing functions (Illinois false position with bisection safeguard).
  * f(lo) <= 0 <= f(hi) is assumed; the result x has f(x) ~ 0 or the bracket is below relTol.
  */
-export function findRoot(f: (x: number) => number, lo: number, hi: number, relTol: number): number {
-  const [a, b, fa, fb] = findBracket(f, lo, hi, relTol);
+export function findRoot(
+  f: (x: number) => number,
+  lo: number,
+  hi: number,
+  relTol: number,
+  fLo?: number,
+  fHi?: number,
+): number {
+  const [a, b, fa, fb] = findBracket(f, lo, hi, relTol, fLo, fHi);
   return fb < -fa ? b : a;
 }
 
@@ -13,11 +20,13 @@ export function findBracket(
   lo: number,
   hi: number,
   relTol: number,
+  fLo?: number,
+  fHi?: number,
 ): [number, number, number, number] {
   let a = lo;
   let b = hi;
-  let fa = f(a);
-  let fb = f(b);
+  let fa = fLo ?? f(a);
+  let fb = fHi ?? f(b);
   if (fa >= 0) return [a, a, fa, fa];
   if (fb <= 0) return [b, b, fb, fb];
   let side = 0;

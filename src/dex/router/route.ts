@@ -105,11 +105,13 @@ function dropUnpaidLegs(
   for (let round = 0; round < 10_000; round++) {
     const s = surpluses(cur);
     if (s.size <= 1) break;
-    // Single pools, and whole hubs (all their used pools at once).
-    const trials: string[][] = [];
+    // Single pools, and whole hubs (all their used pools at once), tried in order of how far their surplus falls
+    // short of their gas; the first removal that raises the exact net output is taken (first-improvement search).
+    const trials: { ids: string[]; deficit: number }[] = [];
     const hubs = new Map<string, { ids: string[]; surplus: number; gas: number }>();
     for (const [id, v] of s) {
-      if (v.surplus < v.gas * unit * (1 + 1e-9) + 1) trials.push([id]);
+      const cost = v.gas * unit;
+      if (v.surplus < cost * (1 + 1e-9) + 1) trials.push({ ids: [id], deficit: v.surplus - cost });
       if (v.hub) {
         const h = hubs.get(v.hub) ?? { ids: [], surplus: 0, gas: 0 };
         h.ids.push(id);
@@ -118,15 +120,22 @@ function dropUnpaidLegs(
         hubs.set(v.hub, h);
       }
     }
-    for (const h of hubs.values())
-      if (h.ids.length > 1 && h.ids.length < s.size && h.surplus < h.gas * unit * (1 + 1e-9) + 1) trials.push(h.ids);
+    for (const h of hubs.values()) {
+      const cost = h.gas * unit;
+      if (h.ids.length > 1 && h.ids.length < s.size && h.surplus < cost * (1 + 1e-9) + 1)
+        trials.push({ ids: h.ids, deficit: h.surplus - cost });
+    }
+    trials.sort((a, b) => a.deficit - b.deficit);
     let next: Candidate | undefined;
-    for (const ids of trials) {
+    for (const { ids } of trials) {
       const excluded = new Set([...cur.excluded, ...ids]);
       const net = withoutPools(cur.net, new Set(ids));
       if (net.direct.length === 0 && net.hubs.length === 0) continue;
       const c = evaluate(net, excluded);
-      if (c.netOut > (next ?? cur).netOut) next = c;
+      if (c.netOut > cur.netOut) {
+        next = c;
+        break;
+      }
     }
     if (!next) break;
     cur = next;
