@@ -213,6 +213,36 @@ test('property: jumping over empty ranges gives exactly the word-by-word result'
   );
 });
 
+test('inconsistent tick lists are rejected with the field named', () => {
+  const s = fixturePool();
+  assert.throws(() => createV3Pool({ ...s, ticks: s.ticks.slice(1) }), /ticks.*incomplete/);
+  assert.throws(() => createV3Pool({ ...s, liquidity: s.liquidity + 1n }), /pool reports/);
+});
+
+test('a pool whose price sits in a gap without liquidity still quotes both ways', () => {
+  const base = fixturePool(3000, 60);
+  const s: V3State = {
+    ...base,
+    ticks: [...base.ticks, { index: 30000, liquidityNet: 4n * E18 }, { index: 52020, liquidityNet: -4n * E18 }],
+    tick: 25_000,
+    sqrtPriceX96: getSqrtRatioAtTick(25_000) + 1n,
+    liquidity: 0n,
+  };
+  const pool = createV3Pool(s);
+  for (const [a, b] of [
+    [T0, T1],
+    [T1, T0],
+  ] as const) {
+    const x = a === T0 ? 10n ** 18n : 10n ** 19n;
+    assert.ok(pool.amountOut(a, b, x) > 0n);
+    const m = pool.marginal(a, b, Number(x));
+    const f = (v: number) => Number(pool.amountOut(a, b, BigInt(Math.round(v))));
+    const h = Number(x) * 1e-4;
+    const fd = (f(Number(x) + h) - f(Number(x) - h)) / (2 * h);
+    assert.ok(Math.abs(m / fd - 1) < 1e-5, `${m} vs ${fd}`);
+  }
+});
+
 test('property: marginal equals the finite difference of amountOut', () => {
   const pool = createV3Pool(fixturePool());
   fc.assert(

@@ -33,6 +33,28 @@ export function buildTickTable(state: V3State): TickTable {
   return { tickSpacing: s, compressed, liquidityNet };
 }
 
+/**
+ * The pool's invariants: active liquidity = Σ liquidityNet of initialized ticks <= current tick, and the nets sum
+ * to 0. A tick list read partially (e.g. a truncated bitmap scan) breaks them and would misquote silently.
+ */
+function checkLiquidityConsistent(state: V3State): void {
+  let below = 0n;
+  let all = 0n;
+  for (const t of state.ticks) {
+    if (t.index <= state.tick) below += t.liquidityNet;
+    all += t.liquidityNet;
+  }
+  const id = state.address.toLowerCase();
+  if (below !== state.liquidity) {
+    badState(
+      id,
+      'ticks',
+      `give liquidity ${below} at tick ${state.tick} but the pool reports ${state.liquidity} (tick list incomplete?)`,
+    );
+  }
+  if (all !== 0n) badState(id, 'ticks', `liquidityNet sums to ${all}, not 0 (tick list incomplete?)`);
+}
+
 /** One constant-liquidity range crossed by a swap in one direction (float, for marginal prices). */
 interface Segment {
   /** Gross input (fee included) consumed before this segment starts. */
@@ -83,6 +105,7 @@ export function createV3Pool(
   if (state.liquidity < 0n) badState(id, 'liquidity', 'is negative');
   if (state.sqrtPriceX96 <= 0n) badState(id, 'sqrtPriceX96', 'is not positive');
   const table = buildTickTable(state);
+  checkLiquidityConsistent(state);
   const input: V3SwapInput = {
     sqrtPriceX96: state.sqrtPriceX96,
     tick: state.tick,
