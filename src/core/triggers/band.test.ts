@@ -92,3 +92,25 @@ describe('relband trigger', () => {
     );
   });
 });
+
+describe('columnar scan over a weights matrix', () => {
+  it('firstAbsBreach and firstRelBreach read row k at offset k·n, the same answers as per-row views', () => {
+    const t = Float64Array.from([0.5, 0.25, 0.25]);
+    const b = Float64Array.from([0.125, 0.125, 0.125]);
+    const W = Float64Array.from([0.625, 0.25, 0.125, up(0.625), 0.25, 0.125, 0.5, 0.25 - 2 ** -40 - 0.125, 0.375]);
+    const rows = [0, 1, 2].map((k) => W.subarray(3 * k, 3 * k + 3));
+    assert.deepEqual(
+      [0, 1, 2].map((k) => firstAbsBreach(W, t, b, 3 * k)),
+      [-1, 0, 1],
+    );
+    assert.deepEqual(
+      rows.map((r) => firstAbsBreach(r, t, b)),
+      [-1, 0, 1],
+    );
+    const r = Float64Array.from([0.25, 0.5, 0.5]);
+    assert.deepEqual(
+      [0, 1, 2].map((k) => firstRelBreach(W, t, r, 3 * k)),
+      rows.map((x) => firstRelBreach(x, t, r)),
+    );
+  });
+});

@@ -1,20 +1,23 @@
 import type { Universe } from '../universe.ts';
 import { pct, signedPct, type TriggerBar, type TriggerKernel } from './types.ts';
 
-/** Index of the first entry with |wᵢ − tᵢ| > bᵢ, or −1 (equality never fires). */
-export function firstAbsBreach(w: Float64Array, t: Float64Array, b: Float64Array): number {
+/**
+ * Index of the first entry with |wᵢ − tᵢ| > bᵢ, or −1 (equality never fires). Weights are read from
+ * w[offset + i], so a backtest can scan a row-major bars × n weights matrix without a view per bar.
+ */
+export function firstAbsBreach(w: Float64Array, t: Float64Array, b: Float64Array, offset = 0): number {
   for (let i = 0; i < t.length; i++) {
-    const d = w[i]! - t[i]!;
+    const d = w[offset + i]! - t[i]!;
     if (d > b[i]! || -d > b[i]!) return i;
   }
   return -1;
 }
 
-/** Index of the first entry with |wᵢ − tᵢ|/tᵢ > rᵢ, or −1 (entries with rᵢ = ∞ are not tested). */
-export function firstRelBreach(w: Float64Array, t: Float64Array, r: Float64Array): number {
+/** Index of the first entry with |wᵢ − tᵢ|/tᵢ > rᵢ, or −1 (entries with rᵢ = ∞ are not tested); w read at offset. */
+export function firstRelBreach(w: Float64Array, t: Float64Array, r: Float64Array, offset = 0): number {
   for (let i = 0; i < t.length; i++) {
     if (r[i] === Number.POSITIVE_INFINITY) continue;
-    const d = (w[i]! - t[i]!) / t[i]!;
+    const d = (w[offset + i]! - t[i]!) / t[i]!;
     if (d > r[i]! || -d > r[i]!) return i;
   }
   return -1;

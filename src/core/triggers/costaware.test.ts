@@ -72,6 +72,8 @@ describe('costaware trigger', () => {
     const q2 = Float64Array.from([500 / 99, 500]);
     const w2 = new Float64Array(2);
     const v2 = weightsInto(q2, prices, w2);
-    assert.equal(kernel(1e6).check({ ...bar, qty: q2, w: w2, value: v2 }), -1);
+    const k = kernel(1e6);
+    assert.equal(k.check({ ...bar, qty: q2, w: w2, value: v2 }), -1);
+    assert.match(decide(k, { ...bar, qty: q2, w: w2, value: v2 }).reason, /the full plan has no trade$/);
   });
 });
