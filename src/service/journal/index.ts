@@ -12,6 +12,7 @@ export {
   parseClientOrderId,
   portfolioPrefix,
 } from './client-order-id.ts';
+export { CRASH_POINTS, type CrashHook, type CrashPoint } from './crash-points.ts';
 export { type CycleDecision, type CycleRecord, CycleStore, type SkippedTrade } from './cycles.ts';
 export * from './errors.ts';
 export type {

@@ -12,6 +12,7 @@
  * journal) rolls back only that intent and is reported. Chain transactions are resolved by #8's code.
  */
 import type { Clock, OrderState, Venue } from '../../core/ports.ts';
+import type { CrashHook } from './crash-points.ts';
 import { writeTx } from './intent-core.ts';
 import type { Journal } from './journal.ts';
 import { notPlacedVerdict } from './not-placed-rule.ts';
@@ -30,6 +31,8 @@ export interface ReconcileOptions {
   readonly batchSize?: number;
   /** Only this portfolio's intents. */
   readonly portfolioId?: string;
+  /** Crash-trial hook: 'reconcile_after_lookup' (result not yet journaled), 'reconcile_after_commit'. */
+  readonly hook?: CrashHook;
 }
 
 export interface ReconcileItem {
@@ -141,6 +144,8 @@ export async function reconcileUnfinished(
         items.push({ clientOrderId: r.cid, from: r.from, to: orders.get(r.cid).state, note: out.note });
       }
     });
+    const last = batch[batch.length - 1];
+    options.hook?.('reconcile_after_commit', last.cid);
   };
 
   const queue = orders.unfinishedIntents(options.portfolioId);
@@ -170,15 +175,15 @@ export async function reconcileUnfinished(
         };
       }
       pending.push(result);
+      options.hook?.('reconcile_after_lookup', intent.clientOrderId);
       if (pending.length >= batchSize) flush();
     }
   };
   const n = Math.max(1, Math.min(options.concurrency ?? 4, queue.length));
-  try {
-    await Promise.all(Array.from({ length: n }, worker));
-  } finally {
-    flush();
-  }
+  // No `finally`: if a worker throws (a crash hook, a bug), pending results are dropped exactly as a crash
+  // would drop them; they are looked up again next time.
+  await Promise.all(Array.from({ length: n }, worker));
+  flush();
 
   const byState: Record<string, number> = {};
   for (const it of items) byState[it.to] = (byState[it.to] ?? 0) + 1;

@@ -5,6 +5,7 @@
  * dropped connection, an unexpected exception) is `unknown`, to be resolved by lookup, never re-sent.
  */
 import { type Clock, OrderRejectedError, type OrderState, type Venue } from '../../core/ports.ts';
+import type { CrashHook } from './crash-points.ts';
 import { IllegalTransitionError, JournalInputError, UnknownLegsError } from './errors.ts';
 import type { OrderIntent } from './intent-rows.ts';
 import type { OrderJournal } from './orders.ts';
@@ -14,6 +15,7 @@ export async function sendIntent(
   venue: Venue,
   clientOrderId: string,
   clock: Clock,
+  hook?: CrashHook,
 ): Promise<OrderIntent> {
   const intent = orders.get(clientOrderId);
   if (intent.venue !== venue.name)
@@ -21,15 +23,22 @@ export async function sendIntent(
   if (intent.state !== 'committed') throw new IllegalTransitionError(clientOrderId, intent.state, 'sent'); // never a second send
   if (orders.hasUnknownLegs(intent.portfolioId)) throw new UnknownLegsError(intent.portfolioId, clientOrderId);
   orders.markSent(clientOrderId, clock.now()); // checks 'committed' again inside the write transaction
+  hook?.('after_sent_journaled', clientOrderId);
+  const done = (i: OrderIntent): OrderIntent => {
+    hook?.('after_outcome_journaled', clientOrderId);
+    return i;
+  };
   let state: OrderState;
   try {
     state = await venue.place(orders.toOrderRequest(intent));
   } catch (e) {
-    if (e instanceof OrderRejectedError) return orders.markRejected(clientOrderId, e.reason, clock.now());
+    hook?.('after_venue_answer', clientOrderId);
+    if (e instanceof OrderRejectedError) return done(orders.markRejected(clientOrderId, e.reason, clock.now()));
     const why = e instanceof Error ? e.message : String(e);
-    return orders.markUnknown(clientOrderId, `send outcome unknown: ${why}`, clock.now());
+    return done(orders.markUnknown(clientOrderId, `send outcome unknown: ${why}`, clock.now()));
   }
+  hook?.('after_venue_answer', clientOrderId);
   if (state.status === 'not_found')
-    return orders.markUnknown(clientOrderId, 'venue answered the send with not_found', clock.now());
-  return orders.recordAck(clientOrderId, state, clock.now());
+    return done(orders.markUnknown(clientOrderId, 'venue answered the send with not_found', clock.now()));
+  return done(orders.recordAck(clientOrderId, state, clock.now()));
 }
