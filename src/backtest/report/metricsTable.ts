@@ -36,17 +36,23 @@ const DELTA_COLUMNS: readonly DeltaColumn[] = [
   { key: 'maxDrawdown', label: 'Max drawdown vs HODL', kind: 'percent', higherIsBetter: false },
 ];
 
-/** Reads a metric by name, case-insensitively (`cagr` finds `CAGR`). */
-export function metricOf(metrics: Readonly<Record<string, number | null>>, key: string): number | null {
-  if (key in metrics) return metrics[key] ?? null;
-  const lower = key.toLowerCase();
-  for (const k of Object.keys(metrics)) if (k.toLowerCase() === lower) return metrics[k] ?? null;
-  return null;
+/** A run's metric by name, from `metrics` or `extraMetrics`; null when absent or not a number. */
+export function metricOf(run: ReportRun, key: string): number | null {
+  const fromMetrics: unknown = (run.metrics as Record<string, unknown>)[key];
+  if (typeof fromMetrics === 'number') return fromMetrics;
+  const extra = run.extraMetrics?.[key];
+  return typeof extra === 'number' ? extra : null;
+}
+
+/** Names of every numeric (or null) metric a run carries beyond the standard columns. */
+function extraKeys(run: ReportRun, known: ReadonlySet<string>): string[] {
+  const all = { ...(run.metrics as Record<string, unknown>), ...(run.extraMetrics ?? {}) };
+  return Object.keys(all).filter((k) => !known.has(k) && (typeof all[k] === 'number' || all[k] === null));
 }
 
 function delta(run: ReportRun, hodl: ReportRun, c: DeltaColumn): number | null {
-  const a = metricOf(run.metrics, c.key);
-  const b = metricOf(hodl.metrics, c.key);
+  const a = metricOf(run, c.key);
+  const b = metricOf(hodl, c.key);
   if (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b)) return null;
   if (c.kind === 'relative') return b === 0 ? null : a / b - 1;
   return a - b;
@@ -59,14 +65,12 @@ function cell(raw: number | null, text: string, cls = ''): string {
 
 export function renderMetricsTable(runs: readonly ReportRun[], hodlStrategy: string): string {
   const hodl = runs.find((r) => r.strategy === hodlStrategy) as ReportRun;
-  const known = new Set(METRIC_COLUMNS.map((c) => c.key.toLowerCase()));
+  const known = new Set(METRIC_COLUMNS.map((c) => c.key));
   const extras: Column[] = [];
   for (const r of runs) {
-    for (const k of Object.keys(r.metrics)) {
-      if (!known.has(k.toLowerCase())) {
-        known.add(k.toLowerCase());
-        extras.push({ key: k, label: k, kind: 'number' });
-      }
+    for (const k of extraKeys(r, known)) {
+      known.add(k);
+      extras.push({ key: k, label: k, kind: 'number' });
     }
   }
   const columns = [...METRIC_COLUMNS, ...extras];
@@ -83,7 +87,7 @@ export function renderMetricsTable(runs: readonly ReportRun[], hodlStrategy: str
       `<td class="txt" data-v="${escapeHtml(r.strategy)}">${escapeHtml(r.strategy)}${isHodl ? ' <span class="tag">baseline</span>' : ''}</td>`,
     ];
     for (const c of columns) {
-      const v = metricOf(r.metrics, c.key);
+      const v = metricOf(r, c.key);
       cells.push(cell(v, formatMetric(v, c.kind)));
     }
     for (const c of DELTA_COLUMNS) {

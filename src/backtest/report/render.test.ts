@@ -116,6 +116,19 @@ describe('renderReport', () => {
     assert.throws(() => renderReport(input, { maxPoints: 2 }), /maxPoints must be an integer ≥ 4/);
   });
 
+  it('shows extra metrics as more columns, and takes an interface-typed metrics object as is', () => {
+    interface EngineMetrics {
+      finalValue: number;
+      cagr: number | null;
+      sortino: number;
+    }
+    const m: EngineMetrics = { finalValue: 2, cagr: null, sortino: 1.5 };
+    const runs = input.runs.map((r, i) => ({ ...r, metrics: m, extraMetrics: i === 0 ? { calmar: 0.25 } : undefined }));
+    const out = renderReport({ ...input, runs });
+    assert.match(out, /<th data-col="10">sortino<\/th><th data-col="11">calmar<\/th>/);
+    assert.match(out, /data-v="0.25" title="0.25">0.2500<\/td>/);
+  });
+
   it('shows the weights section as empty when no run recorded weights', () => {
     const out = renderReport({ ...input, runs: input.runs.map((r) => ({ ...r, weights: null })), sweep: undefined });
     assert.match(out, /No run recorded its weights/);

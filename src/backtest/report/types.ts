@@ -2,6 +2,19 @@
 
 export type NumberColumn = Float64Array | readonly number[];
 
+/** Rates are fractions (0.05 = 5%); money in the quote; null = undefined (e.g. sharpe when sd = 0). */
+export interface ReportMetrics {
+  readonly finalValue?: number | null;
+  readonly totalReturn?: number | null;
+  readonly cagr?: number | null;
+  readonly volatility?: number | null;
+  readonly sharpe?: number | null;
+  readonly maxDrawdown?: number | null;
+  readonly rebalances?: number | null;
+  readonly fees?: number | null;
+  readonly turnover?: number | null;
+}
+
 export interface ReportRun {
   /** Strategy name as typed (e.g. `band:0.05`); unique within a report. */
   readonly strategy: string;
@@ -13,8 +26,13 @@ export interface ReportRun {
   readonly assets?: readonly string[];
   /** Bars (indices into times, t ≥ 1) on which the strategy rebalanced. */
   readonly rebalanceBars: readonly number[];
-  /** Metrics by name: finalValue, totalReturn, cagr, volatility, sharpe, maxDrawdown, rebalances, fees, turnover, and any others. */
-  readonly metrics: Readonly<Record<string, number | null>>;
+  /**
+   * The issue's metrics (the engine's Metrics object fits as is). Any other numeric property found on
+   * the object at run time is shown too, after these columns, as are `extraMetrics`.
+   */
+  readonly metrics: ReportMetrics;
+  /** More columns for this run (e.g. `sortino`), by name. */
+  readonly extraMetrics?: Readonly<Record<string, number | null>>;
 }
 
 export interface ReportSweep {
