@@ -26,13 +26,13 @@ interface Run {
   turnover: number;
 }
 
-function reference(target: string, feeBps: number, capital: number): Run[] {
+function reference(target: string, feeBps: number, capital: number, lag: 0 | 1): Run[] {
   const args = [REFERENCE, '--prices', BUNDLED_PRICES, '--target', target, '--fee-bps', String(feeBps)];
-  args.push('--capital', String(capital), ...STRATEGIES.flatMap((s) => ['--strategy', s]));
+  args.push('--capital', String(capital), '--lag', String(lag), ...STRATEGIES.flatMap((s) => ['--strategy', s]));
   return (JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { runs: Run[] }).runs;
 }
 
-function engine(target: string, feeBps: number, capital: number): Run[] {
+function engine(target: string, feeBps: number, capital: number, lag: 0 | 1): Run[] {
   const run = runRequest({
     target,
     strategies: STRATEGIES,
@@ -40,23 +40,25 @@ function engine(target: string, feeBps: number, capital: number): Run[] {
     feeBps,
     periodsPerYear: 365,
     fill: 'none',
-    lag: 0,
+    lag,
   });
   return jsonRuns(run).runs;
 }
 
-const CASES = [
-  { target: 'BTC=0.4,ETH=0.3,BNB=0.1,XRP=0.1,USD=0.1', feeBps: 10, capital: 1_000_000 },
+const CASES: Array<{ target: string; feeBps: number; capital: number; lag: 0 | 1 }> = [
+  { target: 'BTC=0.4,ETH=0.3,BNB=0.1,XRP=0.1,USD=0.1', feeBps: 10, capital: 1_000_000, lag: 0 },
   // no cash in the target (USD implicit at weight 0), a later start (the window opens when all are priced)
-  { target: 'BTC=0.35,ETH=0.25,ADA=0.2,DOGE=0.1,LTC=0.1', feeBps: 10, capital: 250_000 },
-  { target: 'ETH=0.6,XRP=0.15,USD=0.25', feeBps: 0, capital: 1_000_000 },
+  { target: 'BTC=0.35,ETH=0.25,ADA=0.2,DOGE=0.1,LTC=0.1', feeBps: 10, capital: 250_000, lag: 0 },
+  { target: 'ETH=0.6,XRP=0.15,USD=0.25', feeBps: 0, capital: 1_000_000, lag: 0 },
+  // --lag 1: decide at close t, trade at close t+1
+  { target: 'BTC=0.4,ETH=0.3,BNB=0.1,XRP=0.1,USD=0.1', feeBps: 10, capital: 1_000_000, lag: 1 },
 ];
 
 describe('golden: engine vs the independent reference on examples/data/crypto-daily.csv', () => {
   for (const c of CASES) {
-    it(`${c.target}, ${c.feeBps} bps: every metric within 1e-9`, () => {
-      const want = reference(c.target, c.feeBps, c.capital);
-      const got = engine(c.target, c.feeBps, c.capital);
+    it(`${c.target}, ${c.feeBps} bps, lag ${c.lag}: every metric within 1e-9`, () => {
+      const want = reference(c.target, c.feeBps, c.capital, c.lag);
+      const got = engine(c.target, c.feeBps, c.capital, c.lag);
       assert.deepEqual(
         got.map((r) => r.strategy),
         STRATEGIES,
