@@ -149,6 +149,15 @@ function planAndApply(c: Case, mode: PlanMode, balances = c.balances): Applied {
     valueBefore += snap.qty[i]! * snap.prices[i]!;
     valueAfter += after[i]! * snap.prices[i]!;
   }
+  // Only now compare with the planner's own account of the result (describePlan's `after`, `cost`).
+  for (let i = 0; i < u.n; i++) {
+    const w = valueAfter > 0 ? (after[i]! * snap.prices[i]!) / valueAfter : 0;
+    const tol = (1e-12 * valueBefore) / Math.max(valueAfter, 1e-300);
+    assert.ok(
+      Math.abs(plan.after[u.assets[i]!]! - w) <= tol,
+      `plan.after.${u.assets[i]} ${plan.after[u.assets[i]!]} vs ${w}`,
+    );
+  }
   return { plan, buf, ctx, snap, after, valueBefore, valueAfter, cost };
 }
 
