@@ -4,3 +4,4 @@ export { PriceDataError, PriceWindowError } from './errors.ts';
 export { detectFormat, loadPriceCsv, type PriceCsvFormat, parsePriceCsv } from './load.ts';
 export type { FillMode, PriceTable, WindowedPrices } from './types.ts';
 export { selectWindow, type WindowOptions } from './window.ts';
+export { formatLongCsv, formatWideCsv } from './write.ts';
