@@ -125,3 +125,39 @@ describe('edge mode: back to the nearer band edge, not to the target', () => {
     assert.ok(full.metrics.turnover > edge.metrics.turnover);
   });
 });
+
+describe('constraints from a config: lot steps and minimum notionals leave dust in the cash', () => {
+  const data = prepareData(
+    market([
+      [100, 50],
+      [110, 50],
+      [120, 30],
+    ]),
+    'USD',
+    target,
+  );
+  const constrained = (capital: number): BacktestOptions => ({
+    ...opts(10),
+    capital,
+    constraints: { assets: { A: { lotStep: 1 }, B: { minNotional: 50 } } },
+  });
+
+  it('A is bought in whole units (rounded toward zero), B above its minimum; the cash keeps the rest', () => {
+    const r = runBacktest(data, parseStrategy('band:0.05'), constrained(1000), { weights: true });
+    const V0 = r.equity[0]!;
+    const qA = (r.weights![0]! * V0) / 100;
+    assert.equal(Math.round(qA * 1e9) / 1e9, 4); // want 0.5·V′/100 ≈ 4.996 → 4 units
+    rel(r.weights![1]! * V0, 0.3 * (1000 / 1.0008), 1e-12, 'B bought at its full-plan notional');
+    assert.ok(r.weights![2]! > 0.2 + 0.09, `cash weight ${r.weights![2]} holds A's unbought part`);
+    rel(r.metrics.fees, 0.001 * r.metrics.turnover, 1e-12, 'fees on the orders actually made');
+    // value is conserved up to the fees
+    rel(V0, 1000 - 0.001 * (400 + 0.3 * (1000 / 1.0008)), 1e-12, 'V0');
+  });
+
+  it('at small capital B’s order is below its minimum notional and is skipped', () => {
+    const r = runBacktest(data, parseStrategy('hodl'), constrained(100), { weights: true });
+    assert.equal(r.weights![1], 0);
+    rel(r.metrics.turnover, 0, 0, 'nothing traded: A lot 100 > 50, B 30 < 50');
+    assert.equal(r.equity[0], 100);
+  });
+});
