@@ -21,48 +21,61 @@ export interface ExactAllocation {
 }
 
 /**
- * Splits total into integers proportional to weights (exact sum). Weights below one unit after scaling get 0;
- * the largest share absorbs the rounding, so nothing is lost or invented.
+ * Splits total into integers proportional to weights (exact sum), never above caps[i] (a pool's maxIn: above it the
+ * swap reverts). Weights below one unit after scaling get 0; the rounding goes to the largest shares with room, so
+ * nothing is lost or invented. If the caps cannot hold total, the excess stays on the largest share.
  */
-export function splitExact(total: bigint, weights: readonly number[]): bigint[] {
+export function splitExact(total: bigint, weights: readonly number[], caps?: readonly number[]): bigint[] {
   const out = weights.map(() => 0n);
   let sum = 0;
-  let big = -1;
-  for (let i = 0; i < weights.length; i++) {
-    const w = weights[i] as number;
-    if (w > 0) {
-      sum += w;
-      if (big < 0 || w > (weights[big] as number)) big = i;
-    }
-  }
-  if (big < 0 || total <= 0n) return out;
+  for (const w of weights) if (w > 0) sum += w;
+  if (!(sum > 0) || total <= 0n) return out;
+  const limit = (i: number): bigint | undefined => {
+    const c = caps?.[i];
+    return c !== undefined && Number.isFinite(c) ? BigInt(Math.floor(c)) : undefined;
+  };
   const scale = Number(total) / sum;
   let given = 0n;
   for (let i = 0; i < weights.length; i++) {
-    if (i === big) continue;
     const w = weights[i] as number;
     if (!(w > 0)) continue;
-    const v = BigInt(Math.floor(w * scale));
+    let v = BigInt(Math.floor(w * scale));
+    const c = limit(i);
+    if (c !== undefined && v > c) v = c;
     out[i] = v;
     given += v;
   }
   let rest = total - given;
-  if (rest < 0n) {
-    // Float excess (cannot happen for sane weights): take it back from the others, largest first.
-    for (let i = 0; i < out.length && rest < 0n; i++) {
-      const take = (out[i] as bigint) < -rest ? (out[i] as bigint) : -rest;
-      out[i] = (out[i] as bigint) - take;
+  const order = weights.map((_, i) => i).sort((i, j) => (weights[j] as number) - (weights[i] as number));
+  for (const i of order) {
+    if (rest === 0n) break;
+    if (!((weights[i] as number) > 0)) break;
+    const c = limit(i);
+    const cur = out[i] as bigint;
+    if (rest > 0n) {
+      const room = c === undefined ? rest : c - cur;
+      const add = room < rest ? room : rest;
+      if (add > 0n) {
+        out[i] = cur + add;
+        rest -= add;
+      }
+    } else {
+      const take = cur < -rest ? cur : -rest;
+      out[i] = cur - take;
       rest += take;
     }
   }
-  out[big] = rest;
+  const first = order[0] as number;
+  out[first] = (out[first] as bigint) + rest;
   return out;
 }
 
 export function allocateExact(net: Network, flow: Flow, amountIn: bigint): ExactAllocation {
   const firstWeights: number[] = [...flow.direct];
   for (const h of flow.hubs) firstWeights.push(...h.first);
-  const firstAmounts = splitExact(amountIn, firstWeights);
+  const firstCaps: number[] = net.direct.map((e) => e.cap);
+  for (const h of net.hubs) for (const e of h.first) firstCaps.push(e.cap);
+  const firstAmounts = splitExact(amountIn, firstWeights, firstCaps);
   const swaps: ExactSwap[] = [];
   let amountOut = 0n;
   let k = 0;
@@ -86,7 +99,11 @@ export function allocateExact(net: Network, flow: Flow, amountIn: bigint): Exact
     }
     // Float dust can leave every second-hop weight at 0 while the first hops produced something: send it to the best pool.
     const weights = hf.second.some((w) => w > 0) ? hf.second : hub.second.map((e) => e.m0);
-    const secondAmounts = splitExact(produced, weights);
+    const secondAmounts = splitExact(
+      produced,
+      weights,
+      hub.second.map((e) => e.cap),
+    );
     hub.second.forEach((edge, j) => {
       const a = secondAmounts[j] as bigint;
       if (a <= 0n) return;

@@ -5,7 +5,8 @@ import type { Network } from './network.ts';
 import type { Flow } from './solve.ts';
 import type { Certificate } from './types.ts';
 
-const SATURATION = 1 - 1e-12;
+/** At maxIn up to integer rounding (hub amounts are rescaled to exact outputs, so a few units may remain). */
+const atCap = (x: number, cap: number): boolean => cap - x <= Math.max(16, cap * 1e-12);
 
 export function certify(
   net: Network,
@@ -27,7 +28,7 @@ export function certify(
       maxUnusedRatio = Math.max(maxUnusedRatio, (e.m0 * value) / price);
       return;
     }
-    if (x >= e.cap * SATURATION) {
+    if (atCap(x, e.cap)) {
       saturated.push(e.pool.id);
       return;
     }

@@ -17,6 +17,7 @@ describe('router on real pool math', () => {
     ['0.01 WETH', E18 / 100n],
     ['10 WETH', 10n * E18],
     ['2000 WETH', 2000n * E18],
+    ['8000 WETH (saturates the Balancer pool)', 8000n * E18],
   ] as const) {
     it(`routes ${label} exactly with a certificate, never below the baseline`, () => {
       for (const gasPriceWei of [0n, 30n * GWEI]) {
@@ -34,6 +35,16 @@ describe('router on real pool math', () => {
         for (const l of r.legs) {
           const pool = pools.find((p) => p.id === l.pool);
           assert.equal(pool?.amountOut(l.path[0] as typeof WETH, l.path[1] as typeof WETH, l.amountIn), l.amountOut);
+          assert.ok(l.amountOut > 0n, `leg through ${l.pool} returns nothing for ${l.amountIn}`);
+          assert.ok(
+            l.amountIn <=
+              BigInt(
+                Math.min(
+                  Number.MAX_SAFE_INTEGER * 2 ** 60,
+                  pool?.maxIn(l.path[0] as typeof WETH, l.path[1] as typeof WETH) ?? 0,
+                ),
+              ),
+          );
         }
         assert.ok(r.certificate.maxRelativeGap <= 1e-9, `gap ${r.certificate.maxRelativeGap}`);
         assert.ok(r.certificate.maxUnusedRatio <= 1 + 1e-9, `unused ${r.certificate.maxUnusedRatio}`);
