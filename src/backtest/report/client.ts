@@ -46,7 +46,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function lineSeries(s) {
     var hodl = s.name === data.hodl;
     return {
-      name: s.name, type: 'line', showSymbol: false, data: points(s), color: colorOf[s.name],
+      name: s.name, type: 'line', showSymbol: s.i.length <= 1, data: points(s), color: colorOf[s.name],
       lineStyle: { width: hodl ? 2 : 1.5, type: hodl ? 'dashed' : 'solid' },
       emphasis: { focus: 'series' }, z: hodl ? 3 : 2
     };
@@ -78,7 +78,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       legend: { type: 'scroll', top: 0 },
       grid: { left: 72, right: 28, top: 40, bottom: 64 },
       xAxis: { type: 'time' },
-      yAxis: { type: 'value', max: 0, axisLabel: { formatter: function (v) { return pct(v, 0); } } },
+      yAxis: { type: 'value', max: 0, min: function (r) { return Math.min(r.min, -0.01); }, axisLabel: { formatter: function (v) { return pct(v, v !== 0 && Math.abs(v) < 0.1 ? 1 : 0); } } },
       dataZoom: zoom,
       series: data.drawdown.map(function (s) {
         var o = lineSeries(s);
