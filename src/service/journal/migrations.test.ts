@@ -76,6 +76,10 @@ test('open: a file that is not a SQLite database is refused with a clear error a
     (e: unknown) => e instanceof JournalError && /not a usable SQLite database/.test(e.message),
   );
   assert.equal(readFileSync(path, 'utf8'), 'these are my notes, not a database'.repeat(200));
+  assert.throws(
+    () => Journal.open(join(dir, 'no-such-dir', 'j.db')),
+    (e: unknown) => e instanceof JournalError && /directory exists/.test(e.message),
+  );
 });
 
 test('migrations: an old database is brought up to date; a failing migration rolls back entirely', () => {

@@ -22,7 +22,13 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   if (!isMemoryPath(path)) {
     // Create the file owner-only before SQLite does: trading history is private. SQLite gives the
     // -wal and -shm files the database file's permissions.
-    closeSync(openSync(path, 'a', 0o600));
+    try {
+      closeSync(openSync(path, 'a', 0o600));
+    } catch (e) {
+      throw new JournalError(
+        `journal ${path}: cannot open or create the file (${(e as Error).message}); check that its directory exists and is writable.`,
+      );
+    }
   }
   const db = new Database(path);
   try {
