@@ -185,7 +185,11 @@ export class CcxtVenue implements TradingVenue {
   /** The venue's precision applied to a quantity (truncated) for asset/quote. */
   async quantityToPrecision(asset: string, quote: string, quantity: number): Promise<number> {
     await this.markets();
-    return Number(this.exchange.amountToPrecision(`${asset}/${quote}`, quantity));
+    try {
+      return Number(this.exchange.amountToPrecision(`${asset}/${quote}`, quantity));
+    } catch {
+      return 0; // ccxt throws below one step: nothing tradeable
+    }
   }
 
   async place(order: OrderRequest): Promise<OrderState> {
