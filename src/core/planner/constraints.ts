@@ -74,7 +74,9 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
     if (want < 0 && -want >= qty[i]! * (1 - NOISE)) want = -qty[i]!;
     // A trade within rounding noise of V is not a trade (an on-target holding); placing it would only pay
     // the fixed cost per order.
-    if (Math.abs(want) * prices[i]! <= NOISE * buf.value) continue;
+    // (Tested on the notional, as the full solve tests it, so both agree at the threshold.)
+    const x = buf.scale * d[i]!;
+    if (x <= NOISE * buf.value && x >= -NOISE * buf.value) continue;
     buf.want[i] = want;
     buf.dq[i] = roundLot(
       want,

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { parsePortfolio } from '../config/parse.ts';
 import { makeCostModel } from '../costs.ts';
-import { makeUniverse } from '../universe.ts';
+import { makeUniverse, universeOf } from '../universe.ts';
+import { NOISE } from './constraints.ts';
+import { makePlanContext, PlanBuffers } from './context.ts';
 import { solveFullValue } from './full.ts';
+import { planInto } from './plan.ts';
 
 /** A brute-force bisection of g(x) = x + Σ_non-quote fᵢ|tᵢx − hᵢ| − V on [0, V], to the last bit. */
 function bisect(f: number[], t: number[], h: number[], q: number, V: number): number {
@@ -22,6 +26,8 @@ function bisect(f: number[], t: number[], h: number[], q: number, V: number): nu
   }
   return (lo + hi) / 2;
 }
+
+const near = (a: number, b: number, tol: number) => assert.ok(Math.abs(a - b) <= tol * Math.abs(b), `${a} vs ${b}`);
 
 const entry = fc.record({
   w: fc.integer({ min: 0, max: 50 }),
@@ -96,7 +102,7 @@ describe('full plan value V′', () => {
           let g = x - V;
           es.forEach((e, i) => {
             const q = Math.abs(u.target[i]! * x - h[i]!);
-            if (q <= 1e-12 * V) return; // not placed (rounding noise): no cost
+            if (q <= NOISE * V) return; // not placed (rounding noise): no cost
             g += ((e.feeBps + 2) / 1e4) * q + impact * 0.03 * Math.sqrt(q / 1e9) * q + fixed;
           });
           assert.ok(Math.abs(g) <= 1e-12 * V * (1 + 1e-9), `g = ${g}, V = ${V}`);
@@ -104,6 +110,25 @@ describe('full plan value V′', () => {
       ),
       { numRuns: 300 },
     );
+  });
+  it('a zero-target holding of exactly NOISE·V is dust: the solve and the plan agree on it', () => {
+    const u = makeUniverse('Q', { A0: 0, A1: 1 });
+    const m = makeCostModel(u, { feeBps: 0, halfSpreadBps: 2, impact: 0, fixedPerOrder: 5, assets: {} });
+    const h = Float64Array.from([1.0000000000001001e-8, 0, 1e5]);
+    const V = h[0]! + h[1]! + h[2]!;
+    const x = solveFullValue(m, u.target, h, 2, V, new Float64Array(3));
+    const placed = h[0]! > NOISE * V;
+    near(x, (V - 5 - (placed ? 5 : 0)) / (1 + 0.0002), 1e-9);
+    // The plan places A0's order exactly when the solve counted its cost: the quote (target 0) ends at 0.
+    const config = parsePortfolio(
+      { quote: 'Q', target: { A0: 0, A1: 1 }, costs: { halfSpreadBps: 2, fixedPerOrder: 5 } },
+      'test',
+    );
+    const ctx = makePlanContext(universeOf(config), config);
+    const buf = new PlanBuffers(3);
+    planInto(ctx, h, Float64Array.from([1, 1, 1]), 'full', buf);
+    assert.equal(buf.dq[0] !== 0, placed);
+    assert.ok(Math.abs(h[2]! + buf.dq[2]!) <= 1e-9, `quote left ${h[2]! + buf.dq[2]!}`);
   });
   it('an on-target portfolio with fixed costs keeps V′ = V (no dust orders paying the fixed cost)', () => {
     const u = makeUniverse('Q', { X: 0.3, Y: 0.7 });
