@@ -1,0 +1,122 @@
+/** `ballast chain up` + `ballast dex quote` end to end on a real local chain. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { localClients } from '../../src/chain/client.ts';
+import { type ChainUpHandle, chainUp } from '../../src/chain/up.ts';
+import type { Fixture } from '../../src/dex/fixture/types.ts';
+import { dexQuote, parseAmount, QuoteError, type QuoteJson } from '../../src/dex/quote-cli.ts';
+import { chainQuotes } from './onchain.ts';
+
+let up: ChainUpHandle;
+let dir: string;
+let chainFile: string;
+const lines: string[] = [];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ballast-chain-'));
+  chainFile = join(dir, 'chain.json');
+  up = await chainUp({ out: chainFile, handleSignals: false, log: (l) => lines.push(l) });
+});
+
+after(async () => {
+  await up?.stop();
+  await up?.done;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('chain up prints the RPC URL and every address, and writes them as JSON', () => {
+  const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
+  assert.equal(f.rpcUrl, up.rpcUrl);
+  assert.equal(f.tokens.length, 7);
+  assert.ok(f.pools.length >= 20);
+  const text = lines.join('\n');
+  assert.ok(text.includes(up.rpcUrl));
+  for (const p of f.pools) assert.ok(text.includes(p.address), p.label);
+  for (const a of Object.values(f.contracts)) assert.ok(text.includes(a));
+});
+
+test('parseAmount converts decimals exactly and refuses too many decimals', () => {
+  assert.equal(parseAmount('1.5', 6), 1_500_000n);
+  assert.equal(parseAmount('0.000001', 6), 1n);
+  assert.equal(parseAmount('2.50', 1), 25n);
+  assert.throws(() => parseAmount('0.0000001', 6), /7 decimals but the token has only 6/);
+  assert.throws(() => parseAmount('-1', 6), QuoteError);
+  assert.throws(() => parseAmount('1e3', 6), QuoteError);
+  assert.throws(() => parseAmount('0', 6), /greater than zero/);
+});
+
+test('dex quote --json: legs add up and each single-hop leg equals the chain quote', async () => {
+  let out = '';
+  const { route } = await dexQuote({
+    rpc: up.rpcUrl,
+    sell: 'weth',
+    buy: 'USDC',
+    amount: '2500',
+    gasPriceGwei: '20',
+    json: true,
+    chainFile,
+    write: (s) => {
+      out += s;
+    },
+  });
+  const j = JSON.parse(out) as QuoteJson;
+  assert.deepEqual(Object.keys(j).sort(), ['amountIn', 'amountOut', 'gas', 'legs']);
+  assert.equal(j.amountIn, (2500n * 10n ** 18n).toString());
+  assert.ok(j.legs.length >= 2, `a 2,500 WETH trade splits (${j.legs.length} legs)`);
+  const usdc = up.fixture.tokens.find((t) => t.symbol === 'USDC')?.address.toLowerCase();
+  const intoOut = j.legs.filter((l) => l.path[l.path.length - 1].toLowerCase() === usdc);
+  assert.equal(intoOut.reduce((s, l) => s + BigInt(l.amountOut), 0n).toString(), j.amountOut);
+  assert.equal(route.amountOut.toString(), j.amountOut);
+  // Every leg is what the pool's own contract quotes (state unchanged since the read).
+  const cases = j.legs.map((l) => {
+    const pool = up.fixture.pools.find((p) => p.address.toLowerCase() === l.pool.toLowerCase());
+    assert.ok(pool, `leg pool ${l.pool} is a fixture pool`);
+    return {
+      pool,
+      tokenIn: l.path[0] as `0x${string}`,
+      tokenOut: l.path[1] as `0x${string}`,
+      amountIn: BigInt(l.amountIn),
+    };
+  });
+  const c = localClients(up.rpcUrl);
+  const chain = await chainQuotes(c.public, up.fixture.contracts, cases, await c.public.getBlockNumber());
+  chain.forEach((q, k) => assert.equal(q.amountOut?.toString(), j.legs[k].amountOut, cases[k].pool.label));
+});
+
+test('dex quote prints a readable route and names bad input', async () => {
+  let out = '';
+  await dexQuote({
+    rpc: up.rpcUrl,
+    sell: 'USDC',
+    buy: 'DAI',
+    amount: '100000',
+    chainFile,
+    write: (s) => {
+      out += s;
+    },
+  });
+  assert.match(out, /expected output\s+\d/);
+  assert.match(out, /DAI/);
+  await assert.rejects(
+    dexQuote({ rpc: up.rpcUrl, sell: 'USDC', buy: 'DAI', amount: '1.0000001', chainFile, write: () => {} }),
+    /amount: .*7 decimals/,
+  );
+  await assert.rejects(
+    dexQuote({ rpc: up.rpcUrl, sell: 'XYZ', buy: 'DAI', amount: '1', chainFile, write: () => {} }),
+    /sell: unknown token "XYZ"/,
+  );
+  await assert.rejects(
+    dexQuote({
+      rpc: up.rpcUrl,
+      sell: 'USDC',
+      buy: 'DAI',
+      amount: '1',
+      chainFile: join(dir, 'none.json'),
+      write: () => {},
+    }),
+    /chain up/,
+  );
+});
