@@ -83,7 +83,7 @@ test('dex quote --json: legs add up and each single-hop leg equals the chain quo
   });
   const c = localClients(up.rpcUrl);
   const chain = await chainQuotes(c.public, up.fixture.contracts, cases, await c.public.getBlockNumber());
-  chain.forEach((q, k) => assert.equal(q.amountOut?.toString(), j.legs[k].amountOut, cases[k].pool.label));
+  for (const [k, q] of chain.entries()) assert.equal(q.amountOut?.toString(), j.legs[k].amountOut, cases[k].pool.label);
 });
 
 test('dex quote prints a readable route and names bad input', async () => {
