@@ -117,8 +117,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       series: series
     }, true);
     var note = document.getElementById('weights-note');
-    note.textContent = p.rebalanceCount + ' rebalance' + (p.rebalanceCount === 1 ? '' : 's') +
-      (p.rebalances.length < p.rebalanceCount ? ' (every ' + Math.ceil(p.rebalanceCount / p.rebalances.length) + 'th marked)' : ' (▼ marks)');
+    note.textContent = p.rebalanceCount === 0 ? 'no rebalance after bar 0' : p.rebalanceCount + ' rebalance' + (p.rebalanceCount === 1 ? '' : 's') +
+      (p.rebalances.length < p.rebalanceCount ? ' (every ' + Math.ceil(p.rebalanceCount / p.rebalances.length) + 'th marked ▼)' : ' (▼ marks)');
   }
   if (weights && data.weights.length > 0) {
     select.addEventListener('change', function () { drawWeights(Number(select.value)); });
