@@ -34,6 +34,17 @@ describe('decideAndPlan', () => {
     );
     assert.ok(Math.abs(d.plan.after.BTC! - 0.55) < 1e-12);
   });
+  it('relband edges are tᵢ(1 ± r); the quote then goes to its own lower edge 0.2·0.9', () => {
+    const d = run({ ...base, trigger: { type: 'relband', band: 0.1 } }, 'edge');
+    const [btc, eth] = d.plan.trades;
+    // BTC 70.4 % → 0.5·1.1 = 55 % of V (sell 16,425); ETH 28.2 % is inside [27 %, 33 %]; USDT would be
+    // 16.8 % < 18 %: 1,245 more is raised pro rata to the post-edge holdings 58,575 : 30,000.
+    const extra = 0.18 * 106500 - (1500 + 16425);
+    assert.equal(btc!.asset, 'BTC');
+    assert.equal(eth!.asset, 'ETH');
+    assert.ok(Math.abs(btc!.notional - (16425 + (extra * 58575) / 88575)) < 1e-9);
+    assert.ok(Math.abs(eth!.notional - (extra * 30000) / 88575) < 1e-9);
+  });
   it('a trigger that holds still returns the plan (review before executing)', () => {
     const d = run({ ...base, trigger: { type: 'band', band: 0.25 } });
     assert.equal(d.decision.rebalance, false);
