@@ -103,7 +103,15 @@ export class Journal {
     return problems;
   }
 
-  /** Copies the WAL into the main file (e.g. before a backup). */
+  /**
+   * An online, consistent copy of the journal at `destination` (SQLite's backup API: the service keeps
+   * running). Copying the .db file alone while the service runs would miss what is still in the -wal.
+   */
+  async backup(destination: string): Promise<void> {
+    await this.db.backup(destination);
+  }
+
+  /** Copies the WAL into the main file. */
   checkpoint(): void {
     if (!isMemoryPath(this.path)) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }

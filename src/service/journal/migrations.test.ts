@@ -45,6 +45,18 @@ test('migrations: applied once, in order, recorded; re-opening is a no-op; the j
   assert.throws(() => Journal.open(path, { journalId: 'other' }), JournalConflictError);
 });
 
+test('backup: an online copy opens as the same journal with the same data', async () => {
+  const path = join(dir, 'live.db');
+  const j = Journal.open(path);
+  j.portfolios.upsert({ id: 'main', config: {}, at: 1 });
+  await j.backup(join(dir, 'copy.db'));
+  j.close();
+  const c = Journal.open(join(dir, 'copy.db'));
+  assert.equal(c.portfolios.get('main').id, 'main');
+  assert.deepEqual(c.check(), []);
+  c.close();
+});
+
 test('migrations: a database newer than the code is refused with a clear error and left untouched', () => {
   const path = join(dir, 'new.db');
   Journal.open(path).close();
