@@ -23,8 +23,9 @@ export function echartsSource(): { source: string; version: string } {
     );
   }
   const source = readFileSync(file, 'utf8');
-  if (/<\/script/i.test(source))
-    throw new ChartLibraryError(`${file} contains "</script": it cannot be inlined safely`);
+  if (/<\/script|<!--/i.test(source)) {
+    throw new ChartLibraryError(`${file} contains "</script" or "<!--": it cannot be inlined in a <script> safely`);
+  }
   let version = 'unknown';
   try {
     const pkg: unknown = JSON.parse(readFileSync(join(dirname(file), '..', 'package.json'), 'utf8'));
