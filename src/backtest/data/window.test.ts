@@ -144,6 +144,7 @@ describe('speed', () => {
     const ms = performance.now() - t0;
     console.log(`parse + window 3,800 × 14: ${ms.toFixed(2)} ms`);
     assert.equal(w.times.length, 2800);
-    assert.ok(ms < 200, `took ${ms} ms`);
+    // A guard against accidental quadratic work, loose enough for a loaded 2-core machine (a few ms when idle).
+    assert.ok(ms < 1000, `took ${ms} ms`);
   });
 });

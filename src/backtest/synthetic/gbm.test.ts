@@ -71,6 +71,7 @@ describe('generateGbm', () => {
     const ms = performance.now() - t0;
     console.log(`GBM 10 × 100,000: ${ms.toFixed(1)} ms`);
     assert.equal(g.prices.length, 1_000_000);
-    assert.ok(ms < 2000);
+    // Loose guard (tens of ms when idle): catches accidental quadratic work, not a benchmark.
+    assert.ok(ms < 8000, `took ${ms} ms`);
   });
 });
