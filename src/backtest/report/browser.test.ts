@@ -17,7 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (install it with: apt-get install -y chromium)`;
 if (skip) console.log(`skipping the browser check: ${skip}`);
 
-describe('report in headless Chromium', { skip, timeout: 120_000 }, () => {
+describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
   it('loads offline with no console error, draws every chart, and the controls work', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ballast-report-'));
     const file = join(dir, 'report.html');
@@ -48,8 +48,8 @@ describe('report in headless Chromium', { skip, timeout: 120_000 }, () => {
         requests.push(url);
         return route.abort();
       });
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 30_000 });
+      await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
+      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
       for (const id of ['chart-equity', 'chart-drawdown', 'chart-weights', 'chart-sweep']) {
         const canvases = await page.locator(`#${id} canvas`).count();
         assert.ok(canvases >= 1, `#${id} has a canvas`);
