@@ -108,3 +108,14 @@ export class UnknownLegsError extends JournalError {
     );
   }
 }
+
+/** Another process holds the journal (a service opened it exclusively). Nothing was changed. */
+export class JournalLockedError extends JournalError {
+  override readonly name = 'JournalLockedError';
+  constructor(readonly path: string) {
+    super(
+      `journal ${path}: another process holds it (a Ballast service runs on it); one service per journal, ` +
+        'so stop that one first, or point this one at its own journal file.',
+    );
+  }
+}

@@ -33,7 +33,7 @@ export {
   notPlacedVerdict,
   shouldMarkNotPlaced,
 } from './not-placed-rule.ts';
-export { openDatabase, type SqliteDatabase } from './open-database.ts';
+export { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from './open-database.ts';
 export {
   canTransition,
   INTENT_STATES,

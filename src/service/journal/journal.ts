@@ -26,6 +26,8 @@ export interface JournalOptions {
    */
   readonly journalId?: string;
   readonly busyTimeoutMs?: number;
+  /** Hold the file exclusively while open (the service should): see OpenDatabaseOptions.exclusive. */
+  readonly exclusive?: boolean;
   /** Time stamp for migrations and meta (ms); defaults to the wall clock. */
   readonly now?: number;
 }
@@ -62,7 +64,7 @@ export class Journal {
 
   /** Opens (creating if needed) and migrates a journal. ':memory:' gives a throw-away one for tests. */
   static open(path: string, options: JournalOptions = {}): Journal {
-    const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs });
+    const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, exclusive: options.exclusive });
     try {
       const now = options.now ?? Date.now();
       const migration = migrate(db, path, now);

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JournalConflictError, JournalError, JournalMigrationError, JournalTooNewError } from './errors.ts';
+import {
+  JournalConflictError,
+  JournalError,
+  JournalLockedError,
+  JournalMigrationError,
+  JournalTooNewError,
+} from './errors.ts';
 import { Journal } from './journal.ts';
 import { MIGRATIONS, migrate, schemaVersion } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
@@ -43,6 +49,21 @@ test('migrations: applied once, in order, recorded; re-opening is a no-op; the j
   );
   b.close();
   assert.throws(() => Journal.open(path, { journalId: 'other' }), JournalConflictError);
+});
+
+test('exclusive: a second opener is refused while the first holds the journal, and gets it once closed', () => {
+  const path = join(dir, 'exclusive.db');
+  const a = Journal.open(path, { exclusive: true });
+  assert.throws(
+    () => Journal.open(path, { busyTimeoutMs: 50 }),
+    (e: unknown) => e instanceof JournalLockedError && /one service per journal/.test(e.message),
+  );
+  assert.throws(() => Journal.open(path, { busyTimeoutMs: 50, exclusive: true }), JournalLockedError);
+  a.orders.unfinishedIntents();
+  a.close();
+  const b = Journal.open(path, { exclusive: true });
+  assert.deepEqual(b.check(), []);
+  b.close();
 });
 
 test('backup: an online copy opens as the same journal with the same data', async () => {

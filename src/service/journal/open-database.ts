@@ -4,13 +4,20 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { JournalError } from './errors.ts';
+import { JournalError, JournalLockedError } from './errors.ts';
 
 export type SqliteDatabase = Database.Database;
 
 export interface OpenDatabaseOptions {
   /** How long a writer waits for another connection's lock before failing (ms). Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Hold SQLite's exclusive lock for as long as the connection is open (locking_mode=EXCLUSIVE, taken at
+   * open): a second service on the same file is refused instead of sending orders beside the first.
+   * Other processes cannot read the file meanwhile. The OS releases the lock when the process dies,
+   * so a crash never leaves a stale lock.
+   */
+  readonly exclusive?: boolean;
 }
 
 /** True for SQLite's in-memory databases (tests only: no durability, no WAL). */
@@ -34,6 +41,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   try {
     const busy = options.busyTimeoutMs ?? 5000;
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
+    if (options.exclusive === true) db.pragma('locking_mode = EXCLUSIVE');
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
     if (!isMemoryPath(path) && mode !== 'wal') {
       throw new JournalError(
@@ -51,10 +59,14 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
         `journal ${path}: pragmas did not take (synchronous=${sync}, foreign_keys=${fk}); refusing to journal without them.`,
       );
     }
+    if (options.exclusive === true) db.exec('BEGIN IMMEDIATE; COMMIT'); // take the lock now, not at the first write
     return db;
   } catch (e) {
     db.close();
     const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_BUSY') {
+      throw new JournalLockedError(path);
+    }
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
       throw new JournalError(
         `journal ${path}: not a usable SQLite database (${(e as Error).message}); point Ballast at its journal file or at a new path. The file was not changed.`,

@@ -29,7 +29,9 @@ const say = (line: string): void => {
 
 let clock = Date.UTC(2026, 0, 1) + run * 1e9;
 const now = (): number => ++clock;
-const journal = Journal.open(path, { journalId: 'crash', now: now() });
+// Exclusive, as the service opens it: the parent reopening right after the kill also proves the OS
+// released the lock with the dead process.
+const journal = Journal.open(path, { journalId: 'crash', now: now(), exclusive: true });
 await recoverOnStart(journal, new MemoryVenue('paper'), { clock: { now } });
 const portfolio = `p${run}`;
 const account = `paper:${portfolio}`;
