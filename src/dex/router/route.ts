@@ -7,23 +7,13 @@
  * 4. keep the better of that and the best single path, so the route is never worse than any single pool or path.
  */
 import type { Address } from '../pools/types.ts';
-import { allocateExact, type ExactAllocation } from './allocate.ts';
+import { allocateExact } from './allocate.ts';
 import { certify } from './certificate.ts';
-import type { Edge } from './edge.ts';
 import { NoRouteError, RouteRequestError } from './errors.ts';
+import { addProfitableLegs, type Candidate, dropUnpaidLegs } from './gas-search.ts';
 import { allEdges, buildNetwork, type Network, withoutPools } from './network.ts';
-import { bestPathPrice, type Flow, solveFlow } from './solve.ts';
+import { bestPathPrice, solveFlow } from './solve.ts';
 import type { Route, RouteRequest } from './types.ts';
-
-interface Candidate {
-  readonly net: Network;
-  readonly flow: Flow;
-  readonly alloc: ExactAllocation;
-  readonly gas: number;
-  readonly gasCostOut: bigint;
-  readonly netOut: bigint;
-  readonly excluded: ReadonlySet<string>;
-}
 
 function validate(req: RouteRequest): void {
   if (!Array.isArray(req.pools)) throw new RouteRequestError('pools', 'must be an array of SwapPool');
@@ -63,8 +53,22 @@ export function route(req: RouteRequest): Route {
   };
 
   let best = evaluate(full, new Set());
-  if (unit > 0) best = dropUnpaidLegs(best, unit, evaluate);
   const single = bestSinglePath(full, req.amountIn, unit);
+  if (unit > 0) {
+    // Two local searches over which pools to pay gas for: removal from the full split, and addition from the best
+    // single path; the better one is kept.
+    best = dropUnpaidLegs(best, unit, evaluate);
+    if (single) {
+      const keep = new Set(single.pools);
+      const excluded = new Set(
+        allEdges(full)
+          .map((e) => e.pool.id)
+          .filter((id) => !keep.has(id)),
+      );
+      const grown = addProfitableLegs(evaluate(withoutPools(full, excluded), excluded), full, unit, evaluate);
+      if (grown.netOut > best.netOut) best = grown;
+    }
+  }
   if (single && single.netOut > best.netOut) {
     const keep = new Set(single.pools);
     const excluded = new Set(
@@ -75,72 +79,6 @@ export function route(req: RouteRequest): Route {
     best = evaluate(withoutPools(full, excluded), excluded);
   }
   return toRoute(req, full, best);
-}
-
-/** Lower bound on the output lost by removing each used pool: its surplus at the optimum's prices (LP duality). */
-function surpluses(c: Candidate): Map<string, { surplus: number; gas: number; hub?: string }> {
-  const out = new Map<string, { surplus: number; gas: number; hub?: string }>();
-  const x = new Map<Edge, number>();
-  for (const s of c.alloc.swaps) x.set(s.edge, Number(s.amountIn));
-  const add = (e: Edge, inPrice: number, outPrice: number, hub?: string) => {
-    const a = x.get(e);
-    if (a === undefined) return;
-    out.set(e.pool.id, { surplus: outPrice * e.outAt(a) - inPrice * a, gas: e.pool.gas, ...(hub ? { hub } : {}) });
-  };
-  for (const e of c.net.direct) add(e, c.flow.lambda, 1);
-  c.net.hubs.forEach((h, i) => {
-    const mu = c.flow.hubs[i]?.mu ?? 0;
-    for (const e of h.first) add(e, c.flow.lambda, mu, h.token);
-    for (const e of h.second) add(e, mu, 1, h.token);
-  });
-  return out;
-}
-
-function dropUnpaidLegs(
-  start: Candidate,
-  unit: number,
-  evaluate: (net: Network, excluded: ReadonlySet<string>) => Candidate,
-): Candidate {
-  let cur = start;
-  for (let round = 0; round < 10_000; round++) {
-    const s = surpluses(cur);
-    if (s.size <= 1) break;
-    // Single pools, and whole hubs (all their used pools at once), tried in order of how far their surplus falls
-    // short of their gas; the first removal that raises the exact net output is taken (first-improvement search).
-    const trials: { ids: string[]; deficit: number }[] = [];
-    const hubs = new Map<string, { ids: string[]; surplus: number; gas: number }>();
-    for (const [id, v] of s) {
-      const cost = v.gas * unit;
-      if (v.surplus < cost * (1 + 1e-9) + 1) trials.push({ ids: [id], deficit: v.surplus - cost });
-      if (v.hub) {
-        const h = hubs.get(v.hub) ?? { ids: [], surplus: 0, gas: 0 };
-        h.ids.push(id);
-        h.surplus += v.surplus;
-        h.gas += v.gas;
-        hubs.set(v.hub, h);
-      }
-    }
-    for (const h of hubs.values()) {
-      const cost = h.gas * unit;
-      if (h.ids.length > 1 && h.ids.length < s.size && h.surplus < cost * (1 + 1e-9) + 1)
-        trials.push({ ids: h.ids, deficit: h.surplus - cost });
-    }
-    trials.sort((a, b) => a.deficit - b.deficit);
-    let next: Candidate | undefined;
-    for (const { ids } of trials) {
-      const excluded = new Set([...cur.excluded, ...ids]);
-      const net = withoutPools(cur.net, new Set(ids));
-      if (net.direct.length === 0 && net.hubs.length === 0) continue;
-      const c = evaluate(net, excluded);
-      if (c.netOut > cur.netOut) {
-        next = c;
-        break;
-      }
-    }
-    if (!next) break;
-    cur = next;
-  }
-  return cur;
 }
 
 interface SinglePath {

@@ -33,25 +33,26 @@ const maxM0 = (edges: readonly Edge[]): number => {
 /** Last solved (lambda, mu) of a hub: mu and lambda/mu both increase with lambda, so it brackets the next solve. */
 type HubMemo = Map<HubGroup, { lambda: number; mu: number }>;
 
-function hubAt(h: HubGroup, lambda: number, memo?: HubMemo): HubFlow {
+function produced(h: HubGroup, nu: number): number {
+  let s = 0;
+  for (const e of h.first) {
+    const x = e.inputAt(nu);
+    if (x > 0) s += e.outAt(x);
+  }
+  return s;
+}
+
+function absorbed(h: HubGroup, mu: number): number {
+  let s = 0;
+  for (const e of h.second) s += e.inputAt(mu);
+  return s;
+}
+
+/** The hub token's price mu at which first hops (at marginal lambda/mu) produce what second hops absorb; 0 if unused. */
+function hubMu(h: HubGroup, lambda: number, memo?: HubMemo): number {
   const a0 = maxM0(h.first);
   const b0 = maxM0(h.second);
-  const zero = (): HubFlow => ({ mu: b0, first: h.first.map(() => 0), second: h.second.map(() => 0), produced: 0 });
-  if (!(a0 * b0 > lambda)) return zero();
-  // D(mu) = produced(lambda/mu) - absorbed(mu), increasing in mu.
-  const produced = (nu: number): number => {
-    let s = 0;
-    for (const e of h.first) {
-      const x = e.inputAt(nu);
-      if (x > 0) s += e.outAt(x);
-    }
-    return s;
-  };
-  const absorbed = (mu: number): number => {
-    let s = 0;
-    for (const e of h.second) s += e.inputAt(mu);
-    return s;
-  };
+  if (!(a0 * b0 > lambda)) return 0;
   let lo = lambda / a0;
   let hi = b0;
   const last = memo?.get(h);
@@ -68,30 +69,55 @@ function hubAt(h: HubGroup, lambda: number, memo?: HubMemo): HubFlow {
       hi = b0;
     }
   }
-  const mu = findRoot((m) => produced(lambda / m) - absorbed(m), lo, hi, REL_TOL);
+  // D(mu) = produced(lambda/mu) - absorbed(mu), increasing in mu.
+  const mu = findRoot((m) => produced(h, lambda / m) - absorbed(h, m), lo, hi, REL_TOL);
   memo?.set(h, { lambda, mu });
+  return mu;
+}
+
+export function hubAt(h: HubGroup, lambda: number, memo?: HubMemo): HubFlow {
+  const mu = hubMu(h, lambda, memo);
+  if (mu === 0) return { mu: maxM0(h.second), first: h.first.map(() => 0), second: h.second.map(() => 0), produced: 0 };
   const nu = lambda / mu;
-  const first = h.first.map((e) => e.inputAt(nu));
-  const second = h.second.map((e) => e.inputAt(mu));
+  const first: number[] = [];
   let out = 0;
-  first.forEach((x, i) => {
-    if (x > 0) out += (h.first[i] as Edge).outAt(x);
-  });
+  for (const e of h.first) {
+    const x = e.inputAt(nu);
+    first.push(x);
+    if (x > 0) out += e.outAt(x);
+  }
+  const second: number[] = [];
+  for (const e of h.second) second.push(e.inputAt(mu));
   return { mu, first, second, produced: out };
+}
+
+/** Total input absorbed at marginal price lambda (no allocation: the root search's hot path). */
+function totalAt(net: Network, lambda: number, memo?: HubMemo): number {
+  let total = 0;
+  for (const e of net.direct) total += e.inputAt(lambda);
+  for (const h of net.hubs) {
+    const mu = hubMu(h, lambda, memo);
+    if (mu === 0) continue;
+    const nu = lambda / mu;
+    for (const e of h.first) total += e.inputAt(nu);
+  }
+  return total;
 }
 
 function flowAt(net: Network, lambda: number, memo?: HubMemo): { flow: Flow; total: number } {
   let total = 0;
-  const direct = net.direct.map((e) => {
+  const direct: number[] = [];
+  for (const e of net.direct) {
     const x = e.inputAt(lambda);
     total += x;
-    return x;
-  });
-  const hubs = net.hubs.map((h) => {
+    direct.push(x);
+  }
+  const hubs: HubFlow[] = [];
+  for (const h of net.hubs) {
     const f = hubAt(h, lambda, memo);
     for (const x of f.first) total += x;
-    return f;
-  });
+    hubs.push(f);
+  }
   return { flow: { lambda, direct, hubs }, total };
 }
 
@@ -133,7 +159,7 @@ export function solveFlow(net: Network, amountIn: number, amountInExact: bigint)
   const memo: HubMemo = new Map();
   let lo = hi / 2;
   for (;;) {
-    const { total } = flowAt(net, lo, memo);
+    const total = totalAt(net, lo, memo);
     if (total >= amountIn) break;
     if (lo < hi * 1e-40) throw new InsufficientLiquidityError(amountInExact, total);
     lo /= 64;
@@ -141,7 +167,7 @@ export function solveFlow(net: Network, amountIn: number, amountInExact: bigint)
   // f(a) <= 0: the flow at a absorbs at least amountIn. At the limit of float resolution (a trade tiny against the
   // pools' depth, lambda within ~1e-16 of the spot price) the side at b may absorb almost nothing; then the flow at
   // a is used, and the exact allocation scales it down to amountIn.
-  const [a, b, fa, fb] = findBracket((l) => amountIn - flowAt(net, l, memo).total, lo, hi, REL_TOL);
+  const [a, b, fa, fb] = findBracket((l) => amountIn - totalAt(net, l, memo), lo, hi, REL_TOL);
   const atB = flowAt(net, b, memo);
   if (fb === fa || amountIn - atB.total <= amountIn * 1e-9) return atB.flow;
   const atA = flowAt(net, a, memo);
