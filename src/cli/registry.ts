@@ -9,4 +9,6 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerBacktest(program);
   const { registerSweep } = await import('./commands/sweep.ts');
   registerSweep(program);
+  const { registerServe } = await import('./commands/serve.ts');
+  registerServe(program);
 }

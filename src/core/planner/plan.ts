@@ -13,6 +13,8 @@ export interface PlanOptions {
   readonly cov?: Float64Array | null;
   /** Target weights, when they differ from the universe's (dynamic targets). */
   readonly target?: Float64Array;
+  /** Buy only (investing an inflow): sells are dropped and buys are capped by the available quote. */
+  readonly buyOnly?: boolean;
 }
 
 /** Full-plan desired notionals into buf.d; returns V′. */
@@ -78,6 +80,7 @@ export function planInto(
   }
   if (chosen === 'edge') edgeNotionals(ctx.costs, t, hw!, buf.h, q, V, buf.d);
   else fullNotionals(ctx, t, buf);
+  if (opts.buyOnly) for (let i = 0; i < buf.n; i++) if (buf.d[i]! < 0) buf.d[i] = 0;
   buf.mode = chosen;
   applyConstraints(ctx, qty, prices, buf);
 }

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { BUNDLED_PRICES, DEFAULT_TARGET, parseTargetFlag } from '../../backtest/request.ts';
+import { parsePortfolio } from '../../core/config/parse.ts';
+import { parseService, type ResolvedService } from '../../service/config/parse.ts';
+import { defaultReplayService, runReplay } from '../../service/replay.ts';
+import { Service } from '../../service/service.ts';
+import { readDocument, UsageError } from '../io.ts';
+import { progressBar } from '../progress.ts';
+import { fmtNum, fmtPct, table } from '../table.ts';
+
+interface ServeFlags {
+  config?: string;
+  paper?: boolean;
+  replay?: string;
+  capital: string;
+  start?: string;
+  end?: string;
+  journal?: string;
+}
+
+/** The bundled defaults: the backtest's default portfolio with a 5-point band and 10 bps fees. */
+function defaultService(): ResolvedService {
+  const target = parseTargetFlag(DEFAULT_TARGET, 'USD').target;
+  return defaultReplayService(
+    parsePortfolio({ quote: 'USD', target, trigger: { type: 'band', band: 0.05 }, costs: { feeBps: 10 } }, 'defaults'),
+  );
+}
+
+function forcePaper(s: ResolvedService): ResolvedService {
+  return { ...s, portfolios: s.portfolios.map((p) => ({ ...p, venue: { type: 'paper' as const, initial: {} } })) };
+}
+
+/** The HTTP API (wired in once src/service/api lands). */
+async function startApi(service: Service): Promise<{ url: string; close(): Promise<void> } | null> {
+  if (!service.config.api.enabled) return null;
+  return null;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the rebalancing service (scheduled cycles, journal, HTTP API); or replay history through it')
+    .option('--config <file>', 'service file (YAML or JSON): portfolios, venues, schedules, guards, risk, api, alerts')
+    .option('--paper', 'use paper venues for every portfolio')
+    .option('--replay <csv>', 'replay a price CSV through the whole service on bar time (implies --paper)')
+    .option('--capital <amount>', 'replay: capital deposited at the first bar', '1000000')
+    .option('--start <date>', 'replay: first UTC day')
+    .option('--end <date>', 'replay: last UTC day')
+    .option('--journal <file>', 'journal file (default: the service file’s, or in memory for a replay)')
+    .action(async (f: ServeFlags) => {
+      let cfg = f.config ? parseService(readDocument(f.config), f.config) : undefined;
+      if (f.replay !== undefined || (f.paper && !cfg)) {
+        cfg = forcePaper(cfg ?? defaultService());
+        const csv = f.replay ?? BUNDLED_PRICES;
+        const bar = progressBar('replay');
+        const { summaries } = await runReplay({
+          service: cfg,
+          csv,
+          capital: Number(f.capital),
+          start: f.start,
+          end: f.end,
+          journalPath: f.journal,
+          onBar: (t, n) => bar(t + 1, n),
+        });
+        const rows = summaries.map((s) => [
+          s.portfolioId,
+          String(s.bars),
+          fmtNum(s.finalValue, 2),
+          s.hodlValue === null ? 'n/a' : fmtNum(s.hodlValue, 2),
+          s.hodlValue === null ? '' : fmtPct(s.finalValue / s.hodlValue - 1, 2),
+          String(s.rebalances),
+          fmtNum(s.fees, 2),
+          s.twr === null ? 'n/a' : fmtPct(s.twr, 2),
+        ]);
+        process.stdout.write(
+          `${table(['portfolio', 'bars', 'value', 'HODL', 'vs HODL', 'rebalances', 'fees', 'TWR'], rows)}\n`,
+        );
+        process.stdout.write('price guards: deviation guard off (single source: replay)\n');
+        return;
+      }
+      if (!cfg) throw new UsageError('serve needs --config FILE (or --paper --replay FILE to replay history)');
+      if (f.paper) cfg = forcePaper(cfg);
+      const service = await Service.start(cfg, { journalPath: f.journal });
+      const r = service.recovery;
+      process.stderr.write(`journal ${service.journal.path}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
+      const api = await startApi(service);
+      if (api) process.stderr.write(`api listening on ${api.url}\n`);
+      service.schedule();
+      const stop = async () => {
+        await api?.close();
+        await service.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      await new Promise(() => {});
+    });
+}

@@ -1,0 +1,74 @@
+import type { Plan } from '../core/planner/describe.ts';
+import type { CashFlow, Journal, StoredPlan, TargetVersion } from './journal/index.ts';
+import type { AlertEvent, CycleEvent } from './runner/types.ts';
+
+/** One portfolio as the API and dashboard show it. */
+export interface PortfolioView {
+  readonly id: string;
+  readonly quote: string;
+  readonly venue: string;
+  readonly mode: 'dry-run' | 'live';
+  readonly paused: boolean;
+  readonly pauseReason: string | null;
+  /** Value in the quote at the last cycle's validated prices (null before the first cycle). */
+  readonly value: number | null;
+  readonly weights: Record<string, number>;
+  readonly target: Record<string, number>;
+  /** wᵢ − tᵢ per asset. */
+  readonly drift: Record<string, number>;
+  /** Band half-width per asset the trigger uses now (for drawing), when it has bands. */
+  readonly bands: Record<string, number> | null;
+  /** Where the active target comes from: the file, or a version stored through the API (the database wins). */
+  readonly targetSource: {
+    readonly active: 'file' | 'database';
+    readonly file: Record<string, number>;
+    readonly database: TargetVersion | null;
+  };
+  readonly lastCycleAt: number | null;
+  /** Time-weighted return since the first cycle, and the HODL baseline's with the same cash flows. */
+  readonly twr: number | null;
+  readonly hodlValue: number | null;
+  readonly guardsOff: string[];
+  readonly consecutiveFailures: number;
+}
+
+export interface ServiceStatus {
+  readonly startedAt: number;
+  readonly now: number;
+  readonly version: string;
+  readonly journal: string;
+  readonly portfolios: {
+    id: string;
+    mode: string;
+    paused: boolean;
+    lastCycleAt: number | null;
+    lastDecision: string | null;
+  }[];
+}
+
+/** A plan offered for review: execute exactly it (same hash) before it expires, or nothing. */
+export interface ReviewPlan {
+  readonly id: string;
+  readonly hash: string;
+  readonly expiresAt: number;
+  readonly plan: Plan;
+  readonly prices: Record<string, number>;
+}
+
+/** What the HTTP API and the dashboard need from the running service. */
+export interface ServiceFacade {
+  readonly journal: Journal;
+  status(): ServiceStatus;
+  portfolioIds(): string[];
+  portfolio(id: string): PortfolioView;
+  pause(id: string, reason: string): void;
+  resume(id: string): void;
+  setTarget(id: string, target: Record<string, number>): TargetVersion;
+  cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string): CashFlow;
+  createPlan(id: string): Promise<ReviewPlan>;
+  executePlan(planId: string): Promise<{ executed: boolean; reason: string; plan: StoredPlan }>;
+  /** Runs one cycle now (tests, the dashboard's "run now"). */
+  runCycle(id: string): Promise<CycleEvent>;
+  onCycle(listener: (e: CycleEvent) => void): () => void;
+  onAlert(listener: (e: AlertEvent) => void): () => void;
+}

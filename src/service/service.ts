@@ -1,0 +1,234 @@
+import { EventEmitter } from 'node:events';
+import { CronExpressionParser } from 'cron-parser';
+import { parsePortfolio } from '../core/config/parse.ts';
+import type { Venue } from '../core/ports.ts';
+import type { PriceSource } from '../venues/paper/paper-venue.ts';
+import type { ResolvedService } from './config/parse.ts';
+import { toSeconds } from './config/schema.ts';
+import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './facade.ts';
+import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
+import { createReviewPlan, executeReviewPlan } from './review.ts';
+import { Ledger } from './runner/ledger.ts';
+import { PortfolioRunner } from './runner/portfolio-runner.ts';
+import type { AlertEvent, CycleEvent } from './runner/types.ts';
+import { createVenue } from './venues.ts';
+
+export interface ServiceOptions {
+  /** The clock: the wall clock, or the replay's bar clock. */
+  readonly now?: () => number;
+  /** Price feed for paper venues (the replay, or a live feed). */
+  readonly feed?: PriceSource | null;
+  /** Independent reference prices for the deviation guard (null = single source). */
+  readonly reference?: PriceSource | null;
+  /** Journal path override (':memory:' for a replay). */
+  readonly journalPath?: string;
+  /** Refuse live mode on a single price source (the guard would be off). Default true. */
+  readonly strictGuards?: boolean;
+}
+
+/**
+ * The long-lived service: one journal, one runner per portfolio, each on its own schedule. Start-up order:
+ * open and migrate the journal, reconcile every unfinished intent with its venue (before anything else),
+ * then schedule cycles.
+ */
+export class Service implements ServiceFacade {
+  readonly runners = new Map<string, PortfolioRunner>();
+  readonly venues = new Map<string, Venue>();
+  private readonly events = new EventEmitter();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  readonly startedAt: number;
+  recovery: ReconcileReport | null = null;
+  private stopped = false;
+
+  private constructor(
+    readonly config: ResolvedService,
+    readonly journal: Journal,
+    readonly now: () => number,
+  ) {
+    this.startedAt = now();
+    this.events.setMaxListeners(100);
+  }
+
+  static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
+    const now = o.now ?? Date.now;
+    for (const p of config.portfolios) {
+      if (p.mode === 'live' && (o.reference ?? null) === null && (o.strictGuards ?? true)) {
+        throw new Error(
+          `portfolio ${p.id}: live mode needs an independent reference price source for the deviation guard; with a single source only dry-run, paper and replay may run`,
+        );
+      }
+    }
+    const journal = Journal.open(o.journalPath ?? config.journal, { now: now() });
+    const s = new Service(config, journal, now);
+    try {
+      for (const p of config.portfolios) {
+        let runner: PortfolioRunner | undefined;
+        const venue = await createVenue(p, { journal, feed: o.feed ?? null, now, runner: () => runner! });
+        runner = new PortfolioRunner(p, {
+          journal,
+          venue,
+          reference: o.reference ?? null,
+          now,
+          observer: { onCycle: (e) => s.events.emit('cycle', e), onAlert: (e) => s.events.emit('alert', e) },
+        });
+        s.runners.set(p.id, runner);
+        s.venues.set(p.id, venue);
+      }
+      s.recovery = await recoverOnStart(journal, s.venues as ReadonlyMap<string, Venue>, { clock: { now } });
+    } catch (e) {
+      journal.close();
+      throw e;
+    }
+    return s;
+  }
+
+  /** Schedules every portfolio on the wall clock (interval or cron). */
+  schedule(): void {
+    for (const r of this.runners.values()) this.scheduleNext(r);
+  }
+
+  private scheduleNext(r: PortfolioRunner): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, nextRunAt(r.config.schedule, this.now()) - this.now());
+    this.timers.set(
+      r.id,
+      setTimeout(() => void this.runCycle(r.id).finally(() => this.scheduleNext(r)), delay),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const v of this.venues.values()) await v.close?.();
+    this.journal.close();
+  }
+
+  private runner(id: string): PortfolioRunner {
+    const r = this.runners.get(id);
+    if (!r)
+      throw new NotFoundError(`no portfolio ${JSON.stringify(id)}; known: ${[...this.runners.keys()].join(', ')}`);
+    return r;
+  }
+
+  runCycle(id: string): Promise<CycleEvent> {
+    return this.runner(id).cycle();
+  }
+
+  status(): ServiceStatus {
+    return {
+      startedAt: this.startedAt,
+      now: this.now(),
+      version: '0.1.0',
+      journal: this.journal.path,
+      portfolios: [...this.runners.values()].map((r) => ({
+        id: r.id,
+        mode: r.config.mode,
+        paused: r.paused,
+        lastCycleAt: r.lastCycleAt,
+        lastDecision: this.journal.cycles.latest(r.id)?.decision ?? null,
+      })),
+    };
+  }
+
+  portfolioIds(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  portfolio(id: string): PortfolioView {
+    const r = this.runner(id);
+    const u = r.compiled.ctx.u;
+    const target = Object.fromEntries(u.assets.map((a, i) => [a, u.target[i]!]));
+    const weights = r.lastWeights ?? {};
+    const hw = r.compiled.trigger.halfWidth();
+    const stored = this.journal.portfolios.latestTarget(id) ?? null;
+    const ledger = r.ledger.load();
+    return {
+      id,
+      quote: u.quote,
+      venue: this.venues.get(id)!.name,
+      mode: r.config.mode,
+      paused: r.paused,
+      pauseReason: r.pauseReason,
+      value: r.lastValue,
+      weights,
+      target,
+      drift: Object.fromEntries(u.assets.map((a) => [a, (weights[a] ?? 0) - target[a]!])),
+      bands: hw === null ? null : Object.fromEntries(u.assets.map((a, i) => [a, hw[i]!])),
+      targetSource: { active: stored ? 'database' : 'file', file: r.fileTarget, database: stored },
+      lastCycleAt: r.lastCycleAt,
+      twr: r.lastValue === null || ledger.units === 0 ? null : Ledger.nav(ledger, r.lastValue) - 1,
+      hodlValue: Ledger.hodlValue(ledger, new Map([...r.lastPrices, [u.quote, 1]])),
+      guardsOff: r.guardsOff,
+      consecutiveFailures: r.consecutiveFailures,
+    };
+  }
+
+  pause(id: string, reason: string): void {
+    this.runner(id).setPaused(true, reason);
+  }
+
+  resume(id: string): void {
+    const r = this.runner(id);
+    r.setPaused(false, null);
+    r.consecutiveFailures = 0;
+  }
+
+  setTarget(id: string, target: Record<string, number>): TargetVersion {
+    const r = this.runner(id);
+    const p = parsePortfolio({ ...r.config.portfolio, target }, `PUT /portfolios/${id}/target`);
+    const v = this.journal.portfolios.addTargetVersion({
+      portfolioId: id,
+      targets: p.target,
+      source: 'api',
+      at: this.now(),
+    });
+    r.compiled = r.compile(p.target);
+    return v;
+  }
+
+  cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string) {
+    const r = this.runner(id);
+    const venue = this.venues.get(id)!;
+    const flow = this.journal.cashFlows.record({ portfolioId: id, kind, asset, quantity, at: this.now(), externalId });
+    // A paper account moves the funds itself; on a real venue the user moved them and Ballast records it.
+    if ('transfer' in venue && typeof venue.transfer === 'function' && flow.id > (r.ledger.load().lastFlowId ?? 0)) {
+      (venue.transfer as (d: Record<string, number>) => unknown)({
+        [asset]: kind === 'deposit' ? quantity : -quantity,
+      });
+    }
+    return flow;
+  }
+
+  createPlan(id: string): Promise<ReviewPlan> {
+    return createReviewPlan(this.runner(id), this.journal, this.now());
+  }
+
+  executePlan(planId: string) {
+    return executeReviewPlan(planId, this.runners, this.venues, this.journal, this.now);
+  }
+
+  onCycle(listener: (e: CycleEvent) => void): () => void {
+    this.events.on('cycle', listener);
+    return () => this.events.off('cycle', listener);
+  }
+
+  onAlert(listener: (e: AlertEvent) => void): () => void {
+    this.events.on('alert', listener);
+    return () => this.events.off('alert', listener);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** The next time a schedule is due after `now` (ms). */
+export function nextRunAt(schedule: { every: number | string } | { cron: string }, now: number): number {
+  if ('every' in schedule) {
+    const ms = toSeconds(schedule.every) * 1000;
+    return Math.floor(now / ms) * ms + ms;
+  }
+  return CronExpressionParser.parse(schedule.cron, { currentDate: new Date(now), tz: 'UTC' })
+    .next()
+    .getTime();
+}

@@ -1,0 +1,47 @@
+import type { MarketRules, Venue } from '../core/ports.ts';
+import { PaperVenue, type PriceSource } from '../venues/paper/paper-venue.ts';
+import type { ResolvedPortfolio } from './config/parse.ts';
+import type { Journal } from './journal/index.ts';
+import type { PortfolioRunner } from './runner/portfolio-runner.ts';
+
+/** Builds a portfolio's venue from its config: every venue adapter has the same Venue shape. */
+export async function createVenue(
+  p: ResolvedPortfolio,
+  deps: { journal: Journal; feed: PriceSource | null; now: () => number; runner: () => PortfolioRunner },
+): Promise<Venue> {
+  const v = p.venue === 'paper' ? { type: 'paper' as const, initial: {} } : p.venue;
+  if (v.type === 'paper') {
+    if (deps.feed === null) {
+      throw new Error(
+        `portfolio ${p.id}: the paper venue needs a price feed (--replay FILE, or a ccxt venue's public prices)`,
+      );
+    }
+    const rules = new Map<string, MarketRules>(
+      Object.entries(p.portfolio.constraints.assets).map(([asset, c]) => [
+        asset,
+        { asset, minNotional: c.minNotional ?? 0, lotStep: c.lotStep ?? 0, minQuantity: 0, tickSize: 0 },
+      ]),
+    );
+    const venue = new PaperVenue(
+      `paper:${p.id}`,
+      p.id,
+      deps.journal,
+      deps.feed,
+      (a, n, s) => deps.runner().paperCost(a, n, s),
+      deps.now,
+      rules,
+    );
+    venue.fund(v.initial);
+    return venue;
+  }
+  const { createExchange } = await import('../venues/ccxt/exchange.ts');
+  const { CcxtVenue } = await import('../venues/ccxt/venue.ts');
+  const { defaultEnvNames, loadCredentials } = await import('../venues/ccxt/credentials.ts');
+  const names = defaultEnvNames(v.exchange);
+  // Keys from a file the user names, else from environment variables (never from the service file).
+  const credentials = v.keyFile
+    ? loadCredentials({ file: v.keyFile })
+    : loadCredentials({ env: { apiKey: v.apiKeyEnv ?? names.apiKey, secret: v.secretEnv ?? names.secret } });
+  const exchange = createExchange({ exchange: v.exchange, credentials, simulatorUrl: v.url });
+  return new CcxtVenue(exchange, { name: v.exchange });
+}

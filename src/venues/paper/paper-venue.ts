@@ -1,0 +1,125 @@
+import type { Balances, MarketRules, OrderRequest, OrderState, PriceQuote, Venue } from '../../core/ports.ts';
+import { OrderRejectedError } from '../../core/ports.ts';
+import type { Journal } from '../../service/journal/index.ts';
+
+/** Where a venue without its own market data gets prices (a live feed, the replay's bar, a test). */
+export interface PriceSource {
+  prices(assets: readonly string[], quote: string): Promise<PriceQuote[]>;
+}
+
+/** The paper venue's cost of one order (quote units): the portfolio's cost model, so fills match plans. */
+export type PaperCost = (asset: string, notional: number, side: 'buy' | 'sell') => number;
+
+/**
+ * A paper venue: market orders fill at once at the source's current price, paying the cost model's cost
+ * in the quote. Balances and orders live in the journal's SQLite file (one transaction per fill), so a
+ * paper portfolio survives restarts and a crash between the fill and its acknowledgement is resolved by
+ * lookup(), exactly as on a real exchange.
+ */
+export class PaperVenue implements Venue {
+  constructor(
+    readonly name: string,
+    private readonly account: string,
+    private readonly journal: Journal,
+    private readonly source: PriceSource,
+    private readonly cost: PaperCost,
+    private readonly now: () => number,
+    private readonly rulesByAsset: ReadonlyMap<string, MarketRules> = new Map(),
+  ) {}
+
+  /** Seeds a new account once; an existing account keeps its balances. */
+  fund(initial: Balances): void {
+    if (!this.journal.paperBalances.exists(this.account))
+      this.journal.paperBalances.set(this.account, initial, this.now());
+  }
+
+  /** Deposits (positive) or withdrawals (negative), refused if a balance would go negative. */
+  transfer(deltas: Balances): Balances {
+    return this.journal.paperBalances.apply(this.account, deltas, this.now());
+  }
+
+  async balances(): Promise<Balances> {
+    return this.journal.paperBalances.get(this.account);
+  }
+
+  prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
+    return this.source.prices(assets, quote);
+  }
+
+  async rules(assets: readonly string[]): Promise<MarketRules[]> {
+    return assets.map(
+      (asset) => this.rulesByAsset.get(asset) ?? { asset, minNotional: 0, lotStep: 0, minQuantity: 0, tickSize: 0 },
+    );
+  }
+
+  private key(clientOrderId: string): string {
+    return `paper-order:${this.account}:${clientOrderId}`;
+  }
+
+  async place(o: OrderRequest): Promise<OrderState> {
+    if (this.journal.meta.get(this.key(o.clientOrderId)) !== undefined) {
+      throw new OrderRejectedError(o.clientOrderId, 'duplicate client order id');
+    }
+    if (!(o.quantity > 0) || !Number.isFinite(o.quantity))
+      throw new OrderRejectedError(o.clientOrderId, `quantity ${o.quantity} is not positive`);
+    const [p] = await this.source.prices([o.asset], o.quote);
+    if (!p || !(p.price > 0)) throw new OrderRejectedError(o.clientOrderId, `no price for ${o.asset}`);
+    if (
+      o.type === 'limit' &&
+      o.limitPrice !== undefined &&
+      (o.side === 'buy' ? p.price > o.limitPrice : p.price < o.limitPrice)
+    ) {
+      throw new OrderRejectedError(
+        o.clientOrderId,
+        `limit ${o.limitPrice} not marketable at ${p.price} (paper venue fills only marketable orders)`,
+      );
+    }
+    const notional = o.quantity * p.price;
+    const fee = this.cost(o.asset, notional, o.side);
+    const sign = o.side === 'buy' ? 1 : -1;
+    const at = this.now();
+    const state: OrderState = {
+      clientOrderId: o.clientOrderId,
+      venueOrderId: `paper-${o.clientOrderId}`,
+      status: 'filled',
+      filledQuantity: o.quantity,
+      averagePrice: p.price,
+      fills: [
+        {
+          tradeId: `paper-${o.clientOrderId}-0`,
+          quantity: o.quantity,
+          price: p.price,
+          fee,
+          feeAsset: o.quote,
+          time: at,
+        },
+      ],
+    };
+    try {
+      this.journal.transaction(() => {
+        this.journal.paperBalances.apply(
+          this.account,
+          { [o.asset]: sign * o.quantity, [o.quote]: -sign * notional - fee },
+          at,
+        );
+        this.journal.meta.set(this.key(o.clientOrderId), JSON.stringify(state), at);
+      });
+    } catch (e) {
+      throw new OrderRejectedError(
+        o.clientOrderId,
+        `insufficient balance: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+    return state;
+  }
+
+  async lookup(clientOrderId: string): Promise<OrderState> {
+    const s = this.journal.meta.get(this.key(clientOrderId));
+    if (s === undefined) return { clientOrderId, status: 'not_found', filledQuantity: 0, averagePrice: 0, fills: [] };
+    return JSON.parse(s) as OrderState;
+  }
+
+  async cancel(clientOrderId: string): Promise<OrderState> {
+    return this.lookup(clientOrderId); // paper orders fill at once: nothing is ever open
+  }
+}
