@@ -39,6 +39,12 @@ export interface ExecutionOptions {
   /** Safety cap on children of one execution. Default 100. */
   readonly maxChildren?: number;
   readonly hooks?: ExecutionHooks;
+  /**
+   * Sends one child (default: venue.place). The service passes a function that commits the intent and
+   * sends it through the journal (commitIntent + sendIntent); it must throw OrderRejectedError or
+   * OrderOutcomeUnknownError exactly as Venue.place does.
+   */
+  readonly send?: (order: OrderRequest, child: number) => Promise<OrderState>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
 }
@@ -117,7 +123,7 @@ class Run {
     };
     await this.opts.hooks?.beforeSend?.(order, n);
     try {
-      const s = await this.venue.place(order);
+      const s = await (this.opts.send ? this.opts.send(order, n) : this.venue.place(order));
       await this.opts.hooks?.onState?.(s, order, n);
       return s;
     } catch (e) {

@@ -140,3 +140,17 @@ describe('authentication failures', () => {
     }
   });
 });
+
+describe('duplicate client order id', () => {
+  it('an open order with the same id means an earlier send landed: unknown, resolved by lookup', async () => {
+    const r = await rig();
+    try {
+      const limit: OrderRequest = { ...buy('dupA', 0.001), type: 'limit', limitPrice: 50000 };
+      assert.equal((await r.venue.place(limit)).status, 'open');
+      await assert.rejects(r.venue.place(limit), (e: unknown) => e instanceof OrderOutcomeUnknownError && /Duplicate order sent/.test(e.message));
+      assert.equal((await r.venue.lookup('dupA', 'BTC', 'USDT')).status, 'open');
+    } finally {
+      await r.stop();
+    }
+  });
+});
