@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Address, parseAbi } from 'viem';
+import { type Address, createPublicClient, custom, type PublicClient, parseAbi } from 'viem';
 import { type AnvilNode, startAnvil } from '../../src/chain/anvil.ts';
-import { type LocalClients, localClients } from '../../src/chain/client.ts';
+import { type LocalClients, localChain, localClients } from '../../src/chain/client.ts';
 import { deployFixture } from '../../src/dex/fixture/deploy.ts';
 import type { Fixture, FixturePool } from '../../src/dex/fixture/types.ts';
 import { createPool, createV3Pool, PoolMathError } from '../../src/dex/pools/index.ts';
@@ -112,6 +112,33 @@ async function run(kind: PoolState['kind'], seed: number, toleranceWei: bigint) 
 }
 
 describe('pool math equals the chain', () => {
+  test('state reader: all pools in ONE eth_call (Multicall3.aggregate3) per block', async () => {
+    let calls = 0;
+    const counting = createPublicClient({
+      chain: localChain(node.rpcUrl),
+      transport: custom({
+        async request({ method, params }) {
+          if (method === 'eth_call') calls++;
+          const r = await fetch(node.rpcUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+          });
+          const j = (await r.json()) as { result?: unknown; error?: { message: string } };
+          if (j.error) throw new Error(j.error.message);
+          return j.result;
+        },
+      }),
+    }) as PublicClient;
+    const cfg = { client: counting, v3TickLens: fx.contracts.v3TickLens, balancerVault: fx.contracts.balancerVault };
+    const snap = await readPoolStates(cfg, fx.pools, block); // token decimals are cached by the first read
+    assert.equal(calls, 1);
+    assert.deepEqual(
+      snap.states,
+      fx.pools.map((p) => states.get(p.address.toLowerCase())),
+    );
+  });
+
   test('state reader: every pool read at one block', () => {
     assert.equal(states.size, fx.pools.length);
     for (const s of states.values()) {
