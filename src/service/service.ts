@@ -9,6 +9,7 @@ import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './
 import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
 import { Ledger } from './runner/ledger.ts';
+import type { ServiceCrashHook } from './runner/execute.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 import { createVenue } from './venues.ts';
@@ -24,6 +25,10 @@ export interface ServiceOptions {
   readonly journalPath?: string;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
+  /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
+  readonly journalId?: string;
+  /** Crash-trial hook (tests only), called at each protocol step boundary incl. start-up reconciliation. */
+  readonly crashHook?: ServiceCrashHook;
 }
 
 /**
@@ -58,7 +63,7 @@ export class Service implements ServiceFacade {
         );
       }
     }
-    const journal = Journal.open(o.journalPath ?? config.journal, { now: now() });
+    const journal = Journal.open(o.journalPath ?? config.journal, { now: now(), journalId: o.journalId });
     const s = new Service(config, journal, now);
     try {
       for (const p of config.portfolios) {
@@ -69,12 +74,18 @@ export class Service implements ServiceFacade {
           venue,
           reference: o.reference ?? null,
           now,
+          recvWindowMs: recvWindowOf(p),
+          crashHook: o.crashHook,
           observer: { onCycle: (e) => s.events.emit('cycle', e), onAlert: (e) => s.events.emit('alert', e) },
         });
         s.runners.set(p.id, runner);
         s.venues.set(p.id, venue);
       }
-      s.recovery = await recoverOnStart(journal, s.venues as ReadonlyMap<string, Venue>, { clock: { now } });
+      s.recovery = await recoverOnStart(journal, s.venues as ReadonlyMap<string, Venue>, {
+        clock: { now },
+        recvWindowMs: Math.max(5000, ...config.portfolios.map(recvWindowOf)),
+        hook: o.crashHook,
+      });
     } catch (e) {
       journal.close();
       throw e;
@@ -216,6 +227,10 @@ export class Service implements ServiceFacade {
     this.events.on('alert', listener);
     return () => this.events.off('alert', listener);
   }
+}
+
+function recvWindowOf(p: ResolvedService['portfolios'][number]): number {
+  return p.venue !== 'paper' && p.venue.type === 'ccxt' ? (p.venue.recvWindowMs ?? 5000) : 5000;
 }
 
 export class NotFoundError extends Error {

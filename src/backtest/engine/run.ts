@@ -5,7 +5,7 @@ import type { TriggerKernel } from '../../core/triggers/types.ts';
 import { makeUniverse, type Universe } from '../../core/universe.ts';
 import { computeMetrics } from './metrics.ts';
 import { updateTarget } from './targets.ts';
-import type { BacktestOptions, BacktestResult, MarketData, StrategySpec } from './types.ts';
+import type { BacktestOptions, BacktestResult, MarketData, StrategySpec, TradeRecord } from './types.ts';
 
 /** Prices in universe order (T×n, the cash column = 1), shared by every strategy run on the same data. */
 export interface PreparedData {
@@ -38,7 +38,7 @@ export function runBacktest(
   data: PreparedData,
   spec: StrategySpec,
   opts: BacktestOptions,
-  record: { weights?: boolean } = {},
+  record: { weights?: boolean; trades?: boolean } = {},
 ): BacktestResult {
   // A private universe per run: dynamic targets rewrite its target in place, and kernels read it.
   const base = data.u;
@@ -56,6 +56,7 @@ export function runBacktest(
   const equity = new Float64Array(T);
   const weights = record.weights ? new Float64Array(T * n) : null;
   const rebalanceBars: number[] = [];
+  const trades: TradeRecord[] | null = record.trades ? [] : null;
   const bar = { time: 0, prevTime: Number.NaN, qty, prices: px, w, value: 0 };
   const P = data.prices;
   let fees = 0;
@@ -67,6 +68,7 @@ export function runBacktest(
     for (let i = 0; i < n; i++) {
       qty[i] = qty[i]! + buf.dq[i]!;
       if (i !== q) turnover += buf.notional[i]!;
+      if (trades !== null && i !== q && buf.dq[i] !== 0) trades.push({ bar: t, asset: u.assets[i]!, quantity: buf.dq[i]! });
     }
     fees += buf.totalCost;
   };
@@ -112,6 +114,7 @@ export function runBacktest(
     equity,
     rebalanceBars,
     weights,
+    trades,
     assets: u.assets,
     metrics: computeMetrics(equity, data.times, opts.capital, opts.periodsPerYear, {
       rebalances: rebalanceBars.length,

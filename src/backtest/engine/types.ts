@@ -55,6 +55,13 @@ export interface Metrics {
   turnover: number;
 }
 
+/** One executed trade of a backtest: signed quantity change of a non-cash asset at a bar. */
+export interface TradeRecord {
+  readonly bar: number;
+  readonly asset: string;
+  readonly quantity: number;
+}
+
 export interface BacktestResult {
   readonly strategy: string;
   /** Post-trade value at each close (V₀ after the initial purchase). */
@@ -63,6 +70,8 @@ export interface BacktestResult {
   readonly rebalanceBars: number[];
   /** Post-trade weights T×n in universe order, when asked for. */
   readonly weights: Float64Array | null;
+  /** Every executed trade (signed quantity; bar 0 is the initial purchase), when asked for. */
+  readonly trades: TradeRecord[] | null;
   readonly assets: readonly string[];
   readonly metrics: Metrics;
 }
