@@ -42,6 +42,12 @@ export async function createVenue(
   const credentials = v.keyFile
     ? loadCredentials({ file: v.keyFile })
     : loadCredentials({ env: { apiKey: v.apiKeyEnv ?? names.apiKey, secret: v.secretEnv ?? names.secret } });
-  const exchange = createExchange({ exchange: v.exchange, credentials, simulatorUrl: v.url });
+  const exchange = createExchange({
+    exchange: v.exchange,
+    credentials,
+    simulatorUrl: v.url,
+    timeoutMs: v.timeoutMs,
+    recvWindow: v.recvWindowMs,
+  });
   return new CcxtVenue(exchange, { name: v.exchange });
 }

@@ -51,6 +51,10 @@ export const ccxtVenueSchema = z.strictObject({
   url: z.string().url().optional(),
   orderType: z.enum(['market', 'limit']).default('market'),
   maxChunkNotional: z.number().finite().positive().optional(),
+  /** HTTP timeout of one request (ms; ccxt's default 10000). A create that times out is "unknown". */
+  timeoutMs: z.number().int().positive().optional(),
+  /** The exchange's recvWindow (ms; default 5000); the not-placed rule waits at least max(this, 60 s). */
+  recvWindowMs: z.number().int().positive().max(60_000).optional(),
 });
 
 export const venueSchema = z.discriminatedUnion('type', [paperVenueSchema, ccxtVenueSchema]);

@@ -1,7 +1,12 @@
 import { slippageBps } from '../../core/guards.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
-import { type Journal, sendIntent } from '../journal/index.ts';
+import { type CrashPoint, type Journal, sendIntent } from '../journal/index.ts';
+
+/** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */
+export type ServiceCrashPoint = 'after_intent_committed' | CrashPoint;
+/** Crash-trial hook (tests only): called at each step boundary; a trial SIGKILLs the process there. */
+export type ServiceCrashHook = (point: ServiceCrashPoint, clientOrderId: string) => void;
 
 export interface ExecutionResult {
   sent: number;
@@ -32,6 +37,7 @@ export async function executePlan(args: {
   prices: ReadonlyMap<string, PriceQuote>;
   maxSlippageBps: number;
   now: () => number;
+  crashHook?: ServiceCrashHook;
 }): Promise<ExecutionResult> {
   const { journal, venue, plan } = args;
   const res: ExecutionResult = { sent: 0, filled: 0, failed: 0, skipped: [] };
@@ -62,8 +68,9 @@ export async function executePlan(args: {
       referencePrice: ref,
       at: args.now(),
     });
+    args.crashHook?.('after_intent_committed', intent.clientOrderId);
     res.sent++;
-    const out = await sendIntent(journal.orders, venue, intent.clientOrderId, { now: args.now });
+    const out = await sendIntent(journal.orders, venue, intent.clientOrderId, { now: args.now }, args.crashHook);
     if (out.state === 'filled') res.filled++;
     else if (out.state === 'rejected' || out.state === 'unknown') {
       res.failed++;

@@ -11,8 +11,8 @@ import { weightsInto } from '../../core/valuation.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
-import type { Journal } from '../journal/index.ts';
-import { executePlan } from './execute.ts';
+import { type Journal, reconcileUnfinished } from '../journal/index.ts';
+import { executePlan, type ServiceCrashHook } from './execute.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
 
@@ -23,6 +23,10 @@ export interface RunnerDeps {
   readonly reference: PriceSource | null;
   readonly now: () => number;
   readonly observer?: RunnerObserver;
+  /** The venue's recvWindow (ms) for the not-placed rule (default 5000). */
+  readonly recvWindowMs?: number;
+  /** Crash-trial hook (tests only): see ServiceCrashHook. */
+  readonly crashHook?: ServiceCrashHook;
 }
 
 /**
@@ -223,8 +227,23 @@ export class PortfolioRunner {
       priceAge: number | null = null,
     ) => ({ decision, reason, plan, exec, priceAge });
     if (this.paused) return out('skipped', `paused: ${this.pauseReason}`);
-    if (journal.orders.hasUnknownLegs(this.id))
-      return out('skipped', 'an order of this portfolio has an unknown outcome; no new order until it is resolved');
+    if (journal.orders.hasUnknownLegs(this.id)) {
+      // Resolve unknown legs by lookup first (never by re-sending); the cycle goes on only once none is left.
+      const rep = await reconcileUnfinished(journal.orders, this.deps.venue, {
+        clock: { now: this.deps.now },
+        portfolioId: this.id,
+        recvWindowMs: this.deps.recvWindowMs,
+        hook: this.deps.crashHook,
+      });
+      detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
+      if (journal.orders.hasUnknownLegs(this.id)) {
+        const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
+        return out(
+          'skipped',
+          `an order of this portfolio has an unknown outcome (${rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ')}); no new order until it is resolved${next}`,
+        );
+      }
+    }
     const seen = await this.observe();
     if (!seen.ok) {
       this.alert('warning', 'guard', seen.reason);
@@ -332,6 +351,7 @@ export class PortfolioRunner {
         prices: quotes,
         maxSlippageBps: this.config.guards.maxSlippageBps,
         now: this.deps.now,
+        crashHook: this.deps.crashHook,
       });
       skipped.push(...r.skipped);
       result = r;
