@@ -1,11 +1,12 @@
 /** The router on the exact pool math of src/dex/pools (v2, v3 ranges, Balancer weighted/stable, Curve). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createPool } from '../pools/index.ts';
 import { baselineRoute } from './baseline.ts';
 import { formatRoute } from './format.ts';
 import { gainOverBaseline, pairLiquidity } from './gain.ts';
 import { route } from './route.ts';
-import { DAI, DECIMALS, realMarket, SYMBOLS, USDC, WETH } from './testing/real-market.ts';
+import { DAI, DECIMALS, realMarket, SYMBOLS, USDC, WBTC, WETH } from './testing/real-market.ts';
 
 const E18 = 10n ** 18n;
 const GWEI = 10n ** 9n;
@@ -79,5 +80,32 @@ describe('router on real pool math', () => {
     const liq = pairLiquidity(pools, WETH, USDC);
     assert.equal(rows[2]?.amountIn, liq / 10n);
     for (const r of rows) assert.ok(r.gainBps >= 0, `negative gain ${r.gainBps} at ${r.fraction}`);
+  });
+
+  it('gives a multi-asset pool one role only (one swap per pool)', () => {
+    const e18 = 10n ** 18n;
+    // WETH/DAI/WBTC weighted pool: could be a first hop towards DAI or towards WBTC.
+    const tri = createPool({
+      kind: 'balancer-weighted',
+      address: '0x00000000000000000000000000000000000c0ffe',
+      poolId: `0x${'33'.repeat(32)}`,
+      tokens: [WETH, DAI, WBTC],
+      balances: [3000n * e18, 9_000_000n * e18, 150n * 10n ** 8n],
+      decimals: [18, 18, 8],
+      weights: [e18 / 3n, e18 / 3n, e18 - 2n * (e18 / 3n)],
+      swapFeePercentage: e18 / 1000n,
+    });
+    const all = [...pools.filter((p) => !(p.tokens.includes(WETH) && p.tokens.includes(USDC))), tri];
+    const r = route({
+      pools: all,
+      tokenIn: WETH,
+      tokenOut: USDC,
+      amountIn: 500n * e18,
+      gasPriceWei: 0n,
+      outPerEth: 3000e6,
+    });
+    const ids = r.legs.map((l) => l.pool);
+    assert.equal(new Set(ids).size, ids.length, 'a pool appears in two legs');
+    assert.ok(r.certificate.maxRelativeGap <= 1e-9);
   });
 });
