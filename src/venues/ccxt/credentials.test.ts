@@ -20,9 +20,20 @@ function keyFile(name: string, content: string, mode = 0o600): string {
 describe('credentials', () => {
   it('reads the variables it is told to, and names (never shows) a missing one', () => {
     const env = { MY_KEY: 'k-123', MY_SECRET: SECRET };
-    assert.deepEqual(loadCredentials({ env: { apiKey: 'MY_KEY', secret: 'MY_SECRET' } }, env), { apiKey: 'k-123', secret: SECRET });
-    assert.throws(() => loadCredentials({ env: { apiKey: 'MY_KEY', secret: 'NOPE' } }, env), (e: unknown) => e instanceof CredentialsError && /NOPE is not set/.test(e.message) && !e.message.includes('k-123'));
-    assert.deepEqual(defaultEnvNames('binance'), { apiKey: 'BINANCE_API_KEY', secret: 'BINANCE_SECRET', password: 'BINANCE_PASSWORD' });
+    assert.deepEqual(loadCredentials({ env: { apiKey: 'MY_KEY', secret: 'MY_SECRET' } }, env), {
+      apiKey: 'k-123',
+      secret: SECRET,
+    });
+    assert.throws(
+      () => loadCredentials({ env: { apiKey: 'MY_KEY', secret: 'NOPE' } }, env),
+      (e: unknown) =>
+        e instanceof CredentialsError && /NOPE is not set/.test(e.message) && !e.message.includes('k-123'),
+    );
+    assert.deepEqual(defaultEnvNames('binance'), {
+      apiKey: 'BINANCE_API_KEY',
+      secret: 'BINANCE_SECRET',
+      password: 'BINANCE_PASSWORD',
+    });
   });
 
   it('reads a JSON key file readable by its owner only', () => {
@@ -37,7 +48,10 @@ describe('credentials', () => {
 
   it('never echoes file content in parse errors', () => {
     const p = keyFile('bad.json', `{"apiKey": "k", "secret": "${SECRET}"`);
-    assert.throws(() => loadCredentials({ file: p }), (e: unknown) => e instanceof CredentialsError && /not valid JSON/.test(e.message) && !e.message.includes(SECRET));
+    assert.throws(
+      () => loadCredentials({ file: p }),
+      (e: unknown) => e instanceof CredentialsError && /not valid JSON/.test(e.message) && !e.message.includes(SECRET),
+    );
     const q = keyFile('missing.json', JSON.stringify({ apiKey: 'k' }));
     assert.throws(() => loadCredentials({ file: q }), /field "secret" is missing/);
   });

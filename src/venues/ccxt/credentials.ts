@@ -31,11 +31,18 @@ export function loadCredentials(source: CredentialSource, env: NodeJS.ProcessEnv
   if ('env' in source) {
     const get = (name: string, what: string): string => {
       const v = env[name];
-      if (v === undefined || v.trim() === '') throw new CredentialsError(`${what}: environment variable ${name} is not set or empty; export it, or name a key file instead`);
+      if (v === undefined || v.trim() === '')
+        throw new CredentialsError(
+          `${what}: environment variable ${name} is not set or empty; export it, or name a key file instead`,
+        );
       return v.trim();
     };
     const password = source.env.password === undefined ? undefined : get(source.env.password, 'password');
-    return { apiKey: get(source.env.apiKey, 'apiKey'), secret: get(source.env.secret, 'secret'), ...(password === undefined ? {} : { password }) };
+    return {
+      apiKey: get(source.env.apiKey, 'apiKey'),
+      secret: get(source.env.secret, 'secret'),
+      ...(password === undefined ? {} : { password }),
+    };
   }
   const path = source.file;
   let text: string;
@@ -46,7 +53,9 @@ export function loadCredentials(source: CredentialSource, env: NodeJS.ProcessEnv
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof CredentialsError) throw e;
-    throw new CredentialsError(`key file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path in the service file`);
+    throw new CredentialsError(
+      `key file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path in the service file`,
+    );
   }
   let parsed: unknown;
   try {
@@ -57,8 +66,14 @@ export function loadCredentials(source: CredentialSource, env: NodeJS.ProcessEnv
   }
   const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   for (const field of ['apiKey', 'secret'] as const) {
-    if (typeof o[field] !== 'string' || o[field] === '') throw new CredentialsError(`key file ${path}: field "${field}" is missing or not a non-empty string`);
+    if (typeof o[field] !== 'string' || o[field] === '')
+      throw new CredentialsError(`key file ${path}: field "${field}" is missing or not a non-empty string`);
   }
-  if (o.password !== undefined && typeof o.password !== 'string') throw new CredentialsError(`key file ${path}: field "password" must be a string`);
-  return { apiKey: String(o.apiKey), secret: String(o.secret), ...(typeof o.password === 'string' ? { password: o.password } : {}) };
+  if (o.password !== undefined && typeof o.password !== 'string')
+    throw new CredentialsError(`key file ${path}: field "password" must be a string`);
+  return {
+    apiKey: String(o.apiKey),
+    secret: String(o.secret),
+    ...(typeof o.password === 'string' ? { password: o.password } : {}),
+  };
 }

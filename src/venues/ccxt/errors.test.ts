@@ -22,7 +22,8 @@ describe('ccxt error mapping', () => {
   });
 
   it('sanitizes secrets, signatures, API key headers and query strings', () => {
-    const msg = 'binance GET http://127.0.0.1:1/api/v3/account?timestamp=1&signature=abcdef0123 {"X-MBX-APIKEY":"key-abc-123"} secret=topsecret99';
+    const msg =
+      'binance GET http://127.0.0.1:1/api/v3/account?timestamp=1&signature=abcdef0123 {"X-MBX-APIKEY":"key-abc-123"} secret=topsecret99';
     const out = sanitize(msg, ['topsecret99', 'key-abc-123']);
     assert.ok(!out.includes('topsecret99') && !out.includes('key-abc-123') && !out.includes('abcdef0123'), out);
     assert.match(out, /api\/v3\/account\?…/);

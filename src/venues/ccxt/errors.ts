@@ -24,7 +24,8 @@ export function classify(e: unknown): ErrorClass {
   if (e instanceof ccxt.DDoSProtection || e instanceof ccxt.RateLimitExceeded) return 'rate-limit';
   if (e instanceof ccxt.AuthenticationError) return 'auth';
   if (e instanceof ccxt.OrderNotFound) return 'not-found';
-  if (e instanceof ccxt.DuplicateOrderId || (e instanceof ccxt.InvalidOrder && /Duplicate order sent/i.test(e.message))) return 'duplicate';
+  if (e instanceof ccxt.DuplicateOrderId || (e instanceof ccxt.InvalidOrder && /Duplicate order sent/i.test(e.message)))
+    return 'duplicate';
   if (
     e instanceof ccxt.InvalidOrder ||
     e instanceof ccxt.InsufficientFunds ||
@@ -63,7 +64,8 @@ export class VenueError extends Error {
 }
 
 const ADVICE: Record<ErrorClass, string> = {
-  clock: ' — the local clock differs from the exchange by more than recvWindow; sync the clock (NTP) or set adjustForTimeDifference',
+  clock:
+    ' — the local clock differs from the exchange by more than recvWindow; sync the clock (NTP) or set adjustForTimeDifference',
   'rate-limit': ' — rate limited by the exchange; slow the schedule down or wait before retrying',
   auth: ' — check the API key, secret and key permissions (spot trading), and the IP allow-list',
   'not-found': '',
@@ -72,7 +74,12 @@ const ADVICE: Record<ErrorClass, string> = {
   unknown: '',
 };
 
-export function toVenueError(venue: string, operation: string, e: unknown, secrets: readonly (string | undefined)[]): VenueError {
+export function toVenueError(
+  venue: string,
+  operation: string,
+  e: unknown,
+  secrets: readonly (string | undefined)[],
+): VenueError {
   const msg = e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
   return new VenueError(venue, classify(e), operation, sanitize(msg, secrets));
 }

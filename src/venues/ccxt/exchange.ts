@@ -29,10 +29,14 @@ type Ctor = new (config: Record<string, unknown>) => Exchange;
 export function createExchange(o: ExchangeOptions): Exchange {
   const ctors = ccxt as unknown as Record<string, Ctor | undefined>;
   if (!ccxt.exchanges.includes(o.exchange) || ctors[o.exchange] === undefined) {
-    throw new UnknownExchangeError(`exchange "${o.exchange}" is not a ccxt exchange id; use one of ccxt.exchanges, e.g. binance, kraken, coinbase, okx`);
+    throw new UnknownExchangeError(
+      `exchange "${o.exchange}" is not a ccxt exchange id; use one of ccxt.exchanges, e.g. binance, kraken, coinbase, okx`,
+    );
   }
   if (o.simulatorUrl !== undefined && o.exchange !== 'binance') {
-    throw new UnknownExchangeError(`the simulator speaks Binance spot only; exchange "${o.exchange}" cannot be pointed at it`);
+    throw new UnknownExchangeError(
+      `the simulator speaks Binance spot only; exchange "${o.exchange}" cannot be pointed at it`,
+    );
   }
   const base = o.simulatorUrl?.replace(/\/+$/, '');
   const config: Record<string, unknown> = {
@@ -52,7 +56,9 @@ export function createExchange(o: ExchangeOptions): Exchange {
     },
   };
   if (base !== undefined) {
-    config.urls = { api: { public: `${base}/api/v3`, private: `${base}/api/v3`, v1: `${base}/api/v1`, sapi: `${base}/sapi/v1` } };
+    config.urls = {
+      api: { public: `${base}/api/v3`, private: `${base}/api/v3`, v1: `${base}/api/v1`, sapi: `${base}/sapi/v1` },
+    };
   }
   const ex = new (ctors[o.exchange] as Ctor)(config);
   if (base !== undefined) pointAt(ex, base);

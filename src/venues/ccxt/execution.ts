@@ -5,7 +5,14 @@
  * and `beforeSend` is awaited first so the journal commits the intent before anything goes out.
  * An ambiguous send stops everything (status "unknown"): it is never re-sent here.
  */
-import { type Fill, OrderOutcomeUnknownError, OrderRejectedError, type OrderRequest, type OrderState, type Side } from '../../core/ports.ts';
+import {
+  type Fill,
+  OrderOutcomeUnknownError,
+  OrderRejectedError,
+  type OrderRequest,
+  type OrderState,
+  type Side,
+} from '../../core/ports.ts';
 import type { TradingVenue } from './execution-types.ts';
 
 export type Strategy =
@@ -155,24 +162,34 @@ class Run {
       children: this.children,
       nextChild: this.child,
       ...(this.reason === undefined ? {} : { reason: this.reason }),
-      ...(this.unknown === undefined ? {} : { unknownClientOrderId: this.unknown, reason: `outcome of ${this.unknown} unknown; resolve it by lookup` }),
+      ...(this.unknown === undefined
+        ? {}
+        : { unknownClientOrderId: this.unknown, reason: `outcome of ${this.unknown} unknown; resolve it by lookup` }),
     };
   }
 }
 
 /** Executes `req` on its direct market with the chosen strategy, chunking and partial-fill handling. */
-export async function execute(venue: TradingVenue, req: ExecutionRequest, opts: ExecutionOptions): Promise<ExecutionReport> {
+export async function execute(
+  venue: TradingVenue,
+  req: ExecutionRequest,
+  opts: ExecutionOptions,
+): Promise<ExecutionReport> {
   const run = new Run(venue, req, opts);
   // Equal chunks (n = ⌈notional / max⌉) rather than max-size chunks plus an untradeable dust tail; the
   // last chunk takes the truncation remainder, so it can exceed the max by less than one lot step per chunk.
-  let chunksLeft = opts.maxChunkNotional === undefined ? 1 : Math.max(1, Math.ceil((req.quantity * req.referencePrice) / opts.maxChunkNotional - 1e-9));
+  let chunksLeft =
+    opts.maxChunkNotional === undefined
+      ? 1
+      : Math.max(1, Math.ceil((req.quantity * req.referencePrice) / opts.maxChunkNotional - 1e-9));
   while (run.remaining > 0 && run.unknown === undefined && run.reason === undefined) {
     const q = await venue.quantityToPrecision(req.asset, req.quote, run.remaining / Math.max(1, chunksLeft));
     chunksLeft -= 1;
     if (!(q > 0)) {
       // Less than one lot step left: untradeable dust. After fills that is "filled"; before any, a skip.
       if (run.filled > 0) run.dust = true;
-      else run.reason = `skipped: quantity ${req.quantity} ${req.asset} is below one lot step of ${req.asset}/${req.quote}`;
+      else
+        run.reason = `skipped: quantity ${req.quantity} ${req.asset} is below one lot step of ${req.asset}/${req.quote}`;
       break;
     }
     const before = run.filled;
@@ -215,7 +232,7 @@ async function limitChild(run: Run, quantity: number, st: Extract<Strategy, { ki
       await sleep(poll);
       state = await guarded(run, id, () => run.venue.lookup(id, asset, quote));
       if (run.unknown !== undefined) return;
-      await run.opts.hooks?.onState?.(state, { ...(sentOrder(run, id, left, price)) }, run.child - 1);
+      await run.opts.hooks?.onState?.(state, { ...sentOrder(run, id, left, price) }, run.child - 1);
     }
     if (state.status === 'open' || state.status === 'partially_filled') {
       state = await guarded(run, id, () => run.venue.cancel(id, asset, quote));

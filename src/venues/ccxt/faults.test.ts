@@ -5,7 +5,15 @@ import { OrderOutcomeUnknownError, OrderRejectedError, type OrderRequest } from 
 import { VenueError } from './errors.ts';
 import { maxCreatesPerId, type Rig, rig } from './test-helpers.ts';
 
-const buy = (id: string, quantity = 0.01): OrderRequest => ({ clientOrderId: id, asset: 'BTC', quote: 'USDT', side: 'buy', quantity, type: 'market', referencePrice: 60000 });
+const buy = (id: string, quantity = 0.01): OrderRequest => ({
+  clientOrderId: id,
+  asset: 'BTC',
+  quote: 'USDT',
+  side: 'buy',
+  quantity,
+  type: 'market',
+  referencePrice: 60000,
+});
 
 describe('fault matrix (ccxt venue ↔ simulator)', () => {
   let r: Rig;
@@ -20,7 +28,10 @@ describe('fault matrix (ccxt venue ↔ simulator)', () => {
 
   it('429 on create: rejected as rate limited (not placed, never retried with the same id)', async () => {
     r.sim.faults.status(429);
-    await assert.rejects(r.venue.place(buy('f429')), (e: unknown) => e instanceof OrderRejectedError && /rate limited, not placed/.test(e.reason));
+    await assert.rejects(
+      r.venue.place(buy('f429')),
+      (e: unknown) => e instanceof OrderRejectedError && /rate limited, not placed/.test(e.reason),
+    );
     assert.equal(r.sim.createRequests('f429').length, 1);
     assert.equal((await r.venue.lookup('f429', 'BTC', 'USDT')).status, 'not_found');
   });
@@ -29,7 +40,10 @@ describe('fault matrix (ccxt venue ↔ simulator)', () => {
     r.sim.faults.status(429, { match: { path: '/api/v3/account' }, times: 2 });
     assert.equal((await r.venue.balances()).BTC, 1);
     r.sim.faults.status(429, { match: { path: '/api/v3/account' }, times: 3 });
-    await assert.rejects(r.venue.balances(), (e: unknown) => e instanceof VenueError && e.kind === 'rate-limit' && /slow the schedule down/.test(e.message));
+    await assert.rejects(
+      r.venue.balances(),
+      (e: unknown) => e instanceof VenueError && e.kind === 'rate-limit' && /slow the schedule down/.test(e.message),
+    );
   });
 
   it('5xx on create after the order executed: unknown, then lookup finds it filled', async () => {
@@ -49,7 +63,13 @@ describe('fault matrix (ccxt venue ↔ simulator)', () => {
   it('timeout after accept: OrderOutcomeUnknownError, then lookup finds it filled with its fills', async () => {
     r.sim.faults.timeoutAfterAccept();
     const t0 = Date.now();
-    await assert.rejects(r.venue.place(buy('fhang', 0.02)), (e: unknown) => e instanceof OrderOutcomeUnknownError && /RequestTimeout/.test(e.message) && /never by re-sending/.test(e.message));
+    await assert.rejects(
+      r.venue.place(buy('fhang', 0.02)),
+      (e: unknown) =>
+        e instanceof OrderOutcomeUnknownError &&
+        /RequestTimeout/.test(e.message) &&
+        /never by re-sending/.test(e.message),
+    );
     assert.ok(Date.now() - t0 >= 900);
     const s = await r.venue.lookup('fhang', 'BTC', 'USDT');
     assert.equal(s.status, 'filled');
@@ -72,7 +92,10 @@ describe('fault matrix (ccxt venue ↔ simulator)', () => {
     assert.match(s.reason ?? '', /expired by the exchange after a partial fill/);
     const l = await r.venue.lookup('fpart', 'BTC', 'USDT');
     assert.equal(l.filledQuantity, 0.004);
-    assert.equal(l.fills.reduce((a, f) => a + f.quantity, 0), 0.004);
+    assert.equal(
+      l.fills.reduce((a, f) => a + f.quantity, 0),
+      0.004,
+    );
   });
 
   it('partial fill of a limit order: partially_filled and still open, the rest fills later', async () => {
@@ -100,7 +123,10 @@ describe('fault matrix (ccxt venue ↔ simulator)', () => {
   it('clock skew: create is rejected as not placed with the fix named; reads fail with kind "clock"', async () => {
     r.sim.faults.setClockSkew(10_000);
     try {
-      await assert.rejects(r.venue.place(buy('fskew')), (e: unknown) => e instanceof OrderRejectedError && /clock skew/.test(e.reason) && /NTP/.test(e.reason));
+      await assert.rejects(
+        r.venue.place(buy('fskew')),
+        (e: unknown) => e instanceof OrderRejectedError && /clock skew/.test(e.reason) && /NTP/.test(e.reason),
+      );
       await assert.rejects(r.venue.balances(), (e: unknown) => e instanceof VenueError && e.kind === 'clock');
     } finally {
       r.sim.faults.setClockSkew(0);
@@ -134,7 +160,11 @@ describe('authentication failures', () => {
         assert.ok(!e.message.includes(secret) && !e.message.includes(r.sim.apiKey));
         return true;
       });
-      await assert.rejects(r.venue.place(buy('auth1')), (e: unknown) => e instanceof OrderRejectedError && /authentication failed/.test(e.reason) && !e.message.includes(secret));
+      await assert.rejects(
+        r.venue.place(buy('auth1')),
+        (e: unknown) =>
+          e instanceof OrderRejectedError && /authentication failed/.test(e.reason) && !e.message.includes(secret),
+      );
     } finally {
       await r.stop();
     }
@@ -147,7 +177,10 @@ describe('duplicate client order id', () => {
     try {
       const limit: OrderRequest = { ...buy('dupA', 0.001), type: 'limit', limitPrice: 50000 };
       assert.equal((await r.venue.place(limit)).status, 'open');
-      await assert.rejects(r.venue.place(limit), (e: unknown) => e instanceof OrderOutcomeUnknownError && /Duplicate order sent/.test(e.message));
+      await assert.rejects(
+        r.venue.place(limit),
+        (e: unknown) => e instanceof OrderOutcomeUnknownError && /Duplicate order sent/.test(e.message),
+      );
       assert.equal((await r.venue.lookup('dupA', 'BTC', 'USDT')).status, 'open');
     } finally {
       await r.stop();

@@ -3,8 +3,22 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { combineFeesBps, type GraphMarket, liquidityFromTickers, MarketGraph, NoRouteError } from './market-graph.ts';
 
-const mk = (base: string, quote: string, fee = 10): GraphMarket => ({ symbol: `${base}/${quote}`, base, quote, active: true, takerFeeBps: fee });
-const markets = [mk('BTC', 'USDT'), mk('ETH', 'USDT'), mk('ETH', 'BTC'), mk('ADA', 'BTC', 7.5), mk('ADA', 'ETH'), mk('DOT', 'USDT'), mk('USDT', 'TRY')];
+const mk = (base: string, quote: string, fee = 10): GraphMarket => ({
+  symbol: `${base}/${quote}`,
+  base,
+  quote,
+  active: true,
+  takerFeeBps: fee,
+});
+const markets = [
+  mk('BTC', 'USDT'),
+  mk('ETH', 'USDT'),
+  mk('ETH', 'BTC'),
+  mk('ADA', 'BTC', 7.5),
+  mk('ADA', 'ETH'),
+  mk('DOT', 'USDT'),
+  mk('USDT', 'TRY'),
+];
 const tickers = [
   { symbol: 'BTC/USDT', last: 60000, quoteVolume: 9e8 },
   { symbol: 'ETH/USDT', last: 3000, quoteVolume: 4e8 },
@@ -26,13 +40,22 @@ describe('market graph', () => {
   it('routes ADA through the deepest intermediate (BTC: 300 BTC ≈ 18M USDT vs ETH: 50 ETH ≈ 150k USDT)', () => {
     const r = g.route('ADA');
     assert.equal(r?.via, 'BTC');
-    assert.deepEqual(r?.legs.map((l) => `${l.symbol}:${l.side}`), ['ADA/BTC:sell', 'BTC/USDT:sell']);
+    assert.deepEqual(
+      r?.legs.map((l) => `${l.symbol}:${l.side}`),
+      ['ADA/BTC:sell', 'BTC/USDT:sell'],
+    );
     assert.equal(r?.liquidity, 300 * 60000);
   });
 
   it('uses inverse markets (quote is the base of the market)', () => {
     const t = new MarketGraph(markets, 'TRY', liquidityFromTickers(markets, tickers, 'TRY'));
-    assert.deepEqual(t.route('USDT')?.legs[0], { symbol: 'USDT/TRY', from: 'USDT', to: 'TRY', side: 'sell', feeBps: 10 });
+    assert.deepEqual(t.route('USDT')?.legs[0], {
+      symbol: 'USDT/TRY',
+      from: 'USDT',
+      to: 'TRY',
+      side: 'sell',
+      feeBps: 10,
+    });
     assert.equal(t.route('BTC')?.via, 'USDT');
   });
 
@@ -47,16 +70,24 @@ describe('market graph', () => {
   });
 
   it('ignores inactive markets', () => {
-    const g2 = new MarketGraph([{ ...mk('BTC', 'USDT'), active: false }, mk('BTC', 'EUR'), mk('USDT', 'EUR')], 'USDT', () => 1);
+    const g2 = new MarketGraph(
+      [{ ...mk('BTC', 'USDT'), active: false }, mk('BTC', 'EUR'), mk('USDT', 'EUR')],
+      'USDT',
+      () => 1,
+    );
     assert.equal(g2.route('BTC')?.via, 'EUR');
   });
 
   it('property: combined fee lies between the larger leg fee and the sum of the fees', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 500, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (a, b) => {
-        const c = combineFeesBps([a, b]);
-        return c >= Math.max(a, b) - 1e-9 && c <= a + b + 1e-9;
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (a, b) => {
+          const c = combineFeesBps([a, b]);
+          return c >= Math.max(a, b) - 1e-9 && c <= a + b + 1e-9;
+        },
+      ),
     );
   });
 });

@@ -89,7 +89,13 @@ export class MarketGraph {
     if (asset === this.quote) return undefined;
     const direct = this.leg(asset, this.quote);
     if (direct !== undefined) {
-      return { asset, quote: this.quote, legs: [direct], liquidity: this.liquidity(direct.symbol), feeBps: direct.feeBps };
+      return {
+        asset,
+        quote: this.quote,
+        legs: [direct],
+        liquidity: this.liquidity(direct.symbol),
+        feeBps: direct.feeBps,
+      };
     }
     let best: Route | undefined;
     for (const via of [...(this.edges.get(asset)?.keys() ?? [])].sort()) {
@@ -98,7 +104,14 @@ export class MarketGraph {
       if (first === undefined || second === undefined) continue;
       const liquidity = Math.min(this.liquidity(first.symbol), this.liquidity(second.symbol));
       if (best === undefined || liquidity > best.liquidity) {
-        best = { asset, quote: this.quote, via, legs: [first, second], liquidity, feeBps: combineFeesBps([first.feeBps, second.feeBps]) };
+        best = {
+          asset,
+          quote: this.quote,
+          via,
+          legs: [first, second],
+          liquidity,
+          feeBps: combineFeesBps([first.feeBps, second.feeBps]),
+        };
       }
     }
     return best;
@@ -107,7 +120,10 @@ export class MarketGraph {
   /** Combined taker fee of the asset's route in bps, for the planner's cost. Throws when there is no route. */
   pathFeeBps(asset: string): number {
     const r = this.route(asset);
-    if (r === undefined) throw new NoRouteError(`no market route from ${asset} to ${this.quote} (neither direct nor through one intermediate); remove ${asset} from the portfolio or choose another venue`);
+    if (r === undefined)
+      throw new NoRouteError(
+        `no market route from ${asset} to ${this.quote} (neither direct nor through one intermediate); remove ${asset} from the portfolio or choose another venue`,
+      );
     return r.feeBps;
   }
 }
@@ -122,7 +138,11 @@ export interface VolumeTicker {
  * Liquidity of each market in `quote` units: its 24 h quote volume times the price of its quote currency
  * in `quote` (1 for the quote itself, from a direct or inverse ticker otherwise; 0 when not priceable).
  */
-export function liquidityFromTickers(markets: readonly GraphMarket[], tickers: readonly VolumeTicker[], quote: string): (symbol: string) => number {
+export function liquidityFromTickers(
+  markets: readonly GraphMarket[],
+  tickers: readonly VolumeTicker[],
+  quote: string,
+): (symbol: string) => number {
   const bySymbol = new Map(tickers.map((t) => [t.symbol, t]));
   const priceIn = (ccy: string): number => {
     if (ccy === quote) return 1;

@@ -24,7 +24,10 @@ export function statusOf(o: Pick<Order, 'status' | 'filled'>): { status: OrderSt
       return { status: 'canceled', reason: filled > 0 ? 'canceled after a partial fill' : 'canceled' };
     case 'expired':
       // Binance expires the unfilled rest of a market order when liquidity runs out: final, possibly partial.
-      return { status: 'canceled', reason: filled > 0 ? 'expired by the exchange after a partial fill' : 'expired by the exchange' };
+      return {
+        status: 'canceled',
+        reason: filled > 0 ? 'expired by the exchange after a partial fill' : 'expired by the exchange',
+      };
     case 'rejected':
       return { status: 'rejected', reason: 'rejected by the exchange' };
     default:
@@ -37,7 +40,12 @@ export function toOrderState(o: Order, clientOrderId: string, fills: readonly Fi
   const { status, reason } = statusOf(o);
   const qty = fills.reduce((a, f) => a + f.quantity, 0);
   const filledQuantity = o.filled ?? qty;
-  const averagePrice = qty > 0 ? fills.reduce((a, f) => a + f.price * f.quantity, 0) / qty : filledQuantity > 0 ? (o.average ?? (o.cost ?? 0) / filledQuantity) : 0;
+  const averagePrice =
+    qty > 0
+      ? fills.reduce((a, f) => a + f.price * f.quantity, 0) / qty
+      : filledQuantity > 0
+        ? (o.average ?? (o.cost ?? 0) / filledQuantity)
+        : 0;
   return {
     clientOrderId,
     venueOrderId: o.id === undefined ? undefined : String(o.id),

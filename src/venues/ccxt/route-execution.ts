@@ -57,11 +57,23 @@ interface Step {
 
 /** Legs as trading steps in the order they execute for this side. */
 function steps(route: Route, side: Side): Step[] {
-  if (side === 'sell') return route.legs.map((l: Leg) => ({ symbol: l.symbol, side: l.side, from: l.from, to: l.to, feeBps: l.feeBps }));
-  return [...route.legs].reverse().map((l) => ({ symbol: l.symbol, side: l.side === 'sell' ? 'buy' : 'sell', from: l.to, to: l.from, feeBps: l.feeBps }));
+  if (side === 'sell')
+    return route.legs.map((l: Leg) => ({ symbol: l.symbol, side: l.side, from: l.from, to: l.to, feeBps: l.feeBps }));
+  return [...route.legs].reverse().map((l) => ({
+    symbol: l.symbol,
+    side: l.side === 'sell' ? 'buy' : 'sell',
+    from: l.to,
+    to: l.from,
+    feeBps: l.feeBps,
+  }));
 }
 
-export async function executeRoute(venue: TradingVenue, route: Route, req: RouteRequest, opts: ExecutionOptions): Promise<RouteReport> {
+export async function executeRoute(
+  venue: TradingVenue,
+  route: Route,
+  req: RouteRequest,
+  opts: ExecutionOptions,
+): Promise<RouteReport> {
   const plan = steps(route, req.side);
   const reports: ExecutionReport[] = [];
   let child = opts.firstChild ?? 0;
@@ -87,7 +99,11 @@ export async function executeRoute(venue: TradingVenue, route: Route, req: Route
     // Base quantity of this step's market: selling base spends `available` directly; buying base spends quote.
     let qty = s.side === 'sell' ? available : available / t.ask / (1 + s.feeBps / 10_000);
     if (last && req.side === 'buy') qty = Math.min(qty, req.quantity);
-    const r = await execute(venue, { asset: base, quote, side: s.side, quantity: qty, referencePrice: s.side === 'buy' ? t.ask : t.bid }, { ...opts, firstChild: child });
+    const r = await execute(
+      venue,
+      { asset: base, quote, side: s.side, quantity: qty, referencePrice: s.side === 'buy' ? t.ask : t.bid },
+      { ...opts, firstChild: child },
+    );
     reports.push(r);
     child = r.nextChild;
     available = received(r.fills, s.side, s.to);
@@ -104,15 +120,32 @@ export async function executeRoute(venue: TradingVenue, route: Route, req: Route
         ? 'partial'
         : 'none';
   const unknown = reports.find((r) => r.unknownClientOrderId !== undefined);
-  const assetQuantity = req.side === 'sell' ? spent(first.fills, plan[0].side, route.asset) : complete ? received(lastReport.fills, plan[plan.length - 1].side, route.asset) : 0;
-  const quoteAmount = req.side === 'sell' ? (complete ? received(lastReport.fills, plan[plan.length - 1].side, route.quote) : 0) : spent(first.fills, plan[0].side, route.quote);
+  const assetQuantity =
+    req.side === 'sell'
+      ? spent(first.fills, plan[0].side, route.asset)
+      : complete
+        ? received(lastReport.fills, plan[plan.length - 1].side, route.asset)
+        : 0;
+  const quoteAmount =
+    req.side === 'sell'
+      ? complete
+        ? received(lastReport.fills, plan[plan.length - 1].side, route.quote)
+        : 0
+      : spent(first.fills, plan[0].side, route.quote);
   const reason = reports.find((r) => r.reason !== undefined)?.reason;
   return {
     status,
     assetQuantity,
     quoteAmount,
     legs: reports,
-    ...(reason === undefined ? {} : { reason: status === 'partial' && !complete ? `route stopped after leg ${reports.length}: ${reason}; the intermediate stays held` : reason }),
+    ...(reason === undefined
+      ? {}
+      : {
+          reason:
+            status === 'partial' && !complete
+              ? `route stopped after leg ${reports.length}: ${reason}; the intermediate stays held`
+              : reason,
+        }),
     ...(unknown?.unknownClientOrderId === undefined ? {} : { unknownClientOrderId: unknown.unknownClientOrderId }),
   };
 }

@@ -1,5 +1,5 @@
 /** Test helpers: a simulator and a ccxt venue pointed at it (never used by production code). */
-import { start, type SimHandle, type StartOptions } from '../simulator/server.ts';
+import { type SimHandle, type StartOptions, start } from '../simulator/server.ts';
 import { createExchange } from './exchange.ts';
 import { CcxtVenue } from './venue.ts';
 

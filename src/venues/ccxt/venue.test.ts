@@ -34,12 +34,23 @@ describe('ccxt venue against the simulator: round trip', () => {
     assert.deepEqual(btc, { asset: 'BTC', minNotional: 5, lotStep: 0.00001, minQuantity: 0.00001, tickSize: 0.01 });
     assert.equal(ada.asset, 'ADA');
     assert.equal(ada.lotStep, 1);
-    assert.ok(Math.abs(ada.minNotional - 6) < 1e-6, `ADA/BTC minimum 0.0001 BTC ≈ 6 USDT > BTC/USDT's 5, got ${ada.minNotional}`);
+    assert.ok(
+      Math.abs(ada.minNotional - 6) < 1e-6,
+      `ADA/BTC minimum 0.0001 BTC ≈ 6 USDT > BTC/USDT's 5, got ${ada.minNotional}`,
+    );
     assert.ok(Math.abs((await r.venue.pathFeeBps('ADA', 'USDT')) - 19.99) < 1e-9);
   });
 
   it('market buy: truncated quantity, filled with fills and fees, found again by lookup', async () => {
-    const s = await r.venue.place({ clientOrderId: 'rt1', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.0123456, type: 'market', referencePrice: 60000 });
+    const s = await r.venue.place({
+      clientOrderId: 'rt1',
+      asset: 'BTC',
+      quote: 'USDT',
+      side: 'buy',
+      quantity: 0.0123456,
+      type: 'market',
+      referencePrice: 60000,
+    });
     assert.equal(s.status, 'filled');
     assert.equal(s.filledQuantity, 0.01234);
     assert.equal(s.averagePrice, 60006);
@@ -51,14 +62,31 @@ describe('ccxt venue against the simulator: round trip', () => {
   });
 
   it('market sell: commission in the quote received', async () => {
-    const s = await r.venue.place({ clientOrderId: 'rt2', asset: 'ETH', quote: 'USDT', side: 'sell', quantity: 1, type: 'market', referencePrice: 3000 });
+    const s = await r.venue.place({
+      clientOrderId: 'rt2',
+      asset: 'ETH',
+      quote: 'USDT',
+      side: 'sell',
+      quantity: 1,
+      type: 'market',
+      referencePrice: 3000,
+    });
     assert.equal(s.status, 'filled');
     assert.equal(s.fills[0].feeAsset, 'USDT');
     assert.equal(s.fills[0].fee, 2.9997);
   });
 
   it('limit order rests, cancel returns its final state', async () => {
-    const s = await r.venue.place({ clientOrderId: 'rt3', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.001, type: 'limit', limitPrice: 55000.004, referencePrice: 60000 });
+    const s = await r.venue.place({
+      clientOrderId: 'rt3',
+      asset: 'BTC',
+      quote: 'USDT',
+      side: 'buy',
+      quantity: 0.001,
+      type: 'limit',
+      limitPrice: 55000.004,
+      referencePrice: 60000,
+    });
     assert.equal(s.status, 'open');
     assert.equal(r.sim.createRequests('rt3')[0].params.price, '55000');
     const c = await r.venue.cancel('rt3', 'BTC', 'USDT');
@@ -72,21 +100,76 @@ describe('ccxt venue against the simulator: round trip', () => {
 
   it('skips below the minimum notional BEFORE sending (ccxt does not check it)', async () => {
     const before = r.sim.createRequests().length;
-    await assert.rejects(r.venue.place({ clientOrderId: 'small1', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.00008, type: 'market', referencePrice: 60000 }), (e: unknown) => {
-      assert.ok(e instanceof OrderRejectedError);
-      assert.match(e.reason, /skipped: notional 4\.80000 USDT is below BTC\/USDT's minimum 5 USDT/);
-      return true;
-    });
-    await assert.rejects(r.venue.place({ clientOrderId: 'small2', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.000004, type: 'market', referencePrice: 60000 }), /skipped: quantity 0.000004 BTC is below the minimum/);
+    await assert.rejects(
+      r.venue.place({
+        clientOrderId: 'small1',
+        asset: 'BTC',
+        quote: 'USDT',
+        side: 'buy',
+        quantity: 0.00008,
+        type: 'market',
+        referencePrice: 60000,
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof OrderRejectedError);
+        assert.match(e.reason, /skipped: notional 4\.80000 USDT is below BTC\/USDT's minimum 5 USDT/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      r.venue.place({
+        clientOrderId: 'small2',
+        asset: 'BTC',
+        quote: 'USDT',
+        side: 'buy',
+        quantity: 0.000004,
+        type: 'market',
+        referencePrice: 60000,
+      }),
+      /skipped: quantity 0.000004 BTC is below the minimum/,
+    );
     assert.equal(r.sim.createRequests().length, before, 'nothing was sent');
   });
 
   it('refuses bad client ids and markets that do not exist, without sending', async () => {
-    await assert.rejects(r.venue.place({ clientOrderId: 'has-dash', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.001, type: 'market', referencePrice: 60000 }), /\[A-Za-z0-9\]/);
-    await assert.rejects(r.venue.place({ clientOrderId: 'ada1', asset: 'ADA', quote: 'USDT', side: 'buy', quantity: 100, type: 'market', referencePrice: 0.36 }), /no active ADA\/USDT market; route it/);
+    await assert.rejects(
+      r.venue.place({
+        clientOrderId: 'has-dash',
+        asset: 'BTC',
+        quote: 'USDT',
+        side: 'buy',
+        quantity: 0.001,
+        type: 'market',
+        referencePrice: 60000,
+      }),
+      /\[A-Za-z0-9\]/,
+    );
+    await assert.rejects(
+      r.venue.place({
+        clientOrderId: 'ada1',
+        asset: 'ADA',
+        quote: 'USDT',
+        side: 'buy',
+        quantity: 100,
+        type: 'market',
+        referencePrice: 0.36,
+      }),
+      /no active ADA\/USDT market; route it/,
+    );
   });
 
   it('insufficient funds is a clear rejection', async () => {
-    await assert.rejects(r.venue.place({ clientOrderId: 'poor1', asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 100, type: 'market', referencePrice: 60000 }), (e: unknown) => e instanceof OrderRejectedError && /InsufficientFunds/.test(e.reason));
+    await assert.rejects(
+      r.venue.place({
+        clientOrderId: 'poor1',
+        asset: 'BTC',
+        quote: 'USDT',
+        side: 'buy',
+        quantity: 100,
+        type: 'market',
+        referencePrice: 60000,
+      }),
+      (e: unknown) => e instanceof OrderRejectedError && /InsufficientFunds/.test(e.reason),
+    );
   });
 });

@@ -5,15 +5,23 @@
  * fails ambiguously is OrderOutcomeUnknownError and is never re-sent here.
  */
 import type { Exchange, MarketInterface as Market, Order, Ticker } from 'ccxt';
-import { type Balances, type MarketRules, OrderOutcomeUnknownError, OrderRejectedError, type OrderRequest, type OrderState, type PriceQuote } from '../../core/ports.ts';
+import {
+  type Balances,
+  type MarketRules,
+  OrderOutcomeUnknownError,
+  OrderRejectedError,
+  type OrderRequest,
+  type OrderState,
+  type PriceQuote,
+} from '../../core/ports.ts';
 import { type CredentialSource, loadCredentials } from './credentials.ts';
 import { classify, sanitize, toVenueError } from './errors.ts';
 import { createExchange, type ExchangeOptions } from './exchange.ts';
+import type { Touch, TradingVenue } from './execution-types.ts';
 import { type GraphMarket, liquidityFromTickers, MarketGraph, type Route } from './market-graph.ts';
 import { notFound, toFill, toOrderState } from './order-state.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import { rulesOf, takerFeeBps } from './rules.ts';
-import type { Touch, TradingVenue } from './execution-types.ts';
 
 export interface CcxtVenueOptions {
   /** Venue name in logs and the journal (default: the ccxt exchange id). */
@@ -36,7 +44,10 @@ const CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
 export function createCcxtVenue(config: CcxtVenueConfig): CcxtVenue {
   const creds = config.credentials === undefined ? undefined : loadCredentials(config.credentials);
   const ex = createExchange({ ...config, credentials: creds });
-  return new CcxtVenue(ex, { ...config, secrets: [...(config.secrets ?? []), ...(creds ? [creds.apiKey, creds.secret, creds.password ?? ''] : [])] });
+  return new CcxtVenue(ex, {
+    ...config,
+    secrets: [...(config.secrets ?? []), ...(creds ? [creds.apiKey, creds.secret, creds.password ?? ''] : [])],
+  });
 }
 
 export class CcxtVenue implements TradingVenue {
@@ -50,7 +61,9 @@ export class CcxtVenue implements TradingVenue {
     private readonly opts: CcxtVenueOptions = {},
   ) {
     this.name = opts.name ?? exchange.id;
-    this.secrets = [...(opts.secrets ?? []), exchange.apiKey, exchange.secret, exchange.password].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+    this.secrets = [...(opts.secrets ?? []), exchange.apiKey, exchange.secret, exchange.password].filter(
+      (s): s is string => typeof s === 'string' && s.length >= 4,
+    );
   }
 
   private fail(operation: string, e: unknown): Error {
@@ -95,9 +108,19 @@ export class CcxtVenue implements TradingVenue {
 
   private async buildGraph(quote: string): Promise<MarketGraph> {
     const markets = Object.values(await this.markets()).filter((m): m is Market => m !== undefined && m.spot !== false);
-    const nodes: GraphMarket[] = markets.map((m) => ({ symbol: m.symbol, base: m.base, quote: m.quote, active: m.active !== false, takerFeeBps: takerFeeBps(m, this.opts.feeBps) }));
+    const nodes: GraphMarket[] = markets.map((m) => ({
+      symbol: m.symbol,
+      base: m.base,
+      quote: m.quote,
+      active: m.active !== false,
+      takerFeeBps: takerFeeBps(m, this.opts.feeBps),
+    }));
     const tickers = await this.read('fetchTickers', () => this.exchange.fetchTickers(nodes.map((n) => n.symbol)));
-    const vols = Object.values(tickers).map((t) => ({ symbol: String(t.symbol), last: t.last ?? undefined, quoteVolume: t.quoteVolume ?? undefined }));
+    const vols = Object.values(tickers).map((t) => ({
+      symbol: String(t.symbol),
+      last: t.last ?? undefined,
+      quoteVolume: t.quoteVolume ?? undefined,
+    }));
     return new MarketGraph(nodes, quote, liquidityFromTickers(nodes, vols, quote));
   }
 
@@ -143,7 +166,8 @@ export class CcxtVenue implements TradingVenue {
         price *= leg.side === 'sell' ? mid : 1 / mid;
         time = Math.min(time, Number(t.timestamp ?? 0));
       }
-      if (Number.isFinite(price) && price > 0) out.push({ asset: r.asset, price, time, source: `${this.name}:${r.legs.map((l) => l.symbol).join('>')}` });
+      if (Number.isFinite(price) && price > 0)
+        out.push({ asset: r.asset, price, time, source: `${this.name}:${r.legs.map((l) => l.symbol).join('>')}` });
     }
     return out;
   }
@@ -163,7 +187,9 @@ export class CcxtVenue implements TradingVenue {
       // An inverse first leg (asset is that market's quote) has its limits in the other currency: the asset's
       // minimum is then the market's minimum cost, and no lot step applies to it.
       const own: MarketRules =
-        r.legs[0].side === 'sell' ? rulesOf(asset, first, mode) : { asset, minNotional: 0, lotStep: 0, minQuantity: first.limits.cost?.min ?? 0, tickSize: 0 };
+        r.legs[0].side === 'sell'
+          ? rulesOf(asset, first, mode)
+          : { asset, minNotional: 0, lotStep: 0, minQuantity: first.limits.cost?.min ?? 0, tickSize: 0 };
       if (r.legs.length === 1) {
         out.push(own);
         continue;
@@ -178,7 +204,8 @@ export class CcxtVenue implements TradingVenue {
   /** Best bid and ask of the asset/quote market. */
   async touch(asset: string, quote: string): Promise<Touch> {
     const t = await this.read('fetchTicker', () => this.exchange.fetchTicker(`${asset}/${quote}`));
-    if (t.bid === undefined || t.ask === undefined || !(t.bid > 0) || !(t.ask > 0)) throw this.fail('fetchTicker', new Error(`no bid/ask for ${asset}/${quote}`));
+    if (t.bid === undefined || t.ask === undefined || !(t.bid > 0) || !(t.ask > 0))
+      throw this.fail('fetchTicker', new Error(`no bid/ask for ${asset}/${quote}`));
     return { bid: t.bid, ask: t.ask, time: t.timestamp ?? 0 };
   }
 
@@ -202,7 +229,11 @@ export class CcxtVenue implements TradingVenue {
     } catch (e) {
       throw new OrderRejectedError(id, `not sent: markets unavailable (${(e as Error).message})`);
     }
-    if (m === undefined) throw new OrderRejectedError(id, `${this.name} has no active ${symbol} market; route it through an intermediate (executeRoute)`);
+    if (m === undefined)
+      throw new OrderRejectedError(
+        id,
+        `${this.name} has no active ${symbol} market; route it through an intermediate (executeRoute)`,
+      );
     const { amount, price } = this.prepare(order, m);
     const params: Record<string, unknown> = { clientOrderId: id };
     if (this.exchange.id.startsWith('binance')) params.newOrderRespType = 'FULL';
@@ -213,9 +244,18 @@ export class CcxtVenue implements TradingVenue {
       const cls = classify(e);
       const detail = sanitize(e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e), this.secrets);
       if (cls === 'rejected') throw new OrderRejectedError(id, detail);
-      if (cls === 'rate-limit') throw new OrderRejectedError(id, `rate limited, not placed (${detail}); the next cycle re-plans`);
-      if (cls === 'clock') throw new OrderRejectedError(id, `clock skew: timestamp outside recvWindow, not placed (${detail}); sync the clock (NTP) or enable adjustForTimeDifference`);
-      if (cls === 'auth') throw new OrderRejectedError(id, `authentication failed, not placed (${detail}); check key, secret, permissions and IP allow-list`);
+      if (cls === 'rate-limit')
+        throw new OrderRejectedError(id, `rate limited, not placed (${detail}); the next cycle re-plans`);
+      if (cls === 'clock')
+        throw new OrderRejectedError(
+          id,
+          `clock skew: timestamp outside recvWindow, not placed (${detail}); sync the clock (NTP) or enable adjustForTimeDifference`,
+        );
+      if (cls === 'auth')
+        throw new OrderRejectedError(
+          id,
+          `authentication failed, not placed (${detail}); check key, secret, permissions and IP allow-list`,
+        );
       // Timeouts, 5xx, dropped connections, a duplicate id, unparseable replies: maybe placed.
       throw new OrderOutcomeUnknownError(id, new Error(detail));
     }
@@ -226,7 +266,8 @@ export class CcxtVenue implements TradingVenue {
   private prepare(order: OrderRequest, m: Market): { amount: number; price: number | undefined } {
     const id = order.clientOrderId;
     const unit = `${order.asset}`;
-    if (!(order.quantity > 0) || !Number.isFinite(order.quantity)) throw new OrderRejectedError(id, `quantity must be a positive number, got ${order.quantity}`);
+    if (!(order.quantity > 0) || !Number.isFinite(order.quantity))
+      throw new OrderRejectedError(id, `quantity must be a positive number, got ${order.quantity}`);
     let amount: number;
     try {
       amount = Number(this.exchange.amountToPrecision(m.symbol, order.quantity));
@@ -235,24 +276,43 @@ export class CcxtVenue implements TradingVenue {
     }
     const minQty = m.limits.amount?.min ?? 0;
     if (!(amount > 0) || amount < minQty) {
-      throw new OrderRejectedError(id, `skipped: quantity ${order.quantity} ${unit} is below the minimum ${minQty} ${unit} (lot step ${m.precision.amount}) of ${m.symbol}`);
+      throw new OrderRejectedError(
+        id,
+        `skipped: quantity ${order.quantity} ${unit} is below the minimum ${minQty} ${unit} (lot step ${m.precision.amount}) of ${m.symbol}`,
+      );
     }
     const maxQty = m.limits.amount?.max;
-    if (maxQty !== undefined && amount > maxQty) throw new OrderRejectedError(id, `quantity ${amount} ${unit} exceeds the maximum ${maxQty} of ${m.symbol}; split it into chunks`);
+    if (maxQty !== undefined && amount > maxQty)
+      throw new OrderRejectedError(
+        id,
+        `quantity ${amount} ${unit} exceeds the maximum ${maxQty} of ${m.symbol}; split it into chunks`,
+      );
     let price: number | undefined;
     if (order.type === 'limit') {
-      if (order.limitPrice === undefined || !(order.limitPrice > 0)) throw new OrderRejectedError(id, 'limit order without a positive limitPrice');
+      if (order.limitPrice === undefined || !(order.limitPrice > 0))
+        throw new OrderRejectedError(id, 'limit order without a positive limitPrice');
       price = Number(this.exchange.priceToPrecision(m.symbol, order.limitPrice));
     }
     const ref = price ?? order.referencePrice;
-    if (!(ref > 0)) throw new OrderRejectedError(id, `referencePrice must be > 0 to check the minimum notional, got ${order.referencePrice}`);
+    if (!(ref > 0))
+      throw new OrderRejectedError(
+        id,
+        `referencePrice must be > 0 to check the minimum notional, got ${order.referencePrice}`,
+      );
     const notional = amount * ref;
     const minNotional = m.limits.cost?.min ?? 0;
     if (notional < minNotional) {
-      throw new OrderRejectedError(id, `skipped: notional ${notional.toPrecision(6)} ${m.quote} is below ${m.symbol}'s minimum ${minNotional} ${m.quote}`);
+      throw new OrderRejectedError(
+        id,
+        `skipped: notional ${notional.toPrecision(6)} ${m.quote} is below ${m.symbol}'s minimum ${minNotional} ${m.quote}`,
+      );
     }
     const maxNotional = m.limits.cost?.max;
-    if (maxNotional !== undefined && notional > maxNotional) throw new OrderRejectedError(id, `notional ${notional} ${m.quote} exceeds ${m.symbol}'s maximum ${maxNotional}; split it into chunks`);
+    if (maxNotional !== undefined && notional > maxNotional)
+      throw new OrderRejectedError(
+        id,
+        `notional ${notional} ${m.quote} exceeds ${m.symbol}'s maximum ${maxNotional}; split it into chunks`,
+      );
     return { amount, price };
   }
 
@@ -261,7 +321,10 @@ export class CcxtVenue implements TradingVenue {
     await this.markets();
     let o: Order;
     try {
-      o = await withRetry(() => this.exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }), this.opts.retry);
+      o = await withRetry(
+        () => this.exchange.fetchOrder(undefined as unknown as string, symbol, { clientOrderId }),
+        this.opts.retry,
+      );
     } catch (e) {
       if (classify(e) === 'not-found') return notFound(clientOrderId);
       throw this.fail('lookup', e);
@@ -272,7 +335,9 @@ export class CcxtVenue implements TradingVenue {
 
   private async fillsOf(o: Order, symbol: string): Promise<ReturnType<typeof toFill>[]> {
     const trades = this.exchange.id.startsWith('binance')
-      ? await this.read('fetchMyTrades', () => this.exchange.fetchMyTrades(symbol, undefined, undefined, { orderId: o.id }))
+      ? await this.read('fetchMyTrades', () =>
+          this.exchange.fetchMyTrades(symbol, undefined, undefined, { orderId: o.id }),
+        )
       : await this.read('fetchOrderTrades', () => this.exchange.fetchOrderTrades(String(o.id), symbol));
     return trades.filter((t) => t.order === undefined || String(t.order) === String(o.id)).map(toFill);
   }
@@ -281,7 +346,10 @@ export class CcxtVenue implements TradingVenue {
     const symbol = `${asset}/${quote}`;
     await this.markets();
     try {
-      await withRetry(() => this.exchange.cancelOrder(undefined as unknown as string, symbol, { clientOrderId }), this.opts.retry);
+      await withRetry(
+        () => this.exchange.cancelOrder(undefined as unknown as string, symbol, { clientOrderId }),
+        this.opts.retry,
+      );
     } catch (e) {
       // "Unknown order": no longer open (filled or canceled meanwhile) or never placed; the lookup tells which.
       if (classify(e) !== 'not-found') throw this.fail('cancel', e);

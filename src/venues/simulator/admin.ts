@@ -5,8 +5,8 @@
 import { units } from './decimal.ts';
 import type { SimExchange } from './engine.ts';
 import type { Fault } from './faults.ts';
-import * as view from './views.ts';
 import type { CreateRecord } from './types.ts';
+import * as view from './views.ts';
 
 export interface SimSnapshot {
   readonly serverTime: number;
@@ -26,7 +26,9 @@ export function snapshot(ex: SimExchange): SimSnapshot {
     trades: ex.trades.map(view.trade),
     creates: ex.creates.map((c) => ({ ...c })),
     faults: { pending: ex.faults.pending(), fired: { ...ex.faults.fired }, clockSkewMs: ex.faults.clockSkewMs },
-    prices: Object.fromEntries([...ex.markets.values()].map((m) => [m.symbol, (view.ticker24h(m, 0) as { lastPrice: string }).lastPrice])),
+    prices: Object.fromEntries(
+      [...ex.markets.values()].map((m) => [m.symbol, (view.ticker24h(m, 0) as { lastPrice: string }).lastPrice]),
+    ),
   };
 }
 

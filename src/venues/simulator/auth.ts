@@ -22,11 +22,13 @@ export function verifySigned(
   serverTime: number,
 ): Record<string, string> {
   if (apiKeyHeader === undefined || apiKeyHeader === '') throw new BinanceError(401, -2014, 'API-key format invalid.');
-  if (apiKeyHeader !== creds.apiKey) throw new BinanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+  if (apiKeyHeader !== creds.apiKey)
+    throw new BinanceError(401, -2015, 'Invalid API-key, IP, or permissions for action.');
   // Binance signs totalParams = query string concatenated with the body.
   const payload = rawQuery + rawBody;
   const m = /^(.*)&signature=([0-9a-fA-F]{64})$/s.exec(payload);
-  if (m === null) throw new BinanceError(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+  if (m === null)
+    throw new BinanceError(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
   const expected = createHmac('sha256', creds.secret).update(m[1]).digest();
   const got = Buffer.from(m[2], 'hex');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
@@ -34,9 +36,11 @@ export function verifySigned(
   }
   const params = Object.fromEntries(new URLSearchParams(m[1]));
   const ts = Number(params.timestamp);
-  if (!Number.isFinite(ts)) throw new BinanceError(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
+  if (!Number.isFinite(ts))
+    throw new BinanceError(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
   const recvWindow = params.recvWindow === undefined ? 5000 : Number(params.recvWindow);
-  if (!(recvWindow > 0) || recvWindow > 60_000) throw new BinanceError(400, -1131, 'recvWindow must be less than 60000');
+  if (!(recvWindow > 0) || recvWindow > 60_000)
+    throw new BinanceError(400, -1131, 'recvWindow must be less than 60000');
   // Binance: accept iff timestamp < serverTime + 1000 and serverTime - timestamp <= recvWindow.
   if (!(ts < serverTime + 1000 && serverTime - ts <= recvWindow)) {
     throw new BinanceError(400, -1021, 'Timestamp for this request is outside of the recvWindow.');

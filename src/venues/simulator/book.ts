@@ -29,7 +29,8 @@ export interface Level {
 const BIG = 9_000_000_000n * 100_000_000n;
 
 export function compileMarket(c: SimMarketConfig): Market {
-  const f = (v: string | undefined, name: string, dflt: bigint): bigint => (v === undefined ? dflt : units(v, `${c.symbol}.${name}`));
+  const f = (v: string | undefined, name: string, dflt: bigint): bigint =>
+    v === undefined ? dflt : units(v, `${c.symbol}.${name}`);
   const m: Market = {
     symbol: c.symbol,
     base: c.base,
@@ -44,7 +45,11 @@ export function compileMarket(c: SimMarketConfig): Market {
     minNotional: f(c.minNotional, 'minNotional', 0n),
     maxNotional: f(c.maxNotional, 'maxNotional', BIG),
     spreadBps: c.spreadBps ?? 0,
-    depth: c.depth && { levelQty: units(c.depth.levelQty, `${c.symbol}.depth.levelQty`), stepBps: c.depth.stepBps, levels: c.depth.levels ?? 20 },
+    depth: c.depth && {
+      levelQty: units(c.depth.levelQty, `${c.symbol}.depth.levelQty`),
+      stepBps: c.depth.stepBps,
+      levels: c.depth.levels ?? 20,
+    },
     quoteVolume: f(c.quoteVolume, 'quoteVolume', 1_000_000n * 100_000_000n),
   };
   if (m.mid <= 0n) throw new Error(`${c.symbol}.price must be > 0`);

@@ -22,8 +22,19 @@ function replay(ex: SimExchange, initial: Record<string, string>): Map<string, b
 }
 
 const op = fc.oneof(
-  fc.record({ k: fc.constant('market' as const), side: fc.constantFrom('BUY', 'SELL'), qty: fc.integer({ min: 1, max: 3000 }), partial: fc.boolean() }),
-  fc.record({ k: fc.constant('limit' as const), side: fc.constantFrom('BUY', 'SELL'), qty: fc.integer({ min: 1, max: 3000 }), off: fc.integer({ min: -300, max: 300 }), partial: fc.boolean() }),
+  fc.record({
+    k: fc.constant('market' as const),
+    side: fc.constantFrom('BUY', 'SELL'),
+    qty: fc.integer({ min: 1, max: 3000 }),
+    partial: fc.boolean(),
+  }),
+  fc.record({
+    k: fc.constant('limit' as const),
+    side: fc.constantFrom('BUY', 'SELL'),
+    qty: fc.integer({ min: 1, max: 3000 }),
+    off: fc.integer({ min: -300, max: 300 }),
+    partial: fc.boolean(),
+  }),
   fc.record({ k: fc.constant('price' as const), price: fc.integer({ min: 55_000, max: 65_000 }) }),
   fc.record({ k: fc.constant('cancel' as const), pick: fc.nat() }),
 );
@@ -44,7 +55,13 @@ describe('simulator engine', () => {
                 if (open.length > 0) ex.cancel('BTCUSDT', { orderId: open[o.pick % open.length].orderId });
               } else {
                 const qty = formatUnits(BigInt(o.qty) * 100_000n); // 0.001 .. 3 BTC
-                const params: Record<string, string> = { symbol: 'BTCUSDT', side: o.side, type: o.k === 'market' ? 'MARKET' : 'LIMIT', quantity: qty, newClientOrderId: `c${n++}` };
+                const params: Record<string, string> = {
+                  symbol: 'BTCUSDT',
+                  side: o.side,
+                  type: o.k === 'market' ? 'MARKET' : 'LIMIT',
+                  quantity: qty,
+                  newClientOrderId: `c${n++}`,
+                };
                 if (o.k === 'limit') Object.assign(params, { price: String(60_000 + o.off * 10), timeInForce: 'GTC' });
                 ex.newOrder(parseNewOrder(params), () => (o.partial ? { kind: 'partial', fraction: 0.5 } : undefined));
               }
@@ -68,16 +85,33 @@ describe('simulator engine', () => {
 
   it('market orders walk the configured depth (slippage) and fill in several trades', () => {
     const cfg = defaultConfig({
-      markets: [{ symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', price: '60000', tickSize: '0.01', stepSize: '0.00001', minQty: '0.00001', minNotional: '5', depth: { levelQty: '0.5', stepBps: 10 } }],
+      markets: [
+        {
+          symbol: 'BTCUSDT',
+          base: 'BTC',
+          quote: 'USDT',
+          price: '60000',
+          tickSize: '0.01',
+          stepSize: '0.00001',
+          minQty: '0.00001',
+          minNotional: '5',
+          depth: { levelQty: '0.5', stepBps: 10 },
+        },
+      ],
     });
     const ex = new SimExchange(cfg, new FaultController());
-    const o = ex.newOrder(parseNewOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1.2', newClientOrderId: 'd1' }));
+    const o = ex.newOrder(
+      parseNewOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1.2', newClientOrderId: 'd1' }),
+    );
     assert.equal(o.status, 'FILLED');
-    assert.deepEqual(ex.trades.map((t) => [formatUnits(t.price), formatUnits(t.qty)]), [
-      ['60000.00000000', '0.50000000'],
-      ['60060.00000000', '0.50000000'],
-      ['60120.00000000', '0.20000000'],
-    ]);
+    assert.deepEqual(
+      ex.trades.map((t) => [formatUnits(t.price), formatUnits(t.qty)]),
+      [
+        ['60000.00000000', '0.50000000'],
+        ['60060.00000000', '0.50000000'],
+        ['60120.00000000', '0.20000000'],
+      ],
+    );
   });
 
   it('rejects with Binance codes: LOT_SIZE step, PRICE_FILTER tick, client id syntax, too much precision', () => {
@@ -100,14 +134,20 @@ describe('simulator engine', () => {
 
   it('delay faults hold an order NEW until released; timed ones release themselves', async () => {
     const ex = new SimExchange(defaultConfig(), new FaultController());
-    const o = ex.newOrder(parseNewOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', newClientOrderId: 'h1' }), () => ({ kind: 'delay' }));
+    const o = ex.newOrder(
+      parseNewOrder({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', newClientOrderId: 'h1' }),
+      () => ({ kind: 'delay' }),
+    );
     assert.equal(o.status, 'NEW');
     ex.setPrice('BTCUSDT', '61000');
     assert.equal(o.status, 'NEW');
     assert.equal(ex.release('h1'), 1);
     assert.equal(o.status, 'FILLED');
     assert.equal(formatUnits(ex.trades[0].price), '60006.00000000', 'fills at the price it was accepted at');
-    const t = ex.newOrder(parseNewOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.01', newClientOrderId: 'h2' }), () => ({ kind: 'delay', ms: 30 }));
+    const t = ex.newOrder(
+      parseNewOrder({ symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.01', newClientOrderId: 'h2' }),
+      () => ({ kind: 'delay', ms: 30 }),
+    );
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(t.status, 'FILLED');
     ex.stop();

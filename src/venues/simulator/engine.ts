@@ -39,7 +39,8 @@ export class SimExchange {
     readonly faults: FaultController,
   ) {
     for (const c of config.markets) this.markets.set(c.symbol, compileMarket(c));
-    for (const [asset, amt] of Object.entries(config.balances)) this.balances.set(asset, { free: units(amt, `balances.${asset}`), locked: 0n });
+    for (const [asset, amt] of Object.entries(config.balances))
+      this.balances.set(asset, { free: units(amt, `balances.${asset}`), locked: 0n });
     this.takerBps = config.takerBps ?? 10;
     this.makerBps = config.makerBps ?? this.takerBps;
     this.feeInQuote = config.commissionAsset === 'quote';
@@ -81,15 +82,22 @@ export class SimExchange {
     const t = touch(m);
     const takerPrice = p.side === 'BUY' ? t.ask : t.bid;
     const crossing = p.type === 'MARKET' || (p.side === 'BUY' ? (p.price ?? 0n) >= t.ask : (p.price ?? 0n) <= t.bid);
-    let slices = crossing ? walk(m, p.side, p.quantity !== undefined ? { qty: p.quantity } : { quote: p.quoteOrderQty }) : [];
-    if (p.type === 'LIMIT') slices = slices.filter((s) => (p.side === 'BUY' ? s.price <= (p.price ?? 0n) : s.price >= (p.price ?? 0n)));
+    let slices = crossing
+      ? walk(m, p.side, p.quantity !== undefined ? { qty: p.quantity } : { quote: p.quoteOrderQty })
+      : [];
+    if (p.type === 'LIMIT')
+      slices = slices.filter((s) => (p.side === 'BUY' ? s.price <= (p.price ?? 0n) : s.price >= (p.price ?? 0n)));
     const qty = p.quantity ?? slices.reduce((a, s) => a + s.qty, 0n);
     checkFilters(m, qty, p.type === 'LIMIT' ? p.price : undefined, takerPrice);
     const fee = Math.max(this.takerBps, this.makerBps);
     let lock: bigint;
     if (p.side === 'SELL') lock = qty;
     else if (p.type === 'LIMIT') lock = this.withQuoteFee(mul(qty, p.price ?? 0n), fee);
-    else lock = this.withQuoteFee(slices.reduce((a, s) => a + mul(s.price, s.qty), 0n), fee);
+    else
+      lock = this.withQuoteFee(
+        slices.reduce((a, s) => a + mul(s.price, s.qty), 0n),
+        fee,
+      );
     const lockAsset = p.side === 'BUY' ? m.quote : m.base;
     if (this.balance(lockAsset).free < lock) throw insufficientBalance();
     const fault = takeFault();
@@ -137,10 +145,16 @@ export class SimExchange {
   }
 
   /** Fills `slices` (capped to `cap` of the order's quantity when a partial fault applies). */
-  private execute(o: SimOrder, slices: readonly { price: bigint; qty: bigint }[], cap: number | undefined, isMaker: boolean): void {
+  private execute(
+    o: SimOrder,
+    slices: readonly { price: bigint; qty: bigint }[],
+    cap: number | undefined,
+    isMaker: boolean,
+  ): void {
     const m = this.market(o.symbol);
     let allowed = o.origQty - o.executedQty;
-    if (cap !== undefined) allowed = minBig(allowed, (((o.origQty * BigInt(Math.round(cap * 1e6))) / 1_000_000n) / m.step) * m.step);
+    if (cap !== undefined)
+      allowed = minBig(allowed, ((o.origQty * BigInt(Math.round(cap * 1e6))) / 1_000_000n / m.step) * m.step);
     const before = o.executedQty;
     for (const s of slices) {
       const q = minBig(s.qty, allowed);
@@ -216,7 +230,9 @@ export class SimExchange {
 
   find(symbol: string, ref: OrderRef): SimOrder | undefined {
     const hits = this.orders.filter(
-      (o) => o.symbol === symbol && (ref.orderId !== undefined ? o.orderId === ref.orderId : o.clientOrderId === ref.origClientOrderId),
+      (o) =>
+        o.symbol === symbol &&
+        (ref.orderId !== undefined ? o.orderId === ref.orderId : o.clientOrderId === ref.origClientOrderId),
     );
     return hits[hits.length - 1];
   }
@@ -246,7 +262,8 @@ export class SimExchange {
       const cap = this.partialCaps.get(o.orderId);
       this.partialCaps.delete(o.orderId);
       const remaining = o.origQty - o.executedQty;
-      const capped = cap === undefined ? remaining : (((remaining * BigInt(Math.round(cap * 1e6))) / 1_000_000n) / m.step) * m.step;
+      const capped =
+        cap === undefined ? remaining : ((remaining * BigInt(Math.round(cap * 1e6))) / 1_000_000n / m.step) * m.step;
       this.execute(o, [{ price: o.price, qty: capped > 0n ? capped : remaining }], undefined, true);
     }
   }

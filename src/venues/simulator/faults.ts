@@ -48,7 +48,8 @@ export class FaultController {
   /** Queues a fault; it fires `times` times (default 1) on matching requests. */
   inject(fault: Fault): void {
     const times = fault.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`fault.times must be a positive integer, got ${fault.times}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`fault.times must be a positive integer, got ${fault.times}`);
     if (fault.kind === 'partial' && !(fault.fraction > 0 && fault.fraction < 1)) {
       throw new Error(`fault.fraction must be in (0, 1), got ${fault.fraction}`);
     }

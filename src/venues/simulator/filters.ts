@@ -27,7 +27,10 @@ function amount(p: Readonly<Record<string, string>>, name: string): bigint | und
   const raw = p[name];
   if (raw === undefined || raw === '') return undefined;
   if (!/^([0-9]{1,20})(\.[0-9]{1,20})?$/.test(raw)) {
-    throw bad(-1100, `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`);
+    throw bad(
+      -1100,
+      `Illegal characters found in parameter '${name}'; legal range is '^([0-9]{1,20})(\\.[0-9]{1,20})?$'.`,
+    );
   }
   const v = parseUnits(raw);
   if (v === null) throw bad(-1111, `Parameter '${name}' has too much precision.`);
@@ -43,7 +46,10 @@ export function parseNewOrder(p: Readonly<Record<string, string>>): NewOrderPara
   if (p.type !== 'MARKET' && p.type !== 'LIMIT') throw bad(-1116, 'Invalid orderType.');
   const id = p.newClientOrderId;
   if (id !== undefined && !CLIENT_ID.test(id)) {
-    throw bad(-1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
+    throw bad(
+      -1100,
+      "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.",
+    );
   }
   const quantity = amount(p, 'quantity');
   const quoteOrderQty = amount(p, 'quoteOrderQty');

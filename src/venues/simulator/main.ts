@@ -14,7 +14,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be an integer in 0..65535 (0 = random), got "${values.port}"`);
   process.exit(2);
 }
-const config: Partial<SimConfig> = values.config === undefined ? {} : (JSON.parse(readFileSync(values.config, 'utf8')) as Partial<SimConfig>);
+const config: Partial<SimConfig> =
+  values.config === undefined ? {} : (JSON.parse(readFileSync(values.config, 'utf8')) as Partial<SimConfig>);
 const sim = await start({ ...config, port });
 console.log(JSON.stringify({ url: sim.url, apiKey: sim.apiKey, secret: sim.secret }));
 const shutdown = (): void => {

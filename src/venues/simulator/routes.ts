@@ -1,5 +1,5 @@
 /** The Binance spot REST endpoints the simulator serves (the ones ccxt's binance spot client calls). */
-import { verifySigned, type Credentials } from './auth.ts';
+import { type Credentials, verifySigned } from './auth.ts';
 import type { Market } from './book.ts';
 import type { OrderRef, SimExchange } from './engine.ts';
 import type { Fault } from './faults.ts';
@@ -51,7 +51,8 @@ function one<T>(p: Record<string, string>, list: T[]): T | T[] {
 }
 
 function requireSymbol(ex: SimExchange, p: Record<string, string>): Market {
-  if (!p.symbol) throw new BinanceError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+  if (!p.symbol)
+    throw new BinanceError(400, -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
   return ex.market(p.symbol);
 }
 
@@ -75,10 +76,26 @@ function since(p: Record<string, string>): (t: number) => boolean {
 const PUBLIC: Record<string, Handler> = {
   'GET /api/v3/ping': () => ok({}),
   'GET /api/v3/time': (ex) => ({ serverTime: ex.now() }),
-  'GET /api/v3/exchangeInfo': (ex, p) => view.exchangeInfo(p.symbol || p.symbols ? symbolsOf(ex, p) : ex.markets.values(), ex.now()),
-  'GET /api/v3/ticker/24hr': (ex, p) => one(p, symbolsOf(ex, p).map((m) => view.ticker24h(m, ex.now()))),
-  'GET /api/v3/ticker/bookTicker': (ex, p) => one(p, symbolsOf(ex, p).map((m) => view.bookTicker(m))),
-  'GET /api/v3/ticker/price': (ex, p) => one(p, symbolsOf(ex, p).map((m) => ({ symbol: m.symbol, price: (view.ticker24h(m, 0) as { lastPrice: string }).lastPrice }))),
+  'GET /api/v3/exchangeInfo': (ex, p) =>
+    view.exchangeInfo(p.symbol || p.symbols ? symbolsOf(ex, p) : ex.markets.values(), ex.now()),
+  'GET /api/v3/ticker/24hr': (ex, p) =>
+    one(
+      p,
+      symbolsOf(ex, p).map((m) => view.ticker24h(m, ex.now())),
+    ),
+  'GET /api/v3/ticker/bookTicker': (ex, p) =>
+    one(
+      p,
+      symbolsOf(ex, p).map((m) => view.bookTicker(m)),
+    ),
+  'GET /api/v3/ticker/price': (ex, p) =>
+    one(
+      p,
+      symbolsOf(ex, p).map((m) => ({
+        symbol: m.symbol,
+        price: (view.ticker24h(m, 0) as { lastPrice: string }).lastPrice,
+      })),
+    ),
   'GET /api/v3/depth': (ex, p) => view.depth(requireSymbol(ex, p), limitOf(p, 100, 5000)),
 };
 
@@ -129,14 +146,20 @@ const SIGNED: Record<string, Handler> = {
     const fromId = p.fromId === undefined ? 0 : Number(p.fromId);
     const inTime = since(p);
     const list = ex.trades.filter(
-      (t) => t.symbol === m.symbol && (orderId === undefined || t.orderId === orderId) && t.id >= fromId && inTime(t.time),
+      (t) =>
+        t.symbol === m.symbol && (orderId === undefined || t.orderId === orderId) && t.id >= fromId && inTime(t.time),
     );
     return list.slice(0, limitOf(p, 500, 1000)).map(view.trade);
   },
 };
 
 /** Routes one request. Throws BinanceError for Binance-style failures; the server turns them into replies. */
-export function route(ex: SimExchange, creds: Credentials, req: SimRequest, takeOrderFault: () => Fault | undefined): Reply {
+export function route(
+  ex: SimExchange,
+  creds: Credentials,
+  req: SimRequest,
+  takeOrderFault: () => Fault | undefined,
+): Reply {
   const key = `${req.method} ${req.path}`;
   const ctx: Ctx = { takeOrderFault };
   const pub = PUBLIC[key];
@@ -145,7 +168,8 @@ export function route(ex: SimExchange, creds: Credentials, req: SimRequest, take
     return { status: 200, body: pub(ex, p, ctx) };
   }
   const signed = SIGNED[key];
-  if (signed === undefined) throw new BinanceError(404, -1000, `Unknown endpoint ${key} (simulator serves Binance spot /api/v3 only).`);
+  if (signed === undefined)
+    throw new BinanceError(404, -1000, `Unknown endpoint ${key} (simulator serves Binance spot /api/v3 only).`);
   const p = verifySigned(creds, req.apiKey, req.rawQuery, req.rawBody, ex.now());
   const body = signed(ex, p, ctx);
   return { status: 200, body, orderId: ctx.accepted };

@@ -3,14 +3,19 @@ import { after, before, describe, it } from 'node:test';
 import type { Exchange } from 'ccxt';
 import ccxt from 'ccxt';
 import { createExchange } from '../ccxt/exchange.ts';
-import { start, type SimHandle } from './server.ts';
+import { type SimHandle, start } from './server.ts';
 
 describe('simulator speaks Binance spot to the real ccxt client', () => {
   let sim: SimHandle;
   let ex: Exchange;
   before(async () => {
     sim = await start();
-    ex = createExchange({ exchange: 'binance', simulatorUrl: sim.url, credentials: { apiKey: sim.apiKey, secret: sim.secret }, timeoutMs: 1500 });
+    ex = createExchange({
+      exchange: 'binance',
+      simulatorUrl: sim.url,
+      credentials: { apiKey: sim.apiKey, secret: sim.secret },
+      timeoutMs: 1500,
+    });
   });
   after(async () => {
     await sim.stop();
@@ -51,7 +56,10 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
   });
 
   it('market buy by cost (quoteOrderQty)', async () => {
-    const o = await ex.createOrder('ETH/USDT', 'market', 'buy', undefined as unknown as number, undefined, { cost: 300, clientOrderId: 'cost1' });
+    const o = await ex.createOrder('ETH/USDT', 'market', 'buy', undefined as unknown as number, undefined, {
+      cost: 300,
+      clientOrderId: 'cost1',
+    });
     assert.equal(o.status, 'closed');
     assert.ok((o.cost ?? 0) <= 300 && (o.cost ?? 0) > 299);
   });
@@ -71,7 +79,10 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
 
   it('cancel by client id releases the lock; duplicates are refused only while open', async () => {
     await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 50000, { clientOrderId: 'dup1' });
-    await assert.rejects(ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 50000, { clientOrderId: 'dup1' }), (e: unknown) => e instanceof ccxt.InvalidOrder && /Duplicate order sent/.test((e as Error).message));
+    await assert.rejects(
+      ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 50000, { clientOrderId: 'dup1' }),
+      (e: unknown) => e instanceof ccxt.InvalidOrder && /Duplicate order sent/.test((e as Error).message),
+    );
     const c = await ex.cancelOrder(undefined as unknown as string, 'BTC/USDT', { clientOrderId: 'dup1' });
     assert.equal(c.status, 'canceled');
     await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 50000, { clientOrderId: 'dup1' });
@@ -80,13 +91,23 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
   });
 
   it('enforces LOT_SIZE, PRICE_FILTER, NOTIONAL and balance with Binance errors', async () => {
-    await assert.rejects(ex.createOrder('BTC/USDT', 'market', 'buy', 0.00005, undefined, { clientOrderId: 'n1' }), ccxt.BadRequest); // 3 USDT < 5
-    await assert.rejects(ex.createOrder('BTC/USDT', 'market', 'buy', 100, undefined, { clientOrderId: 'n2' }), ccxt.InsufficientFunds);
+    await assert.rejects(
+      ex.createOrder('BTC/USDT', 'market', 'buy', 0.00005, undefined, { clientOrderId: 'n1' }),
+      ccxt.BadRequest,
+    ); // 3 USDT < 5
+    await assert.rejects(
+      ex.createOrder('BTC/USDT', 'market', 'buy', 100, undefined, { clientOrderId: 'n2' }),
+      ccxt.InsufficientFunds,
+    );
     assert.match(sim.createRequests('n1')[0].outcome, /NOTIONAL/);
   });
 
   it('rejects a wrong secret with -1022 (AuthenticationError) and a skewed clock with -1021 (InvalidNonce)', async () => {
-    const bad = createExchange({ exchange: 'binance', simulatorUrl: sim.url, credentials: { apiKey: sim.apiKey, secret: 'wrong-secret' } });
+    const bad = createExchange({
+      exchange: 'binance',
+      simulatorUrl: sim.url,
+      credentials: { apiKey: sim.apiKey, secret: 'wrong-secret' },
+    });
     await assert.rejects(bad.fetchBalance(), ccxt.AuthenticationError);
     sim.faults.setClockSkew(-30_000);
     await assert.rejects(ex.fetchBalance(), ccxt.InvalidNonce);
@@ -99,7 +120,10 @@ describe('simulator speaks Binance spot to the real ccxt client', () => {
     sim.faults.status(503, { match: { path: '/api/v3/account' } });
     await assert.rejects(ex.fetchBalance(), ccxt.ExchangeNotAvailable);
     sim.faults.timeoutAfterAccept();
-    await assert.rejects(ex.createOrder('ETH/USDT', 'market', 'sell', 0.1, undefined, { clientOrderId: 'hang1' }), ccxt.RequestTimeout);
+    await assert.rejects(
+      ex.createOrder('ETH/USDT', 'market', 'sell', 0.1, undefined, { clientOrderId: 'hang1' }),
+      ccxt.RequestTimeout,
+    );
     const o = await ex.fetchOrder(undefined as unknown as string, 'ETH/USDT', { clientOrderId: 'hang1' });
     assert.equal(o.status, 'closed');
   });

@@ -75,16 +75,30 @@ export async function start(opts: StartOptions = {}): Promise<SimHandle> {
     };
     let record: CreateRecord | undefined;
     if (method === 'POST' && url.pathname === '/api/v3/order') {
-      record = { seq: ex.creates.length + 1, time: ex.now(), clientOrderId: params.get('newClientOrderId') ?? undefined, params: Object.fromEntries(params), outcome: 'pending' };
+      record = {
+        seq: ex.creates.length + 1,
+        time: ex.now(),
+        clientOrderId: params.get('newClientOrderId') ?? undefined,
+        params: Object.fromEntries(params),
+        outcome: 'pending',
+      };
       ex.creates.push(record);
     }
     const fault = faults.takeTransport(info);
-    const executes = fault === undefined || (fault.kind === 'status' && fault.execute === true) || (fault.kind === 'hang' && fault.execute);
+    const executes =
+      fault === undefined ||
+      (fault.kind === 'status' && fault.execute === true) ||
+      (fault.kind === 'hang' && fault.execute);
     let status = 200;
     let body: unknown = {};
     if (executes) {
       try {
-        const reply = route(ex, { apiKey: config.apiKey, secret: config.secret }, { method, path: url.pathname, rawQuery, rawBody, apiKey: req.headers['x-mbx-apikey'] as string | undefined }, () => faults.takeOrder(info));
+        const reply = route(
+          ex,
+          { apiKey: config.apiKey, secret: config.secret },
+          { method, path: url.pathname, rawQuery, rawBody, apiKey: req.headers['x-mbx-apikey'] as string | undefined },
+          () => faults.takeOrder(info),
+        );
         status = reply.status;
         body = reply.body;
         if (record) record.outcome = 'accepted';
@@ -97,13 +111,15 @@ export async function start(opts: StartOptions = {}): Promise<SimHandle> {
       }
     }
     if (fault?.kind === 'hang') {
-      if (record) record.outcome = `${record.outcome === 'pending' ? 'not executed' : record.outcome}; fault hang (no reply)`;
+      if (record)
+        record.outcome = `${record.outcome === 'pending' ? 'not executed' : record.outcome}; fault hang (no reply)`;
       held.add(res);
       res.on('close', () => held.delete(res));
       return;
     }
     if (fault?.kind === 'status') {
-      if (record) record.outcome = `${record.outcome === 'pending' ? 'not executed' : record.outcome}; fault HTTP ${fault.status}`;
+      if (record)
+        record.outcome = `${record.outcome === 'pending' ? 'not executed' : record.outcome}; fault HTTP ${fault.status}`;
       return send(res, fault.status, fault.body ?? '');
     }
     send(res, status, body);
@@ -111,7 +127,8 @@ export async function start(opts: StartOptions = {}): Promise<SimHandle> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, { code: -1000, msg: `simulator bug: ${e instanceof Error ? e.message : String(e)}` });
+      if (!res.headersSent)
+        send(res, 500, { code: -1000, msg: `simulator bug: ${e instanceof Error ? e.message : String(e)}` });
     });
   });
   server.keepAliveTimeout = 1000;

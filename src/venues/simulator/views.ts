@@ -1,5 +1,5 @@
 /** Binance spot JSON shapes (all numbers as strings, as the real API sends them). */
-import { type Market, levels, touch } from './book.ts';
+import { levels, type Market, touch } from './book.ts';
 import { formatUnits as s } from './decimal.ts';
 import type { SimOrder, SimTrade } from './types.ts';
 
@@ -71,11 +71,18 @@ export function ticker24h(m: Market, now: number): object {
 export function bookTicker(m: Market): object {
   const { bid, ask } = touch(m);
   const q = (l: { qty: bigint }) => s(l.qty < 0n ? 1_000_000_000_000n : l.qty);
-  return { symbol: m.symbol, bidPrice: s(bid), bidQty: q(levels(m, 'SELL')[0]), askPrice: s(ask), askQty: q(levels(m, 'BUY')[0]) };
+  return {
+    symbol: m.symbol,
+    bidPrice: s(bid),
+    bidQty: q(levels(m, 'SELL')[0]),
+    askPrice: s(ask),
+    askQty: q(levels(m, 'BUY')[0]),
+  };
 }
 
 export function depth(m: Market, limit: number): object {
-  const side = (lv: ReturnType<typeof levels>) => lv.slice(0, limit).map((l) => [s(l.price), s(l.qty < 0n ? 1_000_000_000_000n : l.qty)]);
+  const side = (lv: ReturnType<typeof levels>) =>
+    lv.slice(0, limit).map((l) => [s(l.price), s(l.qty < 0n ? 1_000_000_000_000n : l.qty)]);
   return { lastUpdateId: 1, bids: side(levels(m, 'SELL')), asks: side(levels(m, 'BUY')) };
 }
 
@@ -106,7 +113,15 @@ export function order(o: SimOrder): Record<string, unknown> {
 
 /** The POST /api/v3/order reply (newOrderRespType FULL adds the fills). */
 export function newOrderResponse(o: SimOrder, fills: readonly SimTrade[], full: boolean): object {
-  const { time: _t, updateTime: _u, isWorking: _w, stopPrice: _s, icebergQty: _i, origQuoteOrderQty: _q, ...rest } = order(o);
+  const {
+    time: _t,
+    updateTime: _u,
+    isWorking: _w,
+    stopPrice: _s,
+    icebergQty: _i,
+    origQuoteOrderQty: _q,
+    ...rest
+  } = order(o);
   const base = { ...rest, transactTime: o.time };
   if (!full) return base;
   return {
@@ -122,7 +137,16 @@ export function newOrderResponse(o: SimOrder, fills: readonly SimTrade[], full: 
 }
 
 export function cancelResponse(o: SimOrder, cancelClientId: string, now: number): object {
-  const { time: _t, updateTime: _u, isWorking: _w, workingTime: _wt, stopPrice: _s, icebergQty: _i, origQuoteOrderQty: _q, ...rest } = order(o);
+  const {
+    time: _t,
+    updateTime: _u,
+    isWorking: _w,
+    workingTime: _wt,
+    stopPrice: _s,
+    icebergQty: _i,
+    origQuoteOrderQty: _q,
+    ...rest
+  } = order(o);
   // As on Binance: clientOrderId is the cancel request's id, the order's own id is origClientOrderId.
   return { ...rest, origClientOrderId: o.clientOrderId, clientOrderId: cancelClientId, transactTime: now };
 }
