@@ -46,7 +46,7 @@ export class ServiceMetrics {
   private readonly alerts: Counter<'portfolio' | 'level' | 'kind'>;
   private readonly duration: Histogram<'portfolio'>;
 
-  constructor(private readonly options: MetricsOptions = {}) {
+  constructor(options: MetricsOptions = {}) {
     const r = [this.registry];
     this.contentType = this.registry.contentType;
     const views = options.views;
@@ -138,7 +138,8 @@ export class ServiceMetrics {
     if (e.priceAgeSeconds !== null) this.priceAge.set({ portfolio }, e.priceAgeSeconds);
     if (e.value !== null) this.value.set({ portfolio }, e.value);
     this.lastCycle.set({ portfolio }, e.at / 1000);
-    if (e.weights !== null) for (const [asset, w] of Object.entries(e.weights)) this.weight.set({ portfolio, asset }, w);
+    if (e.weights !== null)
+      for (const [asset, w] of Object.entries(e.weights)) this.weight.set({ portfolio, asset }, w);
     if (view !== undefined) this.refresh([view]);
   }
 

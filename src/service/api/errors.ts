@@ -1,0 +1,45 @@
+/**
+ * HTTP errors: `{ error, message, field? }` with a status. Facade and journal errors are mapped by kind:
+ * bad input → 400 (naming the field), not found → 404, conflict (already decided, already paused …) → 409.
+ */
+import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../journal/index.ts';
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const invalid = (field: string, message: string) =>
+  new ApiError(400, 'invalid_input', `${field}: ${message}`, field);
+export const notFound = (what: string, id: string) =>
+  new ApiError(404, 'not_found', `${what} ${JSON.stringify(id)} does not exist`);
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+}
+
+/** Maps anything thrown by a route to a status and a body; unexpected errors say nothing internal. */
+export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof ApiError)
+    return { status: e.status, body: { error: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
+  if (e instanceof JournalInputError)
+    return { status: 400, body: { error: 'invalid_input', message: e.message, field: e.field } };
+  if (e instanceof JournalNotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
+  if (e instanceof JournalConflictError) return { status: 409, body: { error: 'conflict', message: e.message } };
+  const field = (e as { field?: unknown }).field;
+  const status = (e as { statusCode?: unknown }).statusCode;
+  if (typeof field === 'string' && e instanceof Error)
+    return { status: 400, body: { error: 'invalid_input', message: e.message, field } };
+  if (typeof status === 'number' && status >= 400 && status < 500 && e instanceof Error)
+    return { status, body: { error: 'bad_request', message: e.message } };
+  return { status: 500, body: { error: 'internal', message: 'internal error; see the service log' } };
+}

@@ -1,0 +1,194 @@
+/**
+ * The dashboard's browser script, served as /assets/dashboard.js (plain ES2020, no build step). Every
+ * request rides on the session cookie; text from the server is inserted with textContent only (no HTML).
+ */
+export const CLIENT_JS = `'use strict';
+(function () {
+  var $ = function (id) { return document.getElementById(id); };
+  var params = new URLSearchParams(location.search);
+  var current = params.get('portfolio');
+  var quote = '';
+  var pending = null;
+  var charts = {};
+  var theme = { textStyle: { color: '#c9d1d9' }, backgroundColor: 'transparent' };
+  var axis = { axisLine: { lineStyle: { color: '#4b5663' } }, splitLine: { lineStyle: { color: '#26313c' } }, axisLabel: { color: '#8b98a5' } };
+
+  function api(path, opts) {
+    opts = opts || {};
+    var init = { method: opts.method || 'GET', credentials: 'same-origin', headers: {} };
+    if (opts.body !== undefined) { init.headers['content-type'] = 'application/json'; init.body = JSON.stringify(opts.body); }
+    return fetch(path, init).then(function (r) {
+      if (r.status === 401) { location.href = '/'; throw new Error('signed out'); }
+      return r.text().then(function (t) {
+        var data = t ? JSON.parse(t) : null;
+        if (!r.ok) { var e = new Error((data && data.message) || ('HTTP ' + r.status)); e.status = r.status; throw e; }
+        return data;
+      });
+    });
+  }
+  function fmt(v, digits) {
+    if (v === null || v === undefined || !isFinite(v)) return '–';
+    return Number(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  function pct(v) { return v === null || v === undefined ? '–' : (v * 100).toFixed(2) + ' %'; }
+  function time(ms) { return ms === null || ms === undefined ? '–' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19); }
+  function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); if (cls) e.className = cls; return e; }
+  function row(tbody, cells) {
+    var tr = document.createElement('tr');
+    cells.forEach(function (c) { tr.appendChild(c instanceof Node ? wrap(c) : el('td', c)); });
+    tbody.appendChild(tr);
+  }
+  function wrap(node) { var td = document.createElement('td'); td.appendChild(node); return td; }
+  function tag(text) { return el('span', text, 'tag ' + String(text)); }
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init($(id), null, { renderer: 'canvas' });
+    return charts[id];
+  }
+  window.addEventListener('resize', function () { Object.keys(charts).forEach(function (k) { charts[k].resize(); }); });
+
+  function renderView(v) {
+    quote = v.quote;
+    var value = $('value');
+    value.textContent = v.value === null ? '–' : fmt(v.value, 2) + ' ' + v.quote;
+    value.setAttribute('data-value', v.value === null ? '' : String(v.value));
+    $('hodl').textContent = v.hodlValue === null ? '–' : fmt(v.hodlValue, 2) + ' ' + v.quote;
+    $('twr').textContent = pct(v.twr);
+    var drifts = Object.keys(v.drift).map(function (a) { return Math.abs(v.drift[a]); });
+    $('maxdrift').textContent = drifts.length ? pct(Math.max.apply(null, drifts)) : '–';
+    $('lastcycle').textContent = time(v.lastCycleAt);
+    $('targetsrc').textContent = v.targetSource.active === 'database'
+      ? 'API (v' + (v.targetSource.database ? v.targetSource.database.version : '?') + ')' : 'config file';
+    $('mode').textContent = v.mode;
+    $('paused').textContent = v.paused ? 'paused' + (v.pauseReason ? ': ' + v.pauseReason : '') : 'running';
+    $('paused').className = 'tag ' + (v.paused ? 'failed' : 'rebalanced');
+    $('pause').textContent = v.paused ? 'Resume' : 'Pause';
+    $('guards').textContent = v.guardsOff.length ? 'Guards off: ' + v.guardsOff.join(', ') : '';
+    var assets = Object.keys(v.target).sort();
+    chart('weights').setOption(Object.assign({}, theme, {
+      tooltip: { trigger: 'axis', valueFormatter: function (x) { return pct(x); } },
+      legend: { data: ['target', 'current'], textStyle: { color: '#c9d1d9' } },
+      grid: { left: 50, right: 16, top: 36, bottom: 28 },
+      xAxis: Object.assign({ type: 'category', data: assets }, axis),
+      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(0) + '%'; } } }, { splitLine: axis.splitLine }),
+      series: [
+        { name: 'target', type: 'bar', data: assets.map(function (a) { return v.target[a]; }), itemStyle: { color: '#4b5663' } },
+        { name: 'current', type: 'bar', data: assets.map(function (a) { return v.weights[a] || 0; }), itemStyle: { color: '#4aa3ff' } }
+      ]
+    }), true);
+    return assets;
+  }
+
+  function renderHistory(points, v, assets) {
+    var band = null;
+    if (v.bands) { var bs = Object.keys(v.bands).map(function (a) { return v.bands[a]; }).filter(isFinite); if (bs.length) band = Math.min.apply(null, bs); }
+    var series = assets.map(function (a, i) {
+      var s = { name: a, type: 'line', showSymbol: false, data: points.filter(function (p) { return p.drift; }).map(function (p) { return [p.at, p.drift[a] || 0]; }) };
+      if (i === 0 && band !== null) {
+        s.markArea = { silent: true, itemStyle: { color: 'rgba(63,185,80,0.10)' }, data: [[{ yAxis: -band }, { yAxis: band }]] };
+        s.markLine = { silent: true, symbol: 'none', lineStyle: { color: '#3fb950', type: 'dashed' }, label: { color: '#3fb950', formatter: '±' + (band * 100).toFixed(2) + '%' }, data: [{ yAxis: band }, { yAxis: -band }] };
+      }
+      return s;
+    });
+    chart('drift').setOption(Object.assign({}, theme, {
+      tooltip: { trigger: 'axis', valueFormatter: function (x) { return pct(x); } },
+      legend: { data: assets, textStyle: { color: '#c9d1d9' } },
+      grid: { left: 56, right: 16, top: 36, bottom: 28 },
+      xAxis: Object.assign({ type: 'time' }, axis),
+      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(1) + '%'; } } }, { splitLine: axis.splitLine }),
+      series: series
+    }), true);
+    chart('valuechart').setOption(Object.assign({}, theme, {
+      tooltip: { trigger: 'axis', valueFormatter: function (x) { return fmt(x, 2) + ' ' + quote; } },
+      legend: { data: ['value', 'HODL'], textStyle: { color: '#c9d1d9' } },
+      grid: { left: 70, right: 16, top: 36, bottom: 28 },
+      xAxis: Object.assign({ type: 'time' }, axis),
+      yAxis: Object.assign({ type: 'value', scale: true }, axis),
+      series: [
+        { name: 'value', type: 'line', showSymbol: false, data: points.filter(function (p) { return p.value !== null; }).map(function (p) { return [p.at, p.value]; }), lineStyle: { color: '#4aa3ff' }, itemStyle: { color: '#4aa3ff' } },
+        { name: 'HODL', type: 'line', showSymbol: false, data: points.filter(function (p) { return p.hodlValue !== null; }).map(function (p) { return [p.at, p.hodlValue]; }), lineStyle: { color: '#d29922', type: 'dashed' }, itemStyle: { color: '#d29922' } }
+      ]
+    }), true);
+  }
+
+  function renderTables(cycles, orders) {
+    var tb = $('cycles').tBodies[0]; tb.textContent = '';
+    cycles.forEach(function (c) { var td = el('td', c.reason || '', 'reason'); row(tb, [time(c.startedAt), c.cycle, tag(c.decision || 'open')]); tb.lastChild.appendChild(td); });
+    var ob = $('orders').tBodies[0]; ob.textContent = '';
+    orders.forEach(function (o) { row(ob, [time(o.createdAt), o.cycle, o.side, o.asset, fmt(o.quantity, 6), fmt(o.filledQuantity, 6), o.averagePrice === null ? '–' : fmt(o.averagePrice, 2), tag(o.state), o.clientOrderId]); });
+  }
+
+  function renderPlan(p) {
+    pending = p;
+    var box = $('plan'); box.textContent = '';
+    $('approve').disabled = !p;
+    if (!p) { box.appendChild(el('p', 'No plan awaiting approval.', 'muted')); return; }
+    var plan = p.plan || {};
+    box.appendChild(el('p', 'Plan ' + p.id + ' · hash ' + String(p.hash).slice(0, 12) + '… · expires ' + time(p.expiresAt), 'muted'));
+    var t = document.createElement('table'); var head = document.createElement('thead'); var body = document.createElement('tbody');
+    row(head, ['Side', 'Asset', 'Quantity', 'Notional', 'Cost']); t.appendChild(head); t.appendChild(body);
+    (plan.trades || []).forEach(function (x) { row(body, [x.side, x.asset, fmt(x.quantity, 6), fmt(x.notional, 2), fmt(x.cost, 4)]); });
+    if (!(plan.trades || []).length) row(body, ['–', 'nothing to trade', '', '', '']);
+    box.appendChild(t);
+    (plan.skipped || []).forEach(function (s) { box.appendChild(el('p', 'skipped ' + s.asset + ': ' + s.reason, 'muted')); });
+  }
+
+  function refresh() {
+    if (!current) return Promise.resolve();
+    var id = encodeURIComponent(current);
+    return Promise.all([
+      api('/portfolios/' + id), api('/portfolios/' + id + '/history'),
+      api('/portfolios/' + id + '/cycles?limit=100'), api('/portfolios/' + id + '/orders?limit=100'),
+      api('/portfolios/' + id + '/plan').catch(function (e) { if (e.status === 404) return null; throw e; })
+    ]).then(function (r) {
+      var assets = renderView(r[0]);
+      renderHistory(r[1], r[0], assets);
+      renderTables(r[2], r[3]);
+      renderPlan(r[4]);
+      document.body.setAttribute('data-loaded', String(Date.now()));
+    }).catch(function (e) { $('plan-msg').textContent = 'Could not load: ' + e.message; });
+  }
+
+  function msg(text, cls) { var m = $('plan-msg'); m.textContent = text; m.className = cls || ''; }
+
+  $('review').addEventListener('click', function () {
+    api('/portfolios/' + encodeURIComponent(current) + '/plan', { method: 'POST' })
+      .then(function (p) { renderPlan(p); msg('Review the plan, then approve it before it expires.'); })
+      .catch(function (e) { msg(e.message, 'bad'); });
+  });
+  $('approve').addEventListener('click', function () {
+    if (!pending) return;
+    $('approve').disabled = true;
+    api('/plans/' + encodeURIComponent(pending.id) + '/execute', { method: 'POST', body: { hash: pending.hash } })
+      .then(function (r) { msg('Executed: ' + r.reason, 'good'); })
+      .catch(function (e) { msg('Refused: ' + e.message, 'bad'); })
+      .then(refresh);
+  });
+  $('pause').addEventListener('click', function () {
+    var paused = $('pause').textContent === 'Resume';
+    api('/portfolios/' + encodeURIComponent(current) + (paused ? '/resume' : '/pause'), { method: 'POST', body: paused ? undefined : { reason: 'paused from the dashboard' } })
+      .then(refresh).catch(function (e) { msg(e.message, 'bad'); });
+  });
+  $('portfolio').addEventListener('change', function (e) {
+    current = e.target.value;
+    history.replaceState(null, '', '/?portfolio=' + encodeURIComponent(current));
+    refresh();
+  });
+
+  function live() {
+    var es = new EventSource('/events');
+    es.onopen = function () { $('live').className = 'on'; $('live').textContent = 'live'; };
+    es.onerror = function () { $('live').className = 'off'; $('live').textContent = 'reconnecting…'; };
+    es.addEventListener('cycle', function (m) { var e = JSON.parse(m.data); if (e.portfolioId === current) refresh(); });
+    es.addEventListener('alert', function (m) { var e = JSON.parse(m.data); if (e.portfolioId === current) msg(e.level + ' · ' + e.kind + ': ' + e.message, e.level === 'info' ? '' : 'bad'); });
+  }
+
+  api('/portfolios').then(function (list) {
+    var sel = $('portfolio');
+    list.forEach(function (p) { var o = el('option', p.id); o.value = p.id; sel.appendChild(o); });
+    if (!current || !list.some(function (p) { return p.id === current; })) current = list.length ? list[0].id : null;
+    sel.value = current;
+    live();
+    return refresh();
+  });
+})();
+`;
