@@ -143,6 +143,24 @@ describe('planner rules', () => {
       full.trades.filter((t) => t.asset !== 'C'),
     );
   });
+  it('buyOnly: no sells, buys fit the quote above its reserve (costs included)', () => {
+    const doc = {
+      quote: 'USDT',
+      target: { BTC: 0.5, ETH: 0.3, USDT: 0.2 },
+      costs: { feeBps: 10 },
+      constraints: { assets: { USDT: { reserve: 500 } } },
+    };
+    const s = setup(doc, { BTC: 1.25, ETH: 5, USDT: 3000 }, { BTC: 60000, ETH: 3000 });
+    planInto(s.ctx, s.snap.qty, s.snap.prices, 'full', s.buf, { buyOnly: true });
+    const p = describePlan(s.ctx, s.snap, s.buf);
+    assert.deepEqual(
+      p.trades.map((t) => [t.asset, t.side]),
+      [['ETH', 'buy']],
+    );
+    const spent = p.trades[0]!.notional + p.trades[0]!.cost;
+    assert.ok(spent <= 2500 && spent > 2500 * (1 - 1e-9), `spent ${spent} of 2500`);
+    assert.ok(3000 + s.buf.dq[2]! >= 500);
+  });
   it('edge without bands plans full; auto without bands is full', () => {
     const s = setup({ quote: 'USDT', target: { A: 0.5, USDT: 0.5 } }, { A: 2, USDT: 0 }, { A: 1 });
     planInto(s.ctx, s.snap.qty, s.snap.prices, 'edge', s.buf, {});
