@@ -94,6 +94,12 @@ describe('ccxt venue against the simulator: round trip', () => {
     assert.equal(c.filledQuantity, 0);
   });
 
+  it('reloads markets and routes after invalidate()', async () => {
+    r.venue.invalidate();
+    assert.equal((await r.venue.route('ADA', 'USDT'))?.via, 'BTC');
+    assert.equal(Object.keys(await r.venue.markets()).length, 5);
+  });
+
   it('lookup of an id the exchange never saw is not_found', async () => {
     assert.equal((await r.venue.lookup('never1', 'BTC', 'USDT')).status, 'not_found');
   });

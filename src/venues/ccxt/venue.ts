@@ -32,6 +32,8 @@ export interface CcxtVenueOptions {
   readonly feeBps?: number;
   /** Strings that must never appear in errors (the venue adds the credentials it was built with). */
   readonly secrets?: readonly string[];
+  /** Markets and routes are reloaded after this long, so listings and delistings are noticed. Default 1 h. */
+  readonly marketsTtlMs?: number;
 }
 
 export interface CcxtVenueConfig extends Omit<ExchangeOptions, 'credentials'>, CcxtVenueOptions {
@@ -55,6 +57,8 @@ export class CcxtVenue implements TradingVenue {
   private marketsLoaded: Promise<Record<string, Market>> | undefined;
   private readonly secrets: string[];
   private readonly graphs = new Map<string, Promise<MarketGraph>>();
+  private loadedAt = 0;
+  private reloadMarkets = false;
 
   constructor(
     readonly exchange: Exchange,
@@ -78,10 +82,22 @@ export class CcxtVenue implements TradingVenue {
     }
   }
 
+  private expireIfStale(): void {
+    if (this.marketsLoaded !== undefined && Date.now() - this.loadedAt > (this.opts.marketsTtlMs ?? 3_600_000))
+      this.invalidate();
+  }
+
   async markets(): Promise<Record<string, Market>> {
+    this.expireIfStale();
     let loaded = this.marketsLoaded;
     if (loaded === undefined) {
-      loaded = this.read('loadMarkets', async () => (await this.exchange.loadMarkets()) as Record<string, Market>);
+      this.loadedAt = Date.now();
+      const reload = this.reloadMarkets;
+      this.reloadMarkets = false;
+      loaded = this.read(
+        'loadMarkets',
+        async () => (await this.exchange.loadMarkets(reload)) as Record<string, Market>,
+      );
       this.marketsLoaded = loaded;
       loaded.catch(() => {
         this.marketsLoaded = undefined; // retry on the next call instead of caching the failure
@@ -95,8 +111,16 @@ export class CcxtVenue implements TradingVenue {
     return m?.spot !== false && m?.active !== false ? m : undefined;
   }
 
+  /** Drops cached markets and routes; the next call reloads them (ccxt's own cache included). */
+  invalidate(): void {
+    this.marketsLoaded = undefined;
+    this.graphs.clear();
+    this.reloadMarkets = true;
+  }
+
   /** Routes from each asset to `quote`, ranked by 24 h volume (built once per quote and cached). */
   async graph(quote: string): Promise<MarketGraph> {
+    this.expireIfStale();
     let g = this.graphs.get(quote);
     if (g === undefined) {
       g = this.buildGraph(quote);
