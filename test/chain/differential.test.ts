@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Address, createPublicClient, custom, type PublicClient, parseAbi } from 'viem';
-import { type AnvilNode, startAnvil } from '../../src/chain/anvil.ts';
+import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { type LocalClients, localChain, localClients } from '../../src/chain/client.ts';
-import { deployFixture } from '../../src/dex/fixture/deploy.ts';
+import { startFixtureNode } from '../../src/dex/fixture/cache.ts';
 import type { Fixture, FixturePool } from '../../src/dex/fixture/types.ts';
 import { createPool, createV3Pool, PoolMathError } from '../../src/dex/pools/index.ts';
 import type { PoolState, SwapPool, V3State } from '../../src/dex/pools/types.ts';
@@ -30,8 +30,7 @@ const states = new Map<string, PoolState>();
 const v3OutBalance = new Map<string, bigint>();
 
 before(async () => {
-  node = await startAnvil();
-  fx = await deployFixture({ rpcUrl: node.rpcUrl });
+  ({ node, fixture: fx } = await startFixtureNode());
   clients = localClients(node.rpcUrl);
   block = await clients.public.getBlockNumber();
   const snap = await readPoolStates(

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, parseAbi } from 'viem';
-import { type AnvilNode, startAnvil } from '../../src/chain/anvil.ts';
+import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
-import { deployFixture } from '../../src/dex/fixture/deploy.ts';
+import { startFixtureNode } from '../../src/dex/fixture/cache.ts';
 import type { Fixture, FixturePool } from '../../src/dex/fixture/types.ts';
 import { gainOverBaseline } from '../../src/dex/router/gain.ts';
 import { route } from '../../src/dex/router/route.ts';
@@ -19,8 +19,7 @@ let clients: LocalClients;
 let tx: TxSender;
 
 before(async () => {
-  node = await startAnvil();
-  fx = await deployFixture({ rpcUrl: node.rpcUrl });
+  ({ node, fixture: fx } = await startFixtureNode());
   clients = localClients(node.rpcUrl);
   tx = txSender(clients);
 });
