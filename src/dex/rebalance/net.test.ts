@@ -23,11 +23,17 @@ test('netting (property): conserves every delta, never sells and buys one asset,
   const assets = ['A', 'B', 'C', 'D', 'E'];
   fc.assert(
     fc.property(
-      fc.array(fc.record({ i: fc.integer({ min: 0, max: 4 }), v: fc.integer({ min: -1e6, max: 1e6 }) }), { maxLength: 8 }),
+      fc.array(fc.record({ i: fc.integer({ min: 0, max: 4 }), v: fc.integer({ min: -1e6, max: 1e6 }) }), {
+        maxLength: 8,
+      }),
       (raw) => {
         const trades = raw
           .filter((r) => r.v !== 0)
-          .map((r) => ({ asset: assets[r.i]!, side: r.v > 0 ? ('buy' as const) : ('sell' as const), notional: Math.abs(r.v) }));
+          .map((r) => ({
+            asset: assets[r.i]!,
+            side: r.v > 0 ? ('buy' as const) : ('sell' as const),
+            notional: Math.abs(r.v),
+          }));
         const swaps = netTrades(trades, 'Q');
         const want = new Map<string, number>();
         for (const t of trades) {
@@ -41,7 +47,8 @@ test('netting (property): conserves every delta, never sells and buys one asset,
           got.set(s.buy, (got.get(s.buy) ?? 0) + s.value);
         }
         const scale = trades.reduce((s, t) => s + t.notional, 1);
-        for (const a of [...assets, 'Q']) assert.ok(Math.abs((want.get(a) ?? 0) - (got.get(a) ?? 0)) <= scale * 1e-8, a);
+        for (const a of [...assets, 'Q'])
+          assert.ok(Math.abs((want.get(a) ?? 0) - (got.get(a) ?? 0)) <= scale * 1e-8, a);
         const sold = new Set(swaps.map((s) => s.sell));
         for (const s of swaps) assert.ok(!sold.has(s.buy));
         const moving = [...want.values()].filter((v) => Math.abs(v) > scale * 1e-9).length;

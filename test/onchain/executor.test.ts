@@ -1,0 +1,236 @@
+/**
+ * BallastExecutor on a real anvil (issue #8 §2–3): one success that moves balances exactly as simulated, sent
+ * through a recording "private" endpoint and journaled; then each failure (slippage, total value, deadline, a
+ * non-owner caller, a reverting leg) mined as a reverted transaction that leaves every balance untouched.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { type Address, createWalletClient, type Hex, http } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
+import { ChainSendError, type Sender, sendTx } from '../../src/chain/executor/send.ts';
+import { validatedPrices } from '../../src/chain/oracles/guard.ts';
+import { type Batch, buildBatch } from '../../src/dex/rebalance/build.ts';
+import { netTrades } from '../../src/dex/rebalance/net.ts';
+import { journalWithPortfolio } from '../../src/service/journal/testing/fixtures.ts';
+import { balances, erc20, KEY1, pools, startWorld, type World } from './setup.ts';
+
+let w: World;
+let proxy: Server;
+let proxyUrl: string;
+const seen: string[] = [];
+
+before(async () => {
+  w = await startWorld();
+  // Recording "private transaction endpoint": forwards to anvil, remembers every method it was asked.
+  proxy = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', async () => {
+      const msg = JSON.parse(body) as { method: string } | { method: string }[];
+      for (const m of Array.isArray(msg) ? msg : [msg]) seen.push(m.method);
+      const r = await fetch(w.node.rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      res.writeHead(r.status, { 'content-type': 'application/json' });
+      res.end(await r.text());
+    });
+  });
+  await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok));
+  const addr = proxy.address();
+  proxyUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+});
+
+after(async () => {
+  await new Promise((ok) => proxy?.close(ok));
+  await w?.node.stop();
+});
+
+const TRADES = [
+  { asset: 'WETH', side: 'sell' as const, notional: 30_000 },
+  { asset: 'WBTC', side: 'buy' as const, notional: 12_000 },
+  { asset: 'LINK', side: 'buy' as const, notional: 9_000 },
+  { asset: 'UNI', side: 'buy' as const, notional: 5_000 },
+];
+
+async function batch(maxSlippageBps = 50, deadlineIn = 600n): Promise<Batch> {
+  const tokens = [...w.tokens.values()];
+  const prices = await validatedPrices(w.clients.public, { feeds: w.feeds, maxDeviationBps: 200 }, tokens);
+  const block = await w.clients.public.getBlock();
+  return buildBatch({
+    swaps: netTrades(TRADES, 'USDC'),
+    tokens: w.tokens,
+    prices,
+    feeds: w.feeds,
+    quote: 'USDC',
+    pools: await pools(w),
+    poolInfo: w.fx.pools,
+    contracts: w.fx.contracts,
+    executor: w.executor,
+    deadline: block.timestamp + deadlineIn,
+    gasPriceWei: 1n,
+    maxSlippageBps,
+  });
+}
+
+const all = (): Address[] => [...w.tokens.values()].map((t) => t.address);
+
+async function approve(b: Batch): Promise<void> {
+  for (const a of await approvalsNeeded(w.clients.public, w.account.address, w.executor, b)) {
+    await w.tx.call(
+      a.token,
+      [
+        {
+          type: 'function',
+          name: 'approve',
+          stateMutability: 'nonpayable',
+          inputs: [
+            { name: 's', type: 'address' },
+            { name: 'a', type: 'uint256' },
+          ],
+          outputs: [{ name: '', type: 'bool' }],
+        },
+      ],
+      'approve',
+      [w.executor, a.amount],
+      'approve',
+    );
+  }
+}
+
+/** Sends without simulating (fixed gas), so a failure is mined as a reverted transaction; returns its status. */
+async function sendUnchecked(data: Hex, key?: Hex): Promise<string> {
+  const account = key ? privateKeyToAccount(key) : w.account;
+  const wallet = createWalletClient({ account, chain: w.clients.wallet.chain, transport: http(w.node.rpcUrl) });
+  const hash = await wallet.sendTransaction({ to: w.executor, data, gas: 3_000_000n, chain: w.clients.wallet.chain });
+  const r = await w.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  return r.status;
+}
+
+test('success: every leg in one transaction, balances move exactly as simulated; private endpoint only broadcasts; journaled', async () => {
+  const b = await batch();
+  assert.ok(b.legs.length >= 3, `legs: ${b.legs.length}`);
+  await approve(b);
+  const data = encodeExecute(b);
+  const sim = await simulateExecute(w.clients.public, w.account.address, w.executor, data);
+  assert.ok(sim.totalValue >= b.minTotalValue);
+  const before = await balances(w.clients.public, w.account.address, all());
+  const j = journalWithPortfolio();
+  j.cycles.start('main', Date.now());
+  const s: Sender = {
+    client: w.clients.public,
+    account: w.account,
+    chainId: w.fx.chainId,
+    journal: j.chainTxs,
+    portfolioId: 'main',
+    cycle: 1,
+    sendRpcUrl: proxyUrl,
+  };
+  const sent = await sendTx(s, { to: w.executor, data, leg: 0, calls: { legs: b.legs.length } });
+  assert.equal(sent.receipt.status, 'success');
+  assert.equal(sent.intent.state, 'filled');
+  assert.deepEqual(seen, ['eth_sendRawTransaction'], 'the private endpoint saw the raw transaction and nothing else');
+  const afterB = await balances(w.clients.public, w.account.address, all());
+  const want = new Map<string, bigint>();
+  for (const p of b.pulls) want.set(p.token.toLowerCase(), -p.amount);
+  b.legs.forEach((l, i) => {
+    const k = l.tokenOut.toLowerCase();
+    want.set(k, (want.get(k) ?? 0n) + sim.outs[i]!);
+    const q = l.tokenIn.toLowerCase();
+    if (!b.pulls.some((p) => p.token.toLowerCase() === q)) want.set(q, (want.get(q) ?? 0n) - l.amountIn); // hub consumed
+  });
+  const ts = all();
+  for (let i = 0; i < ts.length; i++) {
+    assert.equal(afterB[i]! - before[i]!, want.get(ts[i]!.toLowerCase()) ?? 0n, `balance of ${ts[i]}`);
+  }
+  const left = await balances(w.clients.public, w.executor, all());
+  assert.ok(
+    left.every((x) => x === 0n),
+    'the executor keeps nothing',
+  );
+  for (const l of b.legs) {
+    const a = await w.clients.public.readContract({
+      address: l.tokenIn,
+      abi: erc20,
+      functionName: 'allowance',
+      args: [w.executor, l.spender],
+    });
+    assert.equal(a, 0n, 'no allowance left to any spender');
+  }
+  // The journal refuses a second send of the same intent.
+  assert.throws(() => j.chainTxs.markSent(sent.intent.clientOrderId, Date.now()));
+});
+
+async function expectUntouched(
+  name: string,
+  mutate: (b: Batch) => Batch,
+  key: Hex | undefined,
+  error: RegExp,
+): Promise<void> {
+  const b0 = await batch();
+  await approve(b0);
+  const b = mutate(b0);
+  const data = encodeExecute(b);
+  await assert.rejects(
+    simulateExecute(w.clients.public, key ? privateKeyToAccount(key).address : w.account.address, w.executor, data),
+    error,
+    `${name}: the simulation refuses it`,
+  );
+  const before = await balances(w.clients.public, w.account.address, all());
+  assert.equal(await sendUnchecked(data, key), 'reverted', `${name}: mined as reverted`);
+  assert.deepEqual(await balances(w.clients.public, w.account.address, all()), before, `${name}: balances untouched`);
+}
+
+test('slippage: a leg below its minimum output reverts everything', async () => {
+  await expectUntouched(
+    'leg slippage',
+    (b) => ({ ...b, legs: b.legs.map((l, i) => (i === b.legs.length - 1 ? { ...l, minOut: l.minOut * 2n } : l)) }),
+    undefined,
+    /LegOutputTooLow|Too little|BAL#507|INSUFFICIENT_OUTPUT/,
+  );
+});
+
+test('slippage in total: outputs at oracle prices below the minimum total value revert everything', async () => {
+  await expectUntouched(
+    'total value',
+    (b) => ({ ...b, minTotalValue: (b.expectedValue * 10_100n) / 10_000n }),
+    undefined,
+    /TotalValueTooLow/,
+  );
+});
+
+test('deadline: an expired batch reverts', async () => {
+  const now = (await w.clients.public.getBlock()).timestamp;
+  await expectUntouched('deadline', (b) => ({ ...b, deadline: now - 1n }), undefined, /Expired/);
+});
+
+test('a caller other than the owner is refused', async () => {
+  await expectUntouched('non-owner', (b) => b, KEY1, /NotOwner/);
+});
+
+test('a leg that reverts reverts the whole batch', async () => {
+  await expectUntouched(
+    'reverting leg',
+    (b) => ({ ...b, legs: b.legs.map((l, i) => (i === 1 ? { ...l, data: '0xdeadbeef' as Hex } : l)) }),
+    undefined,
+    /LegReverted/,
+  );
+});
+
+test('sendTx simulates first: a failing batch is never signed, journaled or sent', async () => {
+  const b = await batch();
+  const j = journalWithPortfolio();
+  j.cycles.start('main', Date.now());
+  const s: Sender = {
+    client: w.clients.public,
+    account: w.account,
+    chainId: w.fx.chainId,
+    journal: j.chainTxs,
+    portfolioId: 'main',
+    cycle: 1,
+  };
+  await assert.rejects(
+    sendTx(s, { to: w.executor, data: encodeExecute({ ...b, deadline: 1n }), leg: 0, calls: null }),
+    ChainSendError,
+  );
+  assert.deepEqual(j.chainTxs.unfinished(), []);
+});
