@@ -62,13 +62,17 @@ export function runBacktest(
   let fees = 0;
   let turnover = 0;
 
+  const popts: { halfWidth: Float64Array | null; cov: Float64Array | null } = { halfWidth: null, cov: null };
   const trade = (t: number, mode: 'full' | 'edge' | 'auto') => {
     if (spec.targets.kind !== 'fixed') updateTarget(spec.targets, u, base.target, P, data.times, t, u.target);
-    planInto(ctx, qty, px, mode, buf, { halfWidth: kernel.halfWidth(), cov: kernel.covariance() });
+    popts.halfWidth = kernel.halfWidth();
+    popts.cov = kernel.covariance();
+    planInto(ctx, qty, px, mode, buf, popts);
     for (let i = 0; i < n; i++) {
       qty[i] = qty[i]! + buf.dq[i]!;
       if (i !== q) turnover += buf.notional[i]!;
-      if (trades !== null && i !== q && buf.dq[i] !== 0) trades.push({ bar: t, asset: u.assets[i]!, quantity: buf.dq[i]! });
+      if (trades !== null && i !== q && buf.dq[i] !== 0)
+        trades.push({ bar: t, asset: u.assets[i]!, quantity: buf.dq[i]! });
     }
     fees += buf.totalCost;
   };

@@ -32,6 +32,7 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
   buf.skip.fill(0);
   buf.scale = 1;
   buf.scaleReason = Scaled.none;
+  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf)) return;
   // Reserves: never sell below them.
   for (let i = 0; i < n; i++) {
     if (i === q || d[i]! >= 0) continue;
@@ -90,7 +91,15 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
     }
   }
   // Rounding sells down can leave buys short of cash: trim buys, largest first, by whole lots.
-  let cashLeft = settle(ctx, prices, buf, cash);
+  trimBuys(ctx, prices, buf, cash, settle(ctx, prices, buf, cash));
+}
+
+/** Trims buys, largest first (by whole lots), until the cash left above the reserve is ≥ 0. */
+function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash: number, left: number): void {
+  const { u, constraints: c } = ctx;
+  const q = u.quoteIndex;
+  const n = u.n;
+  let cashLeft = left;
   for (let guard = 0; cashLeft < 0 && guard < 4 * n; guard++) {
     let j = -1;
     for (let i = 0; i < n; i++) {
@@ -105,13 +114,55 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
       const k = Math.round(buf.dq[j]! / lot) - Math.max(1, Math.ceil(cut / lot - LOT_EPS));
       buf.dq[j] = k > 0 ? k * lot : 0;
     } else {
-      const next = buf.dq[j]! - Math.max(cut, cut * (1 + 1e-12) + 1e-300);
+      // A shortfall of a few ulps: cut a little more than it, so one round settles it (no ulp-by-ulp loop).
+      const next = buf.dq[j]! - (cut * (1 + 1e-9) + 16 * Number.EPSILON * buf.dq[j]!);
       buf.dq[j] = next > 0 ? next : 0;
     }
     if (buf.dq[j]! > 0 && buf.dq[j]! * prices[j]! < c.minNotional[j]!) buf.dq[j] = 0;
     if (buf.dq[j] === 0) buf.skip[j] = Skip.cash;
     cashLeft = settle(ctx, prices, buf, cash);
   }
+}
+
+/**
+ * The same rules when nothing constrains the plan and every cost is proportional (the common backtest
+ * case): no scaling, no rounding, no minimum; only the noise and sell-everything rules. It gives up (and
+ * the general path runs) when the plan would spend quote the portfolio lacks, which the general path scales.
+ */
+function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf: PlanBuffers): boolean {
+  const q = ctx.u.quoteIndex;
+  const rate = ctx.costs.rate;
+  const noise = NOISE * buf.value;
+  const d = buf.d;
+  // The general path would scale every trade here: let it.
+  if (cashAfter(ctx, d, 1, q, qty[q]!) < -noise) return false;
+  let flow = 0;
+  let total = 0;
+  for (let i = 0; i < buf.n; i++) {
+    buf.want[i] = 0;
+    buf.dq[i] = 0;
+    buf.notional[i] = 0;
+    buf.cost[i] = 0;
+    if (i === q) continue;
+    const x = d[i]!;
+    if (x <= noise && x >= -noise) continue;
+    let want = x / prices[i]!;
+    if (want < 0 && -want >= qty[i]! * (1 - NOISE)) want = -qty[i]!;
+    buf.want[i] = want;
+    buf.dq[i] = want;
+    const v = want * prices[i]!;
+    const a = v < 0 ? -v : v;
+    buf.notional[i] = a;
+    buf.cost[i] = rate[i]! * a;
+    flow += v;
+    total += buf.cost[i]!;
+  }
+  buf.dq[q] = -flow - total;
+  buf.totalCost = total;
+  buf.valueAfter = buf.value - total;
+  const cash = qty[q]!;
+  if (cash - flow - total < 0) trimBuys(ctx, prices, buf, cash, cash - flow - total);
+  return true;
 }
 
 /** Lot rounding toward zero, never beyond `maxSell` units on a sell. */

@@ -9,6 +9,8 @@ export interface Constraints {
   readonly reserve: Float64Array;
   /** Largest Σ|notional| as a fraction of value (Infinity = none). */
   readonly maxTurnover: number;
+  /** No reserve, lot step, minimum or turnover cap at all: the planner may take its fast path. */
+  readonly none: boolean;
 }
 
 export type PlanMode = 'full' | 'edge' | 'auto';
@@ -42,7 +44,10 @@ export function makeConstraints(u: Universe, c: ConstraintsConfig): Constraints 
     minNotional[i] = a.minNotional ?? 0;
     reserve[i] = a.reserve ?? 0;
   }
-  return { lotStep, minNotional, reserve, maxTurnover: c.maxTurnover ?? Number.POSITIVE_INFINITY };
+  const maxTurnover = c.maxTurnover ?? Number.POSITIVE_INFINITY;
+  const none =
+    maxTurnover === Number.POSITIVE_INFINITY && [lotStep, minNotional, reserve].every((a) => a.every((x) => x === 0));
+  return { lotStep, minNotional, reserve, maxTurnover, none };
 }
 
 export function makePlanContext(

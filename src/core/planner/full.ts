@@ -45,7 +45,19 @@ function solveProportional(
     if (i !== q && t[i]! > 0 && rate[i]! > 0) bp[k++] = h[i]! / t[i]!;
   }
   // k = 0 still needs the line below: a zero-target entry with a fee costs f·hᵢ to sell out.
-  const sorted = bp.subarray(0, k).sort();
+  // Insertion sort in place: allocation-free and fastest for the few dozen entries of a portfolio.
+  if (k > 64) bp.subarray(0, k).sort();
+  else
+    for (let i = 1; i < k; i++) {
+      const x = bp[i]!;
+      let j = i - 1;
+      while (j >= 0 && bp[j]! > x) {
+        bp[j + 1] = bp[j]!;
+        j--;
+      }
+      bp[j + 1] = x;
+    }
+  const sorted = bp;
   // smallest j with g(sorted[j]) >= 0 (g is increasing)
   let lo = 0;
   let hi = k;

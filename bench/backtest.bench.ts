@@ -1,0 +1,92 @@
+/**
+ * Backtester speed (issue #4 §7): one 10 × 100,000 backtest, the 10,000-configuration sweep on 1 and 2
+ * workers, and how time grows with assets and bars. Every time is printed beside its rebalance count.
+ */
+import { availableParallelism } from 'node:os';
+import { type PreparedData, prepareData, runBacktest } from '../src/backtest/engine/run.ts';
+import { parseStrategy } from '../src/backtest/engine/strategy.ts';
+import type { BacktestOptions } from '../src/backtest/engine/types.ts';
+import { BENCH_GRID, buildGrid, linSpace } from '../src/backtest/sweep/grid.ts';
+import { runSweep } from '../src/backtest/sweep/pool.ts';
+import { generateGbm } from '../src/backtest/synthetic/index.ts';
+
+function market(n: number, bars: number, sigma: number | number[], perYear: boolean): PreparedData {
+  const mkt = generateGbm({
+    seed: 1,
+    bars,
+    assets: n,
+    sigma,
+    correlation: 0.5,
+    ...(perYear ? { barsPerYear: 365 } : {}),
+  });
+  return prepareData(mkt, 'USD', Object.fromEntries(mkt.assets.map((a) => [a, 1 / n])));
+}
+
+function options(data: PreparedData, feeBps: number): BacktestOptions {
+  const target = Object.fromEntries(data.u.assets.filter((a) => a !== 'USD').map((a) => [a, 1 / (data.u.n - 1)]));
+  return {
+    cash: 'USD',
+    target,
+    capital: 1e6,
+    costs: { feeBps, halfSpreadBps: 0, impact: 0, fixedPerOrder: 0, assets: {} },
+    constraints: { assets: {} },
+    lag: 0,
+    periodsPerYear: 365,
+  };
+}
+
+function timeBacktest(data: PreparedData, strategy: string, reps: number): { ms: number; rebalances: number } {
+  const spec = parseStrategy(strategy);
+  const opts = options(data, 10);
+  let rebalances = 0;
+  for (let k = 0; k < 3; k++) rebalances = runBacktest(data, spec, opts).metrics.rebalances;
+  const times: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    const t0 = performance.now();
+    runBacktest(data, spec, opts);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, rebalances };
+}
+
+export default async function run(): Promise<void> {
+  const one = timeBacktest(market(10, 100_000, 0.035, false), 'band:0.05', 15);
+  console.log('| workload | time | rebalances | target |');
+  console.log('|---|---|---|---|');
+  console.log(
+    `| one backtest, 10 assets × 100,000 bars, band:0.05, 10 bps (median of 15) | ${one.ms.toFixed(2)} ms | ${one.rebalances} | < 10 ms |`,
+  );
+
+  const data = market(10, 2_600, linSpace(0.6, 1.2, 10), true);
+  const configs = buildGrid(BENCH_GRID);
+  const opts = options(data, 0);
+  await runSweep(data, configs.slice(0, 200), opts, { workers: 2 }); // warm the workers' code paths once
+  const wall = async (workers: number) => {
+    const t0 = performance.now();
+    const res = await runSweep(data, configs, opts, { workers });
+    let reb = 0;
+    for (let c = 0; c < configs.length; c++) reb += res[c * 9 + 6]!;
+    return { s: (performance.now() - t0) / 1000, reb };
+  };
+  const w2 = await wall(2);
+  const w1 = await wall(1);
+  console.log(
+    `| sweep, ${configs.length.toLocaleString('en-US')} configs × 10 assets × 2,600 bars, 2 workers | ${w2.s.toFixed(2)} s | ${w2.reb.toLocaleString('en-US')} in all | < 3 s |`,
+  );
+  console.log(`| same sweep, 1 worker | ${w1.s.toFixed(2)} s | ${w1.reb.toLocaleString('en-US')} in all | |`);
+  console.log(
+    `| speed-up 2 workers vs 1 (${availableParallelism()} cores) | ${(w1.s / w2.s).toFixed(2)}× | | ≥ 1.7× |`,
+  );
+
+  console.log('\n| assets × bars (band:0.05, 10 bps) | time | rebalances | ns per asset-bar |');
+  console.log('|---|---|---|---|');
+  for (const n of [5, 10, 20, 50]) {
+    for (const bars of [10_000, 100_000]) {
+      const r = timeBacktest(market(n, bars, 0.035, false), 'band:0.05', 5);
+      console.log(
+        `| ${n} × ${bars.toLocaleString('en-US')} | ${r.ms.toFixed(2)} ms | ${r.rebalances} | ${((r.ms * 1e6) / (n * bars)).toFixed(1)} |`,
+      );
+    }
+  }
+}
