@@ -1,7 +1,6 @@
 /** Read-only routes: status, portfolios and what the journal holds about each. */
 import type { FastifyInstance } from 'fastify';
 import { limitOf, type RouteContext, requirePortfolio } from './context.ts';
-import { notFound } from './errors.ts';
 import { schemas } from './schemas.ts';
 
 type IdReq = { Params: { id: string }; Querystring: { limit?: string } };
@@ -48,9 +47,7 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
   });
   app.get<IdReq>('/portfolios/:id/plan', { schema: schemas.pendingPlan }, async (req) => {
     requirePortfolio(facade, req.params.id);
-    const p = journal.plans.pending(req.params.id);
-    if (p === undefined) throw notFound('pending plan of portfolio', req.params.id);
-    return p;
+    return { pending: journal.plans.pending(req.params.id) ?? null };
   });
 
   app.get('/metrics', { schema: schemas.metrics }, async (_req, reply) => {

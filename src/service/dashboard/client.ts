@@ -66,7 +66,7 @@ export const CLIENT_JS = `'use strict';
     var assets = Object.keys(v.target).sort();
     chart('weights').setOption(Object.assign({}, theme, {
       tooltip: { trigger: 'axis', valueFormatter: function (x) { return pct(x); } },
-      legend: { data: ['target', 'current'], textStyle: { color: '#c9d1d9' } },
+      legend: { top: 0, data: ['target', 'current'], textStyle: { color: '#c9d1d9' } },
       grid: { left: 50, right: 16, top: 36, bottom: 28 },
       xAxis: Object.assign({ type: 'category', data: assets }, axis),
       yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(0) + '%'; } } }, { splitLine: axis.splitLine }),
@@ -91,15 +91,15 @@ export const CLIENT_JS = `'use strict';
     });
     chart('drift').setOption(Object.assign({}, theme, {
       tooltip: { trigger: 'axis', valueFormatter: function (x) { return pct(x); } },
-      legend: { data: assets, textStyle: { color: '#c9d1d9' } },
-      grid: { left: 56, right: 16, top: 36, bottom: 28 },
+      legend: { top: 0, data: assets, textStyle: { color: '#c9d1d9' } },
+      grid: { left: 56, right: 60, top: 36, bottom: 28 },
       xAxis: Object.assign({ type: 'time' }, axis),
       yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(1) + '%'; } } }, { splitLine: axis.splitLine }),
       series: series
     }), true);
     chart('valuechart').setOption(Object.assign({}, theme, {
       tooltip: { trigger: 'axis', valueFormatter: function (x) { return fmt(x, 2) + ' ' + quote; } },
-      legend: { data: ['value', 'HODL'], textStyle: { color: '#c9d1d9' } },
+      legend: { top: 0, data: ['value', 'HODL'], textStyle: { color: '#c9d1d9' } },
       grid: { left: 70, right: 16, top: 36, bottom: 28 },
       xAxis: Object.assign({ type: 'time' }, axis),
       yAxis: Object.assign({ type: 'value', scale: true }, axis),
@@ -138,12 +138,12 @@ export const CLIENT_JS = `'use strict';
     return Promise.all([
       api('/portfolios/' + id), api('/portfolios/' + id + '/history'),
       api('/portfolios/' + id + '/cycles?limit=100'), api('/portfolios/' + id + '/orders?limit=100'),
-      api('/portfolios/' + id + '/plan').catch(function (e) { if (e.status === 404) return null; throw e; })
+      api('/portfolios/' + id + '/plan')
     ]).then(function (r) {
       var assets = renderView(r[0]);
       renderHistory(r[1], r[0], assets);
       renderTables(r[2], r[3]);
-      renderPlan(r[4]);
+      renderPlan(r[4].pending);
       document.body.setAttribute('data-loaded', String(Date.now()));
     }).catch(function (e) { $('plan-msg').textContent = 'Could not load: ' + e.message; });
   }

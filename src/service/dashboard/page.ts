@@ -37,7 +37,7 @@ th { color:var(--muted); font-weight:600; }
 export function dashboardPage(nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Ballast</title><style nonce="${nonce}">${STYLE}</style></head>
+<title>Ballast</title><link rel="icon" href="data:,"><style nonce="${nonce}">${STYLE}</style></head>
 <body>
 <header>
   <h1>⚖ Ballast</h1>
