@@ -2,9 +2,13 @@
 import type { Order, Trade } from 'ccxt';
 import type { Fill, OrderState, OrderStatus } from '../../core/ports.ts';
 
+/**
+ * Trade ids are unique per market on Binance (and many others), not per account: the fill id carries the
+ * symbol so two legs of a route can never collide in the journal's (venue, trade id) key.
+ */
 export function toFill(t: Trade): Fill {
   return {
-    tradeId: String(t.id ?? ''),
+    tradeId: `${t.symbol ?? ''}#${t.id ?? ''}`,
     quantity: t.amount ?? 0,
     price: t.price ?? 0,
     fee: t.fee?.cost ?? 0,
