@@ -7,7 +7,14 @@ import { UsageError } from './io.ts';
 import { registerExtensions } from './registry.ts';
 
 /** Errors of adapters' input (price files, synthetic parameters) that mean bad input: exit 1. */
-const BAD_INPUT = new Set(['PriceDataError', 'PriceWindowError', 'SyntheticParamError', 'CorrelationError']);
+const BAD_INPUT = new Set([
+  'PriceDataError',
+  'PriceWindowError',
+  'SyntheticParamError',
+  'CorrelationError',
+  'QuoteError',
+  'StrategyError',
+]);
 
 /** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */
 export async function main(argv: string[]): Promise<number> {

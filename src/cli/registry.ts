@@ -11,4 +11,6 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerSweep(program);
   const { registerServe } = await import('./commands/serve.ts');
   registerServe(program);
+  const { registerChain } = await import('./commands/chain.ts');
+  registerChain(program);
 }

@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { UsageError } from '../io.ts';
+
+interface ChainUpFlags {
+  port: string;
+  out?: string;
+}
+
+interface QuoteFlags {
+  rpc: string;
+  sell: string;
+  buy: string;
+  amount: string;
+  gasPrice?: string;
+  json?: boolean;
+  chainFile?: string;
+}
+
+/** `ballast chain up` (a local EVM with real DEX contracts) and `ballast dex quote|rebalance`. */
+export function registerChain(program: Command): void {
+  const chain = program
+    .command('chain')
+    .description('a local Ethereum node with real Uniswap v2/v3 and Balancer pools');
+  chain
+    .command('up')
+    .description('start anvil, deploy the fixture market, print the RPC URL and addresses; Ctrl-C stops it')
+    .option('--port <n>', 'RPC port (0 = a free one)', '8545')
+    .option('--out <file>', 'write the addresses as JSON (default .ballast/chain.json)')
+    .action(async (f: ChainUpFlags) => {
+      const port = Number(f.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port: expected 0–65535, got ${JSON.stringify(f.port)}`);
+      const { chainUp } = await import('../../chain/up.ts');
+      const h = await chainUp({ port, out: f.out });
+      await h.done;
+    });
+
+  const dex = program.command('dex').description('decentralized exchanges: quotes and on-chain rebalancing');
+  dex
+    .command('quote')
+    .description('route one trade over every pool (split, two-hop through hubs, net of gas)')
+    .requiredOption('--rpc <url>', 'RPC URL (e.g. the one `ballast chain up` printed)')
+    .requiredOption('--sell <token>', 'symbol or 0x address')
+    .requiredOption('--buy <token>', 'symbol or 0x address')
+    .requiredOption('--amount <x>', 'decimal amount of the sold token (exact: too many decimals is an error)')
+    .option('--gas-price <gwei>', 'gas price in gwei (default: the node’s)')
+    .option('--json', 'print the route as one JSON object, amounts in base units')
+    .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
+    .action(async (f: QuoteFlags) => {
+      const { dexQuote } = await import('../../dex/quote-cli.ts');
+      await dexQuote({
+        rpc: f.rpc,
+        sell: f.sell,
+        buy: f.buy,
+        amount: f.amount,
+        gasPriceGwei: f.gasPrice,
+        json: f.json,
+        chainFile: f.chainFile,
+      });
+    });
+}
