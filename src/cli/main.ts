@@ -13,7 +13,6 @@ const BAD_INPUT = new Set([
   'SyntheticParamError',
   'CorrelationError',
   'QuoteError',
-  'StrategyError',
 ]);
 
 /** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */
