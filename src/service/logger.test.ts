@@ -25,6 +25,7 @@ test('logger: secret-named keys are redacted at any depth; references and errors
       password: KEY,
       token: KEY,
       headers: { authorization: `Bearer ${KEY}`, cookie: `ballast_session=${KEY}` },
+      alerts: { webhook: `https://hooks.slack.com/services/${KEY}` },
       err: new Error('boom'),
     },
     'starting',
@@ -35,6 +36,7 @@ test('logger: secret-named keys are redacted at any depth; references and errors
   assert.equal(obj.config.venue.apiKeyEnv, 'BINANCE_KEY');
   assert.equal(obj.config.venue.apiKey, '[redacted]');
   assert.match(JSON.stringify(obj.err), /boom/);
+  assert.deepEqual(obj.alerts, { webhook: 'https://hooks.slack.com/[redacted]' });
 });
 
 test('logger: request URLs lose their ?token= value', () => {

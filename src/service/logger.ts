@@ -1,7 +1,7 @@
 /**
  * Structured logs (pino) with secrets redacted: any key whose name is a secret word (apiKey, secret,
  * privateKey, password, token, authorization, cookie, … at any depth, the journal's rule) becomes
- * "[redacted]", and a `?token=` in a logged URL is masked. Free-text messages are not scanned: callers
+ * "[redacted]", a webhook URL is cut to its origin, and a `?token=` in a logged URL is masked. Free-text messages are not scanned: callers
  * must not interpolate secrets into them.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
@@ -35,6 +35,16 @@ export function serializeRequest(req: RequestLike): Record<string, unknown> {
   return { method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.ip };
 }
 
+/** Webhook URLs carry their credential in the path (Slack, Discord, Teams): only the origin is logged. */
+const isWebhookKey = (k: string) => /webhook(_?url)?$/i.test(k);
+const urlOrigin = (v: unknown) => {
+  try {
+    return `${new URL(String(v)).origin}/${REDACTED}`;
+  } catch {
+    return REDACTED;
+  }
+};
+
 const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (v === null || typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v) as unknown;
@@ -51,7 +61,10 @@ export function redactLogObject(value: unknown, depth = 0): unknown {
   if (!isPlain(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactLogObject(v, depth + 1);
+    const set = v !== null && v !== undefined && v !== '';
+    if (set && isSecretKey(k)) out[k] = REDACTED;
+    else if (set && isWebhookKey(k) && typeof v === 'string') out[k] = urlOrigin(v);
+    else out[k] = redactLogObject(v, depth + 1);
   }
   return out;
 }
