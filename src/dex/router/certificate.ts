@@ -16,6 +16,17 @@ export function certify(
 ): Certificate {
   const used = new Map<Edge, number>();
   for (const s of alloc.swaps) used.set(s.edge, Number(s.amountIn));
+  // Pools the continuous optimum filled to maxIn (the exact hub amounts can leave them a hair below it).
+  const filled = new Set<Edge>();
+  const mark = (edges: readonly Edge[], xs: readonly number[] | undefined) =>
+    edges.forEach((e, i) => {
+      if (Number.isFinite(e.cap) && (xs?.[i] ?? 0) >= e.cap) filled.add(e);
+    });
+  mark(net.direct, flow.direct);
+  net.hubs.forEach((h, i) => {
+    mark(h.first, flow.hubs[i]?.first);
+    mark(h.second, flow.hubs[i]?.second);
+  });
   const lambda = flow.lambda;
   let maxRelativeGap = 0;
   let maxUnusedRatio = 0;
@@ -28,7 +39,7 @@ export function certify(
       maxUnusedRatio = Math.max(maxUnusedRatio, (e.m0 * value) / price);
       return;
     }
-    if (atCap(x, e.cap)) {
+    if (filled.has(e) || atCap(x, e.cap)) {
       saturated.push(e.pool.id);
       return;
     }

@@ -84,7 +84,7 @@ export function dropUnpaidLegs(start: Candidate, unit: number, evaluate: Evaluat
 
 /**
  * Greedy addition from a small route (the best single path): add the pool, or the best first+second hop pair of a
- * hub not yet used, whose exact re-solve raises the net output most among those whose surplus bound exceeds gas.
+ * hub not yet used, whose surplus bound exceeds its gas: tried best bound first, the first exact improvement is taken.
  */
 export function addProfitableLegs(start: Candidate, full: Network, unit: number, evaluate: Evaluate): Candidate {
   let cur = start;
@@ -128,10 +128,13 @@ export function addProfitableLegs(start: Candidate, full: Network, unit: number,
     if (trials.length === 0) break;
     trials.sort((p, q) => q.gain - p.gain);
     let next: Candidate | undefined;
-    for (const { ids } of trials.slice(0, 4)) {
+    for (const { ids } of trials) {
       const excluded = new Set([...cur.excluded].filter((id) => !ids.includes(id)));
       const c = evaluate(withoutPools(full, excluded), excluded);
-      if (c.netOut > (next ?? cur).netOut) next = c;
+      if (c.netOut > cur.netOut) {
+        next = c;
+        break;
+      }
     }
     if (!next) break;
     cur = next;

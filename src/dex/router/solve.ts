@@ -23,6 +23,8 @@ export interface Flow {
 }
 
 const REL_TOL = 1e-14;
+/** Hub price tolerance: 1e-12 keeps path marginals within ~1e-12 of lambda, far inside the 1e-9 certificate. */
+const HUB_TOL = 1e-12;
 
 const maxM0 = (edges: readonly Edge[]): number => {
   let m = 0;
@@ -70,7 +72,7 @@ function hubMu(h: HubGroup, lambda: number, memo?: HubMemo): number {
     }
   }
   // D(mu) = produced(lambda/mu) - absorbed(mu), increasing in mu.
-  const mu = findRoot((m) => produced(h, lambda / m) - absorbed(h, m), lo, hi, REL_TOL);
+  const mu = findRoot((m) => produced(h, lambda / m) - absorbed(h, m), lo, hi, HUB_TOL);
   memo?.set(h, { lambda, mu });
   return mu;
 }
