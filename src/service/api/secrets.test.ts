@@ -53,7 +53,7 @@ test('secrets: a planted token, exchange key and webhook secret reach no log, re
       ...base,
       portfolios: base.portfolios.map((p) => ({ ...p, venue: { ...(p.venue as object), apiKey: KEY, secret: KEY } })),
       alerts: { webhook: hook },
-    } as ResolvedService;
+    } as unknown as ResolvedService;
     logger.info({ config: planted }, 'service starting'); // what `ballast serve` logs at start
     const token = loadApiToken({ tokenEnv: 'BALLAST_TEST_TOKEN' }, { BALLAST_TEST_TOKEN: TOKEN });
     assert.equal(token, TOKEN);
