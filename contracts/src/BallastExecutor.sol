@@ -30,7 +30,8 @@ contract BallastExecutor {
     }
 
     /// One swap: call `target` with `data`, after approving `spender` for exactly `amountIn` of `tokenIn`.
-    /// The call must send its output to this contract.
+    /// The call sends its output to the owner (`toOwner`, a final output: saves a transfer) or to this contract
+    /// (a hub amount that a later leg consumes); the output is measured on that holder's balance.
     struct Leg {
         address target;
         address spender;
@@ -38,10 +39,11 @@ contract BallastExecutor {
         address tokenOut;
         uint256 amountIn;
         uint256 minOut;
+        bool toOwner;
         bytes data;
     }
 
-    /// Values this contract's balance of `token` after the legs: balance * answer * 1e18 / scale
+    /// Values the final outputs (legs with toOwner) in `token`: out * answer * 1e18 / scale
     /// (scale = 10^(tokenDecimals + feedDecimals)), refused when the answer is not positive or older than maxAge.
     struct Valuation {
         address token;
@@ -82,11 +84,11 @@ contract BallastExecutor {
             outs[i] = _leg(i, legs[i]);
         }
         for (uint256 i = 0; i < valuations.length; i++) {
-            totalValue += _value(valuations[i]);
+            totalValue += _value(valuations[i], legs, outs);
         }
         if (totalValue < minTotalValue) revert TotalValueTooLow(totalValue, minTotalValue);
         for (uint256 i = 0; i < pulls.length; i++) _sweep(pulls[i].token);
-        for (uint256 i = 0; i < legs.length; i++) _sweep(legs[i].tokenOut);
+        for (uint256 i = 0; i < legs.length; i++) if (!legs[i].toOwner) _sweep(legs[i].tokenOut);
         emit Rebalanced(legs.length, totalValue);
     }
 
@@ -98,24 +100,26 @@ contract BallastExecutor {
 
     function _leg(uint256 i, Leg calldata l) internal returns (uint256 out) {
         if (l.target == address(this) || l.target == l.tokenIn || l.target == l.tokenOut) revert BadTarget(l.target);
-        uint256 before = IBallastERC20(l.tokenOut).balanceOf(address(this));
+        address holder = l.toOwner ? owner : address(this);
+        uint256 before = IBallastERC20(l.tokenOut).balanceOf(holder);
         _call(l.tokenIn, abi.encodeCall(IBallastERC20.approve, (l.spender, l.amountIn)));
         (bool ok, bytes memory ret) = l.target.call(l.data);
         if (!ok) revert LegReverted(i, ret);
         if (IBallastERC20(l.tokenIn).allowance(address(this), l.spender) != 0) {
             _call(l.tokenIn, abi.encodeCall(IBallastERC20.approve, (l.spender, 0)));
         }
-        out = IBallastERC20(l.tokenOut).balanceOf(address(this)) - before;
+        out = IBallastERC20(l.tokenOut).balanceOf(holder) - before;
         if (out < l.minOut) revert LegOutputTooLow(i, out, l.minOut);
     }
 
-    function _value(Valuation calldata v) internal view returns (uint256) {
+    function _value(Valuation calldata v, Leg[] calldata legs, uint256[] memory outs) internal view returns (uint256) {
         (, int256 answer,, uint256 updatedAt,) = IBallastFeed(v.feed).latestRoundData();
         if (answer <= 0 || updatedAt > block.timestamp || block.timestamp - updatedAt > v.maxAge) {
             revert StaleOrBadOracle(v.feed, answer, updatedAt);
         }
-        uint256 bal = IBallastERC20(v.token).balanceOf(address(this));
-        return (bal * uint256(answer) * 1e18) / v.scale;
+        uint256 amount;
+        for (uint256 i = 0; i < legs.length; i++) if (legs[i].toOwner && legs[i].tokenOut == v.token) amount += outs[i];
+        return (amount * uint256(answer) * 1e18) / v.scale;
     }
 
     function _sweep(address token) internal {

@@ -66,6 +66,7 @@ async function batch(maxSlippageBps = 50, deadlineIn = 600n): Promise<Batch> {
     poolInfo: w.fx.pools,
     contracts: w.fx.contracts,
     executor: w.executor,
+    owner: w.account.address,
     deadline: block.timestamp + deadlineIn,
     gasPriceWei: 1n,
     maxSlippageBps,

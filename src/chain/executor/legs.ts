@@ -26,6 +26,8 @@ export interface ExecutorLeg {
   readonly tokenOut: Address;
   readonly amountIn: bigint;
   readonly minOut: bigint;
+  /** The protocol pays the owner directly (a final output) rather than the executor (a hub amount). */
+  readonly toOwner: boolean;
   readonly data: Hex;
 }
 
@@ -41,14 +43,25 @@ export class LegEncodingError extends Error {
   override readonly name = 'LegEncodingError';
 }
 
-export function encodeLeg(s: SwapSpec, c: FixtureContracts, executor: Address, deadline: bigint): ExecutorLeg {
-  const base = { tokenIn: s.tokenIn, tokenOut: s.tokenOut, amountIn: s.amountIn, minOut: s.minOut };
+/**
+ * `executor` pays (the router pulls from it); `recipient` receives: the owner for a final output, the
+ * executor for a hub amount.
+ */
+export function encodeLeg(
+  s: SwapSpec,
+  c: FixtureContracts,
+  executor: Address,
+  deadline: bigint,
+  recipient: Address = executor,
+): ExecutorLeg {
+  const toOwner = recipient.toLowerCase() !== executor.toLowerCase();
+  const base = { tokenIn: s.tokenIn, tokenOut: s.tokenOut, amountIn: s.amountIn, minOut: s.minOut, toOwner };
   if (s.pool.protocol === 'uniswap-v2') {
     // Router02 goes through the factory's pair for these tokens: the fixture has one v2 factory, so it is this pool.
     const data = encodeFunctionData({
       abi: v2RouterAbi,
       functionName: 'swapExactTokensForTokens',
-      args: [s.amountIn, s.minOut, [s.tokenIn, s.tokenOut], executor, deadline],
+      args: [s.amountIn, s.minOut, [s.tokenIn, s.tokenOut], recipient, deadline],
     });
     return { ...base, target: c.uniswapV2Router02, spender: c.uniswapV2Router02, data };
   }
@@ -61,7 +74,7 @@ export function encodeLeg(s: SwapSpec, c: FixtureContracts, executor: Address, d
           tokenIn: s.tokenIn,
           tokenOut: s.tokenOut,
           fee: s.pool.feePips,
-          recipient: executor,
+          recipient,
           deadline,
           amountIn: s.amountIn,
           amountOutMinimum: s.minOut,
@@ -77,7 +90,7 @@ export function encodeLeg(s: SwapSpec, c: FixtureContracts, executor: Address, d
     functionName: 'swap',
     args: [
       { poolId: s.pool.poolId, kind: 0, assetIn: s.tokenIn, assetOut: s.tokenOut, amount: s.amountIn, userData: '0x' },
-      { sender: executor, fromInternalBalance: false, recipient: executor, toInternalBalance: false },
+      { sender: executor, fromInternalBalance: false, recipient, toInternalBalance: false },
       s.minOut,
       deadline,
     ],

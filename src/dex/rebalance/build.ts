@@ -32,6 +32,8 @@ export interface BatchInput {
   readonly poolInfo: readonly FixturePool[];
   readonly contracts: FixtureContracts;
   readonly executor: Address;
+  /** Receives every final output directly (the executor's owner). */
+  readonly owner: Address;
   readonly deadline: bigint;
   readonly gasPriceWei: bigint;
   readonly maxSlippageBps: number;
@@ -142,6 +144,7 @@ export function buildBatch(b: BatchInput): Batch {
         b.contracts,
         b.executor,
         b.deadline,
+        l.path[1]!.toLowerCase() === tout.address.toLowerCase() ? b.owner : b.executor,
       );
       (l.path[0]!.toLowerCase() === tin.address.toLowerCase() ? first : second).push(leg);
     }
