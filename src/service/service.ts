@@ -81,11 +81,20 @@ export class Service implements ServiceFacade {
         s.runners.set(p.id, runner);
         s.venues.set(p.id, venue);
       }
-      s.recovery = await recoverOnStart(journal, s.venues as ReadonlyMap<string, Venue>, {
-        clock: { now },
-        recvWindowMs: Math.max(5000, ...config.portfolios.map(recvWindowOf)),
-        hook: o.crashHook,
-      });
+      // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
+      // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
+      const reports: ReconcileReport[] = [];
+      for (const p of config.portfolios) {
+        reports.push(
+          await recoverOnStart(journal, s.venues.get(p.id)!, {
+            clock: { now },
+            recvWindowMs: recvWindowOf(p),
+            hook: o.crashHook,
+            portfolioId: p.id,
+          }),
+        );
+      }
+      s.recovery = mergeReports(reports);
     } catch (e) {
       journal.close();
       throw e;
@@ -227,6 +236,21 @@ export class Service implements ServiceFacade {
     this.events.on('alert', listener);
     return () => this.events.off('alert', listener);
   }
+}
+
+function mergeReports(rs: readonly ReconcileReport[]): ReconcileReport {
+  const byState: Record<string, number> = {};
+  for (const r of rs) for (const [k, n] of Object.entries(r.byState)) byState[k] = (byState[k] ?? 0) + n;
+  const next = rs.flatMap((r) => (r.nextCheckAt === undefined ? [] : [r.nextCheckAt]));
+  return {
+    checked: rs.reduce((a, r) => a + r.checked, 0),
+    byState,
+    lookupErrors: rs.reduce((a, r) => a + r.lookupErrors, 0),
+    anomalies: rs.reduce((a, r) => a + r.anomalies, 0),
+    stillUnknown: rs.reduce((a, r) => a + r.stillUnknown, 0),
+    ...(next.length === 0 ? {} : { nextCheckAt: Math.min(...next) }),
+    items: rs.flatMap((r) => r.items),
+  };
 }
 
 function recvWindowOf(p: ResolvedService['portfolios'][number]): number {
