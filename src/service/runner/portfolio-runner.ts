@@ -120,7 +120,10 @@ export class PortfolioRunner {
       this.deps.reference ? this.deps.reference.prices(needed, u.quote) : Promise.resolve(null),
     ]);
     const g = this.config.guards;
-    const verdict = checkPrices(needed, quotes, reference, this.deps.now(), g);
+    // The quote stablecoin against USD, from the reference source, when a depeg limit is set.
+    const quoteUsd =
+      g.maxQuoteDepegBps !== undefined && this.deps.reference ? ((await this.deps.reference.prices([u.quote], 'USD'))[0] ?? null) : null;
+    const verdict = checkPrices(needed, quotes, reference, this.deps.now(), g, quoteUsd);
     this.guardsOff = verdict.off;
     if (!verdict.ok) return { ok: false, reason: `price guard: ${verdict.problems.join('; ')}` };
     return { ok: true, quotes: new Map(quotes.map((q) => [q.asset, q])), balances: { ...balances } };
@@ -227,8 +230,9 @@ export class PortfolioRunner {
       priceAge: number | null = null,
     ) => ({ decision, reason, plan, exec, priceAge });
     if (this.paused) return out('skipped', `paused: ${this.pauseReason}`);
-    if (journal.orders.hasUnknownLegs(this.id)) {
-      // Resolve unknown legs by lookup first (never by re-sending); the cycle goes on only once none is left.
+    if (journal.orders.unfinishedIntents(this.id).length > 0) {
+      // Bring open orders up to date and resolve unknown legs by lookup first (never by re-sending);
+      // the cycle goes on only once no leg is unknown.
       const rep = await reconcileUnfinished(journal.orders, this.deps.venue, {
         clock: { now: this.deps.now },
         portfolioId: this.id,
