@@ -54,12 +54,14 @@ export function splitExact(total: bigint, weights: readonly number[], caps?: rea
     const cur = out[i] as bigint;
     if (rest > 0n) {
       const room = c === undefined ? rest : c - cur;
+      // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers only)
       const add = room < rest ? room : rest;
       if (add > 0n) {
         out[i] = cur + add;
         rest -= add;
       }
     } else {
+      // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers only)
       const take = cur < -rest ? cur : -rest;
       out[i] = cur - take;
       rest += take;

@@ -104,6 +104,7 @@ export function boundedPool(spec: CpSpec & { readonly realOut0: bigint; readonly
       const a = Number(amountIn) > c ? BigInt(Math.floor(c)) : amountIn;
       const o = inner.amountOut(tokenIn, tokenOut, a);
       const r = realOut(tokenOut);
+      // biome-ignore lint/complexity/useMathMinMax: bigint (Math.min takes numbers only)
       return o > r ? r : o;
     },
     marginal(tokenIn, tokenOut, x) {
