@@ -27,7 +27,17 @@ const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 
 function cannon(url: string, token: string): Promise<Cannon> {
   const bin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-  const args = [bin, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-H', `authorization=Bearer ${token}`, '-j', url];
+  const args = [
+    bin,
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(SECONDS),
+    '-H',
+    `authorization=Bearer ${token}`,
+    '-j',
+    url,
+  ];
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
