@@ -2,6 +2,7 @@
  * HTTP errors: `{ error, message, field? }` with a status. Facade and journal errors are mapped by kind:
  * bad input → 400 (naming the field), not found → 404, conflict (already decided, already paused …) → 409.
  */
+import { InputError } from '../../core/errors.ts';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../journal/index.ts';
 
 export class ApiError extends Error {
@@ -33,6 +34,13 @@ export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
     return { status: e.status, body: { error: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
   if (e instanceof JournalInputError)
     return { status: 400, body: { error: 'invalid_input', message: e.message, field: e.field } };
+  if (e instanceof InputError) {
+    // The core's config checks (e.g. a target the portfolio's rules refuse): the first issue's path.
+    const field = e.issues[0]?.path ?? '';
+    return { status: 400, body: { error: 'invalid_input', message: e.message, ...(field ? { field } : {}) } };
+  }
+  if (e instanceof Error && e.name === 'NotFoundError')
+    return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof JournalNotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof JournalConflictError) return { status: 409, body: { error: 'conflict', message: e.message } };
   const field = (e as { field?: unknown }).field;
