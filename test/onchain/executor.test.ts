@@ -6,16 +6,17 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
-import { type Address, createWalletClient, type Hex, http } from 'viem';
+import { type Address, createWalletClient, encodeFunctionData, type Hex, http, keccak256, parseAbi } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
-import { ChainSendError, type Sender, sendTx } from '../../src/chain/executor/send.ts';
+import { ChainSendError, resume, type Sender, sendTx } from '../../src/chain/executor/send.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { type Batch, buildBatch } from '../../src/dex/rebalance/build.ts';
 import { netTrades } from '../../src/dex/rebalance/net.ts';
 import { journalWithPortfolio } from '../../src/service/journal/testing/fixtures.ts';
 import { balances, erc20, KEY1, pools, startWorld, type World } from './setup.ts';
 
+const approveAbi = parseAbi(['function approve(address spender, uint256 amount) returns (bool)']);
 let w: World;
 let proxy: Server;
 let proxyUrl: string;
@@ -234,4 +235,70 @@ test('sendTx simulates first: a failing batch is never signed, journaled or sent
     ChainSendError,
   );
   assert.deepEqual(j.chainTxs.unfinished(), []);
+});
+
+test('crash after journaling, before or after broadcast: resume() sends the same bytes once, or resolves not_placed', async () => {
+  const j = journalWithPortfolio();
+  j.cycles.start('main', Date.now());
+  const s: Sender = {
+    client: w.clients.public,
+    account: w.account,
+    chainId: w.fx.chainId,
+    journal: j.chainTxs,
+    portfolioId: 'main',
+    cycle: 1,
+  };
+  const token = w.tokens.get('USDC')!.address;
+  const sign = async (nonce: number, amount = 7n) => {
+    const data = encodeFunctionData({ abi: approveAbi, functionName: 'approve', args: [w.executor, amount] });
+    const fees = await w.clients.public.estimateFeesPerGas();
+    return w.account.signTransaction({
+      type: 'eip1559',
+      chainId: w.fx.chainId,
+      to: token,
+      data,
+      nonce,
+      gas: 100_000n,
+      ...fees,
+    });
+  };
+  const commit = (raw: Hex, nonce: number, leg: number) =>
+    j.chainTxs.commitTx({
+      portfolioId: 'main',
+      cycle: 1,
+      leg,
+      child: 0,
+      venue: 'evm',
+      chainId: w.fx.chainId,
+      from: w.account.address,
+      to: token,
+      nonce,
+      txHash: keccak256(raw),
+      rawTx: raw,
+      at: Date.now(),
+    });
+  const nonce = await w.clients.public.getTransactionCount({ address: w.account.address, blockTag: 'pending' });
+  // Crash 1: committed and marked sent, the process died before (or while) broadcasting.
+  const raw1 = await sign(nonce);
+  const t1 = commit(raw1, nonce, 1);
+  j.chainTxs.markSent(t1.clientOrderId, Date.now());
+  const r1 = await resume(s);
+  assert.deepEqual(
+    r1.map((x) => x.state),
+    ['filled'],
+  );
+  assert.equal(
+    await w.clients.public.getTransactionCount({ address: w.account.address }),
+    nonce + 1,
+    'mined exactly once',
+  );
+  assert.deepEqual(await resume(s), [], 'nothing left to resolve; a second resume sends nothing');
+  // Crash 2: committed, but another transaction consumed the nonce meanwhile: never sent, resolved not_placed.
+  const raw2 = await sign(nonce, 8n);
+  const t2 = commit(raw2, nonce, 2);
+  const r2 = await resume(s);
+  assert.deepEqual(
+    r2.map((x) => [x.clientOrderId, x.state]),
+    [[t2.clientOrderId, 'not_placed']],
+  );
 });
