@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { type AlertPayload, AlertSender, AlertWebhookConfigError } from './alerts.ts';
+import { type AlertPayload, AlertSender, AlertWebhookConfigError, deliverAlerts } from './alerts.ts';
 import { Journal } from './journal/index.ts';
+import type { AlertEvent } from './runner/types.ts';
 
 interface Receiver {
   url: string;
@@ -121,4 +122,35 @@ test('alerts: a refused connection is recorded without the URL; a 400 is not ret
 test('alerts: a bad webhook URL is refused at construction with the field named', () => {
   assert.throws(() => new AlertSender({ journal: journal(), webhook: 'not a url' }), AlertWebhookConfigError);
   assert.throws(() => new AlertSender({ journal: journal(), webhook: 'ftp://x' }), /alerts\.webhook/);
+});
+
+test('alerts: deliverAlerts sends what the runner journals as soon as its alert event fires', async () => {
+  const r = await receiver();
+  servers.push(r.server);
+  const j = journal();
+  const listeners: ((e: AlertEvent) => void)[] = [];
+  const facade = {
+    onAlert: (l: (e: AlertEvent) => void) => {
+      listeners.push(l);
+      return () => {
+        listeners.splice(listeners.indexOf(l), 1);
+      };
+    },
+  };
+  const stop = deliverAlerts(facade, new AlertSender({ journal: j, webhook: r.url, baseDelayMs: 1 }), 3_600_000);
+  j.alerts.record({
+    portfolioId: 'main',
+    at: 1,
+    level: 'critical',
+    kind: 'kill_switch',
+    message: 'paused after 3 failures',
+  });
+  for (const l of listeners) l({ portfolioId: 'main', at: 1, level: 'critical', kind: 'kill_switch', message: 'x' });
+  for (let i = 0; i < 100 && r.received.length === 0; i++) await new Promise((res) => setTimeout(res, 20));
+  assert.deepEqual(
+    r.received.map((p) => p.kind),
+    ['kill_switch'],
+  );
+  await stop();
+  assert.equal(listeners.length, 0);
 });

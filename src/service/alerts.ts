@@ -7,6 +7,7 @@
  * carries the alert's id for the receiver to drop duplicates. The URL itself may hold a secret (Slack and
  * Discord webhook URLs do), so it is never logged or stored: only its origin is.
  */
+import type { ServiceFacade } from './facade.ts';
 import type { AlertRecord, Journal } from './journal/index.ts';
 import type { Logger } from './logger.ts';
 
@@ -81,21 +82,32 @@ export class AlertSender {
     this.origin = this.url.origin;
   }
 
-  /** Delivers every undelivered alert (one pass at a time; a call during a pass schedules another). */
+  /** Delivers every undelivered alert (one pass at a time; a call during a pass makes it go round again). */
   flush(): Promise<void> {
     if (this.running !== null) {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
-      do {
+    this.running = this.loop();
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    await Promise.resolve(); // `running` is assigned before the loop can end
+    try {
+      for (;;) {
         this.again = false;
         for (const a of this.o.journal.alerts.undelivered()) await this.deliver(a);
-      } while (this.again);
-    })().finally(() => {
+        // Checked and cleared in one synchronous step: a flush() after this starts a new pass.
+        if (!this.again) {
+          this.running = null;
+          return;
+        }
+      }
+    } catch (e) {
       this.running = null;
-    });
-    return this.running;
+      throw e;
+    }
   }
 
   /** Sweeps the outbox every `intervalMs` (undelivered alerts from failures or before a restart). */
@@ -153,4 +165,21 @@ export class AlertSender {
     this.o.logger?.warn({ alert: a.id, origin: this.origin, error }, 'alert webhook delivery failed');
     return false;
   }
+}
+
+/**
+ * Wires a sender to the service: each alert event (already journaled by the runner) triggers a delivery
+ * pass, and the periodic sweep retries what failed. Returns the function that detaches and stops it.
+ */
+export function deliverAlerts(
+  facade: Pick<ServiceFacade, 'onAlert'>,
+  sender: AlertSender,
+  sweepMs = 60_000,
+): () => Promise<void> {
+  const off = facade.onAlert(() => void sender.flush().catch(() => undefined));
+  sender.start(sweepMs);
+  return async () => {
+    off();
+    await sender.stop();
+  };
 }
