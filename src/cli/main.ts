@@ -13,6 +13,9 @@ const BAD_INPUT = new Set([
   'SyntheticParamError',
   'CorrelationError',
   'QuoteError',
+  'JournalInputError',
+  'JournalNotFoundError',
+  'JournalLockedError',
 ]);
 
 /** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */

@@ -8,11 +8,11 @@ import { toSeconds } from './config/schema.ts';
 import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './facade.ts';
 import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
-import { Ledger } from './runner/ledger.ts';
 import type { ServiceCrashHook } from './runner/execute.ts';
+import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
-import { createVenue } from './venues.ts';
+import { createReference, createVenue } from './venues.ts';
 
 export interface ServiceOptions {
   /** The clock: the wall clock, or the replay's bar clock. */
@@ -57,7 +57,12 @@ export class Service implements ServiceFacade {
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
     const now = o.now ?? Date.now;
     for (const p of config.portfolios) {
-      if (p.mode === 'live' && (o.reference ?? null) === null && (o.strictGuards ?? true)) {
+      if (
+        p.mode === 'live' &&
+        (o.reference ?? null) === null &&
+        p.reference === undefined &&
+        (o.strictGuards ?? true)
+      ) {
         throw new Error(
           `portfolio ${p.id}: live mode needs an independent reference price source for the deviation guard; with a single source only dry-run, paper and replay may run`,
         );
@@ -69,10 +74,11 @@ export class Service implements ServiceFacade {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
         const venue = await createVenue(p, { journal, feed: o.feed ?? null, now, runner: () => runner! });
+        const reference = o.reference ?? (p.reference ? await createReference(p.reference) : null);
         runner = new PortfolioRunner(p, {
           journal,
           venue,
-          reference: o.reference ?? null,
+          reference,
           now,
           recvWindowMs: recvWindowOf(p),
           crashHook: o.crashHook,
@@ -207,16 +213,9 @@ export class Service implements ServiceFacade {
   }
 
   cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string) {
-    const r = this.runner(id);
-    const venue = this.venues.get(id)!;
-    const flow = this.journal.cashFlows.record({ portfolioId: id, kind, asset, quantity, at: this.now(), externalId });
-    // A paper account moves the funds itself; on a real venue the user moved them and Ballast records it.
-    if ('transfer' in venue && typeof venue.transfer === 'function' && flow.id > (r.ledger.load().lastFlowId ?? 0)) {
-      (venue.transfer as (d: Record<string, number>) => unknown)({
-        [asset]: kind === 'deposit' ? quantity : -quantity,
-      });
-    }
-    return flow;
+    this.runner(id);
+    // Recorded only: the next cycle invests it (a paper account also moves the funds then).
+    return this.journal.cashFlows.record({ portfolioId: id, kind, asset, quantity, at: this.now(), externalId });
   }
 
   createPlan(id: string): Promise<ReviewPlan> {

@@ -51,3 +51,12 @@ export async function createVenue(
   });
   return new CcxtVenue(exchange, { name: v.exchange });
 }
+
+/** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */
+export async function createReference(r: NonNullable<ResolvedPortfolio['reference']>): Promise<PriceSource> {
+  const { createExchange } = await import('../venues/ccxt/exchange.ts');
+  const { CcxtVenue } = await import('../venues/ccxt/venue.ts');
+  return new CcxtVenue(createExchange({ exchange: r.exchange, simulatorUrl: r.url }), {
+    name: `${r.exchange} (reference)`,
+  });
+}

@@ -64,11 +64,20 @@ export const scheduleSchema = z.union([
   z.strictObject({ cron: z.string().min(1) }),
 ]);
 
+/** An independent price source for the deviation and depeg guards: another exchange's public prices. */
+export const referenceSchema = z.strictObject({
+  type: z.literal('ccxt'),
+  exchange: z.string().min(1),
+  url: z.string().url().optional(),
+});
+
 export const servicePortfolioSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1–40 letters, digits, _ or -'),
   /** The portfolio: inline (the #2 schema) or a path to a portfolio file. */
   portfolio: z.union([z.string().min(1), portfolioSchema]),
   venue: z.union([z.literal('paper'), venueSchema]).default('paper'),
+  /** Independent reference prices (required for live mode: the deviation guard needs two sources). */
+  reference: referenceSchema.optional(),
   schedule: scheduleSchema.default({ every: '1h' }),
   mode: z.enum(['dry-run', 'live']).default('dry-run'),
   planMode: z.enum(['full', 'edge', 'auto']).default('full'),

@@ -122,7 +122,9 @@ export class PortfolioRunner {
     const g = this.config.guards;
     // The quote stablecoin against USD, from the reference source, when a depeg limit is set.
     const quoteUsd =
-      g.maxQuoteDepegBps !== undefined && this.deps.reference ? ((await this.deps.reference.prices([u.quote], 'USD'))[0] ?? null) : null;
+      g.maxQuoteDepegBps !== undefined && this.deps.reference
+        ? ((await this.deps.reference.prices([u.quote], 'USD'))[0] ?? null)
+        : null;
     const verdict = checkPrices(needed, quotes, reference, this.deps.now(), g, quoteUsd);
     this.guardsOff = verdict.off;
     if (!verdict.ok) return { ok: false, reason: `price guard: ${verdict.problems.join('; ')}` };
@@ -241,13 +243,15 @@ export class PortfolioRunner {
       });
       detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
       if (journal.orders.hasUnknownLegs(this.id)) {
-        const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
+        const next =
+          rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
         return out(
           'skipped',
           `an order of this portfolio has an unknown outcome (${rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ')}); no new order until it is resolved${next}`,
         );
       }
     }
+    this.applyPaperFlows();
     const seen = await this.observe();
     if (!seen.ok) {
       this.alert('warning', 'guard', seen.reason);
@@ -393,6 +397,23 @@ export class PortfolioRunner {
     }
     this.ledger.save(ledger, at);
     return out(decision, reason, toRun, result, priceAge);
+  }
+
+  /**
+   * A paper account moves recorded deposits and withdrawals itself (on a real venue the user moved the
+   * funds and Ballast only records them). Each flow moves once: the last one moved is kept in the journal.
+   */
+  private applyPaperFlows(): void {
+    const venue = this.deps.venue as Venue & { transfer?: (d: Record<string, number>) => unknown };
+    if (typeof venue.transfer !== 'function') return;
+    const key = `paper-flows:${this.id}`;
+    const last = Number(this.deps.journal.meta.get(key) ?? 0);
+    for (const f of this.deps.journal.cashFlows.list(this.id).filter((x) => x.id > last)) {
+      this.deps.journal.transaction(() => {
+        venue.transfer!({ [f.asset]: f.kind === 'deposit' ? f.quantity : -f.quantity });
+        this.deps.journal.meta.set(key, String(f.id), this.deps.now());
+      });
+    }
   }
 
   /** HODL receives the same flows: bought (or sold) at the target weights, without trading costs. */
