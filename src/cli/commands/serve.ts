@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BUNDLED_PRICES, DEFAULT_TARGET, parseTargetFlag } from '../../backtest/request.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
@@ -30,10 +31,42 @@ function forcePaper(s: ResolvedService): ResolvedService {
   return { ...s, portfolios: s.portfolios.map((p) => ({ ...p, venue: { type: 'paper' as const, initial: {} } })) };
 }
 
-/** The HTTP API (wired in once src/service/api lands). */
+/**
+ * The HTTP API and the alert webhook of a running service. A loopback API started without a token gets a
+ * generated one, written owner-only to .ballast/api-token (never printed: secrets stay out of logs).
+ */
 async function startApi(service: Service): Promise<{ url: string; close(): Promise<void> } | null> {
-  if (!service.config.api.enabled) return null;
-  return null;
+  const cfg = service.config;
+  let stopAlerts: (() => Promise<void>) | null = null;
+  if (cfg.alerts.webhook) {
+    const { AlertSender, deliverAlerts } = await import('../../service/alerts.ts');
+    stopAlerts = deliverAlerts(service, new AlertSender({ journal: service.journal, webhook: cfg.alerts.webhook }));
+  }
+  if (!cfg.api.enabled) return stopAlerts ? { url: '(no api)', close: stopAlerts } : null;
+  const { createApi } = await import('../../service/api/server.ts');
+  const { loadApiToken } = await import('../../service/api/auth.ts');
+  const { createLogger } = await import('../../service/logger.ts');
+  const api = await createApi(service, {
+    host: cfg.api.host,
+    port: cfg.api.port,
+    token: loadApiToken(cfg.api),
+    cors: cfg.api.cors,
+    logger: createLogger(),
+  });
+  if (api.generatedToken) {
+    mkdirSync('.ballast', { recursive: true });
+    writeFileSync('.ballast/api-token', `${api.token}\n`, { mode: 0o600 });
+    process.stderr.write(
+      'api token generated: .ballast/api-token (owner-only); dashboard: open the API URL with ?token=<that token>\n',
+    );
+  }
+  return {
+    url: api.url,
+    close: async () => {
+      await api.close();
+      await stopAlerts?.();
+    },
+  };
 }
 
 export function registerServe(program: Command): void {

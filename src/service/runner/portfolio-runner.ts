@@ -288,6 +288,7 @@ export class PortfolioRunner {
       ledger.lastFlowId = flows[flows.length - 1]!.id;
       if (ledger.hodl !== null) this.hodlFlow(ledger, netFlow, prices);
     }
+    detail.hodlValue = Ledger.hodlValue(ledger, new Map([...Object.entries(prices), [u.quote, 1]]));
     let mode = this.config.planMode;
     if (!inflow) {
       const bar = { time: at, prevTime: this.lastCycleAt ?? Number.NaN, qty: snap.qty, prices: snap.prices, w, value };
