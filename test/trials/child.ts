@@ -43,7 +43,9 @@ const s = await Service.start(config, {
 });
 svc = s;
 const r = s.recovery!;
-say(`READY ${JSON.stringify({ checked: r.checked, byState: r.byState, stillUnknown: r.stillUnknown, anomalies: r.anomalies })}`);
+say(
+  `READY ${JSON.stringify({ checked: r.checked, byState: r.byState, stillUnknown: r.stillUnknown, anomalies: r.anomalies })}`,
+);
 
 const rl = createInterface({ input: process.stdin });
 for await (const line of rl) {

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { checkInvariants, type InvariantReport } from '../../src/service/trials/invariants.ts';
-import { seeded, TRIAL_BALANCES, TRIAL_PRICES, trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
+import {
+  seeded,
+  TRIAL_BALANCES,
+  TRIAL_PRICES,
+  trialService,
+  trialSimOptions,
+  writeKeyFile,
+} from '../../src/service/trials/setup.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
 import type { TrialPoint } from './points.ts';
 
@@ -72,7 +79,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
       },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    const exited = new Promise<NodeJS.Signals | number | null>((res) => proc.on('exit', (code, sig) => res(sig ?? code)));
+    const exited = new Promise<NodeJS.Signals | number | null>((res) =>
+      proc.on('exit', (code, sig) => res(sig ?? code)),
+    );
     if (killsLeft > 0) {
       const t = setTimeout(() => proc.kill('SIGKILL'), Math.floor(rand() * (spec.randomKillMaxMs ?? 4000)));
       void exited.then(() => clearTimeout(t));
@@ -101,7 +110,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialResult> {
 
   const died = async (c: Child): Promise<void> => {
     const how = await c.exited;
-    if (how !== 'SIGKILL') throw new Error(`trial seed ${spec.seed}: the service child exited with ${how}, not by SIGKILL`);
+    if (how !== 'SIGKILL')
+      throw new Error(`trial seed ${spec.seed}: the service child exited with ${how}, not by SIGKILL`);
     kills++;
     if (killsLeft > 0) killsLeft--;
   };

@@ -64,7 +64,8 @@ export function checkInvariants(sim: SimHandle, journalPath: string, initial: Re
     }
     perId.set(c.clientOrderId, (perId.get(c.clientOrderId) ?? 0) + 1);
   }
-  for (const [id, n] of perId) if (n > 1) violations.push(`client order id ${id}: ${n} create requests (at most 1 allowed)`);
+  for (const [id, n] of perId)
+    if (n > 1) violations.push(`client order id ${id}: ${n} create requests (at most 1 allowed)`);
 
   const fills = journalFills(journalPath);
   // The ccxt venue records "<symbol>#<trade id>" (Binance's trade ids are per market); the simulator's are global.
@@ -79,12 +80,20 @@ export function checkInvariants(sim: SimHandle, journalPath: string, initial: Re
       continue;
     }
     if (f.clientOrderId !== t.clientOrderId) violations.push(`${what} is journaled under ${f.clientOrderId}`);
-    if (toUnits(f.quantity) !== t.qty || toUnits(f.price) !== t.price || toUnits(f.fee) !== t.commission || f.feeAsset !== t.commissionAsset)
+    if (
+      toUnits(f.quantity) !== t.qty ||
+      toUnits(f.price) !== t.price ||
+      toUnits(f.fee) !== t.commission ||
+      f.feeAsset !== t.commissionAsset
+    )
       violations.push(`${what}: journal has ${f.quantity} @ ${f.price} fee ${f.fee} ${f.feeAsset}`);
   }
   const simIds = new Set(trades.map((t) => String(t.id)));
-  if (byTrade.size !== fills.length) violations.push(`the journal holds ${fills.length - byTrade.size} fill(s) twice under different ids`);
-  for (const f of fills) if (!simIds.has(simId(f))) violations.push(`journal fill ${f.tradeId} (${f.clientOrderId}) is unknown to the simulator`);
+  if (byTrade.size !== fills.length)
+    violations.push(`the journal holds ${fills.length - byTrade.size} fill(s) twice under different ids`);
+  for (const f of fills)
+    if (!simIds.has(simId(f)))
+      violations.push(`journal fill ${f.tradeId} (${f.clientOrderId}) is unknown to the simulator`);
 
   const expected = new Map<string, bigint>(Object.entries(initial).map(([a, v]) => [a, toUnits(Number(v))]));
   const add = (asset: string, v: bigint): void => {
@@ -102,7 +111,14 @@ export function checkInvariants(sim: SimHandle, journalPath: string, initial: Re
     const b = actual[asset];
     const have = b === undefined ? 0n : toUnits(Number(b.free)) + toUnits(Number(b.locked));
     const want = expected.get(asset) ?? 0n;
-    if (have !== want) violations.push(`balance ${asset}: simulator ${have} units, initial + journal fills − fees = ${want} units`);
+    if (have !== want)
+      violations.push(`balance ${asset}: simulator ${have} units, initial + journal fills − fees = ${want} units`);
   }
-  return { creates: creates.length, clientOrderIds: perId.size, simTrades: trades.length, journalFills: fills.length, violations };
+  return {
+    creates: creates.length,
+    clientOrderIds: perId.size,
+    simTrades: trades.length,
+    journalFills: fills.length,
+    violations,
+  };
 }
