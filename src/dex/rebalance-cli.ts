@@ -44,6 +44,8 @@ export interface DexRebalanceResult {
 }
 
 function readKey(o: DexRebalanceOptions): Hex | undefined {
+  if (o.keyFile !== undefined && !existsSync(o.keyFile))
+    throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
   const raw = o.keyFile !== undefined ? readFileSync(o.keyFile, 'utf8') : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
   if (raw === undefined) return undefined;
   const k = raw.trim();

@@ -1,7 +1,7 @@
 /**
  * One router leg (one swap through one pool) → one executor Leg: which contract to call, which spender to
- * approve for exactly amountIn, and the calldata, with this executor as the recipient and minOut enforced
- * both by the protocol and by the executor.
+ * approve for exactly amountIn, and the calldata, paying the owner (a final output) or the executor (a hub
+ * amount), with minOut enforced both by the protocol and by the executor.
  */
 import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
 import type { FixtureContracts, FixturePool } from '../../dex/fixture/types.ts';
