@@ -16,6 +16,8 @@ const BAD_INPUT = new Set([
   'JournalInputError',
   'JournalNotFoundError',
   'JournalLockedError',
+  'ChainConfigError',
+  'OracleGuardError',
 ]);
 
 /** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */

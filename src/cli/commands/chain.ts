@@ -6,6 +6,17 @@ interface ChainUpFlags {
   out?: string;
 }
 
+interface RebalanceFlags {
+  rpc: string;
+  config: string;
+  execute?: boolean;
+  keyFile?: string;
+  sendRpc?: string;
+  journal?: string;
+  chainFile?: string;
+  deployExecutor?: boolean;
+}
+
 interface QuoteFlags {
   rpc: string;
   sell: string;
@@ -57,5 +68,22 @@ export function registerChain(program: Command): void {
         json: f.json,
         chainFile: f.chainFile,
       });
+    });
+  dex
+    .command('rebalance')
+    .description(
+      'rebalance a portfolio on-chain in one transaction: by default simulate and show it; --execute sends it',
+    )
+    .requiredOption('--rpc <url>', 'RPC URL')
+    .requiredOption('--config <file>', 'portfolio file with a `chain` section (tokens, feeds, slippage)')
+    .option('--execute', 'send after the simulation passes (key from BALLAST_PRIVATE_KEY or --key-file)')
+    .option('--key-file <file>', 'file holding the private key (never logged)')
+    .option('--send-rpc <url>', 'a second RPC used only for eth_sendRawTransaction (private transactions)')
+    .option('--journal <file>', 'journal file for the transaction (never sent twice)')
+    .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
+    .option('--deploy-executor', 'deploy a BallastExecutor owned by the key’s account first')
+    .action(async (f: RebalanceFlags) => {
+      const { dexRebalance } = await import('../../dex/rebalance-cli.ts');
+      await dexRebalance(f);
     });
 }
