@@ -21,10 +21,10 @@ function notes(run: BacktestRun): string[] {
   ];
 }
 
-/** Writes the self-contained HTML report of a backtest run. */
-export function writeBacktestReport(run: BacktestRun, path: string, sweep?: ReportSweep[]): void {
-  const html = renderReport({
-    title: 'Ballast backtest',
+/** What every report of a run draws: its equity, weights, rebalances and metrics per strategy. */
+function reportBase(run: BacktestRun, title: string) {
+  return {
+    title,
     generatedAt: new Date().toISOString(),
     assets: run.data.u.assets,
     times: run.data.times,
@@ -33,8 +33,15 @@ export function writeBacktestReport(run: BacktestRun, path: string, sweep?: Repo
       equity: r.equity,
       weights: r.weights,
       rebalanceBars: r.rebalanceBars,
-      metrics: { ...r.metrics },
+      metrics: r.metrics,
     })),
+  };
+}
+
+/** Writes the self-contained HTML report of a backtest run. */
+export function writeBacktestReport(run: BacktestRun, path: string, sweep?: ReportSweep[]): void {
+  const html = renderReport({
+    ...reportBase(run, 'Ballast backtest'),
     hodlStrategy:
       run.results.find((r) => r.strategy === 'hodl')?.strategy ?? run.results[run.results.length - 1]!.strategy,
     sweep,
@@ -80,19 +87,9 @@ export function writeSweepReport(input: SweepReportInput, path: string): void {
       `Walk-forward split ${day(wf.splitDate)}: the in-sample winner ${c.spec.name} at ${c.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample and ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}).`,
     );
   }
-  const run = { ...input.run, pricesPath: input.run.pricesPath };
+  const run = input.run;
   const html = renderReport({
-    title: `Ballast sweep: ${input.configs.length.toLocaleString('en-US')} configurations`,
-    generatedAt: new Date().toISOString(),
-    assets: run.data.u.assets,
-    times: run.data.times,
-    runs: run.results.map((r) => ({
-      strategy: r.strategy,
-      equity: r.equity,
-      weights: r.weights,
-      rebalanceBars: r.rebalanceBars,
-      metrics: { ...r.metrics },
-    })),
+    ...reportBase(run, `Ballast sweep: ${input.configs.length.toLocaleString('en-US')} configurations`),
     hodlStrategy: 'hodl',
     sweep,
     notes: [...extra, ...notes(run)],
