@@ -24,8 +24,8 @@ export function loadWeightSchedule(path: string, u: Universe): TargetRule & { ki
     const x = Number(w);
     if (!Number.isFinite(x) || x < 0 || x > 1)
       throw new PriceDataError(path, k + 1, `weight ${JSON.stringify(w)} is not in [0, 1]`);
-    let row = byTime.get(time);
-    if (!row) byTime.set(time, (row = new Float64Array(u.n)));
+    const row = byTime.get(time) ?? new Float64Array(u.n);
+    byTime.set(time, row);
     row[i] = x;
   });
   const times = [...byTime.keys()].sort((x, y) => x - y);

@@ -82,8 +82,8 @@ export class PortfolioRunner {
     u.assets.forEach((a, i) => {
       if (i === u.quoteIndex) return;
       for (const o of this.deps.journal.prices.history(a, u.quote)) {
-        let row = byTime.get(o.time);
-        if (!row) byTime.set(o.time, (row = new Float64Array(u.n).fill(Number.NaN)));
+        const row = byTime.get(o.time) ?? new Float64Array(u.n).fill(Number.NaN);
+        byTime.set(o.time, row);
         row[i] = o.price;
       }
     });

@@ -59,7 +59,11 @@ describe('ccxt venue against the simulator: round trip', () => {
     assert.equal(s.fills[0].fee, 0.00001234);
     const l = await r.venue.lookup('rt1', 'BTC', 'USDT');
     assert.deepEqual({ ...l, fills: l.fills.map((f) => f.tradeId) }, { ...s, fills: s.fills.map((f) => f.tradeId) });
-    assert.match(s.fills[0].tradeId, /^BTC\/USDT#\d+$/, 'trade ids are per market: the symbol makes them unique per venue');
+    assert.match(
+      s.fills[0].tradeId,
+      /^BTC\/USDT#\d+$/,
+      'trade ids are per market: the symbol makes them unique per venue',
+    );
   });
 
   it('market sell: commission in the quote received', async () => {
