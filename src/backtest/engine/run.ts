@@ -92,26 +92,43 @@ export function runBacktest(
   mark(0);
   let pending = false;
   for (let t = 1; t < T; t++) {
+    // One pass: prices, holdings' values and their sum (the same summation order as mark()).
     const off = t * n;
-    for (let i = 0; i < n; i++) px[i] = P[off + i]!;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const p = P[off + i]!;
+      px[i] = p;
+      const h = qty[i]! * p;
+      w[i] = h;
+      v += h;
+    }
     kernel.observe(px);
+    let traded = false;
     if (pending) {
       trade(t, spec.mode);
       pending = false;
+      traded = true;
+      v = 0;
+      for (let i = 0; i < n; i++) {
+        w[i] = qty[i]! * px[i]!;
+        v += w[i]!;
+      }
     }
-    let v = 0;
-    for (let i = 0; i < n; i++) v += qty[i]! * px[i]!;
     const inv = 1 / v;
-    for (let i = 0; i < n; i++) w[i] = qty[i]! * px[i]! * inv;
+    for (let i = 0; i < n; i++) w[i] = w[i]! * inv;
     bar.time = data.times[t]!;
     bar.prevTime = data.times[t - 1]!;
     bar.value = v;
     if (kernel.check(bar) >= 0) {
       rebalanceBars.push(t);
       if (opts.lag === 1) pending = true;
-      else trade(t, spec.mode);
+      else {
+        trade(t, spec.mode);
+        traded = true;
+      }
     }
-    mark(t);
+    if (traded || weights !== null) mark(t);
+    else equity[t] = v;
   }
   return {
     strategy: spec.name,
