@@ -7,7 +7,7 @@
 import { ONE } from './balancer-fixed-point.ts';
 import { stableCalcOutGivenIn } from './balancer-stable-math.ts';
 import { subtractSwapFee } from './balancer-weighted.ts';
-import { badState, ChainRevert, checkAmountIn, pairIndices } from './errors.ts';
+import { badState, guardedAmountOut, pairIndices } from './errors.ts';
 import { stableInvariantFloat, stableMarginal } from './stable-marginal.ts';
 import type { Address, StableState, SwapPool } from './types.ts';
 
@@ -58,16 +58,10 @@ export function createBalancerStablePool(state: StableState, gas: number = STABL
     tokens: state.tokens,
     gas,
     amountOut(tokenIn: Address, tokenOut: Address, amountIn: bigint) {
-      const [i, j] = pairIndices(id, state.tokens, tokenIn, tokenOut);
-      checkAmountIn(id, amountIn);
-      if (amountIn === 0n) return 0n;
-      try {
+      return guardedAmountOut(id, state.tokens, tokenIn, tokenOut, amountIn, (i, j) => {
         const out = balancerStableAmountOut(state, i, j, amountIn);
         return out > 0n ? out : 0n;
-      } catch (e) {
-        if (e instanceof ChainRevert) return 0n;
-        throw e;
-      }
+      });
     },
     marginal(tokenIn: Address, tokenOut: Address, x: number) {
       const [i, j] = pairIndices(id, state.tokens, tokenIn, tokenOut);

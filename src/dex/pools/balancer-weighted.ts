@@ -5,7 +5,7 @@
  */
 
 import { complement, divDown, divUp, mulDown, mulUp, ONE, powUp, sub } from './balancer-fixed-point.ts';
-import { badState, ChainRevert, checkAmountIn, pairIndices } from './errors.ts';
+import { badState, ChainRevert, guardedAmountOut, pairIndices } from './errors.ts';
 import type { Address, SwapPool, WeightedState } from './types.ts';
 
 /** Gas of one Balancer weighted swap (Vault.swap, GIVEN_IN), measured on anvil (shared/notes/local-evm-stack.md). */
@@ -84,15 +84,9 @@ export function createWeightedPool(state: WeightedState, gas: number = WEIGHTED_
     tokens: state.tokens,
     gas,
     amountOut(tokenIn: Address, tokenOut: Address, amountIn: bigint) {
-      const [i, j] = pairIndices(id, state.tokens, tokenIn, tokenOut);
-      checkAmountIn(id, amountIn);
-      if (amountIn === 0n) return 0n;
-      try {
-        return weightedAmountOut(state, i, j, amountIn);
-      } catch (e) {
-        if (e instanceof ChainRevert) return 0n;
-        throw e;
-      }
+      return guardedAmountOut(id, state.tokens, tokenIn, tokenOut, amountIn, (i, j) =>
+        weightedAmountOut(state, i, j, amountIn),
+      );
     },
     /** d/dx of Bo (1 - (Bi / (Bi + x(1-f)))^(wi/wo)) in raw units (the scaling factors cancel). */
     marginal(tokenIn: Address, tokenOut: Address, x: number) {

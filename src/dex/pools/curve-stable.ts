@@ -4,7 +4,7 @@
  * get_D and get_y are Newton iterations on Ann·S + D = Ann·D + D^(n+1)/(n^n·P) with A_PRECISION = 100;
  * get_dy charges the fee on the output: dy = xp[j] - y - 1, minus fee·dy/1e10, downscaled to token units.
  */
-import { badState, ChainRevert, checkAmountIn, pairIndices } from './errors.ts';
+import { badState, ChainRevert, guardedAmountOut, pairIndices } from './errors.ts';
 import { stableInvariantFloat, stableMarginal } from './stable-marginal.ts';
 import type { Address, CurveState, SwapPool } from './types.ts';
 
@@ -95,15 +95,9 @@ export function createCurvePool(state: CurveState, gas: number = CURVE_GAS): Swa
     tokens: state.tokens,
     gas,
     amountOut(tokenIn: Address, tokenOut: Address, amountIn: bigint) {
-      const [i, j] = pairIndices(id, state.tokens, tokenIn, tokenOut);
-      checkAmountIn(id, amountIn);
-      if (amountIn === 0n) return 0n;
-      try {
-        return curveGetDy(state, i, j, amountIn);
-      } catch (e) {
-        if (e instanceof ChainRevert) return 0n;
-        throw e;
-      }
+      return guardedAmountOut(id, state.tokens, tokenIn, tokenOut, amountIn, (i, j) =>
+        curveGetDy(state, i, j, amountIn),
+      );
     },
     marginal(tokenIn: Address, tokenOut: Address, x: number) {
       const [i, j] = pairIndices(id, state.tokens, tokenIn, tokenOut);

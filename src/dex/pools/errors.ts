@@ -65,3 +65,26 @@ export function u256(x: bigint, reason: string): bigint {
   if (x < 0n || x > MAX_UINT256) throw new ChainRevert(reason);
   return x;
 }
+
+/**
+ * SwapPool.amountOut's common frame: resolve the pair, reject a negative input, 0 in → 0 out, and a swap the
+ * contract would revert (ChainRevert) → 0n. `swap` computes the exact output for indices (i, j).
+ */
+export function guardedAmountOut(
+  pool: string,
+  tokens: readonly string[],
+  tokenIn: string,
+  tokenOut: string,
+  amountIn: bigint,
+  swap: (i: number, j: number) => bigint,
+): bigint {
+  const [i, j] = pairIndices(pool, tokens, tokenIn, tokenOut);
+  checkAmountIn(pool, amountIn);
+  if (amountIn === 0n) return 0n;
+  try {
+    return swap(i, j);
+  } catch (e) {
+    if (e instanceof ChainRevert) return 0n;
+    throw e;
+  }
+}
