@@ -5,7 +5,7 @@ import { makePlanContext } from '../../core/planner/context.ts';
 import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
-import { makeSnapshot } from '../../core/snapshot.ts';
+import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { weightsInto } from '../../core/valuation.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
@@ -132,12 +132,7 @@ export class PortfolioRunner {
   }
 
   /** Plans for review (API) or execution: the core's plan at these balances and prices. */
-  plan(
-    balances: Record<string, number>,
-    quotes: Map<string, PriceQuote>,
-    mode: 'full' | 'edge' | 'auto',
-    buyOnly = false,
-  ): Plan {
+  plan(balances: Record<string, number>, quotes: Map<string, PriceQuote>, mode: 'full' | 'edge' | 'auto'): Plan {
     const c = this.compiled;
     const prices: Record<string, number> = {};
     for (const [a, q] of quotes) prices[a] = q.price;
@@ -145,13 +140,18 @@ export class PortfolioRunner {
       balances: `${this.id} balances`,
       prices: `${this.id} prices`,
     });
-    const buf = c.buf;
-    planInto(c.ctx, snap.qty, snap.prices, mode, buf, {
+    return this.planSnapshot(snap, mode, false);
+  }
+
+  /** The core's plan for an already validated snapshot (the cycle has one: no second validation). */
+  private planSnapshot(snap: Snapshot, mode: 'full' | 'edge' | 'auto', buyOnly: boolean): Plan {
+    const c = this.compiled;
+    planInto(c.ctx, snap.qty, snap.prices, mode, c.buf, {
       halfWidth: c.trigger.halfWidth(),
       cov: c.trigger.covariance(),
       buyOnly,
     });
-    return describePlan(c.ctx, snap, buf);
+    return describePlan(c.ctx, snap, c.buf);
   }
 
   /** The cost the paper venue charges for one order: the portfolio's own cost model. */
@@ -313,7 +313,7 @@ export class PortfolioRunner {
       mode = 'full';
       reason = `invest inflow of ${netFlow.toFixed(2)} ${u.quote} (buy-only)`;
     }
-    const plan = this.plan(balances, quotes, mode, inflow);
+    const plan = this.planSnapshot(snap, mode, inflow);
     // Risk: per-order cap, approval threshold, dry-run.
     const maxOrder = this.config.risk.maxOrderNotional;
     const skipped: {
