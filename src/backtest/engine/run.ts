@@ -65,8 +65,9 @@ export function runBacktest(
   const popts: { halfWidth: Float64Array | null; cov: Float64Array | null } = { halfWidth: null, cov: null };
   const trade = (t: number, mode: 'full' | 'edge' | 'auto') => {
     if (spec.targets.kind !== 'fixed') updateTarget(spec.targets, u, base.target, P, data.times, t, u.target);
-    popts.halfWidth = kernel.halfWidth();
-    popts.cov = kernel.covariance();
+    // Only edge and auto plans read the band and the covariance (relband's halfWidth is computed on call).
+    popts.halfWidth = mode === 'full' ? null : kernel.halfWidth();
+    popts.cov = mode === 'full' ? null : kernel.covariance();
     planInto(ctx, qty, px, mode, buf, popts);
     for (let i = 0; i < n; i++) {
       qty[i] = qty[i]! + buf.dq[i]!;
@@ -91,7 +92,14 @@ export function runBacktest(
   trade(0, 'full');
   mark(0);
   let pending = false;
+  // Weight-only triggers scan the quiet bars between rebalances in one tight loop (equity written as it
+  // goes); the bar that fires then runs the per-bar path below, which decides it again, the same way.
+  const scan = weights === null && kernel.scan !== undefined ? kernel.scan : null;
   for (let t = 1; t < T; t++) {
+    if (scan !== null && !pending) {
+      t = scan(P, qty, t, T, equity);
+      if (t >= T) break;
+    }
     // One pass: prices, holdings' values and their sum (the same summation order as mark()).
     const off = t * n;
     let v = 0;

@@ -126,18 +126,20 @@ function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash
 
 /**
  * The same rules when nothing constrains the plan and every cost is proportional (the common backtest
- * case): no scaling, no rounding, no minimum; only the noise and sell-everything rules. It gives up (and
- * the general path runs) when the plan would spend quote the portfolio lacks, which the general path scales.
+ * case): no scaling, no rounding, no minimum; only the noise and sell-everything rules, in one pass. It
+ * gives up (and the general path runs) when the plan would spend quote the portfolio lacks, which the
+ * general path scales; a shortfall of rounding noise is trimmed from the largest buy, as trimBuys does.
  */
 function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf: PlanBuffers): boolean {
   const q = ctx.u.quoteIndex;
   const rate = ctx.costs.rate;
   const noise = NOISE * buf.value;
   const d = buf.d;
-  // The general path would scale every trade here: let it.
-  if (cashAfter(ctx, d, 1, q, qty[q]!) < -noise) return false;
+  const cash = qty[q]!;
+  let wanted = cash; // the general path's test, on the desired notionals: cashAfter(d, 1)
   let flow = 0;
   let total = 0;
+  let big = -1;
   for (let i = 0; i < buf.n; i++) {
     buf.want[i] = 0;
     buf.dq[i] = 0;
@@ -145,6 +147,7 @@ function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf
     buf.cost[i] = 0;
     if (i === q) continue;
     const x = d[i]!;
+    if (x !== 0) wanted -= x + rate[i]! * (x < 0 ? -x : x);
     if (x <= noise && x >= -noise) continue;
     let want = x / prices[i]!;
     if (want < 0 && -want >= qty[i]! * (1 - NOISE)) want = -qty[i]!;
@@ -156,12 +159,33 @@ function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf
     buf.cost[i] = rate[i]! * a;
     flow += v;
     total += buf.cost[i]!;
+    if (v > 0 && (big < 0 || a > buf.notional[big]!)) big = i;
+  }
+  if (wanted < -noise) return false;
+  let left = cash - flow - total;
+  // A self-funding plan can come out a few ulps short: cut the largest buy by a little more than that.
+  if (left < 0 && big >= 0) {
+    const per = prices[big]! * (1 + rate[big]!);
+    const next = buf.dq[big]! - ((-left / per) * (1 + 1e-9) + 16 * Number.EPSILON * buf.dq[big]!);
+    buf.dq[big] = next > 0 ? next : 0;
+    if (buf.dq[big] === 0) buf.skip[big] = Skip.cash;
+    flow = 0;
+    total = 0;
+    for (let i = 0; i < buf.n; i++) {
+      if (i === q) continue;
+      const v = buf.dq[i]! * prices[i]!;
+      const a = v < 0 ? -v : v;
+      buf.notional[i] = a;
+      buf.cost[i] = rate[i]! * a;
+      flow += v;
+      total += buf.cost[i]!;
+    }
+    left = cash - flow - total;
   }
   buf.dq[q] = -flow - total;
   buf.totalCost = total;
   buf.valueAfter = buf.value - total;
-  const cash = qty[q]!;
-  if (cash - flow - total < 0) trimBuys(ctx, prices, buf, cash, cash - flow - total);
+  if (left < 0) trimBuys(ctx, prices, buf, cash, left);
   return true;
 }
 

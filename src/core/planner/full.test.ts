@@ -6,7 +6,7 @@ import { makeCostModel } from '../costs.ts';
 import { makeUniverse, universeOf } from '../universe.ts';
 import { NOISE } from './constraints.ts';
 import { makePlanContext, PlanBuffers } from './context.ts';
-import { solveFullValue } from './full.ts';
+import { solveBySort, solveFullValue } from './full.ts';
 import { planInto } from './plan.ts';
 
 /** A brute-force bisection of g(x) = x + Σ_non-quote fᵢ|tᵢx − hᵢ| − V on [0, V], to the last bit. */
@@ -57,6 +57,42 @@ describe('full plan value V′', () => {
         const want = bisect([...m.rate], [...u.target], [...h], u.quoteIndex, V);
         assert.ok(Math.abs(got - want) <= 1e-12 * V, `${got} vs ${want} (V ${V})`);
       }),
+      { numRuns: 500 },
+    );
+  });
+  it("proportional fees: Newton's steps land on the same segment as the sorted-breakpoint search", () => {
+    // Holdings near their targets (breakpoints close to V, where Newton must cross several) and far off.
+    const near = fc.record({
+      w: fc.integer({ min: 1, max: 50 }),
+      off: fc.oneof(
+        fc.constant(0),
+        fc.double({ min: -0.01, max: 0.01, noNaN: true }),
+        fc.double({ min: -1, max: 3, noNaN: true }),
+      ),
+      feeBps: fc.constantFrom(0, 1, 10, 25, 100, 500),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(near, { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        (es, cash) => {
+          const total = es.reduce((s, e) => s + e.w, 0);
+          const target: Record<string, number> = {};
+          const assets: Record<string, { feeBps: number }> = {};
+          es.forEach((e, i) => {
+            target[`A${i}`] = e.w / total;
+            assets[`A${i}`] = { feeBps: e.feeBps };
+          });
+          const u = makeUniverse('Q', target);
+          const m = makeCostModel(u, { feeBps: 0, halfSpreadBps: 0, impact: 0, fixedPerOrder: 0, assets });
+          const h = Float64Array.from([...es.map((e) => Math.max(0, (1e6 * e.w * (1 + e.off)) / total)), cash]);
+          const V = h.reduce((s, x) => s + x, 0);
+          fc.pre(V > 0);
+          const got = solveFullValue(m, u.target, h, u.quoteIndex, V, new Float64Array(u.n));
+          const want = solveBySort(m.rate, u.target, h, u.quoteIndex, V, new Float64Array(u.n));
+          assert.ok(Math.abs(got - want) <= 1e-13 * V, `${got} vs ${want} (V ${V})`);
+        },
+      ),
       { numRuns: 500 },
     );
   });

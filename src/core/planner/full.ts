@@ -6,8 +6,8 @@ import { NOISE } from './constraints.ts';
  * non-quote entry (costs are paid from the quote).
  *
  * Proportional costs only: g(x) = x + Σ fᵢ|tᵢx − hᵢ| − V is piecewise linear with slope ≥ 1 − max f > 0,
- * so it is solved exactly: sort the breakpoints hᵢ/tᵢ, binary-search the segment where g changes sign,
- * solve that segment's line. Otherwise (impact, fixed or venue costs) g is solved by the Illinois
+ * so it is solved exactly: find the segment where g changes sign (Newton's steps, or sorted breakpoints
+ * and a binary search) and solve that segment's line. Otherwise (impact, fixed or venue costs) g is solved by the Illinois
  * variant of regula falsi on [0, V] until |g| ≤ 1e-14·V.
  */
 export function solveFullValue(
@@ -32,7 +32,54 @@ function gProportional(rate: Float64Array, t: Float64Array, h: Float64Array, q: 
   return g;
 }
 
+/**
+ * Newton's method from x = V on the convex, increasing, piecewise-linear g: every step solves the line of
+ * the segment the iterate is on, lands at or right of the root (the line lies under g) and stops as soon
+ * as the signs of tᵢx − hᵢ agree at both ends of a step, i.e. the line it solved is g's own line there.
+ * A rebalance crosses few breakpoints (an entry within a fee of its target), so this is one or two O(n)
+ * steps; the sorted-breakpoint search below is the fallback when floating-point ties make it dither.
+ */
 function solveProportional(
+  rate: Float64Array,
+  t: Float64Array,
+  h: Float64Array,
+  q: number,
+  V: number,
+  bp: Float64Array,
+): number {
+  let x = V;
+  for (let iter = 0; iter < 8; iter++) {
+    let num = V;
+    let den = 1;
+    for (let i = 0; i < t.length; i++) {
+      if (i === q) continue;
+      const f = rate[i]!;
+      if (f === 0) continue;
+      if (t[i]! === 0) {
+        num -= f * h[i]!;
+        continue;
+      }
+      const s = t[i]! * x - h[i]! > 0 ? 1 : -1;
+      num += f * s * h[i]!;
+      den += f * s * t[i]!;
+    }
+    const next = num / den;
+    let same = true;
+    for (let i = 0; i < t.length; i++) {
+      if (i === q || rate[i]! === 0 || t[i]! === 0) continue;
+      if (t[i]! * x - h[i]! > 0 !== t[i]! * next - h[i]! > 0) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return next;
+    x = next;
+  }
+  return solveBySort(rate, t, h, q, V, bp);
+}
+
+/** The exact solve by sorted breakpoints and a binary search for the segment where g changes sign. */
+export function solveBySort(
   rate: Float64Array,
   t: Float64Array,
   h: Float64Array,

@@ -23,6 +23,43 @@ export function firstRelBreach(w: Float64Array, t: Float64Array, r: Float64Array
   return -1;
 }
 
+/**
+ * The scan of band kernels (TriggerKernel.scan): bar by bar, V = Σ qtyᵢ·pᵢ, then the first entry with
+ * |wᵢ − tᵢ| > bᵢ (`relative`: |wᵢ − tᵢ|/tᵢ > bᵢ, entries with bᵢ = ∞ untested). Returns the bar or `to`.
+ */
+function scanBars(
+  P: Float64Array,
+  qty: Float64Array,
+  t: Float64Array,
+  b: Float64Array,
+  relative: boolean,
+  from: number,
+  to: number,
+  values: Float64Array,
+): number {
+  const n = t.length;
+  for (let k = from; k < to; k++) {
+    const off = k * n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += qty[i]! * P[off + i]!;
+    values[k] = v;
+    const inv = 1 / v;
+    if (relative) {
+      for (let i = 0; i < n; i++) {
+        if (b[i] === Number.POSITIVE_INFINITY) continue;
+        const d = (qty[i]! * P[off + i]! * inv - t[i]!) / t[i]!;
+        if (d > b[i]! || -d > b[i]!) return k;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const d = qty[i]! * P[off + i]! * inv - t[i]!;
+        if (d > b[i]! || -d > b[i]!) return k;
+      }
+    }
+  }
+  return to;
+}
+
 /** Per-entry widths: the default, overridden per asset. */
 export function bandArray(
   u: Universe,
@@ -58,6 +95,7 @@ export function bandKernel(u: Universe, band: number, overrides?: Readonly<Recor
     n: u.n,
     observe() {},
     check: (bar: TriggerBar) => firstAbsBreach(bar.w, t, b),
+    scan: (P, qty, from, to, values) => scanBars(P, qty, t, b, false, from, to, values),
     explain(r, bar) {
       const i = r >= 0 ? r : largest(bar.w, t, (k) => b[k]!);
       const a = u.assets[i]!;
@@ -81,6 +119,7 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
     n: u.n,
     observe() {},
     check: (bar) => firstRelBreach(bar.w, t, r),
+    scan: (P, qty, from, to, values) => scanBars(P, qty, t, r, true, from, to, values),
     explain(res, bar) {
       const i = res >= 0 ? res : largest(bar.w, t, (k) => (t[k]! > 0 ? t[k]! * r[k]! : Number.POSITIVE_INFINITY));
       const a = u.assets[i]!;

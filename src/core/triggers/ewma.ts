@@ -6,6 +6,8 @@
  */
 export class EwmaEstimator {
   readonly variance: Float64Array;
+  /** √variance, per entry (kept so that readers need not take the root again). */
+  readonly sigma: Float64Array;
   readonly cov: Float64Array | null;
   readonly sigmaMean: Float64Array;
   private readonly prev: Float64Array;
@@ -24,6 +26,7 @@ export class EwmaEstimator {
     readonly full: boolean,
   ) {
     this.variance = new Float64Array(n);
+    this.sigma = new Float64Array(n);
     this.cov = full ? new Float64Array(n * n) : null;
     this.sigmaMean = new Float64Array(n);
     this.prev = new Float64Array(n).fill(Number.NaN);
@@ -39,6 +42,7 @@ export class EwmaEstimator {
     this.sumSq.fill(0);
     this.sigmaSum.fill(0);
     this.variance.fill(0);
+    this.sigma.fill(0);
     this.cov?.fill(0);
     this.sigmaMean.fill(0);
     this.count = 0;
@@ -50,6 +54,31 @@ export class EwmaEstimator {
     const n = this.n;
     if (Number.isNaN(this.prev[0])) {
       this.prev.set(prices);
+      return;
+    }
+    if (this.ready && !this.full) {
+      // The hot path of every vol-adaptive backtest bar: one fused pass per entry.
+      const l = this.lambda;
+      const m = 1 - l;
+      const prev = this.prev;
+      const variance = this.variance;
+      const sigma = this.sigma;
+      const sigmaSum = this.sigmaSum;
+      const sigmaMean = this.sigmaMean;
+      this.count++;
+      const seeded = ++this.seeded;
+      for (let i = 0; i < n; i++) {
+        const p = prices[i]!;
+        const r = p / prev[i]! - 1;
+        prev[i] = p;
+        const v = l * variance[i]! + m * r * r;
+        variance[i] = v;
+        const s = Math.sqrt(v);
+        sigma[i] = s;
+        const sum = sigmaSum[i]! + s;
+        sigmaSum[i] = sum;
+        sigmaMean[i] = sum / seeded;
+      }
       return;
     }
     const r = this.r;
@@ -86,7 +115,8 @@ export class EwmaEstimator {
     }
     this.seeded++;
     for (let i = 0; i < n; i++) {
-      this.sigmaSum[i] = this.sigmaSum[i]! + Math.sqrt(this.variance[i]!);
+      this.sigma[i] = Math.sqrt(this.variance[i]!);
+      this.sigmaSum[i] = this.sigmaSum[i]! + this.sigma[i]!;
       this.sigmaMean[i] = this.sigmaSum[i]! / this.seeded;
     }
   }

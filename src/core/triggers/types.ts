@@ -30,6 +30,13 @@ export interface TriggerKernel {
   /** The kernel's per-bar covariance estimate (n×n), if it keeps one. */
   covariance(): Float64Array | null;
   reset(): void;
+  /**
+   * Optional, for triggers that read nothing but the weights (band, relband; their observe does nothing):
+   * with holdings `qty` held constant, the first bar in [from, to) of the row-major bars × n `prices` on
+   * which check() would fire, or `to`. Writes each scanned bar's value Σ qtyᵢ·pᵢ into values[bar]. Same
+   * arithmetic as a per-bar check (wᵢ = (qtyᵢ·pᵢ)·(1/V)), so a backtest may skip the bars in between.
+   */
+  scan?(prices: Float64Array, qty: Float64Array, from: number, to: number, values: Float64Array): number;
 }
 
 /** Readable decision `{ rebalance, reason }` for one bar. */

@@ -29,7 +29,9 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKer
         bands[i] = fallback;
         continue;
       }
-      const b = p.base * (Math.sqrt(est.variance[i]!) / mean) ** p.exponent;
+      const x = est.sigma[i]! / mean;
+      // x ** ±1 spelled out: the same numbers as Math.pow, without its cost on every bar.
+      const b = p.base * (p.exponent === -1 ? 1 / x : p.exponent === 1 ? x : x ** p.exponent);
       bands[i] = b < p.min ? p.min : b > p.max ? p.max : b;
     }
   };
@@ -55,7 +57,7 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKer
         }
       }
       const a = u.assets[i]!;
-      const vol = Math.sqrt(est.variance[i]!);
+      const vol = est.sigma[i]!;
       const s = `${a} drift ${signedPct(bar.w[i]! - t[i]!)} vs adaptive band ${pct(bands[i]!)} (σ ${pct(vol)} vs long-run ${pct(est.sigmaMean[i]!)})`;
       return r >= 0 ? `voladaptive: ${s}` : `within adaptive bands: largest ${s}`;
     },
