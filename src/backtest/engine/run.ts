@@ -92,42 +92,51 @@ export function runBacktest(
   trade(0, 'full');
   mark(0);
   let pending = false;
-  // Weight-only triggers scan the quiet bars between rebalances in one tight loop (equity written as it
-  // goes); the bar that fires then runs the per-bar path below, which decides it again, the same way.
-  const scan = weights === null && kernel.scan !== undefined ? kernel.scan : null;
+  // Between rebalances the kernel scans the quiet bars itself, observing and checking them in one tight
+  // loop and writing their values, up to the bar that fires (docs/backtest.md: the same decisions as the
+  // per-bar path below, which runs when weights are recorded, after a lagged decision, and for kernels
+  // without a scan).
+  const scans = weights === null && kernel.scan !== undefined;
   for (let t = 1; t < T; t++) {
-    if (scan !== null && !pending) {
-      t = scan(P, qty, t, T, equity);
-      if (t >= T) break;
-    }
-    // One pass: prices, holdings' values and their sum (the same summation order as mark()).
-    const off = t * n;
     let v = 0;
-    for (let i = 0; i < n; i++) {
-      const p = P[off + i]!;
-      px[i] = p;
-      const h = qty[i]! * p;
-      w[i] = h;
-      v += h;
-    }
-    kernel.observe(px);
     let traded = false;
-    if (pending) {
-      trade(t, spec.mode);
-      pending = false;
-      traded = true;
-      v = 0;
+    let fired: boolean;
+    if (scans && !pending) {
+      t = kernel.scan!(P, data.times, qty, t, T, equity);
+      if (t >= T) break;
+      const off = t * n;
+      for (let i = 0; i < n; i++) px[i] = P[off + i]!;
+      v = equity[t]!;
+      fired = true;
+    } else {
+      // One pass: prices, holdings' values and their sum (the same summation order as mark()).
+      const off = t * n;
       for (let i = 0; i < n; i++) {
-        w[i] = qty[i]! * px[i]!;
-        v += w[i]!;
+        const p = P[off + i]!;
+        px[i] = p;
+        const h = qty[i]! * p;
+        w[i] = h;
+        v += h;
       }
+      kernel.observe(px);
+      if (pending) {
+        trade(t, spec.mode);
+        pending = false;
+        traded = true;
+        v = 0;
+        for (let i = 0; i < n; i++) {
+          w[i] = qty[i]! * px[i]!;
+          v += w[i]!;
+        }
+      }
+      const inv = 1 / v;
+      for (let i = 0; i < n; i++) w[i] = w[i]! * inv;
+      bar.time = data.times[t]!;
+      bar.prevTime = data.times[t - 1]!;
+      bar.value = v;
+      fired = kernel.check(bar) >= 0;
     }
-    const inv = 1 / v;
-    for (let i = 0; i < n; i++) w[i] = w[i]! * inv;
-    bar.time = data.times[t]!;
-    bar.prevTime = data.times[t - 1]!;
-    bar.value = v;
-    if (kernel.check(bar) >= 0) {
+    if (fired) {
       rebalanceBars.push(t);
       if (opts.lag === 1) pending = true;
       else {

@@ -162,30 +162,29 @@ function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf
     if (v > 0 && (big < 0 || a > buf.notional[big]!)) big = i;
   }
   if (wanted < -noise) return false;
-  let left = cash - flow - total;
-  // A self-funding plan can come out a few ulps short: cut the largest buy by a little more than that.
-  if (left < 0 && big >= 0) {
-    const per = prices[big]! * (1 + rate[big]!);
-    const next = buf.dq[big]! - ((-left / per) * (1 + 1e-9) + 16 * Number.EPSILON * buf.dq[big]!);
-    buf.dq[big] = next > 0 ? next : 0;
-    if (buf.dq[big] === 0) buf.skip[big] = Skip.cash;
-    flow = 0;
-    total = 0;
-    for (let i = 0; i < buf.n; i++) {
-      if (i === q) continue;
-      const v = buf.dq[i]! * prices[i]!;
-      const a = v < 0 ? -v : v;
-      buf.notional[i] = a;
-      buf.cost[i] = rate[i]! * a;
-      flow += v;
-      total += buf.cost[i]!;
-    }
-    left = cash - flow - total;
+  // The quote's change, applied as the caller applies it (cash + dq[q]): a self-funding plan can come out
+  // a few ulps short; then the largest buy is cut by a little more than that, here, without a second pass.
+  let dqq = -flow - total;
+  if (cash + dqq < 0 && big >= 0) {
+    const p = prices[big]!;
+    const f = rate[big]!;
+    const before = buf.dq[big]!;
+    const cut = -(cash + dqq) / (p * (1 + f));
+    const next = before - (cut * (1 + 1e-9) + 16 * Number.EPSILON * before);
+    const dq = next > 0 ? next : 0;
+    if (dq === 0) buf.skip[big] = Skip.cash;
+    buf.dq[big] = dq;
+    const v = dq * p;
+    flow += v - before * p;
+    total += f * v - buf.cost[big]!;
+    buf.notional[big] = v;
+    buf.cost[big] = f * v;
+    dqq = -flow - total;
   }
-  buf.dq[q] = -flow - total;
+  buf.dq[q] = dqq;
   buf.totalCost = total;
   buf.valueAfter = buf.value - total;
-  if (left < 0) trimBuys(ctx, prices, buf, cash, left);
+  if (cash + dqq < 0) trimBuys(ctx, prices, buf, cash, cash + dqq);
   return true;
 }
 

@@ -1,4 +1,5 @@
 import type { Universe } from '../universe.ts';
+import { rowAbsBreach, rowRelBreach, rowValue } from './scan.ts';
 import { pct, signedPct, type TriggerBar, type TriggerKernel } from './types.ts';
 
 /**
@@ -23,11 +24,8 @@ export function firstRelBreach(w: Float64Array, t: Float64Array, r: Float64Array
   return -1;
 }
 
-/**
- * The scan of band kernels (TriggerKernel.scan): bar by bar, V = Σ qtyᵢ·pᵢ, then the first entry with
- * |wᵢ − tᵢ| > bᵢ (`relative`: |wᵢ − tᵢ|/tᵢ > bᵢ, entries with bᵢ = ∞ untested). Returns the bar or `to`.
- */
-function scanBars(
+/** TriggerKernel.scan of a band kernel (absolute, or relative with `relative`): it keeps no state. */
+function scanBand(
   P: Float64Array,
   qty: Float64Array,
   t: Float64Array,
@@ -40,22 +38,9 @@ function scanBars(
   const n = t.length;
   for (let k = from; k < to; k++) {
     const off = k * n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += qty[i]! * P[off + i]!;
+    const v = rowValue(P, qty, off);
     values[k] = v;
-    const inv = 1 / v;
-    if (relative) {
-      for (let i = 0; i < n; i++) {
-        if (b[i] === Number.POSITIVE_INFINITY) continue;
-        const d = (qty[i]! * P[off + i]! * inv - t[i]!) / t[i]!;
-        if (d > b[i]! || -d > b[i]!) return k;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const d = qty[i]! * P[off + i]! * inv - t[i]!;
-        if (d > b[i]! || -d > b[i]!) return k;
-      }
-    }
+    if (relative ? rowRelBreach(P, qty, off, v, t, b) : rowAbsBreach(P, qty, off, v, t, b)) return k;
   }
   return to;
 }
@@ -95,7 +80,7 @@ export function bandKernel(u: Universe, band: number, overrides?: Readonly<Recor
     n: u.n,
     observe() {},
     check: (bar: TriggerBar) => firstAbsBreach(bar.w, t, b),
-    scan: (P, qty, from, to, values) => scanBars(P, qty, t, b, false, from, to, values),
+    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, b, false, from, to, values),
     explain(r, bar) {
       const i = r >= 0 ? r : largest(bar.w, t, (k) => b[k]!);
       const a = u.assets[i]!;
@@ -119,7 +104,7 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
     n: u.n,
     observe() {},
     check: (bar) => firstRelBreach(bar.w, t, r),
-    scan: (P, qty, from, to, values) => scanBars(P, qty, t, r, true, from, to, values),
+    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, r, true, from, to, values),
     explain(res, bar) {
       const i = res >= 0 ? res : largest(bar.w, t, (k) => (t[k]! > 0 ? t[k]! * r[k]! : Number.POSITIVE_INFINITY));
       const a = u.assets[i]!;

@@ -40,7 +40,7 @@ describe('calendar trigger', () => {
 });
 
 describe('hybrid trigger', () => {
-  const k = hybridKernel(calendarKernel(u.n, 'month'), bandKernel(u, 0.125));
+  const k = hybridKernel(calendarKernel(u.n, 'month'), bandKernel(u, 0.125), 'month');
   it('calendar bar without a band breach: no', () => {
     assert.equal(k.check(bar('2024-01-31', '2024-02-01', 0.625)), -1, 'drift equal to the band');
     assert.match(

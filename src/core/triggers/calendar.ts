@@ -1,4 +1,5 @@
-import { isNewPeriod, periodLabel } from '../calendar.ts';
+import { isNewPeriod, periodKey, periodLabel } from '../calendar.ts';
+import { rowValue } from './scan.ts';
 import type { Period } from '../config/trigger-schema.ts';
 import type { TriggerKernel } from './types.ts';
 
@@ -17,11 +18,44 @@ export function calendarKernel(n: number, period: Period): TriggerKernel {
     halfWidth: () => null,
     covariance: () => null,
     reset() {},
+    scan: (P, times, qty, from, to, values) => scanCalendar(P, times, qty, period, null, from, to, values),
   };
 }
 
+/**
+ * TriggerKernel.scan of calendar and hybrid kernels: bars whose period differs from the previous bar's
+ * fire (hybrid: only when `band` fires on that bar too). One period key per bar, as isNewPeriod computes.
+ */
+function scanCalendar(
+  P: Float64Array,
+  times: Float64Array,
+  qty: Float64Array,
+  period: Period,
+  band: TriggerKernel | null,
+  from: number,
+  to: number,
+  values: Float64Array,
+): number {
+  const n = qty.length;
+  let prev = periodKey(times[from - 1]!, period);
+  for (let k = from; k < to; k++) {
+    const key = periodKey(times[k]!, period);
+    const fresh = key !== prev;
+    prev = key;
+    // The band's own scan of this one bar writes its value and says whether it fires.
+    if (fresh && band !== null) {
+      if (band.scan!(P, times, qty, k, k + 1, values) === k) return k;
+      continue;
+    }
+    values[k] = rowValue(P, qty, k * n);
+    if (fresh) return k;
+  }
+  return to;
+}
+
 /** Hybrid: on a calendar bar, rebalance only if the band test also fires (a skipped period is not carried over). */
-export function hybridKernel(calendar: TriggerKernel, band: TriggerKernel): TriggerKernel {
+export function hybridKernel(calendar: TriggerKernel, band: TriggerKernel, period: Period): TriggerKernel {
+  const bandScan = band.scan;
   return {
     type: 'hybrid',
     n: band.n,
@@ -38,5 +72,11 @@ export function hybridKernel(calendar: TriggerKernel, band: TriggerKernel): Trig
     halfWidth: () => band.halfWidth(),
     covariance: () => null,
     reset() {},
+    ...(bandScan !== undefined
+      ? {
+          scan: (P: Float64Array, times: Float64Array, qty: Float64Array, from: number, to: number, v: Float64Array) =>
+            scanCalendar(P, times, qty, period, band, from, to, v),
+        }
+      : {}),
   };
 }

@@ -46,7 +46,7 @@ export function compileTrigger(cfg: TriggerConfig | undefined, ctx: PlanContext)
     case 'relband':
       return relbandKernel(u, cfg.band, cfg.bands);
     case 'hybrid':
-      return hybridKernel(calendarKernel(u.n, cfg.period), bandKernel(u, cfg.band, cfg.bands));
+      return hybridKernel(calendarKernel(u.n, cfg.period), bandKernel(u, cfg.band, cfg.bands), cfg.period);
     case 'voladaptive':
       return volAdaptiveKernel(u, cfg);
     case 'costaware':

@@ -9,15 +9,16 @@ export class EwmaEstimator {
   /** √variance, per entry (kept so that readers need not take the root again). */
   readonly sigma: Float64Array;
   readonly cov: Float64Array | null;
-  readonly sigmaMean: Float64Array;
+  /** Σσ since seeding and the number of terms: σ̄ = sigmaSum/seeded (read through `sigmaMean`). */
+  readonly sigmaSum: Float64Array;
+  seeded = 0;
+  private readonly mean: Float64Array;
   private readonly prev: Float64Array;
   private readonly r: Float64Array;
   private readonly sum: Float64Array;
   private readonly sumSq: Float64Array;
-  private readonly sigmaSum: Float64Array;
   count = 0;
   ready = false;
-  private seeded = 0;
 
   constructor(
     readonly n: number,
@@ -28,12 +29,18 @@ export class EwmaEstimator {
     this.variance = new Float64Array(n);
     this.sigma = new Float64Array(n);
     this.cov = full ? new Float64Array(n * n) : null;
-    this.sigmaMean = new Float64Array(n);
+    this.mean = new Float64Array(n);
     this.prev = new Float64Array(n).fill(Number.NaN);
     this.r = new Float64Array(n);
     this.sum = new Float64Array(n);
     this.sumSq = new Float64Array(full ? n * n : n);
     this.sigmaSum = new Float64Array(n);
+  }
+
+  /** σ̄ per entry, the mean of σ since seeding (0 before), computed when read. */
+  get sigmaMean(): Float64Array {
+    for (let i = 0; i < this.n; i++) this.mean[i] = this.seeded > 0 ? this.sigmaSum[i]! / this.seeded : 0;
+    return this.mean;
   }
 
   reset(): void {
@@ -44,16 +51,20 @@ export class EwmaEstimator {
     this.variance.fill(0);
     this.sigma.fill(0);
     this.cov?.fill(0);
-    this.sigmaMean.fill(0);
     this.count = 0;
     this.seeded = 0;
     this.ready = false;
   }
 
   observe(prices: Float64Array): void {
+    this.observeRow(prices, 0);
+  }
+
+  /** observe() of the n prices at prices[off…off+n) (a row of a bars × n matrix, without a view). */
+  observeRow(prices: Float64Array, off: number): void {
     const n = this.n;
     if (Number.isNaN(this.prev[0])) {
-      this.prev.set(prices);
+      for (let i = 0; i < n; i++) this.prev[i] = prices[off + i]!;
       return;
     }
     if (this.ready && !this.full) {
@@ -64,26 +75,25 @@ export class EwmaEstimator {
       const variance = this.variance;
       const sigma = this.sigma;
       const sigmaSum = this.sigmaSum;
-      const sigmaMean = this.sigmaMean;
       this.count++;
-      const seeded = ++this.seeded;
+      this.seeded++;
       for (let i = 0; i < n; i++) {
-        const p = prices[i]!;
+        const p = prices[off + i]!;
         const r = p / prev[i]! - 1;
         prev[i] = p;
         const v = l * variance[i]! + m * r * r;
         variance[i] = v;
         const s = Math.sqrt(v);
         sigma[i] = s;
-        const sum = sigmaSum[i]! + s;
-        sigmaSum[i] = sum;
-        sigmaMean[i] = sum / seeded;
+        sigmaSum[i] = sigmaSum[i]! + s;
       }
       return;
     }
     const r = this.r;
-    for (let i = 0; i < n; i++) r[i] = prices[i]! / this.prev[i]! - 1;
-    this.prev.set(prices);
+    for (let i = 0; i < n; i++) {
+      r[i] = prices[off + i]! / this.prev[i]! - 1;
+      this.prev[i] = prices[off + i]!;
+    }
     this.count++;
     if (!this.ready) {
       for (let i = 0; i < n; i++) {
@@ -117,7 +127,6 @@ export class EwmaEstimator {
     for (let i = 0; i < n; i++) {
       this.sigma[i] = Math.sqrt(this.variance[i]!);
       this.sigmaSum[i] = this.sigmaSum[i]! + this.sigma[i]!;
-      this.sigmaMean[i] = this.sigmaSum[i]! / this.seeded;
     }
   }
 }

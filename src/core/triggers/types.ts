@@ -31,12 +31,20 @@ export interface TriggerKernel {
   covariance(): Float64Array | null;
   reset(): void;
   /**
-   * Optional, for triggers that read nothing but the weights (band, relband; their observe does nothing):
-   * with holdings `qty` held constant, the first bar in [from, to) of the row-major bars × n `prices` on
-   * which check() would fire, or `to`. Writes each scanned bar's value Σ qtyᵢ·pᵢ into values[bar]. Same
-   * arithmetic as a per-bar check (wᵢ = (qtyᵢ·pᵢ)·(1/V)), so a backtest may skip the bars in between.
+   * Optional columnar form of observe + check for a backtest's quiet bars: with holdings `qty` held
+   * constant, observes bars from, from+1, … of the row-major bars × n `prices` (times in `times`) and
+   * checks each with the holdings' weights, exactly as observe() then check() would, stopping at the
+   * first bar that fires. Returns that bar (observed and fired: the caller must not observe it again) or
+   * `to`; writes each scanned bar's value Σ qtyᵢ·pᵢ into values[bar]. Needs from ≥ 1.
    */
-  scan?(prices: Float64Array, qty: Float64Array, from: number, to: number, values: Float64Array): number;
+  scan?(
+    prices: Float64Array,
+    times: Float64Array,
+    qty: Float64Array,
+    from: number,
+    to: number,
+    values: Float64Array,
+  ): number;
 }
 
 /** Readable decision `{ rebalance, reason }` for one bar. */

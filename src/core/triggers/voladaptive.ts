@@ -1,6 +1,7 @@
 import type { Universe } from '../universe.ts';
 import { firstAbsBreach } from './band.ts';
 import { EwmaEstimator } from './ewma.ts';
+import { rowAbsBreach, rowValue } from './scan.ts';
 import { pct, signedPct, type TriggerKernel } from './types.ts';
 
 export interface VolAdaptiveParams {
@@ -22,16 +23,22 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKer
   const est = new EwmaEstimator(u.n, p.lambda, p.warmup, false);
   const bands = new Float64Array(u.n);
   const fallback = Math.min(p.max, Math.max(p.min, p.base));
+  // bandᵢ from σᵢ and Σσᵢ (σ̄ᵢ = Σσᵢ/k): one division per entry, the exponents ±1 without Math.pow.
   const updateBands = () => {
+    const k = est.seeded;
     for (let i = 0; i < u.n; i++) {
-      const mean = est.sigmaMean[i]!;
-      if (!(mean > 0)) {
+      const sum = est.sigmaSum[i]!;
+      if (!(sum > 0)) {
         bands[i] = fallback;
         continue;
       }
-      const x = est.sigma[i]! / mean;
-      // x ** ±1 spelled out: the same numbers as Math.pow, without its cost on every bar.
-      const b = p.base * (p.exponent === -1 ? 1 / x : p.exponent === 1 ? x : x ** p.exponent);
+      const sk = est.sigma[i]! * k;
+      const b =
+        p.exponent === -1
+          ? (p.base * sum) / sk
+          : p.exponent === 1
+            ? (p.base * sk) / sum
+            : p.base * (sk / sum) ** p.exponent;
       bands[i] = b < p.min ? p.min : b > p.max ? p.max : b;
     }
   };
@@ -60,6 +67,20 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKer
       const vol = est.sigma[i]!;
       const s = `${a} drift ${signedPct(bar.w[i]! - t[i]!)} vs adaptive band ${pct(bands[i]!)} (σ ${pct(vol)} vs long-run ${pct(est.sigmaMean[i]!)})`;
       return r >= 0 ? `voladaptive: ${s}` : `within adaptive bands: largest ${s}`;
+    },
+    scan(P, _times, qty, from, to, values) {
+      const n = u.n;
+      for (let k = from; k < to; k++) {
+        const off = k * n;
+        est.observeRow(P, off);
+        const v = rowValue(P, qty, off);
+        values[k] = v;
+        if (est.ready) {
+          updateBands();
+          if (rowAbsBreach(P, qty, off, v, t, bands)) return k;
+        }
+      }
+      return to;
     },
     halfWidth: () => (est.ready ? bands : null),
     covariance: () => null,

@@ -1,0 +1,47 @@
+/**
+ * Helpers of TriggerKernel.scan: a backtest's quiet bars between rebalances, one tight loop per kernel
+ * (no per-bar call through the kernel interface). Row `off` of a row-major bars × n price matrix, holdings
+ * `qty` constant; the arithmetic is the per-bar path's: V = Σ qtyᵢ·pᵢ in entry order, wᵢ = (qtyᵢ·pᵢ)·(1/V).
+ */
+
+/** V = Σ qtyᵢ·P[off + i]. */
+export function rowValue(P: Float64Array, qty: Float64Array, off: number): number {
+  let v = 0;
+  for (let i = 0; i < qty.length; i++) v += qty[i]! * P[off + i]!;
+  return v;
+}
+
+/** Whether some entry has |wᵢ − tᵢ| > bᵢ at row `off` (V given); firstAbsBreach's test. */
+export function rowAbsBreach(
+  P: Float64Array,
+  qty: Float64Array,
+  off: number,
+  v: number,
+  t: Float64Array,
+  b: Float64Array,
+): boolean {
+  const inv = 1 / v;
+  for (let i = 0; i < t.length; i++) {
+    const d = qty[i]! * P[off + i]! * inv - t[i]!;
+    if (d > b[i]! || -d > b[i]!) return true;
+  }
+  return false;
+}
+
+/** Whether some entry has |wᵢ − tᵢ|/tᵢ > rᵢ (rᵢ = ∞ untested); firstRelBreach's test. */
+export function rowRelBreach(
+  P: Float64Array,
+  qty: Float64Array,
+  off: number,
+  v: number,
+  t: Float64Array,
+  r: Float64Array,
+): boolean {
+  const inv = 1 / v;
+  for (let i = 0; i < t.length; i++) {
+    if (r[i] === Number.POSITIVE_INFINITY) continue;
+    const d = (qty[i]! * P[off + i]! * inv - t[i]!) / t[i]!;
+    if (d > r[i]! || -d > r[i]!) return true;
+  }
+  return false;
+}
