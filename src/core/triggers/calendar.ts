@@ -1,6 +1,6 @@
 import { isNewPeriod, periodKey, periodLabel } from '../calendar.ts';
-import { rowValue } from './scan.ts';
 import type { Period } from '../config/trigger-schema.ts';
+import { rowValue } from './scan.ts';
 import type { TriggerKernel } from './types.ts';
 
 export function calendarKernel(n: number, period: Period): TriggerKernel {
