@@ -2,13 +2,24 @@
  * Backtester speed (issue #4 §7): one 10 × 100,000 backtest, the 10,000-configuration sweep on 1 and 2
  * workers, and how time grows with assets and bars. Every time is printed beside its rebalance count.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { type PreparedData, prepareData, runBacktest } from '../src/backtest/engine/run.ts';
-import { parseStrategy } from '../src/backtest/engine/strategy.ts';
+import type { PreparedData } from '../src/backtest/engine/run.ts';
 import type { BacktestOptions } from '../src/backtest/engine/types.ts';
-import { BENCH_GRID, buildGrid, linSpace } from '../src/backtest/sweep/grid.ts';
-import { runSweep } from '../src/backtest/sweep/pool.ts';
-import { generateGbm } from '../src/backtest/synthetic/index.ts';
+
+// The code users run: `ballast backtest` and `ballast sweep` execute dist/ (tsc's output, built by
+// `npm ci` and again by `npm run bench`). Through tsx's loader the same source runs ~1.4× slower, which
+// would measure the loader, not the engine; without a build the bench says so and measures the source.
+const dist = new URL('../dist/', import.meta.url);
+const built = existsSync(new URL('backtest/engine/run.js', dist));
+const load = <T>(rel: string): Promise<T> =>
+  import(built ? new URL(`${rel}.js`, dist).href : new URL(`../src/${rel}.ts`, import.meta.url).href) as Promise<T>;
+const { prepareData, runBacktest } = await load<typeof import('../src/backtest/engine/run.ts')>('backtest/engine/run');
+const { parseStrategy } = await load<typeof import('../src/backtest/engine/strategy.ts')>('backtest/engine/strategy');
+const { BENCH_GRID, buildGrid, linSpace } =
+  await load<typeof import('../src/backtest/sweep/grid.ts')>('backtest/sweep/grid');
+const { runSweep } = await load<typeof import('../src/backtest/sweep/pool.ts')>('backtest/sweep/pool');
+const { generateGbm } = await load<typeof import('../src/backtest/synthetic/index.ts')>('backtest/synthetic/index');
 
 function market(n: number, bars: number, sigma: number | number[], perYear: boolean): PreparedData {
   const mkt = generateGbm({
@@ -65,7 +76,10 @@ function timeBacktest(
 
 export default async function run(): Promise<void> {
   console.log(
-    `load average at start: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (CPU = user + system of this process, all threads)\n`,
+    `load average at start: ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (CPU = user + system of this process, all threads)`,
+  );
+  console.log(
+    `code measured: ${built ? 'dist/ (the build `ballast` runs)' : 'src/ through tsx (no build: run `npm run build`)'}\n`,
   );
   const one = timeBacktest(market(10, 100_000, 0.035, false), 'band:0.05', 15);
   console.log('| workload | wall | CPU | rebalances | target |');

@@ -3,6 +3,7 @@ import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
 import { makeUniverse, type Universe } from '../../core/universe.ts';
+import { columnsOf } from './columns.ts';
 import { computeMetrics } from './metrics.ts';
 import { updateTarget } from './targets.ts';
 import type { BacktestOptions, BacktestResult, MarketData, StrategySpec, TradeRecord } from './types.ts';
@@ -48,7 +49,8 @@ export function runBacktest(
   const T = data.times.length;
   const trigger = spec.trigger === 'hodl' ? undefined : spec.trigger;
   const ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
-  const kernel: TriggerKernel = spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx);
+  const kernel: TriggerKernel =
+    spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data));
   const buf = new PlanBuffers(n);
   const qty = new Float64Array(n);
   const px = new Float64Array(n);

@@ -4,6 +4,7 @@ import { bandKernel, relbandKernel } from './band.ts';
 import { calendarKernel, hybridKernel } from './calendar.ts';
 import { costAwareKernel } from './costaware.ts';
 import type { TriggerKernel } from './types.ts';
+import type { VolTrack } from './vol-track.ts';
 import { volAdaptiveKernel } from './voladaptive.ts';
 
 /** No trigger configured: every request is a rebalance (plan on demand). */
@@ -34,8 +35,20 @@ export function neverKernel(n: number): TriggerKernel {
   };
 }
 
+/**
+ * Columns precomputed for the price matrix a backtest runs on, shared by its runs (the kernels read them
+ * instead of estimating bar by bar; the same numbers). The service has none.
+ */
+export interface TriggerColumns {
+  volTrack(lambda: number, warmup: number): VolTrack;
+}
+
 /** Builds the columnar kernel of a trigger config; one instance per portfolio (it keeps state). */
-export function compileTrigger(cfg: TriggerConfig | undefined, ctx: PlanContext): TriggerKernel {
+export function compileTrigger(
+  cfg: TriggerConfig | undefined,
+  ctx: PlanContext,
+  columns?: TriggerColumns,
+): TriggerKernel {
   const u = ctx.u;
   if (cfg === undefined) return onDemandKernel(u.n);
   switch (cfg.type) {
@@ -48,7 +61,7 @@ export function compileTrigger(cfg: TriggerConfig | undefined, ctx: PlanContext)
     case 'hybrid':
       return hybridKernel(calendarKernel(u.n, cfg.period), bandKernel(u, cfg.band, cfg.bands), cfg.period);
     case 'voladaptive':
-      return volAdaptiveKernel(u, cfg);
+      return volAdaptiveKernel(u, cfg, columns?.volTrack(cfg.lambda, cfg.warmup));
     case 'costaware':
       return costAwareKernel(ctx, cfg);
   }

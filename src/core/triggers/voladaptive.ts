@@ -3,6 +3,7 @@ import { firstAbsBreach } from './band.ts';
 import { EwmaEstimator } from './ewma.ts';
 import { rowAbsBreach, rowValue } from './scan.ts';
 import { pct, signedPct, type TriggerKernel } from './types.ts';
+import { bandUnit, type VolTrack } from './vol-track.ts';
 
 export interface VolAdaptiveParams {
   readonly base: number;
@@ -17,45 +18,49 @@ export interface VolAdaptiveParams {
  * Volatility-adaptive bands: bandᵢ,ₜ = clamp(base·(σᵢ,ₜ/σ̄ᵢ,ₜ)^exponent, min, max) with σ the EWMA per-bar
  * volatility and σ̄ its mean since seeding. An entry without volatility (the quote, a pegged asset:
  * σ̄ = 0) keeps clamp(base, min, max). No rebalance before `warmup` returns have been seen.
+ *
+ * σ comes from the kernel's own estimator, fed bar by bar (the service), or from a `track` precomputed
+ * for the price matrix a backtest runs on (the same estimator's states, so the same bands, bit for bit).
  */
-export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKernel {
+export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams, track?: VolTrack): TriggerKernel {
+  if (track && (track.n !== u.n || track.lambda !== p.lambda || track.warmup !== p.warmup))
+    throw new Error('volAdaptiveKernel: the track was computed for other entries, λ or warm-up');
   const t = u.target;
-  const est = new EwmaEstimator(u.n, p.lambda, p.warmup, false);
-  const bands = new Float64Array(u.n);
+  const n = u.n;
+  const est = track ? null : new EwmaEstimator(n, p.lambda, p.warmup, false);
+  const unit = track ? track.unit(p.exponent) : null;
+  const bands = new Float64Array(n);
   const fallback = Math.min(p.max, Math.max(p.min, p.base));
-  // bandᵢ from σᵢ and Σσᵢ (σ̄ᵢ = Σσᵢ/k): one division per entry, the exponents ±1 without Math.pow.
-  const updateBands = () => {
-    const k = est.seeded;
-    for (let i = 0; i < u.n; i++) {
-      const sum = est.sigmaSum[i]!;
-      if (!(sum > 0)) {
-        bands[i] = fallback;
-        continue;
-      }
-      const sk = est.sigma[i]! * k;
-      const b =
-        p.exponent === -1
-          ? (p.base * sum) / sk
-          : p.exponent === 1
-            ? (p.base * sk) / sum
-            : p.base * (sk / sum) ** p.exponent;
-      bands[i] = b < p.min ? p.min : b > p.max ? p.max : b;
-    }
+  let row = -1; // with a track: the last bar observed
+  const band = (x: number) => {
+    if (x !== x) return fallback;
+    const b = p.base * x;
+    return b < p.min ? p.min : b > p.max ? p.max : b;
   };
+  const ready = () => (est ? est.ready : row >= 0 && track!.ready[row] === 1);
+  const updateBands = () => {
+    if (est)
+      for (let i = 0; i < n; i++) bands[i] = band(bandUnit(est.sigma[i]!, est.sigmaSum[i]!, est.seeded, p.exponent));
+    else for (let i = 0; i < n; i++) bands[i] = band(unit![row * n + i]!);
+  };
+  const sigmaOf = (i: number) => (est ? est.sigma[i]! : track!.sigma[row * n + i]!);
+  const meanOf = (i: number) => (est ? est.sigmaMean[i]! : track!.sigmaSum[row * n + i]! / track!.seeded[row]!);
   return {
     type: 'voladaptive',
-    n: u.n,
+    n,
     observe(prices) {
-      est.observe(prices);
-      if (est.ready) updateBands();
+      if (est) est.observe(prices);
+      else row++;
+      if (ready()) updateBands();
     },
-    check: (bar) => (est.ready ? firstAbsBreach(bar.w, t, bands) : -1),
+    check: (bar) => (ready() ? firstAbsBreach(bar.w, t, bands) : -1),
     explain(r, bar) {
-      if (!est.ready) return `voladaptive: warming up (${est.count} of ${p.warmup} returns seen)`;
+      if (!ready())
+        return `voladaptive: warming up (${est ? est.count : row >= 0 ? track!.count[row] : 0} of ${p.warmup} returns seen)`;
       let i = r;
       if (i < 0) {
         let best = -1;
-        for (let k = 0; k < u.n; k++) {
+        for (let k = 0; k < n; k++) {
           const x = Math.abs(bar.w[k]! - t[k]!) / bands[k]!;
           if (x > best) {
             best = x;
@@ -64,29 +69,71 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams): TriggerKer
         }
       }
       const a = u.assets[i]!;
-      const vol = est.sigma[i]!;
-      const s = `${a} drift ${signedPct(bar.w[i]! - t[i]!)} vs adaptive band ${pct(bands[i]!)} (σ ${pct(vol)} vs long-run ${pct(est.sigmaMean[i]!)})`;
+      const s = `${a} drift ${signedPct(bar.w[i]! - t[i]!)} vs adaptive band ${pct(bands[i]!)} (σ ${pct(sigmaOf(i))} vs long-run ${pct(meanOf(i))})`;
       return r >= 0 ? `voladaptive: ${s}` : `within adaptive bands: largest ${s}`;
     },
     scan(P, _times, qty, from, to, values) {
-      const n = u.n;
+      if (est === null) {
+        const f = scanTracked(P, qty, t, unit!, track!.ready, p, fallback, from, to, values);
+        row = f < to ? f : to - 1;
+        if (ready()) updateBands(); // the state observe() would leave
+        return f;
+      }
       for (let k = from; k < to; k++) {
         const off = k * n;
         est.observeRow(P, off);
         const v = rowValue(P, qty, off);
         values[k] = v;
-        if (est.ready) {
-          updateBands();
-          if (rowAbsBreach(P, qty, off, v, t, bands)) return k;
-        }
+        if (!est.ready) continue;
+        updateBands();
+        if (rowAbsBreach(P, qty, off, v, t, bands)) return k;
       }
       return to;
     },
-    halfWidth: () => (est.ready ? bands : null),
+    halfWidth: () => (ready() ? bands : null),
     covariance: () => null,
     reset() {
-      est.reset();
+      est?.reset();
+      row = -1;
       bands.fill(0);
     },
   };
+}
+
+/**
+ * The scan on a track: per bar the value, then (once warm) each entry's band from its unit row, computed
+ * as updateBands computes it, against its drift, as rowAbsBreach tests it. One tight loop, no calls.
+ */
+function scanTracked(
+  P: Float64Array,
+  qty: Float64Array,
+  t: Float64Array,
+  U: Float64Array,
+  ready: Uint8Array,
+  p: VolAdaptiveParams,
+  fallback: number,
+  from: number,
+  to: number,
+  values: Float64Array,
+): number {
+  const n = t.length;
+  const { base, min, max } = p;
+  for (let k = from; k < to; k++) {
+    const off = k * n;
+    const v = rowValue(P, qty, off);
+    values[k] = v;
+    if (ready[k] !== 1) continue;
+    const inv = 1 / v;
+    for (let i = 0; i < n; i++) {
+      const x = U[off + i]!;
+      let b = fallback;
+      if (x === x) {
+        b = base * x;
+        b = b < min ? min : b > max ? max : b;
+      }
+      const d = qty[i]! * P[off + i]! * inv - t[i]!;
+      if (d > b || -d > b) return k;
+    }
+  }
+  return to;
 }

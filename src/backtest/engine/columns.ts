@@ -1,0 +1,28 @@
+import type { TriggerColumns } from '../../core/triggers/compile.ts';
+import { type VolTrack, volTrack } from '../../core/triggers/vol-track.ts';
+import type { PreparedData } from './run.ts';
+
+const memo = new WeakMap<PreparedData, Map<string, VolTrack>>();
+
+/**
+ * The trigger columns of one prepared data set, computed on first use and kept with it: every run over
+ * the same data (a sweep worker's thousands, a multi-strategy backtest) reads one EWMA track per (λ, warm-up).
+ */
+export function columnsOf(data: PreparedData): TriggerColumns {
+  return {
+    volTrack(lambda, warmup) {
+      let tracks = memo.get(data);
+      if (tracks === undefined) {
+        tracks = new Map();
+        memo.set(data, tracks);
+      }
+      const key = `${lambda}:${warmup}`;
+      let track = tracks.get(key);
+      if (track === undefined) {
+        track = volTrack(data.prices, data.u.n, lambda, warmup);
+        tracks.set(key, track);
+      }
+      return track;
+    },
+  };
+}
