@@ -33,7 +33,7 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams, track?: Vol
   const fallback = Math.min(p.max, Math.max(p.min, p.base));
   let row = -1; // with a track: the last bar observed
   const band = (x: number) => {
-    if (x !== x) return fallback;
+    if (Number.isNaN(x)) return fallback;
     const b = p.base * x;
     return b < p.min ? p.min : b > p.max ? p.max : b;
   };
@@ -127,7 +127,7 @@ function scanTracked(
     for (let i = 0; i < n; i++) {
       const x = U[off + i]!;
       let b = fallback;
-      if (x === x) {
+      if (!Number.isNaN(x)) {
         b = base * x;
         b = b < min ? min : b > max ? max : b;
       }
