@@ -1,5 +1,6 @@
 import { orderCost } from '../costs.ts';
 import { type PlanBuffers, type PlanContext, Scaled, Skip } from './context.ts';
+import { newtonStep } from './full.ts';
 
 const LOT_EPS = 1e-9;
 /**
@@ -32,7 +33,7 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
   buf.skip.fill(0);
   buf.scale = 1;
   buf.scaleReason = Scaled.none;
-  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf)) return;
+  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf, null)) return;
   // Reserves: never sell below them.
   for (let i = 0; i < n; i++) {
     if (i === q || d[i]! >= 0) continue;
@@ -130,11 +131,19 @@ function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash
  * gives up (and the general path runs) when the plan would spend quote the portfolio lacks, which the
  * general path scales; a shortfall of rounding noise is trimmed from the largest buy, as trimBuys does.
  */
-function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf: PlanBuffers): boolean {
+function fastPath(
+  ctx: PlanContext,
+  qty: Float64Array,
+  prices: Float64Array,
+  buf: PlanBuffers,
+  full: { readonly t: Float64Array; readonly vp: number } | null,
+): boolean {
   const q = ctx.u.quoteIndex;
   const rate = ctx.costs.rate;
-  const noise = NOISE * buf.value;
+  const V = buf.value;
+  const noise = NOISE * V;
   const d = buf.d;
+  const h = buf.h;
   const cash = qty[q]!;
   let wanted = cash; // the general path's test, on the desired notionals: cashAfter(d, 1)
   let flow = 0;
@@ -145,8 +154,20 @@ function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf
     buf.dq[i] = 0;
     buf.notional[i] = 0;
     buf.cost[i] = 0;
-    if (i === q) continue;
-    const x = d[i]!;
+    if (i === q) {
+      if (full !== null) d[i] = 0;
+      continue;
+    }
+    let x: number;
+    if (full === null) x = d[i]!;
+    else {
+      // The full plan's notional at V′ (fullNotionals'), and the check newton's first step needs: every
+      // entry on the side it was at V, so V′ solved g's own line (solveProportional's test).
+      const ti = full.t[i]!;
+      x = ti * full.vp - h[i]!;
+      d[i] = x;
+      if (rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return false;
+    }
     if (x !== 0) wanted -= x + rate[i]! * (x < 0 ? -x : x);
     if (x <= noise && x >= -noise) continue;
     let want = x / prices[i]!;
@@ -186,6 +207,30 @@ function fastPath(ctx: PlanContext, qty: Float64Array, prices: Float64Array, buf
   buf.valueAfter = buf.value - total;
   if (cash + dqq < 0) trimBuys(ctx, prices, buf, cash, cash + dqq);
   return true;
+}
+
+/**
+ * A full plan when nothing constrains it and every cost is proportional, fused: V′ from one Newton step
+ * (newtonStep from V, the step solveProportional takes first), then one pass that checks the step landed
+ * on g's own segment and turns tᵢV′ − hᵢ into quantities. The same numbers as fullNotionals followed by
+ * applyConstraints; false (and the caller plans the general way) when the step needs another, when V ≤ 0
+ * or when the plan would spend quote the portfolio lacks. buf.h and buf.value must hold the holdings' values.
+ */
+export function planFullFast(
+  ctx: PlanContext,
+  t: Float64Array,
+  qty: Float64Array,
+  prices: Float64Array,
+  buf: PlanBuffers,
+): boolean {
+  const V = buf.value;
+  if (!(V > 0) || !ctx.constraints.none || !ctx.costs.proportional) return false;
+  buf.skip.fill(0);
+  buf.scale = 1;
+  buf.scaleReason = Scaled.none;
+  buf.mode = 'full';
+  const vp = newtonStep(ctx.costs.rate, t, buf.h, ctx.u.quoteIndex, V, V);
+  return fastPath(ctx, qty, prices, buf, { t, vp });
 }
 
 /** Lot rounding toward zero, never beyond `maxSell` units on a sell. */

@@ -33,6 +33,35 @@ function gProportional(rate: Float64Array, t: Float64Array, h: Float64Array, q: 
 }
 
 /**
+ * One Newton step on g from x: the root of the line of the segment x is on (each entry's side taken as
+ * tᵢx − hᵢ > 0, an entry exactly on its target counted as selling).
+ */
+export function newtonStep(
+  rate: Float64Array,
+  t: Float64Array,
+  h: Float64Array,
+  q: number,
+  V: number,
+  x: number,
+): number {
+  let num = V;
+  let den = 1;
+  for (let i = 0; i < t.length; i++) {
+    if (i === q) continue;
+    const f = rate[i]!;
+    if (f === 0) continue;
+    if (t[i]! === 0) {
+      num -= f * h[i]!;
+      continue;
+    }
+    const s = t[i]! * x - h[i]! > 0 ? 1 : -1;
+    num += f * s * h[i]!;
+    den += f * s * t[i]!;
+  }
+  return num / den;
+}
+
+/**
  * Newton's method from x = V on the convex, increasing, piecewise-linear g: every step solves the line of
  * the segment the iterate is on, lands at or right of the root (the line lies under g) and stops as soon
  * as the signs of tᵢx − hᵢ agree at both ends of a step, i.e. the line it solved is g's own line there.
@@ -49,21 +78,7 @@ function solveProportional(
 ): number {
   let x = V;
   for (let iter = 0; iter < 8; iter++) {
-    let num = V;
-    let den = 1;
-    for (let i = 0; i < t.length; i++) {
-      if (i === q) continue;
-      const f = rate[i]!;
-      if (f === 0) continue;
-      if (t[i]! === 0) {
-        num -= f * h[i]!;
-        continue;
-      }
-      const s = t[i]! * x - h[i]! > 0 ? 1 : -1;
-      num += f * s * h[i]!;
-      den += f * s * t[i]!;
-    }
-    const next = num / den;
+    const next = newtonStep(rate, t, h, q, V, x);
     let same = true;
     for (let i = 0; i < t.length; i++) {
       if (i === q || rate[i]! === 0 || t[i]! === 0) continue;

@@ -1,6 +1,6 @@
 import { orderCost } from '../costs.ts';
 import { trackingLoss } from './benefit.ts';
-import { applyConstraints } from './constraints.ts';
+import { applyConstraints, planFullFast } from './constraints.ts';
 import type { PlanBuffers, PlanContext, PlanMode } from './context.ts';
 import { edgeNotionals } from './edge.ts';
 import { solveFullValue } from './full.ts';
@@ -78,6 +78,7 @@ export function planInto(
       chosen = edge > full ? 'edge' : 'full';
     }
   }
+  if (chosen === 'full' && !opts.buyOnly && planFullFast(ctx, t, qty, prices, buf)) return;
   if (chosen === 'edge') edgeNotionals(ctx.costs, t, hw!, buf.h, q, V, buf.d);
   else fullNotionals(ctx, t, buf);
   if (opts.buyOnly) for (let i = 0; i < buf.n; i++) if (buf.d[i]! < 0) buf.d[i] = 0;
