@@ -65,19 +65,23 @@ export function runBacktest(
   let turnover = 0;
 
   const popts: { halfWidth: Float64Array | null; cov: Float64Array | null } = { halfWidth: null, cov: null };
-  const trade = (t: number, mode: 'full' | 'edge' | 'auto') => {
+  /** Plans and applies a rebalance at bar t; returns the value after it (mark()'s sum, in the same pass). */
+  const trade = (t: number, mode: 'full' | 'edge' | 'auto'): number => {
     if (spec.targets.kind !== 'fixed') updateTarget(spec.targets, u, base.target, P, data.times, t, u.target);
     // Only edge and auto plans read the band and the covariance (relband's halfWidth is computed on call).
     popts.halfWidth = mode === 'full' ? null : kernel.halfWidth();
     popts.cov = mode === 'full' ? null : kernel.covariance();
     planInto(ctx, qty, px, mode, buf, popts);
+    let v = 0;
     for (let i = 0; i < n; i++) {
       qty[i] = qty[i]! + buf.dq[i]!;
+      v += qty[i]! * px[i]!;
       if (i !== q) turnover += buf.notional[i]!;
       if (trades !== null && i !== q && buf.dq[i] !== 0)
         trades.push({ bar: t, asset: u.assets[i]!, quantity: buf.dq[i]! });
     }
     fees += buf.totalCost;
+    return v;
   };
   const mark = (t: number) => {
     let v = 0;
@@ -101,7 +105,6 @@ export function runBacktest(
   const scans = weights === null && kernel.scan !== undefined;
   for (let t = 1; t < T; t++) {
     let v = 0;
-    let traded = false;
     let fired: boolean;
     if (scans && !pending) {
       t = kernel.scan!(P, data.times, qty, t, T, equity);
@@ -124,7 +127,6 @@ export function runBacktest(
       if (pending) {
         trade(t, spec.mode);
         pending = false;
-        traded = true;
         v = 0;
         for (let i = 0; i < n; i++) {
           w[i] = qty[i]! * px[i]!;
@@ -141,12 +143,9 @@ export function runBacktest(
     if (fired) {
       rebalanceBars.push(t);
       if (opts.lag === 1) pending = true;
-      else {
-        trade(t, spec.mode);
-        traded = true;
-      }
+      else v = trade(t, spec.mode);
     }
-    if (traded || weights !== null) mark(t);
+    if (weights !== null) mark(t);
     else equity[t] = v;
   }
   return {

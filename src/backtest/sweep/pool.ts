@@ -4,7 +4,7 @@ import type { PreparedData } from '../engine/run.ts';
 import type { BacktestOptions } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
 import { K } from './metrics-layout.ts';
-import { preparedFromJob, runSlice, type SweepJob } from './task.ts';
+import { packConfigs, preparedFromJob, runSlice, type SweepJob } from './task.ts';
 
 export interface SweepRunOptions {
   /** worker_threads to use (default: the machine's cores). 0 runs on the calling thread. */
@@ -69,7 +69,7 @@ export async function runSweep(
     times: share(data.times),
     prices: share(data.prices),
     results: new SharedArrayBuffer(configs.length * K * 8),
-    configs,
+    ...packConfigs(configs),
     options,
     from: run.from,
     to: run.to,

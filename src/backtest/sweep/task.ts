@@ -1,6 +1,6 @@
 import { makeUniverse } from '../../core/universe.ts';
 import { type PreparedData, runBacktest } from '../engine/run.ts';
-import type { BacktestOptions } from '../engine/types.ts';
+import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
 import { writeMetrics } from './metrics-layout.ts';
 
@@ -11,7 +11,13 @@ export interface SweepJob {
   readonly times: SharedArrayBuffer | ArrayBuffer;
   readonly prices: SharedArrayBuffer | ArrayBuffer;
   readonly results: SharedArrayBuffer | ArrayBuffer;
-  readonly configs: readonly SweepConfig[];
+  /**
+   * The configs, packed: each distinct strategy once, then per config its index and fee. A 10,000-config
+   * grid has 500 strategies; cloning 10,000 config objects into every worker cost ~60 ms each.
+   */
+  readonly specs: readonly StrategySpec[];
+  readonly specOf: Int32Array;
+  readonly fees: Float64Array;
   readonly options: Omit<BacktestOptions, 'costs'> & { readonly costs: BacktestOptions['costs'] };
   /** Bars [from, to) of the data to run on (walk-forward halves); default all. */
   readonly from?: number;
@@ -27,12 +33,50 @@ export function preparedFromJob(job: SweepJob): PreparedData {
   return { u, times: times.subarray(from, to), prices: prices.subarray(from * u.n, to * u.n) };
 }
 
+/** The packed form of a config list (SweepJob.specs/specOf/fees): strategies deduplicated by content. */
+export function packConfigs(configs: readonly SweepConfig[]): Pick<SweepJob, 'specs' | 'specOf' | 'fees'> {
+  const specs: StrategySpec[] = [];
+  const index = new Map<string, number>();
+  const specOf = new Int32Array(configs.length);
+  const fees = new Float64Array(configs.length);
+  configs.forEach((c, k) => {
+    const key = JSON.stringify(c.spec);
+    let i = index.get(key);
+    if (i === undefined) {
+      i = specs.push(c.spec) - 1;
+      index.set(key, i);
+    }
+    specOf[k] = i;
+    fees[k] = c.feeBps;
+  });
+  return { specs, specOf, fees };
+}
+
 /** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
 export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: number): void {
   const out = new Float64Array(job.results);
   for (let c = lo; c < hi; c++) {
-    const cfg = job.configs[c]!;
-    const options: BacktestOptions = { ...job.options, costs: { ...job.options.costs, feeBps: cfg.feeBps } };
-    writeMetrics(out, c, runBacktest(data, cfg.spec, options).metrics);
+    const options: BacktestOptions = { ...job.options, costs: { ...job.options.costs, feeBps: job.fees[c]! } };
+    writeMetrics(out, c, runBacktest(data, job.specs[job.specOf[c]!]!, options).metrics);
+  }
+}
+
+/**
+ * Runs one strategy of each kind in the job (trigger type × plan mode) over the first bars, results
+ * discarded, before the real work: the JIT then sees every kernel the sweep will use before it optimizes
+ * the engine, and compiles it once, instead of again at each family boundary of the grid (each compile of
+ * the engine costs ~50 ms of CPU; with every core busy sweeping, that time is taken from the sweep).
+ */
+export function warmUp(job: SweepJob, data: PreparedData, bars = 120): void {
+  const T = Math.min(bars, data.times.length);
+  if (T < 2) return;
+  const n = data.u.n;
+  const head: PreparedData = { u: data.u, times: data.times.subarray(0, T), prices: data.prices.subarray(0, T * n) };
+  const seen = new Set<string>();
+  for (const spec of job.specs) {
+    const key = `${spec.trigger === 'hodl' ? 'hodl' : spec.trigger.type}:${spec.mode}:${spec.targets.kind}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (let k = 0; k < 3; k++) runBacktest(head, spec, { ...job.options, costs: { ...job.options.costs } });
   }
 }

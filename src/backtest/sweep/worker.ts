@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { preparedFromJob, runSlice, type SweepJob } from './task.ts';
+import { preparedFromJob, runSlice, type SweepJob, warmUp } from './task.ts';
 
 const job = workerData as SweepJob;
 const data = preparedFromJob(job);
+warmUp(job, data);
 parentPort!.on('message', (m: { lo: number; hi: number } | 'stop') => {
   if (m === 'stop') {
     process.exit(0);
