@@ -60,7 +60,7 @@ function timeBacktest(
   const spec = parseStrategy(strategy);
   const opts = options(data, 10);
   let rebalances = 0;
-  for (let k = 0; k < 8; k++) rebalances = runBacktest(data, spec, opts).metrics.rebalances;
+  for (let k = 0; k < 40; k++) rebalances = runBacktest(data, spec, opts).metrics.rebalances;
   const times: number[] = [];
   const cpus: number[] = [];
   for (let k = 0; k < reps; k++) {

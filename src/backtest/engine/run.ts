@@ -32,6 +32,28 @@ export function prepareData(data: MarketData, cash: string, target: Readonly<Rec
 }
 
 /**
+ * The buffers of one run, for a caller that runs many over the same data (a sweep worker) and keeps only
+ * their metrics: a result computed with it borrows its equity array, which the next run overwrites.
+ */
+export class EngineScratch {
+  readonly buf: PlanBuffers;
+  readonly qty: Float64Array;
+  readonly px: Float64Array;
+  readonly w: Float64Array;
+  readonly equity: Float64Array;
+  constructor(
+    readonly n: number,
+    bars: number,
+  ) {
+    this.buf = new PlanBuffers(n);
+    this.qty = new Float64Array(n);
+    this.px = new Float64Array(n);
+    this.w = new Float64Array(n);
+    this.equity = new Float64Array(bars);
+  }
+}
+
+/**
  * Runs one strategy over prepared data with the core's own trigger kernel, planner and cost model
  * (docs/backtest.md gives the exact semantics). Allocation-free per bar unless dynamic targets are used.
  */
@@ -39,7 +61,8 @@ export function runBacktest(
   data: PreparedData,
   spec: StrategySpec,
   opts: BacktestOptions,
-  record: { weights?: boolean; trades?: boolean } = {},
+  record: { weights?: boolean; trades?: boolean; rebalanceBars?: boolean } = {},
+  scratch?: EngineScratch,
 ): BacktestResult {
   // A private universe per run: dynamic targets rewrite its target in place, and kernels read it.
   const base = data.u;
@@ -51,13 +74,14 @@ export function runBacktest(
   const ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
   const kernel: TriggerKernel =
     spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data));
-  const buf = new PlanBuffers(n);
-  const qty = new Float64Array(n);
-  const px = new Float64Array(n);
-  const w = new Float64Array(n);
-  const equity = new Float64Array(T);
+  if (scratch && (scratch.n !== n || scratch.equity.length !== T))
+    throw new Error(`runBacktest: scratch is for ${scratch.n} entries × ${scratch.equity.length} bars`);
+  const { buf, qty, px, w, equity } = scratch ?? new EngineScratch(n, T);
+  qty.fill(0);
   const weights = record.weights ? new Float64Array(T * n) : null;
+  const keepBars = record.rebalanceBars !== false;
   const rebalanceBars: number[] = [];
+  let rebalances = 0;
   const trades: TradeRecord[] | null = record.trades ? [] : null;
   const bar = { time: 0, prevTime: Number.NaN, qty, prices: px, w, value: 0 };
   const P = data.prices;
@@ -141,7 +165,8 @@ export function runBacktest(
       fired = kernel.check(bar) >= 0;
     }
     if (fired) {
-      rebalanceBars.push(t);
+      rebalances++;
+      if (keepBars) rebalanceBars.push(t);
       if (opts.lag === 1) pending = true;
       else v = trade(t, spec.mode);
     }
@@ -156,7 +181,7 @@ export function runBacktest(
     trades,
     assets: u.assets,
     metrics: computeMetrics(equity, data.times, opts.capital, opts.periodsPerYear, {
-      rebalances: rebalanceBars.length,
+      rebalances,
       fees,
       turnover,
     }),

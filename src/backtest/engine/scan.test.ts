@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { generateGbm } from '../synthetic/index.ts';
-import { prepareData, runBacktest } from './run.ts';
+import { EngineScratch, prepareData, runBacktest } from './run.ts';
 import { parseStrategy } from './strategy.ts';
 import type { BacktestOptions } from './types.ts';
 
@@ -21,6 +21,7 @@ const STRATEGIES = [
   'hybrid:month:0.01',
   'calendar:week',
   'calendar:month',
+  'hodl',
 ];
 
 describe('kernel scans between rebalances = the per-bar path', () => {
@@ -77,6 +78,38 @@ describe('kernel scans between rebalances = the per-bar path', () => {
     assert.deepEqual(
       r.rebalanceBars,
       runBacktest(data, parseStrategy('band:0.05'), opts, { weights: true }).rebalanceBars,
+    );
+  });
+  it('a reused EngineScratch gives every run the metrics of a fresh one (nothing leaks from run to run)', () => {
+    const mkt = generateGbm({ seed: 3, bars: 500, assets: 3, sigma: 0.05, correlation: 0.2 });
+    const target = Object.fromEntries(mkt.assets.map((a) => [a, 1 / 3]));
+    const data = prepareData(mkt, 'USD', target);
+    const opts = (feeBps: number): BacktestOptions => ({
+      cash: 'USD',
+      target,
+      capital: 1e5,
+      costs: { feeBps, halfSpreadBps: 0, impact: 0, fixedPerOrder: 0, assets: {} },
+      constraints: { assets: {} },
+      lag: 0,
+      periodsPerYear: 365,
+    });
+    const scratch = new EngineScratch(data.u.n, data.times.length);
+    for (const [name, fee] of [
+      ['band:0.02', 10],
+      ['vol:0.03:-1', 0],
+      ['hodl', 5],
+      ['band:0.02', 10],
+      ['relband:0.1+edge', 30],
+    ] as const) {
+      const fresh = runBacktest(data, parseStrategy(name), opts(fee));
+      const reused = runBacktest(data, parseStrategy(name), opts(fee), { rebalanceBars: false }, scratch);
+      assert.deepEqual(reused.metrics, fresh.metrics, name);
+      assert.equal(reused.equity, scratch.equity);
+      assert.deepEqual(reused.rebalanceBars, []);
+    }
+    assert.throws(
+      () => runBacktest(data, parseStrategy('hodl'), opts(0), {}, new EngineScratch(2, 500)),
+      /scratch is for 2 entries/,
     );
   });
 });

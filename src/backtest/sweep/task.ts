@@ -1,5 +1,5 @@
 import { makeUniverse } from '../../core/universe.ts';
-import { type PreparedData, runBacktest } from '../engine/run.ts';
+import { EngineScratch, type PreparedData, runBacktest } from '../engine/run.ts';
 import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
 import { writeMetrics } from './metrics-layout.ts';
@@ -52,12 +52,25 @@ export function packConfigs(configs: readonly SweepConfig[]): Pick<SweepJob, 'sp
   return { specs, specOf, fees };
 }
 
+const scratches = new WeakMap<PreparedData, EngineScratch>();
+/** One set of run buffers per data set, reused by every config a worker runs on it (only metrics are kept). */
+function scratchFor(data: PreparedData): EngineScratch {
+  let s = scratches.get(data);
+  if (s === undefined) {
+    s = new EngineScratch(data.u.n, data.times.length);
+    scratches.set(data, s);
+  }
+  return s;
+}
+
 /** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
 export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: number): void {
   const out = new Float64Array(job.results);
+  const scratch = scratchFor(data);
   for (let c = lo; c < hi; c++) {
     const options: BacktestOptions = { ...job.options, costs: { ...job.options.costs, feeBps: job.fees[c]! } };
-    writeMetrics(out, c, runBacktest(data, job.specs[job.specOf[c]!]!, options).metrics);
+    const spec = job.specs[job.specOf[c]!]!;
+    writeMetrics(out, c, runBacktest(data, spec, options, { rebalanceBars: false }, scratch).metrics);
   }
 }
 

@@ -3,6 +3,7 @@ import type { PlanContext } from '../planner/context.ts';
 import { bandKernel, relbandKernel } from './band.ts';
 import { calendarKernel, hybridKernel } from './calendar.ts';
 import { costAwareKernel } from './costaware.ts';
+import { rowValue } from './scan.ts';
 import type { TriggerKernel } from './types.ts';
 import type { VolTrack } from './vol-track.ts';
 import { volAdaptiveKernel } from './voladaptive.ts';
@@ -32,6 +33,10 @@ export function neverKernel(n: number): TriggerKernel {
     halfWidth: () => null,
     covariance: () => null,
     reset() {},
+    scan(P, _times, qty, from, to, values) {
+      for (let k = from; k < to; k++) values[k] = rowValue(P, qty, k * n);
+      return to;
+    },
   };
 }
 
