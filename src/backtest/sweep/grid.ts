@@ -1,4 +1,4 @@
-import type { TriggerConfig } from '../../core/config/trigger-schema.ts';
+import { type TriggerConfig, triggerSchema } from '../../core/config/trigger-schema.ts';
 import type { StrategySpec } from '../engine/types.ts';
 
 /** One point of a sweep: a strategy at one fee level, with its coordinates for tables and heatmaps. */
@@ -37,7 +37,20 @@ export const BENCH_GRID: GridSpec = {
   fees: linSpace(0, 47.5, 20),
 };
 
+/** A family's trigger at one width, checked by the portfolio schema (a bad exponent or period is refused). */
 function trigger(family: string, width: number): TriggerConfig {
+  const t = rawTrigger(family, width);
+  const r = triggerSchema.safeParse(t);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new Error(
+      `sweep family ${JSON.stringify(family)}: ${i.path.join('.')}: ${i.message.replace(/^Invalid input: /, '')}`,
+    );
+  }
+  return r.data;
+}
+
+function rawTrigger(family: string, width: number): TriggerConfig {
   const [kind, arg] = family.split(':');
   switch (kind) {
     case 'band':

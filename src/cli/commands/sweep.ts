@@ -52,6 +52,23 @@ function range(flag: string, s: string, log: boolean): number[] {
   return xs;
 }
 
+/** A whole number ≥ min from a flag, or a usage error that names it. */
+function whole(flag: string, s: string, min: number): number {
+  const x = Number(s);
+  if (!Number.isInteger(x) || x < min)
+    throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got ${JSON.stringify(s)}`);
+  return x;
+}
+
+/** Usage errors for what the grid and the metric name refuse (unknown family, unknown metric). */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof Error && !(e instanceof UsageError) ? new UsageError(e.message) : e;
+  }
+}
+
 function toCsv(configs: readonly SweepConfig[], res: Float64Array): string {
   const head = ['family', 'width', 'feeBps', 'strategy', ...METRIC_KEYS].join(',');
   const rows = configs.map((c, i) =>
@@ -90,7 +107,8 @@ export function registerSweep(program: Command): void {
     .option('--bars <n>', 'synthetic bars', '2600')
     .option('--fee <bps>', 'your fee level, for the band advisor', '10')
     .action(async (f: SweepFlags) => {
-      metricIndex(f.metric);
+      const k = usage(() => metricIndex(f.metric));
+      const workers = f.workers === undefined ? undefined : whole('--workers', f.workers, 0);
       let resolved: ReturnType<typeof resolveData>;
       const common = {
         capital: Number(f.capital),
@@ -99,10 +117,10 @@ export function registerSweep(program: Command): void {
         lag: 0 as const,
       };
       if (f.synthetic) {
-        const n = Number(f.assets);
+        const n = whole('--assets', f.assets, 1);
         const mkt = generateGbm({
-          seed: Number(f.seed),
-          bars: Number(f.bars),
+          seed: whole('--seed', f.seed, 0),
+          bars: whole('--bars', f.bars, 2),
           assets: n,
           sigma: linSpace(0.6, 1.2, n),
           barsPerYear: 365,
@@ -134,19 +152,19 @@ export function registerSweep(program: Command): void {
         });
       }
       const { data, options } = resolved;
-      const configs = buildGrid({
-        families: f.families.split(','),
-        widths: range('--widths', f.widths, true),
-        fees: range('--fees', f.fees, false),
-      });
-      const workers = f.workers === undefined ? undefined : Number(f.workers);
+      const configs = usage(() =>
+        buildGrid({
+          families: f.families.split(','),
+          widths: range('--widths', f.widths, true),
+          fees: range('--fees', f.fees, false),
+        }),
+      );
       process.stderr.write(
         `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n} assets × ${data.times.length} bars (${resolved.pricesPath})\n`,
       );
       const t0 = performance.now();
       const res = await runSweep(data, configs, options, { workers, onProgress: progressBar('sweep') });
       const wall = (performance.now() - t0) / 1000;
-      const k = metricIndex(f.metric);
       const fams = [...new Set(configs.map((c) => c.family))];
       const rows = fams.map((fam) => {
         const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
