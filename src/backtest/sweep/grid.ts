@@ -38,7 +38,7 @@ export const BENCH_GRID: GridSpec = {
 };
 
 /** A family's trigger at one width, checked by the portfolio schema (a bad exponent or period is refused). */
-function trigger(family: string, width: number): TriggerConfig {
+export function checkedTrigger(family: string, width: number): TriggerConfig {
   const t = rawTrigger(family, width);
   const r = triggerSchema.safeParse(t);
   if (!r.success) {
@@ -81,10 +81,14 @@ function rawTrigger(family: string, width: number): TriggerConfig {
 /** Every combination; calendar families ignore widths (one point per fee). */
 export function buildGrid(g: GridSpec): SweepConfig[] {
   const out: SweepConfig[] = [];
+  for (const w of g.widths)
+    if (!(w > 0 && Number.isFinite(w))) throw new Error(`sweep widths must be positive numbers, got ${w}`);
   for (const family of g.families) {
     const widths = family.startsWith('calendar') ? [Number.NaN] : g.widths;
+    // The schema checks each family once (its exponent or period); the widths are checked above.
+    checkedTrigger(family, widths[0] ?? 0.05);
     for (const width of widths) {
-      const trig = trigger(family, width);
+      const trig = rawTrigger(family, width);
       for (const feeBps of g.fees) {
         const name = family.startsWith('calendar') ? family : `${family}@${+width.toPrecision(6)}`;
         out.push({ spec: { name, trigger: trig, mode: 'full', targets: { kind: 'fixed' } }, feeBps, family, width });

@@ -63,9 +63,9 @@ function scratchFor(data: PreparedData): EngineScratch {
   return s;
 }
 
-/** The options of config c: the job's, at the config's fee (one construction, so every run has one shape). */
-function configOptions(job: SweepJob, c: number): BacktestOptions {
-  return { ...job.options, costs: { ...job.options.costs, feeBps: job.fees[c]! } };
+/** The options of a run at a fee: one construction for real and warm-up runs, so every run has one shape. */
+function optionsAt(job: SweepJob, feeBps: number): BacktestOptions {
+  return { ...job.options, costs: { ...job.options.costs, feeBps } };
 }
 
 /** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
@@ -74,7 +74,7 @@ export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: numb
   const scratch = scratchFor(data);
   for (let c = lo; c < hi; c++) {
     const spec = job.specs[job.specOf[c]!]!;
-    writeMetrics(out, c, runBacktest(data, spec, configOptions(job, c), { rebalanceBars: false }, scratch).metrics);
+    writeMetrics(out, c, runBacktest(data, spec, optionsAt(job, job.fees[c]!), { rebalanceBars: false }, scratch).metrics);
   }
 }
 
@@ -90,16 +90,15 @@ export function warmUp(job: SweepJob, data: PreparedData, bars = 120): void {
   const n = data.u.n;
   const head: PreparedData = { u: data.u, times: data.times.subarray(0, T), prices: data.prices.subarray(0, T * n) };
   const scratch = scratchFor(head);
-  const seen = new Map<string, number>();
-  for (let c = 0; c < job.fees.length; c++) {
-    const spec = job.specs[job.specOf[c]!]!;
+  const fees = [...new Set(job.fees.subarray(0, 64))].slice(0, 3); // the grid's first fees: 0, 2.5, 5, …
+  const seen = new Set<string>();
+  for (const spec of job.specs) {
     const tr = spec.trigger;
     // kind × mode × targets, and the parameters that take other branches (an exponent, a period)
     const detail = tr === 'hodl' ? '' : tr.type === 'voladaptive' ? tr.exponent : 'period' in tr ? tr.period : '';
     const key = `${tr === 'hodl' ? 'hodl' : tr.type}:${detail}:${spec.mode}:${spec.targets.kind}`;
-    const k = seen.get(key) ?? 0;
-    if (k >= 3) continue; // three configs of each kind (three fees: the grid's first are 0, 2.5, 5)
-    seen.set(key, k + 1);
-    runBacktest(head, spec, configOptions(job, c), { rebalanceBars: false }, scratch);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const fee of fees) runBacktest(head, spec, optionsAt(job, fee), { rebalanceBars: false }, scratch);
   }
 }
