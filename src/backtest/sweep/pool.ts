@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PreparedData } from '../engine/run.ts';
 import type { BacktestOptions } from '../engine/types.ts';
+import { bundleWorker } from './bundle.ts';
 import type { SweepConfig } from './grid.ts';
 import { K } from './metrics-layout.ts';
 import { packConfigs, preparedFromJob, runSlice, type SweepJob } from './task.ts';
@@ -16,35 +19,17 @@ export interface SweepRunOptions {
 }
 
 const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const built = join(here, 'worker.cjs'); // written by `npm run build` (scripts/bundle-worker.mjs)
 
 let bundle: Promise<string> | undefined;
 
-/**
- * From source, the worker's module graph bundled once per process into one CommonJS script by esbuild
- * (the compiler tsx itself uses): a worker then starts in tens of milliseconds, where registering tsx's
- * loader in every worker cost ~0.35 s each.
- */
-function workerBundle(): Promise<string> {
-  bundle ??= import('esbuild').then(async ({ build }) => {
-    const out = await build({
-      entryPoints: [fileURLToPath(workerUrl)],
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    });
-    return out.outputFiles[0]!.text;
-  });
-  return bundle;
-}
-
-/** A worker on worker.js (built), or on the bundled worker.ts when running from source. */
+/** A worker on the bundled worker script: dist's worker.cjs, or worker.ts bundled in memory from source. */
 async function spawn(job: SweepJob): Promise<Worker> {
-  if (!fromSource) return new Worker(workerUrl, { workerData: job });
-  return new Worker(await workerBundle(), { eval: true, workerData: job });
+  if (!fromSource && existsSync(built)) return new Worker(built, { workerData: job });
+  if (!fromSource) return new Worker(join(here, 'worker.js'), { workerData: job }); // a build without the bundle
+  bundle ??= bundleWorker(join(here, 'worker.ts'));
+  return new Worker(await bundle, { eval: true, workerData: job });
 }
 
 /**

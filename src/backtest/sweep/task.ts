@@ -74,7 +74,11 @@ export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: numb
   const scratch = scratchFor(data);
   for (let c = lo; c < hi; c++) {
     const spec = job.specs[job.specOf[c]!]!;
-    writeMetrics(out, c, runBacktest(data, spec, optionsAt(job, job.fees[c]!), { rebalanceBars: false }, scratch).metrics);
+    writeMetrics(
+      out,
+      c,
+      runBacktest(data, spec, optionsAt(job, job.fees[c]!), { rebalanceBars: false }, scratch).metrics,
+    );
   }
 }
 
