@@ -160,7 +160,7 @@ export function registerSweep(program: Command): void {
         }),
       );
       process.stderr.write(
-        `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n} assets × ${data.times.length} bars (${resolved.pricesPath})\n`,
+        `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n - 1} assets (+ ${options.cash}) × ${data.times.length.toLocaleString('en-US')} bars (${resolved.pricesPath})\n`,
       );
       const t0 = performance.now();
       const res = await runSweep(data, configs, options, { workers, onProgress: progressBar('sweep') });
