@@ -5,8 +5,8 @@ import type { BacktestOptions } from '../engine/types.ts';
 import { generateGbm } from '../synthetic/index.ts';
 import { buildGrid, linSpace, logSpace } from './grid.ts';
 import { K, METRIC_KEYS } from './metrics-layout.ts';
-import { runSweep } from './pool.ts';
-import { packConfigs, preparedFromJob, type SweepJob, warmUp } from './task.ts';
+import { runSweep, SweepPool } from './pool.ts';
+import { packConfigs, preparedFor, type SweepData, type SweepTask, warmUp } from './task.ts';
 
 const mkt = generateGbm({
   seed: 5,
@@ -57,6 +57,18 @@ describe('runSweep', () => {
       assert.equal(last, configs.length, 'progress reaches the total');
     }
   });
+  it('a pool runs several sweeps on the same workers (the whole data, then a window)', async () => {
+    const pool = await SweepPool.open(data, options, 2);
+    try {
+      assert.equal(pool.size, 2);
+      assert.deepEqual([...(await pool.run(configs))], [...expected()]);
+      assert.deepEqual([...(await pool.run(configs, { from: 100, to: 300 }))], [...expected(100, 300)]);
+      const few = configs.slice(0, 1);
+      assert.deepEqual([...(await pool.run(few))], [...expected()].slice(0, K));
+    } finally {
+      await pool.close();
+    }
+  });
   it('walk-forward halves run on their own bars only', async () => {
     const half = 200;
     assert.deepEqual([...(await runSweep(data, configs, options, { workers: 2, to: half }))], [...expected(0, half)]);
@@ -79,16 +91,9 @@ describe('runSweep', () => {
       new Float64Array(b).set(a);
       return b;
     };
-    const job: SweepJob = {
-      cash: 'USD',
-      target,
-      times: share(data.times),
-      prices: share(data.prices),
-      results: new SharedArrayBuffer(configs.length * K * 8),
-      ...packConfigs(configs),
-      options,
-    };
-    warmUp(job, preparedFromJob(job));
+    const sweep: SweepData = { cash: 'USD', target, times: share(data.times), prices: share(data.prices), options };
+    const job: SweepTask = { results: new SharedArrayBuffer(configs.length * K * 8), ...packConfigs(configs) };
+    warmUp(sweep, job, preparedFor(sweep, job));
     assert.ok(new Float64Array(job.results).every((x) => x === 0));
   });
 });

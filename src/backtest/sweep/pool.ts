@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -7,7 +8,8 @@ import type { BacktestOptions } from '../engine/types.ts';
 import { bundleWorker } from './bundle.ts';
 import type { SweepConfig } from './grid.ts';
 import { K } from './metrics-layout.ts';
-import { packConfigs, preparedFromJob, runSlice, type SweepJob } from './task.ts';
+import { packConfigs, preparedFor, runSlice, type SweepData, type SweepTask } from './task.ts';
+import type { FromWorker, ToWorker } from './worker.ts';
 
 export interface SweepRunOptions {
   /** worker_threads to use (default: the machine's cores). 0 runs on the calling thread. */
@@ -25,81 +27,128 @@ const built = join(here, 'worker.cjs'); // written by `npm run build` (scripts/b
 let bundle: Promise<string> | undefined;
 
 /** A worker on the bundled worker script: dist's worker.cjs, or worker.ts bundled in memory from source. */
-async function spawn(job: SweepJob): Promise<Worker> {
-  if (!fromSource && existsSync(built)) return new Worker(built, { workerData: job });
-  if (!fromSource) return new Worker(join(here, 'worker.js'), { workerData: job }); // a build without the bundle
+async function spawn(sweep: SweepData): Promise<Worker> {
+  if (!fromSource && existsSync(built)) return new Worker(built, { workerData: sweep });
+  if (!fromSource) return new Worker(join(here, 'worker.js'), { workerData: sweep }); // a build without the bundle
   bundle ??= bundleWorker(join(here, 'worker.ts'));
-  return new Worker(await bundle, { eval: true, workerData: job });
+  return new Worker(await bundle, { eval: true, workerData: sweep });
 }
 
+type SweepOptions = Omit<BacktestOptions, 'costs'> & { costs: BacktestOptions['costs'] };
+
 /**
- * Runs every config over the data, on `workers` threads pulling chunks of configs (so a slow corner of
- * the grid does not idle the others). The prepared prices live in one SharedArrayBuffer read by all;
- * each config's metrics land in a shared results matrix (configs × K, row order = config order).
+ * worker_threads over one data set, reusable for many sweeps (walk-forward runs two; a caller may run
+ * more): the prices live in one SharedArrayBuffer read by all, and a worker keeps what it has compiled and
+ * computed (EWMA tracks, run buffers) from one sweep to the next. Workers pull chunks of configs, so a slow
+ * corner of the grid idles no one; each config's metrics land in a shared results matrix (configs × K, row
+ * order = config order). With 0 workers, sweeps run on the calling thread.
  */
+export class SweepPool {
+  private seq = 0;
+  private constructor(
+    private readonly sweep: SweepData,
+    private readonly workers: readonly Worker[],
+  ) {}
+
+  static async open(data: PreparedData, options: SweepOptions, workers?: number): Promise<SweepPool> {
+    const share = (a: Float64Array) => {
+      const sab = new SharedArrayBuffer(a.byteLength);
+      new Float64Array(sab).set(a);
+      return sab;
+    };
+    const sweep: SweepData = {
+      cash: options.cash,
+      target: options.target,
+      times: share(data.times),
+      prices: share(data.prices),
+      options,
+    };
+    const n = Math.max(0, workers ?? availableParallelism());
+    return new SweepPool(sweep, await Promise.all(Array.from({ length: n }, () => spawn(sweep))));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs every config over the data (or its bars [from, to)); resolves to the results matrix. */
+  async run(configs: readonly SweepConfig[], run: Omit<SweepRunOptions, 'workers'> = {}): Promise<Float64Array> {
+    const task: SweepTask = {
+      results: new SharedArrayBuffer(configs.length * K * 8),
+      ...packConfigs(configs),
+      from: run.from,
+      to: run.to,
+    };
+    const total = configs.length;
+    const workers = this.workers.slice(0, Math.max(1, Math.min(this.workers.length, total)));
+    if (this.workers.length === 0 || total === 0) {
+      const d = preparedFor(this.sweep, task);
+      const step = Math.max(1, Math.ceil(total / 100));
+      for (let lo = 0; lo < total; lo += step) {
+        runSlice(this.sweep, task, d, lo, Math.min(total, lo + step));
+        run.onProgress?.(Math.min(total, lo + step), total);
+      }
+      return new Float64Array(task.results);
+    }
+    const id = ++this.seq;
+    const chunk = Math.max(1, Math.ceil(total / (workers.length * 40)));
+    let next = 0;
+    let done = 0;
+    const detach: (() => void)[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        for (const worker of workers) {
+          const onMessage = (m: FromWorker) => {
+            if ('ready' in m) {
+              if (m.ready !== id) return;
+            } else {
+              done += m.hi - m.lo;
+              run.onProgress?.(done, total);
+              if (done === total) resolve();
+            }
+            if (next < total) {
+              const lo = next;
+              next = Math.min(total, next + chunk);
+              worker.postMessage({ lo, hi: next } satisfies ToWorker);
+            }
+          };
+          const onExit = (code: number) => reject(new Error(`sweep worker exited with code ${code}`));
+          worker.on('message', onMessage).on('error', reject).on('exit', onExit);
+          detach.push(() => worker.off('message', onMessage).off('error', reject).off('exit', onExit));
+          worker.postMessage({ task, id } satisfies ToWorker);
+        }
+      });
+    } finally {
+      for (const d of detach) d();
+    }
+    return new Float64Array(task.results);
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve());
+            w.postMessage('stop' satisfies ToWorker);
+          }),
+      ),
+    );
+  }
+}
+
+/** One sweep on a pool of its own (opened, run, closed); `workers` defaults to the machine's cores. */
 export async function runSweep(
   data: PreparedData,
   configs: readonly SweepConfig[],
-  options: Omit<BacktestOptions, 'costs'> & { costs: BacktestOptions['costs'] },
+  options: SweepOptions,
   run: SweepRunOptions = {},
 ): Promise<Float64Array> {
-  const share = (a: Float64Array) => {
-    const sab = new SharedArrayBuffer(a.byteLength);
-    new Float64Array(sab).set(a);
-    return sab;
-  };
-  const job: SweepJob = {
-    cash: options.cash,
-    target: options.target,
-    times: share(data.times),
-    prices: share(data.prices),
-    results: new SharedArrayBuffer(configs.length * K * 8),
-    ...packConfigs(configs),
-    options,
-    from: run.from,
-    to: run.to,
-  };
-  const total = configs.length;
-  const nWorkers = Math.max(0, Math.min(run.workers ?? (await import('node:os')).availableParallelism(), total));
-  if (nWorkers === 0) {
-    const d = preparedFromJob(job);
-    const step = Math.max(1, Math.ceil(total / 100));
-    for (let lo = 0; lo < total; lo += step) {
-      runSlice(job, d, lo, Math.min(total, lo + step));
-      run.onProgress?.(Math.min(total, lo + step), total);
-    }
-    return new Float64Array(job.results);
+  const pool = await SweepPool.open(data, options, Math.min(run.workers ?? availableParallelism(), configs.length));
+  try {
+    return await pool.run(configs, run);
+  } finally {
+    await pool.close();
   }
-  const chunk = Math.max(1, Math.ceil(total / (nWorkers * 40)));
-  let next = 0;
-  let done = 0;
-  const workers = await Promise.all(Array.from({ length: nWorkers }, () => spawn(job)));
-  await new Promise<void>((resolve, reject) => {
-    let live = nWorkers;
-    for (const worker of workers) {
-      const feed = () => {
-        if (next >= total) {
-          worker.postMessage('stop');
-          return;
-        }
-        const lo = next;
-        next = Math.min(total, next + chunk);
-        worker.postMessage({ lo, hi: next });
-      };
-      worker.on('message', (m: 'ready' | { lo: number; hi: number }) => {
-        if (m !== 'ready') {
-          done += m.hi - m.lo;
-          run.onProgress?.(done, total);
-        }
-        feed();
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        if (code !== 0 && next < total) reject(new Error(`sweep worker exited with code ${code}`));
-        if (--live === 0) resolve();
-      });
-    }
-  });
-  if (done !== total) throw new Error(`sweep finished ${done} of ${total} configs`);
-  return new Float64Array(job.results);
 }

@@ -4,12 +4,17 @@ import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
 import { writeMetrics } from './metrics-layout.ts';
 
-/** What every worker receives once: the prepared data in shared memory and the whole grid. */
-export interface SweepJob {
+/** What every worker receives once, at its start: the prepared data in shared memory and the options. */
+export interface SweepData {
   readonly cash: string;
   readonly target: Readonly<Record<string, number>>;
   readonly times: SharedArrayBuffer | ArrayBuffer;
   readonly prices: SharedArrayBuffer | ArrayBuffer;
+  readonly options: Omit<BacktestOptions, 'costs'> & { readonly costs: BacktestOptions['costs'] };
+}
+
+/** One sweep on that data: the configs and where their metrics go. A pool runs many (walk-forward: two). */
+export interface SweepTask {
   readonly results: SharedArrayBuffer | ArrayBuffer;
   /**
    * The configs, packed: each distinct strategy once, then per config its index and fee. A 10,000-config
@@ -18,23 +23,38 @@ export interface SweepJob {
   readonly specs: readonly StrategySpec[];
   readonly specOf: Int32Array;
   readonly fees: Float64Array;
-  readonly options: Omit<BacktestOptions, 'costs'> & { readonly costs: BacktestOptions['costs'] };
   /** Bars [from, to) of the data to run on (walk-forward halves); default all. */
   readonly from?: number;
   readonly to?: number;
 }
 
-export function preparedFromJob(job: SweepJob): PreparedData {
-  const u = makeUniverse(job.cash, job.target);
-  const times = new Float64Array(job.times);
-  const prices = new Float64Array(job.prices);
-  const from = job.from ?? 0;
-  const to = job.to ?? times.length;
-  return { u, times: times.subarray(from, to), prices: prices.subarray(from * u.n, to * u.n) };
+export type SweepJob = SweepData & SweepTask;
+
+const windows = new WeakMap<SweepData, Map<string, PreparedData>>();
+
+/** The task's window of the data, one object per window (so its EWMA tracks and run buffers are reused). */
+export function preparedFor(data: SweepData, task: Pick<SweepTask, 'from' | 'to'> = {}): PreparedData {
+  let byWindow = windows.get(data);
+  if (byWindow === undefined) {
+    byWindow = new Map();
+    windows.set(data, byWindow);
+  }
+  const key = `${task.from ?? 0}:${task.to ?? ''}`;
+  let d = byWindow.get(key);
+  if (d === undefined) {
+    const u = makeUniverse(data.cash, data.target);
+    const times = new Float64Array(data.times);
+    const prices = new Float64Array(data.prices);
+    const from = task.from ?? 0;
+    const to = task.to ?? times.length;
+    d = { u, times: times.subarray(from, to), prices: prices.subarray(from * u.n, to * u.n) };
+    byWindow.set(key, d);
+  }
+  return d;
 }
 
 /** The packed form of a config list (SweepJob.specs/specOf/fees): strategies deduplicated by content. */
-export function packConfigs(configs: readonly SweepConfig[]): Pick<SweepJob, 'specs' | 'specOf' | 'fees'> {
+export function packConfigs(configs: readonly SweepConfig[]): Pick<SweepTask, 'specs' | 'specOf' | 'fees'> {
   const specs: StrategySpec[] = [];
   const index = new Map<string, number>();
   const specOf = new Int32Array(configs.length);
@@ -64,12 +84,12 @@ function scratchFor(data: PreparedData): EngineScratch {
 }
 
 /** The options of a run at a fee: one construction for real and warm-up runs, so every run has one shape. */
-function optionsAt(job: SweepJob, feeBps: number): BacktestOptions {
-  return { ...job.options, costs: { ...job.options.costs, feeBps } };
+function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
+  return { ...data.options, costs: { ...data.options.costs, feeBps } };
 }
 
 /** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
-export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: number): void {
+export function runSlice(sweep: SweepData, job: SweepTask, data: PreparedData, lo: number, hi: number): void {
   const out = new Float64Array(job.results);
   const scratch = scratchFor(data);
   for (let c = lo; c < hi; c++) {
@@ -77,7 +97,7 @@ export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: numb
     writeMetrics(
       out,
       c,
-      runBacktest(data, spec, optionsAt(job, job.fees[c]!), { rebalanceBars: false }, scratch).metrics,
+      runBacktest(data, spec, optionsAt(sweep, job.fees[c]!), { rebalanceBars: false }, scratch).metrics,
     );
   }
 }
@@ -88,21 +108,22 @@ export function runSlice(job: SweepJob, data: PreparedData, lo: number, hi: numb
  * the engine, and compiles it once, instead of again at each family boundary of the grid (each compile of
  * the engine costs ~50 ms of CPU; with every core busy sweeping, that time is taken from the sweep).
  */
-export function warmUp(job: SweepJob, data: PreparedData, bars = 120): void {
+const warmed = new Set<string>();
+
+export function warmUp(sweep: SweepData, job: SweepTask, data: PreparedData, bars = 120): void {
   const T = Math.min(bars, data.times.length);
   if (T < 2) return;
   const n = data.u.n;
   const head: PreparedData = { u: data.u, times: data.times.subarray(0, T), prices: data.prices.subarray(0, T * n) };
   const scratch = scratchFor(head);
   const fees = [...new Set(job.fees.subarray(0, 64))].slice(0, 3); // the grid's first fees: 0, 2.5, 5, …
-  const seen = new Set<string>();
   for (const spec of job.specs) {
     const tr = spec.trigger;
     // kind × mode × targets, and the parameters that take other branches (an exponent, a period)
     const detail = tr === 'hodl' ? '' : tr.type === 'voladaptive' ? tr.exponent : 'period' in tr ? tr.period : '';
     const key = `${tr === 'hodl' ? 'hodl' : tr.type}:${detail}:${spec.mode}:${spec.targets.kind}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    for (const fee of fees) runBacktest(head, spec, optionsAt(job, fee), { rebalanceBars: false }, scratch);
+    if (warmed.has(key)) continue; // kinds an earlier task of this worker ran are warm already
+    warmed.add(key);
+    for (const fee of fees) runBacktest(head, spec, optionsAt(sweep, fee), { rebalanceBars: false }, scratch);
   }
 }

@@ -1,14 +1,23 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { preparedFromJob, runSlice, type SweepJob, warmUp } from './task.ts';
+import type { PreparedData } from '../engine/run.ts';
+import { preparedFor, runSlice, type SweepData, type SweepTask, warmUp } from './task.ts';
 
-const job = workerData as SweepJob;
-const data = preparedFromJob(job);
-warmUp(job, data);
-parentPort!.on('message', (m: { lo: number; hi: number } | 'stop') => {
-  if (m === 'stop') {
-    process.exit(0);
+/** Messages from the pool: a task (then chunks of it), or stop. Replies: the task id once ready, then each chunk. */
+export type ToWorker = { task: SweepTask; id: number } | { lo: number; hi: number } | 'stop';
+export type FromWorker = { ready: number } | { lo: number; hi: number };
+
+const sweep = workerData as SweepData;
+let task: SweepTask | undefined;
+let data: PreparedData | undefined;
+parentPort!.on('message', (m: ToWorker) => {
+  if (m === 'stop') process.exit(0);
+  if ('task' in m) {
+    task = m.task;
+    data = preparedFor(sweep, task);
+    warmUp(sweep, task, data);
+    parentPort!.postMessage({ ready: m.id } satisfies FromWorker);
+    return;
   }
-  runSlice(job, data, m.lo, m.hi);
-  parentPort!.postMessage({ lo: m.lo, hi: m.hi });
+  runSlice(sweep, task!, data!, m.lo, m.hi);
+  parentPort!.postMessage({ lo: m.lo, hi: m.hi } satisfies FromWorker);
 });
-parentPort!.postMessage('ready');

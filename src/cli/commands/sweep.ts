@@ -8,7 +8,7 @@ import { adviseBand } from '../../backtest/sweep/advisor.ts';
 import { bestIndex, heatmap, walkForward } from '../../backtest/sweep/analyze.ts';
 import { buildGrid, linSpace, logSpace, type SweepConfig } from '../../backtest/sweep/grid.ts';
 import { K, METRIC_KEYS, metricIndex } from '../../backtest/sweep/metrics-layout.ts';
-import { runSweep } from '../../backtest/sweep/pool.ts';
+import { SweepPool } from '../../backtest/sweep/pool.ts';
 import { generateGbm } from '../../backtest/synthetic/index.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -163,97 +163,106 @@ export function registerSweep(program: Command): void {
         `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n - 1} assets (+ ${options.cash}) × ${data.times.length.toLocaleString('en-US')} bars (${resolved.pricesPath})\n`,
       );
       const t0 = performance.now();
-      const res = await runSweep(data, configs, options, { workers, onProgress: progressBar('sweep') });
-      const wall = (performance.now() - t0) / 1000;
-      const fams = [...new Set(configs.map((c) => c.family))];
-      const rows = fams.map((fam) => {
-        const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
-        const any = b >= 0 ? b : bestIndex(res, configs, f.metric, (c) => c.family === fam);
-        const c = configs[any]!;
-        return [
-          fam,
-          Number.isNaN(c.width) ? '' : fmtPct(c.width, 2),
-          String(c.feeBps),
-          String(+res[any * K + k]!.toPrecision(6)),
-          String(res[any * K + 6]),
-        ];
-      });
-      process.stdout.write(
-        `best per family by ${f.metric} (${wall.toFixed(2)} s wall)\n${table(['family', 'width', 'fee bps', f.metric, 'rebalances'], rows)}\n`,
+      // One pool for the sweep and both walk-forward halves: workers keep what they compiled and computed.
+      const pool = await SweepPool.open(
+        data,
+        options,
+        workers === undefined ? undefined : Math.min(workers, configs.length),
       );
-      const fam0 = fams.find((x) => !x.startsWith('calendar')) ?? fams[0]!;
-      const weights = Object.values(options.target);
-      const advice = adviseBand(res, configs, fam0, Number(f.fee), f.metric, {
-        weight: Math.max(...weights),
-        riskAversion: 1,
-      });
-      process.stdout.write(
-        `\nband advisor (${fam0}, fee ${f.fee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
-      );
-      let wf: ReturnType<typeof walkForward> | undefined;
-      if (f.walkForward !== undefined) {
-        const frac = Number(f.walkForward);
-        if (!(frac > 0 && frac < 1))
-          throw new UsageError(`--walk-forward: expected a fraction in (0, 1), got ${JSON.stringify(f.walkForward)}`);
-        const split = Math.floor(data.times.length * frac);
-        const inRes = await runSweep(data, configs, options, {
-          workers,
-          to: split,
-          onProgress: progressBar('in-sample '),
+      try {
+        const res = await pool.run(configs, { onProgress: progressBar('sweep') });
+        const wall = (performance.now() - t0) / 1000;
+        const fams = [...new Set(configs.map((c) => c.family))];
+        const rows = fams.map((fam) => {
+          const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
+          const any = b >= 0 ? b : bestIndex(res, configs, f.metric, (c) => c.family === fam);
+          const c = configs[any]!;
+          return [
+            fam,
+            Number.isNaN(c.width) ? '' : fmtPct(c.width, 2),
+            String(c.feeBps),
+            String(+res[any * K + k]!.toPrecision(6)),
+            String(res[any * K + 6]),
+          ];
         });
-        const outRes = await runSweep(data, configs, options, {
-          workers,
-          from: split - 1,
-          onProgress: progressBar('out-sample'),
-        });
-        wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
         process.stdout.write(
-          `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample, ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
+          `best per family by ${f.metric} (${wall.toFixed(2)} s wall)\n${table(['family', 'width', 'fee bps', f.metric, 'rebalances'], rows)}\n`,
         );
-      }
-      if (f.out) {
-        writeFileSync(
-          f.out,
-          f.out.endsWith('.json')
-            ? JSON.stringify({
-                configs: configs.map((c, i) => ({
-                  family: c.family,
-                  width: c.width,
-                  feeBps: c.feeBps,
-                  ...Object.fromEntries(METRIC_KEYS.map((m, j) => [m, res[i * K + j]])),
-                })),
-              })
-            : toCsv(configs, res),
+        const fam0 = fams.find((x) => !x.startsWith('calendar')) ?? fams[0]!;
+        const weights = Object.values(options.target);
+        const advice = adviseBand(res, configs, fam0, Number(f.fee), f.metric, {
+          weight: Math.max(...weights),
+          riskAversion: 1,
+        });
+        process.stdout.write(
+          `\nband advisor (${fam0}, fee ${f.fee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
         );
-        process.stderr.write(`results: ${resolve(f.out)}\n`);
-      }
-      if (f.report) {
-        const { writeSweepReport } = await import('../../backtest/report-writer.ts');
-        const w = +advice.band.toPrecision(4);
-        const [kind, arg] = fam0.split(':');
-        const advised = kind === 'vol' ? `vol:${w}:${arg}` : kind === 'hybrid' ? `hybrid:${arg}:${w}` : `${fam0}:${w}`;
-        const specs = [parseStrategy('hodl'), parseStrategy(advised)];
-        const opts = { ...options, costs: { ...options.costs, feeBps: Number(f.fee) } };
-        const results = specs.map((s) => runBacktest(data, s, opts, { weights: true }));
-        const run = { data, specs, results, options: opts, filled: resolved.filled, pricesPath: resolved.pricesPath };
-        const heat = fams
-          .filter((x) => !x.startsWith('calendar'))
-          .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) }));
-        writeSweepReport(
-          {
-            configs,
-            results: res,
-            metric: f.metric,
-            families: fams,
-            heat,
-            advice,
-            walkForward: wf,
-            universe: data.u,
-            run,
-          },
-          f.report,
-        );
-        process.stderr.write(`report: ${resolve(f.report)}\n`);
+        let wf: ReturnType<typeof walkForward> | undefined;
+        if (f.walkForward !== undefined) {
+          const frac = Number(f.walkForward);
+          if (!(frac > 0 && frac < 1))
+            throw new UsageError(`--walk-forward: expected a fraction in (0, 1), got ${JSON.stringify(f.walkForward)}`);
+          const split = Math.floor(data.times.length * frac);
+          const inRes = await pool.run(configs, {
+            to: split,
+            onProgress: progressBar('in-sample '),
+          });
+          const outRes = await pool.run(configs, {
+            from: split - 1,
+            onProgress: progressBar('out-sample'),
+          });
+          wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
+          process.stdout.write(
+            `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample, ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
+          );
+        }
+        if (f.out) {
+          writeFileSync(
+            f.out,
+            f.out.endsWith('.json')
+              ? JSON.stringify({
+                  configs: configs.map((c, i) => ({
+                    family: c.family,
+                    width: c.width,
+                    feeBps: c.feeBps,
+                    ...Object.fromEntries(METRIC_KEYS.map((m, j) => [m, res[i * K + j]])),
+                  })),
+                })
+              : toCsv(configs, res),
+          );
+          process.stderr.write(`results: ${resolve(f.out)}\n`);
+        }
+        if (f.report) {
+          const { writeSweepReport } = await import('../../backtest/report-writer.ts');
+          const w = +advice.band.toPrecision(4);
+          const [kind, arg] = fam0.split(':');
+          const advised =
+            kind === 'vol' ? `vol:${w}:${arg}` : kind === 'hybrid' ? `hybrid:${arg}:${w}` : `${fam0}:${w}`;
+          const specs = [parseStrategy('hodl'), parseStrategy(advised)];
+          const opts = { ...options, costs: { ...options.costs, feeBps: Number(f.fee) } };
+          const results = specs.map((s) => runBacktest(data, s, opts, { weights: true }));
+          const run = { data, specs, results, options: opts, filled: resolved.filled, pricesPath: resolved.pricesPath };
+          const heat = fams
+            .filter((x) => !x.startsWith('calendar'))
+            .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) }));
+          writeSweepReport(
+            {
+              configs,
+              results: res,
+              metric: f.metric,
+              families: fams,
+              heat,
+              advice,
+              walkForward: wf,
+              universe: data.u,
+              run,
+            },
+            f.report,
+          );
+          process.stderr.write(`report: ${resolve(f.report)}\n`);
+        }
+      } finally {
+        await pool.close();
       }
     });
 }
