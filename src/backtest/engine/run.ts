@@ -1,4 +1,4 @@
-import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
+import { makePlanContext, type PlanContext, PlanBuffers } from '../../core/planner/context.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
@@ -41,6 +41,13 @@ export class EngineScratch {
   readonly px: Float64Array;
   readonly w: Float64Array;
   readonly equity: Float64Array;
+  // Fixed-target runs on one data set share a universe; their plan contexts (per options object) and
+  // trigger kernels (per strategy object, reset before each run) are built once, so that a sweep's
+  // 10,000 runs do not rebuild them 10,000 times (nor make V8 compile the builders).
+  private data: PreparedData | null = null;
+  private u: Universe | null = null;
+  private readonly contexts = new Map<BacktestOptions, PlanContext>();
+  private readonly kernels = new Map<StrategySpec, TriggerKernel>();
   constructor(
     readonly n: number,
     bars: number,
@@ -50,6 +57,36 @@ export class EngineScratch {
     this.px = new Float64Array(n);
     this.w = new Float64Array(n);
     this.equity = new Float64Array(bars);
+  }
+
+  /**
+   * The universe, plan context and freshly reset kernel of a run with fixed targets and a trigger that
+   * does not read the costs (every kind but costaware), or null (the run builds its own).
+   */
+  setup(
+    data: PreparedData,
+    spec: StrategySpec,
+    opts: BacktestOptions,
+  ): { u: Universe; ctx: PlanContext; kernel: TriggerKernel } | null {
+    if (spec.targets.kind !== 'fixed' || (spec.trigger !== 'hodl' && spec.trigger.type === 'costaware')) return null;
+    if (this.data !== data) {
+      this.data = data;
+      this.u = { ...data.u, target: Float64Array.from(data.u.target) };
+      this.contexts.clear();
+      this.kernels.clear();
+    }
+    const u = this.u!;
+    let ctx = this.contexts.get(opts);
+    if (ctx === undefined) {
+      ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger: undefined });
+      this.contexts.set(opts, ctx);
+    }
+    let kernel = this.kernels.get(spec);
+    if (kernel === undefined) {
+      kernel = spec.trigger === 'hodl' ? neverKernel(u.n) : compileTrigger(spec.trigger, ctx, columnsOf(data));
+      this.kernels.set(spec, kernel);
+    } else kernel.reset();
+    return { u, ctx, kernel };
   }
 }
 
@@ -64,18 +101,20 @@ export function runBacktest(
   record: { weights?: boolean; trades?: boolean; rebalanceBars?: boolean } = {},
   scratch?: EngineScratch,
 ): BacktestResult {
-  // A private universe per run: dynamic targets rewrite its target in place, and kernels read it.
   const base = data.u;
-  const u: Universe = { ...base, target: Float64Array.from(base.target) };
+  const T = data.times.length;
+  if (scratch && (scratch.n !== base.n || scratch.equity.length !== T))
+    throw new Error(`runBacktest: scratch is for ${scratch.n} entries × ${scratch.equity.length} bars`);
+  const reused = scratch?.setup(data, spec, opts) ?? null;
+  // A private universe per run otherwise: dynamic targets rewrite its target in place, and kernels read it.
+  const u: Universe = reused?.u ?? { ...base, target: Float64Array.from(base.target) };
   const n = u.n;
   const q = u.quoteIndex;
-  const T = data.times.length;
   const trigger = spec.trigger === 'hodl' ? undefined : spec.trigger;
-  const ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
+  const ctx = reused?.ctx ?? makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
   const kernel: TriggerKernel =
-    spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data));
-  if (scratch && (scratch.n !== n || scratch.equity.length !== T))
-    throw new Error(`runBacktest: scratch is for ${scratch.n} entries × ${scratch.equity.length} bars`);
+    reused?.kernel ??
+    (spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data)));
   const { buf, qty, px, w, equity } = scratch ?? new EngineScratch(n, T);
   qty.fill(0);
   const weights = record.weights ? new Float64Array(T * n) : null;

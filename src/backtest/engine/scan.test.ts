@@ -94,18 +94,28 @@ describe('kernel scans between rebalances = the per-bar path', () => {
       periodsPerYear: 365,
     });
     const scratch = new EngineScratch(data.u.n, data.times.length);
-    for (const [name, fee] of [
-      ['band:0.02', 10],
-      ['vol:0.03:-1', 0],
-      ['hodl', 5],
-      ['band:0.02', 10],
-      ['relband:0.1+edge', 30],
-    ] as const) {
-      const fresh = runBacktest(data, parseStrategy(name), opts(fee));
-      const reused = runBacktest(data, parseStrategy(name), opts(fee), { rebalanceBars: false }, scratch);
-      assert.deepEqual(reused.metrics, fresh.metrics, name);
-      assert.equal(reused.equity, scratch.equity);
-      assert.deepEqual(reused.rebalanceBars, []);
+    // The same strategy and options objects come back (as in a sweep): the scratch reuses their plan
+    // contexts and resets their kernels; a cost-aware or dynamic-target run builds its own.
+    const names = [
+      'band:0.02',
+      'vol:0.03:-1',
+      'hodl',
+      'relband:0.1+edge',
+      'hybrid:week:0.01',
+      'costaware',
+      'ew@band:0.05',
+    ];
+    const specs = names.map((name) => parseStrategy(name));
+    const options = [0, 10, 30].map(opts);
+    for (let round = 0; round < 3; round++) {
+      specs.forEach((spec, k) => {
+        const o = options[(k + round) % options.length]!;
+        const fresh = runBacktest(data, parseStrategy(names[k]!), opts(o.costs.feeBps));
+        const reused = runBacktest(data, spec, o, { rebalanceBars: false }, scratch);
+        assert.deepEqual(reused.metrics, fresh.metrics, `${names[k]} at ${o.costs.feeBps} bps, round ${round}`);
+        assert.equal(reused.equity, scratch.equity);
+        assert.deepEqual(reused.rebalanceBars, []);
+      });
     }
     assert.throws(
       () => runBacktest(data, parseStrategy('hodl'), opts(0), {}, new EngineScratch(2, 500)),

@@ -83,9 +83,24 @@ function scratchFor(data: PreparedData): EngineScratch {
   return s;
 }
 
-/** The options of a run at a fee: one construction for real and warm-up runs, so every run has one shape. */
+const optionsByFee = new WeakMap<SweepData, Map<number, BacktestOptions>>();
+
+/**
+ * The options of a run at a fee: one object per fee (the run buffers key their plan contexts on it) and
+ * one construction for real and warm-up runs, so every run has one shape.
+ */
 function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
-  return { ...data.options, costs: { ...data.options.costs, feeBps } };
+  let byFee = optionsByFee.get(data);
+  if (byFee === undefined) {
+    byFee = new Map();
+    optionsByFee.set(data, byFee);
+  }
+  let o = byFee.get(feeBps);
+  if (o === undefined) {
+    o = { ...data.options, costs: { ...data.options.costs, feeBps } };
+    byFee.set(feeBps, o);
+  }
+  return o;
 }
 
 /** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
