@@ -131,13 +131,17 @@ export default async function run(): Promise<void> {
     }
     const w2 = median(runs2);
     const w1 = median(runs1);
+    const best = (rs: Run[]) => Math.min(...rs.map((r) => r.s));
     console.log(
       `| ${label}, ${kind}, 2 workers (median of ${reps}: ${all(runs2)} s) | ${w2.s.toFixed(2)} s | ${w2.cpu.toFixed(2)} s | ${w2.reb.toLocaleString('en-US')} in all | < 3 s |`,
     );
     console.log(
       `| same, ${kind}, 1 worker (median of ${reps}: ${all(runs1)} s) | ${w1.s.toFixed(2)} s | ${w1.cpu.toFixed(2)} s | ${w1.reb.toLocaleString('en-US')} in all | |`,
     );
-    console.log(`| speed-up, ${kind}, 2 workers vs 1 | ${(w1.s / w2.s).toFixed(2)}× | | | ≥ 1.7× |`);
+    // The minima too: on a shared machine the fastest run is the one a neighbour disturbed least.
+    console.log(
+      `| speed-up, ${kind}, 2 workers vs 1 (medians; minima) | ${(w1.s / w2.s).toFixed(2)}×; ${(best(runs1) / best(runs2)).toFixed(2)}× | | | ≥ 1.7× |`,
+    );
   }
 
   console.log('\n| assets × bars (band:0.05, 10 bps) | wall | CPU | rebalances | CPU ns per asset-bar |');
