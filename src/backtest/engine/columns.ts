@@ -4,6 +4,16 @@ import type { PreparedData } from './run.ts';
 
 const memo = new WeakMap<PreparedData, Map<string, VolTrack>>();
 
+/** Installs a track computed elsewhere (a sweep's, shared between threads) for that data set. */
+export function installVolTrack(data: PreparedData, track: VolTrack): void {
+  let tracks = memo.get(data);
+  if (tracks === undefined) {
+    tracks = new Map();
+    memo.set(data, tracks);
+  }
+  tracks.set(`${track.lambda}:${track.warmup}`, track);
+}
+
 /**
  * The trigger columns of one prepared data set, computed on first use and kept with it: every run over
  * the same data (a sweep worker's thousands, a multi-strategy backtest) reads one EWMA track per (λ, warm-up).

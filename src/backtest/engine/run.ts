@@ -1,4 +1,4 @@
-import { makePlanContext, type PlanContext, PlanBuffers } from '../../core/planner/context.ts';
+import { makePlanContext, PlanBuffers, type PlanContext } from '../../core/planner/context.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
@@ -113,8 +113,7 @@ export function runBacktest(
   const trigger = spec.trigger === 'hodl' ? undefined : spec.trigger;
   const ctx = reused?.ctx ?? makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger });
   const kernel: TriggerKernel =
-    reused?.kernel ??
-    (spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data)));
+    reused?.kernel ?? (spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data)));
   const { buf, qty, px, w, equity } = scratch ?? new EngineScratch(n, T);
   qty.fill(0);
   const weights = record.weights ? new Float64Array(T * n) : null;

@@ -9,6 +9,7 @@ import { bundleWorker } from './bundle.ts';
 import type { SweepConfig } from './grid.ts';
 import { K } from './metrics-layout.ts';
 import { packConfigs, preparedFor, runSlice, type SweepData, type SweepTask } from './task.ts';
+import { sharedTracks } from './tracks.ts';
 import type { FromWorker, ToWorker } from './worker.ts';
 
 export interface SweepRunOptions {
@@ -73,11 +74,13 @@ export class SweepPool {
 
   /** Runs every config over the data (or its bars [from, to)); resolves to the results matrix. */
   async run(configs: readonly SweepConfig[], run: Omit<SweepRunOptions, 'workers'> = {}): Promise<Float64Array> {
+    const packed = packConfigs(configs);
+    const window = { from: run.from, to: run.to };
     const task: SweepTask = {
       results: new SharedArrayBuffer(configs.length * K * 8),
-      ...packConfigs(configs),
-      from: run.from,
-      to: run.to,
+      ...packed,
+      ...window,
+      tracks: this.workers.length > 0 ? sharedTracks(preparedFor(this.sweep, window), packed.specs) : [],
     };
     const total = configs.length;
     const workers = this.workers.slice(0, Math.max(1, Math.min(this.workers.length, total)));

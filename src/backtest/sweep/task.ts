@@ -1,3 +1,4 @@
+import type { VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { EngineScratch, type PreparedData, runBacktest } from '../engine/run.ts';
 import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
@@ -26,6 +27,8 @@ export interface SweepTask {
   /** Bars [from, to) of the data to run on (walk-forward halves); default all. */
   readonly from?: number;
   readonly to?: number;
+  /** EWMA tracks of that window, in shared memory (sharedTracks); a worker installs them before running. */
+  readonly tracks?: readonly VolTrackParts[];
 }
 
 export type SweepJob = SweepData & SweepTask;

@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { volTrackOf } from '../../core/triggers/vol-track.ts';
+import { installVolTrack } from '../engine/columns.ts';
 import type { PreparedData } from '../engine/run.ts';
 import { preparedFor, runSlice, type SweepData, type SweepTask, warmUp } from './task.ts';
 
@@ -14,6 +16,7 @@ parentPort!.on('message', (m: ToWorker) => {
   if ('task' in m) {
     task = m.task;
     data = preparedFor(sweep, task);
+    for (const t of task.tracks ?? []) installVolTrack(data, volTrackOf(t));
     warmUp(sweep, task, data);
     parentPort!.postMessage({ ready: m.id } satisfies FromWorker);
     return;

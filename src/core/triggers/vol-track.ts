@@ -32,6 +32,24 @@ export interface VolTrack {
   unit(exponent: number): Float64Array;
 }
 
+/** The arrays of a track (a copy made elsewhere, e.g. shared between threads) and the units already computed. */
+export interface VolTrackParts {
+  readonly n: number;
+  readonly lambda: number;
+  readonly warmup: number;
+  readonly ready: Uint8Array;
+  readonly count: Int32Array;
+  readonly sigma: Float64Array;
+  readonly sigmaSum: Float64Array;
+  readonly seeded: Int32Array;
+  readonly units: readonly (readonly [number, Float64Array])[];
+}
+
+/** A track over given arrays; units not given are computed on first use, as volTrack's are. */
+export function volTrackOf(p: VolTrackParts): VolTrack {
+  return withUnits(p, new Map(p.units));
+}
+
 export function volTrack(prices: Float64Array, n: number, lambda: number, warmup: number): VolTrack {
   const bars = prices.length / n;
   const est = new EwmaEstimator(n, lambda, warmup, false);
@@ -48,14 +66,19 @@ export function volTrack(prices: Float64Array, n: number, lambda: number, warmup
     sigma.set(est.sigma, k * n);
     sigmaSum.set(est.sigmaSum, k * n);
   }
-  const units = new Map<number, Float64Array>();
+  return withUnits({ n, lambda, warmup, ready, count, sigma, sigmaSum, seeded }, new Map());
+}
+
+function withUnits(p: Omit<VolTrackParts, 'units'>, units: Map<number, Float64Array>): VolTrack {
+  const { n, sigma, sigmaSum, seeded } = p;
+  const bars = p.ready.length;
   return {
     n,
     bars,
-    lambda,
-    warmup,
-    ready,
-    count,
+    lambda: p.lambda,
+    warmup: p.warmup,
+    ready: p.ready,
+    count: p.count,
     sigma,
     sigmaSum,
     seeded,
