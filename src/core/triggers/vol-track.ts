@@ -15,9 +15,9 @@ export function bandUnit(sigma: number, sum: number, k: number, e: number): numb
  * estimator itself) and read by every vol-adaptive run over that matrix: a sweep's thousands of runs
  * share λ and the warm-up, so they share σ. Row k = the state after observing bars 0…k.
  */
-export interface VolTrack {
+/** The estimator's states, bar by bar: what a track holds and what is shared of it. */
+export interface VolTrackArrays {
   readonly n: number;
-  readonly bars: number;
   readonly lambda: number;
   readonly warmup: number;
   /** 1 once the warm-up is complete, per bar. */
@@ -28,20 +28,16 @@ export interface VolTrack {
   readonly sigma: Float64Array;
   readonly sigmaSum: Float64Array;
   readonly seeded: Int32Array;
+}
+
+export interface VolTrack extends VolTrackArrays {
+  readonly bars: number;
   /** bandUnit(σ, Σσ, k, exponent) for every bar and entry (bars × n), computed on first use. */
   unit(exponent: number): Float64Array;
 }
 
 /** The arrays of a track (a copy made elsewhere, e.g. shared between threads) and the units already computed. */
-export interface VolTrackParts {
-  readonly n: number;
-  readonly lambda: number;
-  readonly warmup: number;
-  readonly ready: Uint8Array;
-  readonly count: Int32Array;
-  readonly sigma: Float64Array;
-  readonly sigmaSum: Float64Array;
-  readonly seeded: Int32Array;
+export interface VolTrackParts extends VolTrackArrays {
   readonly units: readonly (readonly [number, Float64Array])[];
 }
 
@@ -69,7 +65,7 @@ export function volTrack(prices: Float64Array, n: number, lambda: number, warmup
   return withUnits({ n, lambda, warmup, ready, count, sigma, sigmaSum, seeded }, new Map());
 }
 
-function withUnits(p: Omit<VolTrackParts, 'units'>, units: Map<number, Float64Array>): VolTrack {
+function withUnits(p: VolTrackArrays, units: Map<number, Float64Array>): VolTrack {
   const { n, sigma, sigmaSum, seeded } = p;
   const bars = p.ready.length;
   return {
