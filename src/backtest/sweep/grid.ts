@@ -88,11 +88,10 @@ export function buildGrid(g: GridSpec): SweepConfig[] {
     // The schema checks each family once (its exponent or period); the widths are checked above.
     checkedTrigger(family, widths[0] ?? 0.05);
     for (const width of widths) {
-      const trig = rawTrigger(family, width);
-      for (const feeBps of g.fees) {
-        const name = family.startsWith('calendar') ? family : `${family}@${+width.toPrecision(6)}`;
-        out.push({ spec: { name, trigger: trig, mode: 'full', targets: { kind: 'fixed' } }, feeBps, family, width });
-      }
+      const name = family.startsWith('calendar') ? family : `${family}@${+width.toPrecision(6)}`;
+      // One strategy object per width, shared by its fee levels (a sweep sends each distinct one once).
+      const spec: StrategySpec = { name, trigger: rawTrigger(family, width), mode: 'full', targets: { kind: 'fixed' } };
+      for (const feeBps of g.fees) out.push({ spec, feeBps, family, width });
     }
   }
   return out;

@@ -56,18 +56,20 @@ export function preparedFor(data: SweepData, task: Pick<SweepTask, 'from' | 'to'
   return d;
 }
 
-/** The packed form of a config list (SweepJob.specs/specOf/fees): strategies deduplicated by content. */
+/**
+ * The packed form of a config list (SweepTask.specs/specOf/fees): each strategy object once (buildGrid
+ * shares one per width among its fees; equal strategies in distinct objects are simply sent twice).
+ */
 export function packConfigs(configs: readonly SweepConfig[]): Pick<SweepTask, 'specs' | 'specOf' | 'fees'> {
   const specs: StrategySpec[] = [];
-  const index = new Map<string, number>();
+  const index = new Map<StrategySpec, number>();
   const specOf = new Int32Array(configs.length);
   const fees = new Float64Array(configs.length);
   configs.forEach((c, k) => {
-    const key = JSON.stringify(c.spec);
-    let i = index.get(key);
+    let i = index.get(c.spec);
     if (i === undefined) {
       i = specs.push(c.spec) - 1;
-      index.set(key, i);
+      index.set(c.spec, i);
     }
     specOf[k] = i;
     fees[k] = c.feeBps;
