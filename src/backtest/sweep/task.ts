@@ -1,5 +1,6 @@
-import type { VolTrackParts } from '../../core/triggers/vol-track.ts';
+import type { VolTrack, VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { makeUniverse } from '../../core/universe.ts';
+import { installVolTrack } from '../engine/columns.ts';
 import { EngineScratch, type PreparedData, runBacktest } from '../engine/run.ts';
 import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
@@ -130,11 +131,20 @@ export function runSlice(sweep: SweepData, job: SweepTask, data: PreparedData, l
  */
 const warmed = new Set<string>();
 
-export function warmUp(sweep: SweepData, job: SweepTask, data: PreparedData, bars = 120): void {
+export function warmUp(
+  sweep: SweepData,
+  job: SweepTask,
+  data: PreparedData,
+  tracks: readonly VolTrack[] = [],
+  bars = 120,
+): void {
   const T = Math.min(bars, data.times.length);
   if (T < 2) return;
   const n = data.u.n;
   const head: PreparedData = { u: data.u, times: data.times.subarray(0, T), prices: data.prices.subarray(0, T * n) };
+  // The data's EWMA tracks serve its first bars too (row k is the state after bars 0…k): the warm-up then
+  // reads the very arrays the real runs read, and computes none.
+  for (const t of tracks) installVolTrack(head, t);
   const scratch = scratchFor(head);
   const fees = [...new Set(job.fees.subarray(0, 64))].slice(0, 3); // the grid's first fees: 0, 2.5, 5, …
   for (const spec of job.specs) {

@@ -16,8 +16,9 @@ parentPort!.on('message', (m: ToWorker) => {
   if ('task' in m) {
     task = m.task;
     data = preparedFor(sweep, task);
-    for (const t of task.tracks ?? []) installVolTrack(data, volTrackOf(t));
-    warmUp(sweep, task, data);
+    const tracks = (task.tracks ?? []).map(volTrackOf);
+    for (const t of tracks) installVolTrack(data, t);
+    warmUp(sweep, task, data, tracks);
     parentPort!.postMessage({ ready: m.id } satisfies FromWorker);
     return;
   }
