@@ -91,10 +91,26 @@ function scratchFor(data: PreparedData): EngineScratch {
 
 const optionsByFee = new WeakMap<SweepData, Map<number, BacktestOptions>>();
 
+const optionsOf = (data: SweepData, feeBps: number): BacktestOptions => ({
+  ...data.options,
+  costs: { ...data.options.costs, feeBps },
+});
+
 /**
- * The options of a run at a fee: one object per fee (the run buffers key their plan contexts on it) and
- * one construction for real and warm-up runs, so every run has one shape.
+ * The options of every fee of a task, one object per fee (the run buffers key their plan contexts on it),
+ * built before any run. Built twice, keeping the second: the first objects settle V8's object layouts (a
+ * fee of 0 then 2.5 widens a field), so the kept ones all share the final layout. Objects from before
+ * that widening made V8 throw away the engine's compiled code once ("wrong map").
  */
+export function prepareOptions(data: SweepData, fees: Float64Array): void {
+  const distinct = [...new Set(fees)];
+  for (const f of distinct) optionsOf(data, f);
+  const byFee = new Map<number, BacktestOptions>();
+  for (const f of distinct) byFee.set(f, optionsOf(data, f));
+  optionsByFee.set(data, byFee);
+}
+
+/** The options of a run at a fee (prepareOptions' object; one construction for real and warm-up runs). */
 function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
   let byFee = optionsByFee.get(data);
   if (byFee === undefined) {
@@ -103,7 +119,7 @@ function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
   }
   let o = byFee.get(feeBps);
   if (o === undefined) {
-    o = { ...data.options, costs: { ...data.options.costs, feeBps } };
+    o = optionsOf(data, feeBps);
     byFee.set(feeBps, o);
   }
   return o;

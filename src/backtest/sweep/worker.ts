@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { volTrackOf } from '../../core/triggers/vol-track.ts';
 import { installVolTrack } from '../engine/columns.ts';
 import type { PreparedData } from '../engine/run.ts';
-import { preparedFor, runSlice, type SweepData, type SweepTask, warmUp } from './task.ts';
+import { preparedFor, prepareOptions, runSlice, type SweepData, type SweepTask, warmUp } from './task.ts';
 
 /** Messages from the pool: a task (then chunks of it), or stop. Replies: the task id once ready, then each chunk. */
 export type ToWorker = { task: SweepTask; id: number } | { lo: number; hi: number } | 'stop';
@@ -16,6 +16,7 @@ parentPort!.on('message', (m: ToWorker) => {
   if ('task' in m) {
     task = m.task;
     data = preparedFor(sweep, task);
+    prepareOptions(sweep, task.fees);
     const tracks = (task.tracks ?? []).map(volTrackOf);
     for (const t of tracks) installVolTrack(data, t);
     warmUp(sweep, task, data, tracks);
