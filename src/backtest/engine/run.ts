@@ -44,10 +44,10 @@ export class EngineScratch {
   // Fixed-target runs on one data set share a universe; their plan contexts (per options object) and
   // trigger kernels (per strategy object, reset before each run) are built once, so that a sweep's
   // 10,000 runs do not rebuild them 10,000 times (nor make V8 compile the builders).
-  private data: PreparedData | null = null;
-  private u: Universe | null = null;
-  private readonly contexts = new Map<BacktestOptions, PlanContext>();
-  private readonly kernels = new Map<StrategySpec, TriggerKernel>();
+  private readonly shared = new WeakMap<
+    PreparedData,
+    { u: Universe; contexts: Map<BacktestOptions, PlanContext>; kernels: Map<StrategySpec, TriggerKernel> }
+  >();
   constructor(
     readonly n: number,
     bars: number,
@@ -69,22 +69,21 @@ export class EngineScratch {
     opts: BacktestOptions,
   ): { u: Universe; ctx: PlanContext; kernel: TriggerKernel } | null {
     if (spec.targets.kind !== 'fixed' || (spec.trigger !== 'hodl' && spec.trigger.type === 'costaware')) return null;
-    if (this.data !== data) {
-      this.data = data;
-      this.u = { ...data.u, target: Float64Array.from(data.u.target) };
-      this.contexts.clear();
-      this.kernels.clear();
+    let shared = this.shared.get(data);
+    if (shared === undefined) {
+      shared = { u: { ...data.u, target: Float64Array.from(data.u.target) }, contexts: new Map(), kernels: new Map() };
+      this.shared.set(data, shared);
     }
-    const u = this.u!;
-    let ctx = this.contexts.get(opts);
+    const u = shared.u;
+    let ctx = shared.contexts.get(opts);
     if (ctx === undefined) {
       ctx = makePlanContext(u, { costs: opts.costs, constraints: opts.constraints, trigger: undefined });
-      this.contexts.set(opts, ctx);
+      shared.contexts.set(opts, ctx);
     }
-    let kernel = this.kernels.get(spec);
+    let kernel = shared.kernels.get(spec);
     if (kernel === undefined) {
       kernel = spec.trigger === 'hodl' ? neverKernel(u.n) : compileTrigger(spec.trigger, ctx, columnsOf(data));
-      this.kernels.set(spec, kernel);
+      shared.kernels.set(spec, kernel);
     } else kernel.reset();
     return { u, ctx, kernel };
   }
