@@ -1,6 +1,6 @@
 import { orderCost } from '../costs.ts';
 import { type PlanBuffers, type PlanContext, Scaled, Skip } from './context.ts';
-import { newtonStep } from './full.ts';
+import { newtonStep, solveFullValue } from './full.ts';
 
 const LOT_EPS = 1e-9;
 /**
@@ -33,7 +33,7 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
   buf.skip.fill(0);
   buf.scale = 1;
   buf.scaleReason = Scaled.none;
-  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf, null)) return;
+  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf, null) === DONE) return;
   // Reserves: never sell below them.
   for (let i = 0; i < n; i++) {
     if (i === q || d[i]! >= 0) continue;
@@ -136,8 +136,8 @@ function fastPath(
   qty: Float64Array,
   prices: Float64Array,
   buf: PlanBuffers,
-  full: { readonly t: Float64Array; readonly vp: number } | null,
-): boolean {
+  full: { readonly t: Float64Array; readonly vp: number; readonly check: boolean } | null,
+): typeof DONE | typeof REFUSED | typeof CROSSED {
   const q = ctx.u.quoteIndex;
   const rate = ctx.costs.rate;
   const V = buf.value;
@@ -166,7 +166,7 @@ function fastPath(
       const ti = full.t[i]!;
       x = ti * full.vp - h[i]!;
       d[i] = x;
-      if (rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return false;
+      if (full.check && rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return CROSSED;
     }
     if (x !== 0) wanted -= x + rate[i]! * (x < 0 ? -x : x);
     if (x <= noise && x >= -noise) continue;
@@ -182,7 +182,7 @@ function fastPath(
     total += buf.cost[i]!;
     if (v > 0 && (big < 0 || a > buf.notional[big]!)) big = i;
   }
-  if (wanted < -noise) return false;
+  if (wanted < -noise) return REFUSED;
   // The quote's change, applied as the caller applies it (cash + dq[q]): a self-funding plan can come out
   // a few ulps short; then the largest buy is cut by a little more than that, here, without a second pass.
   let dqq = -flow - total;
@@ -206,15 +206,16 @@ function fastPath(
   buf.totalCost = total;
   buf.valueAfter = buf.value - total;
   if (cash + dqq < 0) trimBuys(ctx, prices, buf, cash, cash + dqq);
-  return true;
+  return DONE;
 }
 
 /**
  * A full plan when nothing constrains it and every cost is proportional, fused: V′ from one Newton step
  * (newtonStep from V, the step solveProportional takes first), then one pass that checks the step landed
- * on g's own segment and turns tᵢV′ − hᵢ into quantities. The same numbers as fullNotionals followed by
- * applyConstraints; false (and the caller plans the general way) when the step needs another, when V ≤ 0
- * or when the plan would spend quote the portfolio lacks. buf.h and buf.value must hold the holdings' values.
+ * on g's own segment and turns tᵢV′ − hᵢ into quantities; when the step crossed a breakpoint, the same
+ * pass again at the exact V′. The same numbers as fullNotionals followed by applyConstraints; false (and
+ * the caller plans the general way) when V ≤ 0 or when the plan would spend quote the portfolio lacks.
+ * buf.h and buf.value must hold the holdings' values.
  */
 export function planFullFast(
   ctx: PlanContext,
@@ -229,9 +230,20 @@ export function planFullFast(
   buf.scale = 1;
   buf.scaleReason = Scaled.none;
   buf.mode = 'full';
-  const vp = newtonStep(ctx.costs.rate, t, buf.h, ctx.u.quoteIndex, V, V);
-  return fastPath(ctx, qty, prices, buf, { t, vp });
+  const q = ctx.u.quoteIndex;
+  let r = fastPath(ctx, qty, prices, buf, { t, vp: newtonStep(ctx.costs.rate, t, buf.h, q, V, V), check: true });
+  // The step crossed a breakpoint: the exact V′ (solveFullValue's), through the same pass, so that every
+  // full plan takes one path (V8 then compiles it once, for one shape of input).
+  if (r === CROSSED) {
+    const vp = solveFullValue(ctx.costs, t, buf.h, q, V, buf.bp);
+    r = fastPath(ctx, qty, prices, buf, { t, vp, check: false });
+  }
+  return r === DONE;
 }
+
+const DONE = 0;
+const REFUSED = 1; // the plan would spend quote the portfolio lacks: the general path scales it
+const CROSSED = 2; // newton's first step left its segment
 
 /** Lot rounding toward zero, never beyond `maxSell` units on a sell. */
 export function roundLot(want: number, lot: number, maxSell: number): number {

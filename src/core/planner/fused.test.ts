@@ -83,7 +83,7 @@ describe('the fused full plan (one Newton step + one pass)', () => {
       { numRuns: 600 },
     );
   });
-  it('a first step that crosses a breakpoint is refused, and planInto still lands on the exact root', () => {
+  it('a first step that crosses a breakpoint: the pass runs again at the exact root', () => {
     // A sells ~100, B buys ~100 at 1% fees (V′ ≈ V − 2); C is 0.5 under its target, so its breakpoint
     // h_C/t_C = 998.33 lies between V′ and V = 1000: a buy at V, a sell at V′. The quote keeps 10%.
     const u = makeUniverse('Q', { A: 0.3, B: 0.3, C: 0.3, Q: 0.1 });
@@ -98,8 +98,7 @@ describe('the fused full plan (one Newton step + one pass)', () => {
     const buf = new PlanBuffers(4);
     buf.h.set(qty);
     buf.value = 1000;
-    assert.equal(planFullFast(ctx, u.target, qty, prices, buf), false);
-    planInto(ctx, qty, prices, 'full', buf);
+    assert.equal(planFullFast(ctx, u.target, qty, prices, buf), true);
     // g(V′) = 0 on the segment where A and C sell and B buys.
     const vp = 1000 - buf.totalCost;
     const g = vp - 1000 + 0.01 * (400 - 0.3 * vp) + 0.01 * (0.3 * vp - 200) + 0.01 * (299.5 - 0.3 * vp);
