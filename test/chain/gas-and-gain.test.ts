@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, parseAbi } from 'viem';
+import type { Address } from 'viem';
 import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
+import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/executor/legs.ts';
 import { startFixtureNode } from '../../src/dex/fixture/cache.ts';
 import type { Fixture, FixturePool } from '../../src/dex/fixture/types.ts';
 import { gainOverBaseline } from '../../src/dex/router/gain.ts';
@@ -72,19 +73,6 @@ test('router gain over the 5%-step baseline at 20 gwei (bps of net output)', asy
   }
 });
 
-const v2RouterAbi = parseAbi([
-  'function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline) returns (uint256[])',
-]);
-const swapRouterAbi = parseAbi([
-  'struct ExactInputSingleParams { address tokenIn; address tokenOut; uint24 fee; address recipient; uint256 deadline; uint256 amountIn; uint256 amountOutMinimum; uint160 sqrtPriceLimitX96; }',
-  'function exactInputSingle(ExactInputSingleParams params) payable returns (uint256)',
-]);
-const vaultAbi = parseAbi([
-  'struct SingleSwap { bytes32 poolId; uint8 kind; address assetIn; address assetOut; uint256 amount; bytes userData; }',
-  'struct FundManagement { address sender; bool fromInternalBalance; address recipient; bool toInternalBalance; }',
-  'function swap(SingleSwap singleSwap, FundManagement funds, uint256 limit, uint256 deadline) payable returns (uint256)',
-]);
-
 test('gas of one swap through each protocol (warm approvals and balances)', async () => {
   const me = clients.account;
   const deadline = (await clients.public.getBlock()).timestamp + 3600n;
@@ -114,7 +102,7 @@ test('gas of one swap through each protocol (warm approvals and balances)', asyn
   const v3 = (amountIn: bigint) => () =>
     tx.call(
       fx.contracts.swapRouter,
-      swapRouterAbi,
+      v3RouterAbi,
       'exactInputSingle',
       [
         {

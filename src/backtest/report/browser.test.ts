@@ -4,17 +4,16 @@
  * BALLAST_REPORT_SCREENSHOT=/path/shot.png to keep a full-page screenshot for a look by eye.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
 import { renderReport } from './render.ts';
 import { sampleReportInput } from './sampleInput.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found (install it with: apt-get install -y chromium)`;
+const skip = chromiumSkip;
 if (skip) console.log(`skipping the browser check: ${skip}`);
 
 describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
@@ -22,18 +21,7 @@ describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'ballast-report-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, renderReport(sampleReportInput()));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];

@@ -32,8 +32,6 @@ export interface SweepTask {
   readonly tracks?: readonly VolTrackParts[];
 }
 
-export type SweepJob = SweepData & SweepTask;
-
 const windows = new WeakMap<SweepData, Map<string, PreparedData>>();
 
 /** The task's window of the data, one object per window (so its EWMA tracks and run buffers are reused). */

@@ -6,14 +6,15 @@
 import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
 import type { FixtureContracts, FixturePool } from '../../dex/fixture/types.ts';
 
-const v2RouterAbi = parseAbi([
+/** The swap entry points the executor's legs call (and tests measure). */
+export const v2RouterAbi = parseAbi([
   'function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline) returns (uint256[])',
 ]);
-const v3RouterAbi = parseAbi([
+export const v3RouterAbi = parseAbi([
   'struct ExactInputSingleParams { address tokenIn; address tokenOut; uint24 fee; address recipient; uint256 deadline; uint256 amountIn; uint256 amountOutMinimum; uint160 sqrtPriceLimitX96; }',
   'function exactInputSingle(ExactInputSingleParams params) payable returns (uint256)',
 ]);
-const vaultAbi = parseAbi([
+export const vaultAbi = parseAbi([
   'struct SingleSwap { bytes32 poolId; uint8 kind; address assetIn; address assetOut; uint256 amount; bytes userData; }',
   'struct FundManagement { address sender; bool fromInternalBalance; address recipient; bool toInternalBalance; }',
   'function swap(SingleSwap singleSwap, FundManagement funds, uint256 limit, uint256 deadline) payable returns (uint256)',

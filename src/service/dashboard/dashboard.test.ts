@@ -4,19 +4,18 @@
  * printed reason when /usr/bin/chromium is absent. BALLAST_DASHBOARD_SCREENSHOT=file keeps a screenshot.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
 import { createApi } from '../api/server.ts';
 import { client } from '../api/testing/client.ts';
 import { startServiceFixture } from '../api/testing/service-fixture.ts';
 import type { PortfolioView } from '../facade.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'browser-token-0123456789abcdef';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (CI installs Debian's chromium with apt)`;
+const skip = chromiumSkip;
 if (skip) process.stdout.write(`# skipping the dashboard browser test: ${skip}\n`);
 
 test('dashboard: after a replay cycle the page shows the value GET /portfolios/:id returns', {
@@ -26,18 +25,7 @@ test('dashboard: after a replay cycle the page shows the value GET /portfolios/:
   const fx = await startServiceFixture({ warmBars: 10 });
   const api = await createApi(fx.service, { port: 0, token: TOKEN });
   const profile = mkdtempSync(join(tmpdir(), 'ballast-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
     const problems: string[] = [];
