@@ -108,14 +108,8 @@ async function sendUnchecked(data: Hex, key?: Hex): Promise<string> {
   return r.status;
 }
 
-test('success: every leg in one transaction, balances move exactly as simulated; private endpoint only broadcasts; journaled', async () => {
-  const b = await batch();
-  assert.ok(b.legs.length >= 3, `legs: ${b.legs.length}`);
-  await approve(b);
-  const data = encodeExecute(b);
-  const sim = await simulateExecute(w.clients.public, w.account.address, w.executor, data);
-  assert.ok(sim.totalValue >= b.minTotalValue);
-  const before = await balances(w.clients.public, w.account.address, all());
+/** A journal with portfolio "main" in cycle 1, and a sender that journals into it. */
+function mainSender(extra: Partial<Sender> = {}): { j: ReturnType<typeof journalWithPortfolio>; s: Sender } {
   const j = journalWithPortfolio();
   j.cycles.start('main', Date.now());
   const s: Sender = {
@@ -125,8 +119,20 @@ test('success: every leg in one transaction, balances move exactly as simulated;
     journal: j.chainTxs,
     portfolioId: 'main',
     cycle: 1,
-    sendRpcUrl: proxyUrl,
+    ...extra,
   };
+  return { j, s };
+}
+
+test('success: every leg in one transaction, balances move exactly as simulated; private endpoint only broadcasts; journaled', async () => {
+  const b = await batch();
+  assert.ok(b.legs.length >= 3, `legs: ${b.legs.length}`);
+  await approve(b);
+  const data = encodeExecute(b);
+  const sim = await simulateExecute(w.clients.public, w.account.address, w.executor, data);
+  assert.ok(sim.totalValue >= b.minTotalValue);
+  const before = await balances(w.clients.public, w.account.address, all());
+  const { j, s } = mainSender({ sendRpcUrl: proxyUrl });
   const sent = await sendTx(s, { to: w.executor, data, leg: 0, calls: { legs: b.legs.length } });
   assert.equal(sent.receipt.status, 'success');
   assert.equal(sent.intent.state, 'filled');
@@ -220,16 +226,7 @@ test('a leg that reverts reverts the whole batch', async () => {
 
 test('sendTx simulates first: a failing batch is never signed, journaled or sent', async () => {
   const b = await batch();
-  const j = journalWithPortfolio();
-  j.cycles.start('main', Date.now());
-  const s: Sender = {
-    client: w.clients.public,
-    account: w.account,
-    chainId: w.fx.chainId,
-    journal: j.chainTxs,
-    portfolioId: 'main',
-    cycle: 1,
-  };
+  const { j, s } = mainSender();
   await assert.rejects(
     sendTx(s, { to: w.executor, data: encodeExecute({ ...b, deadline: 1n }), leg: 0, calls: null }),
     ChainSendError,
@@ -238,16 +235,7 @@ test('sendTx simulates first: a failing batch is never signed, journaled or sent
 });
 
 test('crash after journaling, before or after broadcast: resume() sends the same bytes once, or resolves not_placed', async () => {
-  const j = journalWithPortfolio();
-  j.cycles.start('main', Date.now());
-  const s: Sender = {
-    client: w.clients.public,
-    account: w.account,
-    chainId: w.fx.chainId,
-    journal: j.chainTxs,
-    portfolioId: 'main',
-    cycle: 1,
-  };
+  const { j, s } = mainSender();
   const token = w.tokens.get('USDC')!.address;
   const sign = async (nonce: number, amount = 7n) => {
     const data = encodeFunctionData({ abi: approveAbi, functionName: 'approve', args: [w.executor, amount] });
