@@ -89,7 +89,10 @@ export default async function run(): Promise<void> {
   );
 
   const data = market(10, 2_600, linSpace(0.6, 1.2, 10), true);
-  const configs = buildGrid(BENCH_GRID);
+  // BENCH_SWEEP_SCALE=3 runs the grid three times over in one sweep (30,000 configs): how the 2-vs-1 ratio
+  // grows when the workers' fixed start-up (V8 compiling the engine in each) is a smaller share.
+  const grid = buildGrid(BENCH_GRID);
+  const configs = Array.from({ length: Number(process.env.BENCH_SWEEP_SCALE ?? 1) }, () => grid).flat();
   const opts = options(data, 0);
   type Run = { s: number; cpu: number; reb: number };
   const timed = async (f: () => Promise<Float64Array>): Promise<Run> => {
