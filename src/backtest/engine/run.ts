@@ -122,12 +122,14 @@ export function runBacktest(
   const trades: TradeRecord[] | null = record.trades ? [] : null;
   const bar = { time: 0, prevTime: Number.NaN, qty, prices: px, w, value: 0 };
   const P = data.prices;
-  let fees = 0;
-  let turnover = 0;
+  // fees, turnover and the value after the last trade, written by the trade closure: in a typed array,
+  // because a captured `let` number is boxed and every `+=` on it allocated (per asset per rebalance: most
+  // of a sweep's garbage), and so is a number returned by a call V8 did not inline.
+  const sums = new Float64Array(3);
 
   const popts: { halfWidth: Float64Array | null; cov: Float64Array | null } = { halfWidth: null, cov: null };
-  /** Plans and applies a rebalance at bar t; returns the value after it (mark()'s sum, in the same pass). */
-  const trade = (t: number, mode: 'full' | 'edge' | 'auto'): number => {
+  /** Plans and applies a rebalance at bar t; the value after it (mark()'s sum, in the same pass) goes to sums[2]. */
+  const trade = (t: number, mode: 'full' | 'edge' | 'auto'): void => {
     if (spec.targets.kind !== 'fixed') updateTarget(spec.targets, u, base.target, P, data.times, t, u.target);
     // Only edge and auto plans read the band and the covariance (relband's halfWidth is computed on call).
     popts.halfWidth = mode === 'full' ? null : kernel.halfWidth();
@@ -137,12 +139,12 @@ export function runBacktest(
     for (let i = 0; i < n; i++) {
       qty[i] = qty[i]! + buf.dq[i]!;
       v += qty[i]! * px[i]!;
-      if (i !== q) turnover += buf.notional[i]!;
+      if (i !== q) sums[1] = sums[1]! + buf.notional[i]!;
       if (trades !== null && i !== q && buf.dq[i] !== 0)
         trades.push({ bar: t, asset: u.assets[i]!, quantity: buf.dq[i]! });
     }
-    fees += buf.totalCost;
-    return v;
+    sums[0] = sums[0]! + buf.totalCost;
+    sums[2] = v;
   };
   const mark = (t: number) => {
     let v = 0;
@@ -205,7 +207,10 @@ export function runBacktest(
       rebalances++;
       if (keepBars) rebalanceBars.push(t);
       if (opts.lag === 1) pending = true;
-      else v = trade(t, spec.mode);
+      else {
+        trade(t, spec.mode);
+        v = sums[2]!;
+      }
     }
     if (weights !== null) mark(t);
     else equity[t] = v;
@@ -219,8 +224,8 @@ export function runBacktest(
     assets: u.assets,
     metrics: computeMetrics(equity, data.times, opts.capital, opts.periodsPerYear, {
       rebalances,
-      fees,
-      turnover,
+      fees: sums[0]!,
+      turnover: sums[1]!,
     }),
   };
 }

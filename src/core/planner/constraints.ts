@@ -33,7 +33,7 @@ export function applyConstraints(ctx: PlanContext, qty: Float64Array, prices: Fl
   buf.skip.fill(0);
   buf.scale = 1;
   buf.scaleReason = Scaled.none;
-  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf, null) === DONE) return;
+  if (c.none && ctx.costs.proportional && fastPath(ctx, qty, prices, buf, null, false) === DONE) return;
   // Reserves: never sell below them.
   for (let i = 0; i < n; i++) {
     if (i === q || d[i]! >= 0) continue;
@@ -130,13 +130,17 @@ function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash
  * case): no scaling, no rounding, no minimum; only the noise and sell-everything rules, in one pass. It
  * gives up (and the general path runs) when the plan would spend quote the portfolio lacks, which the
  * general path scales; a shortfall of rounding noise is trimmed from the largest buy, as trimBuys does.
+ * With `full` (the target weights), a full plan at V′ = buf.vp: the notionals tᵢV′ − hᵢ are computed here,
+ * and with `check`, whether V′ solved g's line on its own segment. V′ travels in buf, not in an options
+ * object: a per-plan object and its boxed number were most of a sweep's garbage (a minor GC every ~4 ms).
  */
 function fastPath(
   ctx: PlanContext,
   qty: Float64Array,
   prices: Float64Array,
   buf: PlanBuffers,
-  full: { readonly t: Float64Array; readonly vp: number; readonly check: boolean } | null,
+  full: Float64Array | null,
+  check: boolean,
 ): typeof DONE | typeof REFUSED | typeof CROSSED {
   const q = ctx.u.quoteIndex;
   const rate = ctx.costs.rate;
@@ -145,6 +149,7 @@ function fastPath(
   const d = buf.d;
   const h = buf.h;
   const cash = qty[q]!;
+  const vp = buf.vp;
   let wanted = cash; // the general path's test, on the desired notionals: cashAfter(d, 1)
   let flow = 0;
   let total = 0;
@@ -163,10 +168,10 @@ function fastPath(
     else {
       // The full plan's notional at V′ (fullNotionals'), and the check newton's first step needs: every
       // entry on the side it was at V, so V′ solved g's own line (solveProportional's test).
-      const ti = full.t[i]!;
-      x = ti * full.vp - h[i]!;
+      const ti = full[i]!;
+      x = ti * vp - h[i]!;
       d[i] = x;
-      if (full.check && rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return CROSSED;
+      if (check && rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return CROSSED;
     }
     if (x !== 0) wanted -= x + rate[i]! * (x < 0 ? -x : x);
     if (x <= noise && x >= -noise) continue;
@@ -231,12 +236,13 @@ export function planFullFast(
   buf.scaleReason = Scaled.none;
   buf.mode = 'full';
   const q = ctx.u.quoteIndex;
-  let r = fastPath(ctx, qty, prices, buf, { t, vp: newtonStep(ctx.costs.rate, t, buf.h, q, V, V), check: true });
+  buf.vp = newtonStep(ctx.costs.rate, t, buf.h, q, V, V);
+  let r = fastPath(ctx, qty, prices, buf, t, true);
   // The step crossed a breakpoint: the exact V′ (solveFullValue's), through the same pass, so that every
   // full plan takes one path (V8 then compiles it once, for one shape of input).
   if (r === CROSSED) {
-    const vp = solveFullValue(ctx.costs, t, buf.h, q, V, buf.bp);
-    r = fastPath(ctx, qty, prices, buf, { t, vp, check: false });
+    buf.vp = solveFullValue(ctx.costs, t, buf.h, q, V, buf.bp);
+    r = fastPath(ctx, qty, prices, buf, t, false);
   }
   return r === DONE;
 }

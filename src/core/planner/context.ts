@@ -103,6 +103,8 @@ export class PlanBuffers {
   totalCost = 0;
   value = 0;
   valueAfter = 0;
+  /** V′ of a full plan, for the fused pass (planFullFast). */
+  vp = 0;
   scale = 1;
   scaleReason: number = Scaled.none;
   mode: PlanMode = 'full';
