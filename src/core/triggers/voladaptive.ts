@@ -38,7 +38,8 @@ export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams, track?: Vol
   const ready = () => (est ? est.ready : row >= 0 && track!.ready[row] === 1);
   const updateBands = () => {
     if (est)
-      for (let i = 0; i < n; i++) bands[i] = clampBand(bandUnit(est.sigma[i]!, est.sigmaSum[i]!, est.seeded, p.exponent), lim);
+      for (let i = 0; i < n; i++)
+        bands[i] = clampBand(bandUnit(est.sigma[i]!, est.sigmaSum[i]!, est.seeded, p.exponent), lim);
     else for (let i = 0; i < n; i++) bands[i] = clampBand(unit![row * n + i]!, lim);
   };
   const sigmaOf = (i: number) => (est ? est.sigma[i]! : track!.sigma[row * n + i]!);
