@@ -1,6 +1,6 @@
 import { orderCost } from '../costs.ts';
 import { type PlanBuffers, type PlanContext, Scaled, Skip } from './context.ts';
-import { newtonStep, solveFullValue } from './full.ts';
+import { newtonStep, solveBySort } from './full.ts';
 
 const LOT_EPS = 1e-9;
 /**
@@ -131,7 +131,7 @@ function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash
  * gives up (and the general path runs) when the plan would spend quote the portfolio lacks, which the
  * general path scales; a shortfall of rounding noise is trimmed from the largest buy, as trimBuys does.
  * With `full` (the target weights), a full plan at V′ = buf.vp: the notionals tᵢV′ − hᵢ are computed here,
- * and with `check`, whether V′ solved g's line on its own segment. V′ travels in buf, not in an options
+ * and with `check`, whether the Newton step from buf.vpFrom to V′ solved g's line on its own segment. V′ travels in buf, not in an options
  * object: a per-plan object and its boxed number were most of a sweep's garbage (a minor GC every ~4 ms).
  */
 function fastPath(
@@ -150,6 +150,7 @@ function fastPath(
   const h = buf.h;
   const cash = qty[q]!;
   const vp = buf.vp;
+  const from = buf.vpFrom;
   let wanted = cash; // the general path's test, on the desired notionals: cashAfter(d, 1)
   let flow = 0;
   let total = 0;
@@ -166,12 +167,12 @@ function fastPath(
     let x: number;
     if (full === null) x = d[i]!;
     else {
-      // The full plan's notional at V′ (fullNotionals'), and the check newton's first step needs: every
-      // entry on the side it was at V, so V′ solved g's own line (solveProportional's test).
+      // The full plan's notional at V′ (fullNotionals'), and the check a Newton step needs: every entry on
+      // the side it was at the step's start, so V′ solved g's own line (solveProportional's test).
       const ti = full[i]!;
       x = ti * vp - h[i]!;
       d[i] = x;
-      if (check && rate[i]! !== 0 && ti !== 0 && ti * V - h[i]! > 0 !== x > 0) return CROSSED;
+      if (check && rate[i]! !== 0 && ti !== 0 && ti * from - h[i]! > 0 !== x > 0) return CROSSED;
     }
     if (x !== 0) wanted -= x + rate[i]! * (x < 0 ? -x : x);
     if (x <= noise && x >= -noise) continue;
@@ -215,12 +216,13 @@ function fastPath(
 }
 
 /**
- * A full plan when nothing constrains it and every cost is proportional, fused: V′ from one Newton step
- * (newtonStep from V, the step solveProportional takes first), then one pass that checks the step landed
- * on g's own segment and turns tᵢV′ − hᵢ into quantities; when the step crossed a breakpoint, the same
- * pass again at the exact V′. The same numbers as fullNotionals followed by applyConstraints; false (and
- * the caller plans the general way) when V ≤ 0 or when the plan would spend quote the portfolio lacks.
- * buf.h and buf.value must hold the holdings' values.
+ * A full plan when nothing constrains it and every cost is proportional, fused: V′ by solveProportional's
+ * Newton steps (from V, each solving the line of the segment it starts on), each followed by one pass that
+ * checks the step stayed on that segment and turns tᵢV′ − hᵢ into quantities; a step that crossed a
+ * breakpoint is followed by the next. After 8 steps (floating-point dithering) V′ comes from the sorted
+ * breakpoints. The same numbers as fullNotionals followed by applyConstraints; false (and the caller plans
+ * the general way) when V ≤ 0 or when the plan would spend quote the portfolio lacks. buf.h and buf.value
+ * must hold the holdings' values.
  */
 export function planFullFast(
   ctx: PlanContext,
@@ -236,12 +238,24 @@ export function planFullFast(
   buf.scaleReason = Scaled.none;
   buf.mode = 'full';
   const q = ctx.u.quoteIndex;
-  buf.vp = newtonStep(ctx.costs.rate, t, buf.h, q, V, V);
-  let r = fastPath(ctx, qty, prices, buf, t, true);
-  // The step crossed a breakpoint: the exact V′ (solveFullValue's), through the same pass, so that every
-  // full plan takes one path (V8 then compiles it once, for one shape of input).
+  const rate = ctx.costs.rate;
+  // A crossing step runs the very calls and tests the first step ran (the loop's exit test checks the
+  // step count first): V8 compiles this from the common case's feedback and need not discard it when a
+  // rebalance first crosses a breakpoint, which a branch of its own made it do, in every sweep worker.
+  let r: typeof DONE | typeof REFUSED | typeof CROSSED;
+  let x = V;
+  let steps = 0;
+  for (;;) {
+    const vp = newtonStep(rate, t, buf.h, q, V, x);
+    steps++;
+    buf.vp = vp;
+    buf.vpFrom = x;
+    r = fastPath(ctx, qty, prices, buf, t, true);
+    if (steps === 8 || r !== CROSSED) break;
+    x = vp;
+  }
   if (r === CROSSED) {
-    buf.vp = solveFullValue(ctx.costs, t, buf.h, q, V, buf.bp);
+    buf.vp = solveBySort(rate, t, buf.h, q, V, buf.bp);
     r = fastPath(ctx, qty, prices, buf, t, false);
   }
   return r === DONE;

@@ -103,8 +103,9 @@ export class PlanBuffers {
   totalCost = 0;
   value = 0;
   valueAfter = 0;
-  /** V′ of a full plan, for the fused pass (planFullFast). */
+  /** V′ of a full plan and the start of the Newton step that gave it, for the fused pass (planFullFast). */
   vp = 0;
+  vpFrom = 0;
   scale = 1;
   scaleReason: number = Scaled.none;
   mode: PlanMode = 'full';
