@@ -40,9 +40,10 @@ type SweepOptions = Omit<BacktestOptions, 'costs'> & { costs: BacktestOptions['c
 /**
  * worker_threads over one data set, reusable for many sweeps (walk-forward runs two; a caller may run
  * more): the prices live in one SharedArrayBuffer read by all, and a worker keeps what it has compiled and
- * computed (EWMA tracks, run buffers) from one sweep to the next. Workers pull chunks of configs, so a slow
- * corner of the grid idles no one; each config's metrics land in a shared results matrix (configs × K, row
- * order = config order). With 0 workers, sweeps run on the calling thread.
+ * computed (EWMA tracks, run buffers) from one sweep to the next. Workers take chunks of configs from a
+ * shared counter (worker.ts), so a slow corner of the grid idles no one; each config's metrics land in a
+ * shared results matrix (configs × K, row order = config order). With 0 workers, sweeps run on the calling
+ * thread.
  */
 export class SweepPool {
   private seq = 0;
@@ -94,31 +95,24 @@ export class SweepPool {
       return new Float64Array(task.results);
     }
     const id = ++this.seq;
-    const chunk = Math.max(1, Math.ceil(total / (workers.length * 40)));
-    let next = 0;
+    // Small chunks (~100 per worker): taking one costs an atomic add, and they keep the tail short.
+    const chunk = Math.max(1, Math.ceil(total / (workers.length * 100)));
+    const next = new SharedArrayBuffer(4);
     let done = 0;
     const detach: (() => void)[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
         for (const worker of workers) {
           const onMessage = (m: FromWorker) => {
-            if ('ready' in m) {
-              if (m.ready !== id) return;
-            } else {
-              done += m.hi - m.lo;
-              run.onProgress?.(done, total);
-              if (done === total) resolve();
-            }
-            if (next < total) {
-              const lo = next;
-              next = Math.min(total, next + chunk);
-              worker.postMessage({ lo, hi: next } satisfies ToWorker);
-            }
+            if (m.id !== id) return;
+            done += m.hi - m.lo;
+            run.onProgress?.(done, total);
+            if (done === total) resolve();
           };
           const onExit = (code: number) => reject(new Error(`sweep worker exited with code ${code}`));
           worker.on('message', onMessage).on('error', reject).on('exit', onExit);
           detach.push(() => worker.off('message', onMessage).off('error', reject).off('exit', onExit));
-          worker.postMessage({ task, id } satisfies ToWorker);
+          worker.postMessage({ task, id, next, chunk } satisfies ToWorker);
         }
       });
     } finally {
