@@ -138,7 +138,7 @@ export function runSlice(sweep: SweepData, job: SweepTask, data: PreparedData, l
 }
 
 /**
- * Runs one strategy of each kind in the job (trigger type × plan mode) over the first bars, results
+ * Runs one strategy of each kind in the job (trigger type × plan mode) over the first bars at two fees, results
  * discarded, before the real work: the JIT then sees every kernel the sweep will use before it optimizes
  * the engine, and compiles it once, instead of again at each family boundary of the grid (each compile of
  * the engine costs ~50 ms of CPU; with every core busy sweeping, that time is taken from the sweep).
@@ -150,7 +150,7 @@ export function warmUp(
   job: SweepTask,
   data: PreparedData,
   tracks: readonly VolTrack[] = [],
-  bars = 120,
+  bars = 60,
 ): void {
   const T = Math.min(bars, data.times.length);
   if (T < 2) return;
@@ -160,7 +160,10 @@ export function warmUp(
   // reads the very arrays the real runs read, and computes none.
   for (const t of tracks) installVolTrack(head, t);
   const scratch = scratchFor(head);
-  const fees = [...new Set(job.fees.subarray(0, 64))].slice(0, 3); // the grid's first fees: 0, 2.5, 5, …
+  // The grid's first two fees (0, 2.5): a zero and a non-zero rate take different branches of the planner
+  // (one fee left four of them to deopt mid-sweep); 60 bars let the vol kernels warm up and fire, and
+  // calendars cross a period. 120 bars and three fees gave V8 no more to go on (--trace-deopt: the same).
+  const fees = [...new Set(job.fees.subarray(0, 64))].slice(0, 2);
   for (const spec of job.specs) {
     const tr = spec.trigger;
     // kind × mode × targets, and the parameters that take other branches (an exponent, a period)
