@@ -149,11 +149,17 @@ export default async function main(): Promise<void> {
     const rows = (JSON.parse(readFileSync(out, 'utf8')) as { configs: { rebalances: number }[] }).configs;
     return { s: Number(wall[1]), cpu: Number.NaN, reb: rows.reduce((a, r) => a + r.rebalances, 0) };
   };
-  for (const [kind, f] of [
-    ['cold', cold],
-    ['cold, a fresh `ballast sweep` process per run', fresh],
-    ['warm pool', warm],
-  ] as const) {
+  // BENCH_SWEEP_KINDS=fresh (or cold, warm, comma-separated) runs only those blocks.
+  const kinds = (process.env.BENCH_SWEEP_KINDS ?? 'cold,fresh,warm').split(',');
+  for (const [kind, f] of (
+    [
+      ['cold', 'cold', cold],
+      ['fresh', 'cold, a fresh `ballast sweep` process per run', fresh],
+      ['warm', 'warm pool', warm],
+    ] as const
+  )
+    .filter(([key]) => kinds.includes(key))
+    .map(([, k, g]) => [k, g] as const)) {
     const runs2: Run[] = [];
     const runs1: Run[] = [];
     for (let k = 0; k < reps; k++) {
