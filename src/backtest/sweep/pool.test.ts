@@ -5,7 +5,7 @@ import type { BacktestOptions } from '../engine/types.ts';
 import { generateGbm } from '../synthetic/index.ts';
 import { buildGrid, linSpace, logSpace } from './grid.ts';
 import { K, METRIC_KEYS } from './metrics-layout.ts';
-import { runSweep, SweepPool } from './pool.ts';
+import { bundleWorkerOptions, runSweep, SweepPool } from './pool.ts';
 import { packConfigs, preparedFor, type SweepData, type SweepTask, warmUp } from './task.ts';
 
 const mkt = generateGbm({
@@ -95,5 +95,10 @@ describe('runSweep', () => {
     const job: SweepTask = { results: new SharedArrayBuffer(configs.length * K * 8), ...packConfigs(configs) };
     warmUp(sweep, job, preparedFor(sweep, job));
     assert.ok(new Float64Array(job.results).every((x) => x === 0));
+  });
+  it("starts workers without the parent's preloads (the tests run under --import tsx)", () => {
+    assert.ok(process.execArgv.length > 0, 'this test runs with preloads to drop');
+    const sweep: SweepData = { cash: 'USD', target, times: data.times.buffer, prices: data.prices.buffer, options };
+    assert.deepEqual(bundleWorkerOptions(sweep).execArgv, []);
   });
 });
