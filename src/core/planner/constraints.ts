@@ -131,8 +131,9 @@ function trimBuys(ctx: PlanContext, prices: Float64Array, buf: PlanBuffers, cash
  * gives up (and the general path runs) when the plan would spend quote the portfolio lacks, which the
  * general path scales; a shortfall of rounding noise is trimmed from the largest buy, as trimBuys does.
  * With `full` (the target weights), a full plan at V′ = buf.vp: the notionals tᵢV′ − hᵢ are computed here,
- * and with `check`, whether the Newton step from buf.vpFrom to V′ solved g's line on its own segment. V′ travels in buf, not in an options
- * object: a per-plan object and its boxed number were most of a sweep's garbage (a minor GC every ~4 ms).
+ * and with `check`, whether the Newton step from buf.vpFrom to V′ solved g's line on its own segment.
+ * V′ travels in buf, not in an options object: such an object and its boxed number were garbage made on
+ * every rebalance.
  */
 function fastPath(
   ctx: PlanContext,
