@@ -4,14 +4,21 @@ import type { PreparedData } from './run.ts';
 
 const memo = new WeakMap<PreparedData, Map<string, VolTrack>>();
 
-/** Installs a track computed elsewhere (a sweep's, shared between threads) for that data set. */
-export function installVolTrack(data: PreparedData, track: VolTrack): void {
+/** The key of a track among a data set's: its (λ, warm-up). */
+export const trackKey = (lambda: number, warmup: number): string => `${lambda}:${warmup}`;
+
+function tracksOf(data: PreparedData): Map<string, VolTrack> {
   let tracks = memo.get(data);
   if (tracks === undefined) {
     tracks = new Map();
     memo.set(data, tracks);
   }
-  tracks.set(`${track.lambda}:${track.warmup}`, track);
+  return tracks;
+}
+
+/** Installs a track computed elsewhere (a sweep's, shared between threads) for that data set. */
+export function installVolTrack(data: PreparedData, track: VolTrack): void {
+  tracksOf(data).set(trackKey(track.lambda, track.warmup), track);
 }
 
 /**
@@ -21,12 +28,8 @@ export function installVolTrack(data: PreparedData, track: VolTrack): void {
 export function columnsOf(data: PreparedData): TriggerColumns {
   return {
     volTrack(lambda, warmup) {
-      let tracks = memo.get(data);
-      if (tracks === undefined) {
-        tracks = new Map();
-        memo.set(data, tracks);
-      }
-      const key = `${lambda}:${warmup}`;
+      const tracks = tracksOf(data);
+      const key = trackKey(lambda, warmup);
       let track = tracks.get(key);
       if (track === undefined) {
         track = volTrack(data.prices, data.u.n, lambda, warmup);

@@ -30,7 +30,8 @@ let bundle: Promise<string> | undefined;
 /**
  * The options of a worker on the bundle. A bundle is self-contained: it needs none of the parent's
  * preloads, which a worker inherits by default (under `node --import tsx`, as the tests and the bench
- * run, every sweep worker loaded tsx first: ~0.15 s of CPU each, before any work).
+ * run, every sweep worker loaded tsx first; the bench's cold 2-worker sweep took 2.15–2.34 s then, 2.06 s
+ * without: docs/benchmarks.md).
  */
 export function bundleWorkerOptions(sweep: SweepData): WorkerOptions {
   return { workerData: sweep, execArgv: [] };

@@ -1,4 +1,5 @@
 import { type VolTrack, type VolTrackParts, volTrack } from '../../core/triggers/vol-track.ts';
+import { trackKey } from '../engine/columns.ts';
 import type { PreparedData } from '../engine/run.ts';
 import type { StrategySpec } from '../engine/types.ts';
 
@@ -11,7 +12,7 @@ export function sharedTracks(data: PreparedData, specs: readonly StrategySpec[])
   const wanted = new Map<string, { lambda: number; warmup: number; exponents: Set<number> }>();
   for (const s of specs) {
     if (s.trigger === 'hodl' || s.trigger.type !== 'voladaptive') continue;
-    const key = `${s.trigger.lambda}:${s.trigger.warmup}`;
+    const key = trackKey(s.trigger.lambda, s.trigger.warmup);
     const w = wanted.get(key) ?? { lambda: s.trigger.lambda, warmup: s.trigger.warmup, exponents: new Set() };
     w.exponents.add(s.trigger.exponent);
     wanted.set(key, w);

@@ -264,7 +264,7 @@ export function planFullFast(
 
 const DONE = 0;
 const REFUSED = 1; // the plan would spend quote the portfolio lacks: the general path scales it
-const CROSSED = 2; // newton's first step left its segment
+const CROSSED = 2; // the Newton step left the segment it started on
 
 /** Lot rounding toward zero, never beyond `maxSell` units on a sell. */
 export function roundLot(want: number, lot: number, maxSell: number): number {

@@ -32,7 +32,7 @@ const entry = fc.record({
   price: fc.double({ min: 1e-4, max: 1e5, noNaN: true }),
 });
 
-describe('the fused full plan (one Newton step + one pass)', () => {
+describe('the fused full plan (Newton steps, each with one pass)', () => {
   it('gives the numbers of the general composition: solve V′, tᵢV′ − hᵢ, then applyConstraints', () => {
     fc.assert(
       fc.property(
@@ -83,7 +83,7 @@ describe('the fused full plan (one Newton step + one pass)', () => {
       { numRuns: 600 },
     );
   });
-  it('a first step that crosses a breakpoint: the pass runs again at the exact root', () => {
+  it('a first step that crosses a breakpoint: the next step and its pass land on the exact root', () => {
     // A sells ~100, B buys ~100 at 1% fees (V′ ≈ V − 2); C is 0.5 under its target, so its breakpoint
     // h_C/t_C = 998.33 lies between V′ and V = 1000: a buy at V, a sell at V′. The quote keeps 10%.
     const u = makeUniverse('Q', { A: 0.3, B: 0.3, C: 0.3, Q: 0.1 });

@@ -13,9 +13,9 @@ export function bandUnit(sigma: number, sum: number, k: number, e: number): numb
 /**
  * The EWMA estimator's state after each bar of a row-major bars × n price matrix, computed once (by the
  * estimator itself) and read by every vol-adaptive run over that matrix: a sweep's thousands of runs
- * share λ and the warm-up, so they share σ. Row k = the state after observing bars 0…k.
+ * share λ and the warm-up, so they share σ. Row k = the state after observing bars 0…k. These arrays are
+ * what a track holds and what a sweep shares of it between threads.
  */
-/** The estimator's states, bar by bar: what a track holds and what is shared of it. */
 export interface VolTrackArrays {
   readonly n: number;
   readonly lambda: number;
