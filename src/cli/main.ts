@@ -16,6 +16,8 @@ const BAD_INPUT = new Set([
   'JournalInputError',
   'JournalNotFoundError',
   'JournalLockedError',
+  'JournalCorruptError',
+  'JournalError',
   'ChainConfigError',
   'OracleGuardError',
 ]);

@@ -155,7 +155,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     write(text);
     return { prepared: pr, text };
   }
-  const journal = Journal.open(o.journal ?? '.ballast/journal.db');
+  const journal = Journal.open(o.journal ?? '.ballast/journal.db', { writer: true });
   try {
     const id = o.portfolioId ?? 'onchain';
     const now = Date.now();

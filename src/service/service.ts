@@ -68,7 +68,11 @@ export class Service implements ServiceFacade {
         );
       }
     }
-    const journal = Journal.open(o.journalPath ?? config.journal, { now: now(), journalId: o.journalId });
+    const journal = Journal.open(o.journalPath ?? config.journal, {
+      now: now(),
+      journalId: o.journalId,
+      writer: true,
+    });
     const s = new Service(config, journal, now);
     try {
       for (const p of config.portfolios) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Journal } from '../../service/journal/index.ts';
+import { Journal, JournalLockedError } from '../../service/journal/index.ts';
 import { UsageError } from '../io.ts';
 
 interface FlowFlags {
@@ -28,7 +28,7 @@ export function registerFlows(program: Command): void {
         const quantity = Number(f.quantity);
         if (!(quantity > 0) || !Number.isFinite(quantity))
           throw new UsageError(`--quantity: expected a positive number, got ${JSON.stringify(f.quantity)}`);
-        const j = Journal.open(f.journal);
+        const j = openWriter(f.journal, f.portfolio, kind);
         try {
           j.portfolios.get(f.portfolio);
           const flow = j.cashFlows.record({
@@ -44,5 +44,22 @@ export function registerFlows(program: Command): void {
           j.close();
         }
       });
+  }
+}
+
+/** The journal with its writer lock; a running service holds it, and then its API is the way in. */
+function openWriter(path: string, portfolio: string, kind: 'deposit' | 'withdrawal'): Journal {
+  try {
+    return Journal.open(path, { writer: true });
+  } catch (e) {
+    if (!(e instanceof JournalLockedError)) throw e;
+    const who = e.holder ? ` (pid ${e.holder.pid} on host ${e.holder.host})` : '';
+    const route = kind === 'deposit' ? 'deposits' : 'withdrawals';
+    throw Object.assign(
+      new Error(
+        `journal ${path}: a running service holds it${who}; record the ${kind} through its API instead: POST /portfolios/${portfolio}/${route}`,
+      ),
+      { exitCode: 1 },
+    );
   }
 }

@@ -109,13 +109,37 @@ export class UnknownLegsError extends JournalError {
   }
 }
 
-/** Another process holds the journal (a service opened it exclusively). Nothing was changed. */
+/** Who holds a journal's writer lock, as its `<journal>.lock.owner` file says. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** Another process holds the journal's writer lock (a service runs on it). Nothing was changed. */
 export class JournalLockedError extends JournalError {
   override readonly name = 'JournalLockedError';
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    readonly holder?: LockHolder,
+  ) {
+    const who = holder ? `pid ${holder.pid} on host ${holder.host}` : 'another process';
     super(
-      `journal ${path}: another process holds it (a Ballast service runs on it); one service per journal, ` +
+      `journal ${path}: ${who} holds it (a Ballast service runs on it); one service per journal, ` +
         'so stop that one first, or point this one at its own journal file.',
+    );
+  }
+}
+
+/** PRAGMA quick_check found a problem at open. The file was not changed. */
+export class JournalCorruptError extends JournalError {
+  override readonly name = 'JournalCorruptError';
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(
+      `journal ${path}: integrity check failed (${problem}); the file was not changed. ` +
+        'Restore from a backup (Journal.backup) or start a new journal.',
     );
   }
 }

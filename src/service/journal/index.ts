@@ -33,7 +33,13 @@ export {
   notPlacedVerdict,
   shouldMarkNotPlaced,
 } from './not-placed-rule.ts';
-export { type OpenDatabaseOptions, openDatabase, type SqliteDatabase } from './open-database.ts';
+export {
+  type OpenDatabaseOptions,
+  openDatabase,
+  openReadOnlyDatabase,
+  quickCheck,
+  type SqliteDatabase,
+} from './open-database.ts';
 export {
   canTransition,
   INTENT_STATES,
@@ -58,3 +64,4 @@ export {
 } from './reconcile.ts';
 export { assertNoSecrets, findSecrets, isSecretKey, REDACTED, redactSecrets, toStoredJson } from './secrets.ts';
 export { sendIntent } from './send-intent.ts';
+export { acquireWriterLock, lockPathOf, ownerPathOf, readHolder, type WriterLock } from './writer-lock.ts';

@@ -1,23 +1,25 @@
 /**
  * The journal: one SQLite file holding everything the service must not forget across a crash.
  * `Journal.open(path)` applies the pragmas and migrations and gives one typed store per idea.
- * Single writer: one service process per journal file (readers may share it through WAL).
+ * Single writer: `Journal.open(path, { writer: true })` takes the journal's writer lock (writer-lock.ts) before
+ * opening and holds it until close(); `Journal.openReadOnly(path)` reads beside the writer through WAL.
  */
 import { randomBytes } from 'node:crypto';
 import { AlertStore } from './alerts.ts';
 import { CashFlowStore } from './cash-flows.ts';
 import { ChainTxJournal } from './chain-txs.ts';
 import { CycleStore } from './cycles.ts';
-import { JournalConflictError } from './errors.ts';
+import { JournalConflictError, JournalError, JournalTooNewError } from './errors.ts';
 import { writeTx } from './intent-core.ts';
 import { MetaStore } from './meta.ts';
-import { type MigrationResult, migrate } from './migrations.ts';
-import { isMemoryPath, openDatabase, type SqliteDatabase } from './open-database.ts';
+import { MIGRATIONS, type MigrationResult, migrate, schemaVersion } from './migrations.ts';
+import { isMemoryPath, openDatabase, openReadOnlyDatabase, type SqliteDatabase } from './open-database.ts';
 import { OrderJournal } from './orders.ts';
 import { PaperBalanceStore } from './paper-balances.ts';
 import { PlanStore } from './plans.ts';
 import { PortfolioStore } from './portfolios.ts';
 import { PriceStore } from './prices.ts';
+import { acquireWriterLock, type WriterLock } from './writer-lock.ts';
 
 export interface JournalOptions {
   /**
@@ -26,7 +28,13 @@ export interface JournalOptions {
    */
   readonly journalId?: string;
   readonly busyTimeoutMs?: number;
-  /** Hold the file exclusively while open (the service should): see OpenDatabaseOptions.exclusive. */
+  /**
+   * Take the journal's writer lock (`<path>.lock`) before opening and hold it until close(): every process
+   * that writes a file journal on its own (the service, `deposit`/`withdraw`, `dex rebalance --execute`)
+   * opens it so. A held lock throws JournalLockedError naming the holder's pid and host.
+   */
+  readonly writer?: boolean;
+  /** Hold the file itself exclusively while open (no reader either): see OpenDatabaseOptions.exclusive. */
   readonly exclusive?: boolean;
   /** Time stamp for migrations and meta (ms); defaults to the wall clock. */
   readonly now?: number;
@@ -49,6 +57,8 @@ export class Journal {
     readonly path: string,
     readonly journalId: string,
     readonly migration: MigrationResult,
+    /** The writer lock this journal holds (released by close()), or null. */
+    readonly writerLock: WriterLock | null = null,
   ) {
     this.meta = new MetaStore(db);
     this.portfolios = new PortfolioStore(db, journalId);
@@ -64,26 +74,44 @@ export class Journal {
 
   /** Opens (creating if needed) and migrates a journal. ':memory:' gives a throw-away one for tests. */
   static open(path: string, options: JournalOptions = {}): Journal {
+    const lock = options.writer === true ? acquireWriterLock(path) : null;
+    try {
+      return Journal.openUnder(path, options, lock);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an existing journal read-only: no lock, no migrations, nothing written. For commands that only
+   * read; works while a service holds the writer lock. A missing file, or one at another schema version, is
+   * refused with one line. Every write through it fails (SQLITE_READONLY).
+   */
+  static openReadOnly(path: string, options: { readonly busyTimeoutMs?: number } = {}): Journal {
+    const db = openReadOnlyDatabase(path, options.busyTimeoutMs);
+    try {
+      const version = schemaVersion(db);
+      if (version > MIGRATIONS.length) throw new JournalTooNewError(path, version, MIGRATIONS.length);
+      if (version < MIGRATIONS.length)
+        throw new JournalError(
+          `journal ${path}: schema version ${version}, this Ballast reads ${MIGRATIONS.length}; start the service on it once to migrate it (read-only opens never migrate).`,
+        );
+      const journalId = new MetaStore(db).get('journal_id') ?? '';
+      return new Journal(db, path, journalId, { from: version, to: version, applied: [] });
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static openUnder(path: string, options: JournalOptions, lock: WriterLock | null): Journal {
     const db = openDatabase(path, { busyTimeoutMs: options.busyTimeoutMs, exclusive: options.exclusive });
     try {
       const now = options.now ?? Date.now();
       const migration = migrate(db, path, now);
-      const meta = new MetaStore(db);
-      const journalId = writeTx(db, () => {
-        const stored = meta.get('journal_id');
-        if (stored !== undefined) {
-          if (options.journalId !== undefined && options.journalId !== stored) {
-            throw new JournalConflictError(
-              `journal ${path}: its id is ${stored}, not ${options.journalId}; client order ids depend on it, so it never changes. Omit journalId or open the right file.`,
-            );
-          }
-          return stored;
-        }
-        const id = options.journalId ?? randomBytes(8).toString('hex');
-        meta.set('journal_id', id, now);
-        return id;
-      });
-      return new Journal(db, path, journalId, migration);
+      const journalId = journalIdOf(db, path, options.journalId, now);
+      return new Journal(db, path, journalId, migration, lock);
     } catch (e) {
       db.close();
       throw e;
@@ -118,7 +146,28 @@ export class Journal {
     if (!isMemoryPath(this.path)) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /** Closes the database, then releases the writer lock (if this journal holds it). */
   close(): void {
     if (this.db.open) this.db.close();
+    this.writerLock?.release();
   }
+}
+
+/** The stored journal id, or a new one (given or random) recorded in the same transaction. */
+function journalIdOf(db: SqliteDatabase, path: string, wanted: string | undefined, now: number): string {
+  const meta = new MetaStore(db);
+  return writeTx(db, () => {
+    const stored = meta.get('journal_id');
+    if (stored !== undefined) {
+      if (wanted !== undefined && wanted !== stored) {
+        throw new JournalConflictError(
+          `journal ${path}: its id is ${stored}, not ${wanted}; client order ids depend on it, so it never changes. Omit journalId or open the right file.`,
+        );
+      }
+      return stored;
+    }
+    const id = wanted ?? randomBytes(8).toString('hex');
+    meta.set('journal_id', id, now);
+    return id;
+  });
 }

@@ -2,9 +2,9 @@
  * Opens a journal database file with the settings its crash guarantees rest on (docs/journal.md):
  * WAL, synchronous=FULL (every commit is fsync'd before it returns), foreign keys, a busy timeout.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { JournalError, JournalLockedError } from './errors.ts';
+import { JournalCorruptError, JournalError, JournalLockedError } from './errors.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -41,6 +41,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   try {
     const busy = options.busyTimeoutMs ?? 5000;
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busy))}`);
+    if (!isMemoryPath(path)) quickCheck(db, path); // before anything could write to the file
     if (options.exclusive === true) db.pragma('locking_mode = EXCLUSIVE');
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
     if (!isMemoryPath(path) && mode !== 'wal') {
@@ -63,15 +64,60 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     return db;
   } catch (e) {
     db.close();
-    const code = (e as { code?: unknown }).code;
-    if (code === 'SQLITE_BUSY') {
-      throw new JournalLockedError(path);
-    }
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new JournalError(
-        `journal ${path}: not a usable SQLite database (${(e as Error).message}); point Ballast at its journal file or at a new path. The file was not changed.`,
-      );
-    }
-    throw e;
+    throw openError(e, path);
   }
+}
+
+/**
+ * Opens an existing journal file read-only (no migrations, no pragmas that write): for commands that only
+ * read. Works while a service writes it (WAL readers do not block the writer). Refuses a missing file.
+ */
+export function openReadOnlyDatabase(path: string, busyTimeoutMs = 5000): SqliteDatabase {
+  if (isMemoryPath(path))
+    throw new JournalError('journal :memory: cannot be opened read-only: it has nothing to read.');
+  if (!existsSync(path))
+    throw new JournalError(
+      `journal ${path}: no such file; check the path (read-only commands never create a journal).`,
+    );
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw openError(e, path);
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    quickCheck(db, path);
+    return db;
+  } catch (e) {
+    db.close();
+    throw openError(e, path);
+  }
+}
+
+/** PRAGMA quick_check (the b-tree structure of every page, without the index cross-checks): 'ok' or refuse. */
+export function quickCheck(db: SqliteDatabase, path: string): void {
+  const rows = db.pragma('quick_check') as { quick_check: string }[];
+  const problem = rows.find((r) => r.quick_check !== 'ok');
+  if (problem) throw new JournalCorruptError(path, firstProblem(problem.quick_check));
+}
+
+/** The first problem quick_check names, without its "*** in database main ***" heading. */
+function firstProblem(report: string): string {
+  const lines = report.split('\n').map((l) => l.trim());
+  return lines.find((l) => l.length > 0 && !/^\*\*\* in database/.test(l)) ?? report.trim();
+}
+
+/** SQLite's error codes at open, as journal errors of one line each. */
+function openError(e: unknown, path: string): unknown {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY') return new JournalLockedError(path);
+  if (code === 'SQLITE_CORRUPT') return new JournalCorruptError(path, (e as Error).message);
+  if (code === 'SQLITE_NOTADB')
+    return new JournalError(
+      `journal ${path}: not a usable SQLite database (${(e as Error).message}); point Ballast at its journal file or at a new path. The file was not changed.`,
+    );
+  if (code === 'SQLITE_CANTOPEN')
+    return new JournalError(`journal ${path}: cannot open the file (${(e as Error).message}); check its permissions.`);
+  return e;
 }
