@@ -66,7 +66,8 @@ export interface ServiceFacade {
   setTarget(id: string, target: Record<string, number>): TargetVersion;
   cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string): CashFlow;
   createPlan(id: string): Promise<ReviewPlan>;
-  executePlan(planId: string): Promise<{ executed: boolean; reason: string; plan: StoredPlan }>;
+  /** Through the one gate: see executeReviewPlan. `conflict` = another call holds the plan or portfolio. */
+  executePlan(planId: string): Promise<{ executed: boolean; reason: string; plan: StoredPlan; conflict?: boolean }>;
   /** Runs one cycle now (tests, the dashboard's "run now"). */
   runCycle(id: string): Promise<CycleEvent>;
   onCycle(listener: (e: CycleEvent) => void): () => void;

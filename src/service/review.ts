@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../core/planner/describe.ts';
-import type { Venue } from '../core/ports.ts';
 import type { ReviewPlan } from './facade.ts';
+import { Claim } from './gate/claim.ts';
+import { sendOrders } from './gate/send-orders.ts';
+import { ClaimLostError } from './journal/claims.ts';
 import type { Journal, StoredPlan } from './journal/index.ts';
 import { planHash } from './journal/index.ts';
-import { executePlan } from './runner/execute.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
 /** How long a reviewed plan stays executable, and how far prices may move before it is refused. */
@@ -16,11 +17,34 @@ interface StoredReview {
   readonly prices: Record<string, number>;
 }
 
-/** Review then execute: a plan with an id, a hash and an expiry, stored in the journal. */
+/**
+ * Review then execute: a plan with an id, a hash and an expiry, stored in the journal. The plan is the
+ * core's decision at a forced trigger: trades over maxOrderNotional are left out (as skipped lines), and a
+ * portfolio that is paused, in cooldown or has an unresolved leg gets no plan.
+ */
 export async function createReviewPlan(runner: PortfolioRunner, journal: Journal, now: number): Promise<ReviewPlan> {
   const seen = await runner.observe();
   if (!seen.ok) throw new PlanRefusedError(seen.reason);
-  const plan = runner.plan(seen.balances, seen.quotes, runner.config.planMode);
+  const verdict = { rebalance: true, reason: 'plan for review', inflow: false };
+  const planNow = () => runner.plan(seen.balances, seen.quotes, runner.config.planMode);
+  const first = runner.decide(verdict, planNow, false);
+  if (first.kind === 'refused' || (first.kind === 'skipped' && first.code !== 'dry_run' && first.code !== 'cooldown'))
+    throw new PlanRefusedError(first.reason);
+  // In cooldown a plan may still be reviewed; its approval is refused until the cooldown ends.
+  const cooling = first.kind === 'skipped' && first.code === 'cooldown';
+  const d = cooling ? runner.decide(verdict, planNow, false, { ...runner.policy(), cooldownMs: 0 }) : first;
+  if (d.kind === 'refused' || (d.kind === 'skipped' && d.code !== 'dry_run')) throw new PlanRefusedError(d.reason);
+  const base = d.plan!;
+  const over = d.skipped.filter((x) => x.code !== 'planner');
+  const plan: Plan = {
+    ...base,
+    skipped: [...base.skipped, ...over.map((x) => ({ asset: x.asset, reason: x.reason }))],
+    notes: [
+      ...base.notes,
+      ...(d.kind === 'skipped' ? ['dry-run: this portfolio sends nothing; an approval will be refused'] : []),
+      ...(cooling ? [`${first.reason}: an approval is refused until the cooldown ends`] : []),
+    ],
+  };
   const prices = Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
   const body: StoredReview = { plan, prices };
   const id = randomUUID();
@@ -38,31 +62,74 @@ export class PlanRefusedError extends Error {
   override readonly name = 'PlanRefusedError';
 }
 
+export interface ApprovalResult {
+  readonly executed: boolean;
+  readonly reason: string;
+  readonly plan: StoredPlan;
+  /** The plan or the portfolio was claimed by other work: this call changed nothing and sent nothing. */
+  readonly conflict?: boolean;
+}
+
 /**
- * Executes exactly a stored plan if it is still pending, has not expired, its hash still matches, and no
- * price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses (recording why).
+ * Executes exactly a stored plan if it is still pending, has not expired, its hash still matches, the
+ * core's decision allows it now (not paused, no cooldown, within maxOrderNotional, not dry-run, no
+ * unresolved leg), and no price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses
+ * (recording why). The plan and its portfolio are claimed in one transaction before anything is awaited,
+ * so of N concurrent approvals exactly one executes and the others send nothing.
  */
 export async function executeReviewPlan(
   planId: string,
   runners: ReadonlyMap<string, PortfolioRunner>,
-  venues: ReadonlyMap<string, Venue>,
   journal: Journal,
   now: () => number,
-): Promise<{ executed: boolean; reason: string; plan: StoredPlan }> {
+): Promise<ApprovalResult> {
   const stored = journal.plans.get(planId);
-  const refuse = (reason: string) => {
-    const p = stored.state === 'pending' ? journal.plans.decide(planId, 'refused', { at: now(), reason }) : stored;
-    return { executed: false, reason, plan: p };
-  };
-  if (stored.state !== 'pending') return { executed: false, reason: `plan is ${stored.state}`, plan: stored };
+  if (stored.state !== 'pending')
+    return { executed: false, reason: `plan is ${stored.state}`, plan: stored, conflict: true };
   if (now() > stored.expiresAt) {
     const p = journal.plans.decide(planId, 'expired', { at: now(), reason: 'expired before approval' });
     return { executed: false, reason: `plan expired at ${new Date(stored.expiresAt).toISOString()}`, plan: p };
   }
   const body = stored.plan as StoredReview;
-  if (planHash(body) !== stored.hash) return refuse('plan content does not match its hash');
+  if (planHash(body) !== stored.hash) {
+    const reason = 'plan content does not match its hash';
+    return { executed: false, reason, plan: journal.plans.decide(planId, 'refused', { at: now(), reason }) };
+  }
   const runner = runners.get(stored.portfolioId)!;
-  const venue = venues.get(stored.portfolioId)!;
+  let claim: Claim;
+  try {
+    claim = Claim.take(journal, { portfolioId: runner.id, source: 'approval', planId, at: now() });
+  } catch (e) {
+    if (!(e instanceof ClaimLostError)) throw e;
+    return { executed: false, reason: e.message, plan: journal.plans.get(planId), conflict: true };
+  }
+  try {
+    return await executeClaimed(claim, runner, journal, body, now);
+  } catch (e) {
+    if (journal.plans.get(planId).state === 'executing')
+      journal.plans.finish(planId, 'refused', { at: now(), reason: `failed: ${(e as Error).message}` });
+    throw e;
+  } finally {
+    claim.release();
+  }
+}
+
+async function executeClaimed(
+  claim: Claim,
+  runner: PortfolioRunner,
+  journal: Journal,
+  body: StoredReview,
+  now: () => number,
+): Promise<ApprovalResult> {
+  const planId = claim.planId!;
+  const refuse = (reason: string): ApprovalResult => ({
+    executed: false,
+    reason,
+    plan: journal.plans.finish(planId, 'refused', { at: now(), reason }),
+  });
+  const verdict = { rebalance: true, reason: `approved plan ${planId}`, inflow: false };
+  const first = runner.decide(verdict, () => body.plan, true);
+  if (first.kind !== 'execute') return refuse(first.reason);
   const seen = await runner.observe();
   if (!seen.ok) return refuse(seen.reason);
   for (const [a, p0] of Object.entries(body.prices)) {
@@ -71,32 +138,34 @@ export async function executeReviewPlan(
     if (moved > PLAN_PRICE_TOLERANCE_BPS)
       return refuse(`${a} moved ${moved.toFixed(1)} bps since the plan (tolerance ${PLAN_PRICE_TOLERANCE_BPS})`);
   }
-  if (journal.orders.hasUnknownLegs(runner.id)) return refuse('an order of this portfolio has an unknown outcome');
+  // Decided again after the await: a pause, the kill switch or a config change in between still holds.
+  const d = runner.decide(verdict, () => body.plan, true);
+  if (d.kind !== 'execute') return refuse(d.reason);
   const cycle = journal.cycles.start(runner.id, now());
-  const r = await executePlan({
+  const r = await sendOrders({
+    claim,
+    policy: runner.policy(),
     journal,
-    venue,
+    venue: runner.deps.venue,
     portfolioId: runner.id,
     cycle: cycle.cycle,
     quote: runner.compiled.ctx.u.quote,
-    plan: body.plan,
+    plan: d.plan,
     prices: seen.quotes,
     maxSlippageBps: runner.config.guards.maxSlippageBps,
     now,
   });
+  if (r.filled > 0) runner.lastRebalanceAt = now();
   const decision = r.failed > 0 ? (r.filled > 0 ? 'partial' : 'failed') : 'rebalanced';
+  const reason = `${r.filled} filled, ${r.failed} failed`;
   journal.cycles.finish({
     portfolioId: runner.id,
     cycle: cycle.cycle,
     decision,
-    reason: `approved plan ${planId}: ${r.filled} filled, ${r.failed} failed`,
+    reason: `approved plan ${planId}: ${reason}`,
     detail: { planId },
     at: now(),
   });
-  const p = journal.plans.decide(planId, 'executed', {
-    at: now(),
-    reason: `${r.filled} filled, ${r.failed} failed`,
-    cycle: cycle.cycle,
-  });
+  const p = journal.plans.finish(planId, 'executed', { at: now(), reason, cycle: cycle.cycle });
   return { executed: true, reason: `${r.filled} of ${body.plan.trades.length} orders filled`, plan: p };
 }

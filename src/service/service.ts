@@ -7,8 +7,9 @@ import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
 import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './facade.ts';
 import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
+import { claimsOf } from './gate/claim.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
-import type { ServiceCrashHook } from './runner/execute.ts';
+import type { ServiceCrashHook } from './gate/send-orders.ts';
 import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
@@ -93,6 +94,8 @@ export class Service implements ServiceFacade {
       }
       // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
       // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
+      // Claims left by a process that died (the writer lock says none is alive): their work is reconciled below.
+      claimsOf(journal).clearStale(now());
       const reports: ReconcileReport[] = [];
       for (const p of config.portfolios) {
         reports.push(
@@ -119,11 +122,22 @@ export class Service implements ServiceFacade {
 
   private scheduleNext(r: PortfolioRunner): void {
     if (this.stopped) return;
-    const delay = Math.max(0, nextRunAt(r.config.schedule, this.now()) - this.now());
-    this.timers.set(
-      r.id,
-      setTimeout(() => void this.runCycle(r.id).finally(() => this.scheduleNext(r)), delay),
-    );
+    this.armAt(r, nextRunAt(r.config.schedule, this.now()));
+  }
+
+  /**
+   * setTimeout fires at once past 2^31−1 ms (~24.8 days, e.g. a yearly cron): a far run time is reached
+   * in steps of at most that, and the cycle runs only once it is due.
+   */
+  private armAt(r: PortfolioRunner, at: number): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, at - this.now());
+    const step = Math.min(delay, MAX_TIMER_MS);
+    const fire =
+      step < delay
+        ? () => this.armAt(r, at)
+        : () => void this.runCycle(r.id).finally(() => this.scheduleNext(r));
+    this.timers.set(r.id, setTimeout(fire, step));
   }
 
   async stop(): Promise<void> {
@@ -227,7 +241,7 @@ export class Service implements ServiceFacade {
   }
 
   executePlan(planId: string) {
-    return executeReviewPlan(planId, this.runners, this.venues, this.journal, this.now);
+    return executeReviewPlan(planId, this.runners, this.journal, this.now);
   }
 
   onCycle(listener: (e: CycleEvent) => void): () => void {
@@ -263,6 +277,9 @@ function recvWindowOf(p: ResolvedService['portfolios'][number]): number {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
+
+/** The longest delay setTimeout honours (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** The next time a schedule is due after `now` (ms). */
 export function nextRunAt(schedule: { every: number | string } | { cron: string }, now: number): number {

@@ -10,7 +10,7 @@
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ResolvedService } from '../../src/service/config/parse.ts';
-import type { ServiceCrashPoint } from '../../src/service/runner/execute.ts';
+import type { ServiceCrashPoint } from '../../src/service/gate/send-orders.ts';
 import { Service } from '../../src/service/service.ts';
 import { trialPoint } from './points.ts';
 

@@ -3,7 +3,7 @@
  * (src/service/journal/crash-points.ts) plus 'after_intent_committed'; 'after_outcome_journaled' is split
  * by whether the journaled outcome carried a fill.
  */
-import type { ServiceCrashPoint } from '../../src/service/runner/execute.ts';
+import type { ServiceCrashPoint } from '../../src/service/gate/send-orders.ts';
 
 export const TRIAL_POINTS = [
   'P1_after_intent_commit', // intent committed with its client order id, nothing sent

@@ -1,4 +1,5 @@
 import { makePlanContext, PlanBuffers, type PlanContext } from '../../core/planner/context.ts';
+import { decisionCode, Rule } from '../../core/cycle-decision.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
@@ -166,6 +167,9 @@ export function runBacktest(
   trade(0, 'full');
   mark(0);
   let pending = false;
+  const cooldownMs = opts.cooldownMs ?? 0;
+  // Bar 0's investment is the first trade: the cooldown runs from it, as in the service (an invested cycle).
+  let lastRebalanceAt = data.times[0]!;
   // Between rebalances the kernel scans the quiet bars itself, observing and checking them in one tight
   // loop and writing their values, up to the bar that fires (docs/backtest.md: the same decisions as the
   // per-bar path below, which runs when weights are recorded, after a lagged decision, and for kernels
@@ -207,6 +211,12 @@ export function runBacktest(
       bar.prevTime = data.times[t - 1]!;
       bar.value = v;
       fired = kernel.check(bar) >= 0;
+    }
+    // The core's rule chain (cooldown; pause and unknown legs never apply to a simulation): one call per
+    // fired bar, numbers in and a number out, nothing allocated.
+    if (fired && cooldownMs > 0) {
+      fired = decisionCode(false, false, true, false, data.times[t]!, lastRebalanceAt, cooldownMs) === Rule.Go;
+      if (fired) lastRebalanceAt = data.times[t]!;
     }
     if (fired) {
       rebalances++;

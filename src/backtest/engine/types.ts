@@ -41,6 +41,11 @@ export interface BacktestOptions {
   /** 0: trade at the close the trigger fires; 1: decide at close t, trade at close t+1. */
   readonly lag: 0 | 1;
   readonly periodsPerYear: number;
+  /**
+   * Minimum time between rebalances (ms), the service's `risk.cooldown`: a fired trigger inside it is not
+   * a rebalance. Decided by the core's `decisionCode`, the rule chain the service's cycles run. Default 0.
+   */
+  readonly cooldownMs?: number;
 }
 
 export interface Metrics {

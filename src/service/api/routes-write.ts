@@ -1,5 +1,6 @@
 /** Control routes: pause/resume, target changes, cash flows, review-then-execute plans. */
 import type { FastifyInstance } from 'fastify';
+import { PlanRefusedError } from '../review.ts';
 import { type RouteContext, requirePortfolio } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
 import { schemas } from './schemas.ts';
@@ -44,7 +45,10 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
 
   app.post<IdReq>('/portfolios/:id/plan', { schema: schemas.plan }, async (req, reply) => {
     requirePortfolio(facade, req.params.id);
-    const plan = await facade.createPlan(req.params.id);
+    const plan = await facade.createPlan(req.params.id).catch((e: unknown) => {
+      if (e instanceof PlanRefusedError) throw new ApiError(409, 'plan_refused', e.message);
+      throw e;
+    });
     reply.code(201);
     return plan;
   });
@@ -62,6 +66,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     const r = await facade.executePlan(req.params.id);
     if (!r.executed) {
       const expired = r.plan.state === 'expired';
+      if (r.conflict === true) throw new ApiError(409, 'plan_claimed', r.reason);
       throw new ApiError(expired ? 410 : 409, expired ? 'plan_expired' : 'plan_refused', r.reason);
     }
     return r;

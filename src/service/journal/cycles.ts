@@ -148,6 +148,16 @@ export class CycleStore {
     return row === undefined ? undefined : toCycle(row);
   }
 
+  /** When the portfolio last traded (a cycle that filled orders), or null: the cooldown survives restarts. */
+  lastRebalanceAt(portfolioId: string): number | null {
+    const row = this.db
+      .prepare(
+        "SELECT max(started_at) AS at FROM cycles WHERE portfolio_id = ? AND decision IN ('rebalanced','partial','invested')",
+      )
+      .get(portfolioId) as { at: number | null };
+    return row.at;
+  }
+
   /** Most recent first. */
   list(portfolioId: string, limit = 100): CycleRecord[] {
     return (

@@ -119,7 +119,10 @@ test('migrations: an old database is brought up to date; a failing migration rol
   const path = join(dir, 'old.db');
   const db = openDatabase(path);
   assert.deepEqual(migrate(db, path, 0, MIGRATIONS.slice(0, 1)).applied, [1]);
-  assert.deepEqual(migrate(db, path, 0).applied, [2]);
+  assert.deepEqual(
+    migrate(db, path, 0).applied,
+    MIGRATIONS.slice(1).map((m) => m.version),
+  );
   const broken = [
     ...MIGRATIONS,
     {

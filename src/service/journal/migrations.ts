@@ -6,6 +6,7 @@ import { JournalError, JournalMigrationError, JournalTooNewError } from './error
 import type { SqliteDatabase } from './open-database.ts';
 import { SCHEMA_V1 } from './schema.ts';
 import { SCHEMA_V2 } from './schema-chain.ts';
+import { SCHEMA_V3 } from './schema-claims.ts';
 
 export interface Migration {
   /** 1, 2, 3 … without gaps. Never renumber or edit a released migration: add a new one. */
@@ -21,6 +22,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: SCHEMA_V1,
   },
   { version: 2, name: 'chain transactions (issue #8) on the order intent state machine', sql: SCHEMA_V2 },
+  {
+    version: 3,
+    name: 'one gate for every order (issue #13): executing plans, one work claim per portfolio',
+    sql: SCHEMA_V3,
+  },
 ];
 
 export interface MigrationResult {

@@ -1,6 +1,7 @@
 /**
  * Plans awaiting approval (review then execute): id, hash, expiry, the plan as JSON. A pending plan is
- * decided once: executed, refused (with the reason), expired, or superseded by a newer plan.
+ * decided once: refused (with the reason), expired, or superseded by a newer plan; or claimed for
+ * execution (`executing`, by WorkClaimStore.claim, atomically) and then finished executed or refused.
  */
 import { createHash } from 'node:crypto';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from './errors.ts';
@@ -8,7 +9,7 @@ import { requireFinite } from './intent-core.ts';
 import type { SqliteDatabase } from './open-database.ts';
 import { toStoredJson } from './secrets.ts';
 
-export type PlanState = 'pending' | 'executed' | 'refused' | 'expired' | 'superseded';
+export type PlanState = 'pending' | 'executing' | 'executed' | 'refused' | 'expired' | 'superseded';
 
 export interface StoredPlan {
   readonly id: string;
@@ -111,13 +112,31 @@ export class PlanStore {
   /** Decides a pending plan once. Deciding a plan that is no longer pending is a conflict (its state says why). */
   decide(
     id: string,
-    decision: Exclude<PlanState, 'pending'>,
+    decision: Exclude<PlanState, 'pending' | 'executing'>,
+    input: { at: number; reason: string; cycle?: number },
+  ): StoredPlan {
+    return this.decideFrom('pending', id, decision, input);
+  }
+
+  /** Finishes a plan claimed for execution (state `executing`): executed, or refused with the reason. */
+  finish(
+    id: string,
+    decision: 'executed' | 'refused',
+    input: { at: number; reason: string; cycle?: number },
+  ): StoredPlan {
+    return this.decideFrom('executing', id, decision, input);
+  }
+
+  private decideFrom(
+    from: 'pending' | 'executing',
+    id: string,
+    decision: Exclude<PlanState, 'pending' | 'executing'>,
     input: { at: number; reason: string; cycle?: number },
   ): StoredPlan {
     return this.db
       .transaction(() => {
         const p = this.get(id);
-        if (p.state !== 'pending')
+        if (p.state !== from)
           throw new JournalConflictError(
             `journal: plan ${id} is already ${p.state}${p.decisionReason === null ? '' : ` (${p.decisionReason})`}; create a new plan.`,
           );

@@ -1,4 +1,5 @@
 import { makeCostModel, orderCost } from '../../core/costs.ts';
+import { type CycleDecision, decideCycle, type RiskPolicy, type TriggerVerdict } from '../../core/cycle-decision.ts';
 import { type Compiled, compilePortfolio } from '../../core/decide.ts';
 import { checkPrices } from '../../core/guards.ts';
 import { makePlanContext } from '../../core/planner/context.ts';
@@ -7,13 +8,13 @@ import { planInto } from '../../core/planner/plan.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
-import { weightsInto } from '../../core/valuation.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
-import { type Journal, reconcileUnfinished } from '../journal/index.ts';
-import { executePlan, type ServiceCrashHook } from './execute.ts';
+import type { ServiceCrashHook } from '../gate/send-orders.ts';
+import type { Journal } from '../journal/index.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
+import { outcome, runStages, type StageOutcome } from './stages.ts';
 import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
 
 export interface RunnerDeps {
@@ -50,7 +51,7 @@ export class PortfolioRunner {
 
   constructor(
     readonly config: ResolvedPortfolio,
-    private readonly deps: RunnerDeps,
+    readonly deps: RunnerDeps,
   ) {
     this.fileTarget = { ...config.portfolio.target };
     this.ledger = new Ledger(deps.journal, config.id);
@@ -59,6 +60,7 @@ export class PortfolioRunner {
     this.compiled = this.compile(stored ? (stored.targets as Record<string, number>) : this.fileTarget);
     const last = deps.journal.cycles.latest(config.id);
     this.lastCycleAt = last?.startedAt ?? null;
+    this.lastRebalanceAt = deps.journal.cycles.lastRebalanceAt(config.id);
     this.paused = deps.journal.meta.get(`paused:${config.id}`) !== undefined;
     this.pauseReason = deps.journal.meta.get(`paused:${config.id}`) ?? null;
     this.warmUp();
@@ -160,35 +162,55 @@ export class PortfolioRunner {
     return i === undefined ? 0 : orderCost(this.compiled.ctx.costs, i, notional, side === 'buy' ? 1 : -1);
   }
 
+  /** The risk policy the core's decision applies (issue #13: the same for the cycle and for approvals). */
+  policy(): RiskPolicy {
+    const r = this.config.risk;
+    return {
+      mode: this.config.mode,
+      maxOrderNotional: r.maxOrderNotional,
+      approvalAbove: r.approvalAbove,
+      cooldownMs: toSeconds(r.cooldown) * 1000,
+    };
+  }
+
+  /** The core's decision for this portfolio's current state (see core/cycle-decision.ts). */
+  decide(trigger: TriggerVerdict, plan: () => Plan, approved: boolean, policy = this.policy()): CycleDecision {
+    return decideCycle({
+      now: this.deps.now(),
+      state: {
+        paused: this.paused,
+        pauseReason: this.pauseReason,
+        lastRebalanceAt: this.lastRebalanceAt,
+        unknownLegs: this.deps.journal.orders.hasUnknownLegs(this.id),
+      },
+      policy,
+      trigger,
+      plan,
+      approved,
+    });
+  }
+
   async cycle(): Promise<CycleEvent> {
     const { journal, now } = this.deps;
     const t0 = performance.now();
     const at = now();
     const rec = journal.cycles.start(this.id, at);
-    let decision = 'nothing_to_do';
-    let reason = '';
-    let plan: Plan | null = null;
-    let exec = { sent: 0, filled: 0, failed: 0 };
-    let priceAge: number | null = null;
+    let out: StageOutcome;
     const detail: Record<string, unknown> = {};
     try {
-      const r = await this.step(rec.cycle, at, detail);
-      ({ decision, reason, plan } = r);
-      exec = r.exec;
-      priceAge = r.priceAge;
-      if (decision === 'failed' || exec.failed > 0) this.failed(reason);
+      out = await runStages(this, rec.cycle, at, detail);
+      if (out.decision === 'failed' || out.exec.failed > 0) this.failed(out.reason);
       else this.consecutiveFailures = 0;
     } catch (e) {
-      decision = 'failed';
-      reason = e instanceof Error ? e.message : String(e);
-      this.failed(reason);
+      out = outcome('failed', e instanceof Error ? e.message : String(e));
+      this.failed(out.reason);
     }
     journal.cycles.finish({
       portfolioId: this.id,
       cycle: rec.cycle,
-      decision,
-      reason,
-      detail: { ...detail, plan },
+      decision: out.decision,
+      reason: out.reason,
+      detail: { ...detail, plan: out.plan },
       at: now(),
     });
     this.lastCycleAt = at;
@@ -196,16 +218,16 @@ export class PortfolioRunner {
       portfolioId: this.id,
       cycle: rec.cycle,
       at,
-      decision,
-      reason,
+      decision: out.decision,
+      reason: out.reason,
       value: this.lastValue,
       weights: this.lastWeights,
-      plan,
+      plan: out.plan,
       durationMs: performance.now() - t0,
-      ordersSent: exec.sent,
-      ordersFilled: exec.filled,
-      ordersFailed: exec.failed,
-      priceAgeSeconds: priceAge,
+      ordersSent: out.exec.sent,
+      ordersFilled: out.exec.filled,
+      ordersFailed: out.exec.failed,
+      priceAgeSeconds: out.priceAge,
     };
     this.deps.observer?.onCycle?.(ev);
     return ev;
@@ -220,191 +242,21 @@ export class PortfolioRunner {
     }
   }
 
-  private async step(cycle: number, at: number, detail: Record<string, unknown>) {
-    const { journal } = this.deps;
-    const none = { sent: 0, filled: 0, failed: 0 };
-    let reason = '';
-    const out = (
-      decision: string,
-      reason: string,
-      plan: Plan | null = null,
-      exec = none,
-      priceAge: number | null = null,
-    ) => ({ decision, reason, plan, exec, priceAge });
-    if (this.paused) return out('skipped', `paused: ${this.pauseReason}`);
-    if (journal.orders.unfinishedIntents(this.id).length > 0) {
-      // Bring open orders up to date and resolve unknown legs by lookup first (never by re-sending);
-      // the cycle goes on only once no leg is unknown.
-      const rep = await reconcileUnfinished(journal.orders, this.deps.venue, {
-        clock: { now: this.deps.now },
-        portfolioId: this.id,
-        recvWindowMs: this.deps.recvWindowMs,
-        hook: this.deps.crashHook,
-      });
-      detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
-      if (journal.orders.hasUnknownLegs(this.id)) {
-        const next =
-          rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
-        return out(
-          'skipped',
-          `an order of this portfolio has an unknown outcome (${rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ')}); no new order until it is resolved${next}`,
-        );
-      }
-    }
-    this.applyPaperFlows();
-    const seen = await this.observe();
-    if (!seen.ok) {
-      this.alert('warning', 'guard', seen.reason);
-      return out('refused', seen.reason);
-    }
-    const { quotes, balances } = seen;
-    const priceAge = Math.max(...[...quotes.values()].map((q) => (at - q.time) / 1000));
-    journal.prices.record(this.compiled.ctx.u.quote, [...quotes.values()]);
-    const c = this.compiled;
-    const u = c.ctx.u;
-    const prices: Record<string, number> = {};
-    for (const [a, q] of quotes) prices[a] = q.price;
-    this.lastPrices = new Map(Object.entries(prices));
-    const snap = makeSnapshot(u, c.config.ignore, balances, prices, {
-      balances: `${this.id} balances`,
-      prices: `${this.id} prices`,
-    });
-    c.trigger.observe(snap.prices);
-    const w = new Float64Array(u.n);
-    const value = weightsInto(snap.qty, snap.prices, w);
-    this.lastValue = value;
-    this.lastWeights = Object.fromEntries(u.assets.map((a, i) => [a, w[i]!]));
-    detail.value = value;
-    detail.prices = prices;
-    // Cash flows not yet invested: an inflow is used to buy underweight assets before anything is sold.
-    const ledger = this.ledger.load();
-    const flows = journal.cashFlows.list(this.id).filter((f) => f.id > ledger.lastFlowId);
-    let netFlow = 0;
-    for (const f of flows)
-      netFlow += (f.kind === 'deposit' ? 1 : -1) * f.quantity * (prices[f.asset] ?? (f.asset === u.quote ? 1 : 0));
-    const inflow = flows.length > 0 && netFlow > 0;
-    if (flows.length > 0) {
-      Ledger.flow(ledger, value - netFlow, netFlow);
-      ledger.lastFlowId = flows[flows.length - 1]!.id;
-      if (ledger.hodl !== null) this.hodlFlow(ledger, netFlow, prices);
-    }
-    detail.hodlValue = Ledger.hodlValue(ledger, new Map([...Object.entries(prices), [u.quote, 1]]));
-    let mode = this.config.planMode;
-    if (!inflow) {
-      const bar = { time: at, prevTime: this.lastCycleAt ?? Number.NaN, qty: snap.qty, prices: snap.prices, w, value };
-      const r = c.trigger.check(bar);
-      reason = c.trigger.explain(r, bar);
-      if (r < 0) {
-        this.ledger.save(ledger, at);
-        return out('nothing_to_do', reason, null, none, priceAge);
-      }
-      const cooldown = toSeconds(this.config.risk.cooldown) * 1000;
-      if (this.lastRebalanceAt !== null && at - this.lastRebalanceAt < cooldown) {
-        this.ledger.save(ledger, at);
-        return out(
-          'skipped',
-          `cooldown: last rebalance ${((at - this.lastRebalanceAt) / 1000).toFixed(0)} s ago, cooldown ${cooldown / 1000} s; ${reason}`,
-          null,
-          none,
-          priceAge,
-        );
-      }
-    } else {
-      mode = 'full';
-      reason = `invest inflow of ${netFlow.toFixed(2)} ${u.quote} (buy-only)`;
-    }
-    const plan = this.planSnapshot(snap, mode, inflow);
-    // Risk: per-order cap, approval threshold, dry-run.
-    const maxOrder = this.config.risk.maxOrderNotional;
-    const skipped: {
-      asset: string;
-      side: 'buy' | 'sell';
-      quantity: number;
-      notional: number;
-      code: string;
-      reason: string;
-    }[] = [];
-    const trades = plan.trades.filter((t) => {
-      if (maxOrder !== undefined && t.notional > maxOrder) {
-        skipped.push({
-          ...t,
-          code: 'max_order_notional',
-          reason: `notional ${t.notional.toFixed(2)} exceeds maxOrderNotional ${maxOrder}`,
-        });
-        return false;
-      }
-      return true;
-    });
-    for (const s of plan.skipped)
-      skipped.push({ asset: s.asset, side: 'buy', quantity: 0, notional: 0, code: 'planner', reason: s.reason });
-    const toRun: Plan = { ...plan, trades };
-    const total = trades.reduce((s, t) => s + t.notional, 0);
-    let result = none;
-    let decision = 'rebalanced';
-    if (trades.length === 0) decision = 'nothing_to_do';
-    else if (this.config.risk.approvalAbove !== undefined && total > this.config.risk.approvalAbove) {
-      decision = 'awaiting_approval';
-      reason += `; total notional ${total.toFixed(2)} above approvalAbove ${this.config.risk.approvalAbove}: waiting for approval`;
-      this.alert('warning', 'approval', reason);
-    } else if (this.config.mode === 'dry-run') {
-      decision = 'dry_run';
-      reason += '; dry-run: nothing sent';
-    } else {
-      const r = await executePlan({
-        journal,
-        venue: this.deps.venue,
-        portfolioId: this.id,
-        cycle,
-        quote: u.quote,
-        plan: toRun,
-        prices: quotes,
-        maxSlippageBps: this.config.guards.maxSlippageBps,
-        now: this.deps.now,
-        crashHook: this.deps.crashHook,
-      });
-      skipped.push(...r.skipped);
-      result = r;
-      decision = r.failed > 0 ? (r.filled > 0 ? 'partial' : 'failed') : inflow ? 'invested' : 'rebalanced';
-      if (r.filled > 0) this.lastRebalanceAt = at;
-      this.alert(
-        r.failed > 0 ? 'warning' : 'info',
-        'rebalance',
-        `${decision}: ${r.filled} of ${trades.length} orders filled; ${reason}`,
-      );
-    }
-    for (const s of skipped) {
-      journal.cycles.recordSkipped({
-        portfolioId: this.id,
-        cycle,
-        asset: s.asset,
-        side: s.side,
-        quantity: s.quantity,
-        notional: s.notional,
-        code: s.code,
-        reason: s.reason,
-        at,
-      });
-    }
-    if (skipped.length > 0 && decision !== 'failed')
-      this.alert(
-        'info',
-        'skip',
-        `${skipped.length} trade(s) skipped: ${skipped.map((s) => `${s.asset} ${s.reason}`).join('; ')}`,
-      );
-    // After the first investment the HODL baseline holds what the portfolio bought.
-    if (inflow && ledger.hodl === null && result.filled > 0) {
-      const after = await this.deps.venue.balances();
-      ledger.hodl = Object.fromEntries(u.assets.map((a) => [a, after[a] ?? 0]));
-    }
-    this.ledger.save(ledger, at);
-    return out(decision, reason, toRun, result, priceAge);
+  /** The planner at a validated snapshot, buy-only for an inflow (the cycle's decide stage calls it). */
+  planFor(snap: Snapshot, mode: 'full' | 'edge' | 'auto', buyOnly: boolean): Plan {
+    return this.planSnapshot(snap, mode, buyOnly);
+  }
+
+  /** The runner's alert (journal + observer), for its stages. */
+  raise(level: AlertEvent['level'], kind: AlertEvent['kind'], message: string): void {
+    this.alert(level, kind, message);
   }
 
   /**
    * A paper account moves recorded deposits and withdrawals itself (on a real venue the user moved the
    * funds and Ballast only records them). Each flow moves once: the last one moved is kept in the journal.
    */
-  private applyPaperFlows(): void {
+  applyPaperFlows(): void {
     const venue = this.deps.venue as Venue & { transfer?: (d: Record<string, number>) => unknown };
     if (typeof venue.transfer !== 'function') return;
     const key = `paper-flows:${this.id}`;
@@ -418,7 +270,7 @@ export class PortfolioRunner {
   }
 
   /** HODL receives the same flows: bought (or sold) at the target weights, without trading costs. */
-  private hodlFlow(ledger: LedgerState, netFlow: number, prices: Record<string, number>): void {
+  hodlFlow(ledger: LedgerState, netFlow: number, prices: Record<string, number>): void {
     const u = this.compiled.ctx.u;
     const hodl = ledger.hodl!;
     u.assets.forEach((a, i) => {

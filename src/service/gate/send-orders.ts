@@ -1,7 +1,9 @@
+import { orderWithinLimits, type RiskPolicy } from '../../core/cycle-decision.ts';
 import { slippageBps } from '../../core/guards.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { type CrashPoint, type Journal, sendIntent } from '../journal/index.ts';
+import type { Claim } from './claim.ts';
 
 /** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */
 export type ServiceCrashPoint = 'after_intent_committed' | CrashPoint;
@@ -22,12 +24,22 @@ export interface ExecutionResult {
   }[];
 }
 
+/** The gate refused to send: no live claim for the portfolio. Nothing was sent. */
+export class GateClosedError extends Error {
+  override readonly name = 'GateClosedError';
+}
+
 /**
- * Sends a plan's trades, sells first (they fund the buys), each journal-first: commit the intent with its
- * deterministic client order id, then send (sendIntent marks it sent before the request leaves and never
- * sends twice). A trade whose expected fill is beyond maxSlippageBps of the validated price is not sent.
+ * The one function that sends orders (issue #13). It needs a live Claim for the portfolio (see claim.ts),
+ * re-checks each order against the decision's limits (dry-run, maxOrderNotional) right before its intent
+ * is journaled, then sends its trades, sells first (they fund the buys), each journal-first: commit the
+ * intent with its deterministic client order id, then send (sendIntent marks it sent before the request
+ * leaves and never sends twice). A trade whose expected fill is beyond maxSlippageBps of the validated
+ * price is not sent.
  */
-export async function executePlan(args: {
+export async function sendOrders(args: {
+  claim: Claim;
+  policy: RiskPolicy;
   journal: Journal;
   venue: Venue;
   portfolioId: string;
@@ -39,11 +51,22 @@ export async function executePlan(args: {
   now: () => number;
   crashHook?: ServiceCrashHook;
 }): Promise<ExecutionResult> {
-  const { journal, venue, plan } = args;
+  const { journal, venue, plan, claim } = args;
+  if (claim.portfolioId !== args.portfolioId || !claim.live)
+    throw new GateClosedError(`portfolio ${args.portfolioId}: no live claim to send orders; nothing was sent`);
   const res: ExecutionResult = { sent: 0, filled: 0, failed: 0, skipped: [] };
   let leg = 0;
   for (const t of plan.trades) {
-    const ref = args.prices.get(t.asset)!.price;
+    const limit = orderWithinLimits(t.notional, args.policy);
+    if (limit !== null) {
+      res.skipped.push({ ...t, code: 'risk', reason: limit });
+      continue;
+    }
+    const ref = args.prices.get(t.asset)?.price;
+    if (ref === undefined) {
+      res.skipped.push({ ...t, code: 'price', reason: `no validated price for ${t.asset}` });
+      continue;
+    }
     const expected = t.notional / t.quantity;
     const slip = slippageBps(t.side, expected, ref);
     if (slip > args.maxSlippageBps) {

@@ -1,0 +1,251 @@
+/**
+ * A cycle's stages (issue #13): reconcile → observe → decide → execute → record, each a small function.
+ * The decision is the core's (`decideCycle`: the risk rules live there once); execution goes through the
+ * one gate (a claim on the portfolio's slot taken before anything is awaited, then `sendOrders`).
+ */
+import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
+import type { Plan } from '../../core/planner/describe.ts';
+import type { PriceQuote } from '../../core/ports.ts';
+import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
+import { weightsInto } from '../../core/valuation.ts';
+import { Claim } from '../gate/claim.ts';
+import { sendOrders } from '../gate/send-orders.ts';
+import { ClaimLostError } from '../journal/claims.ts';
+import { reconcileUnfinished } from '../journal/index.ts';
+import { Ledger, type LedgerState } from './ledger.ts';
+import type { PortfolioRunner } from './portfolio-runner.ts';
+
+export interface ExecCounts {
+  readonly sent: number;
+  readonly filled: number;
+  readonly failed: number;
+}
+
+export interface StageOutcome {
+  readonly decision: string;
+  readonly reason: string;
+  readonly plan: Plan | null;
+  readonly exec: ExecCounts;
+  readonly priceAge: number | null;
+}
+
+const NONE: ExecCounts = { sent: 0, filled: 0, failed: 0 };
+const HOLD: TriggerVerdict = { rebalance: false, reason: '', inflow: false };
+const NO_PLAN = (): Plan => {
+  throw new Error('no plan before the trigger asks for one');
+};
+
+export function outcome(
+  decision: string,
+  reason: string,
+  plan: Plan | null = null,
+  exec: ExecCounts = NONE,
+  priceAge: number | null = null,
+): StageOutcome {
+  return { decision, reason, plan, exec, priceAge };
+}
+
+/** The journal's word for a decision that sends nothing. */
+function label(d: CycleDecision): string {
+  if (d.kind === 'needs_approval') return 'awaiting_approval';
+  if (d.kind === 'skipped') return d.code === 'dry_run' ? 'dry_run' : 'skipped';
+  return d.kind;
+}
+
+interface Observed {
+  readonly snap: Snapshot;
+  readonly quotes: Map<string, PriceQuote>;
+  readonly value: number;
+  readonly w: Float64Array;
+  readonly priceAge: number;
+}
+
+export async function runStages(
+  r: PortfolioRunner,
+  cycle: number,
+  at: number,
+  detail: Record<string, unknown>,
+): Promise<StageOutcome> {
+  let claim: Claim;
+  try {
+    claim = Claim.take(r.deps.journal, { portfolioId: r.id, source: 'cycle', at });
+  } catch (e) {
+    if (e instanceof ClaimLostError) return outcome('skipped', e.message);
+    throw e;
+  }
+  try {
+    const early = r.paused ? r.decide(HOLD, NO_PLAN, false) : await reconcile(r, detail);
+    if (early !== null && early.kind !== 'nothing_to_do') return outcome(label(early), early.reason);
+    r.applyPaperFlows();
+    const seen = await observe(r, at, detail);
+    if ('refused' in seen) return outcome('refused', seen.refused);
+    const ledger = r.ledger.load();
+    const flows = takeFlows(r, ledger, seen, detail);
+    const d = decideStage(r, seen, at, flows.inflow ? flows.netFlow : null);
+    const exec = d.kind === 'execute' ? await execute(r, claim, d, cycle, seen.quotes, flows.inflow) : null;
+    return await record(r, { d, exec, cycle, at, seen, ledger, inflow: flows.inflow });
+  } finally {
+    claim.release();
+  }
+}
+
+/** Brings open orders up to date and resolves unknown legs by lookup (never by re-sending). */
+async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): Promise<CycleDecision | null> {
+  const { journal } = r.deps;
+  if (journal.orders.unfinishedIntents(r.id).length === 0) return null;
+  const rep = await reconcileUnfinished(journal.orders, r.deps.venue, {
+    clock: { now: r.deps.now },
+    portfolioId: r.id,
+    recvWindowMs: r.deps.recvWindowMs,
+    hook: r.deps.crashHook,
+  });
+  detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
+  const d = r.decide(HOLD, NO_PLAN, false);
+  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return null;
+  const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
+  const items = rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ');
+  return { ...d, reason: `${d.reason} (${items})${next}` };
+}
+
+/** Validated balances and prices, recorded, valued; or the guard's refusal. */
+async function observe(
+  r: PortfolioRunner,
+  at: number,
+  detail: Record<string, unknown>,
+): Promise<Observed | { refused: string }> {
+  const seen = await r.observe();
+  if (!seen.ok) {
+    r.raise('warning', 'guard', seen.reason);
+    return { refused: seen.reason };
+  }
+  const { quotes, balances } = seen;
+  const priceAge = Math.max(...[...quotes.values()].map((q) => (at - q.time) / 1000));
+  const c = r.compiled;
+  const u = c.ctx.u;
+  r.deps.journal.prices.record(u.quote, [...quotes.values()]);
+  const prices: Record<string, number> = {};
+  for (const [a, q] of quotes) prices[a] = q.price;
+  r.lastPrices = new Map(Object.entries(prices));
+  const snap = makeSnapshot(u, c.config.ignore, balances, prices, {
+    balances: `${r.id} balances`,
+    prices: `${r.id} prices`,
+  });
+  c.trigger.observe(snap.prices);
+  const w = new Float64Array(u.n);
+  const value = weightsInto(snap.qty, snap.prices, w);
+  r.lastValue = value;
+  r.lastWeights = Object.fromEntries(u.assets.map((a, i) => [a, w[i]!]));
+  detail.value = value;
+  detail.prices = prices;
+  return { snap, quotes, value, w, priceAge };
+}
+
+/** Cash flows not yet invested: an inflow is used to buy underweight assets before anything is sold. */
+function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed, detail: Record<string, unknown>) {
+  const u = r.compiled.ctx.u;
+  const prices = Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
+  const flows = r.deps.journal.cashFlows.list(r.id).filter((f) => f.id > ledger.lastFlowId);
+  let netFlow = 0;
+  for (const f of flows)
+    netFlow += (f.kind === 'deposit' ? 1 : -1) * f.quantity * (prices[f.asset] ?? (f.asset === u.quote ? 1 : 0));
+  if (flows.length > 0) {
+    Ledger.flow(ledger, seen.value - netFlow, netFlow);
+    ledger.lastFlowId = flows[flows.length - 1]!.id;
+    if (ledger.hodl !== null) r.hodlFlow(ledger, netFlow, prices);
+  }
+  detail.hodlValue = Ledger.hodlValue(ledger, new Map([...Object.entries(prices), [u.quote, 1]]));
+  return { inflow: flows.length > 0 && netFlow > 0, netFlow };
+}
+
+/** The trigger's verdict, then the core's decision (cooldown, limits, approval threshold, dry-run). */
+function decideStage(r: PortfolioRunner, seen: Observed, at: number, inflow: number | null): CycleDecision {
+  const c = r.compiled;
+  if (inflow !== null) {
+    const reason = `invest inflow of ${inflow.toFixed(2)} ${c.ctx.u.quote} (buy-only)`;
+    return r.decide({ rebalance: true, reason, inflow: true }, () => r.planFor(seen.snap, 'full', true), false);
+  }
+  const bar = {
+    time: at,
+    prevTime: r.lastCycleAt ?? Number.NaN,
+    qty: seen.snap.qty,
+    prices: seen.snap.prices,
+    w: seen.w,
+    value: seen.value,
+  };
+  const k = c.trigger.check(bar);
+  const verdict = { rebalance: k >= 0, reason: c.trigger.explain(k, bar), inflow: false };
+  return r.decide(verdict, () => r.planFor(seen.snap, r.config.planMode, false), false);
+}
+
+/** Sends the decided orders through the gate, under the cycle's claim. */
+async function execute(
+  r: PortfolioRunner,
+  claim: Claim,
+  d: Extract<CycleDecision, { kind: 'execute' }>,
+  cycle: number,
+  quotes: Map<string, PriceQuote>,
+  inflow: boolean,
+) {
+  const res = await sendOrders({
+    claim,
+    policy: r.policy(),
+    journal: r.deps.journal,
+    venue: r.deps.venue,
+    portfolioId: r.id,
+    cycle,
+    quote: r.compiled.ctx.u.quote,
+    plan: d.plan,
+    prices: quotes,
+    maxSlippageBps: r.config.guards.maxSlippageBps,
+    now: r.deps.now,
+    crashHook: r.deps.crashHook,
+  });
+  const decision = res.failed > 0 ? (res.filled > 0 ? 'partial' : 'failed') : inflow ? 'invested' : 'rebalanced';
+  return { res, decision };
+}
+
+/** Journals skipped trades, raises the alerts, keeps the ledger. */
+async function record(
+  r: PortfolioRunner,
+  o: {
+    d: CycleDecision;
+    exec: Awaited<ReturnType<typeof execute>> | null;
+    cycle: number;
+    at: number;
+    seen: Observed;
+    ledger: LedgerState;
+    inflow: boolean;
+  },
+): Promise<StageOutcome> {
+  const { d, exec, at } = o;
+  const skipped: SkippedTrade[] = d.kind === 'refused' ? [] : [...d.skipped];
+  let decision = label(d);
+  const plan = d.kind === 'refused' ? null : d.plan;
+  if (d.kind === 'needs_approval') r.raise('warning', 'approval', d.reason);
+  if (exec !== null) {
+    skipped.push(...exec.res.skipped);
+    decision = exec.decision;
+    if (exec.res.filled > 0) r.lastRebalanceAt = at;
+    const n = plan?.trades.length ?? 0;
+    r.raise(
+      exec.res.failed > 0 ? 'warning' : 'info',
+      'rebalance',
+      `${decision}: ${exec.res.filled} of ${n} orders filled; ${d.reason}`,
+    );
+  }
+  for (const s of skipped) r.deps.journal.cycles.recordSkipped({ portfolioId: r.id, cycle: o.cycle, ...s, at });
+  if (skipped.length > 0 && decision !== 'failed')
+    r.raise(
+      'info',
+      'skip',
+      `${skipped.length} trade(s) skipped: ${skipped.map((s) => `${s.asset} ${s.reason}`).join('; ')}`,
+    );
+  // After the first investment the HODL baseline holds what the portfolio bought.
+  if (o.inflow && o.ledger.hodl === null && exec !== null && exec.res.filled > 0) {
+    const after = await r.deps.venue.balances();
+    const u = r.compiled.ctx.u;
+    o.ledger.hodl = Object.fromEntries(u.assets.map((a) => [a, after[a] ?? 0]));
+  }
+  r.ledger.save(o.ledger, at);
+  return outcome(decision, d.reason, plan, exec?.res ?? NONE, o.seen.priceAge);
+}
