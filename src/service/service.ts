@@ -6,10 +6,10 @@ import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
 import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './facade.ts';
-import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
 import { claimsOf } from './gate/claim.ts';
-import { createReviewPlan, executeReviewPlan } from './review.ts';
 import type { ServiceCrashHook } from './gate/send-orders.ts';
+import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
+import { createReviewPlan, executeReviewPlan } from './review.ts';
 import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
@@ -134,9 +134,7 @@ export class Service implements ServiceFacade {
     const delay = Math.max(0, at - this.now());
     const step = Math.min(delay, MAX_TIMER_MS);
     const fire =
-      step < delay
-        ? () => this.armAt(r, at)
-        : () => void this.runCycle(r.id).finally(() => this.scheduleNext(r));
+      step < delay ? () => this.armAt(r, at) : () => void this.runCycle(r.id).finally(() => this.scheduleNext(r));
     this.timers.set(r.id, setTimeout(fire, step));
   }
 

@@ -1,5 +1,5 @@
-import { makePlanContext, PlanBuffers, type PlanContext } from '../../core/planner/context.ts';
 import { decisionCode, Rule } from '../../core/cycle-decision.ts';
+import { makePlanContext, PlanBuffers, type PlanContext } from '../../core/planner/context.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
