@@ -102,6 +102,12 @@ export interface Venue {
   prices(assets: readonly string[], quote: string): Promise<PriceQuote[]>;
   /** Market rules for trading each asset against `quote`. */
   rules(assets: readonly string[], quote: string): Promise<MarketRules[]>;
+  /**
+   * The `assets` this venue cannot trade or price against `quote` at all (not listed, delisted, no route),
+   * as opposed to a price missing for a moment. Optional: without it, an asset is unlisted when rules()
+   * has no entry for it (see src/venues/unlisted.ts).
+   */
+  unlisted?(assets: readonly string[], quote: string): Promise<string[]>;
   /** Send one order. Throws OrderRejectedError (certainly not placed) or OrderOutcomeUnknownError (maybe placed). */
   place(order: OrderRequest): Promise<OrderState>;
   /** Look an order up by its client order id ('not_found' when the venue does not know it). */

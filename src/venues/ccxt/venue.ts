@@ -4,7 +4,7 @@
  * quantity and notional checked before anything is sent (ccxt does not check the notional). A create that
  * fails ambiguously is OrderOutcomeUnknownError and is never re-sent here.
  */
-import type { Exchange, MarketInterface as Market, Order, Ticker } from 'ccxt';
+import ccxt, { type Exchange, type MarketInterface as Market, type Order, type Ticker } from 'ccxt';
 import {
   type Balances,
   type MarketRules,
@@ -14,6 +14,7 @@ import {
   type OrderState,
   type PriceQuote,
 } from '../../core/ports.ts';
+import { parseBalancesReply, parseTickers, VenueReplyError } from '../replies.ts';
 import { type CredentialSource, loadCredentials } from './credentials.ts';
 import { classify, sanitize, toVenueError } from './errors.ts';
 import { createExchange, type ExchangeOptions } from './exchange.ts';
@@ -78,6 +79,14 @@ export class CcxtVenue implements TradingVenue {
     try {
       return await withRetry(fn, this.opts.retry);
     } catch (e) {
+      // ccxt parses a body it cannot read with plain JS errors (an HTML page → TypeError, "NaN" → SyntaxError).
+      if (!(e instanceof ccxt.BaseError) && (e instanceof TypeError || e instanceof SyntaxError))
+        throw new VenueReplyError(
+          this.name,
+          REPLY_CALL[operation] ?? operation,
+          'body',
+          `the reply could not be parsed (${sanitize(`${e.name}: ${e.message}`, this.secrets)})`,
+        );
       throw this.fail(operation, e);
     }
   }
@@ -158,12 +167,10 @@ export class CcxtVenue implements TradingVenue {
     return (await this.graph(quote)).pathFeeBps(asset);
   }
 
+  /** Free balances; a reply that fails the schema (HTML, non-JSON, negative, NaN) is a VenueReplyError. */
   async balances(): Promise<Balances> {
     const b = await this.read('fetchBalance', () => this.exchange.fetchBalance());
-    const free = (b.free ?? {}) as unknown as Record<string, number | undefined>;
-    const out: Record<string, number> = {};
-    for (const [asset, v] of Object.entries(free)) if (typeof v === 'number' && v > 0) out[asset] = v;
-    return out;
+    return parseBalancesReply(b, this.name, this.exchange.id.startsWith('binance') ? { infoShape: 'binance' } : {});
   }
 
   private async tickers(symbols: readonly string[]): Promise<Record<string, Ticker>> {
@@ -171,24 +178,30 @@ export class CcxtVenue implements TradingVenue {
     return this.read('fetchTickers', () => this.exchange.fetchTickers([...new Set(symbols)]));
   }
 
-  /** Prices through each asset's route: a routed price is the product of its legs' mids; its time the oldest leg's. */
+  /** Target assets with neither a market nor a route to `quote` here (start-up check, see src/venues/unlisted.ts). */
+  async unlisted(assets: readonly string[], quote: string): Promise<string[]> {
+    const g = await this.graph(quote);
+    return assets.filter((a) => a !== quote && g.route(a) === undefined);
+  }
+
+  /**
+   * Prices through each asset's route: a routed price is the product of its legs' mids; its time the oldest
+   * leg's. Assets without a route are absent; a leg's ticker that fails the schema (missing, no timestamp,
+   * negative or NaN price) is a VenueReplyError, never a silently missing price.
+   */
   async prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
     const g = await this.graph(quote);
     const routes = assets.map((a) => g.route(a)).filter((r): r is Route => r !== undefined);
-    const tickers = await this.tickers(routes.flatMap((r) => r.legs.map((l) => l.symbol)));
+    const symbols = routes.flatMap((r) => r.legs.map((l) => l.symbol));
+    const tickers = parseTickers(await this.tickers(symbols), symbols, this.name);
     const out: PriceQuote[] = [];
     for (const r of routes) {
       let price = 1;
       let time = Number.POSITIVE_INFINITY;
       for (const leg of r.legs) {
-        const t = tickers[leg.symbol];
-        const mid = t === undefined ? undefined : midOf(t);
-        if (t === undefined || mid === undefined) {
-          price = Number.NaN;
-          break;
-        }
-        price *= leg.side === 'sell' ? mid : 1 / mid;
-        time = Math.min(time, Number(t.timestamp ?? 0));
+        const t = tickers.get(leg.symbol)!;
+        price *= leg.side === 'sell' ? t.price : 1 / t.price;
+        time = Math.min(time, t.time);
       }
       if (Number.isFinite(price) && price > 0)
         out.push({ asset: r.asset, price, time, source: `${this.name}:${r.legs.map((l) => l.symbol).join('>')}` });
@@ -386,7 +399,5 @@ export class CcxtVenue implements TradingVenue {
   }
 }
 
-function midOf(t: Ticker): number | undefined {
-  if (t.bid !== undefined && t.ask !== undefined && t.bid > 0 && t.ask > 0) return (t.bid + t.ask) / 2;
-  return t.last !== undefined && t.last > 0 ? t.last : undefined;
-}
+/** The call a read answers, in VenueReplyError messages ("binance balances: …"). */
+const REPLY_CALL: Record<string, string> = { fetchBalance: 'balances', fetchTickers: 'tickers', fetchTicker: 'ticker' };

@@ -1,10 +1,13 @@
 import type { Balances, MarketRules, OrderRequest, OrderState, PriceQuote, Venue } from '../../core/ports.ts';
 import { OrderRejectedError } from '../../core/ports.ts';
 import type { Journal } from '../../service/journal/index.ts';
+import { parsePriceQuotes } from '../replies.ts';
 
 /** Where a venue without its own market data gets prices (a live feed, the replay's bar, a test). */
 export interface PriceSource {
   prices(assets: readonly string[], quote: string): Promise<PriceQuote[]>;
+  /** Assets the source can never price against `quote` (not in the replay file, not listed at the feed's exchange). */
+  unlisted?(assets: readonly string[], quote: string): Promise<string[]>;
 }
 
 /** The paper venue's cost of one order (quote units): the portfolio's cost model, so fills match plans. */
@@ -42,8 +45,18 @@ export class PaperVenue implements Venue {
     return this.journal.paperBalances.get(this.account);
   }
 
-  prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
-    return this.source.prices(assets, quote);
+  /**
+   * The source's prices, validated: a reply that is not a list of quotes, a quote without a source time or
+   * priced twice is a VenueReplyError. A non-positive or NaN price passes to the core's price guards, which
+   * refuse the cycle naming it (test/service/runner.test.ts); place() never fills at one.
+   */
+  async prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
+    return parsePriceQuotes(await this.source.prices(assets, quote), assets, this.name, { prices: 'number' });
+  }
+
+  /** Paper trades anything its price source can price: unlisted = what the source says it never prices. */
+  async unlisted(assets: readonly string[], quote: string): Promise<string[]> {
+    return (await this.source.unlisted?.(assets, quote)) ?? [];
   }
 
   async rules(assets: readonly string[]): Promise<MarketRules[]> {
@@ -62,8 +75,14 @@ export class PaperVenue implements Venue {
     }
     if (!(o.quantity > 0) || !Number.isFinite(o.quantity))
       throw new OrderRejectedError(o.clientOrderId, `quantity ${o.quantity} is not positive`);
-    const [p] = await this.source.prices([o.asset], o.quote);
-    if (!p || !(p.price > 0)) throw new OrderRejectedError(o.clientOrderId, `no price for ${o.asset}`);
+    let p: PriceQuote | undefined;
+    try {
+      [p] = await this.prices([o.asset], o.quote);
+    } catch (e) {
+      throw new OrderRejectedError(o.clientOrderId, `not filled: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!p || !(p.price > 0) || !Number.isFinite(p.price))
+      throw new OrderRejectedError(o.clientOrderId, `no positive finite price for ${o.asset}`);
     if (
       o.type === 'limit' &&
       o.limitPrice !== undefined &&

@@ -34,4 +34,9 @@ export class ReplayFeed implements PriceSource {
   async prices(assets: readonly string[]): Promise<PriceQuote[]> {
     return this.pricesAt(assets);
   }
+
+  /** Assets (other than the quote) with no column in the replayed file. */
+  async unlisted(assets: readonly string[], quote: string): Promise<string[]> {
+    return assets.filter((a) => a !== quote && !this.assets.includes(a));
+  }
 }

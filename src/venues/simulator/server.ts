@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { admin, binanceSymbol, type SimSnapshot, snapshot } from './admin.ts';
 import { defaultConfig } from './default-config.ts';
 import { SimExchange } from './engine.ts';
-import { FaultController, type RequestInfo } from './faults.ts';
+import { corruptReply, FaultController, type ReplyFaultKind, type RequestInfo } from './faults.ts';
 import { route } from './routes.ts';
 import { BinanceError, type CreateRecord, type SimConfig } from './types.ts';
 
@@ -121,6 +121,12 @@ export async function start(opts: StartOptions = {}): Promise<SimHandle> {
       if (record)
         record.outcome = `${record.outcome === 'pending' ? 'not executed' : record.outcome}; fault HTTP ${fault.status}`;
       return send(res, fault.status, fault.body ?? '');
+    }
+    const garbage = status === 200 && fault === undefined ? faults.takeReply(info) : undefined;
+    if (garbage !== undefined) {
+      const g = corruptReply(garbage.kind as ReplyFaultKind, body, (garbage as { asset?: string }).asset);
+      res.writeHead(200, { 'content-type': g.contentType });
+      return void res.end(g.text);
     }
     send(res, status, body);
   };
