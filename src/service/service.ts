@@ -9,6 +9,7 @@ import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './
 import { claimsOf } from './gate/claim.ts';
 import type { ServiceCrashHook } from './gate/send-orders.ts';
 import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
+import { pauseUnlisted } from './listing-check.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
 import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
   readonly journalId?: string;
+  /** `serve --strict`: a target asset the venue does not list stops the start (else that portfolio is paused). */
+  readonly strictMarkets?: boolean;
   /** Crash-trial hook (tests only), called at each protocol step boundary incl. start-up reconciliation. */
   readonly crashHook?: ServiceCrashHook;
 }
@@ -108,6 +111,7 @@ export class Service implements ServiceFacade {
         );
       }
       s.recovery = mergeReports(reports);
+      await pauseUnlisted(s.runners.values(), o.strictMarkets ?? false);
     } catch (e) {
       journal.close();
       throw e;

@@ -17,6 +17,7 @@ interface ServeFlags {
   start?: string;
   end?: string;
   journal?: string;
+  strict?: boolean;
 }
 
 /** The bundled defaults: the backtest's default portfolio with a 5-point band and 10 bps fees. */
@@ -80,6 +81,7 @@ export function registerServe(program: Command): void {
     .option('--start <date>', 'replay: first UTC day')
     .option('--end <date>', 'replay: last UTC day')
     .option('--journal <file>', 'journal file (default: the service file’s, or in memory for a replay)')
+    .option('--strict', 'exit 1 when a target asset is not listed by its venue (default: pause that portfolio)')
     .action(async (f: ServeFlags) => {
       let cfg = f.config ? parseService(readDocument(f.config), f.config) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
@@ -113,7 +115,7 @@ export function registerServe(program: Command): void {
       }
       if (!cfg) throw new UsageError('serve needs --config FILE (or --paper --replay FILE to replay history)');
       if (f.paper) cfg = forcePaper(cfg);
-      const service = await Service.start(cfg, { journalPath: f.journal });
+      const service = await Service.start(cfg, { journalPath: f.journal, strictMarkets: f.strict === true });
       const r = service.recovery;
       process.stderr.write(`journal ${service.journal.path}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
       const api = await startApi(service);

@@ -13,6 +13,7 @@ import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
 import type { ServiceCrashHook } from '../gate/send-orders.ts';
 import type { Journal } from '../journal/index.ts';
+import { checkBalanceReply } from './balance-check.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import { outcome, runStages, type StageOutcome } from './stages.ts';
 import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
@@ -121,6 +122,8 @@ export class PortfolioRunner {
       this.deps.venue.prices(needed, u.quote),
       this.deps.reference ? this.deps.reference.prices(needed, u.quote) : Promise.resolve(null),
     ]);
+    const note = checkBalanceReply(this.deps.journal, this.id, this.deps.venue.name, balances, this.deps.now());
+    if (note !== null) this.alert('info', 'guard', note);
     const g = this.config.guards;
     // The quote stablecoin against USD, from the reference source, when a depeg limit is set.
     const quoteUsd =
