@@ -13,6 +13,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerServe(program);
   const { registerFlows } = await import('./commands/flow.ts');
   registerFlows(program);
+  const { registerSim } = await import('./commands/sim.ts');
+  registerSim(program);
   const { registerChain } = await import('./commands/chain.ts');
   registerChain(program);
 }

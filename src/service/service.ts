@@ -61,8 +61,10 @@ export class Service implements ServiceFacade {
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
     const now = o.now ?? Date.now;
     for (const p of config.portfolios) {
+      const paper = p.venue === 'paper' || p.venue.type === 'paper';
       if (
         p.mode === 'live' &&
+        !paper &&
         (o.reference ?? null) === null &&
         p.reference === undefined &&
         (o.strictGuards ?? true)

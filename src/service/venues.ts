@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import type { MarketRules, Venue } from '../core/ports.ts';
 import { PaperVenue, type PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
@@ -11,9 +12,12 @@ export async function createVenue(
 ): Promise<Venue> {
   const v = p.venue === 'paper' ? { type: 'paper' as const, initial: {} } : p.venue;
   if (v.type === 'paper') {
-    if (deps.feed === null) {
-      throw new Error(
-        `portfolio ${p.id}: the paper venue needs a price feed (--replay FILE, or a ccxt venue's public prices)`,
+    const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices') : null);
+    if (feed === null) {
+      throw InputError.one(
+        'service',
+        `portfolios.${p.id}.venue.prices`,
+        'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
       );
     }
     const rules = new Map<string, MarketRules>(
@@ -26,7 +30,7 @@ export async function createVenue(
       `paper:${p.id}`,
       p.id,
       deps.journal,
-      deps.feed,
+      feed,
       (a, n, s) => deps.runner().paperCost(a, n, s),
       deps.now,
       rules,
@@ -53,10 +57,13 @@ export async function createVenue(
 }
 
 /** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */
-export async function createReference(r: NonNullable<ResolvedPortfolio['reference']>): Promise<PriceSource> {
+export async function createReference(
+  r: NonNullable<ResolvedPortfolio['reference']>,
+  role: 'reference' | 'prices' = 'reference',
+): Promise<PriceSource> {
   const { createExchange } = await import('../venues/ccxt/exchange.ts');
   const { CcxtVenue } = await import('../venues/ccxt/venue.ts');
   return new CcxtVenue(createExchange({ exchange: r.exchange, simulatorUrl: r.url }), {
-    name: `${r.exchange} (reference)`,
+    name: `${r.exchange} (${role})`,
   });
 }

@@ -63,13 +63,16 @@ async function start(cfg: ResolvedService, feed: HandFeed, clock: { t: number })
   return Service.start(cfg, { now: () => clock.t, feed, reference: null, strictGuards: false });
 }
 
-test('live mode on a single price source refuses to start; dry-run is the default and sends nothing', async () => {
+test('live mode on a real venue with a single price source refuses to start; paper may; dry-run sends nothing', async () => {
   const clock = { t: T0 };
   const feed = new HandFeed({ BTC: 60_000, ETH: 3_000 }, T0);
+  const exchange = { type: 'ccxt', exchange: 'binance', url: 'http://127.0.0.1:9', orderType: 'market' };
   await assert.rejects(
-    Service.start(config(), { now: () => clock.t, feed, reference: null }),
+    Service.start(config({ venue: exchange }), { now: () => clock.t, feed, reference: null }),
     /independent reference price/,
   );
+  const paper = await Service.start(config(), { now: () => clock.t, feed, reference: null });
+  await paper.stop();
   const s = await start(config({ mode: 'dry-run' }), feed, clock);
   const ev = await s.runCycle('p1');
   assert.equal(ev.decision, 'dry_run');

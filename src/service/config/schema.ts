@@ -33,10 +33,19 @@ export const riskSchema = z.strictObject({
   approvalAbove: z.number().finite().positive().optional(),
 });
 
+/** A public (key-less) price source: a ccxt exchange's tickers, or the local simulator (`url`). */
+export const publicPricesSchema = z.strictObject({
+  type: z.literal('ccxt'),
+  exchange: z.string().min(1),
+  url: z.string().url().optional(),
+});
+
 export const paperVenueSchema = z.strictObject({
   type: z.literal('paper'),
   /** Starting balances of a new paper account (ignored once the account exists in the journal). */
   initial: z.record(z.string(), z.number().finite().nonnegative()).default({}),
+  /** Where the paper venue's prices come from (a moving market); `serve --replay` brings its own. */
+  prices: publicPricesSchema.optional(),
 });
 
 export const ccxtVenueSchema = z.strictObject({
@@ -65,11 +74,7 @@ export const scheduleSchema = z.union([
 ]);
 
 /** An independent price source for the deviation and depeg guards: another exchange's public prices. */
-export const referenceSchema = z.strictObject({
-  type: z.literal('ccxt'),
-  exchange: z.string().min(1),
-  url: z.string().url().optional(),
-});
+export const referenceSchema = publicPricesSchema;
 
 export const servicePortfolioSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'expected 1–40 letters, digits, _ or -'),
