@@ -18,6 +18,19 @@ const doc = {
 };
 const csv = 'examples/data/crypto-daily.csv';
 
+/** `ballast backtest` on the same file and portfolio (daily bars, no lag). */
+const backtestOf = (d: unknown, end: string) =>
+  runRequest({
+    strategies: ['hodl'],
+    capital: 1e6,
+    periodsPerYear: 365,
+    fill: 'none',
+    lag: 0,
+    configDoc: d,
+    config: 'parity',
+    end,
+  });
+
 for (const [name, trigger, end] of [
   ['band:0.05', { type: 'band', band: 0.05 }, '2019-12-31'],
   ['calendar:month', { type: 'calendar', period: 'month' }, '2018-12-31'],
@@ -33,16 +46,7 @@ for (const [name, trigger, end] of [
       end,
       keepOpen: true,
     });
-    const bt = runRequest({
-      strategies: ['hodl'],
-      capital: 1e6,
-      periodsPerYear: 365,
-      fill: 'none',
-      lag: 0,
-      configDoc: d,
-      config: 'parity',
-      end,
-    });
+    const bt = backtestOf(d, end);
     const r = bt.results.find((x) => x.strategy === 'config')!;
     const s = summaries[0]!;
     assert.deepEqual(s.rebalanceBars, r.rebalanceBars);
@@ -88,16 +92,7 @@ test('replay equals backtest with a cooldown: both skip the same fired bars thro
   };
   const end = '2018-12-31';
   const { summaries, service } = await runReplay({ service: svc, csv, capital: 1e6, end, keepOpen: true });
-  const bt = runRequest({
-    strategies: ['hodl'],
-    capital: 1e6,
-    periodsPerYear: 365,
-    fill: 'none',
-    lag: 0,
-    configDoc: d,
-    config: 'parity',
-    end,
-  });
+  const bt = backtestOf(d, end);
   const spec = bt.specs.find((x) => x.name === 'config')!;
   const free = runBacktest(bt.data, spec, bt.options);
   const cooled = runBacktest(bt.data, spec, { ...bt.options, cooldownMs: cooldownDays * 86_400_000 });
