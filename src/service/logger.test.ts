@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger, redactUrl } from './logger.ts';
+import fc from 'fast-check';
+import { queryWithSecret } from './api/testing/query-encodings.ts';
+import { createLogger, decodeFully, redactUrl, serializeRequest } from './logger.ts';
 
 const KEY = 'PLANTEDxLOGxKEYx1234';
 
@@ -45,4 +47,43 @@ test('logger: request URLs lose their ?token= value', () => {
   const { lines, stream } = capture();
   createLogger({ destination: stream }).info({ req: { method: 'GET', url: `/?token=${KEY}`, ip: '127.0.0.1' } }, 'r');
   assert.ok(!lines.join('').includes(KEY));
+});
+
+test('logger: the token is masked whatever the encoding of its query key (examples from issue 15)', () => {
+  const cases: [string, string][] = [
+    [`/?%74oken=${KEY}`, '/?%74oken=[redacted]'],
+    [`/?TOKEN=${KEY}`, '/?TOKEN=[redacted]'],
+    [`/?%54oken=${KEY}`, '/?%54oken=[redacted]'],
+    [`/?token[]=${KEY}`, '/?token[]=[redacted]'],
+    [`/?%74oken%5B%5D=${KEY}`, '/?%74oken%5B%5D=[redacted]'],
+    [`/?token=${KEY}&token=${KEY}`, '/?token=[redacted]&token=[redacted]'],
+    [`/?portfolio=main;token=${KEY}`, '/?portfolio=main;token=[redacted]'],
+    [`/?token%3D${KEY}`, '/?token=[redacted]'],
+    [`/?token%253D${KEY}`, '/?token=[redacted]'],
+    [`/?%2574oken=${KEY}`, '/?%2574oken=[redacted]'],
+    [`/?next=%2F%3Ftoken%3D${KEY}`, '/?next=[redacted]'],
+    [`/?apiKey=${KEY}&x-api-key=${KEY}`, '/?apiKey=[redacted]&x-api-key=[redacted]'],
+  ];
+  for (const [url, want] of cases) assert.equal(redactUrl(url), want, url);
+  // Ordinary parameters are kept as they came.
+  assert.equal(
+    redactUrl('/portfolios/main/orders?limit=5&portfolio=a%20b'),
+    '/portfolios/main/orders?limit=5&portfolio=a%20b',
+  );
+});
+
+test('logger: for random encodings of the key, no logged line holds the token, even decoded (property)', () => {
+  fc.assert(
+    fc.property(fc.constantFrom('/', '/status', '/nope'), queryWithSecret(KEY), (path, query) => {
+      const url = path + query;
+      const { lines, stream } = capture();
+      const log = createLogger({ destination: stream, level: 'debug' });
+      log.info({ req: { method: 'GET', url, ip: '127.0.0.1' } }, 'incoming request');
+      log.info(`Route GET:${url} not found`); // fastify's free-text 404 message
+      log.warn({ err: new Error(`Reply was already sent in the "${url}" (GET) route`), url }, 'x');
+      const text = lines.join('');
+      return !decodeFully(text).includes(KEY) && !decodeFully(String(serializeRequest({ url }).url)).includes(KEY);
+    }),
+    { numRuns: 300 },
+  );
 });

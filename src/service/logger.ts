@@ -1,8 +1,12 @@
 /**
  * Structured logs (pino) with secrets redacted: any key whose name is a secret word (apiKey, secret,
  * privateKey, password, token, authorization, cookie, … at any depth, the journal's rule) becomes
- * "[redacted]", a webhook URL is cut to its origin, and a `?token=` in a logged URL is masked. Free-text messages are not scanned: callers
- * must not interpolate secrets into them.
+ * "[redacted]", a webhook URL is cut to its origin, and in a logged URL the value of every query
+ * parameter whose decoded, case-folded key names a secret is masked, whatever its encoding (`?token=`,
+ * `?%74oken=`, `?TOKEN=`, `?token[]=`, `;` separators, an encoded `=`, repeated keys). That URL rule also
+ * runs over every string in a logged object, error messages and stacks, and the free-text message
+ * (fastify puts the raw URL in "Route … not found" and "Reply was already sent" texts). Other free text
+ * is not scanned: callers must not interpolate secrets into messages.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { isSecretKey, REDACTED } from './journal/index.ts';
@@ -16,12 +20,76 @@ export interface LoggerOptions {
   readonly name?: string;
 }
 
-/** Masks secret-looking query parameters (token, apiKey, …) in a URL or path. */
+// A query key is secret when, percent-decoded (repeatedly), lowercased and stripped of everything but
+// letters and digits, it contains one of these words or ends with one of the short ones. Over-masking a
+// log line costs nothing; under-masking leaks a credential.
+const URL_SECRET_WORDS = [
+  'token',
+  'secret',
+  'passw',
+  'passphrase',
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'signature',
+  'authorization',
+  'cookie',
+  'session',
+  'credential',
+  'mnemonic',
+];
+const URL_SECRET_ENDINGS = ['key', 'sig', 'auth', 'pwd', 'pass'];
+
+/** Percent-decodes (and `+` → space) until nothing changes, tolerating malformed escapes; for matching only. */
+export function decodeFully(s: string): string {
+  let cur = s;
+  for (let i = 0; i < 8; i++) {
+    const next = cur
+      .replace(/\+/g, ' ')
+      .replace(/(?:%[0-9a-f]{2})+/gi, (m) => Buffer.from(m.replaceAll('%', ''), 'hex').toString('utf8'));
+    if (next === cur) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/** True when a (decoded) query key names a secret: token, TOKEN, token[], x-api-key, auth[token], … */
+export function isSecretQueryKey(key: string): boolean {
+  if (isSecretKey(key)) return true;
+  const folded = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return URL_SECRET_WORDS.some((w) => folded.includes(w)) || URL_SECRET_ENDINGS.some((w) => folded.endsWith(w));
+}
+
+/** One `key=value` piece of a URL (between `?`, `&`, `;` or `#`), its value masked when the key is secret. */
+function redactPiece(raw: string): string {
+  const decoded = decodeFully(raw);
+  const eq = decoded.indexOf('=');
+  if (eq < 0) return raw;
+  const key = decoded.slice(0, eq);
+  const value = decoded.slice(eq + 1);
+  const rawEq = raw.indexOf('=');
+  const rawKey = rawEq < 0 ? raw : raw.slice(0, rawEq);
+  // An encoded `=` puts the value inside the raw key: then the decoded key is written, re-encoded.
+  const shownKey = decodeFully(rawKey) === key ? rawKey : encodeURIComponent(key);
+  if (isSecretQueryKey(key)) return `${shownKey}=${REDACTED}`;
+  // A value that is itself a URL or query with a secret in it (`?next=%2F%3Ftoken%3D…`) is masked whole.
+  if (/[?&;=]/.test(value) && redactText(value) !== value) return `${shownKey}=${REDACTED}`;
+  return raw;
+}
+
+/** Masks the value of every query parameter whose decoded, case-folded key names a secret, in a URL or path. */
 export function redactUrl(url: string): string {
-  return url.replace(
-    /([?&])((?:access_?)?token|api_?key|secret|password|signature|key)=([^&#]*)/gi,
-    (_m, sep: string, k: string) => `${sep}${k}=${REDACTED}`,
-  );
+  if (!/[=%]/.test(url)) return url;
+  return url
+    .split(/([?&;#])/)
+    .map((piece, i) => (i % 2 === 1 ? piece : redactPiece(piece)))
+    .join('');
+}
+
+/** redactUrl on every white-space or quote delimited word of a text that could hold a query. */
+export function redactText(text: string): string {
+  if (!/[=%]/.test(text)) return text;
+  return text.replace(/[^\s"'`<>]+/g, (word) => (/[=%]/.test(word) ? redactUrl(word) : word));
 }
 
 interface RequestLike {
@@ -33,6 +101,13 @@ interface RequestLike {
 /** The request serializer: method, URL (query secrets masked), client address; never headers. */
 export function serializeRequest(req: RequestLike): Record<string, unknown> {
   return { method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.ip };
+}
+
+/** pino's error serializer, with the URL rule over its message and stack. */
+function serializeError(err: Error): Record<string, unknown> {
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string') out[k] = redactText(v);
+  return out;
 }
 
 /** Webhook URLs carry their credential in the path (Slack, Discord, Teams): only the origin is logged. */
@@ -57,6 +132,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> => {
  */
 export function redactLogObject(value: unknown, depth = 0): unknown {
   if (depth > 12) return value;
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((v) => redactLogObject(v, depth + 1));
   if (!isPlain(value)) return value;
   const out: Record<string, unknown> = {};
@@ -64,6 +140,7 @@ export function redactLogObject(value: unknown, depth = 0): unknown {
     const set = v !== null && v !== undefined && v !== '';
     if (set && isSecretKey(k)) out[k] = REDACTED;
     else if (set && isWebhookKey(k) && typeof v === 'string') out[k] = urlOrigin(v);
+    else if (typeof v === 'string') out[k] = redactText(v);
     else out[k] = redactLogObject(v, depth + 1);
   }
   return out;
@@ -85,7 +162,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         ],
         censor: REDACTED,
       },
-      serializers: { req: serializeRequest },
+      serializers: { req: serializeRequest, err: serializeError },
+      // The message text: fastify writes raw request URLs into some of its messages.
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as Parameters<typeof method>);
+        },
+      },
       formatters: {
         log: (obj) => redactLogObject(obj) as Record<string, unknown>,
       },

@@ -1,8 +1,10 @@
 /**
  * API authentication: one bearer token (from an environment variable or a file), compared in constant
  * time. The dashboard, which cannot set headers on an EventSource, gets an HttpOnly SameSite=Strict
- * session cookie instead; its value is an HMAC of the token (never the token itself), so rotating the
- * token logs every browser out and a leaked cookie does not reveal the token.
+ * session cookie instead. Its value is `v2.<issuedAt>.<HMAC-SHA256 keyed by the token over issuedAt>` (never
+ * the token itself): rotating the token logs every browser out, a leaked cookie does not reveal the token,
+ * and the server refuses a cookie once its Max-Age has passed since issuedAt, whatever the browser does
+ * (a client that keeps sending an old cookie gets 401). Changing issuedAt breaks the HMAC.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -10,6 +12,10 @@ import { isIP } from 'node:net';
 
 export const SESSION_COOKIE = 'ballast_session';
 export const MIN_TOKEN_LENGTH = 16;
+/** The dashboard session's lifetime (seconds): the cookie's Max-Age, and the server's limit on it. */
+export const SESSION_MAX_AGE_S = 43_200;
+/** A session issued up to this far in the future (ms) is still accepted: a clock stepped back a little. */
+const SESSION_CLOCK_SKEW_MS = 60_000;
 
 /** A problem with the API's configuration; the server did not start. */
 export class ApiConfigError extends Error {
@@ -81,8 +87,25 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
-export function sessionValue(token: string): string {
-  return createHmac('sha256', token).update('ballast-dashboard-session-v1').digest('hex');
+const sessionMac = (token: string, issuedAt: number) =>
+  createHmac('sha256', token).update(`ballast-dashboard-session-v2:${issuedAt}`).digest('hex');
+
+/** The session cookie's value for a session opened at `issuedAt` (ms since the epoch). */
+export function sessionValue(token: string, issuedAt: number): string {
+  return `v2.${issuedAt}.${sessionMac(token, issuedAt)}`;
+}
+
+/**
+ * True when `value` is a session cookie this token issued (its HMAC checks) and it is younger than
+ * `maxAgeS` at `now`: refused from `issuedAt + maxAgeS` on, like the browser's Max-Age.
+ */
+export function sessionValid(token: string, value: string, now: number, maxAgeS = SESSION_MAX_AGE_S): boolean {
+  const m = /^v2\.(\d{1,15})\.([0-9a-f]{64})$/.exec(value);
+  if (m === null) return false;
+  const issuedAt = Number(m[1]);
+  if (!safeEqual(m[2]!, sessionMac(token, issuedAt))) return false;
+  const age = now - issuedAt;
+  return age >= -SESSION_CLOCK_SKEW_MS && age < maxAgeS * 1000;
 }
 
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -95,7 +118,7 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 }
 
 export interface Authenticator {
-  /** True when the request carries the bearer token or a valid dashboard session cookie. */
+  /** True when the request carries the bearer token or a dashboard session cookie that is valid and not expired. */
   check(headers: { authorization?: string; cookie?: string }): boolean;
   /** True when `candidate` is the token. */
   isToken(candidate: string): boolean;
@@ -103,8 +126,16 @@ export interface Authenticator {
   sessionCookie(secure: boolean): string;
 }
 
-export function authenticator(token: string): Authenticator {
-  const session = sessionValue(token);
+export interface AuthenticatorOptions {
+  /** The clock for dashboard sessions (ms since the epoch); default Date.now. Tests inject one. */
+  readonly now?: () => number;
+  /** Dashboard session lifetime in seconds; default SESSION_MAX_AGE_S (12 hours). */
+  readonly sessionMaxAgeS?: number;
+}
+
+export function authenticator(token: string, o: AuthenticatorOptions = {}): Authenticator {
+  const now = o.now ?? Date.now;
+  const maxAgeS = o.sessionMaxAgeS ?? SESSION_MAX_AGE_S;
   return {
     check(headers) {
       const auth = headers.authorization;
@@ -113,10 +144,10 @@ export function authenticator(token: string): Authenticator {
         return m !== null && safeEqual(m[1]!, token);
       }
       const c = parseCookies(headers.cookie).get(SESSION_COOKIE);
-      return c !== undefined && safeEqual(c, session);
+      return c !== undefined && sessionValid(token, c, now(), maxAgeS);
     },
     isToken: (candidate) => safeEqual(candidate, token),
     sessionCookie: (secure) =>
-      `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`,
+      `${SESSION_COOKIE}=${sessionValue(token, Math.floor(now()))}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`,
   };
 }

@@ -131,7 +131,10 @@ test('dashboard sign-in: ?token= sets an HttpOnly SameSite=Strict cookie (an HMA
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/');
   const cookie = r.headers.get('set-cookie') ?? '';
-  assert.match(cookie, new RegExp(`^${SESSION_COOKIE}=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict`));
+  assert.match(
+    cookie,
+    new RegExp(`^${SESSION_COOKIE}=v2\\.\\d+\\.[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200$`),
+  );
   assert.ok(!cookie.includes(TOKEN));
   const session = cookie.split(';')[0]!;
   const dash = await call('GET', '/', { token: null, headers: { cookie: session } });
@@ -152,5 +155,7 @@ test('dashboard sign-in: ?token= sets an HttpOnly SameSite=Strict cookie (an HMA
     redirect: 'manual',
   });
   assert.equal(form.status, 303);
-  assert.equal(form.headers.get('set-cookie')?.split(';')[0], session);
+  const formSession = form.headers.get('set-cookie')?.split(';')[0] ?? '';
+  assert.match(formSession, new RegExp(`^${SESSION_COOKIE}=v2\\.`));
+  assert.equal((await call('GET', '/status', { token: null, headers: { cookie: formSession } })).status, 200);
 });

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerDashboard } from '../dashboard/routes.ts';
 import type { ServiceFacade } from '../facade.ts';
-import type { Logger } from '../logger.ts';
+import { type Logger, redactText, redactUrl } from '../logger.ts';
 import { ServiceMetrics } from '../metrics.ts';
 import { ApiConfigError, authenticator, generateToken, isLoopback } from './auth.ts';
 import type { RouteContext } from './context.ts';
@@ -33,6 +33,10 @@ export interface ApiOptions {
   /** Feed the metrics from facade.onCycle/onAlert (default true; false when the caller feeds them). */
   readonly feedMetrics?: boolean;
   readonly sseHeartbeatMs?: number;
+  /** The clock dashboard sessions are issued and expired by (ms since the epoch); default Date.now. */
+  readonly now?: () => number;
+  /** Dashboard session lifetime in seconds (cookie Max-Age and the server's limit); default 12 hours. */
+  readonly sessionMaxAgeS?: number;
 }
 
 export interface ApiServer {
@@ -104,7 +108,8 @@ export async function buildApi(
       const params = (v?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
       const path = `${err.validationContext ?? 'body'}${(v?.instancePath ?? '').replaceAll('/', '.')}`;
       const sub = params.missingProperty ?? params.additionalProperty;
-      const field = (sub === undefined ? path : `${path}.${sub}`).replace(/^body\.?/, '') || 'body';
+      // A field name is echoed: masked like a logged URL (`?token%3D…` makes the token a query key).
+      const field = redactText((sub === undefined ? path : `${path}.${sub}`).replace(/^body\.?/, '') || 'body');
       const what = params.additionalProperty !== undefined ? 'is not a known field' : (v?.message ?? 'is invalid');
       return reply.code(400).send({ error: 'invalid_input', message: `${field}: ${what}`, field });
     }
@@ -112,6 +117,15 @@ export async function buildApi(
     if (status >= 500) req.log.error({ err }, 'api: request failed');
     return reply.code(status).send(body);
   });
+
+  // Fastify's own 404 logs and answers the raw URL, query included (`Route GET:/x?token=… not found`):
+  // this one names the path only, in the API's error shape.
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: 'not_found',
+      message: `no route ${req.method} ${redactUrl(req.url.split('?')[0] ?? '')}`,
+    }),
+  );
 
   await app.register(swagger, {
     openapi: {
@@ -121,7 +135,7 @@ export async function buildApi(
       security: [{ bearer: [] }],
     },
   });
-  const auth = authenticator(token);
+  const auth = authenticator(token, { now: options.now, sessionMaxAgeS: options.sessionMaxAgeS });
   registerSecurity(app, { auth, cors: options.cors ?? [] });
   const ctx: RouteContext = { facade, metrics, history };
   registerReadRoutes(app, ctx);
