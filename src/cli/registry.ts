@@ -15,6 +15,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerFlows(program);
   const { registerSim } = await import('./commands/sim.ts');
   registerSim(program);
+  const { registerResume } = await import('./commands/resume.ts');
+  registerResume(program);
   const { registerChain } = await import('./commands/chain.ts');
   registerChain(program);
 }

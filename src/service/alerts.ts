@@ -10,6 +10,7 @@
 import type { ServiceFacade } from './facade.ts';
 import type { AlertRecord, Journal } from './journal/index.ts';
 import type { Logger } from './logger.ts';
+import type { AlertEvent } from './runner/types.ts';
 
 /** What the receiver gets (Content-Type: application/json). */
 export interface AlertPayload {
@@ -124,6 +125,35 @@ export class AlertSender {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * An alert the journal could not record (a disk write failure): one POST with id 0, nothing journaled.
+   * True when delivered.
+   */
+  async deliverDirect(e: AlertEvent): Promise<boolean> {
+    const record: AlertRecord = {
+      id: 0,
+      portfolioId: e.portfolioId,
+      level: e.level,
+      kind: e.kind,
+      message: e.message,
+      detail: { journaled: false },
+      at: e.at,
+    } as AlertRecord;
+    try {
+      const res = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'ballast-alerts' },
+        body: JSON.stringify(alertPayload(record)),
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 5_000),
+      });
+      await res.body?.cancel().catch(() => undefined);
+      return res.ok;
+    } catch {
+      this.o.logger?.warn({ origin: this.origin }, 'direct alert webhook delivery failed');
+      return false;
+    }
+  }
+
   /** One alert: up to `attempts` POSTs with backoff; true when delivered. The outcome is journaled. */
   async deliver(a: AlertRecord): Promise<boolean> {
     const attempts = this.o.attempts ?? 4;
@@ -176,7 +206,11 @@ export function deliverAlerts(
   sender: AlertSender,
   sweepMs = 60_000,
 ): () => Promise<void> {
-  const off = facade.onAlert(() => void sender.flush().catch(() => undefined));
+  const off = facade.onAlert((e) =>
+    e.journaled === false
+      ? void sender.deliverDirect(e).catch(() => undefined)
+      : void sender.flush().catch(() => undefined),
+  );
   sender.start(sweepMs);
   return async () => {
     off();

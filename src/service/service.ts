@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { CronExpressionParser } from 'cron-parser';
+import pino from 'pino';
 import { parsePortfolio } from '../core/config/parse.ts';
 import type { Venue } from '../core/ports.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
@@ -10,10 +11,12 @@ import { claimsOf } from './gate/claim.ts';
 import type { ServiceCrashHook } from './gate/send-orders.ts';
 import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
 import { pauseUnlisted } from './listing-check.ts';
+import { createLogger } from './logger.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
 import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
+import { readPausedSidecar, removePausedSidecar, reservePausedSidecar } from './runner/write-failure.ts';
 import { createReference, createVenue } from './venues.ts';
 
 export interface ServiceOptions {
@@ -48,6 +51,8 @@ export class Service implements ServiceFacade {
   readonly startedAt: number;
   recovery: ReconcileReport | null = null;
   private stopped = false;
+  /** stderr: disk write failures and scheduled cycles that threw are logged here (issue #13 item 4). */
+  readonly log = createLogger({ name: 'ballast-service', destination: pino.destination(2) });
 
   private constructor(
     readonly config: ResolvedService,
@@ -56,6 +61,9 @@ export class Service implements ServiceFacade {
   ) {
     this.startedAt = now();
     this.events.setMaxListeners(100);
+    this.events.on('alert', (e: AlertEvent) => {
+      if (e.level === 'critical') this.log.error({ portfolio: e.portfolioId, kind: e.kind }, e.message);
+    });
   }
 
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
@@ -113,6 +121,11 @@ export class Service implements ServiceFacade {
         );
       }
       s.recovery = mergeReports(reports);
+      reservePausedSidecar(journal.path);
+      // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
+      const held = readPausedSidecar(journal.path);
+      for (const [id, reason] of Object.entries(held)) s.runners.get(id)?.setPaused(true, reason);
+      if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
       await pauseUnlisted(s.runners.values(), o.strictMarkets ?? false);
     } catch (e) {
       journal.close();
@@ -140,7 +153,12 @@ export class Service implements ServiceFacade {
     const delay = Math.max(0, at - this.now());
     const step = Math.min(delay, MAX_TIMER_MS);
     const fire =
-      step < delay ? () => this.armAt(r, at) : () => void this.runCycle(r.id).finally(() => this.scheduleNext(r));
+      step < delay
+        ? () => this.armAt(r, at)
+        : () =>
+            void this.runCycle(r.id)
+              .catch((e: unknown) => this.log.error({ err: e, portfolio: r.id }, 'scheduled cycle failed'))
+              .finally(() => this.scheduleNext(r));
     this.timers.set(r.id, setTimeout(fire, step));
   }
 

@@ -143,3 +143,39 @@ export class JournalCorruptError extends JournalError {
     );
   }
 }
+
+/** SQLite codes that mean the disk refused a write (full, I/O error, read-only, cannot open). */
+export function isWriteFailureCode(code: unknown): code is string {
+  return (
+    typeof code === 'string' &&
+    (code === 'SQLITE_FULL' ||
+      code === 'SQLITE_CANTOPEN' ||
+      code.startsWith('SQLITE_IOERR') ||
+      code.startsWith('SQLITE_READONLY'))
+  );
+}
+
+/**
+ * A journal write failed because of the disk (SQLITE_FULL, SQLITE_IOERR*, SQLITE_READONLY*, SQLITE_CANTOPEN).
+ * Nothing of that transaction was committed. The service pauses the portfolio and alerts.
+ */
+export class JournalWriteError extends JournalError {
+  override readonly name = 'JournalWriteError';
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    readonly sqliteMessage: string,
+  ) {
+    super(
+      `journal ${path}: write failed (${code}: ${sqliteMessage}); the portfolio is paused until the disk is fixed and it is resumed`,
+    );
+  }
+}
+
+/** `e` as a JournalWriteError when it is a disk write failure of SQLite, else `e` unchanged. */
+export function asWriteError(e: unknown, path: string): unknown {
+  if (e instanceof JournalWriteError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (isWriteFailureCode(code)) return new JournalWriteError(path, code, (e as Error).message);
+  return e;
+}

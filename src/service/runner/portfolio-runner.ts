@@ -12,11 +12,12 @@ import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
 import type { ServiceCrashHook } from '../gate/send-orders.ts';
-import type { Journal } from '../journal/index.ts';
+import { asWriteError, type Journal, JournalWriteError } from '../journal/index.ts';
 import { checkBalanceReply } from './balance-check.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import { outcome, runStages, type StageOutcome } from './stages.ts';
 import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
+import { writeFailed } from './write-failure.ts';
 
 export interface RunnerDeps {
   readonly journal: Journal;
@@ -197,43 +198,58 @@ export class PortfolioRunner {
     const { journal, now } = this.deps;
     const t0 = performance.now();
     const at = now();
-    const rec = journal.cycles.start(this.id, at);
-    let out: StageOutcome;
-    const detail: Record<string, unknown> = {};
+    // A disk write failure anywhere in the cycle (issue #13 item 4) pauses the portfolio and alerts instead
+    // of crashing: nothing of the failed transaction was committed, and an intent journaled before it is
+    // reconciled by lookup at the next start.
+    let cycleNo = 0;
     try {
-      out = await runStages(this, rec.cycle, at, detail);
-      if (out.decision === 'failed' || out.exec.failed > 0) this.failed(out.reason);
-      else this.consecutiveFailures = 0;
+      return await cycleBody.call(this);
     } catch (e) {
-      out = outcome('failed', e instanceof Error ? e.message : String(e));
-      this.failed(out.reason);
+      const w = asWriteError(e, journal.path);
+      if (!(w instanceof JournalWriteError)) throw w;
+      return writeFailed(this, w, at, cycleNo, t0);
     }
-    journal.cycles.finish({
-      portfolioId: this.id,
-      cycle: rec.cycle,
-      decision: out.decision,
-      reason: out.reason,
-      detail: { ...detail, plan: out.plan },
-      at: now(),
-    });
-    this.lastCycleAt = at;
-    const ev: CycleEvent = {
-      portfolioId: this.id,
-      cycle: rec.cycle,
-      at,
-      decision: out.decision,
-      reason: out.reason,
-      value: this.lastValue,
-      weights: this.lastWeights,
-      plan: out.plan,
-      durationMs: performance.now() - t0,
-      ordersSent: out.exec.sent,
-      ordersFilled: out.exec.filled,
-      ordersFailed: out.exec.failed,
-      priceAgeSeconds: out.priceAge,
-    };
-    this.deps.observer?.onCycle?.(ev);
-    return ev;
+    async function cycleBody(this: PortfolioRunner): Promise<CycleEvent> {
+      const rec = journal.cycles.start(this.id, at);
+      cycleNo = rec.cycle;
+      let out: StageOutcome;
+      const detail: Record<string, unknown> = {};
+      try {
+        out = await runStages(this, rec.cycle, at, detail);
+        if (out.decision === 'failed' || out.exec.failed > 0) this.failed(out.reason);
+        else this.consecutiveFailures = 0;
+      } catch (e) {
+        if (asWriteError(e, journal.path) instanceof JournalWriteError) throw e;
+        out = outcome('failed', e instanceof Error ? e.message : String(e));
+        this.failed(out.reason);
+      }
+      journal.cycles.finish({
+        portfolioId: this.id,
+        cycle: rec.cycle,
+        decision: out.decision,
+        reason: out.reason,
+        detail: { ...detail, plan: out.plan },
+        at: now(),
+      });
+      this.lastCycleAt = at;
+      const ev: CycleEvent = {
+        portfolioId: this.id,
+        cycle: rec.cycle,
+        at,
+        decision: out.decision,
+        reason: out.reason,
+        value: this.lastValue,
+        weights: this.lastWeights,
+        plan: out.plan,
+        durationMs: performance.now() - t0,
+        ordersSent: out.exec.sent,
+        ordersFilled: out.exec.filled,
+        ordersFailed: out.exec.failed,
+        priceAgeSeconds: out.priceAge,
+      };
+      this.deps.observer?.onCycle?.(ev);
+      return ev;
+    }
   }
 
   private failed(reason: string): void {

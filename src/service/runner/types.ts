@@ -23,6 +23,8 @@ export interface AlertEvent {
   readonly kind: 'rebalance' | 'skip' | 'guard' | 'failure' | 'approval' | 'kill_switch';
   readonly message: string;
   readonly at: number;
+  /** false when the journal could not record it (a disk write failure): deliver it directly. */
+  readonly journaled?: false;
 }
 
 export interface RunnerObserver {

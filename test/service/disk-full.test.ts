@@ -1,0 +1,234 @@
+/**
+ * Disk full and write errors (issue #13 item 4): a journal write failure during a cycle pauses the
+ * portfolio, alerts (log, metrics, webhook path) and keeps the API up; after a restart it is still paused,
+ * no order is duplicated, and it trades again only once resumed (API or `ballast resume`).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { AlertSender, deliverAlerts } from '../../src/service/alerts.ts';
+import { createApi } from '../../src/service/api/server.ts';
+import { Journal, quickCheck } from '../../src/service/journal/index.ts';
+import { injectWriteFault } from '../../src/service/journal/write-fault.ts';
+import type { AlertEvent } from '../../src/service/runner/types.ts';
+import { Service } from '../../src/service/service.ts';
+import { trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
+import { start } from '../../src/venues/simulator/server.ts';
+import { runCli } from '../support/serve-process.ts';
+
+const TOKEN = 'disk-full-test-token-0123456789abcdef';
+
+function noDuplicates(cids: (string | undefined)[]): void {
+  assert.equal(new Set(cids).size, cids.length, `a client order id was sent twice: ${cids.join(', ')}`);
+}
+
+async function get(url: string, path: string): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused after restart; resume trades', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-diskfull-'));
+  const sim = await start(trialSimOptions());
+  const journal = join(dir, 'journal.sqlite');
+  const config = trialService({ journal, url: sim.url, keyFile: writeKeyFile(dir) });
+  const boot = () => Service.start(config, { strictGuards: false });
+  let svc = await boot();
+  let api = await createApi(svc, { port: 0, token: TOKEN });
+  try {
+    const alerts: AlertEvent[] = [];
+    svc.onAlert((e) => alerts.push(e));
+    // The webhook: an alert the journal cannot record is POSTed directly.
+    const hooked: any[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        hooked.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as AddressInfo).port;
+    const stopHook = deliverAlerts(
+      svc,
+      new AlertSender({ journal: svc.journal, webhook: `http://127.0.0.1:${port}/hook`, attempts: 1 }),
+    );
+    // Every write fails: the cycle's first write, the pause and the alert too (the sidecar keeps the pause).
+    const disarm = injectWriteFault(svc.journal, { code: 'SQLITE_FULL', count: 1_000_000 });
+    const ev = await svc.runCycle('p1');
+    assert.equal(ev.decision, 'failed');
+    assert.match(
+      ev.reason,
+      /^journal .*: write failed \(SQLITE_FULL: .*\); the portfolio is paused until the disk is fixed and it is resumed$/,
+    );
+    assert.equal(svc.runners.get('p1')!.paused, true);
+    assert.equal(sim.createRequests().length, 0, 'nothing sent by the failed cycle');
+    const critical = alerts.find((a) => a.level === 'critical' && a.kind === 'failure');
+    assert.ok(critical, 'a critical alert was raised');
+    assert.equal(critical.journaled, false, 'the journal could not record it: delivered directly');
+    // The API still answers, and the metrics counted the alert.
+    assert.equal((await get(api.url, '/health')).status, 200);
+    const list = await get(api.url, '/portfolios');
+    assert.equal(list.status, 200);
+    const metrics = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) =>
+      r.text(),
+    );
+    assert.match(metrics, /ballast_alerts_total\{[^}]*kind="failure"[^}]*\} 1/);
+    for (let i = 0; i < 100 && hooked.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await stopHook();
+    hook.close();
+    assert.ok(
+      hooked.some((h) => h.level === 'critical' && /SQLITE_FULL/.test(h.message)),
+      JSON.stringify(hooked),
+    );
+    // A scheduled cycle that fails must not kill the process either.
+    const again = await svc.runCycle('p1');
+    assert.notEqual(again.decision, 'rebalanced');
+    disarm();
+
+    await api.close();
+    await svc.stop();
+    svc = await boot();
+    api = await createApi(svc, { port: 0, token: TOKEN });
+    assert.equal(svc.runners.get('p1')!.paused, true, 'still paused after the restart');
+    assert.match(svc.runners.get('p1')!.pauseReason ?? '', /SQLITE_FULL/);
+    const paused = await svc.runCycle('p1');
+    assert.equal(sim.createRequests().length, 0, `paused: nothing sent (${paused.decision}: ${paused.reason})`);
+
+    const res = await fetch(`${api.url}/portfolios/p1/resume`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    assert.equal(res.status, 200);
+    const traded = await svc.runCycle('p1');
+    assert.equal(traded.ordersSent > 0, true, `${traded.decision}: ${traded.reason}`);
+    noDuplicates(sim.createRequests().map((c) => c.clientOrderId));
+  } finally {
+    await api.close().catch(() => undefined);
+    await svc.stop().catch(() => undefined);
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_check ok, ballast resume, trades', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('not root: cannot mount a tmpfs');
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-tmpfs-'));
+  const mnt = join(dir, 'mnt');
+  mkdirSync(mnt);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return t.skip(`mount -t tmpfs failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const sim = await start(trialSimOptions());
+  const journal = join(mnt, 'journal.sqlite');
+  const keyFile = writeKeyFile(dir);
+  const config = trialService({ journal, url: sim.url, keyFile });
+  const boot = () => Service.start(config, { strictGuards: false });
+  let svc: Service | null = await boot();
+  const api = await createApi(svc, { port: 0, token: TOKEN });
+  const filler = join(mnt, 'filler');
+  try {
+    // Fill the rest of the tmpfs; the WAL was truncated first, so the next commit needs new blocks.
+    svc.journal.checkpoint();
+    const fd = openSync(filler, 'w');
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    try {
+      for (let n = chunk.length; n > 0; ) {
+        try {
+          writeSync(fd, chunk, 0, n);
+        } catch {
+          n = n >> 1;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const ev = await svc.runCycle('p1');
+    assert.equal(ev.decision, 'failed', ev.reason);
+    assert.match(ev.reason, /write failed \(SQLITE_FULL/);
+    assert.equal(svc.runners.get('p1')!.paused, true);
+    assert.equal(sim.createRequests().length, 0);
+    assert.equal((await get(api.url, '/health')).status, 200);
+    assert.equal((await get(api.url, '/portfolios')).status, 200);
+    await api.close();
+    await svc.stop().catch(() => undefined);
+    svc = null;
+
+    rmSync(filler);
+    // quick_check of the file as it is now (the service's open runs it too).
+    const db = new Database(journal);
+    quickCheck(db, journal);
+    db.close();
+    svc = await boot();
+    assert.equal(svc.runners.get('p1')!.paused, true, 'still paused after space is freed and the restart');
+    await svc.runCycle('p1');
+    assert.equal(sim.createRequests().length, 0, 'paused: nothing sent');
+    const file = join(dir, 'service.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        journal,
+        portfolios: [
+          {
+            id: 'p1',
+            portfolio: {
+              quote: 'USDT',
+              target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
+              trigger: { type: 'band', band: 0.02 },
+              costs: { feeBps: 10 },
+            },
+            venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 1500 },
+            schedule: { every: '1h' },
+            mode: 'live',
+            guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
+            risk: { cooldown: 0, killSwitchAfter: 1000 },
+          },
+        ],
+        api: { port: 0 },
+      }),
+    );
+    // While the service holds the journal, `ballast resume` points at its API.
+    const held = await runCli(['resume', 'p1', '--config', file], dir);
+    assert.equal(held.code, 1, held.stderr);
+    assert.match(
+      held.stderr,
+      /a running service holds it .*; resume through its API instead: POST \/portfolios\/p1\/resume\n$/,
+    );
+    assert.equal(held.stderr.trim().split('\n').length, 1);
+    await svc.stop();
+    svc = null;
+
+    const out = await runCli(['resume', 'p1', '--config', file], dir);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /^portfolio p1: resumed \(was paused: journal .*SQLITE_FULL/);
+
+    svc = await boot();
+    assert.equal(svc.runners.get('p1')!.paused, false);
+    const traded = await svc.runCycle('p1');
+    assert.equal(traded.ordersSent > 0, true, `${traded.decision}: ${traded.reason}`);
+    noDuplicates(sim.createRequests().map((c) => c.clientOrderId));
+    const j = Journal.openReadOnly(journal);
+    assert.deepEqual(j.check(), []);
+    j.close();
+  } finally {
+    await api.close().catch(() => undefined);
+    await svc?.stop().catch(() => undefined);
+    await sim.stop();
+    try {
+      execFileSync('umount', [mnt], { stdio: 'pipe' });
+    } catch {
+      execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
