@@ -20,7 +20,7 @@ import type { AlertEvent } from '../../src/service/runner/types.ts';
 import { Service } from '../../src/service/service.ts';
 import { trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { start } from '../../src/venues/simulator/server.ts';
-import { runCli } from '../support/serve-process.ts';
+import { runCli, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
 
 const TOKEN = 'disk-full-test-token-0123456789abcdef';
 
@@ -223,6 +223,95 @@ test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_
   } finally {
     await api.close().catch(() => undefined);
     await svc?.stop().catch(() => undefined);
+    await sim.stop();
+    try {
+      execFileSync('umount', [mnt], { stdio: 'pipe' });
+    } catch {
+      execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('real full disk through the real `ballast serve` and its API: paused, API up; kill -9, space freed, restart, still paused, resume trades', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('not root: cannot mount a tmpfs');
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-serve-full-'));
+  const mnt = join(dir, 'mnt');
+  mkdirSync(mnt);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return t.skip(`mount -t tmpfs failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const sim = await start(trialSimOptions());
+  const keyFile = writeKeyFile(dir);
+  const file = writeServiceFile(dir, {
+    journal: join(mnt, 'journal.sqlite'),
+    api: { host: '127.0.0.1', port: 0 },
+    portfolios: [
+      {
+        id: 'p1',
+        portfolio: {
+          quote: 'USDT',
+          target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
+          trigger: { type: 'band', band: 0.02 },
+          costs: { feeBps: 10 },
+        },
+        venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 1500 },
+        reference: { type: 'ccxt', exchange: 'binance', url: sim.url },
+        schedule: { every: '1s' },
+        mode: 'live',
+        guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
+        risk: { cooldown: 0, killSwitchAfter: 1000 },
+      },
+    ],
+  });
+  const filler = join(mnt, 'filler');
+  let serve: ServeProcess | null = null;
+  const view = async () => (await serve!.request('GET', '/portfolios/p1')).body;
+  const until = async (ok: () => Promise<boolean>, what: string) => {
+    const end = Date.now() + 20_000;
+    while (!(await ok())) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${serve?.stderr()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  try {
+    serve = await startServe(file, dir);
+    await until(async () => sim.createRequests().length > 0, 'the first rebalance');
+    const fd = openSync(filler, 'w');
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    try {
+      for (let n = chunk.length; n > 0; ) {
+        try {
+          writeSync(fd, chunk, 0, n);
+        } catch {
+          n = n >> 1;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const sent = sim.createRequests().length;
+    await until(async () => (await view()).paused === true, 'the pause');
+    assert.match((await view()).pauseReason, /SQLITE_FULL/);
+    assert.equal((await serve.request('GET', '/health')).status, 200);
+    assert.equal((await serve.request('GET', '/portfolios')).status, 200);
+    assert.match(serve.stderr(), /SQLITE_FULL/, 'the alert is logged');
+    assert.equal(sim.createRequests().length, sent, 'nothing sent once the disk is full');
+    await serve.stop('SIGKILL');
+    rmSync(filler);
+    serve = await startServe(file, dir);
+    assert.equal((await view()).paused, true, 'still paused after the restart');
+    sim.setPrice('BTCUSDT', 75_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sim.createRequests().length, sent, 'paused: nothing sent');
+    assert.equal((await serve.request('POST', '/portfolios/p1/resume')).status, 200);
+    await until(async () => sim.createRequests().length > sent, 'a trade after resume');
+    noDuplicates(sim.createRequests().map((c) => c.clientOrderId));
+  } finally {
+    await serve?.stop('SIGKILL').catch(() => undefined);
     await sim.stop();
     try {
       execFileSync('umount', [mnt], { stdio: 'pipe' });
