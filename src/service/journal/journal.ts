@@ -147,9 +147,13 @@ export class Journal {
   }
 
   /** Closes the database, then releases the writer lock (if this journal holds it). */
+  /** Closes the database; the writer lock is released even when closing fails (a full disk). */
   close(): void {
-    if (this.db.open) this.db.close();
-    this.writerLock?.release();
+    try {
+      if (this.db.open) this.db.close();
+    } finally {
+      this.writerLock?.release();
+    }
   }
 }
 
