@@ -5,6 +5,7 @@
  * opening and holds it until close(); `Journal.openReadOnly(path)` reads beside the writer through WAL.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { AlertStore } from './alerts.ts';
 import { CashFlowStore } from './cash-flows.ts';
 import { ChainTxJournal } from './chain-txs.ts';
@@ -74,6 +75,9 @@ export class Journal {
 
   /** Opens (creating if needed) and migrates a journal. ':memory:' gives a throw-away one for tests. */
   static open(path: string, options: JournalOptions = {}): Journal {
+    // A path that cannot be a journal is refused before the lock file is made beside it (nothing left behind).
+    if (options.writer === true && !isMemoryPath(path) && existsSync(path) && statSync(path).isDirectory())
+      throw new JournalError(`journal ${path}: is a directory, not a journal file; point Ballast at a file path.`);
     const lock = options.writer === true ? acquireWriterLock(path) : null;
     try {
       return Journal.openUnder(path, options, lock);

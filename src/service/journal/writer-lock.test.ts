@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -121,4 +121,16 @@ test('openReadOnly refuses a missing file with one line and creates nothing', ()
       e.message === `journal ${path}: no such file; check the path (read-only commands never create a journal).`,
   );
   assert.throws(() => readFileSync(path), /ENOENT/);
+});
+
+test('a directory given as the journal is refused with one line before any lock file is made', () => {
+  const d = mkdtempSync(join(tmpdir(), 'ballast-lock-dir-'));
+  try {
+    const path = join(d, 'adir');
+    mkdirSync(path);
+    assert.throws(() => Journal.open(path, { writer: true }), /journal .*adir: is a directory/);
+    assert.deepEqual(readdirSync(d), ['adir'], 'nothing left behind');
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 });
