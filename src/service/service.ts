@@ -51,6 +51,7 @@ export class Service implements ServiceFacade {
   readonly startedAt: number;
   recovery: ReconcileReport | null = null;
   private stopped = false;
+  private readonly inflight = new Set<Promise<CycleEvent>>();
   /** stderr: disk write failures and scheduled cycles that threw are logged here (issue #13 item 4). */
   readonly log = createLogger({ name: 'ballast-service', destination: pino.destination(2) });
 
@@ -162,9 +163,11 @@ export class Service implements ServiceFacade {
     this.timers.set(r.id, setTimeout(fire, step));
   }
 
+  /** Stops scheduling, lets cycles under way finish (so a SIGTERM never leaves an intent half-sent), closes. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
+    await Promise.allSettled([...this.inflight]);
     for (const v of this.venues.values()) await v.close?.();
     this.journal.close();
   }
@@ -177,7 +180,10 @@ export class Service implements ServiceFacade {
   }
 
   runCycle(id: string): Promise<CycleEvent> {
-    return this.runner(id).cycle();
+    const p = this.runner(id).cycle();
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p)).catch(() => undefined);
+    return p;
   }
 
   status(): ServiceStatus {
