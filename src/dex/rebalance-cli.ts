@@ -5,6 +5,7 @@
  * batch, each simulated first and journaled. The key comes from BALLAST_PRIVATE_KEY or --key-file and is never
  * printed or journaled (only signed transactions are).
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { type Address, createPublicClient, encodeDeployData, type Hex, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -13,6 +14,7 @@ import { executorArtifact } from './../chain/executor/artifact.ts';
 import { type Sender, sendTx } from './../chain/executor/send.ts';
 import { DEFAULT_CHAIN_FILE } from '../chain/up.ts';
 import { parsePortfolio } from '../core/config/parse.ts';
+import { decideCycle } from '../core/cycle-decision.ts';
 import { Journal } from '../service/journal/journal.ts';
 import { loadChainFile } from './quote-cli.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from './rebalance/config.ts';
@@ -159,6 +161,22 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
   try {
     const id = o.portfolioId ?? 'onchain';
     const now = Date.now();
+    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause or an
+    // order of this portfolio with an unknown outcome refuses it whole, nothing sent.
+    const d = decideCycle({
+      now,
+      state: {
+        paused: journal.meta.get(`paused:${id}`) !== undefined,
+        pauseReason: journal.meta.get(`paused:${id}`) ?? null,
+        lastRebalanceAt: journal.cycles.lastRebalanceAt(id),
+        unknownLegs: journal.orders.hasUnknownLegs(id),
+      },
+      policy: { mode: 'live', cooldownMs: 0 },
+      trigger: { rebalance: true, reason: 'dex rebalance --execute', inflow: false },
+      plan: () => pr.plan,
+      approved: true,
+    });
+    if (d.kind !== 'execute') throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
     journal.portfolios.upsert({ id, config: doc, at: now });
     const cycle = journal.cycles.start(id, now).cycle;
     const s: Sender = {

@@ -65,6 +65,18 @@ test('deploy, dry run, execute: one batch brings the weights to the target; the 
   assert.match(dry.text, /dry run: nothing sent/);
   assert.deepEqual(await balances(w.clients.public, owner, toks), before0, 'a dry run changes nothing');
   const journalPath = join(dir, 'journal.db');
+  // The core's decision holds here too (issue #13): a paused portfolio's --execute is refused, nothing sent.
+  const pj = Journal.open(journalPath);
+  pj.meta.set('paused:onchain', 'operator hold', Date.now());
+  pj.close();
+  await assert.rejects(
+    dexRebalance({ ...base, config: cfg, execute: true, env, journal: journalPath }),
+    /portfolio onchain: not sent: paused: operator hold/,
+  );
+  assert.deepEqual(await balances(w.clients.public, owner, toks), before0, 'refused: nothing sent');
+  const uj = Journal.open(journalPath);
+  uj.db.prepare("DELETE FROM meta WHERE key = 'paused:onchain'").run();
+  uj.close();
   const run = await dexRebalance({ ...base, config: cfg, execute: true, env, journal: journalPath });
   assert.ok(run.txHash);
   for (const [s, v] of Object.entries(run.prepared!.weightsAfter))
