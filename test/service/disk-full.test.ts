@@ -81,6 +81,14 @@ test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused
       r.text(),
     );
     assert.match(metrics, /ballast_alerts_total\{[^}]*kind="failure"[^}]*\} 1/);
+    // A route's own write on the full disk: 503 with a body that says what to do, nothing changed.
+    const dep = await fetch(`${api.url}/portfolios/p1/deposits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ asset: 'USDT', quantity: 1, externalId: 'full-disk' }),
+    });
+    assert.equal(dep.status, 503);
+    assert.equal(((await dep.json()) as { error: string }).error, 'journal_write_failed');
     for (let i = 0; i < 100 && hooked.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     await stopHook();
     hook.close();

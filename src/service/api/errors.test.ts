@@ -21,3 +21,15 @@ test('errors: facade, journal and core errors map to statuses; unexpected ones r
   assert.equal(hidden.status, 500);
   assert.ok(!hidden.body.message.includes('secret'));
 });
+
+test('errors: a full disk under a route is 503 journal_write_failed, naming the code, revealing no path', () => {
+  const full = Object.assign(new Error('database or disk is full at /home/user/secret/j.sqlite'), {
+    code: 'SQLITE_FULL',
+  });
+  const r = toHttpError(full);
+  assert.equal(r.status, 503);
+  assert.equal(r.body.error, 'journal_write_failed');
+  assert.match(r.body.message, /SQLITE_FULL/);
+  assert.ok(!r.body.message.includes('secret'));
+  assert.equal(toHttpError(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_WRITE' })).status, 503);
+});

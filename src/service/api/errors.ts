@@ -3,6 +3,7 @@
  * bad input → 400 (naming the field), not found → 404, conflict (already decided, already paused …) → 409.
  */
 import { InputError } from '../../core/errors.ts';
+import { isWriteFailureCode, JournalWriteError } from '../journal/errors.ts';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../journal/index.ts';
 
 export class ApiError extends Error {
@@ -43,6 +44,16 @@ export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
     return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof JournalNotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof JournalConflictError) return { status: 409, body: { error: 'conflict', message: e.message } };
+  // A full disk or an I/O error under a route's write: nothing was committed; the client may retry later.
+  const code = e instanceof JournalWriteError ? e.code : (e as { code?: unknown } | null)?.code;
+  if (isWriteFailureCode(code))
+    return {
+      status: 503,
+      body: {
+        error: 'journal_write_failed',
+        message: `the journal could not be written (${code}); nothing was changed: free disk space or fix the disk, then retry`,
+      },
+    };
   const field = (e as { field?: unknown }).field;
   const status = (e as { statusCode?: unknown }).statusCode;
   if (typeof field === 'string' && e instanceof Error)
