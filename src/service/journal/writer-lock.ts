@@ -41,6 +41,11 @@ export function acquireWriterLock(journalPath: string): WriterLock {
     throw e;
   }
   writeOwner(journalPath);
+  return lockHandle(journalPath, () => db.close()); // closing rolls the empty transaction back, drops the fcntl lock
+}
+
+/** A lock handle whose release runs `drop` once. */
+function lockHandle(journalPath: string, drop: () => void): WriterLock {
   let held = true;
   return {
     journalPath,
@@ -50,7 +55,7 @@ export function acquireWriterLock(journalPath: string): WriterLock {
     release() {
       if (!held) return;
       held = false;
-      db.close(); // rolls the empty transaction back and drops the fcntl lock
+      drop();
     },
   };
 }
@@ -89,14 +94,5 @@ export function readHolder(journalPath: string): LockHolder | undefined {
 }
 
 function memoryLock(journalPath: string): WriterLock {
-  let held = true;
-  return {
-    journalPath,
-    get held() {
-      return held;
-    },
-    release() {
-      held = false;
-    },
-  };
+  return lockHandle(journalPath, () => undefined);
 }
