@@ -33,6 +33,47 @@ async function get(url: string, path: string): Promise<{ status: number; body: a
   return { status: r.status, body: await r.json().catch(() => null) };
 }
 
+/** A 2 MiB tmpfs in a new temporary folder, or the reason it cannot be had (not root, mount refused). */
+function mountSmallTmpfs(prefix: string): { dir: string; mnt: string } | string {
+  if (process.getuid?.() !== 0) return 'not root: cannot mount a tmpfs';
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const mnt = join(dir, 'mnt');
+  mkdirSync(mnt);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
+    return { dir, mnt };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    return `mount -t tmpfs failed: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** Writes `path` until the file system has no byte left (halving the chunk on each refusal). */
+function fillDisk(path: string): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (let n = chunk.length; n > 0; ) {
+      try {
+        writeSync(fd, chunk, 0, n);
+      } catch {
+        n = n >> 1;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unmount(mnt: string, dir: string): void {
+  try {
+    execFileSync('umount', [mnt], { stdio: 'pipe' });
+  } catch {
+    execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused after restart; resume trades', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ballast-diskfull-'));
   const sim = await start(trialSimOptions());
@@ -127,16 +168,9 @@ test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused
 });
 
 test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_check ok, ballast resume, trades', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('not root: cannot mount a tmpfs');
-  const dir = mkdtempSync(join(tmpdir(), 'ballast-tmpfs-'));
-  const mnt = join(dir, 'mnt');
-  mkdirSync(mnt);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    return t.skip(`mount -t tmpfs failed: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const m = mountSmallTmpfs('ballast-tmpfs-');
+  if (typeof m === 'string') return t.skip(m);
+  const { dir, mnt } = m;
   const sim = await start(trialSimOptions());
   const journal = join(mnt, 'journal.sqlite');
   const keyFile = writeKeyFile(dir);
@@ -148,19 +182,7 @@ test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_
   try {
     // Fill the rest of the tmpfs; the WAL was truncated first, so the next commit needs new blocks.
     svc.journal.checkpoint();
-    const fd = openSync(filler, 'w');
-    const chunk = Buffer.alloc(64 * 1024, 1);
-    try {
-      for (let n = chunk.length; n > 0; ) {
-        try {
-          writeSync(fd, chunk, 0, n);
-        } catch {
-          n = n >> 1;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
+    fillDisk(filler);
     const ev = await svc.runCycle('p1');
     assert.equal(ev.decision, 'failed', ev.reason);
     assert.match(ev.reason, /write failed \(SQLITE_FULL/);
@@ -232,26 +254,14 @@ test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_
     await api.close().catch(() => undefined);
     await svc?.stop().catch(() => undefined);
     await sim.stop();
-    try {
-      execFileSync('umount', [mnt], { stdio: 'pipe' });
-    } catch {
-      execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
-    }
-    rmSync(dir, { recursive: true, force: true });
+    unmount(mnt, dir);
   }
 });
 
 test('real full disk through the real `ballast serve` and its API: paused, API up; kill -9, space freed, restart, still paused, resume trades', async (t) => {
-  if (process.getuid?.() !== 0) return t.skip('not root: cannot mount a tmpfs');
-  const dir = mkdtempSync(join(tmpdir(), 'ballast-serve-full-'));
-  const mnt = join(dir, 'mnt');
-  mkdirSync(mnt);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    return t.skip(`mount -t tmpfs failed: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const m = mountSmallTmpfs('ballast-serve-full-');
+  if (typeof m === 'string') return t.skip(m);
+  const { dir, mnt } = m;
   const sim = await start(trialSimOptions());
   const keyFile = writeKeyFile(dir);
   const file = writeServiceFile(dir, {
@@ -288,19 +298,7 @@ test('real full disk through the real `ballast serve` and its API: paused, API u
   try {
     serve = await startServe(file, dir);
     await until(async () => sim.createRequests().length > 0, 'the first rebalance');
-    const fd = openSync(filler, 'w');
-    const chunk = Buffer.alloc(64 * 1024, 1);
-    try {
-      for (let n = chunk.length; n > 0; ) {
-        try {
-          writeSync(fd, chunk, 0, n);
-        } catch {
-          n = n >> 1;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
+    fillDisk(filler);
     const sent = sim.createRequests().length;
     await until(async () => (await view()).paused === true, 'the pause');
     assert.match((await view()).pauseReason, /SQLITE_FULL/);
@@ -321,11 +319,6 @@ test('real full disk through the real `ballast serve` and its API: paused, API u
   } finally {
     await serve?.stop('SIGKILL').catch(() => undefined);
     await sim.stop();
-    try {
-      execFileSync('umount', [mnt], { stdio: 'pipe' });
-    } catch {
-      execFileSync('umount', ['-l', mnt], { stdio: 'pipe' });
-    }
-    rmSync(dir, { recursive: true, force: true });
+    unmount(mnt, dir);
   }
 });
