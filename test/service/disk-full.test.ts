@@ -20,7 +20,13 @@ import type { AlertEvent } from '../../src/service/runner/types.ts';
 import { Service } from '../../src/service/service.ts';
 import { trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { start } from '../../src/venues/simulator/server.ts';
-import { runCli, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import {
+  runCli,
+  type ServeProcess,
+  simPortfolioEntry,
+  startServe,
+  writeServiceFile,
+} from '../support/serve-process.ts';
 
 const TOKEN = 'disk-full-test-token-0123456789abcdef';
 
@@ -208,22 +214,7 @@ test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_
       file,
       JSON.stringify({
         journal,
-        portfolios: [
-          {
-            id: 'p1',
-            portfolio: {
-              quote: 'USDT',
-              target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
-              trigger: { type: 'band', band: 0.02 },
-              costs: { feeBps: 10 },
-            },
-            venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 1500 },
-            schedule: { every: '1h' },
-            mode: 'live',
-            guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
-            risk: { cooldown: 0, killSwitchAfter: 1000 },
-          },
-        ],
+        portfolios: [simPortfolioEntry('p1', sim.url, keyFile, { reference: undefined, schedule: { every: '1h' } })],
         api: { port: 0 },
       }),
     );
@@ -267,23 +258,7 @@ test('real full disk through the real `ballast serve` and its API: paused, API u
   const file = writeServiceFile(dir, {
     journal: join(mnt, 'journal.sqlite'),
     api: { host: '127.0.0.1', port: 0 },
-    portfolios: [
-      {
-        id: 'p1',
-        portfolio: {
-          quote: 'USDT',
-          target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
-          trigger: { type: 'band', band: 0.02 },
-          costs: { feeBps: 10 },
-        },
-        venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 1500 },
-        reference: { type: 'ccxt', exchange: 'binance', url: sim.url },
-        schedule: { every: '1s' },
-        mode: 'live',
-        guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
-        risk: { cooldown: 0, killSwitchAfter: 1000 },
-      },
-    ],
+    portfolios: [simPortfolioEntry('p1', sim.url, keyFile)],
   });
   const filler = join(mnt, 'filler');
   let serve: ServeProcess | null = null;

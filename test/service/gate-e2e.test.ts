@@ -10,30 +10,20 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
-import { type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import { type ServeProcess, simPortfolioEntry, startServe, writeServiceFile } from '../support/serve-process.ts';
 
 let dir: string;
 let simA: SimHandle;
 let serve: ServeProcess;
 let btc = 60_000;
 
+/** Cycles never come on their own (a yearly cron): only the approvals under test send. */
 function portfolio(id: string, sim: SimHandle, keyFile: string, extra: Record<string, unknown>) {
-  return {
-    id,
-    portfolio: {
-      quote: 'USDT',
-      target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
-      trigger: { type: 'band', band: 0.02 },
-      costs: { feeBps: 10 },
-    },
-    venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 3000 },
-    reference: { type: 'ccxt', exchange: 'binance', url: sim.url },
+  return simPortfolioEntry(id, sim.url, keyFile, {
     schedule: { cron: '0 0 1 1 *' },
-    mode: 'live',
-    guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
     risk: { cooldown: 0, killSwitchAfter: 100 },
     ...extra,
-  };
+  });
 }
 
 before(async () => {

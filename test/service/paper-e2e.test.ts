@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { runCli, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import {
+  runCli,
+  type ServeProcess,
+  startServe,
+  trialPortfolioDoc,
+  writeServiceFile,
+} from '../support/serve-process.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');
@@ -84,12 +90,7 @@ test('paper trading on the simulator’s moving market survives a kill -9 and a 
     portfolios: [
       {
         id: 'p1',
-        portfolio: {
-          quote: 'USDT',
-          target: { BTC: 0.4, ETH: 0.3, USDT: 0.3 },
-          trigger: { type: 'band', band: 0.005 },
-          costs: { feeBps: 10 },
-        },
+        portfolio: trialPortfolioDoc(0.005),
         venue: { type: 'paper', initial: { USDT: 10_000 }, prices: { type: 'ccxt', exchange: 'binance', url } },
         schedule: { every: '1s' },
         mode: 'live',

@@ -12,25 +12,25 @@ import { after, before, test } from 'node:test';
 import { trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { TICKERS_GET } from '../../src/venues/simulator/faults.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
-import { runCli, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import {
+  runCli,
+  type ServeProcess,
+  simPortfolioEntry,
+  startServe,
+  trialPortfolioDoc,
+  writeServiceFile,
+} from '../support/serve-process.ts';
 
 let dir: string;
 let sim: SimHandle;
 let serve: ServeProcess;
 let config: Record<string, unknown>;
 
-function portfolio(id: string, keyFile: string, target: Record<string, number>, extra: Record<string, unknown> = {}) {
-  return {
-    id,
-    portfolio: { quote: 'USDT', target, trigger: { type: 'band', band: 0.5 }, costs: { feeBps: 10 } },
-    venue: { type: 'ccxt', exchange: 'binance', url: sim.url, keyFile, timeoutMs: 3000 },
-    reference: { type: 'ccxt', exchange: 'binance', url: sim.url },
-    schedule: { every: '1s' },
-    mode: 'live',
-    guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
+function portfolio(id: string, keyFile: string, target: Record<string, number>) {
+  return simPortfolioEntry(id, sim.url, keyFile, {
+    portfolio: trialPortfolioDoc(0.5, target),
     risk: { cooldown: 0, killSwitchAfter: 3 },
-    ...extra,
-  };
+  });
 }
 
 before(async () => {

@@ -103,3 +103,26 @@ export async function startServe(configPath: string, cwd: string, timeoutMs = 30
     },
   };
 }
+
+/** The trial portfolio (BTC 40 %, ETH 30 %, USDT 30 %, 10 bps) with a band trigger, as a service file writes it. */
+export function trialPortfolioDoc(band = 0.02, target: Record<string, number> = { BTC: 0.4, ETH: 0.3, USDT: 0.3 }) {
+  return { quote: 'USDT', target, trigger: { type: 'band', band }, costs: { feeBps: 10 } };
+}
+
+/**
+ * A live service-file portfolio on the local simulator at `url` (keys from `keyFile`), the simulator also
+ * its reference, loose price-age guard; `extra` overrides any field.
+ */
+export function simPortfolioEntry(id: string, url: string, keyFile: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    portfolio: trialPortfolioDoc(),
+    venue: { type: 'ccxt', exchange: 'binance', url, keyFile, timeoutMs: 3000 },
+    reference: { type: 'ccxt', exchange: 'binance', url },
+    schedule: { every: '1s' },
+    mode: 'live',
+    guards: { maxPriceAgeSeconds: 3600, maxDeviationBps: 100, maxSlippageBps: 50 },
+    risk: { cooldown: 0, killSwitchAfter: 1000 },
+    ...extra,
+  };
+}
