@@ -70,7 +70,7 @@ function openLockDatabase(journalPath: string): Database.Database {
     return db;
   } catch (e) {
     throw new JournalError(
-      `journal ${journalPath}: cannot open its lock file ${path} (${(e as Error).message}); check that the directory is writable.`,
+      `journal ${journalPath}: cannot open its lock file ${path} (${(e as Error).message}); check that its directory exists and is writable.`,
     );
   }
 }
