@@ -49,6 +49,14 @@ test('a quiet trigger is nothing to do and never computes a plan', () => {
   assert.deepEqual(d, { kind: 'nothing_to_do', reason: 'inside band', plan: null, skipped: [] });
 });
 
+test('a firing trigger on a plan whose every trade is skipped is nothing to do, and says so', () => {
+  const empty = { ...plan([]), skipped: [{ asset: 'BTC', reason: 'below minNotional 10' }] };
+  const d = decideCycle(input({ plan: () => empty }));
+  assert.equal(d.kind, 'nothing_to_do');
+  assert.match(d.reason, /; nothing to send: every trade was skipped$/);
+  assert.equal(decideCycle(input({ plan: () => empty, approved: true })).kind, 'refused');
+});
+
 test('paused, unknown leg and cooldown skip a cycle and refuse an approval', () => {
   const cases: [Partial<DecisionInput>, string][] = [
     [{ state: { ...calm, paused: true, pauseReason: 'kill switch: 3 failures' } }, 'paused'],

@@ -155,7 +155,7 @@ function afterPlan(input: DecisionInput, plan: Plan): CycleDecision {
   if (trades.length === 0)
     return approved
       ? { kind: 'refused', code: 'empty', reason: 'the plan has no trade to send' }
-      : { kind: 'nothing_to_do', reason, plan: toRun, skipped };
+      : { kind: 'nothing_to_do', reason: `${reason}; nothing to send: every trade was skipped`, plan: toRun, skipped };
   const total = trades.reduce((s, t) => s + t.notional, 0);
   if (!approved && policy.approvalAbove !== undefined && total > policy.approvalAbove) {
     reason += `; total notional ${total.toFixed(2)} above approvalAbove ${policy.approvalAbove}: waiting for approval`;

@@ -96,4 +96,14 @@ describe('ballast plan (in process)', () => {
     const j = runPlan(opts(cfg)).json;
     assert.match(j.reason, /; every trade scaled by 0\.\d+ to keep turnover within maxTurnover 0\.1$/);
   });
+  it('goes through the cycle decision: a firing trigger whose every trade is skipped holds', () => {
+    // minNotional above every trade: the planner skips both legs, so the core's decision has nothing to send.
+    const big = 'constraints: { assets: { BTC: { minNotional: 1000000 }, ETH: { minNotional: 1000000 } } }\n';
+    const r = runPlan(opts(file('skipall.yaml', `${good}${big}`)));
+    assert.equal(r.json.rebalance, false);
+    assert.deepEqual(r.json.trades, []);
+    assert.equal(r.json.skipped.length, 2);
+    assert.equal(r.json.reason, 'no trigger: plan on demand; nothing to send: every trade was skipped');
+    assert.match(r.text, /^hold: no trigger: plan on demand; nothing to send/);
+  });
 });

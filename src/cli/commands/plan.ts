@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { parsePortfolio } from '../../core/config/parse.ts';
+import { type CycleDecision, decideCycle } from '../../core/cycle-decision.ts';
 import { compilePortfolio, type Decision, decideAndPlan } from '../../core/decide.ts';
 import type { PlanMode } from '../../core/planner/context.ts';
 import { makeSnapshot } from '../../core/snapshot.ts';
@@ -22,11 +23,11 @@ interface PlanOpts {
 }
 
 /** The JSON shape of `ballast plan --json` (exactly these keys). */
-export function planJson(d: Decision) {
+export function planJson(d: Decision, verdict: CycleDecision) {
   const notes = d.plan.notes.length > 0 ? `; ${d.plan.notes.join('; ')}` : '';
   return {
-    rebalance: d.decision.rebalance,
-    reason: d.decision.reason + notes,
+    rebalance: verdict.kind === 'execute',
+    reason: verdict.reason + notes,
     trades: d.plan.trades.map((t) => ({
       asset: t.asset,
       side: t.side,
@@ -70,10 +71,37 @@ export function runPlan(o: PlanOpts): { text: string; json: ReturnType<typeof pl
   const last = o.last === undefined ? Number.NaN : parseTime(o.last, '--last');
   compiled.trigger.observe(snap.prices);
   const d = decideAndPlan(compiled, snap, o.mode as PlanMode, now, last);
-  return { text: render(d, compiled.ctx.u.target, compiled.ctx.u.assets, config.quote), json: planJson(d) };
+  const verdict = offlineVerdict(d);
+  return {
+    text: render(d, verdict, compiled.ctx.u.target, compiled.ctx.u.assets, config.quote),
+    json: planJson(d, verdict),
+  };
 }
 
-function render(d: Decision, target: Float64Array, assets: readonly string[], quote: string): string {
+/**
+ * The core's cycle decision (issue #13) for an offline plan: no journal, so nothing paused, no unknown
+ * leg, no cooldown, live. The verdict is the one the service would reach on the same snapshot; it says
+ * REBALANCE only when there is something to send (a trigger that fires on a plan whose every trade is
+ * skipped holds). The plan itself is always shown, for review.
+ */
+function offlineVerdict(d: Decision): CycleDecision {
+  return decideCycle({
+    now: 0,
+    state: { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false },
+    policy: { mode: 'live', cooldownMs: 0 },
+    trigger: { rebalance: d.decision.rebalance, reason: d.decision.reason, inflow: false },
+    plan: () => d.plan,
+    approved: false,
+  });
+}
+
+function render(
+  d: Decision,
+  verdict: CycleDecision,
+  target: Float64Array,
+  assets: readonly string[],
+  quote: string,
+): string {
   const trades = new Map(d.plan.trades.map((t) => [t.asset, t]));
   const rows = assets.map((a, i) => {
     const t = trades.get(a);
@@ -90,7 +118,7 @@ function render(d: Decision, target: Float64Array, assets: readonly string[], qu
     ];
   });
   const out = [
-    `${d.decision.rebalance ? 'REBALANCE' : 'hold'}: ${d.decision.reason}`,
+    `${verdict.kind === 'execute' ? 'REBALANCE' : 'hold'}: ${verdict.reason}`,
     '',
     table(['asset', 'weight', 'target', 'drift', 'side', 'quantity', `notional (${quote})`, 'est. cost'], rows),
     '',
