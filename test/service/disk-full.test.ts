@@ -173,6 +173,58 @@ test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused
   }
 });
 
+test('disk full right after an order reaches the exchange: paused; restart reconciles it by lookup, never re-sent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-diskfull-sent-'));
+  const sim = await start(trialSimOptions());
+  const journal = join(dir, 'journal.sqlite');
+  const config = trialService({ journal, url: sim.url, keyFile: writeKeyFile(dir) });
+  const boot = () => Service.start(config, { strictGuards: false });
+  let svc = await boot();
+  try {
+    // The fault is armed by the exchange itself when the first create request arrives: the intent is
+    // already committed and the order is placed, and every later write of the cycle (sent, ack, fill) fails.
+    let disarm: (() => void) | null = null;
+    const creates = sim.exchange.creates;
+    const push = creates.push.bind(creates);
+    creates.push = (...r) => {
+      disarm ??= injectWriteFault(svc.journal, { code: 'SQLITE_FULL', count: 1_000_000 });
+      return push(...r);
+    };
+    const ev = await svc.runCycle('p1');
+    assert.equal(ev.decision, 'failed', ev.reason);
+    assert.match(ev.reason, /SQLITE_FULL/);
+    assert.equal(svc.runners.get('p1')!.paused, true);
+    const placed = sim.createRequests().map((c) => c.clientOrderId);
+    assert.equal(placed.length, 1, 'the cycle stopped at the first write after the send');
+    const cid = placed[0]!;
+    assert.equal(svc.journal.orders.get(cid).state, 'sent', 'the journal holds the send, not its outcome');
+    (disarm as (() => void) | null)?.();
+    creates.push = push;
+
+    await svc.stop();
+    svc = await boot();
+    // Start-up reconciliation looked the order up by its client id and journaled its fill.
+    const intent = svc.journal.orders.get(cid);
+    assert.equal(intent.state, 'filled', `reconciled: ${intent.state}`);
+    assert.ok(svc.journal.orders.fills(cid).length > 0, 'the fill is journaled');
+    assert.equal(svc.runners.get('p1')!.paused, true, 'still paused after the restart');
+    assert.equal((await svc.runCycle('p1')).ordersSent, 0, 'paused: nothing sent');
+    svc.resume('p1');
+    await svc.runCycle('p1');
+    const all = sim.createRequests().map((c) => c.clientOrderId);
+    noDuplicates(all);
+    assert.equal(all.filter((c) => c === cid).length, 1, 'the order placed before the failure was never re-sent');
+    await svc.stop();
+    const db = new Database(journal, { readonly: true });
+    quickCheck(db, journal);
+    db.close();
+  } finally {
+    await svc.stop().catch(() => undefined);
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('real full disk (2 MiB tmpfs): paused, API up; space freed, restart, quick_check ok, ballast resume, trades', async (t) => {
   const m = mountSmallTmpfs('ballast-tmpfs-');
   if (typeof m === 'string') return t.skip(m);
