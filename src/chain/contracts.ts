@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Abi, Hex } from 'viem';
+import { BallastError } from '../core/errors.ts';
 
 export interface Artifact {
   readonly contractName: string;
@@ -23,7 +24,7 @@ export function ownArtifact(name: OwnContract): Artifact {
   const candidates = ['../..', '../../..'].map((up) => join(here, up, 'contracts', 'out', `${name}.json`));
   const path = candidates.find((p) => existsSync(p));
   if (path === undefined)
-    throw new Error(`contracts/out/${name}.json is missing: run node scripts/build-contracts.mjs`);
+    throw new BallastError(`contracts/out/${name}.json is missing: run node scripts/build-contracts.mjs`);
   const a = JSON.parse(readFileSync(path, 'utf8')) as Artifact;
   cache.set(name, a);
   return a;

@@ -1,5 +1,7 @@
 /** Typed errors of the local chain (issue #7 §1). Each says what went wrong and what to do. */
-export class ChainError extends Error {
+import { BallastError, type Next } from '../core/errors.ts';
+export class ChainError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name: string = 'ChainError';
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import YAML from 'yaml';
-import { InputError } from '../core/errors.ts';
+import { BallastError, InputError, type Next } from '../core/errors.ts';
 
 /** Reads a YAML or JSON file (by extension; YAML is a superset of JSON anyway). Errors name the file. */
 export function readDocument(path: string): unknown {
@@ -43,6 +43,7 @@ export function parseTime(value: string, option: string): number {
 }
 
 /** Bad usage of the command line: exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends BallastError {
+  static override readonly next: Next = 'fix-usage';
   override readonly name = 'UsageError';
 }

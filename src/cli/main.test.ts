@@ -95,6 +95,20 @@ describe('ballast CLI (spawned)', { concurrency: 2 }, () => {
     assert.equal(none.code, 2);
     assert.match(none.stderr, /needs --last DATE .* and --now DATE/);
   });
+  it('--debug (anywhere, or BALLAST_DEBUG=1) adds the stack under the same first line; without it, none', async () => {
+    const missing = join(dir, 'nope.yaml');
+    const plain = await ballast('plan', '--config', missing, '--balances', balances, '--prices', prices);
+    assert.equal(plain.code, 1);
+    assert.equal(plain.stderr, `${missing}: cannot read file (ENOENT)\n`);
+    const dbg = await ballast('plan', '--debug', '--config', missing, '--balances', balances, '--prices', prices);
+    assert.equal(dbg.code, 1, 'the exit code does not change');
+    const lines = dbg.stderr.trimEnd().split('\n');
+    assert.equal(lines[0], `${missing}: cannot read file (ENOENT)`);
+    assert.ok(lines.length > 2 && lines.slice(1).every((l) => /^\s+at /.test(l)), dbg.stderr);
+    const usage = await ballast('plan', '--example', '--mode', 'greedy', '--debug');
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /^ballast: --mode: expected full, edge or auto, got "greedy"\n\s+at /);
+  });
   it('schema prints a strict JSON Schema', async () => {
     const r = await ballast('schema');
     assert.equal(r.code, 0, r.stderr);

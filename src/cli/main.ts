@@ -1,32 +1,20 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../core/errors.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerSchema } from './commands/schema.ts';
-import { UsageError } from './io.ts';
 import { registerExtensions } from './registry.ts';
+import { reportError, takeDebugFlag } from './report-error.ts';
 
-/** Errors of adapters' input (price files, synthetic parameters) that mean bad input: exit 1. */
-const BAD_INPUT = new Set([
-  'PriceDataError',
-  'PriceWindowError',
-  'SyntheticParamError',
-  'CorrelationError',
-  'QuoteError',
-  'JournalInputError',
-  'JournalNotFoundError',
-  'JournalLockedError',
-  'JournalCorruptError',
-  'JournalError',
-  'ChainConfigError',
-  'OracleGuardError',
-]);
-
-/** Exit codes: 0 ok, 1 bad input (config, balances, prices, data), 2 bad usage (flags). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Exit codes: 0 ok, 1 bad input or someone must act, 2 bad usage (flags), 75 try again (see
+ * report-error.ts: read from the error's `next` step).
+ */
+export async function main(args: string[]): Promise<number> {
+  const { argv, debug } = takeDebugFlag(args, process.env);
   const program = new Command('ballast')
     .description('Keeps crypto portfolios at their target allocation, automatically and cost-consciously.')
     .exitOverride()
+    .option('--debug', 'print the stack of an error (anywhere on the command line)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlan(program);
   registerSchema(program);
@@ -40,19 +28,9 @@ export async function main(argv: string[]): Promise<number> {
         ? 0
         : 2;
     }
-    if (e instanceof UsageError) {
-      process.stderr.write(`ballast: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof InputError || (e instanceof Error && BAD_INPUT.has(e.name))) {
-      process.stderr.write(`${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof Error && 'exitCode' in e && typeof e.exitCode === 'number') {
-      process.stderr.write(`ballast: ${e.message}\n`);
-      return e.exitCode;
-    }
-    throw e;
+    const r = reportError(e, debug);
+    process.stderr.write(r.text);
+    return r.code;
   }
 }
 

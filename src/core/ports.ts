@@ -3,6 +3,7 @@
  * Types only: no I/O here. Every venue adapter has this same shape (as in Nautilus Trader), so the
  * service loop, the backtester's replay and the crash trials drive them all the same way.
  */
+import { BallastError, type Next } from './errors.ts';
 
 /** A price of one unit of `asset` in the portfolio's quote, with the time its source stamped it. */
 export interface PriceQuote {
@@ -71,7 +72,8 @@ export interface OrderState {
  * Raised by Venue.place when the outcome is not known (timeout, connection dropped after sending).
  * The caller must record the order as "unknown" and resolve it with lookup(), never by re-sending.
  */
-export class OrderOutcomeUnknownError extends Error {
+export class OrderOutcomeUnknownError extends BallastError {
+  static override readonly next: Next = 'lookup';
   override readonly name = 'OrderOutcomeUnknownError';
   constructor(
     readonly clientOrderId: string,
@@ -84,7 +86,8 @@ export class OrderOutcomeUnknownError extends Error {
 }
 
 /** Raised by Venue.place when the venue certainly did not accept the order (validation, funds, filters). */
-export class OrderRejectedError extends Error {
+export class OrderRejectedError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'OrderRejectedError';
   constructor(
     readonly clientOrderId: string,

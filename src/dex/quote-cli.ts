@@ -6,13 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type Address, createPublicClient, getAddress, http, isAddress, type PublicClient, parseAbi } from 'viem';
 import { DEFAULT_CHAIN_FILE } from '../chain/up.ts';
+import { BallastError, type Next } from '../core/errors.ts';
 import type { Fixture } from './fixture/types.ts';
 import { formatRoute } from './router/format.ts';
 import { route } from './router/route.ts';
 import type { Route } from './router/types.ts';
 import { buildSwapPools, readPoolStates } from './state/index.ts';
 
-export class QuoteError extends Error {
+export class QuoteError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'QuoteError';
   constructor(
     readonly field: string,

@@ -7,6 +7,8 @@
  * carries the alert's id for the receiver to drop duplicates. The URL itself may hold a secret (Slack and
  * Discord webhook URLs do), so it is never logged or stored: only its origin is.
  */
+
+import { BallastError, type Next } from '../core/errors.ts';
 import type { ServiceFacade } from './facade.ts';
 import type { AlertRecord, Journal } from './journal/index.ts';
 import type { Logger } from './logger.ts';
@@ -43,7 +45,8 @@ export interface AlertSenderOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export class AlertWebhookConfigError extends Error {
+export class AlertWebhookConfigError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'AlertWebhookConfigError';
 }
 

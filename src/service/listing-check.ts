@@ -4,13 +4,15 @@
  * while the others run; `serve --strict` exits 1 instead. A venue whose markets cannot be read is not
  * "unlisted": that is logged as a warning and the cycles' own failures decide.
  */
+
+import { BallastError, type Next } from '../core/errors.ts';
 import { unlistedAssets, unlistedReason } from '../venues/unlisted.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
 /** `serve --strict`: an unlisted target asset stops the service (exit 1, one line). */
-export class UnlistedAssetError extends Error {
+export class UnlistedAssetError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'UnlistedAssetError';
-  readonly exitCode = 1;
 }
 
 export async function pauseUnlisted(runners: Iterable<PortfolioRunner>, strict: boolean): Promise<string[]> {

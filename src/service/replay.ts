@@ -1,6 +1,7 @@
 import { loadPriceCsv, selectWindow } from '../backtest/data/index.ts';
 import type { FillMode } from '../backtest/data/types.ts';
 import type { PortfolioConfig } from '../core/config/schema.ts';
+import { BallastError } from '../core/errors.ts';
 import { ReplayFeed } from '../venues/replay/replay-feed.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { nextRunAt, Service } from './service.ts';
@@ -45,7 +46,10 @@ function riskyAssets(cfg: ResolvedService): string[] {
  */
 export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySummary[]; service: Service }> {
   const quotes = new Set(o.service.portfolios.map((p) => p.portfolio.quote));
-  if (quotes.size !== 1) throw new Error(`a replay needs one quote for all portfolios, got ${[...quotes].join(', ')}`);
+  if (quotes.size !== 1)
+    throw new BallastError(`a replay needs one quote for all portfolios, got ${[...quotes].join(', ')}`, {
+      next: 'fix-input',
+    });
   const quote = [...quotes][0]!;
   const table = loadPriceCsv(o.csv);
   const win = selectWindow(table, {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BallastError, type Next } from '../core/errors.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
@@ -58,7 +59,9 @@ export async function createReviewPlan(runner: PortfolioRunner, journal: Journal
   return { id, hash: stored.hash, expiresAt: stored.expiresAt, plan, prices };
 }
 
-export class PlanRefusedError extends Error {
+export class PlanRefusedError extends BallastError {
+  static override readonly httpStatus = 409 as const;
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'PlanRefusedError';
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { CronExpressionParser } from 'cron-parser';
 import pino from 'pino';
 import { parsePortfolio } from '../core/config/parse.ts';
+import { BallastError, type Next } from '../core/errors.ts';
 import type { Venue } from '../core/ports.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
@@ -78,8 +79,9 @@ export class Service implements ServiceFacade {
         p.reference === undefined &&
         (o.strictGuards ?? true)
       ) {
-        throw new Error(
+        throw new BallastError(
           `portfolio ${p.id}: live mode needs an independent reference price source for the deviation guard; with a single source only dry-run, paper and replay may run`,
+          { next: 'fix-input' },
         );
       }
     }
@@ -302,7 +304,9 @@ function recvWindowOf(p: ResolvedService['portfolios'][number]): number {
   return p.venue !== 'paper' && p.venue.type === 'ccxt' ? (p.venue.recvWindowMs ?? 5000) : 5000;
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends BallastError {
+  static override readonly httpStatus = 404 as const;
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'NotFoundError';
 }
 

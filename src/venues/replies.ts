@@ -6,13 +6,15 @@
  * quotes); an empty but well-formed balance reply is left to the core's rule (src/core/balance-reply-rule.ts).
  */
 import { z } from 'zod';
+import { BallastError, type Next } from '../core/errors.ts';
 import type { Balances, PriceQuote } from '../core/ports.ts';
 
 /** Which venue call a reply answered. */
 export type ReplyCall = 'balances' | 'tickers' | 'prices' | (string & {});
 
 /** A venue answered, but with something that is not a usable reply. The cycle fails; nothing is inferred from it. */
-export class VenueReplyError extends Error {
+export class VenueReplyError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'VenueReplyError';
   constructor(
     readonly venue: string,

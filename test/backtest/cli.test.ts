@@ -110,7 +110,9 @@ describe('ballast backtest: errors', () => {
     assert.throws(
       () => runRequest(request({ strategies: ['hybrid:month'] })),
       (e: unknown) =>
-        e instanceof StrategyError && e.exitCode === 2 && /"hybrid:month": band "" is not a number/.test(e.message),
+        e instanceof StrategyError &&
+        e.next === 'fix-usage' &&
+        /"hybrid:month": band "" is not a number/.test(e.message),
     );
   });
 

@@ -150,7 +150,7 @@ test('two services on one journal: the second exits 1 with one line, nothing tra
   assert.equal(dep.code, 1, dep.stderr);
   assert.equal(
     dep.stderr,
-    `ballast: journal ${journal}: a running service holds it (pid ${first.proc.pid} on host ${hostname()}); record the deposit through its API instead: POST /portfolios/p1/deposits\n`,
+    `journal ${journal}: a running service holds it (pid ${first.proc.pid} on host ${hostname()}); record the deposit through its API instead: POST /portfolios/p1/deposits\n`,
   );
 
   // (d) a read-only open works while the service holds the lock, and so does the service's API

@@ -1,7 +1,9 @@
 /** Typed errors of the price data layer: what went wrong, where, and what to do about it. */
+import { BallastError, type Next } from '../../core/errors.ts';
 
 /** A price file that cannot be read as prices: names the file and, when known, the 1-based line. */
-export class PriceDataError extends Error {
+export class PriceDataError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'PriceDataError';
   readonly file: string;
   readonly line: number | undefined;
@@ -14,7 +16,8 @@ export class PriceDataError extends Error {
 }
 
 /** A window or asset selection that the loaded prices cannot satisfy (missing asset, gap, empty window). */
-export class PriceWindowError extends Error {
+export class PriceWindowError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'PriceWindowError';
   /** The asset the problem is about, when there is one. */
   readonly asset: string | undefined;

@@ -1,4 +1,5 @@
 import { decisionCode, Rule } from '../../core/cycle-decision.ts';
+import { BallastError } from '../../core/errors.ts';
 import { makePlanContext, PlanBuffers, type PlanContext } from '../../core/planner/context.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
@@ -22,7 +23,8 @@ export function prepareData(data: MarketData, cash: string, target: Readonly<Rec
   const T = data.times.length;
   const col = u.assets.map((a) => (a === cash ? -1 : data.assets.indexOf(a)));
   col.forEach((c, i) => {
-    if (c < 0 && i !== u.quoteIndex) throw new Error(`no prices for target asset ${u.assets[i]}`);
+    if (c < 0 && i !== u.quoteIndex)
+      throw new BallastError(`no prices for target asset ${u.assets[i]}`, { next: 'fix-input' });
   });
   const n = u.n;
   const prices = new Float64Array(T * n);
@@ -109,7 +111,7 @@ export function runBacktest(
   const base = data.u;
   const T = data.times.length;
   if (scratch && (scratch.n !== base.n || scratch.equity.length !== T))
-    throw new Error(`runBacktest: scratch is for ${scratch.n} entries × ${scratch.equity.length} bars`);
+    throw new BallastError(`runBacktest: scratch is for ${scratch.n} entries × ${scratch.equity.length} bars`);
   const reused = scratch?.setup(data, spec, opts) ?? null;
   // A private universe per run otherwise: dynamic targets rewrite its target in place, and kernels read it.
   const u: Universe = reused?.u ?? { ...base, target: Float64Array.from(base.target) };

@@ -56,7 +56,7 @@ describe('parseStrategy: errors (StrategyError, exit code 2, naming the strategy
     it(JSON.stringify(name), () => {
       assert.throws(
         () => parseStrategy(name),
-        (e: unknown) => e instanceof StrategyError && e.exitCode === 2 && msg.test(e.message),
+        (e: unknown) => e instanceof StrategyError && e.next === 'fix-usage' && msg.test(e.message),
       );
     });
   }

@@ -1,4 +1,5 @@
 import { type TriggerConfig, triggerSchema } from '../../core/config/trigger-schema.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { PlanMode } from '../../core/planner/context.ts';
 import type { StrategySpec, TargetRule } from './types.ts';
 
@@ -21,9 +22,9 @@ Dynamic targets (prefix, recomputed at each rebalance from the trailing window):
   <rule>/<lookback>@<trigger>  e.g. minvar/60@calendar:month (default lookback ${DEFAULT_LOOKBACK} bars)
   file@<trigger>                weights from --weights FILE (date,asset,weight)`;
 
-export class StrategyError extends Error {
+export class StrategyError extends BallastError {
+  static override readonly next: Next = 'fix-usage';
   override readonly name = 'StrategyError';
-  readonly exitCode = 2;
 }
 
 const num = (name: string, s: string | undefined, what: string): number => {

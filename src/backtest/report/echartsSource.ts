@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { BallastError, type Next } from '../../core/errors.ts';
 
-export class ChartLibraryError extends Error {
+export class ChartLibraryError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'ChartLibraryError';
 }
 

@@ -1,7 +1,10 @@
 /** Checks a ReportInput before drawing it, so a wrong shape fails loudly instead of drawing nonsense. */
+
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { ReportInput, ReportSweep } from './types.ts';
 
-export class ReportInputError extends Error {
+export class ReportInputError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'ReportInputError';
 }
 

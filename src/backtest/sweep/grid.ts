@@ -1,4 +1,5 @@
 import { type TriggerConfig, triggerSchema } from '../../core/config/trigger-schema.ts';
+import { BallastError } from '../../core/errors.ts';
 import type { StrategySpec } from '../engine/types.ts';
 
 /** One point of a sweep: a strategy at one fee level, with its coordinates for tables and heatmaps. */
@@ -43,8 +44,9 @@ export function checkedTrigger(family: string, width: number): TriggerConfig {
   const r = triggerSchema.safeParse(t);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new Error(
+    throw new BallastError(
       `sweep family ${JSON.stringify(family)}: ${i.path.join('.')}: ${i.message.replace(/^Invalid input: /, '')}`,
+      { next: 'fix-usage' },
     );
   }
   return r.data;
@@ -72,8 +74,9 @@ function rawTrigger(family: string, width: number): TriggerConfig {
     case 'calendar':
       return { type: 'calendar', period: (arg ?? 'month') as 'month' };
     default:
-      throw new Error(
+      throw new BallastError(
         `unknown sweep family ${JSON.stringify(family)} (band, relband, vol:<exponent>, hybrid:<period>, calendar:<period>)`,
+        { next: 'fix-usage' },
       );
   }
 }
@@ -82,7 +85,8 @@ function rawTrigger(family: string, width: number): TriggerConfig {
 export function buildGrid(g: GridSpec): SweepConfig[] {
   const out: SweepConfig[] = [];
   for (const w of g.widths)
-    if (!(w > 0 && Number.isFinite(w))) throw new Error(`sweep widths must be positive numbers, got ${w}`);
+    if (!(w > 0 && Number.isFinite(w)))
+      throw new BallastError(`sweep widths must be positive numbers, got ${w}`, { next: 'fix-usage' });
   for (const family of g.families) {
     const widths = family.startsWith('calendar') ? [Number.NaN] : g.widths;
     // The schema checks each family once (its exponent or period); the widths are checked above.

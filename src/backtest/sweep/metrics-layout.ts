@@ -1,3 +1,4 @@
+import { BallastError } from '../../core/errors.ts';
 import type { Metrics } from '../engine/types.ts';
 
 /** Column order of the shared results matrix (one row of K doubles per config; null → NaN). */
@@ -21,6 +22,9 @@ export function writeMetrics(out: Float64Array, row: number, m: Metrics): void {
 
 export function metricIndex(key: string): number {
   const k = METRIC_KEYS.indexOf(key as MetricKey);
-  if (k < 0) throw new Error(`unknown metric ${JSON.stringify(key)}: one of ${METRIC_KEYS.join(', ')}`);
+  if (k < 0)
+    throw new BallastError(`unknown metric ${JSON.stringify(key)}: one of ${METRIC_KEYS.join(', ')}`, {
+      next: 'fix-usage',
+    });
   return k;
 }

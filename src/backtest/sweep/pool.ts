@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { BallastError } from '../../core/errors.ts';
 import type { PreparedData } from '../engine/run.ts';
 import type { BacktestOptions } from '../engine/types.ts';
 import { bundleWorker } from './bundle.ts';
@@ -119,7 +120,7 @@ export class SweepPool {
             run.onProgress?.(done, total);
             if (done === total) resolve();
           };
-          const onExit = (code: number) => reject(new Error(`sweep worker exited with code ${code}`));
+          const onExit = (code: number) => reject(new BallastError(`sweep worker exited with code ${code}`));
           worker.on('message', onMessage).on('error', reject).on('exit', onExit);
           detach.push(() => worker.off('message', onMessage).off('error', reject).off('exit', onExit));
           worker.postMessage({ task, id, next, chunk } satisfies ToWorker);

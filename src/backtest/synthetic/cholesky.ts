@@ -4,8 +4,10 @@
  * have a unit diagonal, entries in [−1, 1], and be positive definite (ρ = 1 between two assets is not:
  * use one asset instead).
  */
+import { BallastError, type Next } from '../../core/errors.ts';
 
-export class CorrelationError extends Error {
+export class CorrelationError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'CorrelationError';
 }
 

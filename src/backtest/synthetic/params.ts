@@ -1,8 +1,11 @@
 /** Options shared by the synthetic generators, and their checks. */
+
+import { BallastError, type Next } from '../../core/errors.ts';
 import { parseDay } from '../data/dates.ts';
 import { type CorrelationSpec, cholesky, correlationMatrix } from './cholesky.ts';
 
-export class SyntheticParamError extends Error {
+export class SyntheticParamError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'SyntheticParamError';
 }
 

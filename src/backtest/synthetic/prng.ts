@@ -9,8 +9,10 @@
  * - Normals: Box–Muller on u1 = 1 − uniform ∈ (0, 1] and u2 = uniform: r = √(−2 ln u1),
  *   z0 = r cos 2πu2 and then z1 = r sin 2πu2 (the second value is served by the next call).
  */
+import { BallastError, type Next } from '../../core/errors.ts';
 
-export class SeedError extends Error {
+export class SeedError extends BallastError {
+  static override readonly next: Next = 'fix-usage';
   override readonly name = 'SeedError';
 }
 

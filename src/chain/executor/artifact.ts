@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Abi, Address, Hex } from 'viem';
+import { BallastError } from '../../core/errors.ts';
 import type { TxSender } from '../client.ts';
 
 export interface ExecutorArtifact {
@@ -19,7 +20,7 @@ export function executorArtifact(): ExecutorArtifact {
     .map((up) => join(here, up, 'contracts', 'out', 'BallastExecutor.json'))
     .find((p) => existsSync(p));
   if (path === undefined)
-    throw new Error('contracts/out/BallastExecutor.json is missing: run node scripts/build-contracts.mjs');
+    throw new BallastError('contracts/out/BallastExecutor.json is missing: run node scripts/build-contracts.mjs');
   cached = JSON.parse(readFileSync(path, 'utf8')) as ExecutorArtifact;
   return cached;
 }

@@ -9,6 +9,7 @@ import {
   type PublicClient,
   parseAbi,
 } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { Batch } from '../../dex/rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
 
@@ -32,7 +33,8 @@ export interface Simulation {
   readonly totalValue: bigint;
 }
 
-export class ExecutorRevertError extends Error {
+export class ExecutorRevertError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'ExecutorRevertError';
 }
 

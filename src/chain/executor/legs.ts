@@ -4,6 +4,7 @@
  * amount), with minOut enforced both by the protocol and by the executor.
  */
 import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { FixtureContracts, FixturePool } from '../../dex/fixture/types.ts';
 
 /** The swap entry points the executor's legs call (and tests measure). */
@@ -40,7 +41,8 @@ export interface SwapSpec {
   readonly minOut: bigint;
 }
 
-export class LegEncodingError extends Error {
+export class LegEncodingError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'LegEncodingError';
 }
 

@@ -15,10 +15,12 @@ import {
   type PublicClient,
   type TransactionReceipt,
 } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { ChainTxIntent, ChainTxJournal } from '../../service/journal/chain-txs.ts';
 import { explainRevert } from './calldata.ts';
 
-export class ChainSendError extends Error {
+export class ChainSendError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'ChainSendError';
 }
 

@@ -1,4 +1,5 @@
 /** Why a price cannot be trusted: the rebalance is refused before any swap (issue #8 §4). */
+import { BallastError, type Next } from '../../core/errors.ts';
 export type OracleGuardCode =
   | 'MISSING_CONFIG'
   | 'STALE'
@@ -9,7 +10,8 @@ export type OracleGuardCode =
   | 'DEVIATION'
   | 'READ_FAILED';
 
-export class OracleGuardError extends Error {
+export class OracleGuardError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'OracleGuardError';
   constructor(
     readonly code: OracleGuardCode,

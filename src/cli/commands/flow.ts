@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BallastError } from '../../core/errors.ts';
 import { Journal, JournalLockedError } from '../../service/journal/index.ts';
 import { UsageError } from '../io.ts';
 
@@ -55,11 +56,8 @@ function openWriter(path: string, portfolio: string, kind: 'deposit' | 'withdraw
     if (!(e instanceof JournalLockedError)) throw e;
     const who = e.holder ? ` (pid ${e.holder.pid} on host ${e.holder.host})` : '';
     const route = kind === 'deposit' ? 'deposits' : 'withdrawals';
-    throw Object.assign(
-      new Error(
-        `journal ${path}: a running service holds it${who}; record the ${kind} through its API instead: POST /portfolios/${portfolio}/${route}`,
-      ),
-      { exitCode: 1 },
+    throw new BallastError(
+      `journal ${path}: a running service holds it${who}; record the ${kind} through its API instead: POST /portfolios/${portfolio}/${route}`,
     );
   }
 }

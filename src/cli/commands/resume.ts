@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { BallastError } from '../../core/errors.ts';
 import { parseService } from '../../service/config/parse.ts';
 import { Journal, JournalLockedError } from '../../service/journal/index.ts';
 import { readPausedSidecar, removePausedSidecar } from '../../service/runner/write-failure.ts';
@@ -25,11 +26,8 @@ export function registerResume(program: Command): void {
       } catch (e) {
         if (!(e instanceof JournalLockedError)) throw e;
         const who = e.holder ? ` (pid ${e.holder.pid} on host ${e.holder.host})` : '';
-        throw Object.assign(
-          new Error(
-            `journal ${cfg.journal}: a running service holds it${who}; resume through its API instead: POST /portfolios/${portfolio}/resume`,
-          ),
-          { exitCode: 1 },
+        throw new BallastError(
+          `journal ${cfg.journal}: a running service holds it${who}; resume through its API instead: POST /portfolios/${portfolio}/resume`,
         );
       }
       try {

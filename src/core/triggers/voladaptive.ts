@@ -1,3 +1,4 @@
+import { BallastError } from '../errors.ts';
 import type { Universe } from '../universe.ts';
 import { firstAbsBreach } from './band.ts';
 import { EwmaEstimator } from './ewma.ts';
@@ -24,7 +25,7 @@ export interface VolAdaptiveParams {
  */
 export function volAdaptiveKernel(u: Universe, p: VolAdaptiveParams, track?: VolTrack): TriggerKernel {
   if (track && (track.n !== u.n || track.lambda !== p.lambda || track.warmup !== p.warmup))
-    throw new Error('volAdaptiveKernel: the track was computed for other entries, λ or warm-up');
+    throw new BallastError('volAdaptiveKernel: the track was computed for other entries, λ or warm-up');
   const t = u.target;
   const n = u.n;
   const est = track ? null : new EwmaEstimator(n, p.lambda, p.warmup, false);

@@ -1,5 +1,7 @@
 /** Typed errors of the pool math: each says what was wrong and what to do about it. */
-export class PoolMathError extends Error {
+import { BallastError, type Next } from '../../core/errors.ts';
+export class PoolMathError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'PoolMathError';
   constructor(
     readonly code: 'BAD_STATE' | 'BAD_TOKEN' | 'BAD_AMOUNT' | 'NO_CONVERGENCE',
@@ -51,7 +53,8 @@ export function checkAmountIn(pool: string, amountIn: bigint): void {
  * The on-chain code would revert at this point (overflow, bound, require). The pure ports throw it with the
  * Solidity reason so callers can tell an impossible swap apart from a bug; SwapPool.amountOut turns it into 0n.
  */
-export class ChainRevert extends Error {
+export class ChainRevert extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'ChainRevert';
   constructor(readonly reason: string) {
     super(`the contract would revert: ${reason}`);

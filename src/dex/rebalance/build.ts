@@ -8,6 +8,7 @@ import type { Address } from 'viem';
 import type { ExecutorLeg } from '../../chain/executor/legs.ts';
 import { encodeLeg } from '../../chain/executor/legs.ts';
 import type { FeedConfig, ValidPrice } from '../../chain/oracles/feeds.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
 import type { SwapPool } from '../pools/types.ts';
 import { route } from '../router/route.ts';
@@ -68,7 +69,8 @@ export interface Batch {
   readonly deadline: bigint;
 }
 
-export class RebalanceBuildError extends Error {
+export class RebalanceBuildError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'RebalanceBuildError';
 }
 

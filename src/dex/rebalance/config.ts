@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
 
 const address = z
   .string()
@@ -35,7 +36,8 @@ export type ChainSection = z.output<typeof chainSectionSchema>;
 export const onchainPortfolioSchema = portfolioSchema.extend({ chain: chainSectionSchema });
 export type OnchainPortfolio = z.output<typeof onchainPortfolioSchema>;
 
-export class ChainConfigError extends Error {
+export class ChainConfigError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'ChainConfigError';
 }
 

@@ -8,6 +8,7 @@ import { executorArtifact } from '../../chain/executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, explainRevert } from '../../chain/executor/calldata.ts';
 import { checkPoolDeviation, validatedPrices } from '../../chain/oracles/guard.ts';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
 import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
 import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
@@ -25,7 +26,8 @@ const erc20 = parseAbi([
   'function decimals() view returns (uint8)',
 ]);
 
-export class RebalanceSimulationError extends Error {
+export class RebalanceSimulationError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
   override readonly name = 'RebalanceSimulationError';
 }
 

@@ -1,7 +1,9 @@
 /** Typed errors of the split router: each says what went wrong and what to do. */
+import { BallastError, type Next } from '../../core/errors.ts';
 
 /** A field of the route request is invalid; `field` names it. */
-export class RouteRequestError extends Error {
+export class RouteRequestError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'RouteRequestError';
   constructor(
     readonly field: string,
@@ -12,7 +14,8 @@ export class RouteRequestError extends Error {
 }
 
 /** No pool or two-hop path connects the pair. */
-export class NoRouteError extends Error {
+export class NoRouteError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'NoRouteError';
   constructor(
     readonly tokenIn: string,
@@ -25,7 +28,8 @@ export class NoRouteError extends Error {
 }
 
 /** The pools cannot absorb the whole input (every candidate pool has a finite maxIn). */
-export class InsufficientLiquidityError extends Error {
+export class InsufficientLiquidityError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'InsufficientLiquidityError';
   constructor(
     readonly amountIn: bigint,

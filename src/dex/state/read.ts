@@ -4,6 +4,7 @@
  * V3TickLens contract), Balancer weighted/stable balances, weights, amplification and fees.
  */
 import type { Address, Hex, PublicClient } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { PoolState, Protocol, StableState, V2State, V3State, WeightedState } from '../pools/types.ts';
 import { balancerPoolAbi, erc20DecimalsAbi, v2PairAbi, v3LensAbi, v3PoolAbi, vaultAbi } from './abis.ts';
 
@@ -31,7 +32,8 @@ export interface PoolSnapshot {
   readonly states: readonly PoolState[];
 }
 
-export class StateReadError extends Error {
+export class StateReadError extends BallastError {
+  static override readonly next: Next = 'retry';
   override readonly name = 'StateReadError';
 }
 

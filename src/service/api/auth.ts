@@ -9,6 +9,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { BallastError, type Next } from '../../core/errors.ts';
 
 export const SESSION_COOKIE = 'ballast_session';
 export const MIN_TOKEN_LENGTH = 16;
@@ -18,7 +19,8 @@ export const SESSION_MAX_AGE_S = 43_200;
 const SESSION_CLOCK_SKEW_MS = 60_000;
 
 /** A problem with the API's configuration; the server did not start. */
-export class ApiConfigError extends Error {
+export class ApiConfigError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'ApiConfigError';
   constructor(
     readonly field: string,

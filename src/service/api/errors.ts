@@ -1,20 +1,24 @@
 /**
- * HTTP errors: `{ error, message, field? }` with a status. Facade and journal errors are mapped by kind:
- * bad input → 400 (naming the field), not found → 404, conflict (already decided, already paused …) → 409.
+ * HTTP errors: `{ error, message, field? }` with a status read from the error's `next` step (fix-input →
+ * 400, refined to 404 not found, 409 conflict or 410 expired; retry and next-cycle → 503; lookup → 502).
  */
-import { InputError } from '../../core/errors.ts';
+import { BallastError, type HttpRefinement, InputError, type Next } from '../../core/errors.ts';
 import { isWriteFailureCode, JournalWriteError } from '../journal/errors.ts';
-import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../journal/index.ts';
 
-export class ApiError extends Error {
+export class ApiError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'ApiError';
   constructor(
-    readonly status: number,
+    readonly status: 400 | HttpRefinement,
     readonly code: string,
     message: string,
     readonly field?: string,
   ) {
-    super(message);
+    super(message, {
+      apiCode: code,
+      ...(status === 400 ? {} : { httpStatus: status }),
+      ...(field === undefined ? {} : { details: { field } }),
+    });
   }
 }
 
@@ -29,36 +33,73 @@ export interface ErrorBody {
   field?: string;
 }
 
-/** Maps anything thrown by a route to a status and a body; unexpected errors say nothing internal. */
+/** The HTTP status of each next step (issue #15 item 3); a fix-input error may refine its 400. */
+export const NEXT_HTTP: Readonly<Record<Next, number>> = {
+  'fix-input': 400,
+  'fix-usage': 400,
+  retry: 503,
+  lookup: 502,
+  'next-cycle': 503,
+  stop: 500,
+};
+
+/** The body's `error` when the error names no code of its own. */
+const NEXT_CODE: Readonly<Record<Next, string>> = {
+  'fix-input': 'invalid_input',
+  'fix-usage': 'invalid_usage',
+  retry: 'unavailable',
+  lookup: 'outcome_unknown',
+  'next-cycle': 'try_next_cycle',
+  stop: 'stopped',
+};
+const REFINED_CODE: Readonly<Record<HttpRefinement, string>> = { 404: 'not_found', 409: 'conflict', 410: 'gone' };
+
+/**
+ * Maps anything thrown by a route to a status and a body, from the error's `next` step. A third-party
+ * error is first given one at this boundary (a disk write failure of SQLite, a 4xx of fastify); anything
+ * else is unexpected and says nothing internal.
+ */
 export function toHttpError(e: unknown): { status: number; body: ErrorBody } {
-  if (e instanceof ApiError)
-    return { status: e.status, body: { error: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } };
-  if (e instanceof JournalInputError)
-    return { status: 400, body: { error: 'invalid_input', message: e.message, field: e.field } };
-  if (e instanceof InputError) {
-    // The core's config checks (e.g. a target the portfolio's rules refuse): the first issue's path.
-    const field = e.issues[0]?.path ?? '';
-    return { status: 400, body: { error: 'invalid_input', message: e.message, ...(field ? { field } : {}) } };
-  }
-  if (e instanceof Error && e.name === 'NotFoundError')
-    return { status: 404, body: { error: 'not_found', message: e.message } };
-  if (e instanceof JournalNotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
-  if (e instanceof JournalConflictError) return { status: 409, body: { error: 'conflict', message: e.message } };
+  const b = asBallastError(e);
+  if (b === null) return { status: 500, body: { error: 'internal', message: 'internal error; see the service log' } };
+  const refined = b.next === 'fix-input' ? b.httpStatus : undefined;
+  const status = b instanceof HttpClientError ? b.status : (refined ?? NEXT_HTTP[b.next]);
+  const error = b.apiCode ?? (refined === undefined ? NEXT_CODE[b.next] : REFINED_CODE[refined]);
+  const field = fieldOf(b);
+  return { status, body: { error, message: b.message, ...(field ? { field } : {}) } };
+}
+
+function fieldOf(b: BallastError): string | undefined {
+  if (b instanceof InputError) return b.issues[0]?.path || undefined;
+  const f = b.details?.field ?? (b as { field?: unknown }).field;
+  return typeof f === 'string' && f !== '' ? f : undefined;
+}
+
+function asBallastError(e: unknown): BallastError | null {
   // A full disk or an I/O error under a route's write: nothing was committed; the client may retry later.
   const code = e instanceof JournalWriteError ? e.code : (e as { code?: unknown } | null)?.code;
   if (isWriteFailureCode(code))
-    return {
-      status: 503,
-      body: {
-        error: 'journal_write_failed',
-        message: `the journal could not be written (${code}); nothing was changed: free disk space or fix the disk, then retry`,
-      },
-    };
-  const field = (e as { field?: unknown }).field;
-  const status = (e as { statusCode?: unknown }).statusCode;
+    return new BallastError(
+      `the journal could not be written (${code}); nothing was changed: free disk space or fix the disk, then retry`,
+      { next: 'retry', apiCode: 'journal_write_failed' },
+    );
+  if (e instanceof BallastError) return e;
+  const field = (e as { field?: unknown } | null)?.field;
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
   if (typeof field === 'string' && e instanceof Error)
-    return { status: 400, body: { error: 'invalid_input', message: e.message, field } };
+    return new BallastError(e.message, { next: 'fix-input', details: { field } });
   if (typeof status === 'number' && status >= 400 && status < 500 && e instanceof Error)
-    return { status, body: { error: 'bad_request', message: e.message } };
-  return { status: 500, body: { error: 'internal', message: 'internal error; see the service log' } };
+    return new HttpClientError(status, e.message);
+  return null;
+}
+
+/** A client error fastify raised itself (413 body too large, 415 media type …): its own status is kept. */
+class HttpClientError extends BallastError {
+  static override readonly next: Next = 'fix-input';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message, { apiCode: 'bad_request' });
+  }
 }

@@ -1,4 +1,5 @@
 import { orderWithinLimits, type RiskPolicy } from '../../core/cycle-decision.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
 import { slippageBps } from '../../core/guards.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
@@ -25,7 +26,8 @@ export interface ExecutionResult {
 }
 
 /** The gate refused to send: no live claim for the portfolio. Nothing was sent. */
-export class GateClosedError extends Error {
+export class GateClosedError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name = 'GateClosedError';
 }
 

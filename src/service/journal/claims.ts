@@ -5,6 +5,7 @@
  * decided before the caller's first await: of N concurrent approvals exactly one wins, the others are
  * refused with nothing sent. A claim is released when its work is recorded.
  */
+import type { Next } from '../../core/errors.ts';
 import { JournalError, JournalNotFoundError } from './errors.ts';
 import type { SqliteDatabase } from './open-database.ts';
 
@@ -19,6 +20,8 @@ export interface WorkClaimRow {
 
 /** The portfolio's execution slot, or the plan, is taken: nothing was changed and nothing may be sent. */
 export class ClaimLostError extends JournalError {
+  static override readonly next: Next = 'fix-input';
+  static override readonly httpStatus = 409 as const;
   override readonly name = 'ClaimLostError';
   constructor(
     readonly portfolioId: string,

@@ -1,9 +1,11 @@
 /**
  * Typed journal errors. Each says what went wrong and what to do; none ever carries a secret value.
  */
+import { BallastError, type Next } from '../../core/errors.ts';
 
 /** Base class: every journal error is a JournalError, so callers can catch them as one family. */
-export class JournalError extends Error {
+export class JournalError extends BallastError {
+  static override readonly next: Next = 'stop';
   override readonly name: string = 'JournalError';
 }
 
@@ -39,6 +41,7 @@ export class JournalMigrationError extends JournalError {
 
 /** Input that cannot be journaled (bad field). Nothing was written. */
 export class JournalInputError extends JournalError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'JournalInputError';
   constructor(
     readonly field: string,
@@ -50,6 +53,8 @@ export class JournalInputError extends JournalError {
 
 /** A record the caller referred to does not exist. Nothing was written. */
 export class JournalNotFoundError extends JournalError {
+  static override readonly next: Next = 'fix-input';
+  static override readonly httpStatus = 404 as const;
   override readonly name = 'JournalNotFoundError';
   constructor(
     readonly what: string,
@@ -66,11 +71,14 @@ export class JournalNotFoundError extends JournalError {
  * same venue trade id for another order, a second portfolio hashing to the same id prefix). Nothing was written.
  */
 export class JournalConflictError extends JournalError {
+  static override readonly next: Next = 'fix-input';
+  static override readonly httpStatus = 409 as const;
   override readonly name = 'JournalConflictError';
 }
 
 /** A state change the order state machine forbids (e.g. filled → open). Nothing was written. */
 export class IllegalTransitionError extends JournalError {
+  static override readonly next: Next = 'lookup';
   override readonly name = 'IllegalTransitionError';
   constructor(
     readonly clientOrderId: string,
@@ -86,6 +94,7 @@ export class IllegalTransitionError extends JournalError {
 
 /** A value that looks like a secret was about to be stored. Nothing was written. */
 export class SecretInJournalError extends JournalError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'SecretInJournalError';
   constructor(readonly paths: readonly string[]) {
     super(
@@ -97,6 +106,7 @@ export class SecretInJournalError extends JournalError {
 
 /** A new order was about to be sent for a portfolio that still has a leg in state `unknown`. Nothing was sent. */
 export class UnknownLegsError extends JournalError {
+  static override readonly next: Next = 'lookup';
   override readonly name = 'UnknownLegsError';
   constructor(
     readonly portfolioId: string,
@@ -160,6 +170,7 @@ export function isWriteFailureCode(code: unknown): code is string {
  * Nothing of that transaction was committed. The service pauses the portfolio and alerts.
  */
 export class JournalWriteError extends JournalError {
+  static override readonly next: Next = 'retry';
   override readonly name = 'JournalWriteError';
   constructor(
     readonly path: string,

@@ -4,6 +4,7 @@
  * one gate (a claim on the portfolio's slot taken before anything is awaited, then `sendOrders`).
  */
 import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
+import { BallastError } from '../../core/errors.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
@@ -32,7 +33,7 @@ export interface StageOutcome {
 const NONE: ExecCounts = { sent: 0, filled: 0, failed: 0 };
 const HOLD: TriggerVerdict = { rebalance: false, reason: '', inflow: false };
 const NO_PLAN = (): Plan => {
-  throw new Error('no plan before the trigger asks for one');
+  throw new BallastError('no plan before the trigger asks for one');
 };
 
 export function outcome(

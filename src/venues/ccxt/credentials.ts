@@ -3,6 +3,7 @@
  * appear in errors or logs; only the variable or file names do.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { BallastError, type Next } from '../../core/errors.ts';
 
 export interface ApiCredentials {
   readonly apiKey: string;
@@ -17,7 +18,8 @@ export type CredentialSource =
   /** A JSON file {"apiKey": "...", "secret": "...", "password"?: "..."}, readable by its owner only. */
   | { readonly file: string };
 
-export class CredentialsError extends Error {
+export class CredentialsError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'CredentialsError';
 }
 

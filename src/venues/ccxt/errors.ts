@@ -3,6 +3,7 @@
  * quote the request URL (with its signature) and, in principle, anything the exchange echoes back.
  */
 import ccxt from 'ccxt';
+import { BallastError, type Next } from '../../core/errors.ts';
 
 export type ErrorClass =
   /** Timestamp outside recvWindow (-1021): the request was refused; the local clock is off. */
@@ -51,7 +52,8 @@ export function sanitize(message: string, secrets: readonly (string | undefined)
 }
 
 /** A ccxt failure with its class and a message safe to log, store and show. */
-export class VenueError extends Error {
+export class VenueError extends BallastError {
+  static override readonly next: Next = 'retry';
   override readonly name = 'VenueError';
   constructor(
     readonly venue: string,
@@ -59,7 +61,26 @@ export class VenueError extends Error {
     readonly operation: string,
     detail: string,
   ) {
-    super(`${venue} ${operation} failed (${kind}): ${detail}${ADVICE[kind]}`);
+    super(`${venue} ${operation} failed (${kind}): ${detail}${ADVICE[kind]}`, { next: nextOf(kind, operation) });
+  }
+}
+
+/** What to do after a venue failure of this kind: an order whose outcome is unknown is looked up, never re-sent. */
+function nextOf(kind: ErrorClass, operation: string): Next {
+  const sending = /^(createOrder|place)/.test(operation);
+  switch (kind) {
+    case 'rate-limit':
+      return 'retry';
+    case 'clock':
+    case 'auth':
+      return 'stop';
+    case 'rejected':
+      return 'next-cycle';
+    case 'not-found':
+    case 'duplicate':
+      return 'lookup';
+    case 'unknown':
+      return sending ? 'lookup' : 'retry';
   }
 }
 

@@ -1,5 +1,6 @@
 /** Builds a ccxt exchange instance by name, or a binance instance wired to the local simulator (tests). */
 import ccxt, { type Exchange } from 'ccxt';
+import { BallastError, type Next } from '../../core/errors.ts';
 import type { ApiCredentials } from './credentials.ts';
 
 export interface ExchangeOptions {
@@ -20,7 +21,8 @@ export interface ExchangeOptions {
   readonly simulatorUrl?: string;
 }
 
-export class UnknownExchangeError extends Error {
+export class UnknownExchangeError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'UnknownExchangeError';
 }
 

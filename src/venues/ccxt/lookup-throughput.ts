@@ -3,10 +3,13 @@
  * up by client order id through the real ccxt client, sequentially (as recoverOnStart does).
  * `node --import tsx src/venues/ccxt/lookup-throughput.ts [N]` prints one JSON line.
  */
+
+import { BallastError } from '../../core/errors.ts';
 import { rig } from './test-helpers.ts';
 
 const n = Number(process.argv[2] ?? 1000);
-if (!Number.isInteger(n) || n < 1) throw new Error(`N must be a positive integer, got ${process.argv[2]}`);
+if (!Number.isInteger(n) || n < 1)
+  throw new BallastError(`N must be a positive integer, got ${process.argv[2]}`, { next: 'fix-usage' });
 const r = await rig({ balances: { USDT: String(100 * n), BTC: '1' } }, { timeoutMs: 10_000 });
 try {
   await r.venue.markets();
@@ -27,7 +30,7 @@ try {
   let open = 0;
   for (let i = 0; i < n; i++) if ((await r.venue.lookup(`tp${i}`, 'BTC', 'USDT')).status === 'open') open++;
   const t2 = performance.now();
-  if (open !== n) throw new Error(`expected ${n} open orders, found ${open}`);
+  if (open !== n) throw new BallastError(`expected ${n} open orders, found ${open}`);
   console.log(
     JSON.stringify({
       orders: n,

@@ -3,6 +3,7 @@
  * otherwise one liquid intermediate (ADA→BTC→USDT when ADA/USDT is missing), chosen by the weaker leg's
  * 24 h volume in quote terms (a route is only as deep as its thinnest leg). Pure: markets and volumes in.
  */
+import { BallastError, type Next } from '../../core/errors.ts';
 
 export interface GraphMarket {
   readonly symbol: string;
@@ -34,7 +35,8 @@ export interface Route {
   readonly feeBps: number;
 }
 
-export class NoRouteError extends Error {
+export class NoRouteError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'NoRouteError';
 }
 

@@ -5,6 +5,7 @@
  * fails ambiguously is OrderOutcomeUnknownError and is never re-sent here.
  */
 import ccxt, { type Exchange, type MarketInterface as Market, type Order, type Ticker } from 'ccxt';
+import { BallastError } from '../../core/errors.ts';
 import {
   type Balances,
   type MarketRules,
@@ -242,7 +243,7 @@ export class CcxtVenue implements TradingVenue {
   async touch(asset: string, quote: string): Promise<Touch> {
     const t = await this.read('fetchTicker', () => this.exchange.fetchTicker(`${asset}/${quote}`));
     if (t.bid === undefined || t.ask === undefined || !(t.bid > 0) || !(t.ask > 0))
-      throw this.fail('fetchTicker', new Error(`no bid/ask for ${asset}/${quote}`));
+      throw this.fail('fetchTicker', new BallastError(`no bid/ask for ${asset}/${quote}`, { next: 'next-cycle' }));
     return { bid: t.bid, ask: t.ask, time: t.timestamp ?? 0 };
   }
 
@@ -294,7 +295,7 @@ export class CcxtVenue implements TradingVenue {
           `authentication failed, not placed (${detail}); check key, secret, permissions and IP allow-list`,
         );
       // Timeouts, 5xx, dropped connections, a duplicate id, unparseable replies: maybe placed.
-      throw new OrderOutcomeUnknownError(id, new Error(detail));
+      throw new OrderOutcomeUnknownError(id, new BallastError(detail, { next: 'lookup' }));
     }
     return toOrderState(o, id, (o.trades ?? []).map(toFill));
   }

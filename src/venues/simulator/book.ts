@@ -1,4 +1,6 @@
 /** A simulated market: exact filters, the touch derived from the mid, and an optional stepped depth for slippage. */
+
+import { BallastError } from '../../core/errors.ts';
 import { div, floorTo, mul, units } from './decimal.ts';
 import type { SimMarketConfig } from './types.ts';
 
@@ -52,8 +54,9 @@ export function compileMarket(c: SimMarketConfig): Market {
     },
     quoteVolume: f(c.quoteVolume, 'quoteVolume', 1_000_000n * 100_000_000n),
   };
-  if (m.mid <= 0n) throw new Error(`${c.symbol}.price must be > 0`);
-  if (m.tick <= 0n || m.step <= 0n) throw new Error(`${c.symbol}: tickSize and stepSize must be > 0`);
+  if (m.mid <= 0n) throw new BallastError(`${c.symbol}.price must be > 0`, { next: 'fix-input' });
+  if (m.tick <= 0n || m.step <= 0n)
+    throw new BallastError(`${c.symbol}: tickSize and stepSize must be > 0`, { next: 'fix-input' });
   return m;
 }
 

@@ -3,6 +3,7 @@
  * prices and quantities in. Exact arithmetic keeps "initial balances + fills − fees = final balances"
  * an equality, not an approximation (issue #6 §4).
  */
+import { BallastError } from '../../core/errors.ts';
 
 export const SCALE = 100_000_000n;
 const DECIMALS = 8;
@@ -21,7 +22,10 @@ export function parseUnits(value: string | number): bigint | null {
 /** Like parseUnits but throws with the field name: for configuration, which must be exact. */
 export function units(value: string | number, field: string): bigint {
   const v = parseUnits(value);
-  if (v === null) throw new Error(`${field}: "${value}" is not a decimal with at most 8 fractional digits`);
+  if (v === null)
+    throw new BallastError(`${field}: "${value}" is not a decimal with at most 8 fractional digits`, {
+      next: 'fix-input',
+    });
   return v;
 }
 

@@ -3,6 +3,8 @@
  * current price, limit orders fill when the price crosses them (on setPrice), faults come from the
  * FaultController. Balances are exact 1e-8 units with free/locked like Binance's account endpoint.
  */
+
+import { BallastError } from '../../core/errors.ts';
 import { compileMarket, type Market, touch, walk } from './book.ts';
 import { bpsOf, formatUnits, minBig, mul, units } from './decimal.ts';
 import type { Fault, FaultController } from './faults.ts';
@@ -249,7 +251,7 @@ export class SimExchange {
   setPrice(symbol: string, price: string | number): void {
     const m = this.market(symbol);
     m.mid = units(price, `price of ${symbol}`);
-    if (m.mid <= 0n) throw new Error(`price of ${symbol} must be > 0`);
+    if (m.mid <= 0n) throw new BallastError(`price of ${symbol} must be > 0`, { next: 'fix-input' });
     this.matchResting(m);
   }
 

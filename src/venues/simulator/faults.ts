@@ -2,6 +2,7 @@
  * Fault injection on demand. Tests (in process, or over the admin API from another process) queue
  * faults; each request consumes the first matching one. Deterministic: nothing random happens here.
  */
+import { BallastError } from '../../core/errors.ts';
 
 export interface FaultMatch {
   /** Request path, e.g. "/api/v3/order". Default: any. */
@@ -62,9 +63,9 @@ export class FaultController {
   inject(fault: Fault): void {
     const times = fault.times ?? 1;
     if (!Number.isInteger(times) || times < 1)
-      throw new Error(`fault.times must be a positive integer, got ${fault.times}`);
+      throw new BallastError(`fault.times must be a positive integer, got ${fault.times}`, { next: 'fix-input' });
     if (fault.kind === 'partial' && !(fault.fraction > 0 && fault.fraction < 1)) {
-      throw new Error(`fault.fraction must be in (0, 1), got ${fault.fraction}`);
+      throw new BallastError(`fault.fraction must be in (0, 1), got ${fault.fraction}`, { next: 'fix-input' });
     }
     this.armed.push({ fault, remaining: times });
   }
@@ -90,7 +91,8 @@ export class FaultController {
     this.inject({ kind, asset: opts.asset, times: opts.times, match: opts.match ?? ACCOUNT_GET });
   }
   setClockSkew(ms: number): void {
-    if (!Number.isFinite(ms)) throw new Error(`clock skew must be a finite number of ms, got ${ms}`);
+    if (!Number.isFinite(ms))
+      throw new BallastError(`clock skew must be a finite number of ms, got ${ms}`, { next: 'fix-input' });
     this.clockSkewMs = ms;
   }
 

@@ -1,4 +1,5 @@
 /** Configuration and state shapes of the local Binance-spot simulator. Amounts are decimal strings on the outside. */
+import { BallastError, type Next } from '../../core/errors.ts';
 
 export interface SimMarketConfig {
   /** Binance symbol without separator, e.g. "BTCUSDT". */
@@ -97,7 +98,8 @@ export interface CreateRecord {
   readonly orderId?: number;
 }
 
-export class BinanceError extends Error {
+export class BinanceError extends BallastError {
+  static override readonly next: Next = 'stop';
   constructor(
     readonly status: number,
     readonly code: number,
