@@ -17,6 +17,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerSim(program);
   const { registerResume } = await import('./commands/resume.ts');
   registerResume(program);
+  const { registerStatus } = await import('./commands/status.ts');
+  registerStatus(program);
   const { registerChain } = await import('./commands/chain.ts');
   registerChain(program);
 }

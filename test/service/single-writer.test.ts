@@ -7,7 +7,17 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -89,19 +99,21 @@ function journaledIntents(journal: string): string[] {
 }
 
 /** A CLI run that must exit on its own: killed (and failing the test with code -1) after `ms`. */
-function cliMustExit(args: string[], ms = 20_000): Promise<{ code: number | null; stderr: string }> {
+function cliMustExit(args: string[], ms = 20_000): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const p = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...args], {
     cwd: dir,
     env: { ...process.env, BALLAST_API_TOKEN: API_TOKEN },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   p.stderr.on('data', (d) => (stderr += d));
+  p.stdout.on('data', (d) => (stdout += d));
   const timer = setTimeout(() => p.kill('SIGKILL'), ms);
   return new Promise((resolve) =>
     p.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal === 'SIGKILL' ? -1 : null), stderr });
+      resolve({ code: code ?? (signal === 'SIGKILL' ? -1 : null), stderr, stdout });
     }),
   );
 }
@@ -154,6 +166,24 @@ test('two services on one journal: the second exits 1 with one line, nothing tra
   );
 
   // (d) a read-only open works while the service holds the lock, and so does the service's API
+  const status = await cliMustExit(['status', '--journal', journal, '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  const report = JSON.parse(status.stdout) as { portfolios: { id: string; paused: unknown; orders: object }[] };
+  assert.equal(report.portfolios.length, 1);
+  assert.equal(report.portfolios[0]!.id, 'p1');
+  assert.equal(report.portfolios[0]!.paused, null);
+  assert.ok(Object.keys(report.portfolios[0]!.orders).length > 0, status.stdout);
+  const text = await cliMustExit(['status', '--journal', journal]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^p1: running\n {2}last cycle: #\d+ at /m);
+  const unknown = await cliMustExit(['status', '--journal', journal, '--portfolio', 'nope']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^ballast: --portfolio: no portfolio "nope" in journal .*; known: p1\n$/);
+  const missing = join(dir, 'missing.sqlite');
+  const none = await cliMustExit(['status', '--journal', missing]);
+  assert.equal(none.code, 1);
+  assert.equal(none.stderr.trimEnd().split('\n').length, 1, none.stderr);
+  assert.ok(!existsSync(missing), 'status never creates a journal');
   const view = await fetch(`${first.url}/portfolios/p1`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
   assert.equal(view.status, 200);
   await until('the holder to trade the price move', () => sim.state().creates.length > sentBefore);
