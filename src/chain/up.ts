@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { deployFixture } from '../dex/fixture/deploy.ts';
-import type { Fixture } from '../dex/fixture/types.ts';
 import { type AnvilNode, startAnvil } from './anvil.ts';
+import { deployFixture } from './fixture/deploy.ts';
+import type { Fixture } from './fixture/types.ts';
 
 export interface ChainUpOptions {
   /** RPC port; 0 or absent = a free port. */

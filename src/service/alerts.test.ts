@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
+import { Journal } from '../store/index.ts';
 import { type AlertPayload, AlertSender, AlertWebhookConfigError, deliverAlerts } from './alerts.ts';
-import { Journal } from './journal/index.ts';
 import type { AlertEvent } from './runner/types.ts';
 
 interface Receiver {

@@ -9,8 +9,8 @@
  */
 
 import { BallastError, type Next } from '../core/errors.ts';
+import type { AlertRecord, Journal } from '../store/index.ts';
 import type { ServiceFacade } from './facade.ts';
-import type { AlertRecord, Journal } from './journal/index.ts';
 import type { Logger } from './logger.ts';
 import type { AlertEvent } from './runner/types.ts';
 

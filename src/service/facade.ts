@@ -1,5 +1,5 @@
 import type { Plan } from '../core/planner/describe.ts';
-import type { CashFlow, Journal, StoredPlan, TargetVersion } from './journal/index.ts';
+import type { CashFlow, Journal, StoredPlan, TargetVersion } from '../store/index.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 
 /** One portfolio as the API and dashboard show it. */

@@ -9,7 +9,7 @@
  * is not scanned: callers must not interpolate secrets into messages.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { isSecretKey, REDACTED } from './journal/index.ts';
+import { isSecretKey, REDACTED } from '../store/index.ts';
 
 export type { Logger } from 'pino';
 

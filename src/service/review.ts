@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BallastError, type Next } from '../core/errors.ts';
 import type { Plan } from '../core/planner/describe.ts';
+import { ClaimLostError } from '../store/claims.ts';
+import type { Journal, StoredPlan } from '../store/index.ts';
+import { planHash } from '../store/index.ts';
 import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
 import { sendOrders } from './gate/send-orders.ts';
-import { ClaimLostError } from './journal/claims.ts';
-import type { Journal, StoredPlan } from './journal/index.ts';
-import { planHash } from './journal/index.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
 /** How long a reviewed plan stays executable, and how far prices may move before it is refused. */

@@ -4,13 +4,13 @@ import pino from 'pino';
 import { parsePortfolio } from '../core/config/parse.ts';
 import { BallastError, type Next } from '../core/errors.ts';
 import type { Venue } from '../core/ports.ts';
+import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
+import { Journal, type TargetVersion } from '../store/index.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
 import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './facade.ts';
-import { claimsOf } from './gate/claim.ts';
 import type { ServiceCrashHook } from './gate/send-orders.ts';
-import { Journal, type ReconcileReport, recoverOnStart, type TargetVersion } from './journal/index.ts';
 import { pauseUnlisted } from './listing-check.ts';
 import { createLogger } from './logger.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
@@ -111,7 +111,7 @@ export class Service implements ServiceFacade {
       // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
       // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
       // Claims left by a process that died (the writer lock says none is alive): their work is reconciled below.
-      claimsOf(journal).clearStale(now());
+      journal.claims.clearStale(now());
       const reports: ReconcileReport[] = [];
       for (const p of config.portfolios) {
         reports.push(

@@ -1,8 +1,8 @@
 import { InputError } from '../core/errors.ts';
 import type { MarketRules, Venue } from '../core/ports.ts';
+import type { Journal } from '../store/index.ts';
 import { PaperVenue, type PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
-import type { Journal } from './journal/index.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
 /** Builds a portfolio's venue from its config: every venue adapter has the same Venue shape. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MarketRules, Venue } from '../core/ports.ts';
-import type { Journal } from '../service/journal/index.ts';
+import type { Journal } from '../store/index.ts';
 import { PaperVenue, type PriceSource } from './paper/paper-venue.ts';
 import { ReplayFeed } from './replay/replay-feed.ts';
 import { VenueReplyError } from './replies.ts';

@@ -3,7 +3,7 @@
  * src/dex/pools compared with the chain's own quotes at the same block.
  */
 import type { Address } from 'viem';
-import type { FixturePool } from '../../src/dex/fixture/types.ts';
+import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { PoolState, SwapPool } from '../../src/dex/pools/types.ts';
 import type { ChainQuote, SwapCase } from './onchain.ts';
 

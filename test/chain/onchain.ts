@@ -3,7 +3,7 @@
  * Uniswap v2 Router02.getAmountsOut, Uniswap v3 QuoterV2.quoteExactInputSingle, Balancer Vault.queryBatchSwap.
  */
 import { type Address, type Hex, type PublicClient, parseAbi, zeroAddress } from 'viem';
-import type { FixtureContracts, FixturePool } from '../../src/dex/fixture/types.ts';
+import type { FixtureContracts, FixturePool } from '../../src/chain/fixture/types.ts';
 
 export interface SwapCase {
   readonly pool: FixturePool;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { localClients } from '../../src/chain/client.ts';
+import type { Fixture } from '../../src/chain/fixture/types.ts';
 import { type ChainUpHandle, chainUp } from '../../src/chain/up.ts';
-import type { Fixture } from '../../src/dex/fixture/types.ts';
-import { dexQuote, parseAmount, QuoteError, type QuoteJson } from '../../src/dex/quote-cli.ts';
+import { dexQuote, parseAmount, QuoteError, type QuoteJson } from '../../src/cli/commands/dex-quote.ts';
 import { chainQuotes } from './onchain.ts';
 
 let up: ChainUpHandle;

@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import { type Address, parseAbi } from 'viem';
 import { encodeExecute } from '../../src/chain/executor/calldata.ts';
 import { type ExecutorLeg, encodeLeg } from '../../src/chain/executor/legs.ts';
-import type { FixturePool } from '../../src/dex/fixture/types.ts';
-import type { Batch } from '../../src/dex/rebalance/build.ts';
+import type { FixturePool } from '../../src/chain/fixture/types.ts';
+import type { Batch } from '../../src/chain/rebalance/build.ts';
 import { startWorld, type World } from './setup.ts';
 
 let w: World;

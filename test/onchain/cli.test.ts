@@ -10,8 +10,8 @@ import { after, before, test } from 'node:test';
 import { parseAbi } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { stringify } from 'yaml';
-import { dexRebalance } from '../../src/dex/rebalance-cli.ts';
-import { Journal } from '../../src/service/journal/journal.ts';
+import { dexRebalance } from '../../src/cli/commands/dex-rebalance.ts';
+import { Journal } from '../../src/store/journal.ts';
 import { balances, startWorld, type World } from './setup.ts';
 
 /** anvil's dev key #2 (public): the portfolio's owner, funded with modest balances. */

@@ -11,9 +11,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { ChainSendError, resume, type Sender, sendTx } from '../../src/chain/executor/send.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
-import { type Batch, buildBatch } from '../../src/dex/rebalance/build.ts';
-import { netTrades } from '../../src/dex/rebalance/net.ts';
-import { journalWithPortfolio } from '../../src/service/journal/testing/fixtures.ts';
+import { type Batch, buildBatch } from '../../src/chain/rebalance/build.ts';
+import { netTrades } from '../../src/chain/rebalance/net.ts';
+import { journalWithPortfolio } from '../../src/store/testing/fixtures.ts';
 import { balances, erc20, KEY1, pools, startWorld, type World } from './setup.ts';
 
 const approveAbi = parseAbi(['function approve(address spender, uint256 amount) returns (bool)']);

@@ -4,11 +4,11 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { type AnvilNode, startAnvil } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
 import { deployExecutor } from '../../src/chain/executor/artifact.ts';
+import { deployFixture } from '../../src/chain/fixture/deploy.ts';
+import type { Fixture } from '../../src/chain/fixture/types.ts';
 import type { FeedConfig } from '../../src/chain/oracles/feeds.ts';
-import { deployFixture } from '../../src/dex/fixture/deploy.ts';
-import type { Fixture } from '../../src/dex/fixture/types.ts';
+import type { RebalanceToken } from '../../src/chain/rebalance/build.ts';
 import type { SwapPool } from '../../src/dex/pools/types.ts';
-import type { RebalanceToken } from '../../src/dex/rebalance/build.ts';
 import { buildSwapPools, readPoolStates } from '../../src/dex/state/index.ts';
 
 /** anvil's dev key #0 (public, from its default mnemonic): test use only. */

@@ -14,11 +14,11 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { AlertSender, deliverAlerts } from '../../src/service/alerts.ts';
 import { createApi } from '../../src/service/api/server.ts';
-import { Journal, quickCheck } from '../../src/service/journal/index.ts';
-import { injectWriteFault } from '../../src/service/journal/write-fault.ts';
 import type { AlertEvent } from '../../src/service/runner/types.ts';
 import { Service } from '../../src/service/service.ts';
 import { trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
+import { Journal, quickCheck } from '../../src/store/index.ts';
+import { injectWriteFault } from '../../src/store/write-fault.ts';
 import { start } from '../../src/venues/simulator/server.ts';
 import {
   runCli,

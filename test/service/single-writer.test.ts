@@ -22,8 +22,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { Journal, parseClientOrderId } from '../../src/service/journal/index.ts';
+import { parseClientOrderId } from '../../src/orders/index.ts';
 import { TRIAL_PRICES, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
+import { Journal } from '../../src/store/index.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
 
 const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;

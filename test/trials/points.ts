@@ -1,6 +1,6 @@
 /**
  * The trials' numbered crash points (#6 §4). The service calls its hook at the journal's step boundaries
- * (src/service/journal/crash-points.ts) plus 'after_intent_committed'; 'after_outcome_journaled' is split
+ * (src/core/orders/crash-points.ts) plus 'after_intent_committed'; 'after_outcome_journaled' is split
  * by whether the journaled outcome carried a fill.
  */
 import type { ServiceCrashPoint } from '../../src/service/gate/send-orders.ts';

@@ -10,7 +10,7 @@ import {
   parseAbi,
 } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import type { Batch } from '../../dex/rebalance/build.ts';
+import type { Batch } from '../rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
 
 const erc20 = parseAbi([

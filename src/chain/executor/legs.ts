@@ -5,7 +5,7 @@
  */
 import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import type { FixtureContracts, FixturePool } from '../../dex/fixture/types.ts';
+import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
 
 /** The swap entry points the executor's legs call (and tests measure). */
 export const v2RouterAbi = parseAbi([

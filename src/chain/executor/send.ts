@@ -16,7 +16,7 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import type { ChainTxIntent, ChainTxJournal } from '../../service/journal/chain-txs.ts';
+import type { ChainTxIntent, ChainTxJournal } from '../../store/chain-txs.ts';
 import { explainRevert } from './calldata.ts';
 
 export class ChainSendError extends BallastError {

@@ -58,7 +58,7 @@ export function registerChain(program: Command): void {
     .option('--json', 'print the route as one JSON object, amounts in base units')
     .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
     .action(async (f: QuoteFlags) => {
-      const { dexQuote } = await import('../../dex/quote-cli.ts');
+      const { dexQuote } = await import('./dex-quote.ts');
       await dexQuote({
         rpc: f.rpc,
         sell: f.sell,
@@ -83,7 +83,7 @@ export function registerChain(program: Command): void {
     .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
     .option('--deploy-executor', 'deploy a BallastExecutor owned by the key’s account first')
     .action(async (f: RebalanceFlags) => {
-      const { dexRebalance } = await import('../../dex/rebalance-cli.ts');
+      const { dexRebalance } = await import('./dex-rebalance.ts');
       await dexRebalance(f);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { BallastError } from '../../core/errors.ts';
-import { Journal, JournalLockedError } from '../../service/journal/index.ts';
+import { Journal, JournalLockedError } from '../../store/index.ts';
 import { UsageError } from '../io.ts';
 
 interface FlowFlags {

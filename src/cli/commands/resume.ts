@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { BallastError } from '../../core/errors.ts';
 import { parseService } from '../../service/config/parse.ts';
-import { Journal, JournalLockedError } from '../../service/journal/index.ts';
 import { readPausedSidecar, removePausedSidecar } from '../../service/runner/write-failure.ts';
+import { Journal, JournalLockedError } from '../../store/index.ts';
 import { readDocument, UsageError } from '../io.ts';
 
 /**
@@ -15,7 +15,7 @@ export function registerResume(program: Command): void {
     .description('resume a paused portfolio in the journal of a stopped service')
     .requiredOption('--config <file>', 'service file (YAML or JSON)')
     .action((portfolio: string, f: { config: string }) => {
-      const cfg = parseService(readDocument(f.config), f.config);
+      const cfg = parseService(readDocument(f.config), f.config, readDocument);
       if (!cfg.portfolios.some((p) => p.id === portfolio))
         throw new UsageError(
           `no portfolio ${JSON.stringify(portfolio)} in ${f.config}; known: ${cfg.portfolios.map((p) => p.id).join(', ')}`,
@@ -33,7 +33,7 @@ export function registerResume(program: Command): void {
       try {
         const key = `paused:${portfolio}`;
         const reason = j.meta.get(key) ?? readPausedSidecar(cfg.journal)[portfolio];
-        j.db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+        j.meta.delete(key);
         // A pause only the sidecar held (the journal could not be written): the others go into the journal.
         const held = readPausedSidecar(cfg.journal);
         for (const [id, r] of Object.entries(held)) if (id !== portfolio) j.meta.set(`paused:${id}`, r, Date.now());

@@ -83,7 +83,7 @@ export function registerServe(program: Command): void {
     .option('--journal <file>', 'journal file (default: the service file’s, or in memory for a replay)')
     .option('--strict', 'exit 1 when a target asset is not listed by its venue (default: pause that portfolio)')
     .action(async (f: ServeFlags) => {
-      let cfg = f.config ? parseService(readDocument(f.config), f.config) : undefined;
+      let cfg = f.config ? parseService(readDocument(f.config), f.config, readDocument) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
         cfg = forcePaper(cfg ?? defaultService());
         const csv = f.replay ?? BUNDLED_PRICES;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Journal } from '../../service/journal/index.ts';
+import { Journal } from '../../store/index.ts';
 import { UsageError } from '../io.ts';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Regression vectors recorded from the real contracts (anvil + the src/dex/fixture market, 2026-11-26): pool states
+ * Regression vectors recorded from the real contracts (anvil + the src/chain/fixture market, 2026-11-26): pool states
  * as read by src/dex/state and outputs of Router02.getAmountsOut, QuoterV2.quoteExactInputSingle and
  * Vault.queryBatchSwap. The math must reproduce every one to the wei, without a chain.
  */

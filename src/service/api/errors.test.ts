@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BallastError, InputError, NEXT_STEPS, type Next } from '../../core/errors.ts';
-import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../journal/index.ts';
+import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../../store/index.ts';
 import { NotFoundError } from '../service.ts';
 import { ApiError, toHttpError } from './errors.ts';
 

@@ -3,7 +3,7 @@
  * 400, refined to 404 not found, 409 conflict or 410 expired; retry and next-cycle → 503; lookup → 502).
  */
 import { BallastError, type HttpRefinement, InputError, type Next } from '../../core/errors.ts';
-import { isWriteFailureCode, JournalWriteError } from '../journal/errors.ts';
+import { isWriteFailureCode, JournalWriteError } from '../../store/errors.ts';
 
 export class ApiError extends BallastError {
   static override readonly next: Next = 'fix-input';

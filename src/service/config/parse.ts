@@ -1,5 +1,4 @@
 import { dirname, resolve } from 'node:path';
-import { readDocument } from '../../cli/io.ts';
 import { parsePortfolio, portfolioIssues, zodIssues } from '../../core/config/parse.ts';
 import type { PortfolioConfig } from '../../core/config/schema.ts';
 import { InputError } from '../../core/errors.ts';
@@ -13,8 +12,19 @@ export interface ResolvedService extends Omit<ServiceConfig, 'portfolios'> {
   readonly portfolios: ResolvedPortfolio[];
 }
 
-/** Validates a service document; portfolios given by path are read relative to the service file. */
-export function parseService(doc: unknown, source: string): ResolvedService {
+/** Reads one YAML or JSON document (the CLI passes its file reader: the service does no file I/O of its own here). */
+export type ReadDocument = (path: string) => unknown;
+
+/** Refuses a portfolio given by path when no reader was passed (an inline-only caller). */
+const noReader: ReadDocument = (path) => {
+  throw InputError.one(path, '', 'portfolios given by path need a file reader; inline the portfolio instead');
+};
+
+/**
+ * Validates a service document; portfolios given by path are read relative to the service file through
+ * `read` (the CLI's readDocument).
+ */
+export function parseService(doc: unknown, source: string, read: ReadDocument = noReader): ResolvedService {
   const r = serviceSchema.safeParse(doc);
   if (!r.success) throw new InputError(source, zodIssues(r.error));
   const issues = [];
@@ -26,7 +36,7 @@ export function parseService(doc: unknown, source: string): ResolvedService {
     let portfolio: PortfolioConfig;
     if (typeof p.portfolio === 'string') {
       const path = resolve(dirname(source), p.portfolio);
-      portfolio = parsePortfolio(readDocument(path), p.portfolio);
+      portfolio = parsePortfolio(read(path), p.portfolio);
     } else {
       portfolio = p.portfolio;
       for (const i of portfolioIssues(portfolio))

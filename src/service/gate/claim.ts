@@ -5,8 +5,8 @@
  * live claim for its portfolio, so no path can send around the gate.
  */
 
-import { type ClaimSource, WorkClaimStore } from '../journal/claims.ts';
-import type { Journal } from '../journal/index.ts';
+import type { ClaimSource, WorkClaimStore } from '../../store/claims.ts';
+import type { Journal } from '../../store/index.ts';
 
 const ISSUED = new WeakSet<Claim>();
 
@@ -24,7 +24,7 @@ export class Claim {
     journal: Journal,
     input: { portfolioId: string; source: ClaimSource; planId?: string; at: number },
   ): Claim {
-    const store = claimsOf(journal);
+    const store = journal.claims;
     store.claim(input);
     const c = new Claim(store, input.portfolioId, input.source, input.planId ?? null);
     ISSUED.add(c);
@@ -41,17 +41,6 @@ export class Claim {
     this.released = true;
     this.store.release(this.portfolioId);
   }
-}
-
-const stores = new WeakMap<Journal, WorkClaimStore>();
-
-export function claimsOf(journal: Journal): WorkClaimStore {
-  let s = stores.get(journal);
-  if (s === undefined) {
-    s = new WorkClaimStore(journal.db);
-    stores.set(journal, s);
-  }
-  return s;
 }
 
 /** Runs `work` under a claim, releasing it however `work` ends. The claim is taken before any await. */

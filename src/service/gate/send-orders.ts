@@ -3,7 +3,8 @@ import { BallastError, type Next } from '../../core/errors.ts';
 import { slippageBps } from '../../core/guards.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
-import { type CrashPoint, type Journal, sendIntent } from '../journal/index.ts';
+import { type CrashPoint, sendIntent } from '../../orders/index.ts';
+import type { Journal } from '../../store/index.ts';
 import type { Claim } from './claim.ts';
 
 /** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */

@@ -5,8 +5,8 @@
  */
 import { checkEmptyBalances, holdsPosition, isEmptyBalances } from '../../core/balance-reply-rule.ts';
 import type { Balances } from '../../core/ports.ts';
+import type { Journal } from '../../store/index.ts';
 import { VenueReplyError } from '../../venues/replies.ts';
-import type { Journal } from '../journal/index.ts';
 
 const seenKey = (id: string) => `balances-seen:${id}`;
 

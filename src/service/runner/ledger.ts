@@ -1,4 +1,4 @@
-import type { Journal } from '../journal/index.ts';
+import type { Journal } from '../../store/index.ts';
 
 /**
  * Performance bookkeeping kept in the journal's meta store, so it survives restarts:

@@ -8,11 +8,11 @@ import { planInto } from '../../core/planner/plan.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
+import { asWriteError, type CashFlow, type Journal, JournalWriteError } from '../../store/index.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
 import type { ServiceCrashHook } from '../gate/send-orders.ts';
-import { asWriteError, type Journal, JournalWriteError } from '../journal/index.ts';
 import { checkBalanceReply } from './balance-check.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import { outcome, runStages, type StageOutcome } from './stages.ts';
@@ -109,7 +109,7 @@ export class PortfolioRunner {
     this.pauseReason = paused ? reason : null;
     const k = `paused:${this.id}`;
     if (paused) this.deps.journal.meta.set(k, reason ?? 'paused', this.deps.now());
-    else this.deps.journal.db.prepare('DELETE FROM meta WHERE key = ?').run(k);
+    else this.deps.journal.meta.delete(k);
   }
 
   /** Reads balances and validated prices; throws nothing, returns the refusal instead. */
@@ -271,21 +271,11 @@ export class PortfolioRunner {
     this.alert(level, kind, message);
   }
 
-  /**
-   * A paper account moves recorded deposits and withdrawals itself (on a real venue the user moved the
-   * funds and Ballast only records them). Each flow moves once: the last one moved is kept in the journal.
-   */
+  /** A paper account moves recorded deposits and withdrawals itself, each once (see PaperVenue.applyFlows). */
   applyPaperFlows(): void {
-    const venue = this.deps.venue as Venue & { transfer?: (d: Record<string, number>) => unknown };
-    if (typeof venue.transfer !== 'function') return;
-    const key = `paper-flows:${this.id}`;
-    const last = Number(this.deps.journal.meta.get(key) ?? 0);
-    for (const f of this.deps.journal.cashFlows.list(this.id).filter((x) => x.id > last)) {
-      this.deps.journal.transaction(() => {
-        venue.transfer!({ [f.asset]: f.kind === 'deposit' ? f.quantity : -f.quantity });
-        this.deps.journal.meta.set(key, String(f.id), this.deps.now());
-      });
-    }
+    const venue = this.deps.venue as Venue & { applyFlows?: (portfolioId: string, flows: readonly CashFlow[]) => void };
+    if (typeof venue.applyFlows !== 'function') return;
+    venue.applyFlows(this.id, this.deps.journal.cashFlows.list(this.id));
   }
 
   /** HODL receives the same flows: bought (or sold) at the target weights, without trading costs. */

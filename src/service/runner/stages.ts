@@ -9,10 +9,10 @@ import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { weightsInto } from '../../core/valuation.ts';
+import { reconcileUnfinished } from '../../orders/index.ts';
+import { ClaimLostError } from '../../store/claims.ts';
 import { Claim } from '../gate/claim.ts';
 import { sendOrders } from '../gate/send-orders.ts';
-import { ClaimLostError } from '../journal/claims.ts';
-import { reconcileUnfinished } from '../journal/index.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import type { PortfolioRunner } from './portfolio-runner.ts';
 

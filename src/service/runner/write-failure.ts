@@ -5,8 +5,8 @@
  * possible; when not, the observer gets it marked `journaled: false` (metrics, log, direct webhook).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import type { JournalWriteError } from '../journal/index.ts';
-import { isMemoryPath } from '../journal/open-database.ts';
+import type { JournalWriteError } from '../../store/index.ts';
+import { isMemoryPath } from '../../store/open-database.ts';
 import type { PortfolioRunner } from './portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './types.ts';
 

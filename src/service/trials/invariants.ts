@@ -5,9 +5,9 @@
  *      (and the journal holds no fill the simulator does not know);
  *   3. initial balances + journal fills − fees = the simulator's balances (free + locked), exactly, in the
  *      simulator's 1e-8 units (Binance's precision).
- * Read-only: the journal is opened with better-sqlite3 `readonly`, never migrated or written.
+ * Read-only: the journal is opened with Journal.openReadOnly, never migrated or written.
  */
-import Database from 'better-sqlite3';
+import { Journal } from '../../store/journal.ts';
 import type { SimHandle } from '../../venues/simulator/server.ts';
 
 /** A journal number (a double holding at most 8 decimals) in 1e-8 units; exact below 2^53 / 1e8 ≈ 9e7. */
@@ -30,17 +30,11 @@ export interface JournalFill {
 }
 
 export function journalFills(path: string): JournalFill[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const j = Journal.openReadOnly(path);
   try {
-    return db
-      .prepare(
-        `SELECT f.trade_id AS tradeId, i.client_order_id AS clientOrderId, i.side, i.asset, i.quote,
-                f.quantity, f.price, f.fee, f.fee_asset AS feeAsset
-           FROM fills f JOIN order_intents i ON i.id = f.intent_id ORDER BY f.id`,
-      )
-      .all() as JournalFill[];
+    return j.orders.allFills();
   } finally {
-    db.close();
+    j.close();
   }
 }
 

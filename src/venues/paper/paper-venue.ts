@@ -1,6 +1,6 @@
 import type { Balances, MarketRules, OrderRequest, OrderState, PriceQuote, Venue } from '../../core/ports.ts';
 import { OrderRejectedError } from '../../core/ports.ts';
-import type { Journal } from '../../service/journal/index.ts';
+import type { CashFlow, Journal } from '../../store/index.ts';
 import { parsePriceQuotes } from '../replies.ts';
 
 /** Where a venue without its own market data gets prices (a live feed, the replay's bar, a test). */
@@ -32,17 +32,28 @@ export class PaperVenue implements Venue {
 
   /** Seeds a new account once; an existing account keeps its balances. */
   fund(initial: Balances): void {
-    if (!this.journal.paperBalances.exists(this.account))
-      this.journal.paperBalances.set(this.account, initial, this.now());
+    if (!this.journal.paperAccounts.exists(this.account))
+      this.journal.paperAccounts.set(this.account, initial, this.now());
   }
 
-  /** Deposits (positive) or withdrawals (negative), refused if a balance would go negative. */
-  transfer(deltas: Balances): Balances {
-    return this.journal.paperBalances.apply(this.account, deltas, this.now());
+  /**
+   * Moves a portfolio's recorded deposits and withdrawals into the account, each once (on a real venue the
+   * user moves the funds and Ballast only records them). A withdrawal the account cannot cover is refused.
+   */
+  applyFlows(portfolioId: string, flows: readonly CashFlow[]): void {
+    const last = this.journal.paperAccounts.lastFlowId(portfolioId);
+    for (const f of flows.filter((x) => x.id > last))
+      this.journal.paperAccounts.applyFlow(
+        this.account,
+        portfolioId,
+        f.id,
+        { [f.asset]: f.kind === 'deposit' ? f.quantity : -f.quantity },
+        this.now(),
+      );
   }
 
   async balances(): Promise<Balances> {
-    return this.journal.paperBalances.get(this.account);
+    return this.journal.paperAccounts.get(this.account);
   }
 
   /**
@@ -65,12 +76,8 @@ export class PaperVenue implements Venue {
     );
   }
 
-  private key(clientOrderId: string): string {
-    return `paper-order:${this.account}:${clientOrderId}`;
-  }
-
   async place(o: OrderRequest): Promise<OrderState> {
-    if (this.journal.meta.get(this.key(o.clientOrderId)) !== undefined) {
+    if (this.journal.paperAccounts.order(this.account, o.clientOrderId) !== undefined) {
       throw new OrderRejectedError(o.clientOrderId, 'duplicate client order id');
     }
     if (!(o.quantity > 0) || !Number.isFinite(o.quantity))
@@ -115,14 +122,12 @@ export class PaperVenue implements Venue {
       ],
     };
     try {
-      this.journal.transaction(() => {
-        this.journal.paperBalances.apply(
-          this.account,
-          { [o.asset]: sign * o.quantity, [o.quote]: -sign * notional - fee },
-          at,
-        );
-        this.journal.meta.set(this.key(o.clientOrderId), JSON.stringify(state), at);
-      });
+      this.journal.paperAccounts.fill(
+        this.account,
+        { [o.asset]: sign * o.quantity, [o.quote]: -sign * notional - fee },
+        state,
+        at,
+      );
     } catch (e) {
       throw new OrderRejectedError(
         o.clientOrderId,
@@ -133,9 +138,15 @@ export class PaperVenue implements Venue {
   }
 
   async lookup(clientOrderId: string): Promise<OrderState> {
-    const s = this.journal.meta.get(this.key(clientOrderId));
-    if (s === undefined) return { clientOrderId, status: 'not_found', filledQuantity: 0, averagePrice: 0, fills: [] };
-    return JSON.parse(s) as OrderState;
+    return (
+      this.journal.paperAccounts.order(this.account, clientOrderId) ?? {
+        clientOrderId,
+        status: 'not_found',
+        filledQuantity: 0,
+        averagePrice: 0,
+        fills: [],
+      }
+    );
   }
 
   async cancel(clientOrderId: string): Promise<OrderState> {

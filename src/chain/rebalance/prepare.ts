@@ -1,0 +1,191 @@
+/**
+ * Everything before sending (issue #8 §1, §4, §5): balances and oracle prices read and validated, the core
+ * plan with the router's on-chain costs, the netted swaps routed into one executor batch, the pools it uses
+ * checked against the oracles, then the approvals and the batch simulated together (eth_simulateV1: nothing is sent).
+ */
+import { type Address, decodeFunctionResult, type Hex, type PublicClient, parseAbi } from 'viem';
+import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
+import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
+import { describePlan, type Plan } from '../../core/planner/describe.ts';
+import { planInto } from '../../core/planner/plan.ts';
+import { makeSnapshot } from '../../core/snapshot.ts';
+import { makeUniverse } from '../../core/universe.ts';
+import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+import { executorArtifact } from '../executor/artifact.ts';
+import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
+import type { Fixture } from '../fixture/types.ts';
+import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
+import { type Batch, buildBatch, type RebalanceToken } from './build.ts';
+import type { OnchainPortfolio } from './config.ts';
+import { netTrades } from './net.ts';
+import { dexCostComponent } from './venue-costs.ts';
+
+const erc20 = parseAbi([
+  'function balanceOf(address) view returns (uint256)',
+  'function decimals() view returns (uint8)',
+]);
+
+export class RebalanceSimulationError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
+  override readonly name = 'RebalanceSimulationError';
+}
+
+export interface Prepared {
+  readonly plan: Plan;
+  readonly batch: Batch;
+  readonly data: Hex;
+  readonly approvals: { token: Address; amount: bigint; data: Hex }[];
+  /** Simulated outputs per executor leg. */
+  readonly outs: readonly bigint[];
+  readonly totalValue: bigint;
+  readonly gasBatch: bigint;
+  readonly gasApprovals: bigint;
+  readonly weightsBefore: Record<string, number>;
+  readonly weightsAfter: Record<string, number>;
+  readonly tokens: ReadonlyMap<string, RebalanceToken>;
+}
+
+export async function prepareRebalance(
+  client: PublicClient,
+  p: OnchainPortfolio,
+  f: Fixture,
+  owner: Address,
+  executor: Address,
+): Promise<Prepared> {
+  const symbols = [...new Set([...Object.keys(p.target), p.quote])];
+  const tokens = new Map<string, RebalanceToken>();
+  for (const s of symbols) {
+    const address = p.chain.tokens[s]!;
+    const decimals = await client.readContract({ address, abi: erc20, functionName: 'decimals' });
+    tokens.set(s, { symbol: s, address, decimals });
+  }
+  const prices = await validatedPrices(
+    client,
+    { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
+    [...tokens.values()],
+  );
+  const usd = (s: string) => prices.get(tokens.get(s)!.address.toLowerCase())!.usd;
+  const raw = new Map<string, bigint>();
+  const balances: Record<string, number> = {};
+  const pricesQ: Record<string, number> = {};
+  for (const [s, t] of tokens) {
+    const b = await client.readContract({ address: t.address, abi: erc20, functionName: 'balanceOf', args: [owner] });
+    raw.set(t.address.toLowerCase(), b);
+    balances[s] = Number(b) / 10 ** t.decimals;
+    pricesQ[s] = usd(s) / usd(p.quote);
+  }
+  const snapState = await readPoolStates(
+    {
+      client,
+      v3TickLens: f.contracts.v3TickLens,
+      balancerVault: f.contracts.balancerVault,
+      multicall3: f.contracts.multicall3,
+    },
+    f.pools,
+  );
+  const { pools } = buildSwapPools(snapState.states);
+  const gasPriceWei = await client.getGasPrice();
+  const u = makeUniverse(p.quote, p.target);
+  const wethUsd = prices.get(f.contracts.weth9.toLowerCase())?.usd ?? 0;
+  const venue = dexCostComponent({
+    assets: u.assets,
+    quote: p.quote,
+    tokens,
+    priceInQuote: new Map(Object.entries(pricesQ)),
+    ethInQuote: wethUsd / usd(p.quote),
+    pools,
+    gasPriceWei,
+  });
+  const ctx = makePlanContext(u, p, withVenueCosts(makeCostModel(u, p.costs), venue));
+  const snap = makeSnapshot(u, p.ignore, balances, pricesQ);
+  const buf = new PlanBuffers(u.n);
+  planInto(ctx, snap.qty, snap.prices, 'full', buf);
+  const plan = describePlan(ctx, snap, buf);
+
+  const block = await client.getBlock();
+  const batch = buildBatch({
+    swaps: netTrades(plan.trades, p.quote),
+    tokens,
+    prices,
+    feeds: p.chain.feeds,
+    quote: p.quote,
+    pools,
+    poolInfo: f.pools,
+    contracts: f.contracts,
+    executor,
+    owner,
+    deadline: block.timestamp + BigInt(p.chain.deadlineSec),
+    gasPriceWei,
+    maxSlippageBps: p.chain.maxSlippageBps,
+    balances: raw,
+  });
+  const used = new Set(batch.swaps.flatMap((s) => s.route.legs.map((l) => l.pool.toLowerCase())));
+  const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
+  checkPoolDeviation(
+    pools.filter((x) => used.has(x.id.toLowerCase())),
+    prices,
+    decimals,
+    p.chain.maxDeviationBps,
+  );
+
+  const data = encodeExecute(batch);
+  const approvals = await approvalsNeeded(client, owner, executor, batch);
+  let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
+  try {
+    sim = await client.simulateBlocks({
+      blocks: [
+        {
+          calls: [
+            ...approvals.map((a) => ({ account: owner, to: a.token, data: a.data })),
+            { account: owner, to: executor, data },
+          ],
+        },
+      ],
+    });
+  } catch (e) {
+    throw new RebalanceSimulationError(`the node could not simulate the batch (eth_simulateV1): ${explainRevert(e)}`);
+  }
+  const calls = sim[0]!.calls;
+  const last = calls[calls.length - 1]!;
+  if (last.status !== 'success')
+    throw new RebalanceSimulationError(
+      `the batch reverts in simulation: ${explainRevert(last.error)}; nothing was sent`,
+    );
+  const [outs, totalValue] = decodeFunctionResult({
+    abi: executorArtifact().abi,
+    functionName: 'execute',
+    data: last.data,
+  }) as readonly [readonly bigint[], bigint];
+  const gasApprovals = calls.slice(0, -1).reduce((g, c) => g + c.gasUsed, 0n);
+
+  const after = new Map(raw);
+  for (const pull of batch.pulls)
+    after.set(pull.token.toLowerCase(), after.get(pull.token.toLowerCase())! - pull.amount);
+  batch.legs.forEach((l, i) => {
+    if (l.toOwner) after.set(l.tokenOut.toLowerCase(), (after.get(l.tokenOut.toLowerCase()) ?? 0n) + outs[i]!);
+  });
+  const weights = (m: ReadonlyMap<string, bigint>): Record<string, number> => {
+    const v: Record<string, number> = {};
+    let total = 0;
+    for (const [s, t] of tokens) {
+      v[s] = (Number(m.get(t.address.toLowerCase()) ?? 0n) / 10 ** t.decimals) * usd(s);
+      total += v[s]!;
+    }
+    for (const s of Object.keys(v)) v[s] = total > 0 ? v[s]! / total : 0;
+    return v;
+  };
+  return {
+    plan,
+    batch,
+    data,
+    approvals,
+    outs,
+    totalValue,
+    gasBatch: last.gasUsed,
+    gasApprovals,
+    weightsBefore: weights(raw),
+    weightsAfter: weights(after),
+    tokens,
+  };
+}

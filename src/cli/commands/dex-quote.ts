@@ -1,0 +1,216 @@
+/**
+ * `ballast dex quote --rpc URL --sell TOKEN --buy TOKEN --amount X [--gas-price GWEI] [--json]` (issue #7 §4).
+ * Pools, tokens and helper contracts come from the chain file that `ballast chain up` writes (default
+ * .ballast/chain.json); pool state is read with one multicall at the latest block and routed by src/dex/router.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { type Address, createPublicClient, getAddress, http, isAddress, type PublicClient, parseAbi } from 'viem';
+import type { Fixture } from '../../chain/fixture/types.ts';
+import { DEFAULT_CHAIN_FILE } from '../../chain/up.ts';
+import { BallastError, type Next } from '../../core/errors.ts';
+import { formatRoute } from '../../dex/router/format.ts';
+import { route } from '../../dex/router/route.ts';
+import type { Route } from '../../dex/router/types.ts';
+import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+
+export class QuoteError extends BallastError {
+  static override readonly next: Next = 'fix-input';
+  override readonly name = 'QuoteError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export interface DexQuoteOptions {
+  readonly rpc: string;
+  /** Symbol from the chain file (case-insensitive) or a 0x address. */
+  readonly sell: string;
+  readonly buy: string;
+  /** Decimal amount in whole tokens of `sell`, e.g. "1.5". */
+  readonly amount: string;
+  /** Gas price in gwei (decimal); default: the node's eth_gasPrice. */
+  readonly gasPriceGwei?: string;
+  readonly json?: boolean;
+  /** Pool registry written by `ballast chain up`; default .ballast/chain.json. */
+  readonly chainFile?: string;
+  /** Output (default: process.stdout). */
+  readonly write?: (text: string) => void;
+}
+
+export interface DexQuoteResult {
+  readonly route: Route;
+  readonly text: string;
+}
+
+export interface QuoteJson {
+  readonly amountIn: string;
+  readonly amountOut: string;
+  readonly gas: number;
+  readonly legs: { pool: string; protocol: string; path: string[]; amountIn: string; amountOut: string }[];
+}
+
+/** Exact decimal → base units; more decimals than the token has is an error, never a silent rounding. */
+export function parseAmount(text: string, decimals: number, field = 'amount'): bigint {
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!m) throw new QuoteError(field, `"${text}" is not a positive decimal number (e.g. 1.5)`);
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > decimals) {
+    throw new QuoteError(
+      field,
+      `"${text}" has ${frac.length} decimals but the token has only ${decimals}; round it yourself`,
+    );
+  }
+  const v = BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, '0') || '0');
+  if (v === 0n) throw new QuoteError(field, 'must be greater than zero');
+  return v;
+}
+
+export function loadChainFile(path: string): Fixture {
+  if (!existsSync(path)) {
+    throw new QuoteError(
+      'chainFile',
+      `${path} does not exist: start a local chain with \`ballast chain up\` (it writes it)`,
+    );
+  }
+  const f = JSON.parse(readFileSync(path, 'utf8')) as Partial<Fixture>;
+  if (!Array.isArray(f.tokens) || !Array.isArray(f.pools) || !f.contracts) {
+    throw new QuoteError(
+      'chainFile',
+      `${path} has no tokens/pools/contracts: is it a file written by \`ballast chain up\`?`,
+    );
+  }
+  return f as Fixture;
+}
+
+interface ResolvedToken {
+  readonly address: Address;
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+const erc20Abi = parseAbi(['function decimals() view returns (uint8)', 'function symbol() view returns (string)']);
+
+async function resolveToken(arg: string, field: string, f: Fixture, client: PublicClient): Promise<ResolvedToken> {
+  if (isAddress(arg)) {
+    const known = f.tokens.find((t) => t.address.toLowerCase() === arg.toLowerCase());
+    if (known) return known;
+    try {
+      const address = getAddress(arg);
+      const [decimals, symbol] = await Promise.all([
+        client.readContract({ address, abi: erc20Abi, functionName: 'decimals' }),
+        client.readContract({ address, abi: erc20Abi, functionName: 'symbol' }).catch(() => arg),
+      ]);
+      return { address, symbol, decimals };
+    } catch {
+      throw new QuoteError(field, `${arg} is not an ERC20 token on this chain (decimals() failed)`);
+    }
+  }
+  const t = f.tokens.find((x) => x.symbol.toLowerCase() === arg.toLowerCase());
+  if (!t)
+    throw new QuoteError(
+      field,
+      `unknown token "${arg}"; known: ${f.tokens.map((x) => x.symbol).join(', ')} or a 0x address`,
+    );
+  return t;
+}
+
+export function routeJson(r: Route): QuoteJson {
+  return {
+    amountIn: r.amountIn.toString(),
+    amountOut: r.amountOut.toString(),
+    gas: r.gas,
+    legs: r.legs.map((l) => ({
+      pool: l.pool,
+      protocol: l.protocol,
+      path: [...l.path],
+      amountIn: l.amountIn.toString(),
+      amountOut: l.amountOut.toString(),
+    })),
+  };
+}
+
+export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
+  const write = opts.write ?? ((s: string) => process.stdout.write(s));
+  const f = loadChainFile(opts.chainFile ?? DEFAULT_CHAIN_FILE);
+  const client = createPublicClient({
+    transport: http(opts.rpc, { timeout: 30_000 }),
+    chain: {
+      id: f.chainId,
+      name: 'ballast',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [opts.rpc] } },
+      contracts: { multicall3: { address: f.contracts.multicall3 } },
+    },
+  }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (e) {
+    throw new QuoteError(
+      'rpc',
+      `${opts.rpc} does not answer (${(e as Error).message.split('\n')[0]}): is the chain up?`,
+    );
+  }
+  if (chainId !== f.chainId) throw new QuoteError('rpc', `chain id ${chainId} is not the chain file's ${f.chainId}`);
+  if ((await client.getCode({ address: f.contracts.multicall3 })) === undefined) {
+    throw new QuoteError(
+      'chainFile',
+      'its contracts are not on this node (a restarted chain?): run `ballast chain up` again',
+    );
+  }
+  const sell = await resolveToken(opts.sell, 'sell', f, client);
+  const buy = await resolveToken(opts.buy, 'buy', f, client);
+  if (sell.address.toLowerCase() === buy.address.toLowerCase()) throw new QuoteError('buy', 'must differ from --sell');
+  const amountIn = parseAmount(opts.amount, sell.decimals);
+  const gasPriceWei =
+    opts.gasPriceGwei !== undefined ? parseAmount(opts.gasPriceGwei, 9, 'gasPrice') : await client.getGasPrice();
+
+  const snap = await readPoolStates(
+    {
+      client,
+      v3TickLens: f.contracts.v3TickLens,
+      balancerVault: f.contracts.balancerVault,
+      multicall3: f.contracts.multicall3,
+    },
+    f.pools,
+  );
+  const { pools } = buildSwapPools(snap.states);
+  // Gas is priced in the output token: 1 ETH (= 1 WETH) in output units, from the pools themselves.
+  const weth = f.contracts.weth9;
+  let outPerEth = 0;
+  if (buy.address.toLowerCase() === weth.toLowerCase()) outPerEth = 1e18;
+  else {
+    try {
+      const probe = route({
+        pools,
+        tokenIn: weth,
+        tokenOut: buy.address,
+        amountIn: 10n ** 15n,
+        gasPriceWei: 0n,
+        outPerEth: 0,
+      });
+      outPerEth = Number(probe.amountOut) * 1000;
+    } catch {
+      outPerEth = 0; // no WETH route to the output token: gas cannot be priced in it
+    }
+  }
+  const r = route({ pools, tokenIn: sell.address, tokenOut: buy.address, amountIn, gasPriceWei, outPerEth });
+  let text: string;
+  if (opts.json) {
+    text = `${JSON.stringify(routeJson(r))}\n`;
+  } else {
+    const symbols: Record<string, string> = {};
+    const decimals: Record<string, number> = {};
+    for (const t of [...f.tokens, sell, buy]) {
+      symbols[t.address.toLowerCase()] = t.symbol;
+      decimals[t.address.toLowerCase()] = t.decimals;
+    }
+    for (const p of f.pools) symbols[p.address.toLowerCase()] = p.label;
+    text = `${formatRoute(r, { symbols, decimals })}\nblock ${snap.blockNumber}, gas price ${gasPriceWei} wei${outPerEth === 0 ? ' (not priced: no WETH route to the output token)' : ''}\n`;
+  }
+  write(text);
+  return { route: r, text };
+}

@@ -1,0 +1,212 @@
+/**
+ * `ballast dex rebalance --rpc URL --config portfolio.yaml [--execute] [--key-file F] [--send-rpc URL]
+ *  [--journal F] [--deploy-executor]` (issue #8 §5). By default: the batched transaction, its simulated result,
+ * the expected weights after and the gas; nothing is sent. --execute sends the exact approvals and then the
+ * batch, each simulated first and journaled. The key comes from BALLAST_PRIVATE_KEY or --key-file and is never
+ * printed or journaled (only signed transactions are).
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { type Address, createPublicClient, encodeDeployData, type Hex, http, type PublicClient } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { parse as parseYaml } from 'yaml';
+import { executorArtifact } from '../../chain/executor/artifact.ts';
+import { type Sender, sendTx } from '../../chain/executor/send.ts';
+import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
+import { type Prepared, prepareRebalance } from '../../chain/rebalance/prepare.ts';
+import { DEFAULT_CHAIN_FILE } from '../../chain/up.ts';
+import { parsePortfolio } from '../../core/config/parse.ts';
+import { decideCycle } from '../../core/cycle-decision.ts';
+import { Journal } from '../../store/journal.ts';
+import { loadChainFile } from './dex-quote.ts';
+
+export interface DexRebalanceOptions {
+  readonly rpc: string;
+  /** Path of the portfolio YAML (with its `chain` section). */
+  readonly config: string;
+  readonly execute?: boolean;
+  readonly keyFile?: string;
+  /** Private transaction endpoint, used only for eth_sendRawTransaction. */
+  readonly sendRpc?: string;
+  /** Journal file; default .ballast/journal.db. */
+  readonly journal?: string;
+  readonly chainFile?: string;
+  /** Deploy a BallastExecutor owned by the key's account, print its address and stop. */
+  readonly deployExecutor?: boolean;
+  readonly portfolioId?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly write?: (text: string) => void;
+}
+
+export interface DexRebalanceResult {
+  readonly prepared?: Prepared;
+  readonly txHash?: Hex;
+  readonly executor?: Address;
+  readonly text: string;
+}
+
+function readKey(o: DexRebalanceOptions): Hex | undefined {
+  if (o.keyFile !== undefined && !existsSync(o.keyFile))
+    throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
+  const raw = o.keyFile !== undefined ? readFileSync(o.keyFile, 'utf8') : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
+  if (raw === undefined) return undefined;
+  const k = raw.trim();
+  // The message never contains the key itself.
+  if (!/^0x[0-9a-fA-F]{64}$/.test(k))
+    throw new ChainConfigError(
+      `the private key from ${o.keyFile ?? 'BALLAST_PRIVATE_KEY'} is not 0x followed by 64 hex digits`,
+    );
+  return k as Hex;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+function describe(pr: Prepared, executor: Address): string {
+  const sym = new Map([...pr.tokens.values()].map((t) => [t.address.toLowerCase(), t]));
+  const amt = (token: Address, v: bigint) => {
+    const t = sym.get(token.toLowerCase());
+    return t ? `${(Number(v) / 10 ** t.decimals).toPrecision(8)} ${t.symbol}` : `${v} of ${token}`;
+  };
+  const lines = [
+    `batch: execute() on executor ${executor}, ${pr.batch.legs.length} legs, deadline ${pr.batch.deadline}, ${(pr.data.length - 2) / 2} bytes of calldata`,
+  ];
+  for (const s of pr.plan.trades)
+    lines.push(
+      `  plan: ${s.side} ${s.quantity.toPrecision(8)} ${s.asset} (${s.notional.toFixed(2)} quote, cost ${s.cost.toFixed(2)})`,
+    );
+  for (const p of pr.batch.pulls) lines.push(`  pull ${amt(p.token, p.amount)} from the owner (exact approval)`);
+  pr.batch.legs.forEach((l, i) => {
+    lines.push(
+      `  leg ${i}: ${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, pr.outs[i]!)} simulated, min ${amt(l.tokenOut, l.minOut)}${l.toOwner ? '' : ' (hub)'} via ${l.target}`,
+    );
+  });
+  const usd = (v: bigint) => (Number(v) / 1e18).toFixed(2);
+  lines.push(
+    `simulated: outputs worth ${usd(pr.totalValue)} USD at the oracles (expected ${usd(pr.batch.expectedValue)}, minimum ${usd(pr.batch.minTotalValue)})`,
+  );
+  lines.push(
+    `gas: batch ${pr.gasBatch}, approvals ${pr.gasApprovals} (${pr.approvals.length} token${pr.approvals.length === 1 ? '' : 's'})`,
+  );
+  lines.push('weights: asset  before → after (target)');
+  for (const s of Object.keys(pr.weightsBefore)) {
+    lines.push(`  ${s.padEnd(6)} ${pct(pr.weightsBefore[s]!)} → ${pct(pr.weightsAfter[s]!)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalanceResult> {
+  const write = o.write ?? ((s: string) => process.stdout.write(s));
+  if (!existsSync(o.config)) throw new ChainConfigError(`config ${o.config} does not exist`);
+  const doc = parseYaml(readFileSync(o.config, 'utf8')) as Record<string, unknown>;
+  const { chain: _, ...core } = doc;
+  parsePortfolio(core, o.config); // the core's checks (weights sum to 1, …) with its own messages
+  const p = onchainPortfolioSchema.parse(doc);
+  checkChainSection(p);
+  const f = loadChainFile(o.chainFile ?? DEFAULT_CHAIN_FILE);
+  const client = createPublicClient({
+    transport: http(o.rpc, { timeout: 30_000 }),
+    chain: {
+      id: f.chainId,
+      name: 'ballast',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [o.rpc] } },
+      contracts: { multicall3: { address: f.contracts.multicall3 } },
+    },
+  }) as PublicClient;
+  const key = readKey(o);
+  const account = key ? privateKeyToAccount(key) : undefined;
+  const owner = account?.address ?? p.chain.owner;
+  if (!owner)
+    throw new ChainConfigError('no owner: set BALLAST_PRIVATE_KEY or --key-file, or chain.owner for a dry run');
+
+  if (o.deployExecutor) {
+    if (!account) throw new ChainConfigError('--deploy-executor needs the key (BALLAST_PRIVATE_KEY or --key-file)');
+    const a = executorArtifact();
+    const hash = await client.sendRawTransaction({
+      serializedTransaction: await account.signTransaction({
+        type: 'eip1559',
+        chainId: f.chainId,
+        data: encodeDeployData({ abi: a.abi, bytecode: a.bytecode, args: [owner] }),
+        nonce: await client.getTransactionCount({ address: owner, blockTag: 'pending' }),
+        gas: 2_000_000n,
+        ...(await client.estimateFeesPerGas()),
+      }),
+    });
+    const r = await client.waitForTransactionReceipt({ hash });
+    if (r.status !== 'success' || !r.contractAddress) throw new ChainConfigError(`executor deployment ${hash} failed`);
+    const text = `BallastExecutor deployed at ${r.contractAddress}, owned by ${owner}: set chain.executor to it\n`;
+    write(text);
+    return { executor: r.contractAddress, text };
+  }
+  const executor = p.chain.executor;
+  if (!executor)
+    throw new ChainConfigError(
+      'chain.executor is not set: run once with --deploy-executor and put the address in the config',
+    );
+
+  const pr = await prepareRebalance(client, p, f, owner, executor);
+  let text = describe(pr, executor);
+  if (!o.execute) {
+    text += 'dry run: nothing sent (add --execute to send it)\n';
+    write(text);
+    return { prepared: pr, text };
+  }
+  if (!account) throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');
+  if (pr.batch.legs.length === 0) {
+    text += 'nothing to trade\n';
+    write(text);
+    return { prepared: pr, text };
+  }
+  const journal = Journal.open(o.journal ?? '.ballast/journal.db', { writer: true });
+  try {
+    const id = o.portfolioId ?? 'onchain';
+    const now = Date.now();
+    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause or an
+    // order of this portfolio with an unknown outcome refuses it whole, nothing sent.
+    const d = decideCycle({
+      now,
+      state: {
+        paused: journal.meta.get(`paused:${id}`) !== undefined,
+        pauseReason: journal.meta.get(`paused:${id}`) ?? null,
+        lastRebalanceAt: journal.cycles.lastRebalanceAt(id),
+        unknownLegs: journal.orders.hasUnknownLegs(id),
+      },
+      policy: { mode: 'live', cooldownMs: 0 },
+      trigger: { rebalance: true, reason: 'dex rebalance --execute', inflow: false },
+      plan: () => pr.plan,
+      approved: true,
+    });
+    if (d.kind !== 'execute') throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
+    journal.portfolios.upsert({ id, config: doc, at: now });
+    const cycle = journal.cycles.start(id, now).cycle;
+    const s: Sender = {
+      client,
+      account,
+      chainId: f.chainId,
+      journal: journal.chainTxs,
+      portfolioId: id,
+      cycle,
+      ...(o.sendRpc ? { sendRpcUrl: o.sendRpc } : {}),
+    };
+    let leg = 1;
+    for (const a of pr.approvals)
+      await sendTx(s, {
+        to: a.token,
+        data: a.data,
+        leg: leg++,
+        calls: { approve: a.token, amount: a.amount.toString() },
+      });
+    const calls = pr.batch.legs.map((l) => ({
+      tokenIn: l.tokenIn,
+      tokenOut: l.tokenOut,
+      amountIn: l.amountIn.toString(),
+      minOut: l.minOut.toString(),
+    }));
+    const sent = await sendTx(s, { to: executor, data: pr.data, leg: 0, calls });
+    text += `sent: ${sent.receipt.transactionHash} mined in block ${sent.receipt.blockNumber}, gas used ${sent.receipt.gasUsed}\n`;
+    write(text);
+    return { prepared: pr, txHash: sent.receipt.transactionHash, text };
+  } finally {
+    journal.close();
+  }
+}
