@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CRASH_POINTS, type CrashHook, type CrashPoint } from '../core/orders/crash-points.ts';
 import { Journal } from '../store/journal.ts';
+import { sqliteStore } from '../store/ports.ts';
 import { intent, journalWithPortfolio, T0 } from '../store/testing/fixtures.ts';
 import { MemoryVenue } from '../store/testing/memory-venue.ts';
 import { recoverOnStart } from './reconcile.ts';
@@ -35,13 +36,13 @@ for (const point of CRASH_POINTS.filter((p) => !p.startsWith('reconcile'))) {
     const j = journalWithPortfolio(path);
     j.cycles.start('main', T0);
     const cid = j.orders.commitIntent(intent()).clientOrderId;
-    await assert.rejects(sendIntent(j.orders, venue, cid, clock, crashAt(point)), Crash);
+    await assert.rejects(sendIntent(sqliteStore(j).orders, venue, cid, clock, crashAt(point)), Crash);
     j.close();
 
     const k = Journal.open(path);
     for (const dt of [0, 30_000, 61_000]) {
       t += dt;
-      await recoverOnStart(k, venue, { clock });
+      await recoverOnStart(sqliteStore(k), venue, { clock });
     }
     const state = k.orders.get(cid).state;
     assert.ok((venue.creates.get(cid) ?? 0) <= 1);
@@ -77,12 +78,12 @@ for (const point of ['reconcile_after_lookup', 'reconcile_after_commit'] as cons
       // after_commit: the 2nd commit (4 results committed).
       if (p === point && ++seen === (point === 'reconcile_after_lookup' ? 3 : 2)) throw new Crash(p);
     };
-    await assert.rejects(recoverOnStart(j, venue, { clock, batchSize: 2, concurrency: 1, hook }), Crash);
+    await assert.rejects(recoverOnStart(sqliteStore(j), venue, { clock, batchSize: 2, concurrency: 1, hook }), Crash);
     j.close();
     const k = Journal.open(path);
     const done = ids.filter((c) => k.orders.get(c).state === 'filled').length;
     assert.equal(done, point === 'reconcile_after_commit' ? 4 : 2, 'what was committed before the crash stayed');
-    await recoverOnStart(k, venue, { clock });
+    await recoverOnStart(sqliteStore(k), venue, { clock });
     for (const c of ids) {
       assert.equal(k.orders.get(c).state, 'filled');
       assert.equal(k.orders.fills(c).length, 1);

@@ -6,6 +6,7 @@ import { after, test } from 'node:test';
 import type { Clock } from '../core/ports.ts';
 import { IllegalTransitionError, UnknownLegsError } from '../store/errors.ts';
 import { Journal } from '../store/journal.ts';
+import { sqliteStore } from '../store/ports.ts';
 import { intent, journalWithPortfolio, T0 } from '../store/testing/fixtures.ts';
 import { MemoryVenue } from '../store/testing/memory-venue.ts';
 import { reconcileUnfinished, recoverOnStart } from './reconcile.ts';
@@ -31,13 +32,13 @@ test('sendIntent: fill, reject and timeout outcomes; a sent leg is never sent ag
   const { j, venue, clock } = setup();
   const ids = [0, 1, 2, 3].map((leg) => j.orders.commitIntent(intent({ leg })).clientOrderId);
   venue.script.push('fill', 'reject', 'timeout_after_accept');
-  assert.equal((await sendIntent(j.orders, venue, ids[0], clock)).state, 'filled');
-  assert.equal((await sendIntent(j.orders, venue, ids[1], clock)).state, 'rejected');
-  const u = await sendIntent(j.orders, venue, ids[2], clock);
+  assert.equal((await sendIntent(sqliteStore(j).orders, venue, ids[0], clock)).state, 'filled');
+  assert.equal((await sendIntent(sqliteStore(j).orders, venue, ids[1], clock)).state, 'rejected');
+  const u = await sendIntent(sqliteStore(j).orders, venue, ids[2], clock);
   assert.equal(u.state, 'unknown');
   assert.match(u.reason ?? '', /outcome unknown/);
-  await assert.rejects(sendIntent(j.orders, venue, ids[0], clock), IllegalTransitionError);
-  await assert.rejects(sendIntent(j.orders, venue, ids[3], clock), UnknownLegsError);
+  await assert.rejects(sendIntent(sqliteStore(j).orders, venue, ids[0], clock), IllegalTransitionError);
+  await assert.rejects(sendIntent(sqliteStore(j).orders, venue, ids[3], clock), UnknownLegsError);
   assert.equal(venue.creates.get(ids[3]), undefined, 'nothing sent while a leg is unknown');
   assert.deepEqual([...venue.creates.values()], [1, 1, 1], 'one create per client order id');
   j.close();
@@ -74,7 +75,7 @@ test('reconcile: found orders take the venue status; committed-only → not_plac
   };
 
   clock.t = T0 + 1000;
-  const r1 = await reconcileUnfinished(j.orders, venue, { clock, recvWindowMs: 5000, concurrency: 1 });
+  const r1 = await reconcileUnfinished(sqliteStore(j).orders, venue, { clock, recvWindowMs: 5000, concurrency: 1 });
   assert.deepEqual(order, [filled, open, never, lost, flaky], 'oldest first');
   assert.equal(j.orders.get(filled).state, 'filled');
   assert.equal(j.orders.fills(filled).length, 1);
@@ -91,7 +92,7 @@ test('reconcile: found orders take the venue status; committed-only → not_plac
   // Two more misses, 30 s apart: 3 lookups over 60 s → not placed. flaky's errors never count.
   for (const dt of [31_000, 61_000]) {
     clock.t = T0 + dt;
-    await reconcileUnfinished(j.orders, venue, { clock, recvWindowMs: 5000 });
+    await reconcileUnfinished(sqliteStore(j).orders, venue, { clock, recvWindowMs: 5000 });
   }
   assert.equal(j.orders.get(lost).state, 'not_placed');
   assert.match(j.orders.get(lost).reason ?? '', /3 lookups found nothing over 60 s/);
@@ -109,7 +110,7 @@ test('recoverOnStart on a reopened file: reconciles first, closes the interrupte
   venue.seed(venue.filledState(j.orders.toOrderRequest(j.orders.get(cid))));
   j.close(); // "crash"
   const k = Journal.open(path);
-  const report = await recoverOnStart(k, venue, { clock });
+  const report = await recoverOnStart(sqliteStore(k), venue, { clock });
   assert.equal(report.checked, 1);
   assert.equal(k.orders.get(cid).state, 'filled');
   assert.equal(k.cycles.get('main', 1).decision, 'interrupted');
@@ -139,7 +140,7 @@ test('reconcile 1,000 open intents against an in-memory venue (figure printed)',
   });
   const t = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  const r = await reconcileUnfinished(j.orders, venue, { clock });
+  const r = await reconcileUnfinished(sqliteStore(j).orders, venue, { clock });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   const used = process.cpuUsage(cpu);
   const cpuMs = (used.user + used.system) / 1000;

@@ -16,8 +16,8 @@ import type { CrashHook } from '../core/orders/crash-points.ts';
 import { notPlacedVerdict } from '../core/orders/not-placed-rule.ts';
 import type { IntentState } from '../core/orders/order-states.ts';
 import type { Clock, OrderState, Venue } from '../core/ports.ts';
-import type { Journal } from '../store/journal.ts';
-import type { OrderJournal } from '../store/orders.ts';
+import type { LookupWrite } from '../store/orders.ts';
+import type { OrderPort, Store } from '../store/ports.ts';
 
 export type VenueSource = Venue | ReadonlyMap<string, Venue>;
 
@@ -70,49 +70,67 @@ function venueOf(src: VenueSource, name: string): Venue | undefined {
   return v.name === name ? v : undefined;
 }
 
-/** Journals one lookup result and the state it implies; returns a note, and the next check time when still unknown. */
-function applyResult(
-  orders: OrderJournal,
+type Then = LookupWrite['transitions'][number];
+
+/**
+ * What one lookup result implies (pure): the transitions to journal with it, a note, and the next check time
+ * when still unknown. `priorMisses` are the earlier not-found lookups of this intent.
+ */
+function lookupActions(
   r: LookupResult,
+  priorMisses: readonly number[],
   recvWindowMs: number,
-): { note: string; anomaly?: true; nextAt?: number } {
-  const { cid, from, at, state } = r;
+): { transitions: Then[]; note: string; anomaly?: true; nextAt?: number } {
+  const { from, at, state } = r;
   if (state === undefined) {
-    orders.recordLookup(cid, at, { error: r.error ?? 'unknown error' });
-    if (from === 'sent') orders.markUnknown(cid, `outcome unknown after restart; lookup failed: ${r.error}`, at);
-    return { note: `lookup failed: ${r.error}` };
+    const transitions: Then[] =
+      from === 'sent' ? [{ kind: 'unknown', reason: `outcome unknown after restart; lookup failed: ${r.error}` }] : [];
+    return { transitions, note: `lookup failed: ${r.error}` };
   }
-  orders.recordLookup(cid, at, state);
-  if (state.status !== 'not_found') {
-    orders.resolveIntent(cid, state.status, { reason: `reconciled: venue reports ${state.status}`, at, state });
-    return { note: `found ${state.status}` };
-  }
-  if (from === 'committed') {
-    orders.resolveIntent(cid, 'not_placed', {
-      reason: 'reconciled: committed but never sent (not found at the venue)',
-      at,
-    });
-    return { note: 'never sent' };
-  }
+  if (state.status !== 'not_found')
+    return {
+      transitions: [
+        { kind: 'resolve', outcome: state.status, reason: `reconciled: venue reports ${state.status}`, state },
+      ],
+      note: `found ${state.status}`,
+    };
+  if (from === 'committed')
+    return {
+      transitions: [
+        {
+          kind: 'resolve',
+          outcome: 'not_placed',
+          reason: 'reconciled: committed but never sent (not found at the venue)',
+        },
+      ],
+      note: 'never sent',
+    };
   if (from === 'open' || from === 'partially_filled')
-    return { note: `venue no longer knows this ${from} order: left as is, check it by hand`, anomaly: true };
-  if (from === 'sent') orders.markUnknown(cid, 'outcome unknown after restart: not found at first lookup', at);
-  const v = notPlacedVerdict(orders.notFoundTimes(cid), { recvWindowMs });
+    return {
+      transitions: [],
+      note: `venue no longer knows this ${from} order: left as is, check it by hand`,
+      anomaly: true,
+    };
+  const transitions: Then[] =
+    from === 'sent' ? [{ kind: 'unknown', reason: 'outcome unknown after restart: not found at first lookup' }] : [];
+  const v = notPlacedVerdict([...priorMisses, at], { recvWindowMs });
   if (v.notPlaced) {
-    orders.resolveIntent(cid, 'not_placed', {
+    transitions.push({
+      kind: 'resolve',
+      outcome: 'not_placed',
       reason: `not placed: ${v.lookups} lookups found nothing over ${Math.round(v.spanMs / 1000)} s`,
-      at,
     });
-    return { note: 'not placed (rule satisfied)' };
+    return { transitions, note: 'not placed (rule satisfied)' };
   }
   return {
+    transitions,
     note: `not found (${v.lookups} lookup(s) over ${Math.round(v.spanMs / 1000)} s of the ${Math.round(v.requiredSpanMs / 1000)} s required)`,
     nextAt: Math.max(v.earliestAt ?? at, at + 1),
   };
 }
 
 export async function reconcileUnfinished(
-  orders: OrderJournal,
+  orders: OrderPort,
   venues: VenueSource,
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {
@@ -124,30 +142,43 @@ export async function reconcileUnfinished(
   let nextCheckAt: number | undefined;
   let pending: LookupResult[] = [];
 
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    orders.transaction(() => {
-      for (const r of batch) {
-        let out: ReturnType<typeof applyResult>;
-        try {
-          out = orders.transaction(() => applyResult(orders, r, recvWindowMs)); // a savepoint: a failure undoes this intent only
-        } catch (e) {
-          out = { note: `not recorded: ${e instanceof Error ? e.message : String(e)}`, anomaly: true };
-        }
-        if (r.state === undefined) lookupErrors += 1;
-        if (out.anomaly === true) anomalies += 1;
-        if (out.nextAt !== undefined)
-          nextCheckAt = nextCheckAt === undefined ? out.nextAt : Math.min(nextCheckAt, out.nextAt);
-        items.push({ clientOrderId: r.cid, from: r.from, to: orders.get(r.cid).state, note: out.note });
-      }
+    const planned = await Promise.all(
+      batch.map(async (r) => ({
+        r,
+        ...lookupActions(r, r.state?.status === 'not_found' ? await orders.notFoundTimes(r.cid) : [], recvWindowMs),
+      })),
+    );
+    const results = await orders.recordLookups(
+      planned.map((p) => ({
+        clientOrderId: p.r.cid,
+        at: p.r.at,
+        outcome: p.r.state ?? { error: p.r.error ?? 'unknown error' },
+        transitions: p.transitions,
+      })),
+    );
+    planned.forEach((p, k) => {
+      const res = results[k]!;
+      // a failure rolled back this intent only: it keeps its state and is looked up again next time
+      const failed = 'error' in res;
+      if (p.r.state === undefined) lookupErrors += 1;
+      if (failed || p.anomaly === true) anomalies += 1;
+      if (!failed && p.nextAt !== undefined)
+        nextCheckAt = nextCheckAt === undefined ? p.nextAt : Math.min(nextCheckAt, p.nextAt);
+      items.push({
+        clientOrderId: p.r.cid,
+        from: p.r.from,
+        to: failed ? p.r.from : res.state,
+        note: failed ? `not recorded: ${res.error}` : p.note,
+      });
     });
-    const last = batch[batch.length - 1];
-    options.hook?.('reconcile_after_commit', last.cid);
+    options.hook?.('reconcile_after_commit', batch[batch.length - 1]!.cid);
   };
 
-  const queue = orders.unfinishedIntents(options.portfolioId);
+  const queue = await orders.unfinishedIntents(options.portfolioId);
   const worker = async (): Promise<void> => {
     for (let intent = queue.shift(); intent !== undefined; intent = queue.shift()) {
       const venue = venueOf(venues, intent.venue);
@@ -175,14 +206,14 @@ export async function reconcileUnfinished(
       }
       pending.push(result);
       options.hook?.('reconcile_after_lookup', intent.clientOrderId);
-      if (pending.length >= batchSize) flush();
+      if (pending.length >= batchSize) await flush();
     }
   };
   const n = Math.max(1, Math.min(options.concurrency ?? 4, queue.length));
   // No `finally`: if a worker throws (a crash hook, a bug), pending results are dropped exactly as a crash
   // would drop them; they are looked up again next time.
   await Promise.all(Array.from({ length: n }, worker));
-  flush();
+  await flush();
 
   const byState: Record<string, number> = {};
   for (const it of items) byState[it.to] = (byState[it.to] ?? 0) + 1;
@@ -203,28 +234,21 @@ export async function reconcileUnfinished(
  * the cycles a crash left open as 'interrupted'. Returns the reconciliation report.
  */
 export async function recoverOnStart(
-  journal: Journal,
+  store: Store,
   venues: VenueSource,
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {
-  const report = await reconcileUnfinished(journal.orders, venues, options);
+  const report = await reconcileUnfinished(store.orders, venues, options);
   const at = options.clock.now();
-  journal.transaction(() => {
-    for (const c of journal.cycles.unfinished()) {
-      if (options.portfolioId !== undefined && c.portfolioId !== options.portfolioId) continue;
-      journal.cycles.finish({
-        portfolioId: c.portfolioId,
-        cycle: c.cycle,
-        decision: 'interrupted',
-        reason: 'the process stopped during this cycle; its orders were reconciled at the next start',
-        at,
-      });
-    }
-    journal.meta.set(
-      'last_recovery',
-      JSON.stringify({ at, checked: report.checked, stillUnknown: report.stillUnknown, anomalies: report.anomalies }),
-      at,
-    );
-  });
+  await store.cycles.interruptUnfinished(
+    at,
+    'the process stopped during this cycle; its orders were reconciled at the next start',
+    options.portfolioId,
+  );
+  await store.meta.set(
+    'last_recovery',
+    JSON.stringify({ at, checked: report.checked, stillUnknown: report.stillUnknown, anomalies: report.anomalies }),
+    at,
+  );
   return report;
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { Journal } from '../store/index.ts';
+import { sqliteStore } from '../store/ports.ts';
 import { type AlertPayload, AlertSender, AlertWebhookConfigError, deliverAlerts } from './alerts.ts';
 import type { AlertEvent } from './runner/types.ts';
 
@@ -50,7 +51,7 @@ test('alerts: every kind is POSTed as JSON and its delivery is recorded in the j
   const kinds = ['rebalance', 'skip', 'guard', 'failure'] as const;
   for (const [i, kind] of kinds.entries())
     j.alerts.record({ portfolioId: 'main', at: 1000 + i, level: 'warning', kind, message: `${kind} happened` });
-  const sender = new AlertSender({ journal: j, webhook: r.url, baseDelayMs: 1, now: () => 5000 });
+  const sender = new AlertSender({ journal: sqliteStore(j), webhook: r.url, baseDelayMs: 1, now: () => 5000 });
   await sender.flush();
   assert.deepEqual(
     r.received.map((p) => p.kind),
@@ -72,7 +73,7 @@ test('alerts: 5xx and 429 are retried with backoff until delivered; the same id 
   j.alerts.record({ portfolioId: 'main', at: 1, level: 'critical', kind: 'failure', message: 'order rejected' });
   const delays: number[] = [];
   const sender = new AlertSender({
-    journal: j,
+    journal: sqliteStore(j),
     webhook: r.url,
     attempts: 5,
     baseDelayMs: 100,
@@ -90,7 +91,12 @@ test('alerts: a receiver that stays down leaves the alert in the outbox with the
   servers.push(r.server);
   const j = journal();
   j.alerts.record({ portfolioId: 'main', at: 1, level: 'warning', kind: 'guard', message: 'stale price' });
-  const sender = new AlertSender({ journal: j, webhook: r.url, attempts: 3, sleep: async () => undefined });
+  const sender = new AlertSender({
+    journal: sqliteStore(j),
+    webhook: r.url,
+    attempts: 3,
+    sleep: async () => undefined,
+  });
   await sender.flush();
   const [pending] = j.alerts.undelivered();
   assert.match(pending!.deliveryError!, /HTTP 500 from http:\/\/127\.0\.0\.1:\d+ \(after 3 attempt/);
@@ -106,7 +112,12 @@ test('alerts: a refused connection is recorded without the URL; a 400 is not ret
   j.alerts.record({ portfolioId: 'main', at: 1, level: 'warning', kind: 'skip', message: 'x' });
   const closed = await receiver();
   closed.server.close();
-  const s1 = new AlertSender({ journal: j, webhook: closed.url, attempts: 2, sleep: async () => undefined });
+  const s1 = new AlertSender({
+    journal: sqliteStore(j),
+    webhook: closed.url,
+    attempts: 2,
+    sleep: async () => undefined,
+  });
   await s1.flush();
   assert.match(j.alerts.undelivered()[0]!.deliveryError!, /posting to http:\/\/127\.0\.0\.1/);
   assert.ok(!j.alerts.undelivered()[0]!.deliveryError!.includes('SECRETPATH'));
@@ -114,14 +125,22 @@ test('alerts: a refused connection is recorded without the URL; a 400 is not ret
   const r = await receiver([400]);
   servers.push(r.server);
   let sleeps = 0;
-  await new AlertSender({ journal: j, webhook: r.url, attempts: 4, sleep: async () => void sleeps++ }).flush();
+  await new AlertSender({
+    journal: sqliteStore(j),
+    webhook: r.url,
+    attempts: 4,
+    sleep: async () => void sleeps++,
+  }).flush();
   assert.equal(sleeps, 0);
   assert.match(j.alerts.undelivered()[0]!.deliveryError!, /HTTP 400 .*after 1 attempt/);
 });
 
 test('alerts: a bad webhook URL is refused at construction with the field named', () => {
-  assert.throws(() => new AlertSender({ journal: journal(), webhook: 'not a url' }), AlertWebhookConfigError);
-  assert.throws(() => new AlertSender({ journal: journal(), webhook: 'ftp://x' }), /alerts\.webhook/);
+  assert.throws(
+    () => new AlertSender({ journal: sqliteStore(journal()), webhook: 'not a url' }),
+    AlertWebhookConfigError,
+  );
+  assert.throws(() => new AlertSender({ journal: sqliteStore(journal()), webhook: 'ftp://x' }), /alerts\.webhook/);
 });
 
 test('alerts: deliverAlerts sends what the runner journals as soon as its alert event fires', async () => {
@@ -137,7 +156,11 @@ test('alerts: deliverAlerts sends what the runner journals as soon as its alert 
       };
     },
   };
-  const stop = deliverAlerts(facade, new AlertSender({ journal: j, webhook: r.url, baseDelayMs: 1 }), 3_600_000);
+  const stop = deliverAlerts(
+    facade,
+    new AlertSender({ journal: sqliteStore(j), webhook: r.url, baseDelayMs: 1 }),
+    3_600_000,
+  );
   j.alerts.record({
     portfolioId: 'main',
     at: 1,

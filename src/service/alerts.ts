@@ -9,7 +9,8 @@
  */
 
 import { BallastError, type Next } from '../core/errors.ts';
-import type { AlertRecord, Journal } from '../store/index.ts';
+import type { AlertRecord } from '../store/index.ts';
+import type { Store } from '../store/ports.ts';
 import type { ServiceFacade } from './facade.ts';
 import type { Logger } from './logger.ts';
 import type { AlertEvent } from './runner/types.ts';
@@ -32,7 +33,7 @@ export interface AlertPayload {
 }
 
 export interface AlertSenderOptions {
-  readonly journal: Journal;
+  readonly journal: Store;
   readonly webhook: string;
   /** Attempts per alert per pass (default 4). */
   readonly attempts?: number;
@@ -101,7 +102,7 @@ export class AlertSender {
     try {
       for (;;) {
         this.again = false;
-        for (const a of this.o.journal.alerts.undelivered()) await this.deliver(a);
+        for (const a of await this.o.journal.alerts.undelivered()) await this.deliver(a);
         // Checked and cleared in one synchronous step: a flush() after this starts a new pass.
         if (!this.again) {
           this.running = null;
@@ -116,7 +117,7 @@ export class AlertSender {
 
   /** Sweeps the outbox every `intervalMs` (undelivered alerts from failures or before a restart). */
   start(intervalMs = 60_000): void {
-    this.stop();
+    void this.stop(); // clears the timer at once; a sweep under way finishes on its own
     this.timer = setInterval(() => void this.flush().catch(() => undefined), intervalMs);
     this.timer.unref();
     void this.flush().catch(() => undefined);
@@ -179,7 +180,7 @@ export class AlertSender {
         });
         await res.body?.cancel().catch(() => undefined);
         if (res.ok) {
-          this.o.journal.alerts.markDelivery(a.id, now());
+          await this.o.journal.alerts.markDelivery(a.id, now());
           this.o.logger?.debug({ alert: a.id, attempt: i + 1, origin: this.origin }, 'alert delivered');
           return true;
         }
@@ -194,7 +195,11 @@ export class AlertSender {
       }
       if (i + 1 < attempts) await sleep(delay);
     }
-    this.o.journal.alerts.markDelivery(a.id, now(), `${error} (after ${tried} attempt(s); retried on the next pass)`);
+    await this.o.journal.alerts.markDelivery(
+      a.id,
+      now(),
+      `${error} (after ${tried} attempt(s); retried on the next pass)`,
+    );
     this.o.logger?.warn({ alert: a.id, origin: this.origin, error }, 'alert webhook delivery failed');
     return false;
   }

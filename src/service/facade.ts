@@ -1,5 +1,6 @@
 import type { Plan } from '../core/planner/describe.ts';
-import type { CashFlow, Journal, StoredPlan, TargetVersion } from '../store/index.ts';
+import type { CashFlow, StoredPlan, TargetVersion } from '../store/index.ts';
+import type { Store } from '../store/ports.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 
 /** One portfolio as the API and dashboard show it. */
@@ -57,14 +58,21 @@ export interface ReviewPlan {
 
 /** What the HTTP API and the dashboard need from the running service. */
 export interface ServiceFacade {
-  readonly journal: Journal;
-  status(): ServiceStatus;
+  /** The storage layer (async ports): every read and write of the API goes through it. */
+  readonly store: Store;
+  status(): Promise<ServiceStatus>;
   portfolioIds(): string[];
-  portfolio(id: string): PortfolioView;
-  pause(id: string, reason: string): void;
-  resume(id: string): void;
-  setTarget(id: string, target: Record<string, number>): TargetVersion;
-  cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string): CashFlow;
+  portfolio(id: string): Promise<PortfolioView>;
+  pause(id: string, reason: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  setTarget(id: string, target: Record<string, number>): Promise<TargetVersion>;
+  cashFlow(
+    id: string,
+    kind: 'deposit' | 'withdrawal',
+    asset: string,
+    quantity: number,
+    externalId?: string,
+  ): Promise<CashFlow>;
   createPlan(id: string): Promise<ReviewPlan>;
   /** Through the one gate: see executeReviewPlan. `conflict` = another call holds the plan or portfolio. */
   executePlan(planId: string): Promise<{ executed: boolean; reason: string; plan: StoredPlan; conflict?: boolean }>;

@@ -28,7 +28,7 @@ export async function pauseUnlisted(runners: Iterable<PortfolioRunner>, strict: 
         u.quote,
       );
     } catch (e) {
-      r.raise(
+      await r.raise(
         'warning',
         'guard',
         `${venue.name}: markets could not be read at start (${(e as Error).message}); listing not checked`,
@@ -38,8 +38,8 @@ export async function pauseUnlisted(runners: Iterable<PortfolioRunner>, strict: 
     if (missing.length === 0) continue;
     const reason = unlistedReason(venue.name, missing, u.quote);
     if (strict) throw new UnlistedAssetError(`portfolio ${r.id}: ${reason}; not starting (--strict)`);
-    if (!r.paused) r.setPaused(true, reason);
-    r.raise('critical', 'guard', `portfolio ${r.id} not started: ${reason}`);
+    if (!r.paused) await r.setPaused(true, reason);
+    await r.raise('critical', 'guard', `portfolio ${r.id} not started: ${reason}`);
     paused.push(r.id);
   }
   return paused;

@@ -27,7 +27,7 @@ export interface MetricsOptions {
   /** Also export node's process metrics (CPU, RSS, event-loop lag) with the `ballast_` prefix. Default true. */
   readonly processMetrics?: boolean;
   /** Called at each scrape: the current views (the facade's), to refresh the gauges. */
-  readonly views?: () => PortfolioView[];
+  readonly views?: () => readonly PortfolioView[] | Promise<readonly PortfolioView[]>;
 }
 
 export class ServiceMetrics {
@@ -45,18 +45,17 @@ export class ServiceMetrics {
   private readonly cycles: Counter<'portfolio' | 'decision'>;
   private readonly alerts: Counter<'portfolio' | 'level' | 'kind'>;
   private readonly duration: Histogram<'portfolio'>;
+  private readonly views: MetricsOptions['views'];
 
   constructor(options: MetricsOptions = {}) {
     const r = [this.registry];
     this.contentType = this.registry.contentType;
-    const views = options.views;
+    this.views = options.views;
     this.value = new Gauge({
       name: 'ballast_portfolio_value',
       help: 'Portfolio value in its quote at the last validated prices',
       labelNames: ['portfolio'],
       registers: r,
-      // The first metric serialized: refreshing here updates every view gauge before they are read.
-      collect: views === undefined ? undefined : () => this.refresh(views()),
     });
     this.weight = new Gauge({
       name: 'ballast_portfolio_weight',
@@ -160,7 +159,9 @@ export class ServiceMetrics {
   }
 
   /** The Prometheus text exposition. */
-  text(): Promise<string> {
+  /** The exposition text; the view gauges are refreshed from the facade's views first. */
+  async text(): Promise<string> {
+    if (this.views !== undefined) this.refresh(await this.views());
     return this.registry.metrics();
   }
 }

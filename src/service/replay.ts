@@ -73,7 +73,7 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
     feed.bar = t;
     const now = feed.now();
     for (const id of service.portfolioIds()) {
-      if (t === 0) service.cashFlow(id, 'deposit', quote, o.capital, `replay-capital-${id}`);
+      if (t === 0) await service.cashFlow(id, 'deposit', quote, o.capital, `replay-capital-${id}`);
       if ((due.get(id) ?? Number.NEGATIVE_INFINITY) > now) continue;
       const ev = await service.runCycle(id);
       if (ev.decision === 'rebalanced' || ev.decision === 'partial')
@@ -82,11 +82,12 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
     }
     await o.onBar?.(t, feed.length, service);
   }
-  const summaries = service.portfolioIds().map((id) => {
-    const v = service.portfolio(id);
-    const fees = service.journal.orders.portfolioFills(id).reduce((s, f) => s + f.fee, 0);
+  const summaries = [];
+  for (const id of service.portfolioIds()) {
+    const v = await service.portfolio(id);
+    const fees = (await service.store.orders.portfolioFills(id)).reduce((s, f) => s + f.fee, 0);
     const bars = rebalanceBars.get(id) ?? [];
-    return {
+    summaries.push({
       portfolioId: id,
       bars: feed.length,
       finalValue: v.value ?? 0,
@@ -95,8 +96,8 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
       rebalanceBars: bars,
       fees,
       twr: v.twr,
-    };
-  });
+    });
+  }
   if (!o.keepOpen) await service.stop();
   return { summaries, service };
 }

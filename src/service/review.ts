@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { BallastError, type Next } from '../core/errors.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import { ClaimLostError } from '../store/claims.ts';
-import type { Journal, StoredPlan } from '../store/index.ts';
+import type { StoredPlan } from '../store/index.ts';
 import { planHash } from '../store/index.ts';
+import type { Store } from '../store/ports.ts';
 import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
 import { sendOrders } from './gate/send-orders.ts';
@@ -23,17 +24,17 @@ interface StoredReview {
  * core's decision at a forced trigger: trades over maxOrderNotional are left out (as skipped lines), and a
  * portfolio that is paused, in cooldown or has an unresolved leg gets no plan.
  */
-export async function createReviewPlan(runner: PortfolioRunner, journal: Journal, now: number): Promise<ReviewPlan> {
+export async function createReviewPlan(runner: PortfolioRunner, journal: Store, now: number): Promise<ReviewPlan> {
   const seen = await runner.observe();
   if (!seen.ok) throw new PlanRefusedError(seen.reason);
   const verdict = { rebalance: true, reason: 'plan for review', inflow: false };
   const planNow = () => runner.plan(seen.balances, seen.quotes, runner.config.planMode);
-  const first = runner.decide(verdict, planNow, false);
+  const first = await runner.decide(verdict, planNow, false);
   if (first.kind === 'refused' || (first.kind === 'skipped' && first.code !== 'dry_run' && first.code !== 'cooldown'))
     throw new PlanRefusedError(first.reason);
   // In cooldown a plan may still be reviewed; its approval is refused until the cooldown ends.
   const cooling = first.kind === 'skipped' && first.code === 'cooldown';
-  const d = cooling ? runner.decide(verdict, planNow, false, { ...runner.policy(), cooldownMs: 0 }) : first;
+  const d = cooling ? await runner.decide(verdict, planNow, false, { ...runner.policy(), cooldownMs: 0 }) : first;
   if (d.kind === 'refused' || (d.kind === 'skipped' && d.code !== 'dry_run')) throw new PlanRefusedError(d.reason);
   const base = d.plan!;
   const over = d.skipped.filter((x) => x.code !== 'planner');
@@ -49,7 +50,7 @@ export async function createReviewPlan(runner: PortfolioRunner, journal: Journal
   const prices = Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
   const body: StoredReview = { plan, prices };
   const id = randomUUID();
-  const stored = journal.plans.add({
+  const stored = await journal.plans.add({
     id,
     portfolioId: runner.id,
     plan: body,
@@ -83,55 +84,55 @@ export interface ApprovalResult {
 export async function executeReviewPlan(
   planId: string,
   runners: ReadonlyMap<string, PortfolioRunner>,
-  journal: Journal,
+  journal: Store,
   now: () => number,
 ): Promise<ApprovalResult> {
-  const stored = journal.plans.get(planId);
+  const stored = await journal.plans.get(planId);
   if (stored.state !== 'pending')
     return { executed: false, reason: `plan is ${stored.state}`, plan: stored, conflict: true };
   if (now() > stored.expiresAt) {
-    const p = journal.plans.decide(planId, 'expired', { at: now(), reason: 'expired before approval' });
+    const p = await journal.plans.decide(planId, 'expired', { at: now(), reason: 'expired before approval' });
     return { executed: false, reason: `plan expired at ${new Date(stored.expiresAt).toISOString()}`, plan: p };
   }
   const body = stored.plan as StoredReview;
   if (planHash(body) !== stored.hash) {
     const reason = 'plan content does not match its hash';
-    return { executed: false, reason, plan: journal.plans.decide(planId, 'refused', { at: now(), reason }) };
+    return { executed: false, reason, plan: await journal.plans.decide(planId, 'refused', { at: now(), reason }) };
   }
   const runner = runners.get(stored.portfolioId)!;
   let claim: Claim;
   try {
-    claim = Claim.take(journal, { portfolioId: runner.id, source: 'approval', planId, at: now() });
+    claim = await Claim.take(journal, { portfolioId: runner.id, source: 'approval', planId, at: now() });
   } catch (e) {
     if (!(e instanceof ClaimLostError)) throw e;
-    return { executed: false, reason: e.message, plan: journal.plans.get(planId), conflict: true };
+    return { executed: false, reason: e.message, plan: await journal.plans.get(planId), conflict: true };
   }
   try {
     return await executeClaimed(claim, runner, journal, body, now);
   } catch (e) {
-    if (journal.plans.get(planId).state === 'executing')
-      journal.plans.finish(planId, 'refused', { at: now(), reason: `failed: ${(e as Error).message}` });
+    if ((await journal.plans.get(planId)).state === 'executing')
+      await journal.plans.finish(planId, 'refused', { at: now(), reason: `failed: ${(e as Error).message}` });
     throw e;
   } finally {
-    claim.release();
+    await claim.release();
   }
 }
 
 async function executeClaimed(
   claim: Claim,
   runner: PortfolioRunner,
-  journal: Journal,
+  journal: Store,
   body: StoredReview,
   now: () => number,
 ): Promise<ApprovalResult> {
   const planId = claim.planId!;
-  const refuse = (reason: string): ApprovalResult => ({
+  const refuse = async (reason: string): Promise<ApprovalResult> => ({
     executed: false,
     reason,
-    plan: journal.plans.finish(planId, 'refused', { at: now(), reason }),
+    plan: await journal.plans.finish(planId, 'refused', { at: now(), reason }),
   });
   const verdict = { rebalance: true, reason: `approved plan ${planId}`, inflow: false };
-  const first = runner.decide(verdict, () => body.plan, true);
+  const first = await runner.decide(verdict, () => body.plan, true);
   if (first.kind !== 'execute') return refuse(first.reason);
   const seen = await runner.observe();
   if (!seen.ok) return refuse(seen.reason);
@@ -142,9 +143,9 @@ async function executeClaimed(
       return refuse(`${a} moved ${moved.toFixed(1)} bps since the plan (tolerance ${PLAN_PRICE_TOLERANCE_BPS})`);
   }
   // Decided again after the await: a pause, the kill switch or a config change in between still holds.
-  const d = runner.decide(verdict, () => body.plan, true);
+  const d = await runner.decide(verdict, () => body.plan, true);
   if (d.kind !== 'execute') return refuse(d.reason);
-  const cycle = journal.cycles.start(runner.id, now());
+  const cycle = await journal.cycles.start(runner.id, now());
   const r = await sendOrders({
     claim,
     policy: runner.policy(),
@@ -161,7 +162,7 @@ async function executeClaimed(
   if (r.filled > 0) runner.lastRebalanceAt = now();
   const decision = r.failed > 0 ? (r.filled > 0 ? 'partial' : 'failed') : 'rebalanced';
   const reason = `${r.filled} filled, ${r.failed} failed`;
-  journal.cycles.finish({
+  await journal.cycles.finish({
     portfolioId: runner.id,
     cycle: cycle.cycle,
     decision,
@@ -169,6 +170,6 @@ async function executeClaimed(
     detail: { planId },
     at: now(),
   });
-  const p = journal.plans.finish(planId, 'executed', { at: now(), reason, cycle: cycle.cycle });
+  const p = await journal.plans.finish(planId, 'executed', { at: now(), reason, cycle: cycle.cycle });
   return { executed: true, reason: `${r.filled} of ${body.plan.trades.length} orders filled`, plan: p };
 }

@@ -6,6 +6,7 @@ import { BallastError, type Next } from '../core/errors.ts';
 import type { Venue } from '../core/ports.ts';
 import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
 import { Journal, type TargetVersion } from '../store/index.ts';
+import { type Store, sqliteStore } from '../store/ports.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
@@ -56,11 +57,16 @@ export class Service implements ServiceFacade {
   /** stderr: disk write failures and scheduled cycles that threw are logged here (issue #13 item 4). */
   readonly log = createLogger({ name: 'ballast-service', destination: pino.destination(2) });
 
+  /** The storage layer every path of the service goes through. */
+  readonly store: Store;
+
   private constructor(
     readonly config: ResolvedService,
+    /** The SQLite journal behind `store` (the file, its lock and sidecars; tests inspect it directly). */
     readonly journal: Journal,
     readonly now: () => number,
   ) {
+    this.store = sqliteStore(journal);
     this.startedAt = now();
     this.events.setMaxListeners(100);
     this.events.on('alert', (e: AlertEvent) => {
@@ -91,13 +97,14 @@ export class Service implements ServiceFacade {
       writer: true,
     });
     const s = new Service(config, journal, now);
+    const store = s.store;
     try {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
-        const venue = await createVenue(p, { journal, feed: o.feed ?? null, now, runner: () => runner! });
+        const venue = await createVenue(p, { journal: store, feed: o.feed ?? null, now, runner: () => runner! });
         const reference = o.reference ?? (p.reference ? await createReference(p.reference) : null);
-        runner = new PortfolioRunner(p, {
-          journal,
+        runner = await PortfolioRunner.create(p, {
+          journal: store,
           venue,
           reference,
           now,
@@ -111,11 +118,11 @@ export class Service implements ServiceFacade {
       // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
       // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
       // Claims left by a process that died (the writer lock says none is alive): their work is reconciled below.
-      journal.claims.clearStale(now());
+      await store.claims.clearStale(now());
       const reports: ReconcileReport[] = [];
       for (const p of config.portfolios) {
         reports.push(
-          await recoverOnStart(journal, s.venues.get(p.id)!, {
+          await recoverOnStart(store, s.venues.get(p.id)!, {
             clock: { now },
             recvWindowMs: recvWindowOf(p),
             hook: o.crashHook,
@@ -127,7 +134,7 @@ export class Service implements ServiceFacade {
       reservePausedSidecar(journal.path);
       // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
       const held = readPausedSidecar(journal.path);
-      for (const [id, reason] of Object.entries(held)) s.runners.get(id)?.setPaused(true, reason);
+      for (const [id, reason] of Object.entries(held)) await s.runners.get(id)?.setPaused(true, reason);
       if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
       await pauseUnlisted(s.runners.values(), o.strictMarkets ?? false);
     } catch (e) {
@@ -188,18 +195,19 @@ export class Service implements ServiceFacade {
     return p;
   }
 
-  status(): ServiceStatus {
+  async status(): Promise<ServiceStatus> {
+    const last = await Promise.all([...this.runners.keys()].map((id) => this.store.cycles.latest(id)));
     return {
       startedAt: this.startedAt,
       now: this.now(),
       version: '0.1.0',
-      journal: this.journal.path,
-      portfolios: [...this.runners.values()].map((r) => ({
+      journal: this.store.location,
+      portfolios: [...this.runners.values()].map((r, k) => ({
         id: r.id,
         mode: r.config.mode,
         paused: r.paused,
         lastCycleAt: r.lastCycleAt,
-        lastDecision: this.journal.cycles.latest(r.id)?.decision ?? null,
+        lastDecision: last[k]?.decision ?? null,
       })),
     };
   }
@@ -208,14 +216,14 @@ export class Service implements ServiceFacade {
     return [...this.runners.keys()];
   }
 
-  portfolio(id: string): PortfolioView {
+  async portfolio(id: string): Promise<PortfolioView> {
     const r = this.runner(id);
     const u = r.compiled.ctx.u;
     const target = Object.fromEntries(u.assets.map((a, i) => [a, u.target[i]!]));
     const weights = r.lastWeights ?? {};
     const hw = r.compiled.trigger.halfWidth();
-    const stored = this.journal.portfolios.latestTarget(id) ?? null;
-    const ledger = r.ledger.load();
+    const stored = (await this.store.portfolios.latestTarget(id)) ?? null;
+    const ledger = await r.ledger.load();
     return {
       id,
       quote: u.quote,
@@ -237,20 +245,20 @@ export class Service implements ServiceFacade {
     };
   }
 
-  pause(id: string, reason: string): void {
-    this.runner(id).setPaused(true, reason);
+  async pause(id: string, reason: string): Promise<void> {
+    await this.runner(id).setPaused(true, reason);
   }
 
-  resume(id: string): void {
+  async resume(id: string): Promise<void> {
     const r = this.runner(id);
-    r.setPaused(false, null);
+    await r.setPaused(false, null);
     r.consecutiveFailures = 0;
   }
 
-  setTarget(id: string, target: Record<string, number>): TargetVersion {
+  async setTarget(id: string, target: Record<string, number>): Promise<TargetVersion> {
     const r = this.runner(id);
     const p = parsePortfolio({ ...r.config.portfolio, target }, `PUT /portfolios/${id}/target`);
-    const v = this.journal.portfolios.addTargetVersion({
+    const v = await this.store.portfolios.addTargetVersion({
       portfolioId: id,
       targets: p.target,
       source: 'api',
@@ -263,15 +271,15 @@ export class Service implements ServiceFacade {
   cashFlow(id: string, kind: 'deposit' | 'withdrawal', asset: string, quantity: number, externalId?: string) {
     this.runner(id);
     // Recorded only: the next cycle invests it (a paper account also moves the funds then).
-    return this.journal.cashFlows.record({ portfolioId: id, kind, asset, quantity, at: this.now(), externalId });
+    return this.store.cashFlows.record({ portfolioId: id, kind, asset, quantity, at: this.now(), externalId });
   }
 
   createPlan(id: string): Promise<ReviewPlan> {
-    return createReviewPlan(this.runner(id), this.journal, this.now());
+    return createReviewPlan(this.runner(id), this.store, this.now());
   }
 
   executePlan(planId: string) {
-    return executeReviewPlan(planId, this.runners, this.journal, this.now);
+    return executeReviewPlan(planId, this.runners, this.store, this.now);
   }
 
   onCycle(listener: (e: CycleEvent) => void): () => void {

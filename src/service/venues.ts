@@ -1,6 +1,6 @@
 import { InputError } from '../core/errors.ts';
 import type { MarketRules, Venue } from '../core/ports.ts';
-import type { Journal } from '../store/index.ts';
+import type { Store } from '../store/ports.ts';
 import { PaperVenue, type PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
@@ -8,7 +8,7 @@ import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 /** Builds a portfolio's venue from its config: every venue adapter has the same Venue shape. */
 export async function createVenue(
   p: ResolvedPortfolio,
-  deps: { journal: Journal; feed: PriceSource | null; now: () => number; runner: () => PortfolioRunner },
+  deps: { journal: Store; feed: PriceSource | null; now: () => number; runner: () => PortfolioRunner },
 ): Promise<Venue> {
   const v = p.venue === 'paper' ? { type: 'paper' as const, initial: {} } : p.venue;
   if (v.type === 'paper') {
@@ -29,13 +29,13 @@ export async function createVenue(
     const venue = new PaperVenue(
       `paper:${p.id}`,
       p.id,
-      deps.journal,
+      deps.journal.paperAccounts,
       feed,
       (a, n, s) => deps.runner().paperCost(a, n, s),
       deps.now,
       rules,
     );
-    venue.fund(v.initial);
+    await venue.fund(v.initial);
     return venue;
   }
   const { createExchange } = await import('../venues/ccxt/exchange.ts');

@@ -174,6 +174,21 @@ export class CycleStore {
     ).map(toCycle);
   }
 
+  /**
+   * Closes every cycle a stopped process left open (of one portfolio, or all) as `interrupted`, in one
+   * transaction; returns how many.
+   */
+  interruptUnfinished(at: number, reason: string, portfolioId?: string): number {
+    return this.db
+      .transaction(() => {
+        const open = this.unfinished().filter((c) => portfolioId === undefined || c.portfolioId === portfolioId);
+        for (const c of open)
+          this.finish({ portfolioId: c.portfolioId, cycle: c.cycle, decision: 'interrupted', reason, at });
+        return open.length;
+      })
+      .immediate();
+  }
+
   recordSkipped(
     input: Omit<SkippedTrade, 'side' | 'quantity' | 'notional'> & {
       side?: 'buy' | 'sell';

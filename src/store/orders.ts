@@ -49,6 +49,22 @@ function statusToState(cid: string, status: OrderStatus): Exclude<ResolveOutcome
   return status;
 }
 
+/** One lookup to journal and the transitions it implies, in order. */
+export interface LookupWrite {
+  readonly clientOrderId: string;
+  readonly at: number;
+  readonly outcome: OrderState | { error: string };
+  readonly transitions: readonly (
+    | { readonly kind: 'unknown'; readonly reason: string }
+    | {
+        readonly kind: 'resolve';
+        readonly outcome: ResolveOutcome;
+        readonly reason: string;
+        readonly state?: OrderState;
+      }
+  )[];
+}
+
 export class OrderJournal {
   readonly core: IntentCore;
   private readonly insertIntent;
@@ -306,6 +322,35 @@ export class OrderJournal {
          FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
       )
       .all(portfolioId) as FillRecord[];
+  }
+
+  /**
+   * Journals a batch of lookups and the transitions they imply (decided by the order protocol,
+   * src/orders/reconcile.ts) in one transaction, one fsync per batch. Each item is its own savepoint: an
+   * item the state machine refuses is rolled back alone and reported as `{ error }`.
+   */
+  recordLookups(items: readonly LookupWrite[]): ({ state: IntentState } | { error: string })[] {
+    return this.transaction(() =>
+      items.map((it) => {
+        try {
+          return this.transaction(() => {
+            this.recordLookup(it.clientOrderId, it.at, it.outcome);
+            for (const t of it.transitions) {
+              if (t.kind === 'unknown') this.markUnknown(it.clientOrderId, t.reason, it.at);
+              else
+                this.resolveIntent(it.clientOrderId, t.outcome, {
+                  reason: t.reason,
+                  at: it.at,
+                  ...(t.state === undefined ? {} : { state: t.state }),
+                });
+            }
+            return { state: this.get(it.clientOrderId).state };
+          });
+        } catch (e) {
+          return { error: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    );
   }
 
   /** Runs `fn` in one IMMEDIATE transaction (a savepoint when already inside one): all of it or nothing. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MarketRules, Venue } from '../core/ports.ts';
-import type { Journal } from '../store/index.ts';
+import type { PaperAccountPort } from '../store/ports.ts';
 import { PaperVenue, type PriceSource } from './paper/paper-venue.ts';
 import { ReplayFeed } from './replay/replay-feed.ts';
 import { VenueReplyError } from './replies.ts';
@@ -28,8 +28,8 @@ const feed = new ReplayFeed(
   new Float64Array([1000, 2000]),
   new Float64Array([60000, 3000, 61000, 3100]),
 );
-/** The paper venue's price and listing paths never touch the journal. */
-const noJournal = { meta: { get: () => undefined } } as unknown as Journal;
+/** The paper venue's price and listing paths touch no account: only place() asks whether a client id was used. */
+const noJournal = { order: async () => undefined } as unknown as PaperAccountPort;
 const paper = (source: PriceSource) =>
   new PaperVenue(
     'paper:p1',

@@ -13,6 +13,7 @@ import { ChainSendError, resume, type Sender, sendTx } from '../../src/chain/exe
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { type Batch, buildBatch } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
+import { sqliteStore } from '../../src/store/ports.ts';
 import { journalWithPortfolio } from '../../src/store/testing/fixtures.ts';
 import { balances, erc20, KEY1, pools, startWorld, type World } from './setup.ts';
 
@@ -116,7 +117,7 @@ function mainSender(extra: Partial<Sender> = {}): { j: ReturnType<typeof journal
     client: w.clients.public,
     account: w.account,
     chainId: w.fx.chainId,
-    journal: j.chainTxs,
+    journal: sqliteStore(j).chainTxs,
     portfolioId: 'main',
     cycle: 1,
     ...extra,

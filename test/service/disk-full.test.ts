@@ -18,6 +18,7 @@ import type { AlertEvent } from '../../src/service/runner/types.ts';
 import { Service } from '../../src/service/service.ts';
 import { trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { Journal, quickCheck } from '../../src/store/index.ts';
+import { sqliteStore } from '../../src/store/ports.ts';
 import { injectWriteFault } from '../../src/store/write-fault.ts';
 import { start } from '../../src/venues/simulator/server.ts';
 import {
@@ -105,7 +106,7 @@ test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused
     const port = (hook.address() as AddressInfo).port;
     const stopHook = deliverAlerts(
       svc,
-      new AlertSender({ journal: svc.journal, webhook: `http://127.0.0.1:${port}/hook`, attempts: 1 }),
+      new AlertSender({ journal: sqliteStore(svc.journal), webhook: `http://127.0.0.1:${port}/hook`, attempts: 1 }),
     );
     // Every write fails: the cycle's first write, the pause and the alert too (the sidecar keeps the pause).
     const disarm = injectWriteFault(svc.journal, { code: 'SQLITE_FULL', count: 1_000_000 });
@@ -209,7 +210,7 @@ test('disk full right after an order reaches the exchange: paused; restart recon
     assert.ok(svc.journal.orders.fills(cid).length > 0, 'the fill is journaled');
     assert.equal(svc.runners.get('p1')!.paused, true, 'still paused after the restart');
     assert.equal((await svc.runCycle('p1')).ordersSent, 0, 'paused: nothing sent');
-    svc.resume('p1');
+    await svc.resume('p1');
     await svc.runCycle('p1');
     const all = sim.createRequests().map((c) => c.clientOrderId);
     noDuplicates(all);

@@ -96,7 +96,7 @@ test('a stale price refuses the cycle with the reason recorded and an alert; a f
   feed.time = clock.t;
   const ok = await s.runCycle('p1');
   assert.equal(ok.decision, 'rebalanced');
-  const w = s.portfolio('p1');
+  const w = await s.portfolio('p1');
   assert.ok(w.value! > 0);
   await s.stop();
 });
@@ -127,7 +127,7 @@ test('paper balances and the journal survive a restart; the rebalanced portfolio
   const ev = await s2.runCycle('p1');
   assert.equal(ev.decision, 'nothing_to_do', 'on target: the band does not fire');
   assert.equal(ev.cycle, 2, 'cycle numbers continue from the journal');
-  const w = s2.portfolio('p1').weights;
+  const w = (await s2.portfolio('p1')).weights;
   assert.ok(Math.abs(w.BTC! - 0.5) < 1e-3 && Math.abs(w.ETH! - 0.3) < 1e-3);
   await s2.stop();
 });
@@ -141,15 +141,15 @@ test('a deposit is invested buy-only before anything is sold; TWR ignores the fl
   feed.px = { BTC: 75_000, ETH: 3_000 };
   clock.t += 3_600_000;
   feed.time = clock.t;
-  s.cashFlow('p1', 'deposit', 'USDT', 50_000, 'd1');
+  await s.cashFlow('p1', 'deposit', 'USDT', 50_000, 'd1');
   const ev = await s.runCycle('p1');
   assert.equal(ev.decision, 'invested');
   assert.ok(ev.plan!.trades.length > 0 && ev.plan!.trades.every((t) => t.side === 'buy'), 'buy-only');
-  const v = s.portfolio('p1');
+  const v = await s.portfolio('p1');
   assert.ok(v.twr !== null && v.twr > 0.1, `TWR ${v.twr} reflects the BTC rally, not the deposit`);
   assert.ok(v.hodlValue !== null && v.hodlValue > 50_000, 'HODL received the same deposit');
   // The same external id again is not a second deposit.
-  s.cashFlow('p1', 'deposit', 'USDT', 50_000, 'd1');
+  await s.cashFlow('p1', 'deposit', 'USDT', 50_000, 'd1');
   assert.equal(s.journal.cashFlows.list('p1').length, 1);
   await s.stop();
 });
@@ -165,7 +165,7 @@ test('maxOrderNotional skips the big order with its reason; the kill switch paus
   feed.px = {};
   await s.runCycle('p1');
   await s.runCycle('p1');
-  const v = s.portfolio('p1');
+  const v = await s.portfolio('p1');
   assert.equal(v.paused, false, 'guard refusals are not failures');
   const venue = s.venues.get('p1')!;
   venue.balances = async () => {
@@ -173,8 +173,8 @@ test('maxOrderNotional skips the big order with its reason; the kill switch paus
   };
   await s.runCycle('p1');
   await s.runCycle('p1');
-  assert.equal(s.portfolio('p1').paused, true);
-  assert.match(s.portfolio('p1').pauseReason!, /kill switch: 2 consecutive failures/);
+  assert.equal((await s.portfolio('p1')).paused, true);
+  assert.match((await s.portfolio('p1')).pauseReason!, /kill switch: 2 consecutive failures/);
   assert.equal((await s.runCycle('p1')).decision, 'skipped');
   await s.stop();
 });

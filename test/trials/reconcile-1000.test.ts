@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { recoverOnStart, sendIntent } from '../../src/orders/index.ts';
 import { TRIAL_BALANCES, trialSimOptions } from '../../src/service/trials/setup.ts';
 import { Journal } from '../../src/store/index.ts';
+import { sqliteStore } from '../../src/store/ports.ts';
 import { createExchange } from '../../src/venues/ccxt/exchange.ts';
 import { CcxtVenue } from '../../src/venues/ccxt/venue.ts';
 import { start } from '../../src/venues/simulator/server.ts';
@@ -51,13 +52,13 @@ test(`start-up reconciliation of ${N} open intents against the simulator`, { tim
         referencePrice: 60_000,
         at: clock.now(),
       });
-      const out = await sendIntent(j.orders, venue, i.clientOrderId, clock);
+      const out = await sendIntent(sqliteStore(j).orders, venue, i.clientOrderId, clock);
       assert.equal(out.state, 'open');
     }
     j.cycles.finish({ portfolioId: 'p1', cycle, decision: 'rebalanced', reason: 'setup', at: clock.now() });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const report = await recoverOnStart(j, venue, { clock });
+    const report = await recoverOnStart(sqliteStore(j), venue, { clock });
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     assert.equal(report.checked, N);

@@ -16,7 +16,8 @@ import {
   type TransactionReceipt,
 } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import type { ChainTxIntent, ChainTxJournal } from '../../store/chain-txs.ts';
+import type { ChainTxIntent } from '../../store/chain-txs.ts';
+import type { ChainTxPort } from '../../store/ports.ts';
 import { explainRevert } from './calldata.ts';
 
 export class ChainSendError extends BallastError {
@@ -28,7 +29,7 @@ export interface Sender {
   readonly client: PublicClient;
   readonly account: PrivateKeyAccount;
   readonly chainId: number;
-  readonly journal: ChainTxJournal;
+  readonly journal: ChainTxPort;
   readonly portfolioId: string;
   readonly cycle: number;
   /** Private transaction endpoint: used ONLY for eth_sendRawTransaction (never for reads). */
@@ -84,7 +85,7 @@ async function waitReceipt(s: Sender, hash: Hex): Promise<TransactionReceipt> {
   }
 }
 
-function record(s: Sender, cid: string, r: TransactionReceipt): ChainTxIntent {
+function record(s: Sender, cid: string, r: TransactionReceipt): Promise<ChainTxIntent> {
   return s.journal.recordReceipt(
     cid,
     {
@@ -103,7 +104,7 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
   const now = s.now ?? Date.now;
   const gas = await simulate(s, req);
   const pending = await s.client.getTransactionCount({ address: s.account.address, blockTag: 'pending' });
-  const journaled = s.journal.highestNonce(s.chainId, s.account.address);
+  const journaled = await s.journal.highestNonce(s.chainId, s.account.address);
   const nonce = Math.max(pending, journaled === undefined ? 0 : journaled + 1);
   const fees = await s.client.estimateFeesPerGas();
   const gasLimit = (gas * 12n) / 10n; // 20% headroom over the estimate
@@ -118,7 +119,7 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
     maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
   });
   const hash = keccak256(raw);
-  const intent = s.journal.commitTx({
+  const intent = await s.journal.commitTx({
     portfolioId: s.portfolioId,
     cycle: s.cycle,
     leg: req.leg,
@@ -137,18 +138,18 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
     at: now(),
   });
   const cid = intent.clientOrderId;
-  s.journal.markSent(cid, now());
+  await s.journal.markSent(cid, now());
   try {
     await broadcast(s, raw);
   } catch (e) {
-    s.journal.markUnknown(cid, `broadcast failed: ${short(e)}`, now());
+    await s.journal.markUnknown(cid, `broadcast failed: ${short(e)}`, now());
     throw new ChainSendError(
       `broadcast of ${hash} failed (${short(e)}); journaled as unknown, run resume() before re-planning`,
     );
   }
-  s.journal.markAccepted(cid, now());
+  await s.journal.markAccepted(cid, now());
   const receipt = await waitReceipt(s, hash);
-  const done = record(s, cid, receipt);
+  const done = await record(s, cid, receipt);
   if (receipt.status !== 'success')
     throw new ChainSendError(`transaction ${hash} reverted in block ${receipt.blockNumber} (journaled)`);
   return { intent: done, receipt };
@@ -158,29 +159,31 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
 export async function resume(s: Sender): Promise<ChainTxIntent[]> {
   const now = s.now ?? Date.now;
   const out: ChainTxIntent[] = [];
-  for (const t of s.journal.unfinished(s.portfolioId)) {
+  for (const t of await s.journal.unfinished(s.portfolioId)) {
     if (t.chainId !== s.chainId) continue;
     const hash = t.txHash as Hex;
     const mined = await s.client.getTransactionReceipt({ hash }).catch(() => null);
     if (mined) {
-      s.journal.recordLookup(t.clientOrderId, now(), 'found');
-      out.push(record(s, t.clientOrderId, mined));
+      await s.journal.recordLookup(t.clientOrderId, now(), 'found');
+      out.push(await record(s, t.clientOrderId, mined));
       continue;
     }
     const known = await s.client.getTransaction({ hash }).catch(() => null);
-    s.journal.recordLookup(t.clientOrderId, now(), known ? 'found' : 'not_found');
+    await s.journal.recordLookup(t.clientOrderId, now(), known ? 'found' : 'not_found');
     if (known) {
       out.push(t);
       continue;
     }
     const latest = await s.client.getTransactionCount({ address: t.from as Address, blockTag: 'latest' });
     if (latest > t.nonce) {
-      out.push(s.journal.resolveNotPlaced(t.clientOrderId, `nonce ${t.nonce} consumed by another transaction`, now()));
+      out.push(
+        await s.journal.resolveNotPlaced(t.clientOrderId, `nonce ${t.nonce} consumed by another transaction`, now()),
+      );
       continue;
     }
-    if (t.state === 'committed') s.journal.markSent(t.clientOrderId, now());
+    if (t.state === 'committed') await s.journal.markSent(t.clientOrderId, now());
     await broadcast(s, t.rawTx as Hex); // the same signed bytes: same hash, minable once
-    out.push(record(s, t.clientOrderId, await waitReceipt(s, hash)));
+    out.push(await record(s, t.clientOrderId, await waitReceipt(s, hash)));
   }
   return out;
 }

@@ -18,6 +18,7 @@ import { DEFAULT_CHAIN_FILE } from '../../chain/up.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
 import { Journal } from '../../store/journal.ts';
+import { sqliteStore } from '../../store/ports.ts';
 import { loadChainFile } from './dex-quote.ts';
 
 export interface DexRebalanceOptions {
@@ -183,7 +184,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       client,
       account,
       chainId: f.chainId,
-      journal: journal.chainTxs,
+      journal: sqliteStore(journal).chainTxs,
       portfolioId: id,
       cycle,
       ...(o.sendRpc ? { sendRpcUrl: o.sendRpc } : {}),

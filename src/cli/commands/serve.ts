@@ -41,7 +41,7 @@ async function startApi(service: Service): Promise<{ url: string; close(): Promi
   let stopAlerts: (() => Promise<void>) | null = null;
   if (cfg.alerts.webhook) {
     const { AlertSender, deliverAlerts } = await import('../../service/alerts.ts');
-    stopAlerts = deliverAlerts(service, new AlertSender({ journal: service.journal, webhook: cfg.alerts.webhook }));
+    stopAlerts = deliverAlerts(service, new AlertSender({ journal: service.store, webhook: cfg.alerts.webhook }));
   }
   if (!cfg.api.enabled) return stopAlerts ? { url: '(no api)', close: stopAlerts } : null;
   const { createApi } = await import('../../service/api/server.ts');

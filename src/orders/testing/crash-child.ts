@@ -9,6 +9,7 @@
  */
 import { writeSync } from 'node:fs';
 import { Journal } from '../../store/journal.ts';
+import { sqliteStore } from '../../store/ports.ts';
 import { MemoryVenue } from '../../store/testing/memory-venue.ts';
 import { recoverOnStart } from '../reconcile.ts';
 
@@ -32,7 +33,7 @@ const now = (): number => ++clock;
 // Exclusive, as the service opens it: the parent reopening right after the kill also proves the OS
 // released the lock with the dead process.
 const journal = Journal.open(path, { journalId: 'crash', now: now(), exclusive: true });
-await recoverOnStart(journal, new MemoryVenue('paper'), { clock: { now } });
+await recoverOnStart(sqliteStore(journal), new MemoryVenue('paper'), { clock: { now } });
 const portfolio = `p${run}`;
 const account = `paper:${portfolio}`;
 journal.transaction(() => {

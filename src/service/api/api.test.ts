@@ -98,7 +98,7 @@ test('reads: status, portfolios, one portfolio with weights, drift and target so
   const list = await call<PortfolioView[]>('GET', '/portfolios');
   assert.equal(list.body.length, 1);
   const v = (await call<PortfolioView>('GET', '/portfolios/main')).body;
-  assert.deepEqual(v, JSON.parse(JSON.stringify(fx.service.portfolio('main'))));
+  assert.deepEqual(v, JSON.parse(JSON.stringify(await fx.service.portfolio('main'))));
   assert.ok(v.value !== null && v.value > 0);
   assert.equal(v.targetSource.active, 'file');
   for (const a of Object.keys(v.target)) assert.ok(Math.abs(v.drift[a]! - (v.weights[a]! - v.target[a]!)) < 1e-12);

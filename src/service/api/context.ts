@@ -11,7 +11,7 @@ export interface RouteContext {
 }
 
 /** 404 unless the service runs this portfolio. */
-export function requirePortfolio(facade: ServiceFacade, id: string): PortfolioView {
+export function requirePortfolio(facade: ServiceFacade, id: string): Promise<PortfolioView> {
   if (!facade.portfolioIds().includes(id)) throw notFound('portfolio', id);
   return facade.portfolio(id);
 }

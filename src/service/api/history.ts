@@ -33,12 +33,14 @@ export class HistoryStore {
 
   constructor(private readonly facade: ServiceFacade) {}
 
-  private seed(id: string): HistoryPoint[] {
-    let list = this.points.get(id);
-    if (list !== undefined) return list;
-    const target = this.facade.portfolio(id).target;
-    list = this.facade.journal.cycles
-      .list(id, MAX_POINTS)
+  private async seed(id: string): Promise<HistoryPoint[]> {
+    const known = this.points.get(id);
+    if (known !== undefined) return known;
+    const target = (await this.facade.portfolio(id)).target;
+    const cycles = await this.facade.store.cycles.list(id, MAX_POINTS);
+    const again = this.points.get(id); // seeded meanwhile by a concurrent caller
+    if (again !== undefined) return again;
+    const list: HistoryPoint[] = cycles
       .filter((c) => c.finishedAt !== null)
       .reverse()
       .map((c) => {
@@ -56,10 +58,10 @@ export class HistoryStore {
     return list;
   }
 
-  record(e: CycleEvent): void {
-    const list = this.seed(e.portfolioId);
+  async record(e: CycleEvent): Promise<void> {
+    const list = await this.seed(e.portfolioId);
     if (list.at(-1)?.cycle === e.cycle) return; // seeded from the journal after the event was journaled
-    const v = this.facade.portfolio(e.portfolioId);
+    const v = await this.facade.portfolio(e.portfolioId);
     list.push({
       at: e.at,
       cycle: e.cycle,
@@ -71,7 +73,7 @@ export class HistoryStore {
     if (list.length > MAX_POINTS) list.splice(0, list.length - MAX_POINTS);
   }
 
-  get(id: string): HistoryPoint[] {
+  get(id: string): Promise<HistoryPoint[]> {
     return this.seed(id);
   }
 }

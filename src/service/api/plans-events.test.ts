@@ -116,7 +116,7 @@ test('SSE: a cycle delivers a cycle event with the portfolio view; heartbeats ke
   };
   assert.equal(e.portfolioId, 'main');
   assert.equal(e.at, fx.feed.times[5]);
-  assert.equal(e.view.value, fx.service.portfolio('main').value);
+  assert.equal(e.view.value, (await fx.service.portfolio('main')).value);
   const unauth = await fetch(`${api.url}/events`);
   assert.equal(unauth.status, 401);
 });

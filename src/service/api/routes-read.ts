@@ -7,47 +7,49 @@ type IdReq = { Params: { id: string }; Querystring: { limit?: string } };
 
 export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { facade } = ctx;
-  const journal = facade.journal;
+  const journal = facade.store;
 
   app.get('/health', { schema: schemas.health, config: { public: true } }, async () => ({ status: 'ok' }));
   app.get('/status', { schema: schemas.status }, async () => facade.status());
   app.get('/portfolios', { schema: schemas.portfolios }, async () =>
-    facade.portfolioIds().map((id) => facade.portfolio(id)),
+    Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))),
   );
-  app.get<IdReq>('/portfolios/:id', { schema: schemas.portfolio }, async (req) =>
-    requirePortfolio(facade, req.params.id),
+  app.get<IdReq>(
+    '/portfolios/:id',
+    { schema: schemas.portfolio },
+    async (req) => await requirePortfolio(facade, req.params.id),
   );
 
   app.get<IdReq>('/portfolios/:id/cycles', { schema: schemas.cycles }, async (req) => {
     const id = req.params.id;
-    requirePortfolio(facade, id);
-    const cycles = journal.cycles.list(id, limitOf(req.query));
-    const skipped = journal.cycles.skipped(id);
+    await requirePortfolio(facade, id);
+    const cycles = await journal.cycles.list(id, limitOf(req.query));
+    const skipped = await journal.cycles.skipped(id);
     return cycles.map((c) => ({ ...c, skipped: skipped.filter((s) => s.cycle === c.cycle) }));
   });
   app.get<IdReq>('/portfolios/:id/orders', { schema: schemas.orders }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    return journal.orders.list(req.params.id, { limit: limitOf(req.query) });
+    await requirePortfolio(facade, req.params.id);
+    return await journal.orders.list(req.params.id, { limit: limitOf(req.query) });
   });
   app.get<IdReq>('/portfolios/:id/fills', { schema: schemas.fills }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    return journal.orders.portfolioFills(req.params.id).slice(-limitOf(req.query)).reverse();
+    await requirePortfolio(facade, req.params.id);
+    return (await journal.orders.portfolioFills(req.params.id)).slice(-limitOf(req.query)).reverse();
   });
   app.get<IdReq>('/portfolios/:id/cash-flows', { schema: schemas.cashFlows }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    return journal.cashFlows.list(req.params.id);
+    await requirePortfolio(facade, req.params.id);
+    return await journal.cashFlows.list(req.params.id);
   });
   app.get<IdReq>('/portfolios/:id/alerts', { schema: schemas.alerts }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    return journal.alerts.list({ portfolioId: req.params.id, limit: limitOf(req.query) });
+    await requirePortfolio(facade, req.params.id);
+    return await journal.alerts.list({ portfolioId: req.params.id, limit: limitOf(req.query) });
   });
   app.get<IdReq>('/portfolios/:id/history', { schema: schemas.history }, async (req) => {
-    requirePortfolio(facade, req.params.id);
+    await requirePortfolio(facade, req.params.id);
     return ctx.history.get(req.params.id);
   });
   app.get<IdReq>('/portfolios/:id/plan', { schema: schemas.pendingPlan }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    return { pending: journal.plans.pending(req.params.id) ?? null };
+    await requirePortfolio(facade, req.params.id);
+    return { pending: (await journal.plans.pending(req.params.id)) ?? null };
   });
 
   app.get('/metrics', { schema: schemas.metrics }, async (_req, reply) => {

@@ -12,21 +12,21 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
   const { facade } = ctx;
 
   app.post<IdReq<{ reason?: string } | null>>('/portfolios/:id/pause', { schema: schemas.pause }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    facade.pause(req.params.id, req.body?.reason?.trim() || 'paused through the API');
+    await requirePortfolio(facade, req.params.id);
+    await facade.pause(req.params.id, req.body?.reason?.trim() || 'paused through the API');
     return facade.portfolio(req.params.id);
   });
   app.post<IdReq>('/portfolios/:id/resume', { schema: schemas.resume }, async (req) => {
-    requirePortfolio(facade, req.params.id);
-    facade.resume(req.params.id);
+    await requirePortfolio(facade, req.params.id);
+    await facade.resume(req.params.id);
     return facade.portfolio(req.params.id);
   });
 
   app.put<IdReq<{ target: unknown }>>('/portfolios/:id/target', { schema: schemas.target }, async (req) => {
-    const view = requirePortfolio(facade, req.params.id);
+    const view = await requirePortfolio(facade, req.params.id);
     const target = validateTarget(req.body.target, view);
-    const version = facade.setTarget(req.params.id, target);
-    return { version, portfolio: facade.portfolio(req.params.id) };
+    const version = await facade.setTarget(req.params.id, target);
+    return { version, portfolio: await facade.portfolio(req.params.id) };
   });
 
   for (const [path, kind] of [
@@ -34,17 +34,17 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
     ['withdrawals', 'withdrawal'],
   ] as const) {
     app.post<IdReq>(`/portfolios/:id/${path}`, { schema: schemas.cashFlow(kind) }, async (req, reply) => {
-      const view = requirePortfolio(facade, req.params.id);
+      const view = await requirePortfolio(facade, req.params.id);
       const key = req.headers['idempotency-key'];
       const r = validateCashFlow(req.body, view, typeof key === 'string' ? key : undefined);
-      const flow = facade.cashFlow(req.params.id, kind, r.asset, r.quantity, r.externalId);
+      const flow = await facade.cashFlow(req.params.id, kind, r.asset, r.quantity, r.externalId);
       reply.code(201);
       return flow;
     });
   }
 
   app.post<IdReq>('/portfolios/:id/plan', { schema: schemas.plan }, async (req, reply) => {
-    requirePortfolio(facade, req.params.id);
+    await requirePortfolio(facade, req.params.id);
     const plan = await facade.createPlan(req.params.id).catch((e: unknown) => {
       if (e instanceof PlanRefusedError) throw new ApiError(409, 'plan_refused', e.message);
       throw e;
@@ -54,7 +54,7 @@ export function registerWriteRoutes(app: FastifyInstance, ctx: RouteContext): vo
   });
 
   app.post<IdReq<{ hash?: string } | null>>('/plans/:id/execute', { schema: schemas.execute }, async (req) => {
-    const stored = facade.journal.plans.find(req.params.id);
+    const stored = await facade.store.plans.find(req.params.id);
     if (stored === undefined) throw notFound('plan', req.params.id);
     const hash = req.body?.hash;
     if (hash !== undefined && hash !== stored.hash)

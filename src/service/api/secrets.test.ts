@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
+import { sqliteStore } from '../../store/ports.ts';
 import { AlertSender } from '../alerts.ts';
 import type { ResolvedService } from '../config/parse.ts';
 import { createLogger } from '../logger.ts';
@@ -60,7 +61,13 @@ test('secrets: a planted token, exchange key and webhook secret reach no log, re
     const fx = await startServiceFixture({ warmBars: 3, journalPath: db, config: planted });
     fx.service.journal.portfolios.upsert({ id: 'main', config: planted.portfolios[0], at: fx.feed.now() });
     const api = await createApi(fx.service, { port: 0, token, logger });
-    const alerts = new AlertSender({ journal: fx.service.journal, webhook: hook, attempts: 2, baseDelayMs: 1, logger });
+    const alerts = new AlertSender({
+      journal: sqliteStore(fx.service.journal),
+      webhook: hook,
+      attempts: 2,
+      baseDelayMs: 1,
+      logger,
+    });
     const call = client(api.url, TOKEN);
     try {
       const record = async (p: Promise<{ text: string; headers: Headers }>) => {

@@ -73,16 +73,18 @@ export async function buildApi(
   const token = generatedToken ? generateToken() : configured;
 
   const metrics =
-    options.metrics ?? new ServiceMetrics({ views: () => facade.portfolioIds().map((id) => facade.portfolio(id)) });
+    options.metrics ??
+    new ServiceMetrics({ views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))) });
   const history = new HistoryStore(facade);
   const offs = [
     facade.onCycle((e) => {
-      try {
-        history.record(e);
-        if (options.feedMetrics !== false) metrics.observeCycle(e, facade.portfolio(e.portfolioId));
-      } catch (err) {
-        options.logger?.warn({ err, portfolio: e.portfolioId }, 'api: could not record a cycle event');
-      }
+      const note = async () => {
+        await history.record(e);
+        if (options.feedMetrics !== false) metrics.observeCycle(e, await facade.portfolio(e.portfolioId));
+      };
+      note().catch((err: unknown) =>
+        options.logger?.warn({ err, portfolio: e.portfolioId }, 'api: could not record a cycle event'),
+      );
     }),
     facade.onAlert((e) => {
       if (options.feedMetrics !== false) metrics.observeAlert(e);
@@ -130,7 +132,7 @@ export async function buildApi(
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Ballast service API', version: facade.status().version },
+      info: { title: 'Ballast service API', version: (await facade.status()).version },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -35,13 +35,11 @@ export function registerEvents(app: FastifyInstance, ctx: RouteContext, heartbea
     };
     const offCycle = ctx.facade.onCycle((e) => {
       if (only !== undefined && e.portfolioId !== only) return;
-      let view: unknown = null;
-      try {
-        view = ctx.facade.portfolio(e.portfolioId);
-      } catch {
-        // the event alone is still worth sending
-      }
-      send('cycle', { ...e, view });
+      // the event alone is still worth sending when its view cannot be read
+      void ctx.facade
+        .portfolio(e.portfolioId)
+        .catch(() => null)
+        .then((view) => send('cycle', { ...e, view }));
     });
     const offAlert = ctx.facade.onAlert((e) => {
       if (only === undefined || e.portfolioId === only) send('alert', e);

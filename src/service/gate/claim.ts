@@ -5,54 +5,54 @@
  * live claim for its portfolio, so no path can send around the gate.
  */
 
-import type { ClaimSource, WorkClaimStore } from '../../store/claims.ts';
-import type { Journal } from '../../store/index.ts';
+import type { ClaimSource } from '../../store/claims.ts';
+import type { ClaimPort, Store } from '../../store/ports.ts';
 
 const ISSUED = new WeakSet<Claim>();
 
 export class Claim {
   private released = false;
   private constructor(
-    private readonly store: WorkClaimStore,
+    private readonly store: ClaimPort,
     readonly portfolioId: string,
     readonly source: ClaimSource,
     readonly planId: string | null,
   ) {}
 
   /** Claims the slot, or throws ClaimLostError (nothing changed). */
-  static take(
-    journal: Journal,
+  static async take(
+    journal: Store,
     input: { portfolioId: string; source: ClaimSource; planId?: string; at: number },
-  ): Claim {
+  ): Promise<Claim> {
     const store = journal.claims;
-    store.claim(input);
+    await store.claim(input);
     const c = new Claim(store, input.portfolioId, input.source, input.planId ?? null);
     ISSUED.add(c);
     return c;
   }
 
   /** True while this claim holds its portfolio's slot. */
-  get live(): boolean {
-    return !this.released && ISSUED.has(this) && this.store.find(this.portfolioId) !== undefined;
+  async isLive(): Promise<boolean> {
+    return !this.released && ISSUED.has(this) && (await this.store.find(this.portfolioId)) !== undefined;
   }
 
-  release(): void {
+  async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    this.store.release(this.portfolioId);
+    await this.store.release(this.portfolioId);
   }
 }
 
 /** Runs `work` under a claim, releasing it however `work` ends. The claim is taken before any await. */
 export async function withClaim<T>(
-  journal: Journal,
+  journal: Store,
   input: { portfolioId: string; source: ClaimSource; planId?: string; at: number },
   work: (claim: Claim) => Promise<T>,
 ): Promise<T> {
-  const claim = Claim.take(journal, input);
+  const claim = await Claim.take(journal, input);
   try {
     return await work(claim);
   } finally {
-    claim.release();
+    await claim.release();
   }
 }

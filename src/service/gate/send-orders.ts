@@ -4,7 +4,7 @@ import { slippageBps } from '../../core/guards.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { type CrashPoint, sendIntent } from '../../orders/index.ts';
-import type { Journal } from '../../store/index.ts';
+import type { Store } from '../../store/ports.ts';
 import type { Claim } from './claim.ts';
 
 /** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */
@@ -43,7 +43,7 @@ export class GateClosedError extends BallastError {
 export async function sendOrders(args: {
   claim: Claim;
   policy: RiskPolicy;
-  journal: Journal;
+  journal: Store;
   venue: Venue;
   portfolioId: string;
   cycle: number;
@@ -55,7 +55,7 @@ export async function sendOrders(args: {
   crashHook?: ServiceCrashHook;
 }): Promise<ExecutionResult> {
   const { journal, venue, plan, claim } = args;
-  if (claim.portfolioId !== args.portfolioId || !claim.live)
+  if (claim.portfolioId !== args.portfolioId || !(await claim.isLive()))
     throw new GateClosedError(`portfolio ${args.portfolioId}: no live claim to send orders; nothing was sent`);
   const res: ExecutionResult = { sent: 0, filled: 0, failed: 0, skipped: [] };
   let leg = 0;
@@ -80,7 +80,7 @@ export async function sendOrders(args: {
       });
       continue;
     }
-    const intent = journal.orders.commitIntent({
+    const intent = await journal.orders.commitIntent({
       portfolioId: args.portfolioId,
       cycle: args.cycle,
       leg: leg++,

@@ -5,15 +5,15 @@
  */
 import { checkEmptyBalances, holdsPosition, isEmptyBalances } from '../../core/balance-reply-rule.ts';
 import type { Balances } from '../../core/ports.ts';
-import type { Journal } from '../../store/index.ts';
+import type { Store } from '../../store/ports.ts';
 import { VenueReplyError } from '../../venues/replies.ts';
 
 const seenKey = (id: string) => `balances-seen:${id}`;
 
 /** Net quantities the journal's fills moved for the portfolio (asset bought or sold, and the quote paid). */
-export function journalPosition(journal: Journal, portfolioId: string): Record<string, number> {
+export async function journalPosition(journal: Store, portfolioId: string): Promise<Record<string, number>> {
   const net: Record<string, number> = {};
-  for (const o of journal.orders.list(portfolioId, { limit: 100_000 })) {
+  for (const o of await journal.orders.list(portfolioId, { limit: 100_000 })) {
     if (!(o.filledQuantity > 0)) continue;
     const s = o.side === 'buy' ? 1 : -1;
     net[o.asset] = (net[o.asset] ?? 0) + s * o.filledQuantity;
@@ -26,21 +26,22 @@ export function journalPosition(journal: Journal, portfolioId: string): Record<s
  * Throws VenueReplyError (the cycle fails, alerts and counts toward the kill switch) when the rule refuses
  * the reply; returns a note when an empty first reply was accepted.
  */
-export function checkBalanceReply(
-  journal: Journal,
+export async function checkBalanceReply(
+  journal: Store,
   portfolioId: string,
   venue: string,
   reply: Balances,
   at: number,
-): string | null {
+): Promise<string | null> {
   if (!isEmptyBalances(reply)) {
-    if (journal.meta.get(seenKey(portfolioId)) === undefined) journal.meta.set(seenKey(portfolioId), '1', at);
+    if ((await journal.meta.get(seenKey(portfolioId))) === undefined)
+      await journal.meta.set(seenKey(portfolioId), '1', at);
     return null;
   }
   const verdict = checkEmptyBalances({
     reply,
-    previousNonEmpty: journal.meta.get(seenKey(portfolioId)) !== undefined,
-    journalHoldsPosition: holdsPosition(journalPosition(journal, portfolioId)),
+    previousNonEmpty: (await journal.meta.get(seenKey(portfolioId))) !== undefined,
+    journalHoldsPosition: holdsPosition(await journalPosition(journal, portfolioId)),
   });
   if (verdict.kind === 'refused') throw new VenueReplyError(venue, 'balances', 'body', verdict.reason);
   return `${venue} balances: the account is empty (first reply): accepted`;

@@ -1,4 +1,4 @@
-import type { Journal } from '../../store/index.ts';
+import type { Store } from '../../store/ports.ts';
 
 /**
  * Performance bookkeeping kept in the journal's meta store, so it survives restarts:
@@ -16,19 +16,19 @@ export interface LedgerState {
 
 export class Ledger {
   constructor(
-    private readonly journal: Journal,
+    private readonly journal: Store,
     private readonly portfolioId: string,
   ) {}
 
   private key = () => `ledger:${this.portfolioId}`;
 
-  load(): LedgerState {
-    const s = this.journal.meta.get(this.key());
+  async load(): Promise<LedgerState> {
+    const s = await this.journal.meta.get(this.key());
     return s === undefined ? { units: 0, hodl: null, lastFlowId: 0 } : (JSON.parse(s) as LedgerState);
   }
 
-  save(state: LedgerState, at: number): void {
-    this.journal.meta.set(this.key(), JSON.stringify(state), at);
+  async save(state: LedgerState, at: number): Promise<void> {
+    await this.journal.meta.set(this.key(), JSON.stringify(state), at);
   }
 
   /** Value per unit (1 before any funding). */

@@ -8,7 +8,8 @@ import { planInto } from '../../core/planner/plan.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
-import { asWriteError, type CashFlow, type Journal, JournalWriteError } from '../../store/index.ts';
+import { asWriteError, type CashFlow, JournalWriteError } from '../../store/index.ts';
+import type { Store } from '../../store/ports.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
@@ -20,7 +21,7 @@ import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
 import { writeFailed } from './write-failure.ts';
 
 export interface RunnerDeps {
-  readonly journal: Journal;
+  readonly journal: Store;
   readonly venue: Venue;
   /** An independent price source for the deviation guard; null = single source (guard off). */
   readonly reference: PriceSource | null;
@@ -51,21 +52,33 @@ export class PortfolioRunner {
   readonly ledger: Ledger;
   readonly fileTarget: Record<string, number>;
 
-  constructor(
+  private constructor(
     readonly config: ResolvedPortfolio,
     readonly deps: RunnerDeps,
   ) {
     this.fileTarget = { ...config.portfolio.target };
     this.ledger = new Ledger(deps.journal, config.id);
-    deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });
-    const stored = deps.journal.portfolios.latestTarget(config.id);
+    this.compiled = this.compile(this.fileTarget);
+  }
+
+  /** Registers the portfolio in the store and resumes its state there (target, last cycle, pause, prices). */
+  static async create(config: ResolvedPortfolio, deps: RunnerDeps): Promise<PortfolioRunner> {
+    const r = new PortfolioRunner(config, deps);
+    await r.init();
+    return r;
+  }
+
+  private async init(): Promise<void> {
+    const { config, deps } = this;
+    await deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });
+    const stored = await deps.journal.portfolios.latestTarget(config.id);
     this.compiled = this.compile(stored ? (stored.targets as Record<string, number>) : this.fileTarget);
-    const last = deps.journal.cycles.latest(config.id);
+    const last = await deps.journal.cycles.latest(config.id);
     this.lastCycleAt = last?.startedAt ?? null;
-    this.lastRebalanceAt = deps.journal.cycles.lastRebalanceAt(config.id);
-    this.paused = deps.journal.meta.get(`paused:${config.id}`) !== undefined;
-    this.pauseReason = deps.journal.meta.get(`paused:${config.id}`) ?? null;
-    this.warmUp();
+    this.lastRebalanceAt = await deps.journal.cycles.lastRebalanceAt(config.id);
+    this.pauseReason = (await deps.journal.meta.get(`paused:${config.id}`)) ?? null;
+    this.paused = this.pauseReason !== null;
+    await this.warmUp();
   }
 
   get id(): string {
@@ -80,17 +93,17 @@ export class PortfolioRunner {
   }
 
   /** Feeds the trigger the price history the journal kept, so vol-adaptive and cost-aware state survives restarts. */
-  private warmUp(): void {
+  private async warmUp(): Promise<void> {
     const u = this.compiled.ctx.u;
     const byTime = new Map<number, Float64Array>();
-    u.assets.forEach((a, i) => {
-      if (i === u.quoteIndex) return;
-      for (const o of this.deps.journal.prices.history(a, u.quote)) {
+    for (const [i, a] of u.assets.entries()) {
+      if (i === u.quoteIndex) continue;
+      for (const o of await this.deps.journal.prices.history(a, u.quote)) {
         const row = byTime.get(o.time) ?? new Float64Array(u.n).fill(Number.NaN);
         byTime.set(o.time, row);
         row[i] = o.price;
       }
-    });
+    }
     for (const t of [...byTime.keys()].sort((x, y) => x - y)) {
       const row = byTime.get(t)!;
       row[u.quoteIndex] = 1;
@@ -98,18 +111,18 @@ export class PortfolioRunner {
     }
   }
 
-  private alert(level: AlertEvent['level'], kind: AlertEvent['kind'], message: string): void {
+  private async alert(level: AlertEvent['level'], kind: AlertEvent['kind'], message: string): Promise<void> {
     const e: AlertEvent = { portfolioId: this.id, level, kind, message, at: this.deps.now() };
-    this.deps.journal.alerts.record({ portfolioId: this.id, level, kind, message, at: e.at });
+    await this.deps.journal.alerts.record({ portfolioId: this.id, level, kind, message, at: e.at });
     this.deps.observer?.onAlert?.(e);
   }
 
-  setPaused(paused: boolean, reason: string | null): void {
+  async setPaused(paused: boolean, reason: string | null): Promise<void> {
     this.paused = paused;
     this.pauseReason = paused ? reason : null;
     const k = `paused:${this.id}`;
-    if (paused) this.deps.journal.meta.set(k, reason ?? 'paused', this.deps.now());
-    else this.deps.journal.meta.delete(k);
+    if (paused) await this.deps.journal.meta.set(k, reason ?? 'paused', this.deps.now());
+    else await this.deps.journal.meta.delete(k);
   }
 
   /** Reads balances and validated prices; throws nothing, returns the refusal instead. */
@@ -123,8 +136,8 @@ export class PortfolioRunner {
       this.deps.venue.prices(needed, u.quote),
       this.deps.reference ? this.deps.reference.prices(needed, u.quote) : Promise.resolve(null),
     ]);
-    const note = checkBalanceReply(this.deps.journal, this.id, this.deps.venue.name, balances, this.deps.now());
-    if (note !== null) this.alert('info', 'guard', note);
+    const note = await checkBalanceReply(this.deps.journal, this.id, this.deps.venue.name, balances, this.deps.now());
+    if (note !== null) await this.alert('info', 'guard', note);
     const g = this.config.guards;
     // The quote stablecoin against USD, from the reference source, when a depeg limit is set.
     const quoteUsd =
@@ -178,14 +191,20 @@ export class PortfolioRunner {
   }
 
   /** The core's decision for this portfolio's current state (see core/cycle-decision.ts). */
-  decide(trigger: TriggerVerdict, plan: () => Plan, approved: boolean, policy = this.policy()): CycleDecision {
+  async decide(
+    trigger: TriggerVerdict,
+    plan: () => Plan,
+    approved: boolean,
+    policy = this.policy(),
+  ): Promise<CycleDecision> {
+    const unknownLegs = await this.deps.journal.orders.hasUnknownLegs(this.id);
     return decideCycle({
       now: this.deps.now(),
       state: {
         paused: this.paused,
         pauseReason: this.pauseReason,
         lastRebalanceAt: this.lastRebalanceAt,
-        unknownLegs: this.deps.journal.orders.hasUnknownLegs(this.id),
+        unknownLegs,
       },
       policy,
       trigger,
@@ -205,25 +224,25 @@ export class PortfolioRunner {
     try {
       return await cycleBody.call(this);
     } catch (e) {
-      const w = asWriteError(e, journal.path);
+      const w = asWriteError(e, journal.location);
       if (!(w instanceof JournalWriteError)) throw w;
       return writeFailed(this, w, at, cycleNo, t0);
     }
     async function cycleBody(this: PortfolioRunner): Promise<CycleEvent> {
-      const rec = journal.cycles.start(this.id, at);
+      const rec = await journal.cycles.start(this.id, at);
       cycleNo = rec.cycle;
       let out: StageOutcome;
       const detail: Record<string, unknown> = {};
       try {
         out = await runStages(this, rec.cycle, at, detail);
-        if (out.decision === 'failed' || out.exec.failed > 0) this.failed(out.reason);
+        if (out.decision === 'failed' || out.exec.failed > 0) await this.failed(out.reason);
         else this.consecutiveFailures = 0;
       } catch (e) {
-        if (asWriteError(e, journal.path) instanceof JournalWriteError) throw e;
+        if (asWriteError(e, journal.location) instanceof JournalWriteError) throw e;
         out = outcome('failed', e instanceof Error ? e.message : String(e));
-        this.failed(out.reason);
+        await this.failed(out.reason);
       }
-      journal.cycles.finish({
+      await journal.cycles.finish({
         portfolioId: this.id,
         cycle: rec.cycle,
         decision: out.decision,
@@ -252,12 +271,12 @@ export class PortfolioRunner {
     }
   }
 
-  private failed(reason: string): void {
+  private async failed(reason: string): Promise<void> {
     this.consecutiveFailures++;
-    this.alert('warning', 'failure', `cycle failed: ${reason}`);
+    await this.alert('warning', 'failure', `cycle failed: ${reason}`);
     if (this.consecutiveFailures >= this.config.risk.killSwitchAfter && !this.paused) {
-      this.setPaused(true, `kill switch: ${this.consecutiveFailures} consecutive failures (last: ${reason})`);
-      this.alert('critical', 'kill_switch', this.pauseReason!);
+      await this.setPaused(true, `kill switch: ${this.consecutiveFailures} consecutive failures (last: ${reason})`);
+      await this.alert('critical', 'kill_switch', this.pauseReason!);
     }
   }
 
@@ -267,15 +286,17 @@ export class PortfolioRunner {
   }
 
   /** The runner's alert (journal + observer), for its stages. */
-  raise(level: AlertEvent['level'], kind: AlertEvent['kind'], message: string): void {
-    this.alert(level, kind, message);
+  raise(level: AlertEvent['level'], kind: AlertEvent['kind'], message: string): Promise<void> {
+    return this.alert(level, kind, message);
   }
 
   /** A paper account moves recorded deposits and withdrawals itself, each once (see PaperVenue.applyFlows). */
-  applyPaperFlows(): void {
-    const venue = this.deps.venue as Venue & { applyFlows?: (portfolioId: string, flows: readonly CashFlow[]) => void };
+  async applyPaperFlows(): Promise<void> {
+    const venue = this.deps.venue as Venue & {
+      applyFlows?: (portfolioId: string, flows: readonly CashFlow[]) => Promise<void>;
+    };
     if (typeof venue.applyFlows !== 'function') return;
-    venue.applyFlows(this.id, this.deps.journal.cashFlows.list(this.id));
+    await venue.applyFlows(this.id, await this.deps.journal.cashFlows.list(this.id));
   }
 
   /** HODL receives the same flows: bought (or sold) at the target weights, without trading costs. */

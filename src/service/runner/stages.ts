@@ -69,31 +69,31 @@ export async function runStages(
 ): Promise<StageOutcome> {
   let claim: Claim;
   try {
-    claim = Claim.take(r.deps.journal, { portfolioId: r.id, source: 'cycle', at });
+    claim = await Claim.take(r.deps.journal, { portfolioId: r.id, source: 'cycle', at });
   } catch (e) {
     if (e instanceof ClaimLostError) return outcome('skipped', e.message);
     throw e;
   }
   try {
-    const early = r.paused ? r.decide(HOLD, NO_PLAN, false) : await reconcile(r, detail);
+    const early = r.paused ? await r.decide(HOLD, NO_PLAN, false) : await reconcile(r, detail);
     if (early !== null && early.kind !== 'nothing_to_do') return outcome(label(early), early.reason);
-    r.applyPaperFlows();
+    await r.applyPaperFlows();
     const seen = await observe(r, at, detail);
     if ('refused' in seen) return outcome('refused', seen.refused);
-    const ledger = r.ledger.load();
-    const flows = takeFlows(r, ledger, seen, detail);
-    const d = decideStage(r, seen, at, flows.inflow ? flows.netFlow : null);
+    const ledger = await r.ledger.load();
+    const flows = await takeFlows(r, ledger, seen, detail);
+    const d = await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null);
     const exec = d.kind === 'execute' ? await execute(r, claim, d, cycle, seen.quotes, flows.inflow) : null;
     return await record(r, { d, exec, cycle, at, seen, ledger, inflow: flows.inflow });
   } finally {
-    claim.release();
+    await claim.release();
   }
 }
 
 /** Brings open orders up to date and resolves unknown legs by lookup (never by re-sending). */
 async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): Promise<CycleDecision | null> {
   const { journal } = r.deps;
-  if (journal.orders.unfinishedIntents(r.id).length === 0) return null;
+  if ((await journal.orders.unfinishedIntents(r.id)).length === 0) return null;
   const rep = await reconcileUnfinished(journal.orders, r.deps.venue, {
     clock: { now: r.deps.now },
     portfolioId: r.id,
@@ -101,7 +101,7 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
     hook: r.deps.crashHook,
   });
   detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
-  const d = r.decide(HOLD, NO_PLAN, false);
+  const d = await r.decide(HOLD, NO_PLAN, false);
   if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return null;
   const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
   const items = rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ');
@@ -116,14 +116,14 @@ async function observe(
 ): Promise<Observed | { refused: string }> {
   const seen = await r.observe();
   if (!seen.ok) {
-    r.raise('warning', 'guard', seen.reason);
+    await r.raise('warning', 'guard', seen.reason);
     return { refused: seen.reason };
   }
   const { quotes, balances } = seen;
   const priceAge = Math.max(...[...quotes.values()].map((q) => (at - q.time) / 1000));
   const c = r.compiled;
   const u = c.ctx.u;
-  r.deps.journal.prices.record(u.quote, [...quotes.values()]);
+  await r.deps.journal.prices.record(u.quote, [...quotes.values()]);
   const prices: Record<string, number> = {};
   for (const [a, q] of quotes) prices[a] = q.price;
   r.lastPrices = new Map(Object.entries(prices));
@@ -142,10 +142,10 @@ async function observe(
 }
 
 /** Cash flows not yet invested: an inflow is used to buy underweight assets before anything is sold. */
-function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed, detail: Record<string, unknown>) {
+async function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed, detail: Record<string, unknown>) {
   const u = r.compiled.ctx.u;
   const prices = Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
-  const flows = r.deps.journal.cashFlows.list(r.id).filter((f) => f.id > ledger.lastFlowId);
+  const flows = (await r.deps.journal.cashFlows.list(r.id)).filter((f) => f.id > ledger.lastFlowId);
   let netFlow = 0;
   for (const f of flows)
     netFlow += (f.kind === 'deposit' ? 1 : -1) * f.quantity * (prices[f.asset] ?? (f.asset === u.quote ? 1 : 0));
@@ -159,7 +159,12 @@ function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed, deta
 }
 
 /** The trigger's verdict, then the core's decision (cooldown, limits, approval threshold, dry-run). */
-function decideStage(r: PortfolioRunner, seen: Observed, at: number, inflow: number | null): CycleDecision {
+async function decideStage(
+  r: PortfolioRunner,
+  seen: Observed,
+  at: number,
+  inflow: number | null,
+): Promise<CycleDecision> {
   const c = r.compiled;
   if (inflow !== null) {
     const reason = `invest inflow of ${inflow.toFixed(2)} ${c.ctx.u.quote} (buy-only)`;
@@ -222,21 +227,21 @@ async function record(
   const skipped: SkippedTrade[] = d.kind === 'refused' ? [] : [...d.skipped];
   let decision = label(d);
   const plan = d.kind === 'refused' ? null : d.plan;
-  if (d.kind === 'needs_approval') r.raise('warning', 'approval', d.reason);
+  if (d.kind === 'needs_approval') await r.raise('warning', 'approval', d.reason);
   if (exec !== null) {
     skipped.push(...exec.res.skipped);
     decision = exec.decision;
     if (exec.res.filled > 0) r.lastRebalanceAt = at;
     const n = plan?.trades.length ?? 0;
-    r.raise(
+    await r.raise(
       exec.res.failed > 0 ? 'warning' : 'info',
       'rebalance',
       `${decision}: ${exec.res.filled} of ${n} orders filled; ${d.reason}`,
     );
   }
-  for (const s of skipped) r.deps.journal.cycles.recordSkipped({ portfolioId: r.id, cycle: o.cycle, ...s, at });
+  for (const s of skipped) await r.deps.journal.cycles.recordSkipped({ portfolioId: r.id, cycle: o.cycle, ...s, at });
   if (skipped.length > 0 && decision !== 'failed')
-    r.raise(
+    await r.raise(
       'info',
       'skip',
       `${skipped.length} trade(s) skipped: ${skipped.map((s) => `${s.asset} ${s.reason}`).join('; ')}`,
@@ -247,6 +252,6 @@ async function record(
     const u = r.compiled.ctx.u;
     o.ledger.hodl = Object.fromEntries(u.assets.map((a) => [a, after[a] ?? 0]));
   }
-  r.ledger.save(o.ledger, at);
+  await r.ledger.save(o.ledger, at);
   return outcome(decision, d.reason, plan, exec?.res ?? NONE, o.seen.priceAge);
 }

@@ -73,28 +73,28 @@ function writePausedSidecar(journalPath: string, portfolioId: string, reason: st
   }
 }
 
-export function writeFailed(
+export async function writeFailed(
   r: PortfolioRunner,
   w: JournalWriteError,
   at: number,
   cycle: number,
   t0: number,
-): CycleEvent {
+): Promise<CycleEvent> {
   const { journal, now } = r.deps;
   r.consecutiveFailures++;
   r.lastCycleAt = at;
   let persisted = true;
   try {
-    r.setPaused(true, w.message);
+    await r.setPaused(true, w.message);
   } catch {
     r.paused = true;
     r.pauseReason = w.message;
-    persisted = writePausedSidecar(journal.path, r.id, w.message);
+    persisted = writePausedSidecar(journal.location, r.id, w.message);
   }
   const message = persisted ? w.message : `${w.message} (the pause is held in memory only: resume after fixing)`;
   let alert: AlertEvent = { portfolioId: r.id, level: 'critical', kind: 'failure', message, at: now() };
   try {
-    journal.alerts.record({ portfolioId: r.id, level: 'critical', kind: 'failure', message, at: alert.at });
+    await journal.alerts.record({ portfolioId: r.id, level: 'critical', kind: 'failure', message, at: alert.at });
   } catch {
     alert = { ...alert, journaled: false };
   }

@@ -1,6 +1,7 @@
 import type { Balances, MarketRules, OrderRequest, OrderState, PriceQuote, Venue } from '../../core/ports.ts';
 import { OrderRejectedError } from '../../core/ports.ts';
-import type { CashFlow, Journal } from '../../store/index.ts';
+import type { CashFlow } from '../../store/index.ts';
+import type { PaperAccountPort } from '../../store/ports.ts';
 import { parsePriceQuotes } from '../replies.ts';
 
 /** Where a venue without its own market data gets prices (a live feed, the replay's bar, a test). */
@@ -23,7 +24,7 @@ export class PaperVenue implements Venue {
   constructor(
     readonly name: string,
     private readonly account: string,
-    private readonly journal: Journal,
+    private readonly accounts: PaperAccountPort,
     private readonly source: PriceSource,
     private readonly cost: PaperCost,
     private readonly now: () => number,
@@ -31,19 +32,18 @@ export class PaperVenue implements Venue {
   ) {}
 
   /** Seeds a new account once; an existing account keeps its balances. */
-  fund(initial: Balances): void {
-    if (!this.journal.paperAccounts.exists(this.account))
-      this.journal.paperAccounts.set(this.account, initial, this.now());
+  async fund(initial: Balances): Promise<void> {
+    if (!(await this.accounts.exists(this.account))) await this.accounts.set(this.account, initial, this.now());
   }
 
   /**
    * Moves a portfolio's recorded deposits and withdrawals into the account, each once (on a real venue the
    * user moves the funds and Ballast only records them). A withdrawal the account cannot cover is refused.
    */
-  applyFlows(portfolioId: string, flows: readonly CashFlow[]): void {
-    const last = this.journal.paperAccounts.lastFlowId(portfolioId);
+  async applyFlows(portfolioId: string, flows: readonly CashFlow[]): Promise<void> {
+    const last = await this.accounts.lastFlowId(portfolioId);
     for (const f of flows.filter((x) => x.id > last))
-      this.journal.paperAccounts.applyFlow(
+      await this.accounts.applyFlow(
         this.account,
         portfolioId,
         f.id,
@@ -53,7 +53,7 @@ export class PaperVenue implements Venue {
   }
 
   async balances(): Promise<Balances> {
-    return this.journal.paperAccounts.get(this.account);
+    return this.accounts.get(this.account);
   }
 
   /**
@@ -77,7 +77,7 @@ export class PaperVenue implements Venue {
   }
 
   async place(o: OrderRequest): Promise<OrderState> {
-    if (this.journal.paperAccounts.order(this.account, o.clientOrderId) !== undefined) {
+    if ((await this.accounts.order(this.account, o.clientOrderId)) !== undefined) {
       throw new OrderRejectedError(o.clientOrderId, 'duplicate client order id');
     }
     if (!(o.quantity > 0) || !Number.isFinite(o.quantity))
@@ -122,7 +122,7 @@ export class PaperVenue implements Venue {
       ],
     };
     try {
-      this.journal.paperAccounts.fill(
+      await this.accounts.fill(
         this.account,
         { [o.asset]: sign * o.quantity, [o.quote]: -sign * notional - fee },
         state,
@@ -139,7 +139,7 @@ export class PaperVenue implements Venue {
 
   async lookup(clientOrderId: string): Promise<OrderState> {
     return (
-      this.journal.paperAccounts.order(this.account, clientOrderId) ?? {
+      (await this.accounts.order(this.account, clientOrderId)) ?? {
         clientOrderId,
         status: 'not_found',
         filledQuantity: 0,

@@ -19,7 +19,7 @@ const config: Partial<SimConfig> =
 const sim = await start({ ...config, port });
 console.log(JSON.stringify({ url: sim.url, apiKey: sim.apiKey, secret: sim.secret }));
 const shutdown = (): void => {
-  sim.stop().then(() => process.exit(0));
+  void sim.stop().then(() => process.exit(0));
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

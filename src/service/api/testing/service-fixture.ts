@@ -59,7 +59,7 @@ export async function startServiceFixture(
     for (const id of service.portfolioIds()) await service.runCycle(id);
   };
   for (const id of service.portfolioIds())
-    service.cashFlow(id, 'deposit', 'USD', o.capital ?? 100_000, `fixture-capital-${id}`);
+    await service.cashFlow(id, 'deposit', 'USD', o.capital ?? 100_000, `fixture-capital-${id}`);
   for (let t = 0; t < (o.warmBars ?? 1); t++) await cycleAt(t);
   return { service, feed, cycleAt, stop: () => service.stop() };
 }
