@@ -147,18 +147,26 @@ export function fitGarch(r: Float64Array, from = 0, to = r.length, start?: Garch
     chainToTheta(th, q, g3, g, -1 / n);
     return -ll / n;
   };
-  const candidates = STARTS.map(([alpha, beta]) => ({ omega: 1 - alpha - beta, alpha, beta }));
-  if (start) candidates.unshift({ omega: start.omega / ms, alpha: start.alpha, beta: start.beta });
-  let best = candidates[0]!;
+  // BFGS from the best grid point, and from `start` too when given; the higher likelihood wins (short
+  // windows can have a second local maximum near α + β = 1).
+  const grid = STARTS.map(([alpha, beta]) => ({ omega: 1 - alpha - beta, alpha, beta }));
+  let best = grid[0]!;
   let bestLl = Number.NEGATIVE_INFINITY;
-  for (const c of candidates) {
+  for (const c of grid) {
     const ll = garchLoglik(c, x, 0, n, b);
     if (ll > bestLl) {
       bestLl = ll;
       best = c;
     }
   }
-  const res = minimizeBfgs(objective, toTheta(best), { gradTol: 1e-9, maxIter: 300 });
+  let res = minimizeBfgs(objective, toTheta(best), { gradTol: 1e-9, maxIter: 300 });
+  if (start) {
+    const warm = minimizeBfgs(objective, toTheta({ omega: start.omega / ms, alpha: start.alpha, beta: start.beta }), {
+      gradTol: 1e-9,
+      maxIter: 300,
+    });
+    if (warm.value < res.value) res = warm;
+  }
   const q = fromTheta(res.x);
   const params = { omega: q.omega * ms, alpha: q.alpha, beta: q.beta };
   const loglik = garchLoglik(params, r, from, to, garchBackcast(r, from, to));
