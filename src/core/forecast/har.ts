@@ -116,7 +116,7 @@ function ringForecast(s: HarState): number {
     if (k < 5) s5 += v;
   }
   const f = coef.b0 + coef.b1 * ring[(s.pos - 1 + LAGS) % LAGS]! + (coef.b5 * s5) / 5 + (coef.b22 * s22) / LAGS;
-  return f > VARIANCE_FLOOR ? f : VARIANCE_FLOOR;
+  return Math.max(f, VARIANCE_FLOOR);
 }
 
 /** HAR for the rolling forecaster. */

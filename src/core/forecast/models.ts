@@ -29,8 +29,13 @@ export function scheduleFor(name: ForecastModelName, schedule: RefitSchedule = D
   return name === 'ewma' ? { refitEvery: 0, window: 0 } : schedule;
 }
 
-export function forecaster(name: ForecastModelName, schedule?: RefitSchedule): RollingForecaster<unknown> {
-  return new RollingForecaster(onlineModel(name), scheduleFor(name, schedule));
+export function forecaster(
+  name: ForecastModelName,
+  schedule?: RefitSchedule,
+  firstFit?: number,
+): RollingForecaster<unknown> {
+  const model = onlineModel(name);
+  return new RollingForecaster(model, scheduleFor(name, schedule), Math.max(firstFit ?? 0, model.minReturns));
 }
 
 export function kernelFor(name: ForecastModelName, n: number, schedule?: RefitSchedule): VarianceKernel {

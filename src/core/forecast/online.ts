@@ -25,12 +25,21 @@ export class RollingForecaster<S> {
   private state: S | undefined;
   private sinceFit = 0;
 
+  /**
+   * `firstFit`: the number of returns at which the first fit happens (default and minimum: the model's
+   * `minReturns`); an evaluation starts at its holdout so that no fit is spent before it.
+   */
   constructor(
     readonly model: OnlineModel<S>,
     readonly schedule: RefitSchedule,
+    readonly firstFit = model.minReturns,
     capacity = 1024,
   ) {
     checkSchedule(schedule);
+    if (!(Number.isInteger(firstFit) && firstFit >= model.minReturns))
+      throw new ForecastInputError(
+        `${model.name}: the first fit needs at least ${model.minReturns} returns, got ${firstFit}`,
+      );
     if (schedule.window > 0 && schedule.window < model.minReturns)
       throw new ForecastInputError(`${model.name}: window ${schedule.window} is below its ${model.minReturns} returns`);
     this.history = new Float64Array(Math.max(capacity, 16));
@@ -54,7 +63,7 @@ export class RollingForecaster<S> {
     this.history[this.count++] = r;
     const m = this.model;
     if (this.state === undefined) {
-      if (this.count >= m.minReturns) this.refit();
+      if (this.count >= this.firstFit) this.refit();
       return this.next;
     }
     if (this.schedule.refitEvery > 0 && ++this.sinceFit >= this.schedule.refitEvery) this.refit();
