@@ -126,7 +126,12 @@ const STARTS: readonly (readonly [number, number])[] = [
   [0.15, 0.75],
   [0.05, 0.6],
   [0.2, 0.5],
+  [0.35, 0.6],
+  [0.6, 0.35],
+  [0.8, 0.15],
 ];
+/** BFGS runs from this many of the best grid points (a likelihood can have two maxima near α + β = 1). */
+const RUNS = 2;
 
 /** Maximum-likelihood GARCH(1,1) on r[from…to); `start` (e.g. the previous fit) joins the starting points. */
 export function fitGarch(r: Float64Array, from = 0, to = r.length, start?: GarchParams): GarchFit {
@@ -147,19 +152,15 @@ export function fitGarch(r: Float64Array, from = 0, to = r.length, start?: Garch
     chainToTheta(th, q, g3, g, -1 / n);
     return -ll / n;
   };
-  // BFGS from the best grid point, and from `start` too when given; the higher likelihood wins (short
-  // windows can have a second local maximum near α + β = 1).
-  const grid = STARTS.map(([alpha, beta]) => ({ omega: 1 - alpha - beta, alpha, beta }));
-  let best = grid[0]!;
-  let bestLl = Number.NEGATIVE_INFINITY;
-  for (const c of grid) {
-    const ll = garchLoglik(c, x, 0, n, b);
-    if (ll > bestLl) {
-      bestLl = ll;
-      best = c;
-    }
+  // BFGS from the best grid points, and from `start` too when given; the highest likelihood wins.
+  const ranked = STARTS.map(([alpha, beta]) => ({ omega: 1 - alpha - beta, alpha, beta }))
+    .map((c) => ({ c, ll: garchLoglik(c, x, 0, n, b) }))
+    .sort((p, q) => q.ll - p.ll);
+  let res = minimizeBfgs(objective, toTheta(ranked[0]!.c), { gradTol: 1e-9, maxIter: 300 });
+  for (let k = 1; k < RUNS; k++) {
+    const other = minimizeBfgs(objective, toTheta(ranked[k]!.c), { gradTol: 1e-9, maxIter: 300 });
+    if (other.value < res.value) res = other;
   }
-  let res = minimizeBfgs(objective, toTheta(best), { gradTol: 1e-9, maxIter: 300 });
   if (start) {
     const warm = minimizeBfgs(objective, toTheta({ omega: start.omega / ms, alpha: start.alpha, beta: start.beta }), {
       gradTol: 1e-9,
