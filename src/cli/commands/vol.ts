@@ -12,6 +12,7 @@ import { fitGarch } from '../../core/forecast/garch.ts';
 import { fitHar } from '../../core/forecast/har.ts';
 import { fitHmm, hmmFilter, hmmForecast } from '../../core/forecast/hmm.ts';
 import { MODEL_NAMES } from '../../core/forecast/models.ts';
+import { ForecastInputError } from '../../core/forecast/types.ts';
 import { UsageError } from '../io.ts';
 import { checkOutputPath, writeFileAtomic } from '../output-file.ts';
 import { progressBar } from '../progress.ts';
@@ -65,17 +66,31 @@ function fit(f: FitFlags): void {
   const lambda = lambdaFlag(f.lambda);
   const w = window(f);
   const s = assetSeries(loadPriceCsv(f.prices), f.prices, f.asset, w.start, w.end);
-  const r = s.returns;
+  const result = naming(f.prices, f.asset, () => fitModel(f.model, s.returns, lambda));
+  process.stdout.write(f.json ? `${JSON.stringify(fitJson(result))}\n` : fitText(result, s));
+}
+
+/** Runs a fit; a ForecastInputError it throws is prefixed with the file and the asset. */
+function naming<T>(file: string, asset: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ForecastInputError) throw new ForecastInputError(`${file}: ${asset}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+function fitModel(model: FitFlags['model'], r: Float64Array, lambda: number): FitResult {
   let result: FitResult;
-  if (f.model === 'garch') result = { model: 'garch', fit: fitGarch(r) };
-  else if (f.model === 'ewma') result = { model: 'ewma', fit: fitEwma(r, lambda) };
-  else if (f.model === 'har') result = { model: 'har', fit: fitHar(r) };
+  if (model === 'garch') result = { model: 'garch', fit: fitGarch(r) };
+  else if (model === 'ewma') result = { model: 'ewma', fit: fitEwma(r, lambda) };
+  else if (model === 'har') result = { model: 'har', fit: fitHar(r) };
   else {
     const h = fitHmm(r);
     const flt = hmmFilter(h, r, 0, r.length);
     result = { model: 'hmm', fit: h, forecast: hmmForecast(h, flt.f0, flt.f1), n: r.length };
   }
-  process.stdout.write(f.json ? `${JSON.stringify(fitJson(result))}\n` : fitText(result, s));
+  return result;
 }
 
 async function evaluate(f: EvaluateFlags): Promise<void> {
@@ -97,7 +112,9 @@ async function evaluate(f: EvaluateFlags): Promise<void> {
   bar(0, total);
   const list: EvaluatedAsset[] = series.map((s) => ({
     series: s,
-    ev: evaluateReturns(s.returns, holdout, { refitEvery, window: 0 }, MODEL_NAMES, () => bar(++done, total)),
+    ev: naming(f.prices, s.asset, () =>
+      evaluateReturns(s.returns, holdout, { refitEvery, window: 0 }, MODEL_NAMES, () => bar(++done, total)),
+    ),
   }));
   if (f.report !== undefined) {
     const { volReportInput } = await import('./vol-report.ts');

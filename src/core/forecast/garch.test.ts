@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadPriceCsv } from '../../backtest/data/load.ts';
 import { simulateGarch } from '../../../test/support/forecast-sim.ts';
+import { loadPriceCsv } from '../../backtest/data/load.ts';
 import { fitGarch, garchBackcast, garchLoglik } from './garch.ts';
 import { logReturns } from './returns.ts';
 
