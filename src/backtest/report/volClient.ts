@@ -41,4 +41,5 @@ export const VOL_CLIENT_SCRIPT = String.raw`(function () {
   select.addEventListener('change', draw);
   log.addEventListener('change', draw);
   draw();
+  document.documentElement.setAttribute('data-report-ready', '1');
 })();`;
