@@ -98,6 +98,8 @@ async function evaluate(f: EvaluateFlags): Promise<void> {
   const refitEvery = integerFlag('--refit-every', f.refitEvery, 1);
   const w = window(f);
   if (f.report !== undefined) checkOutputPath('--report', f.report);
+  const dup = f.asset.find((a, i) => f.asset.indexOf(a) !== i);
+  if (dup !== undefined) throw new UsageError(`--asset ${dup} is given twice`);
   const table = loadPriceCsv(f.prices);
   const assets = f.asset.length > 0 ? f.asset : table.assets;
   const series = assets.map((a) => assetSeries(table, f.prices, a, w.start, w.end));
