@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 /**
- * Commands beyond the core's (backtest, sweep, serve, chain, dex) register here, each from its own module,
+ * Commands beyond the core's (backtest, sweep, serve, chain, dex, vol) register here, each from its own module,
  * loaded lazily so `ballast plan` starts fast.
  */
 export async function registerExtensions(program: Command): Promise<void> {
@@ -21,4 +21,6 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerStatus(program);
   const { registerChain } = await import('./commands/chain.ts');
   registerChain(program);
+  const { registerVol } = await import('./commands/vol.ts');
+  registerVol(program);
 }
