@@ -99,7 +99,17 @@ class HttpClientError extends BallastError {
   constructor(
     readonly status: number,
     message: string,
+    code = 'bad_request',
   ) {
-    super(message, { apiCode: 'bad_request' });
+    super(message, { apiCode: code });
+  }
+}
+
+/** Too many requests from one client (sign-in attempts): 429 `rate_limited`, try again after `retryAfterS`. */
+export class RateLimitedError extends HttpClientError {
+  static override readonly next: Next = 'retry';
+  override readonly name = 'RateLimitedError';
+  constructor(readonly retryAfterS: number) {
+    super(429, `too many attempts from this address; try again in ${retryAfterS} s`, 'rate_limited');
   }
 }

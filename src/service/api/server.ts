@@ -3,6 +3,8 @@
  * but /health needs the bearer token, a non-loopback address without a token is refused, no CORS
  * unless origins are configured, errors never carry internals, logs go through the redacting logger.
  */
+
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { registerDashboard } from '../dashboard/routes.ts';
@@ -11,7 +13,7 @@ import { type Logger, redactText, redactUrl } from '../logger.ts';
 import { ServiceMetrics } from '../metrics.ts';
 import { ApiConfigError, authenticator, generateToken, isLoopback } from './auth.ts';
 import type { RouteContext } from './context.ts';
-import { toHttpError } from './errors.ts';
+import { RateLimitedError, toHttpError } from './errors.ts';
 import { HistoryStore } from './history.ts';
 import { registerReadRoutes } from './routes-read.ts';
 import { registerWriteRoutes } from './routes-write.ts';
@@ -136,6 +138,11 @@ export async function buildApi(
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+  });
+  // Routes opt in (config.rateLimit): sign-in attempts are limited per address (POST /session).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new RateLimitedError(Math.ceil(ctx.ttl / 1000)),
   });
   const auth = authenticator(token, { now: options.now, sessionMaxAgeS: options.sessionMaxAgeS });
   registerSecurity(app, { auth, cors: options.cors ?? [] });

@@ -22,6 +22,9 @@ function echartsSource(): Buffer {
   return echarts;
 }
 
+/** Sign-in attempts (POST /session) one address may make per minute before 429 rate_limited. */
+export const SIGN_IN_ATTEMPTS_PER_MINUTE = 10;
+
 const isHttps = (req: FastifyRequest) => req.protocol === 'https';
 
 function signIn(reply: FastifyReply, message: string | null): FastifyReply {
@@ -81,7 +84,8 @@ export function registerDashboard(app: FastifyInstance, o: { auth: Authenticator
     '/session',
     {
       schema: { summary: 'Sign in to the dashboard: form field `token` → session cookie', tags: ['dashboard'] },
-      config: { selfAuth: true },
+      // Guessing the token is limited: 10 attempts a minute per address, then 429 rate_limited.
+      config: { selfAuth: true, rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } },
     },
     async (req, reply) => {
       const token = req.body?.token;
