@@ -21,6 +21,8 @@ export interface ChainUpOptions {
   readonly log?: (line: string) => void;
   /** Stop on SIGINT/SIGTERM (default true; tests pass false and call stop()). */
   readonly handleSignals?: boolean;
+  /** Print one JSON object (fixtureJson) instead of the readable listing. */
+  readonly json?: boolean;
 }
 
 export interface ChainUpHandle {
@@ -55,6 +57,17 @@ export function describeFixture(f: Fixture, addressesFile: string): string[] {
   return lines;
 }
 
+/** `ballast chain up --json`: one object, printed once the fixture is deployed (docs/chain.md). */
+export function fixtureJson(f: Fixture, addressesFile: string) {
+  return {
+    rpcUrl: f.rpcUrl,
+    chainId: f.chainId,
+    chainFile: addressesFile,
+    contracts: f.contracts,
+    tokens: f.tokens.map((t) => ({ symbol: t.symbol, decimals: t.decimals, address: t.address, usdFeed: t.usdFeed })),
+  };
+}
+
 export async function chainUp(opts: ChainUpOptions = {}): Promise<ChainUpHandle> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const node: AnvilNode = await startAnvil({
@@ -72,7 +85,8 @@ export async function chainUp(opts: ChainUpOptions = {}): Promise<ChainUpHandle>
   const addressesFile = resolve(opts.out ?? DEFAULT_CHAIN_FILE);
   mkdirSync(dirname(addressesFile), { recursive: true });
   writeFileSync(addressesFile, `${JSON.stringify(fixture, null, 2)}\n`);
-  for (const l of describeFixture(fixture, addressesFile)) log(l);
+  if (opts.json === true) log(JSON.stringify(fixtureJson(fixture, addressesFile)));
+  else for (const l of describeFixture(fixture, addressesFile)) log(l);
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => {
@@ -91,8 +105,10 @@ export async function chainUp(opts: ChainUpOptions = {}): Promise<ChainUpHandle>
   if (opts.handleSignals !== false) {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    log('');
-    log('running: Ctrl-C stops the node (its state is not kept)');
+    if (opts.json !== true) {
+      log('');
+      log('running: Ctrl-C stops the node (its state is not kept)');
+    }
   }
   return { rpcUrl: node.rpcUrl, fixture, addressesFile, stop, done };
 }

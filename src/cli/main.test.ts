@@ -52,7 +52,16 @@ describe('ballast CLI (spawned)', { concurrency: 2 }, () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 1);
     const j = JSON.parse(lines[0]!) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(j).sort(), ['after', 'before', 'cost', 'reason', 'rebalance', 'skipped', 'trades']);
+    assert.deepEqual(Object.keys(j).sort(), [
+      'after',
+      'before',
+      'cost',
+      'mode',
+      'reason',
+      'rebalance',
+      'skipped',
+      'trades',
+    ]);
     assert.equal(j.rebalance, true);
     assert.equal(typeof j.reason, 'string');
     assert.equal(typeof j.cost, 'number');
@@ -108,6 +117,34 @@ describe('ballast CLI (spawned)', { concurrency: 2 }, () => {
     const usage = await ballast('plan', '--example', '--mode', 'greedy', '--debug');
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^ballast: --mode: expected full, edge or auto, got "greedy"\n\s+at /);
+  });
+  it('serve --replay --json prints one object with the replay figures (issue #17 item 2)', async () => {
+    const r = await ballast(
+      'serve',
+      '--paper',
+      '--replay',
+      'examples/data/crypto-daily.csv',
+      '--start',
+      '2024-01-01',
+      '--end',
+      '2024-03-31',
+      '--json',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', 'no progress bar around the JSON');
+    const j = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(j).sort(), [
+      'cycles',
+      'fees',
+      'finalValue',
+      'hodl',
+      'portfolioId',
+      'rebalances',
+      'twr',
+    ]);
+    assert.equal(j.cycles, 91, 'one cycle per daily bar of Q1 2024');
+    assert.ok((j.finalValue as number) > 0 && (j.hodl as number) > 0);
+    assert.ok(Number.isInteger(j.rebalances) && (j.fees as number) >= 0);
   });
   it('schema prints a strict JSON Schema', async () => {
     const r = await ballast('schema');

@@ -27,6 +27,8 @@ export interface ReplaySummary {
   readonly hodlValue: number | null;
   readonly rebalances: number;
   readonly rebalanceBars: number[];
+  /** Cycles the portfolio ran (one per bar unless its schedule is coarser). */
+  readonly cycles: number;
   readonly fees: number;
   readonly twr: number | null;
 }
@@ -69,6 +71,7 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
   });
   const due = new Map<string, number>();
   const rebalanceBars = new Map<string, number[]>();
+  const cycles = new Map<string, number>();
   for (let t = 0; t < feed.length; t++) {
     feed.bar = t;
     const now = feed.now();
@@ -76,6 +79,7 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
       if (t === 0) await service.cashFlow(id, 'deposit', quote, o.capital, `replay-capital-${id}`);
       if ((due.get(id) ?? Number.NEGATIVE_INFINITY) > now) continue;
       const ev = await service.runCycle(id);
+      cycles.set(id, (cycles.get(id) ?? 0) + 1);
       if (ev.decision === 'rebalanced' || ev.decision === 'partial')
         (rebalanceBars.get(id) ?? rebalanceBars.set(id, []).get(id)!).push(t);
       due.set(id, nextRunAt(service.runners.get(id)!.config.schedule, now - 1));
@@ -94,6 +98,7 @@ export async function runReplay(o: ReplayOptions): Promise<{ summaries: ReplaySu
       hodlValue: v.hodlValue,
       rebalances: bars.length,
       rebalanceBars: bars,
+      cycles: cycles.get(id) ?? 0,
       fees,
       twr: v.twr,
     });

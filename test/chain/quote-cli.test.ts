@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { localClients } from '../../src/chain/client.ts';
 import type { Fixture } from '../../src/chain/fixture/types.ts';
-import { type ChainUpHandle, chainUp } from '../../src/chain/up.ts';
+import { type ChainUpHandle, chainUp, fixtureJson } from '../../src/chain/up.ts';
 import { dexQuote, parseAmount, QuoteError, type QuoteJson } from '../../src/cli/commands/dex-quote.ts';
 import { chainQuotes } from './onchain.ts';
 
@@ -36,6 +36,19 @@ test('chain up prints the RPC URL and every address, and writes them as JSON', (
   assert.ok(text.includes(up.rpcUrl));
   for (const p of f.pools) assert.ok(text.includes(p.address), p.label);
   for (const a of Object.values(f.contracts)) assert.ok(text.includes(a));
+});
+
+test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts, tokens (issue #17 item 2)', () => {
+  const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
+  const j = JSON.parse(JSON.stringify(fixtureJson(f, chainFile))) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(j).sort(), ['chainFile', 'chainId', 'contracts', 'rpcUrl', 'tokens']);
+  assert.equal(j.rpcUrl, up.rpcUrl);
+  assert.equal(j.chainFile, chainFile);
+  assert.deepEqual(j.contracts, f.contracts);
+  assert.deepEqual(
+    (j.tokens as { symbol: string }[]).map((t) => t.symbol),
+    f.tokens.map((t) => t.symbol),
+  );
 });
 
 test('parseAmount converts decimals exactly and refuses too many decimals', () => {

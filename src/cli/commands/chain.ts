@@ -4,6 +4,7 @@ import { UsageError } from '../io.ts';
 interface ChainUpFlags {
   port: string;
   out?: string;
+  json?: boolean;
 }
 
 interface RebalanceFlags {
@@ -37,12 +38,13 @@ export function registerChain(program: Command): void {
     .description('start anvil, deploy the fixture market, print the RPC URL and addresses; Ctrl-C stops it')
     .option('--port <n>', 'RPC port (0 = a free one)', '8545')
     .option('--out <file>', 'write the addresses as JSON (default .ballast/chain.json)')
+    .option('--json', 'print { rpcUrl, chainId, chainFile, contracts, tokens } as one JSON line once deployed')
     .action(async (f: ChainUpFlags) => {
       const port = Number(f.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port: expected 0–65535, got ${JSON.stringify(f.port)}`);
       const { chainUp } = await import('../../chain/up.ts');
-      const h = await chainUp({ port, out: f.out });
+      const h = await chainUp({ port, out: f.out, json: f.json === true });
       await h.done;
     });
 

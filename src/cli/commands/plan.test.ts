@@ -86,9 +86,20 @@ describe('ballast plan (in process)', () => {
   it('every mode of the example keeps exactly the JSON keys', () => {
     for (const mode of ['full', 'edge', 'auto']) {
       const j = runPlan({ example: true, mode }).json;
-      assert.deepEqual(Object.keys(j).sort(), ['after', 'before', 'cost', 'reason', 'rebalance', 'skipped', 'trades']);
+      assert.deepEqual(Object.keys(j).sort(), [
+        'after',
+        'before',
+        'cost',
+        'mode',
+        'reason',
+        'rebalance',
+        'skipped',
+        'trades',
+      ]);
       for (const t of j.trades)
         assert.deepEqual(Object.keys(t).sort(), ['asset', 'cost', 'notional', 'quantity', 'side']);
+      if (mode === 'auto') assert.ok(j.mode === 'full' || j.mode === 'edge', `auto says what it chose: ${j.mode}`);
+      else assert.equal(j.mode, mode);
     }
   });
   it('scaling notes go into the reason', () => {

@@ -28,6 +28,8 @@ export function planJson(d: Decision, verdict: CycleDecision) {
   return {
     rebalance: verdict.kind === 'execute',
     reason: verdict.reason + notes,
+    /** The planner mode the plan was made in: `auto` says which of full and edge it chose. */
+    mode: d.plan.mode,
     trades: d.plan.trades.map((t) => ({
       asset: t.asset,
       side: t.side,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BUNDLED_PRICES, DEFAULT_TARGET, parseTargetFlag } from '../../backtest/request.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { parseService, type ResolvedService } from '../../service/config/parse.ts';
-import { defaultReplayService, runReplay } from '../../service/replay.ts';
+import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
 import { Service } from '../../service/service.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -18,6 +18,7 @@ interface ServeFlags {
   end?: string;
   journal?: string;
   strict?: boolean;
+  json?: boolean;
 }
 
 /** The bundled defaults: the backtest's default portfolio with a 5-point band and 10 bps fees. */
@@ -81,13 +82,14 @@ export function registerServe(program: Command): void {
     .option('--start <date>', 'replay: first UTC day')
     .option('--end <date>', 'replay: last UTC day')
     .option('--journal <file>', 'journal file (default: the service file’s, or in memory for a replay)')
+    .option('--json', 'replay: print { finalValue, hodl, rebalances, fees, cycles, twr } (one portfolio) as JSON')
     .option('--strict', 'exit 1 when a target asset is not listed by its venue (default: pause that portfolio)')
     .action(async (f: ServeFlags) => {
       let cfg = f.config ? parseService(readDocument(f.config), f.config, readDocument) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
         cfg = forcePaper(cfg ?? defaultService());
         const csv = f.replay ?? BUNDLED_PRICES;
-        const bar = progressBar('replay');
+        const bar = f.json === true ? () => {} : progressBar('replay');
         const { summaries } = await runReplay({
           service: cfg,
           csv,
@@ -97,6 +99,10 @@ export function registerServe(program: Command): void {
           journalPath: f.journal,
           onBar: (t, n) => bar(t + 1, n),
         });
+        if (f.json === true) {
+          process.stdout.write(`${JSON.stringify(replayJson(summaries))}\n`);
+          return;
+        }
         const rows = summaries.map((s) => [
           s.portfolioId,
           String(s.bars),
@@ -130,4 +136,21 @@ export function registerServe(program: Command): void {
       process.once('SIGTERM', stop);
       await new Promise(() => {});
     });
+}
+
+/**
+ * `serve --replay --json`: the replay's one portfolio as `{ portfolioId, finalValue, hodl, rebalances, fees,
+ * cycles, twr }`; a service file with several portfolios gives `{ portfolios: [that, …] }`.
+ */
+export function replayJson(summaries: readonly ReplaySummary[]) {
+  const one = (s: ReplaySummary) => ({
+    portfolioId: s.portfolioId,
+    finalValue: s.finalValue,
+    hodl: s.hodlValue,
+    rebalances: s.rebalances,
+    fees: s.fees,
+    cycles: s.cycles,
+    twr: s.twr,
+  });
+  return summaries.length === 1 ? one(summaries[0]!) : { portfolios: summaries.map(one) };
 }
