@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Universe } from '../core/universe.ts';
+import { holdingsWeights } from './engine/run.ts';
 import { type ReportSweep, renderReport } from './report/index.ts';
 import type { BacktestRun } from './request.ts';
 import type { BandAdvice } from './sweep/advisor.ts';
@@ -32,6 +33,12 @@ function reportBase(run: BacktestRun, title: string) {
       strategy: r.strategy,
       equity: r.equity,
       weights: r.weights,
+      ...(r.holdings === null
+        ? {}
+        : {
+            weightAt: (b: number, out: Float64Array) =>
+              holdingsWeights(r.holdings!, run.data.prices, run.data.u.n, b, out),
+          }),
       rebalanceBars: r.rebalanceBars,
       metrics: r.metrics,
     })),

@@ -5,7 +5,7 @@ import type { ConstraintsConfig, CostsConfig, PortfolioConfig } from '../core/co
 import { InputError } from '../core/errors.ts';
 import { loadPriceCsv, selectWindow } from './data/index.ts';
 import type { FillMode } from './data/types.ts';
-import { type PreparedData, prepareData, runBacktest } from './engine/run.ts';
+import { holdingsWeights, type PreparedData, prepareData, runBacktest } from './engine/run.ts';
 import { parseStrategy } from './engine/strategy.ts';
 import type { BacktestOptions, BacktestResult, StrategySpec } from './engine/types.ts';
 import { loadWeightSchedule } from './weights-file.ts';
@@ -107,10 +107,14 @@ export function resolveData(req: Omit<BacktestRequest, 'strategies' | 'weights'>
   return { data, options, config, filled: win.filled, pricesPath };
 }
 
-/** Resolves flags and config into strategies and options, loads the data, runs every strategy. */
+/**
+ * Resolves flags and config into strategies and options, loads the data, runs every strategy. Each run
+ * keeps its holdings after each trade (not T×n weights), so a long file stays small in memory; `onProgress`
+ * hears (bars done, bars in all, strategy) about every 1% of each run.
+ */
 export function runRequest(
   req: BacktestRequest,
-  onProgress?: (done: number, total: number, name: string) => void,
+  onProgress?: (done: number, total: number, name: string, run: number, runs: number) => void,
 ): BacktestRun {
   const { data, options, config, filled, pricesPath } = resolveData(req);
   const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
@@ -119,10 +123,23 @@ export function runRequest(
   if (config?.trigger)
     specs.push({ name: 'config', trigger: config.trigger, mode: 'full', targets: { kind: 'fixed' } });
   if (!specs.some((s) => s.trigger === 'hodl')) specs.push(parseStrategy('hodl'));
+  const T = data.times.length;
+  const total = specs.length * T;
   const results = specs.map((spec, k) => {
-    const r = runBacktest(data, spec, options, { weights: true });
-    onProgress?.(k + 1, specs.length, spec.name);
+    const progress = onProgress && ((t: number) => onProgress(k * T + t, total, spec.name, k + 1, specs.length));
+    const r = runBacktest(data, spec, options, { holdings: true, ...(progress ? { progress } : {}) });
+    onProgress?.((k + 1) * T, total, spec.name, k + 1, specs.length);
     return r;
   });
   return { data, specs, results, options, filled, pricesPath };
+}
+
+/** A result's post-trade weights at every bar (T×n), derived from its holdings: for small runs and checks. */
+export function weightsOf(run: BacktestRun, r: BacktestResult): Float64Array {
+  if (r.weights !== null) return r.weights;
+  const n = run.data.u.n;
+  const T = run.data.times.length;
+  const out = new Float64Array(T * n);
+  for (let t = 0; t < T; t++) holdingsWeights(r.holdings!, run.data.prices, n, t, out.subarray(t * n, t * n + n));
+  return out;
 }

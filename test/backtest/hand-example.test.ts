@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runRequest } from '../../src/backtest/request.ts';
+import { runRequest, weightsOf } from '../../src/backtest/request.ts';
 import { closeTo } from './close.ts';
 
 const CSV = join(import.meta.dirname, 'fixtures', 'hand.csv');
@@ -23,7 +23,7 @@ const run = () =>
 
 describe('worked example of docs/backtest.md (A=0.5, B=0.3, USD=0.2, 10 bps, band:0.05)', () => {
   const r = run();
-  const band = r.results[0]!;
+  const band = { ...r.results[0]!, weights: weightsOf(r, r.results[0]!) };
   const hodl = r.results[1]!;
   const eq = (actual: number | null, expected: number, what: string) => closeTo(actual, expected, 1e-9, what);
 

@@ -10,6 +10,35 @@ export function splitLines(text: string): string[] {
   return body.split('\n');
 }
 
+/**
+ * The lines of a text one at a time (a BOM dropped), without an array of them: a 4.5-million-row file is
+ * not held twice (issue #17 item 1). `lineNo` is the 1-based number of the line `next()` returned last.
+ */
+export class LineReader {
+  private pos: number;
+  lineNo = 0;
+  constructor(private readonly text: string) {
+    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+  /** The next line without its `\n`, or null past the end (a final newline ends the last line). */
+  next(): string | null {
+    if (this.pos > this.text.length) return null;
+    const end = this.text.indexOf('\n', this.pos);
+    const stop = end < 0 ? this.text.length : end;
+    const line = this.text.slice(this.pos, stop);
+    this.pos = stop + 1;
+    this.lineNo++;
+    return line;
+  }
+}
+
+/** How many lines `LineReader` will return (newlines + 1). */
+export function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** Removes a trailing `\r` and surrounding whitespace. */
 export function cleanLine(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1).trim() : line.trim();

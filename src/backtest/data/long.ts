@@ -4,7 +4,7 @@
  * must be in strictly increasing time order. Bars are the union of all times; an asset without a row
  * at a bar has NaN there.
  */
-import { cleanLine, parsePrice, splitCells, splitLines } from './csv.ts';
+import { cleanLine, LineReader, parsePrice, splitCells } from './csv.ts';
 import { parseTime } from './dates.ts';
 import { PriceDataError } from './errors.ts';
 import type { PriceTable } from './types.ts';
@@ -33,15 +33,15 @@ interface Series {
 }
 
 export function parseLongCsv(text: string, file: string): PriceTable {
-  const lines = splitLines(text);
-  const header = splitCells(cleanLine(lines[0] ?? ''));
+  const reader = new LineReader(text);
+  const header = splitCells(cleanLine(reader.next() ?? ''));
   const cols = typeof header === 'string' ? undefined : longHeaderColumns(header);
   if (cols === undefined) throw new PriceDataError(file, 1, 'header must be timestamp,asset,close');
   const byAsset = new Map<string, Series>();
-  for (let li = 1; li < lines.length; li++) {
-    const line = cleanLine(lines[li]);
+  for (let raw = reader.next(); raw !== null; raw = reader.next()) {
+    const line = cleanLine(raw);
     if (line === '') continue;
-    const lineNo = li + 1;
+    const lineNo = reader.lineNo;
     const cells = splitCells(line);
     if (typeof cells === 'string') throw new PriceDataError(file, lineNo, cells);
     if (cells.length !== 3)

@@ -2,15 +2,15 @@
  * Wide price CSV: `date,ASSET1,ASSET2,...`, one row per bar, empty cell = no price that bar. The first
  * column is the bar's time (any header name); every other header cell is an asset name, taken as is.
  */
-import { cleanLine, parsePrice, splitCells, splitLines } from './csv.ts';
+import { cleanLine, countLines, LineReader, parsePrice, splitCells } from './csv.ts';
 import { parseTime } from './dates.ts';
 import { PriceDataError } from './errors.ts';
 import type { PriceTable } from './types.ts';
 import { checkAssetNames, checkTimeOrder } from './validate.ts';
 
 export function parseWideCsv(text: string, file: string): PriceTable {
-  const lines = splitLines(text);
-  const header = splitCells(cleanLine(lines[0] ?? ''));
+  const reader = new LineReader(text);
+  const header = splitCells(cleanLine(reader.next() ?? ''));
   if (typeof header === 'string') throw new PriceDataError(file, 1, `header: ${header}`);
   if (header.length < 2) {
     throw new PriceDataError(file, 1, 'header needs a date column and at least one asset column (date,BTC,ETH,...)');
@@ -20,15 +20,15 @@ export function parseWideCsv(text: string, file: string): PriceTable {
   const n = assets.length;
   const width = n + 1;
 
-  let cap = Math.max(16, lines.length);
+  let cap = Math.max(16, countLines(text));
   let times: Float64Array = new Float64Array(cap);
   let cols: Float64Array[] = assets.map(() => new Float64Array(cap));
   let rows = 0;
   let prevLine = 0;
-  for (let li = 1; li < lines.length; li++) {
-    const line = cleanLine(lines[li]);
+  for (let raw = reader.next(); raw !== null; raw = reader.next()) {
+    const line = cleanLine(raw);
     if (line === '') continue;
-    const lineNo = li + 1;
+    const lineNo = reader.lineNo;
     const quoted = line.includes('"');
     const cells = quoted ? splitCells(line) : undefined;
     if (typeof cells === 'string') throw new PriceDataError(file, lineNo, cells);
@@ -70,7 +70,8 @@ export function parseWideCsv(text: string, file: string): PriceTable {
     rows++;
   }
   if (rows === 0) throw new PriceDataError(file, undefined, 'no price rows after the header');
-  return { assets, times: times.slice(0, rows), closes: cols.map((c) => c.slice(0, rows)) };
+  // Views, not copies: the capacity was counted from the lines, so little is left unused.
+  return { assets, times: times.subarray(0, rows), closes: cols.map((c) => c.subarray(0, rows)) };
 }
 
 function countCells(line: string): number {

@@ -8,7 +8,7 @@ import { makeUniverse, type Universe } from '../../core/universe.ts';
 import { columnsOf } from './columns.ts';
 import { computeMetrics } from './metrics.ts';
 import { updateTarget } from './targets.ts';
-import type { BacktestOptions, BacktestResult, MarketData, StrategySpec, TradeRecord } from './types.ts';
+import type { BacktestOptions, BacktestResult, Holdings, MarketData, StrategySpec, TradeRecord } from './types.ts';
 
 /** Prices in universe order (T×n, the cash column = 1), shared by every strategy run on the same data. */
 export interface PreparedData {
@@ -105,7 +105,15 @@ export function runBacktest(
   data: PreparedData,
   spec: StrategySpec,
   opts: BacktestOptions,
-  record: { weights?: boolean; trades?: boolean; rebalanceBars?: boolean } = {},
+  record: {
+    weights?: boolean;
+    trades?: boolean;
+    rebalanceBars?: boolean;
+    /** Keep the holdings after each trade (see BacktestResult.holdings). */
+    holdings?: boolean;
+    /** Called with (bar, bars) about every 1% of the run, between quiet-bar scans: long runs show progress. */
+    progress?: (t: number, T: number) => void;
+  } = {},
   scratch?: EngineScratch,
 ): BacktestResult {
   const base = data.u;
@@ -128,6 +136,10 @@ export function runBacktest(
   const rebalanceBars: number[] = [];
   let rebalances = 0;
   const trades: TradeRecord[] | null = record.trades ? [] : null;
+  const held = record.holdings === true ? new HoldingsLog(n) : null;
+  const progress = record.progress;
+  const tick = Math.max(1, Math.floor(T / 100));
+  let nextTick = tick;
   const bar = { time: 0, prevTime: Number.NaN, qty, prices: px, w, value: 0 };
   const P = data.prices;
   // fees, turnover and the value after the last trade, written by the trade closure: in a typed array,
@@ -153,6 +165,7 @@ export function runBacktest(
     }
     sums[0] = sums[0]! + buf.totalCost;
     sums[2] = v;
+    held?.push(t, qty);
   };
   const mark = (t: number) => {
     let v = 0;
@@ -178,6 +191,10 @@ export function runBacktest(
   // without a scan).
   const scans = weights === null && kernel.scan !== undefined;
   for (let t = 1; t < T; t++) {
+    if (progress !== undefined && t >= nextTick) {
+      progress(t, T);
+      nextTick = t + tick;
+    }
     let v = 0;
     let fired: boolean;
     if (scans && !pending) {
@@ -237,6 +254,7 @@ export function runBacktest(
     equity,
     rebalanceBars,
     weights,
+    holdings: held?.done() ?? null,
     trades,
     assets: u.assets,
     metrics: computeMetrics(equity, data.times, opts.capital, opts.periodsPerYear, {
@@ -245,4 +263,49 @@ export function runBacktest(
       turnover: sums[1]!,
     }),
   };
+}
+
+/** Holdings after each trade, in growable typed arrays (amortised: no allocation per rebalance). */
+class HoldingsLog {
+  private bars = new Int32Array(64);
+  private qty: Float64Array;
+  private k = 0;
+  constructor(private readonly n: number) {
+    this.qty = new Float64Array(64 * n);
+  }
+  push(t: number, q: Float64Array): void {
+    if (this.k === this.bars.length) {
+      const bars = new Int32Array(this.k * 2);
+      bars.set(this.bars);
+      this.bars = bars;
+      const qty = new Float64Array(this.k * 2 * this.n);
+      qty.set(this.qty);
+      this.qty = qty;
+    }
+    this.bars[this.k] = t;
+    this.qty.set(q.subarray(0, this.n), this.k * this.n);
+    this.k++;
+  }
+  done(): Holdings {
+    return { bars: this.bars.slice(0, this.k), qty: this.qty.slice(0, this.k * this.n) };
+  }
+}
+
+/**
+ * The weights at bar t from a run's holdings and the data's prices, into `out` (length n): the same
+ * quantities × prices / value the engine marks, so they equal its `weights` at t.
+ */
+export function holdingsWeights(h: Holdings, prices: Float64Array, n: number, t: number, out: Float64Array): void {
+  let lo = 0;
+  let hi = h.bars.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (h.bars[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  const off = t * n;
+  const q = lo * n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += h.qty[q + i]! * prices[off + i]!;
+  for (let i = 0; i < n; i++) out[i] = (h.qty[q + i]! * prices[off + i]!) / v;
 }

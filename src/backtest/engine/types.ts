@@ -73,10 +73,21 @@ export interface BacktestResult {
   readonly equity: Float64Array;
   /** Bars t ≥ 1 on which the trigger fired. */
   readonly rebalanceBars: number[];
-  /** Post-trade weights T×n in universe order, when asked for. */
+  /** Post-trade weights T×n in universe order, when asked for (T×n doubles: small runs and tests). */
   readonly weights: Float64Array | null;
+  /**
+   * The holdings after each trade, when asked for: what the weights of any bar derive from (holdingsWeights)
+   * with k×n doubles for k trades instead of T×n, and without giving up the engine's quiet-bar scan.
+   */
+  readonly holdings: Holdings | null;
   /** Every executed trade (signed quantity; bar 0 is the initial purchase), when asked for. */
   readonly trades: TradeRecord[] | null;
   readonly assets: readonly string[];
   readonly metrics: Metrics;
+}
+
+/** Quantities held from bar `bars[j]` on (until the next entry): entry j is qty[j·n … j·n + n − 1]. */
+export interface Holdings {
+  readonly bars: Int32Array;
+  readonly qty: Float64Array;
 }

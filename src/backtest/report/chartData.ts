@@ -105,11 +105,13 @@ export function buildChartPayload(input: ReportInput, opts: RenderOptions = {}):
     return idx;
   };
   const lines = input.runs.map((r) => {
+    // One drawdown series at a time: only its drawn points are kept (a long run's T-length series are not).
     const dd = drawdownSeries(r.equity);
-    return { r, dd, eqIdx: mark(minMaxIndices(r.equity, maxPoints)), ddIdx: mark(minMaxIndices(dd, maxPoints)) };
+    const ddIdx = mark(minMaxIndices(dd, maxPoints));
+    return { r, ddIdx, ddV: ddIdx.map((b) => round5(dd[b]!)), eqIdx: mark(minMaxIndices(r.equity, maxPoints)) };
   });
   const stride = strideIndices(T, maxWeightPoints);
-  const withWeights = input.runs.filter((r) => r.weights);
+  const withWeights = input.runs.filter((r) => r.weights || r.weightAt);
   if (withWeights.length > 0) mark(stride);
   const markers = withWeights.map((r) => mark(thin(r.rebalanceBars, maxMarkers)));
   // Position of each used bar in the shared time list.
@@ -125,12 +127,11 @@ export function buildChartPayload(input: ReportInput, opts: RenderOptions = {}):
   const weights: WeightsPayload[] = withWeights.map((r, k) => {
     const assets = r.assets ?? input.assets;
     const n = assets.length;
-    const W = r.weights as ArrayLike<number>;
     return {
       strategy: r.strategy,
       assets: [...assets],
       i: at(stride),
-      w: assets.map((_, a) => stride.map((b) => round5(W[b * n + a]))),
+      w: strideWeights(r, n, stride),
       rebalances: at(markers[k]),
       rebalanceCount: r.rebalanceBars.length,
     };
@@ -139,9 +140,22 @@ export function buildChartPayload(input: ReportInput, opts: RenderOptions = {}):
     hodl: input.hodlStrategy,
     t,
     equity: lines.map(({ r, eqIdx }) => ({ name: r.strategy, i: at(eqIdx), v: eqIdx.map((b) => round7(r.equity[b])) })),
-    drawdown: lines.map(({ r, dd, ddIdx }) => ({ name: r.strategy, i: at(ddIdx), v: ddIdx.map((b) => round5(dd[b])) })),
+    drawdown: lines.map(({ r, ddIdx, ddV }) => ({ name: r.strategy, i: at(ddIdx), v: ddV })),
     weights,
     sweeps: sweepsOf(input).map(sweepPayload),
     maxPoints,
   };
+}
+
+/** Per asset, its weight at each stride bar: from the T×n column or, for long runs, one bar at a time. */
+function strideWeights(r: ReportInput['runs'][number], n: number, stride: readonly number[]): number[][] {
+  const out = Array.from({ length: n }, () => new Array<number>(stride.length));
+  const W = r.weights;
+  const row = new Float64Array(n);
+  stride.forEach((b, k) => {
+    if (W) for (let a = 0; a < n; a++) row[a] = W[b * n + a]!;
+    else r.weightAt!(b, row);
+    for (let a = 0; a < n; a++) out[a]![k] = round5(row[a]!);
+  });
+  return out;
 }

@@ -22,6 +22,12 @@ export interface ReportRun {
   readonly equity: NumberColumn;
   /** Post-trade weights, row-major T×n (bar-major), n = the weight columns (`assets` below or the report's). */
   readonly weights?: NumberColumn | null;
+  /**
+   * Instead of `weights`: writes the weights of one bar into `out` (n values). A long run derives them from
+   * its holdings (engine/run.ts holdingsWeights) rather than keeping T×n doubles; the chart asks only for
+   * the bars it draws.
+   */
+  readonly weightAt?: (bar: number, out: Float64Array) => void;
   /** Names of the weight columns when they differ from `ReportInput.assets` (e.g. the cash asset included). */
   readonly assets?: readonly string[];
   /** Bars (indices into times, t ≥ 1) on which the strategy rebalanced. */

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { STRATEGY_HELP } from '../../backtest/engine/strategy.ts';
 import { type BacktestRun, runRequest } from '../../backtest/request.ts';
+import { writeEquityCsv } from '../equity-csv.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { runsProgress } from '../progress.ts';
 import { fmtNum, fmtPct, table } from '../table.ts';
 
 interface BacktestFlags {
@@ -75,17 +76,6 @@ export function metricsTable(run: BacktestRun): string {
   );
 }
 
-export function equityCsv(run: BacktestRun): string {
-  const lines = [`date,${run.results.map((r) => r.strategy).join(',')}`];
-  const T = run.data.times.length;
-  for (let t = 0; t < T; t++) {
-    lines.push(
-      `${new Date(run.data.times[t]!).toISOString().slice(0, 10)},${run.results.map((r) => r.equity[t]).join(',')}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 export function registerBacktest(program: Command): void {
   program
     .command('backtest')
@@ -140,11 +130,10 @@ export function registerBacktest(program: Command): void {
           lag: Number(f.lag) as 0 | 1,
           weights: f.weights,
         },
-        (done, total, name) =>
-          process.stderr.write(`\r[${done}/${total}] ${name}`.padEnd(60) + (done === total ? '\n' : '')),
+        runsProgress(),
       );
       if (run.filled > 0) process.stderr.write(`note: ${run.filled} missing price cell(s) filled forward\n`);
-      if (f.equity) writeFileSync(f.equity, equityCsv(run));
+      if (f.equity) writeEquityCsv(run, f.equity);
       const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
       if (reportPath) {
         const { writeBacktestReport } = await import('../../backtest/report-writer.ts');

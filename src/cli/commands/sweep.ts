@@ -240,7 +240,7 @@ export function registerSweep(program: Command): void {
             kind === 'vol' ? `vol:${w}:${arg}` : kind === 'hybrid' ? `hybrid:${arg}:${w}` : `${fam0}:${w}`;
           const specs = [parseStrategy('hodl'), parseStrategy(advised)];
           const opts = { ...options, costs: { ...options.costs, feeBps: Number(f.fee) } };
-          const results = specs.map((s) => runBacktest(data, s, opts, { weights: true }));
+          const results = specs.map((s) => runBacktest(data, s, opts, { holdings: true }));
           const run = { data, specs, results, options: opts, filled: resolved.filled, pricesPath: resolved.pricesPath };
           const heat = fams
             .filter((x) => !x.startsWith('calendar'))
