@@ -39,6 +39,27 @@ describe('ballast sweep', () => {
     assert.equal(rows.length, 1 + 5 * 3 * 2); // 5 default families × 3 widths × 2 fees
     for (const row of rows.slice(1)) assert.ok(Number(row.split(',')[4]) > 0, row);
   });
+  it('--json prints { configs, best, walkForward } and nothing else on stdout (issue #17 item 2)', async () => {
+    const r = await sweep(...SMALL, '--workers', '1', '--walk-forward', '0.5', '--fee', '20', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as {
+      configs: { family: string; width: number | null; feeBps: number; sharpe: number }[];
+      best: { family: string; feeBps: number; metric: string; value: number }[];
+      walkForward: { chosen: number; outOfSample: number };
+    };
+    assert.deepEqual(Object.keys(j).sort(), ['best', 'configs', 'walkForward']);
+    assert.equal(j.configs.length, 5 * 3 * 2);
+    assert.equal(j.best.length, 5, 'one per family');
+    for (const b of j.best) {
+      assert.equal(b.feeBps, 20, 'best at the user fee');
+      assert.equal(b.metric, 'sharpe');
+      const same = j.configs.filter((c) => c.family === b.family && c.feeBps === 20);
+      assert.equal(b.value, Math.max(...same.map((c) => c.sharpe)), `${b.family}: the best of its family`);
+    }
+    assert.ok(Number.isInteger(j.walkForward.chosen));
+    const none = await sweep(...SMALL, '--workers', '1', '--json');
+    assert.deepEqual(Object.keys(JSON.parse(none.stdout) as object).sort(), ['best', 'configs']);
+  });
   it('names the bad flag and exits 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--metric', 'nope'], /unknown metric "nope"/],

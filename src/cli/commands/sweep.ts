@@ -36,6 +36,7 @@ interface SweepFlags {
   assets: string;
   bars: string;
   fee: string;
+  json?: boolean;
 }
 
 /** `a:b:n` → n log-spaced values (widths) or evenly spaced (fees); or a comma list. */
@@ -106,6 +107,7 @@ export function registerSweep(program: Command): void {
     .option('--assets <n>', 'synthetic assets', '10')
     .option('--bars <n>', 'synthetic bars', '2600')
     .option('--fee <bps>', 'your fee level, for the band advisor', '10')
+    .option('--json', 'print { configs, best, walkForward? } as one JSON object instead of the tables')
     .action(async (f: SweepFlags) => {
       const k = usage(() => metricIndex(f.metric));
       const workers = f.workers === undefined ? undefined : whole('--workers', f.workers, 0);
@@ -171,12 +173,22 @@ export function registerSweep(program: Command): void {
       );
       try {
         const res = await pool.run(configs, { onProgress: progressBar('sweep') });
+        const say = f.json === true ? () => {} : (s: string) => void process.stdout.write(s);
+        const best: SweepBest[] = [];
         const wall = (performance.now() - t0) / 1000;
         const fams = [...new Set(configs.map((c) => c.family))];
         const rows = fams.map((fam) => {
           const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
           const any = b >= 0 ? b : bestIndex(res, configs, f.metric, (c) => c.family === fam);
           const c = configs[any]!;
+          best.push({
+            family: fam,
+            width: Number.isNaN(c.width) ? null : c.width,
+            feeBps: c.feeBps,
+            metric: f.metric,
+            value: res[any * K + k]!,
+            rebalances: res[any * K + 6]!,
+          });
           return [
             fam,
             Number.isNaN(c.width) ? '' : fmtPct(c.width, 2),
@@ -185,7 +197,7 @@ export function registerSweep(program: Command): void {
             String(res[any * K + 6]),
           ];
         });
-        process.stdout.write(
+        say(
           `best per family by ${f.metric} (${wall.toFixed(2)} s wall)\n${table(['family', 'width', 'fee bps', f.metric, 'rebalances'], rows)}\n`,
         );
         const fam0 = fams.find((x) => !x.startsWith('calendar')) ?? fams[0]!;
@@ -194,7 +206,7 @@ export function registerSweep(program: Command): void {
           weight: Math.max(...weights),
           riskAversion: 1,
         });
-        process.stdout.write(
+        say(
           `\nband advisor (${fam0}, fee ${f.fee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
         );
         let wf: ReturnType<typeof walkForward> | undefined;
@@ -212,23 +224,18 @@ export function registerSweep(program: Command): void {
             onProgress: progressBar('out-sample'),
           });
           wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
-          process.stdout.write(
+          say(
             `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample, ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
           );
         }
+        if (f.json === true)
+          process.stdout.write(
+            `${JSON.stringify({ configs: configRows(configs, res), best, ...(wf === undefined ? {} : { walkForward: wf }) })}\n`,
+          );
         if (f.out) {
           writeFileSync(
             f.out,
-            f.out.endsWith('.json')
-              ? JSON.stringify({
-                  configs: configs.map((c, i) => ({
-                    family: c.family,
-                    width: c.width,
-                    feeBps: c.feeBps,
-                    ...Object.fromEntries(METRIC_KEYS.map((m, j) => [m, res[i * K + j]])),
-                  })),
-                })
-              : toCsv(configs, res),
+            f.out.endsWith('.json') ? JSON.stringify({ configs: configRows(configs, res) }) : toCsv(configs, res),
           );
           process.stderr.write(`results: ${resolve(f.out)}\n`);
         }
@@ -265,4 +272,24 @@ export function registerSweep(program: Command): void {
         await pool.close();
       }
     });
+}
+
+/** One row per configuration: its family, width, fee and every metric (the `configs` of --json and --out). */
+function configRows(configs: readonly SweepConfig[], res: Float64Array) {
+  return configs.map((c, i) => ({
+    family: c.family,
+    width: Number.isNaN(c.width) ? null : c.width,
+    feeBps: c.feeBps,
+    ...Object.fromEntries(METRIC_KEYS.map((m, j) => [m, res[i * K + j]])),
+  }));
+}
+
+/** The best configuration of a family at the user's fee (`--fee`), by the ranking metric. */
+interface SweepBest {
+  readonly family: string;
+  readonly width: number | null;
+  readonly feeBps: number;
+  readonly metric: string;
+  readonly value: number;
+  readonly rebalances: number;
 }
