@@ -12,3 +12,9 @@ export class AnvilStartError extends ChainError {
 export class FixtureError extends ChainError {
   override readonly name = 'FixtureError';
 }
+
+/** A request about the local chain that cannot be honoured as given (an unknown token, a revert). */
+export class FundError extends ChainError {
+  static override readonly next: Next = 'fix-input';
+  override readonly name = 'FundError';
+}

@@ -1,9 +1,11 @@
 /** `ballast chain up` + `ballast dex quote` end to end on a real local chain. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { erc20Abi } from 'viem';
 import { localClients } from '../../src/chain/client.ts';
 import type { Fixture } from '../../src/chain/fixture/types.ts';
 import { type ChainUpHandle, chainUp, fixtureJson } from '../../src/chain/up.ts';
@@ -49,6 +51,75 @@ test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts, to
     (j.tokens as { symbol: string }[]).map((t) => t.symbol),
     f.tokens.map((t) => t.symbol),
   );
+});
+
+test('chain fund (issue #17 item 3): from a folder below the chain file, exact amounts, one line on a bad token', async () => {
+  const project = join(dir, 'project');
+  const deep = join(project, 'a', 'b');
+  mkdirSync(join(project, '.ballast'), { recursive: true });
+  mkdirSync(deep, { recursive: true });
+  copyFileSync(chainFile, join(project, '.ballast', 'chain.json'));
+  const to = '0x000000000000000000000000000000000000bEEF';
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((res) =>
+      execFile(
+        process.execPath,
+        [
+          '--import',
+          import.meta.resolve('tsx'),
+          join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'),
+          ...args,
+        ],
+        { cwd: deep, encoding: 'utf8' },
+        (err, stdout, stderr) => res({ code: err === null ? 0 : Number(err.code ?? -1), stdout, stderr }),
+      ),
+    );
+  const r = await cli(
+    'chain',
+    'fund',
+    '--to',
+    to,
+    '--token',
+    'WETH',
+    '--amount',
+    '1.5',
+    '--token',
+    'ETH',
+    '--amount',
+    '0.25',
+    '--token',
+    'usdc',
+    '--amount',
+    '100.000001',
+    '--json',
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { to: string; funded: { token: string; amount: string; balance: string }[] };
+  assert.deepEqual(
+    j.funded.map((x) => [x.token, x.amount, x.balance]),
+    [
+      ['WETH', '1.5', '1.5'],
+      ['ETH', '0.25', '0.25'],
+      ['USDC', '100.000001', '100.000001'],
+    ],
+  );
+  const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
+  const usdc = f.tokens.find((t) => t.symbol === 'USDC')!;
+  const onChain = await localClients(up.rpcUrl).public.readContract({
+    address: usdc.address,
+    abi: erc20Abi,
+    functionName: 'balanceOf',
+    args: [to],
+  });
+  assert.equal(onChain, 100_000_001n, 'exact base units on chain');
+  const bad = await cli('chain', 'fund', '--to', to, '--token', 'NOPE', '--amount', '1');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^--token: no token "NOPE" on this chain; known: ETH, .*WETH.*\n$/);
+  const odd = await cli('chain', 'fund', '--to', to, '--token', 'WETH');
+  assert.equal(odd.code, 2, 'a missing --amount is a usage error');
+  const addr = await cli('chain', 'fund', '--to', '0x12', '--token', 'WETH', '--amount', '1');
+  assert.equal(addr.code, 2);
+  assert.match(addr.stderr, /--to: "0x12" is not an address/);
 });
 
 test('parseAmount converts decimals exactly and refuses too many decimals', () => {

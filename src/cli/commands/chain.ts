@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../io.ts';
+import { registerChainFund } from './chain-fund.ts';
 
 interface ChainUpFlags {
   port: string;
@@ -47,6 +48,8 @@ export function registerChain(program: Command): void {
       const h = await chainUp({ port, out: f.out, json: f.json === true });
       await h.done;
     });
+
+  registerChainFund(chain);
 
   const dex = program.command('dex').description('decentralized exchanges: quotes and on-chain rebalancing');
   dex

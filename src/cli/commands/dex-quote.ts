@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { type Address, createPublicClient, getAddress, http, isAddress, type PublicClient, parseAbi } from 'viem';
+import { findChainFile } from '../../chain/chain-file.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
-import { DEFAULT_CHAIN_FILE } from '../../chain/up.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { formatRoute } from '../../dex/router/format.ts';
 import { route } from '../../dex/router/route.ts';
@@ -134,7 +134,7 @@ export function routeJson(r: Route): QuoteJson {
 
 export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
-  const f = loadChainFile(opts.chainFile ?? DEFAULT_CHAIN_FILE);
+  const f = loadChainFile(opts.chainFile ?? findChainFile());
   const client = createPublicClient({
     transport: http(opts.rpc, { timeout: 30_000 }),
     chain: {

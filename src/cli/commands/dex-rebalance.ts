@@ -10,11 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type Address, createPublicClient, encodeDeployData, type Hex, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { parse as parseYaml } from 'yaml';
+import { findChainFile } from '../../chain/chain-file.ts';
 import { executorArtifact } from '../../chain/executor/artifact.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { type Prepared, prepareRebalance } from '../../chain/rebalance/prepare.ts';
-import { DEFAULT_CHAIN_FILE } from '../../chain/up.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
 import { Journal } from '../../store/journal.ts';
@@ -103,7 +103,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
   parsePortfolio(core, o.config); // the core's checks (weights sum to 1, …) with its own messages
   const p = onchainPortfolioSchema.parse(doc);
   checkChainSection(p);
-  const f = loadChainFile(o.chainFile ?? DEFAULT_CHAIN_FILE);
+  const f = loadChainFile(o.chainFile ?? findChainFile());
   const client = createPublicClient({
     transport: http(o.rpc, { timeout: 30_000 }),
     chain: {
