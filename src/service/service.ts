@@ -102,7 +102,7 @@ export class Service implements ServiceFacade {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
         const venue = await createVenue(p, { journal: store, feed: o.feed ?? null, now, runner: () => runner! });
-        const reference = o.reference ?? (p.reference ? await createReference(p.reference) : null);
+        const reference = o.reference ?? (p.reference ? await createReference(p.reference, 'reference', now) : null);
         runner = await PortfolioRunner.create(p, {
           journal: store,
           venue,

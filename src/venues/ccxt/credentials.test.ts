@@ -57,6 +57,6 @@ describe('credentials', () => {
   });
 
   it('a venue built from config with an unknown exchange id says what to use', () => {
-    assert.throws(() => createCcxtVenue({ exchange: 'binanse' }), /not a ccxt exchange id/);
+    assert.throws(() => createCcxtVenue({ exchange: 'binanse', clock: { now: () => 0 } }), /not a ccxt exchange id/);
   });
 });

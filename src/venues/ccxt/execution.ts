@@ -53,7 +53,8 @@ export interface ExecutionOptions {
    */
   readonly send?: (order: OrderRequest, child: number) => Promise<OrderState>;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
+  /** The clock of re-pegs and timeouts (injected: the service's clock). */
+  readonly now: () => number;
 }
 
 export interface ExecutionRequest {
@@ -210,7 +211,7 @@ export async function execute(
 /** One chunk as a limit order at the touch: re-pegged while it rests, until filled or the timeout. */
 async function limitChild(run: Run, quantity: number, st: Extract<Strategy, { kind: 'limit' }>): Promise<void> {
   const sleep = run.opts.sleep ?? defaultSleep;
-  const now = run.opts.now ?? Date.now;
+  const now = run.opts.now;
   const deadline = now() + st.timeoutMs;
   const poll = st.pollMs ?? Math.min(250, st.repegMs);
   const { asset, quote } = run.req;

@@ -8,6 +8,7 @@ import ccxt, { type Exchange, type MarketInterface as Market, type Order, type T
 import { BallastError } from '../../core/errors.ts';
 import {
   type Balances,
+  type Clock,
   type MarketRules,
   OrderOutcomeUnknownError,
   OrderRejectedError,
@@ -15,7 +16,9 @@ import {
   type OrderState,
   type PriceQuote,
 } from '../../core/ports.ts';
+import type { VenueCapabilities } from '../capabilities.ts';
 import { parseBalancesReply, parseTickers, VenueReplyError } from '../replies.ts';
+import { ccxtCapabilities } from './capabilities.ts';
 import { type CredentialSource, loadCredentials } from './credentials.ts';
 import { classify, sanitize, toVenueError } from './errors.ts';
 import { createExchange, type ExchangeOptions } from './exchange.ts';
@@ -36,6 +39,10 @@ export interface CcxtVenueOptions {
   readonly secrets?: readonly string[];
   /** Markets and routes are reloaded after this long, so listings and delistings are noticed. Default 1 h. */
   readonly marketsTtlMs?: number;
+  /** The clock of the markets' time-to-live: injected, never read from the system here. */
+  readonly clock: Clock;
+  /** What this exchange supports (default: `ccxtCapabilities(exchange.id)`). */
+  readonly capabilities?: VenueCapabilities;
 }
 
 export interface CcxtVenueConfig extends Omit<ExchangeOptions, 'credentials'>, CcxtVenueOptions {
@@ -61,12 +68,16 @@ export class CcxtVenue implements TradingVenue {
   private readonly graphs = new Map<string, Promise<MarketGraph>>();
   private loadedAt = 0;
   private reloadMarkets = false;
+  readonly capabilities: VenueCapabilities;
+  private readonly clock: Clock;
 
   constructor(
     readonly exchange: Exchange,
-    private readonly opts: CcxtVenueOptions = {},
+    private readonly opts: CcxtVenueOptions,
   ) {
     this.name = opts.name ?? exchange.id;
+    this.capabilities = opts.capabilities ?? ccxtCapabilities(exchange.id);
+    this.clock = opts.clock;
     this.secrets = [...(opts.secrets ?? []), exchange.apiKey, exchange.secret, exchange.password].filter(
       (s): s is string => typeof s === 'string' && s.length >= 4,
     );
@@ -93,7 +104,7 @@ export class CcxtVenue implements TradingVenue {
   }
 
   private expireIfStale(): void {
-    if (this.marketsLoaded !== undefined && Date.now() - this.loadedAt > (this.opts.marketsTtlMs ?? 3_600_000))
+    if (this.marketsLoaded !== undefined && this.clock.now() - this.loadedAt > (this.opts.marketsTtlMs ?? 3_600_000))
       this.invalidate();
   }
 
@@ -101,7 +112,7 @@ export class CcxtVenue implements TradingVenue {
     this.expireIfStale();
     let loaded = this.marketsLoaded;
     if (loaded === undefined) {
-      this.loadedAt = Date.now();
+      this.loadedAt = this.clock.now();
       const reload = this.reloadMarkets;
       this.reloadMarkets = false;
       loaded = this.read(
@@ -171,7 +182,11 @@ export class CcxtVenue implements TradingVenue {
   /** Free balances; a reply that fails the schema (HTML, non-JSON, negative, NaN) is a VenueReplyError. */
   async balances(): Promise<Balances> {
     const b = await this.read('fetchBalance', () => this.exchange.fetchBalance());
-    return parseBalancesReply(b, this.name, this.exchange.id.startsWith('binance') ? { infoShape: 'binance' } : {});
+    return parseBalancesReply(
+      b,
+      this.name,
+      this.capabilities.balancesInfoShape === 'binance' ? { infoShape: 'binance' } : {},
+    );
   }
 
   private async tickers(symbols: readonly string[]): Promise<Record<string, Ticker>> {
@@ -274,7 +289,7 @@ export class CcxtVenue implements TradingVenue {
       );
     const { amount, price } = this.prepare(order, m);
     const params: Record<string, unknown> = { clientOrderId: id };
-    if (this.exchange.id.startsWith('binance')) params.newOrderRespType = 'FULL';
+    if (this.capabilities.fullOrderResponse) params.newOrderRespType = 'FULL';
     let o: Order;
     try {
       o = await this.exchange.createOrder(symbol, order.type, order.side, amount, price, params);
@@ -372,7 +387,7 @@ export class CcxtVenue implements TradingVenue {
   }
 
   private async fillsOf(o: Order, symbol: string): Promise<ReturnType<typeof toFill>[]> {
-    const trades = this.exchange.id.startsWith('binance')
+    const trades = this.capabilities.myTradesBySymbol
       ? await this.read('fetchMyTrades', () =>
           this.exchange.fetchMyTrades(symbol, undefined, undefined, { orderId: o.id }),
         )
