@@ -40,7 +40,7 @@ export interface ExecutionOptions {
   /** Split orders above this notional (quote units) into chunks. Default: no split. */
   readonly maxChunkNotional?: number;
   /** Deterministic client order id of child n (0, 1, 2...): at most 32 characters of [A-Za-z0-9]. */
-  readonly childId: (child: number) => string;
+  readonly childId: (child: number) => string | Promise<string>;
   /** First child number (route executions continue numbering across legs). Default 0. */
   readonly firstChild?: number;
   /** Safety cap on children of one execution. Default 100. */
@@ -120,7 +120,7 @@ class Run {
     }
     const n = this.child++;
     const order: OrderRequest = {
-      clientOrderId: this.opts.childId(n),
+      clientOrderId: await this.opts.childId(n),
       asset: this.req.asset,
       quote: this.req.quote,
       side: this.req.side,
