@@ -122,11 +122,18 @@ const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._z
 /** Every leaf field of `s` as a path; the core's portfolio document is the core's own (docs/core.md). */
 function walk(s: z.ZodType, path: string, out: Set<string>): void {
   const d = defOf(s);
-  if (['optional', 'default', 'nullable', 'prefault'].includes(d.type)) return walk(d.innerType!, path, out);
-  if (d.type === 'pipe') return walk(d.in!, path, out);
+  if (['optional', 'default', 'nullable', 'prefault'].includes(d.type)) {
+    walk(d.innerType!, path, out);
+    return;
+  }
+  if (d.type === 'pipe') {
+    walk(d.in!, path, out);
+    return;
+  }
   if (d.type === 'array') {
-    if (['object', 'union'].includes(defOf(d.element!).type)) return walk(d.element!, `${path}[]`, out);
-    return void out.add(path);
+    if (['object', 'union'].includes(defOf(d.element!).type)) walk(d.element!, `${path}[]`, out);
+    else out.add(path);
+    return;
   }
   if (d.type === 'union') {
     const objects = d.options!.filter((o) => ['object', 'union'].includes(defOf(o).type));
