@@ -71,8 +71,8 @@ export async function createVenue(
 /** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */
 export async function createReference(
   r: NonNullable<ResolvedPortfolio['reference']>,
-  role: 'reference' | 'prices' = 'reference',
-  now: () => number = Date.now,
+  role: 'reference' | 'prices',
+  now: () => number,
 ): Promise<PriceSource> {
   return (await import('../venues/ccxt/factory.ts')).createPublicPrices(r, role, { clock: { now } });
 }
