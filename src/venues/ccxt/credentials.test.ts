@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CredentialsError, defaultEnvNames, loadCredentials } from './credentials.ts';
-import { createCcxtVenue } from './venue.ts';
+import { createCcxtVenue } from './factory.ts';
 
 const SECRET = 'S3cr3t-value-never-logged';
 const dir = mkdtempSync(join(tmpdir(), 'ballast-keys-'));

@@ -1,9 +1,24 @@
 /** The ccxt venue's factories: from its config (./config.ts) to a venue, for the service and the CLI. */
 import type { Clock } from '../../core/ports.ts';
 import { type CcxtVenueSettings, ccxtVenueCapabilities, type PublicPricesSettings } from './config.ts';
-import { defaultEnvNames, loadCredentials } from './credentials.ts';
-import { createExchange } from './exchange.ts';
-import { CcxtVenue } from './venue.ts';
+import { type CredentialSource, defaultEnvNames, loadCredentials } from './credentials.ts';
+import { createExchange, type ExchangeOptions } from './exchange.ts';
+import { CcxtVenue, type CcxtVenueOptions } from './venue.ts';
+
+export interface CcxtVenueConfig extends Omit<ExchangeOptions, 'credentials'>, CcxtVenueOptions {
+  /** Where the keys come from; omit for a read-only venue (prices and rules only). */
+  readonly credentials?: CredentialSource;
+}
+
+/** A ccxt venue from code (the programmatic API; the service builds its venues with createCcxtVenueFrom). */
+export function createCcxtVenue(config: CcxtVenueConfig): CcxtVenue {
+  const creds = config.credentials === undefined ? undefined : loadCredentials(config.credentials);
+  const ex = createExchange({ ...config, credentials: creds });
+  return new CcxtVenue(ex, {
+    ...config,
+    secrets: [...(config.secrets ?? []), ...(creds ? [creds.apiKey, creds.secret, creds.password ?? ''] : [])],
+  });
+}
 
 /** Builds the trading venue: keys from `keyFile`, else from the named (or default) environment variables. */
 export function createCcxtVenueFrom(c: CcxtVenueSettings, deps: { clock: Clock }): CcxtVenue {

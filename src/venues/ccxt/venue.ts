@@ -19,9 +19,7 @@ import {
 import type { VenueCapabilities } from '../capabilities.ts';
 import { parseBalancesReply, parseTickers, VenueReplyError } from '../replies.ts';
 import { ccxtCapabilities } from './capabilities.ts';
-import { type CredentialSource, loadCredentials } from './credentials.ts';
 import { classify, sanitize, toVenueError } from './errors.ts';
-import { createExchange, type ExchangeOptions } from './exchange.ts';
 import type { Touch, TradingVenue } from './execution-types.ts';
 import { type GraphMarket, liquidityFromTickers, MarketGraph, type Route } from './market-graph.ts';
 import { notFound, toFill, toOrderState } from './order-state.ts';
@@ -45,21 +43,7 @@ export interface CcxtVenueOptions {
   readonly capabilities?: VenueCapabilities;
 }
 
-export interface CcxtVenueConfig extends Omit<ExchangeOptions, 'credentials'>, CcxtVenueOptions {
-  /** Where the keys come from; omit for a read-only venue (prices and rules only). */
-  readonly credentials?: CredentialSource;
-}
-
 const CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
-
-export function createCcxtVenue(config: CcxtVenueConfig): CcxtVenue {
-  const creds = config.credentials === undefined ? undefined : loadCredentials(config.credentials);
-  const ex = createExchange({ ...config, credentials: creds });
-  return new CcxtVenue(ex, {
-    ...config,
-    secrets: [...(config.secrets ?? []), ...(creds ? [creds.apiKey, creds.secret, creds.password ?? ''] : [])],
-  });
-}
 
 export class CcxtVenue implements TradingVenue {
   readonly name: string;
