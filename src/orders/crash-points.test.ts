@@ -13,7 +13,7 @@ import { CRASH_POINTS, type CrashHook, type CrashPoint } from '../core/orders/cr
 import { Journal } from '../store/journal.ts';
 import { sqliteStore } from '../store/ports.ts';
 import { intent, journalWithPortfolio, T0 } from '../store/testing/fixtures.ts';
-import { MemoryVenue } from '../store/testing/memory-venue.ts';
+import { MemoryVenue } from '../venues/memory/memory-venue.ts';
 import { recoverOnStart } from './reconcile.ts';
 import { sendIntent } from './send-intent.ts';
 

@@ -8,7 +8,7 @@ import { IllegalTransitionError, UnknownLegsError } from '../store/errors.ts';
 import { Journal } from '../store/journal.ts';
 import { sqliteStore } from '../store/ports.ts';
 import { intent, journalWithPortfolio, T0 } from '../store/testing/fixtures.ts';
-import { MemoryVenue } from '../store/testing/memory-venue.ts';
+import { MemoryVenue } from '../venues/memory/memory-venue.ts';
 import { reconcileUnfinished, recoverOnStart } from './reconcile.ts';
 import { sendIntent } from './send-intent.ts';
 

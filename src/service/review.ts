@@ -9,6 +9,7 @@ import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
 import { sendOrders } from './gate/send-orders.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
+import { venueConfigOf } from './venues.ts';
 
 /** How long a reviewed plan stays executable, and how far prices may move before it is refused. */
 export const PLAN_TTL_MS = 5 * 60_000;
@@ -158,6 +159,7 @@ async function executeClaimed(
     prices: seen.quotes,
     maxSlippageBps: runner.config.guards.maxSlippageBps,
     now,
+    execution: venueConfigOf(runner.config),
   });
   if (r.filled > 0) runner.lastRebalanceAt = now();
   const decision = r.failed > 0 ? (r.filled > 0 ? 'partial' : 'failed') : 'rebalanced';

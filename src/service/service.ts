@@ -19,7 +19,7 @@ import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 import { readPausedSidecar, removePausedSidecar, reservePausedSidecar } from './runner/write-failure.ts';
-import { createReference, createVenue } from './venues.ts';
+import { checkedExecution, createReference, createVenue } from './venues.ts';
 
 export interface ServiceOptions {
   /** The clock: the wall clock, or the replay's bar clock. */
@@ -77,6 +77,7 @@ export class Service implements ServiceFacade {
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
     const now = o.now ?? Date.now;
     for (const p of config.portfolios) {
+      checkedExecution(p); // a venue field the venue cannot honour stops the start, before the journal opens
       const paper = p.venue === 'paper' || p.venue.type === 'paper';
       if (
         p.mode === 'live' &&
@@ -102,7 +103,7 @@ export class Service implements ServiceFacade {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
         const venue = await createVenue(p, { journal: store, feed: o.feed ?? null, now, runner: () => runner! });
-        const reference = o.reference ?? (p.reference ? await createReference(p.reference) : null);
+        const reference = o.reference ?? (p.reference ? await createReference(p.reference, 'reference', now) : null);
         runner = await PortfolioRunner.create(p, {
           journal: store,
           venue,

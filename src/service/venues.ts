@@ -1,69 +1,78 @@
+/**
+ * Builds a portfolio's venue from its config by dispatching on `type` to the venue's own factory
+ * (src/venues/<name>/config.ts). Before anything is built, the config's execution fields are checked
+ * against the venue's capabilities: a field the venue cannot honour stops the start with one line.
+ */
 import { InputError } from '../core/errors.ts';
-import type { MarketRules, Venue } from '../core/ports.ts';
+import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
-import { PaperVenue, type PriceSource } from '../venues/paper/paper-venue.ts';
+import type { VenueCapabilities } from '../venues/capabilities.ts';
+import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
+import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
+import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
+import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
+import type { VenueConfig } from './config/schema.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
-/** Builds a portfolio's venue from its config: every venue adapter has the same Venue shape. */
+/** A portfolio's venue config with the `venue: paper` shorthand expanded. */
+export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig {
+  return p.venue === 'paper' ? { type: 'paper', initial: {} } : p.venue;
+}
+
+export function capabilitiesOf(v: VenueConfig): VenueCapabilities {
+  return v.type === 'paper' ? paperCapabilities : ccxtVenueCapabilities(v);
+}
+
+/** The execution settings of a portfolio, refused at start when its venue cannot honour one. */
+export function checkedExecution(p: ResolvedPortfolio): ExecutionSettings {
+  const v = venueConfigOf(p);
+  checkExecutionFields(v, capabilitiesOf(v), {
+    source: 'service',
+    path: `portfolios.${p.id}.venue`,
+    venue: v.type === 'paper' ? 'the paper venue' : `the ccxt venue ${v.exchange}`,
+  });
+  return v;
+}
+
 export async function createVenue(
   p: ResolvedPortfolio,
   deps: { journal: Store; feed: PriceSource | null; now: () => number; runner: () => PortfolioRunner },
 ): Promise<Venue> {
-  const v = p.venue === 'paper' ? { type: 'paper' as const, initial: {} } : p.venue;
-  if (v.type === 'paper') {
-    const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices') : null);
-    if (feed === null) {
-      throw InputError.one(
-        'service',
-        `portfolios.${p.id}.venue.prices`,
-        'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
-      );
-    }
-    const rules = new Map<string, MarketRules>(
-      Object.entries(p.portfolio.constraints.assets).map(([asset, c]) => [
-        asset,
-        { asset, minNotional: c.minNotional ?? 0, lotStep: c.lotStep ?? 0, minQuantity: 0, tickSize: 0 },
-      ]),
+  checkedExecution(p);
+  const v = venueConfigOf(p);
+  const clock: Clock = { now: deps.now };
+  // ccxt is loaded only when a portfolio needs it (a paper-only service starts without it).
+  if (v.type === 'ccxt') return (await import('../venues/ccxt/factory.ts')).createCcxtVenueFrom(v, { clock });
+  const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
+  if (feed === null) {
+    throw InputError.one(
+      'service',
+      `portfolios.${p.id}.venue.prices`,
+      'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
     );
-    const venue = new PaperVenue(
-      `paper:${p.id}`,
-      p.id,
-      deps.journal.paperAccounts,
-      feed,
-      (a, n, s) => deps.runner().paperCost(a, n, s),
-      deps.now,
-      rules,
-    );
-    await venue.fund(v.initial);
-    return venue;
   }
-  const { createExchange } = await import('../venues/ccxt/exchange.ts');
-  const { CcxtVenue } = await import('../venues/ccxt/venue.ts');
-  const { defaultEnvNames, loadCredentials } = await import('../venues/ccxt/credentials.ts');
-  const names = defaultEnvNames(v.exchange);
-  // Keys from a file the user names, else from environment variables (never from the service file).
-  const credentials = v.keyFile
-    ? loadCredentials({ file: v.keyFile })
-    : loadCredentials({ env: { apiKey: v.apiKeyEnv ?? names.apiKey, secret: v.secretEnv ?? names.secret } });
-  const exchange = createExchange({
-    exchange: v.exchange,
-    credentials,
-    simulatorUrl: v.url,
-    timeoutMs: v.timeoutMs,
-    recvWindow: v.recvWindowMs,
+  const rules = new Map<string, MarketRules>(
+    Object.entries(p.portfolio.constraints.assets).map(([asset, c]) => [
+      asset,
+      { asset, minNotional: c.minNotional ?? 0, lotStep: c.lotStep ?? 0, minQuantity: 0, tickSize: 0 },
+    ]),
+  );
+  return createPaperVenue(v, {
+    account: p.id,
+    accounts: deps.journal.paperAccounts,
+    feed,
+    cost: (a, n, s) => deps.runner().paperCost(a, n, s),
+    clock,
+    rules,
   });
-  return new CcxtVenue(exchange, { name: v.exchange });
 }
 
 /** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */
 export async function createReference(
   r: NonNullable<ResolvedPortfolio['reference']>,
-  role: 'reference' | 'prices' = 'reference',
+  role: 'reference' | 'prices',
+  now: () => number,
 ): Promise<PriceSource> {
-  const { createExchange } = await import('../venues/ccxt/exchange.ts');
-  const { CcxtVenue } = await import('../venues/ccxt/venue.ts');
-  return new CcxtVenue(createExchange({ exchange: r.exchange, simulatorUrl: r.url }), {
-    name: `${r.exchange} (${role})`,
-  });
+  return (await import('../venues/ccxt/factory.ts')).createPublicPrices(r, role, { clock: { now } });
 }

@@ -27,7 +27,7 @@ test(`start-up reconciliation of ${N} open intents against the simulator`, { tim
       credentials: { apiKey: sim.apiKey, secret: sim.secret },
       simulatorUrl: sim.url,
     }),
-    { name: 'binance' },
+    { name: 'binance', clock: { now: () => Date.now() } },
   );
   let t = Date.now();
   const clock = { now: () => ++t };

@@ -10,7 +10,7 @@
 import { writeSync } from 'node:fs';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
-import { MemoryVenue } from '../../store/testing/memory-venue.ts';
+import { MemoryVenue } from '../../venues/memory/memory-venue.ts';
 import { recoverOnStart } from '../reconcile.ts';
 
 const [path, runArg, seedArg] = process.argv.slice(2);

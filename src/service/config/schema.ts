@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
+import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
+import { paperVenueSchema } from '../../venues/paper/config.ts';
+
+/** Each venue owns its config schema (src/venues/<name>/config.ts); the service's is their union. */
+export { ccxtVenueSchema, paperVenueSchema, publicPricesSchema };
 
 const seconds = z.number().finite().nonnegative();
 
@@ -31,39 +36,6 @@ export const riskSchema = z.strictObject({
   killSwitchAfter: z.number().int().positive().default(3),
   /** Plans whose total notional exceeds this wait for approval through the API (alert sent). */
   approvalAbove: z.number().finite().positive().optional(),
-});
-
-/** A public (key-less) price source: a ccxt exchange's tickers, or the local simulator (`url`). */
-export const publicPricesSchema = z.strictObject({
-  type: z.literal('ccxt'),
-  exchange: z.string().min(1),
-  url: z.string().url().optional(),
-});
-
-export const paperVenueSchema = z.strictObject({
-  type: z.literal('paper'),
-  /** Starting balances of a new paper account (ignored once the account exists in the journal). */
-  initial: z.record(z.string(), z.number().finite().nonnegative()).default({}),
-  /** Where the paper venue's prices come from (a moving market); `serve --replay` brings its own. */
-  prices: publicPricesSchema.optional(),
-});
-
-export const ccxtVenueSchema = z.strictObject({
-  type: z.literal('ccxt'),
-  exchange: z.string().min(1),
-  /** Environment variables holding the API key and secret (never the keys themselves). */
-  apiKeyEnv: z.string().optional(),
-  secretEnv: z.string().optional(),
-  /** Or a JSON file `{ "apiKey": …, "secret": … }` the user names. */
-  keyFile: z.string().optional(),
-  /** Base URL override (e.g. the local simulator). */
-  url: z.string().url().optional(),
-  orderType: z.enum(['market', 'limit']).default('market'),
-  maxChunkNotional: z.number().finite().positive().optional(),
-  /** HTTP timeout of one request (ms; ccxt's default 10000). A create that times out is "unknown". */
-  timeoutMs: z.number().int().positive().optional(),
-  /** The exchange's recvWindow (ms; default 5000); the not-placed rule waits at least max(this, 60 s). */
-  recvWindowMs: z.number().int().positive().max(60_000).optional(),
 });
 
 export const venueSchema = z.discriminatedUnion('type', [paperVenueSchema, ccxtVenueSchema]);

@@ -5,6 +5,8 @@ import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { type CrashPoint, sendIntent } from '../../orders/index.ts';
 import type { Store } from '../../store/ports.ts';
+import type { ExecutionSettings } from '../../venues/execution-config.ts';
+import { executeChildren, isTradingVenue, usesChildren } from './children.ts';
 import type { Claim } from './claim.ts';
 
 /** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */
@@ -53,6 +55,8 @@ export async function sendOrders(args: {
   maxSlippageBps: number;
   now: () => number;
   crashHook?: ServiceCrashHook;
+  /** The venue config's execution fields: limit orders and chunks run as child orders (children.ts). */
+  execution?: ExecutionSettings;
 }): Promise<ExecutionResult> {
   const { journal, venue, plan, claim } = args;
   if (claim.portfolioId !== args.portfolioId || !(await claim.isLive()))
@@ -78,6 +82,35 @@ export async function sendOrders(args: {
         code: 'slippage',
         reason: `expected fill ${expected} is ${slip.toFixed(1)} bps beyond the validated price ${ref} (max ${args.maxSlippageBps})`,
       });
+      continue;
+    }
+    if (usesChildren(args.execution)) {
+      if (!isTradingVenue(venue))
+        throw new GateClosedError(`venue ${venue.name} cannot run child orders; nothing was sent`);
+      res.sent++;
+      const rep = await executeChildren({
+        journal,
+        venue,
+        trade: {
+          ...t,
+          portfolioId: args.portfolioId,
+          cycle: args.cycle,
+          leg: leg++,
+          quote: args.quote,
+          referencePrice: ref,
+        },
+        settings: args.execution!,
+        clock: { now: args.now },
+        crashHook: args.crashHook,
+      });
+      if (rep.status === 'filled') res.filled++;
+      else {
+        // A partial fill (a limit timeout) is recorded with its reason; the next cycle re-plans the rest.
+        if (rep.status !== 'partial') res.failed++;
+        const code = rep.status === 'unknown' ? 'unknown' : rep.status === 'partial' ? 'partial' : 'rejected';
+        res.skipped.push({ ...t, code, reason: rep.reason ?? rep.status });
+        if (rep.status === 'unknown') break; // no new order while a leg is unknown
+      }
       continue;
     }
     const intent = await journal.orders.commitIntent({

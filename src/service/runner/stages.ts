@@ -11,8 +11,10 @@ import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { weightsInto } from '../../core/valuation.ts';
 import { reconcileUnfinished } from '../../orders/index.ts';
 import { ClaimLostError } from '../../store/claims.ts';
+import { cancelLeftovers } from '../gate/children.ts';
 import { Claim } from '../gate/claim.ts';
 import { sendOrders } from '../gate/send-orders.ts';
+import { venueConfigOf } from '../venues.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import type { PortfolioRunner } from './portfolio-runner.ts';
 
@@ -101,6 +103,9 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
     hook: r.deps.crashHook,
   });
   detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
+  // Limit children a crashed process left resting: canceled (and journaled) before anything is re-planned.
+  const canceled = await cancelLeftovers(journal, r.deps.venue, r.id, { now: r.deps.now });
+  if (canceled > 0) detail.canceledLeftovers = canceled;
   const d = await r.decide(HOLD, NO_PLAN, false);
   if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return null;
   const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
@@ -205,6 +210,7 @@ async function execute(
     maxSlippageBps: r.config.guards.maxSlippageBps,
     now: r.deps.now,
     crashHook: r.deps.crashHook,
+    execution: venueConfigOf(r.config),
   });
   const decision = res.failed > 0 ? (res.filled > 0 ? 'partial' : 'failed') : inflow ? 'invested' : 'rebalanced';
   return { res, decision };

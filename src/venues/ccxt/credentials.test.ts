@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CredentialsError, defaultEnvNames, loadCredentials } from './credentials.ts';
-import { createCcxtVenue } from './venue.ts';
+import { createCcxtVenue } from './factory.ts';
 
 const SECRET = 'S3cr3t-value-never-logged';
 const dir = mkdtempSync(join(tmpdir(), 'ballast-keys-'));
@@ -57,6 +57,6 @@ describe('credentials', () => {
   });
 
   it('a venue built from config with an unknown exchange id says what to use', () => {
-    assert.throws(() => createCcxtVenue({ exchange: 'binanse' }), /not a ccxt exchange id/);
+    assert.throws(() => createCcxtVenue({ exchange: 'binanse', clock: { now: () => 0 } }), /not a ccxt exchange id/);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { type ExecutionOptions, execute } from './execution.ts';
 import { executeRoute } from './route-execution.ts';
-import { maxCreatesPerId, type Rig, rig } from './test-helpers.ts';
+import { maxCreatesPerId, type Rig, rig, wallClock } from './test-helpers.ts';
 
 let seq = 0;
 /** A fresh deterministic id family per test, as the journal would give: <prefix>c<child>. */
@@ -29,6 +29,7 @@ describe('execution strategies against the simulator', () => {
   const market = (childId: (n: number) => string, extra: Partial<ExecutionOptions> = {}): ExecutionOptions => ({
     strategy: { kind: 'market' },
     childId,
+    now: wallClock.now,
     ...extra,
   });
 
@@ -77,6 +78,7 @@ describe('execution strategies against the simulator', () => {
       {
         strategy: { kind: 'limit', repegMs: 150, timeoutMs: 5000, pollMs: 30 },
         childId,
+        now: wallClock.now,
         hooks: {
           beforeSend: (o, n) => {
             prices.push(o.limitPrice ?? 0);
@@ -101,7 +103,7 @@ describe('execution strategies against the simulator', () => {
     const rep = await execute(
       r.venue,
       { asset: 'BTC', quote: 'USDT', side: 'buy', quantity: 0.01, referencePrice: 60000 },
-      { strategy: { kind: 'limit', repegMs: 100, timeoutMs: 300, pollMs: 30 }, childId: ids() },
+      { strategy: { kind: 'limit', repegMs: 100, timeoutMs: 300, pollMs: 30 }, childId: ids(), now: wallClock.now },
     );
     assert.equal(rep.status, 'none');
     assert.match(rep.reason ?? '', /limit timeout after 300 ms: 0.01 BTC not filled/);
@@ -113,7 +115,11 @@ describe('execution strategies against the simulator', () => {
     const rep = await execute(
       r.venue,
       { asset: 'BTC', quote: 'USDT', side: 'sell', quantity: 0.01, referencePrice: 60000 },
-      { strategy: { kind: 'limit', repegMs: 100, timeoutMs: 200, pollMs: 30, onTimeout: 'market' }, childId },
+      {
+        strategy: { kind: 'limit', repegMs: 100, timeoutMs: 200, pollMs: 30, onTimeout: 'market' },
+        childId,
+        now: wallClock.now,
+      },
     );
     assert.equal(rep.status, 'filled');
     assert.deepEqual(

@@ -40,7 +40,7 @@ export interface ExecutionOptions {
   /** Split orders above this notional (quote units) into chunks. Default: no split. */
   readonly maxChunkNotional?: number;
   /** Deterministic client order id of child n (0, 1, 2...): at most 32 characters of [A-Za-z0-9]. */
-  readonly childId: (child: number) => string;
+  readonly childId: (child: number) => string | Promise<string>;
   /** First child number (route executions continue numbering across legs). Default 0. */
   readonly firstChild?: number;
   /** Safety cap on children of one execution. Default 100. */
@@ -53,7 +53,8 @@ export interface ExecutionOptions {
    */
   readonly send?: (order: OrderRequest, child: number) => Promise<OrderState>;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly now?: () => number;
+  /** The clock of re-pegs and timeouts (injected: the service's clock). */
+  readonly now: () => number;
 }
 
 export interface ExecutionRequest {
@@ -119,7 +120,7 @@ class Run {
     }
     const n = this.child++;
     const order: OrderRequest = {
-      clientOrderId: this.opts.childId(n),
+      clientOrderId: await this.opts.childId(n),
       asset: this.req.asset,
       quote: this.req.quote,
       side: this.req.side,
@@ -210,7 +211,7 @@ export async function execute(
 /** One chunk as a limit order at the touch: re-pegged while it rests, until filled or the timeout. */
 async function limitChild(run: Run, quantity: number, st: Extract<Strategy, { kind: 'limit' }>): Promise<void> {
   const sleep = run.opts.sleep ?? defaultSleep;
-  const now = run.opts.now ?? Date.now;
+  const now = run.opts.now;
   const deadline = now() + st.timeoutMs;
   const poll = st.pollMs ?? Math.min(250, st.repegMs);
   const { asset, quote } = run.req;

@@ -1,7 +1,11 @@
 /** Test helpers: a simulator and a ccxt venue pointed at it (never used by production code). */
+import type { Clock } from '../../core/ports.ts';
 import { type SimHandle, type StartOptions, start } from '../simulator/server.ts';
 import { createExchange } from './exchange.ts';
 import { CcxtVenue } from './venue.ts';
+
+/** The wall clock, for tests (production code gets the service's clock injected). */
+export const wallClock: Clock = { now: () => Date.now() };
 
 export interface Rig {
   readonly sim: SimHandle;
@@ -17,7 +21,7 @@ export async function rig(opts: StartOptions = {}, venue: { timeoutMs?: number; 
     credentials: { apiKey: sim.apiKey, secret: venue.secret ?? sim.secret },
     timeoutMs: venue.timeoutMs ?? 1500,
   });
-  const v = new CcxtVenue(ex, { name: 'binance-sim', retry: { attempts: 3, baseDelayMs: 20 } });
+  const v = new CcxtVenue(ex, { name: 'binance-sim', retry: { attempts: 3, baseDelayMs: 20 }, clock: wallClock });
   return {
     sim,
     venue: v,

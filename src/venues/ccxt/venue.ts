@@ -8,6 +8,7 @@ import ccxt, { type Exchange, type MarketInterface as Market, type Order, type T
 import { BallastError } from '../../core/errors.ts';
 import {
   type Balances,
+  type Clock,
   type MarketRules,
   OrderOutcomeUnknownError,
   OrderRejectedError,
@@ -15,10 +16,10 @@ import {
   type OrderState,
   type PriceQuote,
 } from '../../core/ports.ts';
+import type { VenueCapabilities } from '../capabilities.ts';
 import { parseBalancesReply, parseTickers, VenueReplyError } from '../replies.ts';
-import { type CredentialSource, loadCredentials } from './credentials.ts';
+import { ccxtCapabilities } from './capabilities.ts';
 import { classify, sanitize, toVenueError } from './errors.ts';
-import { createExchange, type ExchangeOptions } from './exchange.ts';
 import type { Touch, TradingVenue } from './execution-types.ts';
 import { type GraphMarket, liquidityFromTickers, MarketGraph, type Route } from './market-graph.ts';
 import { notFound, toFill, toOrderState } from './order-state.ts';
@@ -36,23 +37,13 @@ export interface CcxtVenueOptions {
   readonly secrets?: readonly string[];
   /** Markets and routes are reloaded after this long, so listings and delistings are noticed. Default 1 h. */
   readonly marketsTtlMs?: number;
-}
-
-export interface CcxtVenueConfig extends Omit<ExchangeOptions, 'credentials'>, CcxtVenueOptions {
-  /** Where the keys come from; omit for a read-only venue (prices and rules only). */
-  readonly credentials?: CredentialSource;
+  /** The clock of the markets' time-to-live: injected, never read from the system here. */
+  readonly clock: Clock;
+  /** What this exchange supports (default: `ccxtCapabilities(exchange.id)`). */
+  readonly capabilities?: VenueCapabilities;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9]{1,32}$/;
-
-export function createCcxtVenue(config: CcxtVenueConfig): CcxtVenue {
-  const creds = config.credentials === undefined ? undefined : loadCredentials(config.credentials);
-  const ex = createExchange({ ...config, credentials: creds });
-  return new CcxtVenue(ex, {
-    ...config,
-    secrets: [...(config.secrets ?? []), ...(creds ? [creds.apiKey, creds.secret, creds.password ?? ''] : [])],
-  });
-}
 
 export class CcxtVenue implements TradingVenue {
   readonly name: string;
@@ -61,12 +52,16 @@ export class CcxtVenue implements TradingVenue {
   private readonly graphs = new Map<string, Promise<MarketGraph>>();
   private loadedAt = 0;
   private reloadMarkets = false;
+  readonly capabilities: VenueCapabilities;
+  private readonly clock: Clock;
 
   constructor(
     readonly exchange: Exchange,
-    private readonly opts: CcxtVenueOptions = {},
+    private readonly opts: CcxtVenueOptions,
   ) {
     this.name = opts.name ?? exchange.id;
+    this.capabilities = opts.capabilities ?? ccxtCapabilities(exchange.id);
+    this.clock = opts.clock;
     this.secrets = [...(opts.secrets ?? []), exchange.apiKey, exchange.secret, exchange.password].filter(
       (s): s is string => typeof s === 'string' && s.length >= 4,
     );
@@ -93,7 +88,7 @@ export class CcxtVenue implements TradingVenue {
   }
 
   private expireIfStale(): void {
-    if (this.marketsLoaded !== undefined && Date.now() - this.loadedAt > (this.opts.marketsTtlMs ?? 3_600_000))
+    if (this.marketsLoaded !== undefined && this.clock.now() - this.loadedAt > (this.opts.marketsTtlMs ?? 3_600_000))
       this.invalidate();
   }
 
@@ -101,7 +96,7 @@ export class CcxtVenue implements TradingVenue {
     this.expireIfStale();
     let loaded = this.marketsLoaded;
     if (loaded === undefined) {
-      this.loadedAt = Date.now();
+      this.loadedAt = this.clock.now();
       const reload = this.reloadMarkets;
       this.reloadMarkets = false;
       loaded = this.read(
@@ -171,7 +166,11 @@ export class CcxtVenue implements TradingVenue {
   /** Free balances; a reply that fails the schema (HTML, non-JSON, negative, NaN) is a VenueReplyError. */
   async balances(): Promise<Balances> {
     const b = await this.read('fetchBalance', () => this.exchange.fetchBalance());
-    return parseBalancesReply(b, this.name, this.exchange.id.startsWith('binance') ? { infoShape: 'binance' } : {});
+    return parseBalancesReply(
+      b,
+      this.name,
+      this.capabilities.balancesInfoShape === 'binance' ? { infoShape: 'binance' } : {},
+    );
   }
 
   private async tickers(symbols: readonly string[]): Promise<Record<string, Ticker>> {
@@ -274,7 +273,7 @@ export class CcxtVenue implements TradingVenue {
       );
     const { amount, price } = this.prepare(order, m);
     const params: Record<string, unknown> = { clientOrderId: id };
-    if (this.exchange.id.startsWith('binance')) params.newOrderRespType = 'FULL';
+    if (this.capabilities.fullOrderResponse) params.newOrderRespType = 'FULL';
     let o: Order;
     try {
       o = await this.exchange.createOrder(symbol, order.type, order.side, amount, price, params);
@@ -372,7 +371,7 @@ export class CcxtVenue implements TradingVenue {
   }
 
   private async fillsOf(o: Order, symbol: string): Promise<ReturnType<typeof toFill>[]> {
-    const trades = this.exchange.id.startsWith('binance')
+    const trades = this.capabilities.myTradesBySymbol
       ? await this.read('fetchMyTrades', () =>
           this.exchange.fetchMyTrades(symbol, undefined, undefined, { orderId: o.id }),
         )

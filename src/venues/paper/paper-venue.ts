@@ -2,6 +2,7 @@ import type { Balances, MarketRules, OrderRequest, OrderState, PriceQuote, Venue
 import { OrderRejectedError } from '../../core/ports.ts';
 import type { CashFlow } from '../../store/index.ts';
 import type { PaperAccountPort } from '../../store/ports.ts';
+import { skipBelowMinimum, truncateToLot } from '../lot.ts';
 import { parsePriceQuotes } from '../replies.ts';
 
 /** Where a venue without its own market data gets prices (a live feed, the replay's bar, a test). */
@@ -76,7 +77,17 @@ export class PaperVenue implements Venue {
     );
   }
 
-  async place(o: OrderRequest): Promise<OrderState> {
+  /** The quantity truncated to the asset's lot step; below the minimum quantity or notional: skipped. */
+  private async withinRules(o: OrderRequest): Promise<OrderRequest> {
+    const r = this.rulesByAsset.get(o.asset);
+    if (r === undefined) return o;
+    const quantity = truncateToLot(o.quantity, r.lotStep);
+    skipBelowMinimum(o.clientOrderId, r, quantity, o.limitPrice ?? o.referencePrice, o.quote);
+    return { ...o, quantity };
+  }
+
+  async place(request: OrderRequest): Promise<OrderState> {
+    const o = await this.withinRules(request);
     if ((await this.accounts.order(this.account, o.clientOrderId)) !== undefined) {
       throw new OrderRejectedError(o.clientOrderId, 'duplicate client order id');
     }
