@@ -16,3 +16,24 @@ export const fmtNum = (x: number, digits = 2): string =>
     : String(x);
 export const fmtQty = (x: number): string => (x === 0 ? '' : String(+x.toPrecision(10)));
 export const fmtPct = (x: number, digits = 2): string => `${(x * 100).toFixed(digits)}%`;
+
+/**
+ * One format per quantity, the same in every table (the backtest's, the sweep's, the report's metrics):
+ * Sharpe to 3 decimals, rates as percentages to 2, money to whole units, counts whole.
+ */
+export function fmtMetric(key: string, x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  switch (key) {
+    case 'sharpe':
+      return x.toFixed(3);
+    case 'totalReturn':
+    case 'cagr':
+    case 'volatility':
+    case 'maxDrawdown':
+      return fmtPct(x, 2);
+    case 'rebalances':
+      return String(Math.round(x));
+    default:
+      return fmtNum(x, 0);
+  }
+}

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { checkCharts, legendToggles } from '../../../test/support/chart-checks.ts';
 import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
 import { renderReport } from './render.ts';
 import { sampleReportInput } from './sampleInput.ts';
@@ -44,8 +45,45 @@ describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
       }
       const rows = await page.locator('#metrics-table tbody tr').count();
       assert.equal(rows, 3);
+      // Issue #17 item 4: every canvas drawn on, no two visible axis labels overlapping, the legend toggles.
+      const seen = await checkCharts(page);
+      assert.equal(seen.charts, 4);
+      assert.deepEqual(seen.empty, []);
+      assert.deepEqual(seen.overlaps, []);
+      assert.ok(seen.labels > 20, `axis labels looked at: ${seen.labels}`);
+      const names = await page.evaluate(() =>
+        (
+          JSON.parse(
+            (
+              globalThis as unknown as { document: { getElementById(i: string): { textContent: string } } }
+            ).document.getElementById('report-data').textContent,
+          ) as { equity: { name: string }[] }
+        ).equity.map((e) => e.name),
+      );
+      assert.deepEqual(await legendToggles(page, 'chart-equity', names[0]!), [false, true], 'hidden, then shown');
+      // Two clicks on one entry within 400 ms: that line alone.
+      const alone = await page.evaluate((name) => {
+        const g = globalThis as unknown as {
+          echarts: {
+            getInstanceByDom(el: unknown): {
+              dispatchAction(a: unknown): void;
+              getOption(): { legend: { selected: Record<string, boolean> }[] };
+            };
+          };
+          document: { getElementById(i: string): unknown };
+        };
+        const c = g.echarts.getInstanceByDom(g.document.getElementById('chart-equity'));
+        c.dispatchAction({ type: 'legendToggleSelect', name });
+        c.dispatchAction({ type: 'legendToggleSelect', name });
+        return c.getOption().legend[0]!.selected;
+      }, names[1]!);
+      assert.deepEqual(
+        names.filter((n) => alone[n] !== false),
+        [names[1]],
+        'only the double-clicked line is shown',
+      );
       // Log scale on and off, another strategy's weights, a sort: none may raise an error.
-      await page.check('#log-scale');
+      if (!(await page.isChecked('#log-scale'))) await page.check('#log-scale');
       await page.selectOption('#weights-strategy', '2');
       assert.match((await page.textContent('#weights-note')) ?? '', /^2\d\d rebalances/);
       await page.click('#metrics-table th:nth-child(2)');

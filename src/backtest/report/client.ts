@@ -43,6 +43,32 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   var k = 0;
   data.equity.forEach(function (s) { colorOf[s.name] = s.name === data.hodl ? '#111827' : palette[k++ % palette.length]; });
   var zoom = [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 6 }];
+  // Axis labels never overlap: ECharts hides the ones that would (hideOverlap) on every axis.
+  function axis(o) { o.axisLabel = Object.assign({ hideOverlap: true }, o.axisLabel || {}); return o; }
+  // A click on a legend entry hides or shows its line; a second click on it within 400 ms shows it alone.
+  function legend() {
+    return { type: 'scroll', top: 0, selector: [{ type: 'all', title: 'all' }, { type: 'inverse', title: 'invert' }] };
+  }
+  function soloOnDoubleClick(chart) {
+    var last = null;
+    chart.on('legendselectchanged', function (e) {
+      var now = Date.now();
+      if (last && last.name === e.name && now - last.at < 400) {
+        last = null;
+        Object.keys(e.selected).forEach(function (n) {
+          chart.dispatchAction({ type: n === e.name ? 'legendSelect' : 'legendUnSelect', name: n });
+        });
+        return;
+      }
+      last = { name: e.name, at: now };
+    });
+  }
+  // Log scale is on from the start when some strategy's equity grows more than 5×.
+  var growth = 1;
+  data.equity.forEach(function (s) {
+    var v0 = s.v[0];
+    s.v.forEach(function (v) { if (v0 > 0 && v / v0 > growth) growth = v / v0; });
+  });
   function lineSeries(s) {
     var hodl = s.name === data.hodl;
     return {
@@ -57,17 +83,21 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     equity.setOption({
       animation: false, useUTC: true,
       tooltip: { trigger: 'axis', valueFormatter: money },
-      legend: { type: 'scroll', top: 0 },
+      legend: legend(),
       grid: { left: 72, right: 28, top: 40, bottom: 64 },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', scale: true, axisLabel: { formatter: compact } },
+      xAxis: axis({ type: 'time' }),
+      yAxis: axis({ type: 'value', scale: true, axisLabel: { formatter: compact } }),
       dataZoom: zoom,
       series: data.equity.map(lineSeries)
     });
+    soloOnDoubleClick(equity);
     var logBox = document.getElementById('log-scale');
-    logBox.addEventListener('change', function () {
+    var setLog = function () {
       equity.setOption({ yAxis: { type: logBox.checked ? 'log' : 'value', scale: true, logBase: 10 } });
-    });
+    };
+    logBox.checked = growth > 5;
+    setLog();
+    logBox.addEventListener('change', setLog);
   }
 
   var drawdown = init('chart-drawdown');
@@ -75,10 +105,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     drawdown.setOption({
       animation: false, useUTC: true,
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return pct(v); } },
-      legend: { type: 'scroll', top: 0 },
+      legend: legend(),
       grid: { left: 72, right: 28, top: 40, bottom: 64 },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', max: 0, min: function (r) { return Math.min(r.min, -0.01); }, axisLabel: { formatter: function (v) { return pct(v, v !== 0 && Math.abs(v) < 0.1 ? 1 : 0); } } },
+      xAxis: axis({ type: 'time' }),
+      yAxis: axis({ type: 'value', max: 0, min: function (r) { return Math.min(r.min, -0.01); }, axisLabel: { formatter: function (v) { return pct(v, v !== 0 && Math.abs(v) < 0.1 ? 1 : 0); } } }),
       dataZoom: zoom,
       series: data.drawdown.map(function (s) {
         var o = lineSeries(s);
@@ -86,6 +116,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
         return o;
       })
     });
+    soloOnDoubleClick(drawdown);
   }
   if (equity && drawdown) echarts.connect([equity, drawdown]);
 
@@ -109,10 +140,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     weights.setOption({
       animation: false, useUTC: true,
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return pct(v, 1); } },
-      legend: { type: 'scroll', top: 0 },
+      legend: legend(),
       grid: { left: 72, right: 28, top: 48, bottom: 64 },
-      xAxis: { type: 'time' },
-      yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: function (v) { return pct(v, 0); } } },
+      xAxis: axis({ type: 'time' }),
+      yAxis: axis({ type: 'value', min: 0, max: 1, axisLabel: { formatter: function (v) { return pct(v, 0); } } }),
       dataZoom: zoom,
       series: series
     }, true);
@@ -139,8 +170,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       } },
       grid: { left: 120, right: 110, top: 16, bottom: 72 },
       xAxis: { type: 'category', data: s.x, name: s.xLabel, nameLocation: 'middle', nameGap: 44, splitArea: { show: true },
-        axisLabel: { interval: Math.max(0, Math.ceil(s.x.length / 16) - 1), rotate: s.x.length > 8 ? 30 : 0 } },
-      yAxis: { type: 'category', data: s.y, name: s.yLabel, axisLabel: { interval: Math.max(0, Math.ceil(s.y.length / 24) - 1) }, nameLocation: 'middle', nameGap: 100, splitArea: { show: true } },
+        axisLabel: { hideOverlap: true, interval: Math.max(0, Math.ceil(s.x.length / 16) - 1), rotate: s.x.length > 8 ? 30 : 0 } },
+      yAxis: { type: 'category', data: s.y, name: s.yLabel, axisLabel: { hideOverlap: true, interval: Math.max(0, Math.ceil(s.y.length / 24) - 1) }, nameLocation: 'middle', nameGap: 100, splitArea: { show: true } },
       visualMap: { min: lo, max: hi, calculable: true, orient: 'vertical', right: 8, top: 'middle', itemHeight: 200,
         formatter: function (v) { return Number(Number(v).toPrecision(3)); }, inRange: { color: s.higherIsBetter ? colors : colors.slice().reverse() } },
       series: [{ type: 'heatmap', data: s.cells, label: { show: s.x.length * s.y.length <= 120, formatter: function (q) { return Number(q.value[2]).toPrecision(3); } },

@@ -50,7 +50,7 @@ export function renderReport(input: ReportInput, opts: RenderOptions = {}): stri
     section(
       'equity',
       'Equity',
-      `<div class="controls"><label><input type="checkbox" id="log-scale"> Log scale</label><span class="hint">Drag or scroll to zoom; the drawdown chart follows.</span></div><div class="chart" id="chart-equity"></div>`,
+      `<div class="controls"><label><input type="checkbox" id="log-scale"> Log scale</label><span class="hint">Drag or scroll to zoom; the drawdown chart follows. Click a legend entry to hide it, click it twice to show it alone.</span></div><div class="chart" id="chart-equity"></div>`,
     ),
     section('drawdown', 'Drawdown', '<div class="chart" id="chart-drawdown"></div>'),
     section(

@@ -12,7 +12,7 @@ import { SweepPool } from '../../backtest/sweep/pool.ts';
 import { generateGbm } from '../../backtest/synthetic/index.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
-import { fmtPct, table } from '../table.ts';
+import { fmtMetric, fmtPct, table } from '../table.ts';
 
 interface SweepFlags {
   prices?: string;
@@ -193,7 +193,7 @@ export function registerSweep(program: Command): void {
             fam,
             Number.isNaN(c.width) ? '' : fmtPct(c.width, 2),
             String(c.feeBps),
-            String(+res[any * K + k]!.toPrecision(6)),
+            fmtMetric(f.metric, res[any * K + k]!),
             String(res[any * K + 6]),
           ];
         });
@@ -225,7 +225,7 @@ export function registerSweep(program: Command): void {
           });
           wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
           say(
-            `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${wf.inSample.toPrecision(4)} in sample, ${wf.outOfSample.toPrecision(4)} out of sample (best ${wf.bestOutOfSample.toPrecision(4)}, median ${wf.medianOutOfSample.toPrecision(4)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
+            `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${fmtMetric(f.metric, wf.inSample)} in sample, ${fmtMetric(f.metric, wf.outOfSample)} out of sample (best ${fmtMetric(f.metric, wf.bestOutOfSample)}, median ${fmtMetric(f.metric, wf.medianOutOfSample)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
           );
         }
         if (f.json === true)
