@@ -60,7 +60,7 @@ export async function checkCharts(page: Page): Promise<ChartReport> {
       const byAxis = new Map<unknown, { label: unknown; text: string; r: Rect }[]>();
       for (const el of inst.getZr().storage.getDisplayList(true)) {
         const label = el.parent as El | undefined;
-        if (!label?.anid || label.anid.indexOf('label_') !== 0 || label.ignore || label.invisible) continue;
+        if (!label?.anid?.startsWith('label_') || label.ignore || label.invisible) continue;
         if (el.ignore || el.invisible || el.style?.opacity === 0) continue;
         const r = el.getBoundingRect().clone();
         if (el.transform) r.applyTransform(el.transform);
