@@ -23,7 +23,10 @@ function mcCase(sigma: number, c: number, seed: number, bandTimes = 150, step = 
   const s = WSTAR * (1 - WSTAR) * sigma;
   const h = optimalHalfWidth(c, s * s, KAPPA);
   const dt = ((step * h) / s) ** 2;
-  const grid = Float64Array.from({ length: 11 }, (_, j) => h * Math.exp(Math.log(0.6) + (j / 10) * Math.log(1.6 / 0.6)));
+  const grid = Float64Array.from(
+    { length: 11 },
+    (_, j) => h * Math.exp(Math.log(0.6) + (j / 10) * Math.log(1.6 / 0.6)),
+  );
   const steps = Math.round((bandTimes * SCALE * (h * h)) / (s * s) / dt);
   return { k: { sigma, wStar: WSTAR, c, kappa: KAPPA, grid, dt, steps, batches: 16, seed }, h };
 }

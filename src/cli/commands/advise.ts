@@ -51,7 +51,9 @@ export function parseAssets(s: string, quote: string): Record<string, number> {
   for (const p of parts) {
     const [a, w, ...rest] = p.split('=').map((x) => x.trim());
     if (!a || (weighted && (w === undefined || rest.length > 0 || w === '' || !(Number(w) >= 0 && Number(w) <= 1))))
-      throw new UsageError(`--assets: ${JSON.stringify(p)} is not ASSET=WEIGHT with a weight in [0, 1] (or give names only)`);
+      throw new UsageError(
+        `--assets: ${JSON.stringify(p)} is not ASSET=WEIGHT with a weight in [0, 1] (or give names only)`,
+      );
     if (a in out) throw new UsageError(`--assets: ${a} is given twice`);
     out[a] = weighted ? Number(w) : 1 / parts.length;
   }
@@ -69,9 +71,13 @@ function checkFlags(f: AdviseFlags) {
   const feeBps = positive('--fee-bps', f.feeBps, true);
   const halfSpreadBps = positive('--half-spread-bps', f.halfSpreadBps, true);
   if ((f.gasPriceGwei === undefined) !== (f.gasUsed === undefined))
-    throw new UsageError(f.gasUsed === undefined ? '--gas-price-gwei needs --gas-used' : '--gas-used needs --gas-price-gwei');
+    throw new UsageError(
+      f.gasUsed === undefined ? '--gas-price-gwei needs --gas-used' : '--gas-used needs --gas-price-gwei',
+    );
   if (f.gasPriceGwei === undefined && (f.l1DataFee !== undefined || f.ethPrice !== undefined))
-    throw new UsageError(`${f.l1DataFee !== undefined ? '--l1-data-fee' : '--eth-price'} needs --gas-price-gwei and --gas-used`);
+    throw new UsageError(
+      `${f.l1DataFee !== undefined ? '--l1-data-fee' : '--eth-price'} needs --gas-price-gwei and --gas-used`,
+    );
   const gas =
     f.gasPriceGwei === undefined
       ? null
@@ -95,7 +101,9 @@ async function run(f: AdviseFlags): Promise<void> {
   const cols = u.assets.map((a) => (a === f.quote ? -1 : table.assets.indexOf(a)));
   cols.forEach((c, i) => {
     if (c < 0 && i !== u.quoteIndex)
-      throw new PriceWindowError(`${f.prices}: asset "${u.assets[i]}" is not in the price file (it has: ${table.assets.join(', ')})`);
+      throw new PriceWindowError(
+        `${f.prices}: asset "${u.assets[i]}" is not in the price file (it has: ${table.assets.join(', ')})`,
+      );
   });
   // Rows from the first where every asset has a price; a gap after it is an error naming the row.
   const T = table.times.length;
@@ -227,7 +235,9 @@ function summaryLines(
 export function registerAdvise(program: Command): void {
   program
     .command('advise')
-    .description('how wide bands should be for these costs, and below which value rebalancing does not pay (docs/bands.md)')
+    .description(
+      'how wide bands should be for these costs, and below which value rebalancing does not pay (docs/bands.md)',
+    )
     .requiredOption('--value <V>', 'portfolio value, in the quote')
     .requiredOption('--prices <file>', 'wide (date,A,B,…) or long (timestamp,asset,close) price CSV')
     .option('--assets <list>', 'BTC,ETH (equal weights) or BTC=0.4,ETH=0.4,USD=0.2 (default: every asset, equal)')
@@ -239,7 +249,9 @@ export function registerAdvise(program: Command): void {
     .option('--l1-data-fee <eth>', 'an L2’s L1 data fee per rebalance, in ETH')
     .option('--eth-price <price>', 'ETH in the quote (default: the last ETH close of the price file)')
     .option('--kappa <κ>', 'tracking penalty (κ/2)(w − w*)² a year', '1')
-    .addOption(new Option('--vol <model>', 'volatility forecaster').choices(['ewma', 'garch', 'har', 'hmm']).default('ewma'))
+    .addOption(
+      new Option('--vol <model>', 'volatility forecaster').choices(['ewma', 'garch', 'har', 'hmm']).default('ewma'),
+    )
     .option('--bars-per-year <n>', 'bars of the price file in a year', '365')
     .option('--json', 'print one JSON object (keys: docs/bands.md)')
     .option('--report <file>', 'write the HTML report (net benefit against the band) there')

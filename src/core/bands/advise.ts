@@ -144,3 +144,10 @@ export function advise(x: AdviseInput, grid: readonly number[]): Advice {
     breakEvenValue,
   };
 }
+
+/** F·r(h)/a(h): the value above which rebalancing at half-width h pays (null when a(h) ≤ 0; F > 0). */
+export function breakEvenAt(x: AdviseInput, h: number): number | null {
+  const r = rates(x, h);
+  const a = r.harvest - r.prop;
+  return a > 0 ? (x.fixedCost * r.r) / a : null;
+}
