@@ -7,10 +7,9 @@
  */
 import { join } from 'node:path';
 import { loadPriceCsv } from '../src/backtest/data/load.ts';
-import type { MarketData } from '../src/backtest/engine/types.ts';
 import { prepareData, runBacktest } from '../src/backtest/engine/run.ts';
 import { parseStrategy } from '../src/backtest/engine/strategy.ts';
-import type { BacktestOptions } from '../src/backtest/engine/types.ts';
+import type { BacktestOptions, MarketData } from '../src/backtest/engine/types.ts';
 import { garchOmega, generateGarch } from '../src/backtest/synthetic/garch.ts';
 
 const WIDTHS = [0.01, 0.02, 0.03, 0.05, 0.08, 0.12];

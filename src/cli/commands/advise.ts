@@ -7,8 +7,8 @@
  */
 import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadPriceCsv } from '../../backtest/data/load.ts';
 import { PriceWindowError } from '../../backtest/data/errors.ts';
+import { loadPriceCsv } from '../../backtest/data/load.ts';
 import { ADVISE_MAX_WIDTH, advise } from '../../core/bands/advise.ts';
 import { WeightVarianceEstimator } from '../../core/bands/weight-variance.ts';
 import { makeCostModel } from '../../core/costs.ts';
