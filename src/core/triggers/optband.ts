@@ -50,9 +50,11 @@ export function optbandKernel(ctx: PlanContext, p: OptbandParams, track?: Optban
   const bands = new Float64Array(n);
   const s2y = new Float64Array(n);
   let row = -1;
+  let lastValue = 0; // the value of the last check, for bands with impact between checks
   const ready = () => (est ? est.ready : row >= 0 && track!.ready[row] === 1);
   /** The bands at portfolio value v (v matters only with impact). */
   const update = (v: number) => {
+    lastValue = v;
     const off = row * n;
     for (let i = 0; i < n; i++) {
       const s2 = est ? est.s2[i]! : unit![off + i]! ** 3;
@@ -76,6 +78,7 @@ export function optbandKernel(ctx: PlanContext, p: OptbandParams, track?: Optban
     observe(prices) {
       if (est) est.observeRow(prices, 0);
       else row++;
+      if (ready()) update(lastValue); // halfWidth() between observe and check (a lagged edge plan)
     },
     check: (bar) => check(bar.w, bar.value),
     explain(r, bar) {
@@ -136,6 +139,7 @@ export function optbandKernel(ctx: PlanContext, p: OptbandParams, track?: Optban
     reset() {
       est?.reset();
       row = -1;
+      lastValue = 0;
       bands.fill(0);
       s2y.fill(0);
     },
