@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { halfWidthWithImpact, optimalHalfWidth, rebalanceBenefit } from '../bands/formula.ts';
 import { optbandTrack } from '../bands/track.ts';
+import type { CostsConfig } from '../config/schema.ts';
 import { fitEwma } from '../forecast/ewma.ts';
 import { makePlanContext } from '../planner/context.ts';
 import { makeUniverse } from '../universe.ts';
@@ -26,7 +27,7 @@ const P: OptbandParams = {
   barsPerYear: 365,
   fixedCost: 0,
 };
-const costs = (feeBps: number, extra: Partial<{ fixedPerOrder: number; impact: number }> = {}) => ({
+const costs = (feeBps: number, extra: Partial<{ fixedPerOrder: number; impact: number }> = {}): CostsConfig => ({
   feeBps,
   halfSpreadBps: 2,
   impact: extra.impact ?? 0,
