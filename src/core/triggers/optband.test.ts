@@ -6,6 +6,7 @@ import type { CostsConfig } from '../config/schema.ts';
 import { fitEwma } from '../forecast/ewma.ts';
 import { makePlanContext } from '../planner/context.ts';
 import { makeUniverse } from '../universe.ts';
+import { compileTrigger } from './compile.ts';
 import { type OptbandParams, optbandKernel } from './optband.ts';
 import { decide, type TriggerBar } from './types.ts';
 
@@ -162,5 +163,18 @@ describe('optband trigger', () => {
       warmup: 20,
     });
     assert.throws(() => optbandKernel(ctx(10), P, other), /another target/);
+  });
+
+  it('compiles from a portfolio config (the service: its own estimator, no track), same decisions', () => {
+    const k = compileTrigger({ type: 'optband', ...P }, ctx(10));
+    const own = optbandKernel(ctx(10), P);
+    assert.equal(k.type, 'optband');
+    for (let t = 0; t < BARS; t++) {
+      k.observe(row(t));
+      own.observe(row(t));
+      const w = [0.4 + 0.02 * Math.cos(t), 0.4 - 0.02 * Math.cos(t), 0.2];
+      assert.equal(k.check(bar(w)), own.check(bar(w)));
+    }
+    assert.deepEqual([...k.halfWidth()!], [...own.halfWidth()!]);
   });
 });
