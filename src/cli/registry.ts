@@ -23,4 +23,6 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerChain(program);
   const { registerVol } = await import('./commands/vol.ts');
   registerVol(program);
+  const { registerAdvise } = await import('./commands/advise.ts');
+  registerAdvise(program);
 }

@@ -1,4 +1,8 @@
 /** Ballast's pure decision core: no I/O, no clock, no randomness. */
+export * from './bands/advise.ts';
+export * from './bands/formula.ts';
+export * from './bands/track.ts';
+export * from './bands/weight-variance.ts';
 export * from './calendar.ts';
 export * from './config/parse.ts';
 export * from './config/schema.ts';
@@ -16,6 +20,7 @@ export * from './triggers/calendar.ts';
 export * from './triggers/compile.ts';
 export * from './triggers/costaware.ts';
 export * from './triggers/ewma.ts';
+export * from './triggers/optband.ts';
 export * from './triggers/types.ts';
 export * from './triggers/voladaptive.ts';
 export * from './universe.ts';

@@ -1,8 +1,23 @@
+import { type OptbandTrack, optbandTrack } from '../../core/bands/track.ts';
+import type { WeightVarianceParams } from '../../core/bands/weight-variance.ts';
 import type { TriggerColumns } from '../../core/triggers/compile.ts';
 import { type VolTrack, volTrack } from '../../core/triggers/vol-track.ts';
 import type { PreparedData } from './run.ts';
 
 const memo = new WeakMap<PreparedData, Map<string, VolTrack>>();
+const optMemo = new WeakMap<PreparedData, Map<string, OptbandTrack>>();
+
+const optKey = (p: WeightVarianceParams): string => `${p.vol}:${p.refitEvery}:${p.lambda}:${p.warmup}`;
+
+/** Installs an optband track computed elsewhere (precomputed forecasts, a bench) for that data set. */
+export function installOptbandTrack(data: PreparedData, track: OptbandTrack): void {
+  let m = optMemo.get(data);
+  if (m === undefined) {
+    m = new Map();
+    optMemo.set(data, m);
+  }
+  m.set(optKey(track.params), track);
+}
 
 /** The key of a track among a data set's: its (λ, warm-up). */
 export const trackKey = (lambda: number, warmup: number): string => `${lambda}:${warmup}`;
@@ -34,6 +49,19 @@ export function columnsOf(data: PreparedData): TriggerColumns {
       if (track === undefined) {
         track = volTrack(data.prices, data.u.n, lambda, warmup);
         tracks.set(key, track);
+      }
+      return track;
+    },
+    optbandTrack(p) {
+      let m = optMemo.get(data);
+      if (m === undefined) {
+        m = new Map();
+        optMemo.set(data, m);
+      }
+      let track = m.get(optKey(p));
+      if (track === undefined) {
+        track = optbandTrack(data.prices, data.u.target, data.u.quoteIndex, p);
+        m.set(optKey(p), track);
       }
       return track;
     },

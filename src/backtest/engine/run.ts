@@ -64,7 +64,7 @@ export class EngineScratch {
 
   /**
    * The universe, plan context and freshly reset kernel of a run with fixed targets and a trigger that
-   * does not read the costs (every kind but costaware), or null (the run builds its own).
+   * does not read the costs (every kind but costaware and optband), or null (the run builds its own).
    */
   setup(
     data: PreparedData,
@@ -80,7 +80,8 @@ export class EngineScratch {
     // A spec's kind is read on its first run only (a sweep of 10,000 runs over 500 specs reads it 500 times).
     if (
       kernel === undefined &&
-      (spec.targets.kind !== 'fixed' || (spec.trigger !== 'hodl' && spec.trigger.type === 'costaware'))
+      (spec.targets.kind !== 'fixed' ||
+        (spec.trigger !== 'hodl' && (spec.trigger.type === 'costaware' || spec.trigger.type === 'optband')))
     )
       return null;
     const u = shared.u;

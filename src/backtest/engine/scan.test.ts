@@ -22,6 +22,10 @@ const STRATEGIES = [
   'calendar:week',
   'calendar:month',
   'hodl',
+  'optband',
+  'optband+full',
+  'optband:kappa=4,fixed=30+full',
+  'optband@har:kappa=0.5',
 ];
 
 describe('kernel scans between rebalances = the per-bar path', () => {
@@ -104,6 +108,7 @@ describe('kernel scans between rebalances = the per-bar path', () => {
       'hybrid:week:0.01',
       'costaware',
       'ew@band:0.05',
+      'optband:kappa=2',
     ];
     const specs = names.map((name) => parseStrategy(name));
     const options = [0, 10, 30].map(opts);

@@ -22,6 +22,31 @@ describe('parseStrategy: the documented names', () => {
     assert.deepEqual(parseStrategy('minvar/60@band:0.1+edge').targets, { kind: 'minvar', lookback: 60 });
     assert.deepEqual(parseStrategy('ew@calendar:week').targets, { kind: 'equal', lookback: 90 });
     assert.equal(parseStrategy(' band:0.05').name, ' band:0.05');
+    const ob = parseStrategy('optband');
+    assert.deepEqual(ob.trigger, {
+      type: 'optband',
+      kappa: 1,
+      vol: 'ewma',
+      refitEvery: 20,
+      lambda: 0.94,
+      warmup: 20,
+      barsPerYear: 365,
+      fixedCost: 0,
+    });
+    assert.equal(ob.mode, 'edge');
+    const og = parseStrategy('optband@garch:kappa=2,fixed=5,refit=10,lambda=0.97,warmup=30,bars=252+full');
+    assert.deepEqual(og.trigger, {
+      type: 'optband',
+      kappa: 2,
+      vol: 'garch',
+      refitEvery: 10,
+      lambda: 0.97,
+      warmup: 30,
+      barsPerYear: 252,
+      fixedCost: 5,
+    });
+    assert.equal(og.mode, 'full');
+    assert.equal(parseStrategy('optband@hmm+auto').mode, 'auto');
   });
 });
 
@@ -51,6 +76,15 @@ describe('parseStrategy: errors (StrategyError, exit code 2, naming the strategy
     ['calendar:month+edge', /\+edge needs a band .* calendar has none/],
     ['hodl+edge', /\+edge needs a band .* hodl has none/],
     ['costaware+auto', /\+auto needs a band .* costaware has none/],
+    ['optband@arima', /unknown volatility model "arima"/],
+    ['optband@garch@har', /unknown volatility model/],
+    ['optband:gamma=2', /unknown optband parameter "gamma=2"/],
+    ['optband:kappa', /kappa "" is not a number/],
+    ['optband:kappa=0', /kappa: Too small/],
+    ['optband:kappa=1,kappa=2', /kappa is given twice/],
+    ['optband:refit=1.5', /refitEvery/],
+    ['optband:kappa=1:2', /too many ":" parameters for optband/],
+    ['erc@optband', /optband takes the fixed target/],
   ];
   for (const [name, msg] of bad) {
     it(JSON.stringify(name), () => {

@@ -14,9 +14,13 @@ export const STRATEGY_HELP = `Strategies (repeat --strategy; names are kept as t
   hybrid:<period>:<band>        e.g. hybrid:month:0.05 (calendar bar AND band breach)
   vol:<base>[:<exponent>]       volatility-adaptive band, e.g. vol:0.05:-1 (default exponent −1)
   costaware[:<gamma>[:<horizon>]]  trade when ½γH(w−t)ᵀΣ(w−t)V > cost (defaults 1, 30)
+  optband[@ewma|garch|har|hmm][:kappa=K,fixed=F,refit=R,lambda=L,warmup=W,bars=B]
+                                bands h = (3cs²/(2κ))^(1/3) on forecast volatility (docs/bands.md),
+                                e.g. optband, optband@garch:kappa=2; trades to the band edge unless +full
 Suffixes:
-  +edge | +auto                 rebalance to the band edge / whichever of full and edge has the
-                                larger benefit − cost (default full); band, relband, hybrid, vol only
+  +edge | +auto | +full         rebalance to the band edge / whichever of full and edge has the
+                                larger benefit − cost / to the target (default full, optband edge);
+                                band, relband, hybrid, vol, optband only
 Dynamic targets (prefix, recomputed at each rebalance from the trailing window):
   ew@<trigger> | invvol@<trigger> | erc@<trigger> | minvar@<trigger>   e.g. erc@calendar:month
   <rule>/<lookback>@<trigger>  e.g. minvar/60@calendar:month (default lookback ${DEFAULT_LOOKBACK} bars)
@@ -44,11 +48,42 @@ const MAX_PARAMS: Readonly<Record<string, number>> = {
   vol: 2,
   voladaptive: 2,
   costaware: 2,
+  optband: 1,
 };
+
+/** optband's `key=value` parameters → its config fields. */
+const OPTBAND_KEYS: Readonly<Record<string, string>> = {
+  kappa: 'kappa',
+  fixed: 'fixedCost',
+  refit: 'refitEvery',
+  lambda: 'lambda',
+  warmup: 'warmup',
+  bars: 'barsPerYear',
+};
+
+function optbandRaw(name: string, kind: string, params: string | undefined): Record<string, unknown> {
+  const [, vol, ...more] = kind.split('@');
+  if (more.length > 0 || (vol !== undefined && !['ewma', 'garch', 'har', 'hmm'].includes(vol)))
+    throw new StrategyError(
+      `strategy ${JSON.stringify(name)}: unknown volatility model ${JSON.stringify(kind.slice(8))} (ewma, garch, har, hmm)`,
+    );
+  const raw: Record<string, unknown> = { type: 'optband', ...(vol !== undefined ? { vol } : {}) };
+  for (const kv of params === undefined ? [] : params.split(',')) {
+    const [k, v, ...rest] = kv.split('=');
+    const field = OPTBAND_KEYS[k ?? ''];
+    if (field === undefined || rest.length > 0)
+      throw new StrategyError(
+        `strategy ${JSON.stringify(name)}: unknown optband parameter ${JSON.stringify(kv)} (${Object.keys(OPTBAND_KEYS).join(', ')}, as key=value)`,
+      );
+    if (field in raw) throw new StrategyError(`strategy ${JSON.stringify(name)}: ${k} is given twice`);
+    raw[field] = num(name, v, k!);
+  }
+  return raw;
+}
 
 function parseTrigger(name: string, body: string): TriggerConfig | 'hodl' {
   const [kind, a, b, ...extra] = body.split(':');
-  const max = MAX_PARAMS[kind ?? ''];
+  const max = MAX_PARAMS[kind?.startsWith('optband@') ? 'optband' : (kind ?? '')];
   if (max !== undefined && (extra.length > 0 || (max < 2 && b !== undefined) || (max < 1 && a !== undefined)))
     throw new StrategyError(
       `strategy ${JSON.stringify(name)}: too many ":" parameters for ${kind} (it takes ${max}); see \`ballast backtest --help\``,
@@ -83,6 +118,10 @@ function parseTrigger(name: string, body: string): TriggerConfig | 'hodl' {
       };
       break;
     default:
+      if (kind === 'optband' || kind?.startsWith('optband@')) {
+        raw = optbandRaw(name, kind, a);
+        break;
+      }
       throw new StrategyError(`unknown strategy ${JSON.stringify(name)}; see \`ballast backtest --help\``);
   }
   const r = triggerSchema.safeParse(raw);
@@ -98,7 +137,7 @@ function parseTrigger(name: string, body: string): TriggerConfig | 'hodl' {
 /** Parses a strategy name as documented in STRATEGY_HELP. `file@…` needs `weights` (a parsed schedule). */
 export function parseStrategy(name: string, weights?: TargetRule & { kind: 'file' }): StrategySpec {
   let body = name.trim();
-  let mode: PlanMode = 'full';
+  let mode: PlanMode | undefined;
   const plus = body.lastIndexOf('+');
   if (plus > 0) {
     const m = body.slice(plus + 1);
@@ -109,7 +148,8 @@ export function parseStrategy(name: string, weights?: TargetRule & { kind: 'file
   }
   let targets: TargetRule = { kind: 'fixed' };
   const at = body.indexOf('@');
-  if (at >= 0) {
+  // `optband@garch` names a forecaster, not a target rule: only a target rule's name opens a prefix.
+  if (at >= 0 && !body.startsWith('optband@')) {
     const [rule, lb] = body.slice(0, at).split('/');
     body = body.slice(at + 1);
     const lookback = lb === undefined ? DEFAULT_LOOKBACK : num(name, lb, 'lookback');
@@ -125,10 +165,16 @@ export function parseStrategy(name: string, weights?: TargetRule & { kind: 'file
     }
   }
   const trigger = parseTrigger(name, body);
+  // optband's width is optimal for trading to the band's edge (docs/bands.md); +full asks for the target.
+  if (mode === undefined) mode = trigger !== 'hodl' && trigger.type === 'optband' ? 'edge' : 'full';
+  if (trigger !== 'hodl' && trigger.type === 'optband' && targets.kind !== 'fixed')
+    throw new StrategyError(
+      `strategy ${JSON.stringify(name)}: optband takes the fixed target (its variance rates are for that target)`,
+    );
   // Without a band there is no edge: the plan would silently be `full` under a `+edge` label.
   if (mode !== 'full' && (trigger === 'hodl' || trigger.type === 'calendar' || trigger.type === 'costaware'))
     throw new StrategyError(
-      `strategy ${JSON.stringify(name)}: +${mode} needs a band (band, relband, hybrid, vol); ${trigger === 'hodl' ? 'hodl' : trigger.type} has none`,
+      `strategy ${JSON.stringify(name)}: +${mode} needs a band (band, relband, hybrid, vol, optband); ${trigger === 'hodl' ? 'hodl' : trigger.type} has none`,
     );
   if (trigger === 'hodl' && targets.kind !== 'fixed')
     throw new StrategyError(`strategy ${JSON.stringify(name)}: hodl never rebalances, so it takes no dynamic target`);

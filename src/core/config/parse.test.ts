@@ -50,6 +50,25 @@ describe('parsePortfolio: defaults', () => {
     });
     const c = parsePortfolio({ ...base, trigger: { type: 'costaware' } }, SRC);
     assert.deepEqual(c.trigger, { type: 'costaware', riskAversion: 1, horizon: 30, lambda: 0.94, warmup: 20 });
+    const o = parsePortfolio({ ...base, trigger: { type: 'optband', vol: 'garch' } }, SRC);
+    assert.deepEqual(o.trigger, {
+      type: 'optband',
+      kappa: 1,
+      vol: 'garch',
+      refitEvery: 20,
+      lambda: 0.94,
+      warmup: 20,
+      barsPerYear: 365,
+      fixedCost: 0,
+    });
+  });
+  it('optband: every field is checked, an unknown one is an error', () => {
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', kappa: 0 } }), 'trigger.kappa', /.+/);
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', vol: 'arima' } }), 'trigger.vol', /.+/);
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', refitEvery: 2.5 } }), 'trigger.refitEvery', /.+/);
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', fixedCost: -1 } }), 'trigger.fixedCost', /.+/);
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', barsPerYear: 0 } }), 'trigger.barsPerYear', /.+/);
+    hasLine(errorLines({ ...base, trigger: { type: 'optband', band: 0.05 } }), 'trigger', /band/);
   });
 });
 

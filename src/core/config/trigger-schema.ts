@@ -35,6 +35,24 @@ export const costAwareTrigger = z.strictObject({
   warmup: z.number().int().min(2).default(20),
 });
 
+/** Bands from theory on forecast volatility (issue #27, docs/bands.md). */
+export const optbandTrigger = z.strictObject({
+  type: z.literal('optband'),
+  /** κ: tracking penalty (κ/2)·(w − w*)² per year, against the cost c per unit of weight traded. */
+  kappa: positive.default(1),
+  /** The variance forecaster (docs/forecasts.md). */
+  vol: z.enum(['ewma', 'garch', 'har', 'hmm']).default('ewma'),
+  /** Refit garch, har and hmm every this many returns on the expanding window (0 = fit once). */
+  refitEvery: z.number().int().min(0).default(20),
+  /** λ and warm-up of the EWMA covariance whose correlations combine the forecasts. */
+  lambda: z.number().gt(0).lt(1).default(0.94),
+  warmup: z.number().int().min(2).default(20),
+  /** Bars in a year: s² is forecast per bar and κ is per year. */
+  barsPerYear: positive.default(365),
+  /** Fixed cost of one rebalance in the quote (gas of one batch), on top of costs.fixedPerOrder per order. */
+  fixedCost: z.number().finite().nonnegative().default(0),
+});
+
 export const triggerSchema = z.discriminatedUnion('type', [
   calendarTrigger,
   bandTrigger,
@@ -42,7 +60,9 @@ export const triggerSchema = z.discriminatedUnion('type', [
   hybridTrigger,
   volAdaptiveTrigger,
   costAwareTrigger,
+  optbandTrigger,
 ]);
 
 export type Period = z.infer<typeof periodSchema>;
 export type TriggerConfig = z.infer<typeof triggerSchema>;
+export type OptbandConfig = z.infer<typeof optbandTrigger>;

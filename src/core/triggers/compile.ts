@@ -1,8 +1,11 @@
+import type { OptbandTrack } from '../bands/track.ts';
+import type { WeightVarianceParams } from '../bands/weight-variance.ts';
 import type { TriggerConfig } from '../config/trigger-schema.ts';
 import type { PlanContext } from '../planner/context.ts';
 import { bandKernel, relbandKernel } from './band.ts';
 import { calendarKernel, hybridKernel } from './calendar.ts';
 import { costAwareKernel } from './costaware.ts';
+import { optbandKernel } from './optband.ts';
 import { rowValue } from './scan.ts';
 import type { TriggerKernel } from './types.ts';
 import type { VolTrack } from './vol-track.ts';
@@ -46,6 +49,8 @@ export function neverKernel(n: number): TriggerKernel {
  */
 export interface TriggerColumns {
   volTrack(lambda: number, warmup: number): VolTrack;
+  /** The optband estimator's states for the data's own target (the kernel checks the target). */
+  optbandTrack?(params: WeightVarianceParams): OptbandTrack;
 }
 
 /** Builds the columnar kernel of a trigger config; one instance per portfolio (it keeps state). */
@@ -69,5 +74,9 @@ export function compileTrigger(
       return volAdaptiveKernel(u, cfg, columns?.volTrack(cfg.lambda, cfg.warmup));
     case 'costaware':
       return costAwareKernel(ctx, cfg);
+    case 'optband': {
+      const wv = { vol: cfg.vol, refitEvery: cfg.refitEvery, lambda: cfg.lambda, warmup: cfg.warmup };
+      return optbandKernel(ctx, cfg, columns?.optbandTrack?.(wv));
+    }
   }
 }

@@ -10,7 +10,16 @@ export interface TriggerBar {
   readonly value: number;
 }
 
-export type TriggerType = 'none' | 'never' | 'calendar' | 'band' | 'relband' | 'hybrid' | 'voladaptive' | 'costaware';
+export type TriggerType =
+  | 'none'
+  | 'never'
+  | 'calendar'
+  | 'band'
+  | 'relband'
+  | 'hybrid'
+  | 'voladaptive'
+  | 'costaware'
+  | 'optband';
 
 /**
  * The columnar, allocation-free form of a trigger, for hot loops (backtest bars, sweep workers) and the
