@@ -1,0 +1,175 @@
+/**
+ * From the dual's pool flows to executable legs (issue #18): one swap per pool, in execution order, with exact
+ * amounts simulated on the snapshot. Tokens are processed in topological order of the flow graph (sold tokens
+ * first). A sold token spends exactly its amount (less only if pool caps bind); an intermediate token spends
+ * exactly what the legs before produced; a bought token that is also forwarded spends the planned fraction of
+ * what it received. Each token's spend is split over its outgoing pools in proportion to the dual's flows
+ * (floors, remainders to the largest shares, never above a pool's maxIn); each leg's output is the pool's exact
+ * bigint amountOut (v3: the exact swap loop, which also counts the ticks crossed).
+ */
+import type { Address } from '../../pools/types.ts';
+import type { createV3Pool } from '../../pools/uniswap-v3.ts';
+import type { Flows } from './dual.ts';
+import type { Problem } from './problem.ts';
+import type { JointLeg } from './types.ts';
+
+/** Gas of one initialized v3 tick crossed (a cold tick's storage reads and writes; ~20–30k measured). */
+export const V3_TICK_GAS = 25_000;
+
+/** Flows worth less than this fraction of the plan's value are dropped (float residue of the dual, not trades). */
+const DUST = 1e-10;
+
+export interface Execution {
+  readonly legs: JointLeg[];
+  /** Exact amount spent per local token (sold tokens). */
+  readonly spent: bigint[];
+  /** Exact amount received per local token (final outputs plus leftovers). */
+  readonly received: bigint[];
+  /** Executor-held leftovers per local token. */
+  readonly leftover: bigint[];
+  readonly hops: number;
+}
+
+type V3Like = ReturnType<typeof createV3Pool>;
+
+function split(total: bigint, weights: readonly number[], caps: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  const out = weights.map(() => 0n);
+  if (total <= 0n || !(sum > 0)) return out;
+  let left = total;
+  const rem: { k: number; r: number }[] = [];
+  weights.forEach((w, k) => {
+    const exact = (Number(total) * w) / sum;
+    let v = BigInt(Math.floor(exact));
+    if (v > caps[k]!) v = caps[k]!;
+    if (v > left) v = left;
+    out[k] = v;
+    left -= v;
+    rem.push({ k, r: exact - Number(v) });
+  });
+  rem.sort((p, q) => q.r - p.r || weights[q.k]! - weights[p.k]!);
+  // the rounding (and anything a cap refused) goes to the largest remainders with room
+  for (let pass = 0; pass < 2 && left > 0n; pass++)
+    for (const { k } of rem) {
+      if (left === 0n) break;
+      const room = caps[k]! - out[k]!;
+      const want = pass === 0 ? 1n : left;
+      const add = want < room ? want : room;
+      if (add > 0n) {
+        out[k] = out[k]! + add;
+        left -= add;
+      }
+    }
+  return out;
+}
+
+export function execute(pr: Problem, f: Flows): Execution {
+  const L = pr.tokens.length;
+  const addr = (i: number) => pr.market.tokens[pr.tokens[i]!]! as Address;
+  const active: number[] = [];
+  for (let k = 0; k < pr.pools.length; k++) {
+    if (f.a[k]! < 0) continue;
+    const p = pr.pools[k]!;
+    if (f.x[k]! * pr.nu0[p.loc[f.a[k]!]!]! < DUST) continue;
+    active.push(k);
+  }
+  const inflow = new Float64Array(L);
+  const outflow = new Float64Array(L);
+  const outs: number[][] = Array.from({ length: L }, () => []);
+  const indeg = new Int32Array(L);
+  for (const k of active) {
+    const p = pr.pools[k]!;
+    const a = p.loc[f.a[k]!]!;
+    const b = p.loc[f.b[k]!]!;
+    outflow[a] = outflow[a]! + f.x[k]!;
+    inflow[b] = inflow[b]! + f.y[k]!;
+    outs[a]!.push(k);
+    indeg[b] = indeg[b]! + 1;
+  }
+  // topological order of tokens (a cycle, i.e. an arbitrage loop, is broken at its least-fed token)
+  const order: number[] = [];
+  const done = new Uint8Array(L);
+  while (order.length < L) {
+    let pick = -1;
+    for (let i = 0; i < L; i++) if (!done[i] && indeg[i] === 0) pick = pick < 0 || pr.sell[i]! > pr.sell[pick]! ? i : pick;
+    if (pick < 0) for (let i = 0; i < L; i++) if (!done[i] && (pick < 0 || indeg[i]! < indeg[pick]!)) pick = i;
+    done[pick] = 1;
+    order.push(pick);
+    for (const k of outs[pick]!) {
+      const b = pr.pools[k]!.loc[f.b[k]!]!;
+      indeg[b] = indeg[b]! - 1;
+    }
+  }
+  const held = new Array<bigint>(L).fill(0n);
+  const received = new Array<bigint>(L).fill(0n);
+  const spent = new Array<bigint>(L).fill(0n);
+  const depth = new Int32Array(L);
+  const legs: JointLeg[] = [];
+  let hops = 0;
+  for (const u of order) {
+    const ks = outs[u]!;
+    if (ks.length === 0) continue;
+    let spend: bigint;
+    if (pr.sellExact[u]! > 0n) {
+      const s = pr.sellExact[u]!;
+      spend = outflow[u]! >= pr.sell[u]! * (1 - 1e-9) ? s : BigInt(Math.floor(outflow[u]!));
+      if (spend > s) spend = s;
+      spent[u] = spend;
+      held[u] = held[u]! + spend;
+    } else if (pr.target[u]! > 0) {
+      const frac = inflow[u]! > 0 ? Math.min(1, outflow[u]! / inflow[u]!) : 0;
+      spend = BigInt(Math.floor(Number(held[u]!) * frac));
+    } else spend = held[u]!;
+    if (spend > held[u]!) spend = held[u]!;
+    ks.sort((p, q) => f.x[q]! - f.x[p]!);
+    const caps = ks.map((k) => {
+      const p = pr.pools[k]!;
+      const c = p.mp.pool.maxIn(addr(p.loc[f.a[k]!]!), addr(p.loc[f.b[k]!]!));
+      return Number.isFinite(c) ? BigInt(Math.floor(c)) : 1n << 255n;
+    });
+    const amounts = split(
+      spend,
+      ks.map((k) => f.x[k]!),
+      caps,
+    );
+    ks.forEach((k, n) => {
+      const amountIn = amounts[n]!;
+      if (amountIn <= 0n) return;
+      const p = pr.pools[k]!;
+      const a = p.loc[f.a[k]!]!;
+      const b = p.loc[f.b[k]!]!;
+      const tin = addr(a);
+      const tout = addr(b);
+      let amountOut: bigint;
+      let ticksCrossed = 0;
+      if (p.mp.protocol === 'uniswap-v3') {
+        const r = (p.mp.pool as V3Like).swap(tin, tout, amountIn);
+        if (r.amountIn !== amountIn) return; // would only partly fill: not a leg
+        amountOut = r.amountOut;
+        ticksCrossed = r.ticksCrossed;
+      } else amountOut = p.mp.pool.amountOut(tin, tout, amountIn);
+      if (amountOut <= 0n) return;
+      held[a] = held[a]! - amountIn;
+      const final = outs[b]!.length === 0;
+      if (final) received[b] = received[b]! + amountOut;
+      else held[b] = held[b]! + amountOut;
+      depth[b] = Math.max(depth[b]!, depth[a]! + 1);
+      if (final) hops = Math.max(hops, depth[b]!);
+      legs.push({
+        pool: p.mp.id,
+        protocol: p.mp.protocol,
+        tokenIn: tin,
+        tokenOut: tout,
+        amountIn,
+        amountOut,
+        final,
+        ticksCrossed,
+        gas: p.mp.pool.gas + ticksCrossed * V3_TICK_GAS,
+      });
+    });
+  }
+  // what a sold token did not spend was never pulled; everything else the executor holds returns to the owner
+  const leftover = held.slice();
+  for (let i = 0; i < L; i++) received[i] = received[i]! + leftover[i]!;
+  return { legs, spent, received, leftover, hops };
+}
