@@ -32,6 +32,36 @@ export function newFlows(n: number): Flows {
 
 const slope: Slope = { dxdp: 0 };
 
+
+/**
+ * An idle pool (its price ratio inside its fee band) has no curvature, so a Newton model would not see it start
+ * trading one step later and overshoot. Near a band edge its curvature at zero size is added, faded by the
+ * distance to the edge (exp(−distance/fade), `fade` a width in log price, shrunk by the solver as it converges): the model is conservative there and exact far from any edge.
+ */
+function phantom(p: Problem['pools'][number], nu: Float64Array, hess: Float64Array, L: number, fade: number): void {
+  for (let q = 0; q < p.pairs.length; q += 2)
+    for (let dir = 0; dir < 2; dir++) {
+      const a = p.pairs[q + dir]!;
+      const b = p.pairs[q + 1 - dir]!;
+      const ia = p.loc[a]!;
+      const ib = p.loc[b]!;
+      const na = nu[ia]!;
+      const nb = nu[ib]!;
+      const c = p.mp.curves[a]![b]!;
+      if (!(c.spot > 0)) continue;
+      const dist = Math.log((na / nb) / c.spot);
+      if (!(dist >= 0) || dist > 20 * fade) continue;
+      c.inputAt(c.spot * (1 - 1e-9), slope);
+      if (!(slope.dxdp < 0)) continue;
+      const w = (-slope.dxdp / nb) * Math.exp(-dist / fade);
+      const r = na / nb;
+      hess[ia * L + ia] = hess[ia * L + ia]! + w;
+      hess[ia * L + ib] = hess[ia * L + ib]! - w * r;
+      hess[ib * L + ia] = hess[ib * L + ia]! - w * r;
+      hess[ib * L + ib] = hess[ib * L + ib]! + w * r * r;
+    }
+}
+
 /**
  * h(ν); writes ∇h = sell + Ψ into grad, the pools' responses into flows and, when `hess` (L×L, row-major) is
  * given, adds ∇²h: a pool trading x = X(ν_a/ν_b) of a for y of b contributes the rank-one block
@@ -43,6 +73,7 @@ export function dualValue(
   grad: Float64Array,
   flows: Flows,
   hess?: Float64Array,
+  fade = 0,
 ): number {
   const L = nu.length;
   let h = 0;
@@ -81,6 +112,7 @@ export function dualValue(
         }
       }
     }
+    if (hess && ba < 0 && fade > 0) phantom(p, nu, hess, L, fade);
     flows.a[k] = ba;
     flows.b[k] = bb;
     flows.x[k] = bx;

@@ -144,7 +144,7 @@ export function newtonMinimize(
   const A = new Float64Array(n * n);
   const d = new Float64Array(n);
   const free: number[] = [];
-  let mu = 1e-6;
+  let mu = 1e-10;
   let it = 0;
   let pgNorm = Number.POSITIVE_INFINITY;
   let stall = 0;
@@ -164,38 +164,42 @@ export function newtonMinimize(
     if (!(maxDiag > 0)) maxDiag = 1;
     const m = free.length;
     let accepted = false;
-    for (let tries = 0; tries < 40 && !accepted; tries++) {
+    let step = 1;
+    let solved = false;
+    for (let tries = 0; tries < 8 && !solved; tries++) {
       for (let a = 0; a < m; a++) {
         const ia = free[a]!;
         for (let b = 0; b < m; b++) A[a * m + b] = H[ia * n + free[b]!]!;
-        A[a * m + a] = A[a * m + a]! + mu * (H[ia * n + ia]! + 1e-9 * maxDiag);
+        A[a * m + a] = A[a * m + a]! + mu * maxDiag;
         d[a] = -g[ia]!;
       }
-      if (!cholSolve(A, d, m)) {
-        mu = Math.max(mu * 10, 1e-9);
-        continue;
-      }
-      xn.set(x);
-      let dec = 0;
-      for (let a = 0; a < m; a++) {
-        const i = free[a]!;
-        xn[i] = Math.max(lo[i]!, x[i]! + d[a]!);
-        dec += g[i]! * (xn[i]! - x[i]!);
-      }
-      Hn.fill(0);
-      const fnew = fn(xn, gn, Hn);
-      evaluations++;
-      if (fnew <= f + 1e-4 * dec) {
-        accepted = true;
-        stall = f - fnew <= 1e-15 * Math.abs(f) ? stall + 1 : 0;
-        [x, xn] = [xn, x];
-        [g, gn] = [gn, g];
-        [H, Hn] = [Hn, H];
-        f = fnew;
-        mu = Math.max(mu / 8, 1e-12);
-      } else mu = Math.max(mu * 8, 1e-9);
+      solved = cholSolve(A, d, m);
+      if (!solved) mu *= 100;
     }
-    if (!accepted || stall >= 3 || mu > 1e-3) {
+    if (solved)
+      for (let k = 0; k < 50; k++) {
+        xn.set(x);
+        let dec = 0;
+        for (let a = 0; a < m; a++) {
+          const i = free[a]!;
+          xn[i] = Math.max(lo[i]!, x[i]! + step * d[a]!);
+          dec += g[i]! * (xn[i]! - x[i]!);
+        }
+        Hn.fill(0);
+        const fnew = fn(xn, gn, Hn);
+        evaluations++;
+        if (fnew <= f + 1e-4 * dec) {
+          accepted = true;
+          stall = f - fnew <= 1e-15 * Math.abs(f) ? stall + 1 : 0;
+          [x, xn] = [xn, x];
+          [g, gn] = [gn, g];
+          [H, Hn] = [Hn, H];
+          f = fnew;
+          break;
+        }
+        step *= Number.isFinite(fnew) ? 0.5 : 0.1;
+      }
+    if (!accepted || stall >= 3 || step < 1 / 64) {
       // Newton is lost (flat or kinked region): one coordinate sweep, then Newton again
       if (sweeps >= maxSweeps) {
         it++;
@@ -206,7 +210,6 @@ export function newtonMinimize(
       H.fill(0);
       f = fn(x, g, H);
       evaluations++;
-      mu = 1e-6;
       stall = 0;
     }
   }

@@ -47,15 +47,22 @@ export function solveDual(pr: Problem, o: SolveOptions = {}): DualSolution {
   };
   const A = pr.anchor;
   const hessL = new Float64Array(L * L);
+  let fade = 1e-3;
   // u_k moves ν at vars[k] by c1 = ν0 and the anchor's ν by c2 = −target·ν0/target_anchor
   const c1 = Float64Array.from(vars, (i) => pr.nu0[i]!);
   const c2 = Float64Array.from(vars, (i) => (-pr.target[i]! * pr.nu0[i]!) / tA);
   const objective = (u: Float64Array, g: Float64Array, hess?: Float64Array): number => {
     if (!fill(u)) return Number.POSITIVE_INFINITY;
     if (hess) hessL.fill(0);
-    const h = dualValue(pr, nu, grad, flows, hess ? hessL : undefined);
+    const h = dualValue(pr, nu, grad, flows, hess ? hessL : undefined, fade);
     const d = vars.length;
-    for (let k = 0; k < d; k++) g[k] = c1[k]! * grad[vars[k]!]! + c2[k]! * grad[A]!;
+    let gmax = 0;
+    for (let k = 0; k < d; k++) {
+      g[k] = c1[k]! * grad[vars[k]!]! + c2[k]! * grad[A]!;
+      gmax = Math.max(gmax, Math.abs(g[k]!));
+    }
+    // idle pools' curvature fades in over a band that narrows as the flows balance (dual.ts)
+    if (hess && Number.isFinite(h)) fade = Math.min(1e-3, gmax * 1e-2);
     if (hess)
       for (let k = 0; k < d; k++) {
         const vk = vars[k]!;
