@@ -1,8 +1,8 @@
 /**
  * From the dual's pool flows to executable legs (issue #18): one swap per pool, in execution order, with exact
  * amounts simulated on the snapshot. Tokens are processed in topological order of the flow graph (sold tokens
- * first). A sold token spends exactly its amount (less only if pool caps bind); an intermediate token spends
- * exactly what the legs before produced; a bought token that is also forwarded spends the planned fraction of
+ * first). A sold token spends exactly its amount (less only if pool caps bind) plus what legs before produced
+ * of it; an intermediate token spends exactly what the legs before produced; a bought token that is also forwarded spends the planned fraction of
  * what it received. Each token's spend is split over its outgoing pools in proportion to the dual's flows
  * (floors, remainders to the largest shares, never above a pool's maxIn); each leg's output is the pool's exact
  * bigint amountOut (v3: the exact swap loop, which also counts the ticks crossed).
@@ -111,11 +111,14 @@ export function execute(pr: Problem, f: Flows): Execution {
     if (ks.length === 0) continue;
     let spend: bigint;
     if (pr.sellExact[u]! > 0n) {
+      // pull the whole sell unless the pools' caps left part of it unrouted; spend it with what arrived
       const s = pr.sellExact[u]!;
-      spend = outflow[u]! >= pr.sell[u]! * (1 - 1e-9) ? s : BigInt(Math.floor(outflow[u]!));
-      if (spend > s) spend = s;
-      spent[u] = spend;
-      held[u] = held[u]! + spend;
+      const need = outflow[u]! - inflow[u]!;
+      let pull = outflow[u]! >= (pr.sell[u]! + inflow[u]!) * (1 - 1e-9) ? s : BigInt(Math.floor(Math.max(0, need)));
+      if (pull > s) pull = s;
+      spent[u] = pull;
+      held[u] = held[u]! + pull;
+      spend = held[u]!;
     } else if (pr.target[u]! > 0) {
       const frac = inflow[u]! > 0 ? Math.min(1, outflow[u]! / inflow[u]!) : 0;
       spend = BigInt(Math.floor(Number(held[u]!) * frac));
@@ -133,18 +136,23 @@ export function execute(pr: Problem, f: Flows): Execution {
       caps,
     );
     ks.forEach((k, n) => {
-      const amountIn = amounts[n]!;
-      if (amountIn <= 0n) return;
+      if (amounts[n]! <= 0n) return;
       const p = pr.pools[k]!;
       const a = p.loc[f.a[k]!]!;
       const b = p.loc[f.b[k]!]!;
       const tin = addr(a);
       const tout = addr(b);
+      let amountIn = amounts[n]!;
       let amountOut: bigint;
       let ticksCrossed = 0;
       if (p.mp.protocol === 'uniswap-v3') {
-        const r = (p.mp.pool as V3Like).swap(tin, tout, amountIn);
-        if (r.amountIn !== amountIn) return; // would only partly fill: not a leg
+        let r = (p.mp.pool as V3Like).swap(tin, tout, amountIn);
+        // the pool runs out of liquidity first (float maxIn rounding): take exactly what it takes
+        if (r.amountIn < amountIn) {
+          amountIn = r.amountIn;
+          if (amountIn <= 0n) return;
+          r = (p.mp.pool as V3Like).swap(tin, tout, amountIn);
+        }
         amountOut = r.amountOut;
         ticksCrossed = r.ticksCrossed;
       } else amountOut = p.mp.pool.amountOut(tin, tout, amountIn);

@@ -125,9 +125,9 @@ export function newtonMinimize(
 ): NewtonResult {
   const n = x0.length;
   const lo = o.lower;
-  let x = Float64Array.from(x0, (v, i) => Math.max(v, lo[i]!));
-  let g = new Float64Array(n);
-  let H = new Float64Array(n * n);
+  const x = Float64Array.from(x0, (v, i) => Math.max(v, lo[i]!));
+  const g = new Float64Array(n);
+  const H = new Float64Array(n * n);
   let f = fn(x, g, H);
   let evaluations = 1;
   {
@@ -138,11 +138,14 @@ export function newtonMinimize(
     f = fn(x, g, H);
     evaluations++;
   }
-  let xn = new Float64Array(n);
-  let gn = new Float64Array(n);
-  let Hn = new Float64Array(n * n);
+  const xn = new Float64Array(n);
+  const gn = new Float64Array(n);
+  const Hn = new Float64Array(n * n);
   const A = new Float64Array(n * n);
   const d = new Float64Array(n);
+  const xb = new Float64Array(n);
+  const gb = new Float64Array(n);
+  const Hb = new Float64Array(n * n);
   const free: number[] = [];
   let mu = 1e-10;
   let it = 0;
@@ -176,30 +179,76 @@ export function newtonMinimize(
       solved = cholSolve(A, d, m);
       if (!solved) mu *= 100;
     }
-    if (solved)
-      for (let k = 0; k < 50; k++) {
+    if (solved) {
+      // line search along d: the root of φ'(α) = ∇f(x + αd)·d (φ is convex), bracketed by growing α from 1,
+      // refined by false position until |φ'| ≤ 0.1·|φ'(0)|; the best point seen is taken
+      const f0 = f;
+      let d0 = 0;
+      for (let a = 0; a < m; a++) d0 += g[free[a]!]! * d[a]!;
+      let bestF = f;
+      const trial = (alpha: number): [number, number] => {
         xn.set(x);
-        let dec = 0;
         for (let a = 0; a < m; a++) {
           const i = free[a]!;
-          xn[i] = Math.max(lo[i]!, x[i]! + step * d[a]!);
-          dec += g[i]! * (xn[i]! - x[i]!);
+          xn[i] = Math.max(lo[i]!, x[i]! + alpha * d[a]!);
         }
         Hn.fill(0);
-        const fnew = fn(xn, gn, Hn);
+        const ft = fn(xn, gn, Hn);
         evaluations++;
-        if (fnew <= f + 1e-4 * dec) {
-          accepted = true;
-          stall = f - fnew <= 1e-15 * Math.abs(f) ? stall + 1 : 0;
-          [x, xn] = [xn, x];
-          [g, gn] = [gn, g];
-          [H, Hn] = [Hn, H];
-          f = fnew;
-          break;
+        let dp = 0;
+        for (let a = 0; a < m; a++) dp += gn[free[a]!]! * d[a]!;
+        if (ft < bestF) {
+          bestF = ft;
+          step = alpha;
+          xb.set(xn);
+          gb.set(gn);
+          Hb.set(Hn);
         }
-        step *= Number.isFinite(fnew) ? 0.5 : 0.1;
+        return [ft, Number.isFinite(ft) ? dp : Number.POSITIVE_INFINITY];
+      };
+      let a = 0;
+      let da = d0;
+      let b = 1;
+      let [, db] = trial(b);
+      const good = Math.abs(db) <= 0.1 * -d0 && bestF < f0; // the Newton step is (nearly) exact along d
+      for (let e = 0; e < 30 && db < 0 && !good; e++) {
+        a = b;
+        da = db;
+        b *= 4;
+        [, db] = trial(b);
       }
-    if (!accepted || stall >= 3 || step < 1 / 64) {
+      for (let e = 0; e < 40 && !Number.isFinite(db) && !good; e++) {
+        b = a + (b - a) / 4;
+        [, db] = trial(b);
+      }
+      let side = 0;
+      for (let e = 0; e < 16 && db > 0 && da < 0 && !good; e++) {
+        if (Math.min(-da, db) <= 0.1 * -d0 || b - a <= 1e-12 * b) break;
+        const c = b - (db * (b - a)) / (db - da);
+        const [, dc] = trial(c > a && c < b ? c : (a + b) / 2);
+        const cc = c > a && c < b ? c : (a + b) / 2;
+        if (dc < 0) {
+          a = cc;
+          da = dc;
+          if (side === -1) db /= 2;
+          side = -1;
+        } else {
+          b = cc;
+          db = dc;
+          if (side === 1) da /= 2;
+          side = 1;
+        }
+      }
+      if (bestF < f0) {
+        accepted = true;
+        stall = f0 - bestF <= 1e-15 * Math.abs(f0) ? stall + 1 : 0;
+        x.set(xb);
+        g.set(gb);
+        H.set(Hb);
+        f = bestF;
+      }
+    }
+    if (!accepted || stall >= 3) {
       // Newton is lost (flat or kinked region): one coordinate sweep, then Newton again
       if (sweeps >= maxSweeps) {
         it++;

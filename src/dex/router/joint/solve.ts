@@ -80,7 +80,7 @@ export function solveDual(pr: Problem, o: SolveOptions = {}): DualSolution {
   const x0 = new Float64Array(vars.length).fill(1);
   if (o.u0 && o.u0.length === vars.length) x0.set(o.u0);
   const lower = new Float64Array(vars.length).fill(1e-9);
-  const r = newtonMinimize(objective, x0, { lower, gtol: o.gtol ?? 1e-10, maxIter: o.maxIter ?? 200 });
+  const r = newtonMinimize(objective, x0, { lower, gtol: o.gtol ?? 1e-9, maxIter: o.maxIter ?? 200 });
   // the solver's last accepted point, with its flows
   const g = new Float64Array(vars.length);
   const upperBound = objective(r.x, g);
