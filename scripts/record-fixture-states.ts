@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { localClients } from '../src/chain/client.ts';
-import { startFixtureNode } from '../src/dex/fixture/cache.ts';
+import { startFixtureNode } from '../src/chain/fixture/cache.ts';
 import { readPoolStates } from '../src/dex/state/index.ts';
 
 const { node, fixture } = await startFixtureNode();
@@ -17,7 +17,12 @@ try {
   );
   const out = {
     recorded: new Date().toISOString(),
-    tokens: fixture.tokens.map((t) => ({ symbol: t.symbol, address: t.address, decimals: t.decimals, priceUsd: t.priceUsd })),
+    tokens: fixture.tokens.map((t) => ({
+      symbol: t.symbol,
+      address: t.address,
+      decimals: t.decimals,
+      priceUsd: t.priceUsd,
+    })),
     pools: fixture.pools.map((p) => ({ label: p.label, address: p.address })),
     weth: fixture.contracts.weth9,
     states: snap.states,

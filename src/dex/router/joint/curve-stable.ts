@@ -4,8 +4,9 @@
  * bracketed from the previous solution (dual iterations ask for nearby prices). Fee on the input (γ = 1 − fee),
  * balances upscaled to 18 decimals as the pool does.
  */
-import type { StableState } from '../../pools/types.ts';
+
 import { stableBalanceFloat, stableInvariantFloat, stableMarginal } from '../../pools/stable-marginal.ts';
+import type { StableState } from '../../pools/types.ts';
 import { findRoot } from '../root.ts';
 import { NO_TRADE, type PairCurve } from './curve.ts';
 

@@ -84,7 +84,7 @@ export function weightedCurve(s: WeightedState, i: number, j: number): PairCurve
       const x = (bi * ((c / (bi * p)) ** (1 / (r + 1)) - 1)) / g;
       // m'(x) = −(r+1)·γ·m/(B_i + γx), m = p at the solution
       if (slope) slope.dxdp = x < cap ? -(bi + g * x) / ((r + 1) * g * p) : 0;
-      return x < cap ? x : cap;
+      return Math.min(x, cap);
     },
     outAt: (x) => bj * (1 - (bi / (bi + g * Math.min(x, cap))) ** r),
     marginalAt,

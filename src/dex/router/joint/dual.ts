@@ -32,7 +32,6 @@ export function newFlows(n: number): Flows {
 
 const slope: Slope = { dxdp: 0 };
 
-
 /**
  * An idle pool (its price ratio inside its fee band) has no curvature, so a Newton model would not see it start
  * trading one step later and overshoot. Near a band edge its curvature at zero size is added, faded by the
@@ -49,7 +48,7 @@ function phantom(p: Problem['pools'][number], nu: Float64Array, hess: Float64Arr
       const nb = nu[ib]!;
       const c = p.mp.curves[a]![b]!;
       if (!(c.spot > 0)) continue;
-      const dist = Math.log((na / nb) / c.spot);
+      const dist = Math.log(na / nb / c.spot);
       if (!(dist >= 0) || dist > 20 * fade) continue;
       c.inputAt(c.spot * (1 - 1e-9), slope);
       if (!(slope.dxdp < 0)) continue;

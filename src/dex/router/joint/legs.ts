@@ -32,6 +32,30 @@ export interface Execution {
 
 type V3Like = ReturnType<typeof createV3Pool>;
 
+/** Pools on the shortest path of legs from a sold token to each final output, at most over the outputs. */
+function longestShortestPath(pr: Problem, legs: readonly JointLeg[]): number {
+  const dist = new Map<string, number>();
+  const queue: string[] = [];
+  pr.sellExact.forEach((s, i) => {
+    if (s > 0n) {
+      const t = pr.market.tokens[pr.tokens[i]!]!;
+      dist.set(t, 0);
+      queue.push(t);
+    }
+  });
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q]!;
+    for (const l of legs)
+      if (l.tokenIn === t && !dist.has(l.tokenOut)) {
+        dist.set(l.tokenOut, dist.get(t)! + 1);
+        queue.push(l.tokenOut);
+      }
+  }
+  let hops = 0;
+  for (const l of legs) if (l.final) hops = Math.max(hops, dist.get(l.tokenOut) ?? 0);
+  return hops;
+}
+
 function split(total: bigint, weights: readonly number[], caps: readonly bigint[]): bigint[] {
   const sum = weights.reduce((s, w) => s + w, 0);
   const out = weights.map(() => 0n);
@@ -86,31 +110,25 @@ export function execute(pr: Problem, f: Flows): Execution {
     outs[a]!.push(k);
     indeg[b] = indeg[b]! + 1;
   }
-  // topological order of tokens (a cycle, i.e. an arbitrage loop, is broken at its least-fed token)
-  const order: number[] = [];
-  const done = new Uint8Array(L);
-  while (order.length < L) {
-    let pick = -1;
-    for (let i = 0; i < L; i++) if (!done[i] && indeg[i] === 0) pick = pick < 0 || pr.sell[i]! > pr.sell[pick]! ? i : pick;
-    if (pick < 0) for (let i = 0; i < L; i++) if (!done[i] && (pick < 0 || indeg[i]! < indeg[pick]!)) pick = i;
-    done[pick] = 1;
-    order.push(pick);
-    for (const k of outs[pick]!) {
-      const b = pr.pools[k]!.loc[f.b[k]!]!;
-      indeg[b] = indeg[b]! - 1;
-    }
-  }
   const held = new Array<bigint>(L).fill(0n);
   const received = new Array<bigint>(L).fill(0n);
   const spent = new Array<bigint>(L).fill(0n);
-  const depth = new Int32Array(L);
+  const pulled = new Uint8Array(L);
   const legs: JointLeg[] = [];
-  let hops = 0;
-  for (const u of order) {
-    const ks = outs[u]!;
-    if (ks.length === 0) continue;
+  const final = (b: number) => outs[b]!.length === 0;
+  const finalOf = Uint8Array.from({ length: L }, (_, i) => (final(i) ? 1 : 0));
+  const left = outs.map((ks) => [...ks].sort((p, q) => f.x[q]! - f.x[p]!));
+  /**
+   * Runs token u's remaining flows (all of them once every flow into u has run), or just flow `only` when a
+   * cycle (an arbitrage loop through u) must be entered before u has received everything: that flow gets its
+   * planned amount and u's other flows later share what is held then.
+   */
+  const run = (u: number, only?: number): void => {
+    const ks = only === undefined ? left[u]! : [only];
+    left[u] = only === undefined ? [] : left[u]!.filter((k) => k !== only);
     let spend: bigint;
-    if (pr.sellExact[u]! > 0n) {
+    if (pr.sellExact[u]! > 0n && !pulled[u]) {
+      pulled[u] = 1;
       // pull the whole sell unless the pools' caps left part of it unrouted; spend it with what arrived
       const s = pr.sellExact[u]!;
       const need = outflow[u]! - inflow[u]!;
@@ -118,13 +136,17 @@ export function execute(pr: Problem, f: Flows): Execution {
       if (pull > s) pull = s;
       spent[u] = pull;
       held[u] = held[u]! + pull;
-      spend = held[u]!;
-    } else if (pr.target[u]! > 0) {
+    }
+    if (only !== undefined) spend = BigInt(Math.floor(f.x[only]!));
+    else if (pr.target[u]! > 0) {
       const frac = inflow[u]! > 0 ? Math.min(1, outflow[u]! / inflow[u]!) : 0;
       spend = BigInt(Math.floor(Number(held[u]!) * frac));
     } else spend = held[u]!;
     if (spend > held[u]!) spend = held[u]!;
-    ks.sort((p, q) => f.x[q]! - f.x[p]!);
+    for (const k of ks) {
+      const b = pr.pools[k]!.loc[f.b[k]!]!;
+      indeg[b] = indeg[b]! - 1;
+    }
     const caps = ks.map((k) => {
       const p = pr.pools[k]!;
       const c = p.mp.pool.maxIn(addr(p.loc[f.a[k]!]!), addr(p.loc[f.b[k]!]!));
@@ -158,11 +180,9 @@ export function execute(pr: Problem, f: Flows): Execution {
       } else amountOut = p.mp.pool.amountOut(tin, tout, amountIn);
       if (amountOut <= 0n) return;
       held[a] = held[a]! - amountIn;
-      const final = outs[b]!.length === 0;
+      const final = finalOf[b] === 1;
       if (final) received[b] = received[b]! + amountOut;
       else held[b] = held[b]! + amountOut;
-      depth[b] = Math.max(depth[b]!, depth[a]! + 1);
-      if (final) hops = Math.max(hops, depth[b]!);
       legs.push({
         pool: p.mp.id,
         protocol: p.mp.protocol,
@@ -175,9 +195,30 @@ export function execute(pr: Problem, f: Flows): Execution {
         gas: p.mp.pool.gas + ticksCrossed * V3_TICK_GAS,
       });
     });
+  };
+  for (;;) {
+    let pick = -1;
+    for (let i = 0; i < L; i++)
+      if (left[i]!.length > 0 && indeg[i] === 0 && (pick < 0 || pr.sell[i]! > pr.sell[pick]!)) pick = i;
+    if (pick >= 0) {
+      run(pick);
+      continue;
+    }
+    // only cycles remain: enter one at the token with the most in hand, by its largest flow
+    for (let i = 0; i < L; i++) {
+      if (left[i]!.length === 0) continue;
+      const have = Number(held[i]!) + (pulled[i] ? 0 : pr.sell[i]!);
+      if (
+        have > 0 &&
+        (pick < 0 || have * pr.nu0[i]! > (Number(held[pick]!) + (pulled[pick] ? 0 : pr.sell[pick]!)) * pr.nu0[pick]!)
+      )
+        pick = i;
+    }
+    if (pick < 0) break;
+    run(pick, left[pick]![0]!);
   }
   // what a sold token did not spend was never pulled; everything else the executor holds returns to the owner
   const leftover = held.slice();
   for (let i = 0; i < L; i++) received[i] = received[i]! + leftover[i]!;
-  return { legs, spent, received, leftover, hops };
+  return { legs, spent, received, leftover, hops: longestShortestPath(pr, legs) };
 }

@@ -13,10 +13,8 @@
  */
 import { findRoot } from '../root.ts';
 
-export interface NewtonObjective {
-  /** Value at x; writes the gradient into g and the Hessian (n×n row-major, zeroed by the caller) into hess. */
-  (x: Float64Array, g: Float64Array, hess: Float64Array): number;
-}
+/** Value at x; writes the gradient into g and the Hessian (n×n row-major, zeroed by the caller) into hess. */
+export type NewtonObjective = (x: Float64Array, g: Float64Array, hess: Float64Array) => number;
 
 export interface NewtonResult {
   readonly x: Float64Array;
@@ -167,7 +165,6 @@ export function newtonMinimize(
     if (!(maxDiag > 0)) maxDiag = 1;
     const m = free.length;
     let accepted = false;
-    let step = 1;
     let solved = false;
     for (let tries = 0; tries < 8 && !solved; tries++) {
       for (let a = 0; a < m; a++) {
@@ -199,7 +196,6 @@ export function newtonMinimize(
         for (let a = 0; a < m; a++) dp += gn[free[a]!]! * d[a]!;
         if (ft < bestF) {
           bestF = ft;
-          step = alpha;
           xb.set(xn);
           gb.set(gn);
           Hb.set(Hn);

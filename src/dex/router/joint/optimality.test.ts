@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32 } from '../testing/cp-pool.ts';
 import { createPool } from '../../pools/index.ts';
 import type { Address, PoolState, SwapPool } from '../../pools/types.ts';
+import { mulberry32 } from '../testing/cp-pool.ts';
 import { prepareMarket } from './market.ts';
 import { routeJoint } from './route-joint.ts';
 import { KINDS, randomPool, tokenAddr, unitPrice } from './testing/random-market.ts';
@@ -181,7 +181,10 @@ test('joint route = independent dual optimum within 1e-5 on 240 random small mix
       worst = rel;
       worstSeed = seed;
     }
-    assert.ok(rel <= 1e-5, `seed ${seed}: router ${value} vs reference ${ref} (${rel.toExponential(2)}), ${c.states.map((s) => s.kind).join(',')}`);
+    assert.ok(
+      rel <= 1e-5,
+      `seed ${seed}: router ${value} vs reference ${ref} (${rel.toExponential(2)}), ${c.states.map((s) => s.kind).join(',')}`,
+    );
     assert.ok(r.certificate.gap < 1e-5, `seed ${seed}: certificate gap ${r.certificate.gap}`);
   }
   assert.deepEqual([...kinds].sort(), [...KINDS].sort());

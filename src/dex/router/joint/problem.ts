@@ -72,8 +72,7 @@ export function buildProblem(r: JointRequest): Problem {
     if (!(b.value > 0)) throw new RouteRequestError(`buys[${k}].value`, `must be positive, got ${b.value}`);
     return idx(b.token, `buys[${k}].token`);
   });
-  for (const b of buys)
-    if (sells.includes(b)) throw new RouteRequestError('buys', `token ${m.tokens[b]} is also sold`);
+  for (const b of buys) if (sells.includes(b)) throw new RouteRequestError('buys', `token ${m.tokens[b]} is also sold`);
   const dS = bfs(m, sells, exclude);
   const dB = bfs(m, buys, exclude);
   const local = new Map<number, number>();
@@ -129,7 +128,8 @@ export function buildProblem(r: JointRequest): Problem {
     value += b.value;
   });
   for (const [k, s] of sells.entries())
-    if (!(price[local.get(s)!]! > 0)) throw new RouteRequestError('prices', `has no price for sold token ${r.sells[k]!.token}`);
+    if (!(price[local.get(s)!]! > 0))
+      throw new RouteRequestError('prices', `has no price for sold token ${r.sells[k]!.token}`);
   propagatePrices(pools, price);
   let anchor = local.get(buys[0]!)!;
   for (const b of buys) {

@@ -7,7 +7,7 @@
  * problem re-solved, kept when the exact net value improves.
  */
 import type { Address } from '../../pools/types.ts';
-import { execute, type Execution } from './legs.ts';
+import { type Execution, execute } from './legs.ts';
 import { buildProblem, type Problem } from './problem.ts';
 import { type DualSolution, solveDual } from './solve.ts';
 import type { JointCertificate, JointRequest, JointRoute } from './types.ts';
@@ -85,11 +85,10 @@ export function routeJoint(r: JointRequest): JointRoute {
       if (!improved) break;
     }
   }
-  return finish(r, best, { solves, iterations, evaluations, dropped: [...dropped] });
+  return finish(best, { solves, iterations, evaluations, dropped: [...dropped] });
 }
 
 function finish(
-  r: JointRequest,
   c: Candidate,
   s: { solves: number; iterations: number; evaluations: number; dropped: string[] },
 ): JointRoute {
