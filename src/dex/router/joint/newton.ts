@@ -150,6 +150,7 @@ export function newtonMinimize(
   let pgNorm = Number.POSITIVE_INFINITY;
   let stall = 0;
   let sweeps = 0;
+  const hist: number[] = [];
   const maxSweeps = o.maxSweeps ?? 50;
   for (; it < (o.maxIter ?? 200); it++) {
     free.length = 0;
@@ -244,7 +245,11 @@ export function newtonMinimize(
         f = bestF;
       }
     }
-    if (!accepted || stall >= 3) {
+    // slow progress (the gradient not halved in 6 iterations): a kink the model keeps missing
+    hist.push(pgNorm);
+    const slow = hist.length > 6 && pgNorm > 0.5 * hist[hist.length - 7]!;
+    if (!accepted || stall >= 3 || slow) {
+      hist.length = 0;
       // Newton is lost (flat or kinked region): one coordinate sweep, then Newton again
       if (sweeps >= maxSweeps) {
         it++;
