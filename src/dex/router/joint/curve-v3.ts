@@ -81,9 +81,12 @@ export function v3Curve(state: V3State, zeroForOne: boolean): PairCurve {
     }
     return ranges[lo]!;
   };
+  const r0 = ranges[0]!;
   return {
-    spot: ranges[0]!.mStart,
+    spot: r0.mStart,
     cap,
+    // −L/(2γ²s³) (zeroForOne) or −L·s³/(2γ²) at the starting price
+    dxdp0: zeroForOne ? -r0.L / (2 * g * g * r0.s0 ** 3) : -(r0.L * r0.s0 ** 3) / (2 * g * g),
     inputAt(p, slope) {
       if (slope) slope.dxdp = 0;
       if (p >= ranges[0]!.mStart) return 0;

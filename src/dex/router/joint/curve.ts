@@ -18,6 +18,8 @@ export interface PairCurve {
   readonly spot: number;
   /** Largest input the pool takes in this direction (Infinity when unbounded). */
   readonly cap: number;
+  /** dx/dp as the trade starts (x → 0+): the curvature an idle pool would add once it trades. */
+  readonly dxdp0: number;
   /** Input at which the marginal falls to p; writes dx/dp into `slope` when given. */
   inputAt(p: number, slope?: Slope): number;
   outAt(x: number): number;
@@ -28,6 +30,7 @@ export interface PairCurve {
 export const NO_TRADE: PairCurve = {
   spot: 0,
   cap: 0,
+  dxdp0: 0,
   inputAt: () => 0,
   outAt: () => 0,
   marginalAt: () => 0,
@@ -43,6 +46,7 @@ export function v2Curve(s: V2State, zeroForOne: boolean): PairCurve {
   return {
     spot: (g * rb) / ra,
     cap: Number.POSITIVE_INFINITY,
+    dxdp0: -(ra * ra * ra) / (2 * g * k),
     inputAt(p, slope) {
       const d = Math.sqrt(k / p);
       // m'(x) = −2gk/d³ at d = R_a + γx
@@ -76,6 +80,7 @@ export function weightedCurve(s: WeightedState, i: number, j: number): PairCurve
   return {
     spot: c / bi,
     cap,
+    dxdp0: -bi / ((r + 1) * g * (c / bi)),
     inputAt(p, slope) {
       if (p >= c / bi) {
         if (slope) slope.dxdp = 0;

@@ -50,9 +50,8 @@ function phantom(p: Problem['pools'][number], nu: Float64Array, hess: Float64Arr
       if (!(c.spot > 0)) continue;
       const dist = Math.log(na / nb / c.spot);
       if (!(dist >= 0) || dist > 20 * fade) continue;
-      c.inputAt(c.spot * (1 - 1e-9), slope);
-      if (!(slope.dxdp < 0)) continue;
-      const w = (-slope.dxdp / nb) * Math.exp(-dist / fade);
+      if (!(c.dxdp0 < 0)) continue;
+      const w = (-c.dxdp0 / nb) * Math.exp(-dist / fade);
       const r = na / nb;
       hess[ia * L + ia] = hess[ia * L + ia]! + w;
       hess[ia * L + ib] = hess[ia * L + ib]! - w * r;

@@ -207,7 +207,7 @@ export function newtonMinimize(
       let da = d0;
       let b = 1;
       let [, db] = trial(b);
-      const good = Math.abs(db) <= 0.1 * -d0 && bestF < f0; // the Newton step is (nearly) exact along d
+      const good = Math.abs(db) <= 0.5 * -d0 && bestF < f0; // the Newton step is (nearly) exact along d
       for (let e = 0; e < 30 && db < 0 && !good; e++) {
         a = b;
         da = db;
