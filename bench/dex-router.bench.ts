@@ -170,7 +170,7 @@ export default async function run(): Promise<void> {
   console.log('## dex-router: joint routing of a whole rebalance (issue #18)\n');
   console.log(walkthroughTable());
   console.log(
-    '\nScaling: random mixed markets (v2, v3, Balancer weighted and stable), 2 sells and 2 buys, 20 gwei; 5 markets per size, best of 3 runs each:\n',
+    '\nScaling: random mixed markets (v2, v3, Balancer weighted and stable), 2 sells and 2 buys, 20 gwei; 3 markets per size, best of 2 runs each:\n',
   );
   console.log(joint.scalingTable());
   if (process.env.BENCH_JOINT_ONLY) return;
