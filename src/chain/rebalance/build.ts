@@ -7,12 +7,18 @@
  * outputs with minTotalValue = (1 − maxSlippageBps/1e4) × their expected value.
  */
 import type { Address } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
+import {
+  type JointBuy,
+  type JointRoute,
+  type JointSell,
+  type Market,
+  routeJoint,
+} from '../../dex/router/joint/index.ts';
 import type { ExecutorLeg } from '../executor/legs.ts';
 import { encodeLeg } from '../executor/legs.ts';
-import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
-import { BallastError, type Next } from '../../core/errors.ts';
 import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
-import { type JointBuy, type JointRoute, type JointSell, type Market, routeJoint } from '../../dex/router/joint/index.ts';
+import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
 import type { NettedSwap } from './net.ts';
 
 export interface RebalanceToken {

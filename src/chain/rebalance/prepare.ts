@@ -4,10 +4,6 @@
  * checked against the oracles, then the approvals and the batch simulated together (eth_simulateV1: nothing is sent).
  */
 import { type Address, decodeFunctionResult, type Hex, type PublicClient, parseAbi } from 'viem';
-import { executorArtifact } from '../executor/artifact.ts';
-import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
-import type { ValidPrice } from '../oracles/feeds.ts';
-import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
@@ -15,9 +11,13 @@ import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { makeSnapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
-import type { Fixture } from '../fixture/types.ts';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+import { executorArtifact } from '../executor/artifact.ts';
+import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
+import type { Fixture } from '../fixture/types.ts';
+import type { ValidPrice } from '../oracles/feeds.ts';
+import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';

@@ -7,9 +7,9 @@
  * below the plan that was approved. The executor's own checks (minOut per leg, total value) run on chain.
  */
 import type { Address, PublicClient } from 'viem';
-import { validatedPrices } from '../oracles/guard.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { Fixture } from '../fixture/types.ts';
+import { validatedPrices } from '../oracles/guard.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { type Prepared, type Routed, routeChecked } from './prepare.ts';
 
