@@ -96,11 +96,41 @@ async function swapV2(sell: string, buy: string, amount: bigint): Promise<void> 
   );
 }
 
+/** How the build before issue #18 routed: each netted trade alone on the same snapshot; pools used by ≥ 2 trades. */
+async function sharedByOldBuild(
+  swaps: readonly { sell: string; buy: string; value: number }[],
+  prices: ReadonlyMap<string, { usd: number }>,
+): Promise<number> {
+  const ps = await pools(w);
+  const gasPriceWei = await w.clients.public.getGasPrice();
+  const usd = (s: string) => prices.get(tok(s).toLowerCase())!.usd;
+  const seen = new Map<string, number>();
+  for (const s of swaps) {
+    const din = w.tokens.get(s.sell)!.decimals;
+    const dout = w.tokens.get(s.buy)!.decimals;
+    const amountIn = BigInt(Math.floor(((s.value * usd('USDC')) / usd(s.sell)) * 10 ** din));
+    const outPerEth = (usd('WETH') / usd(s.buy)) * 10 ** dout;
+    const legs = route({
+      pools: ps,
+      tokenIn: tok(s.sell),
+      tokenOut: tok(s.buy),
+      amountIn,
+      gasPriceWei,
+      outPerEth,
+    }).legs;
+    for (const p of new Set(legs.map((l) => l.pool))) seen.set(p, (seen.get(p) ?? 0) + 1);
+  }
+  return [...seen.values()].filter((n) => n > 1).length;
+}
+
 test('25,000 USDC → WETH pre-move: dex rebalance --execute succeeds, exact to the wei, each pool once', async () => {
   const snap = await w.clients.test.snapshot();
   await swapV2('USDC', 'WETH', 25_000n * 10n ** 6n);
   const toks = ['WETH', 'USDC', 'WBTC', 'LINK'].map(tok);
   const b0 = await balances(w.clients.public, owner, toks);
+  const dry = await dexRebalance({ ...base(), config: config(executor), env: { BALLAST_PRIVATE_KEY: KEY2 } });
+  const shared = await sharedByOldBuild(dry.prepared!.batch.sizes.swaps, dry.prepared!.prices);
+  assert.ok(shared > 0, 'routing the trades one at a time would use some pool twice (the issue)');
   const run = await dexRebalance({
     ...base(),
     config: config(executor),
@@ -119,29 +149,16 @@ test('25,000 USDC → WETH pre-move: dex rebalance --execute succeeds, exact to 
   const used = r.legs.map((l) => l.pool);
   assert.equal(new Set(used).size, used.length, 'every pool is used once, with the legs’ combined flow');
   for (const [s, v] of Object.entries(run.prepared!.weightsAfter)) assert.ok(Math.abs(v - 0.25) < 0.01, `${s} ${v}`);
-  // the old build routed each netted trade alone on the same snapshot: those routes share pools
-  const ps = await pools(w);
+  // the exact simulation of the batch (eth_simulateV1 at prepare time) equals the route's legs
+  const pr = run.prepared!;
+  assert.deepEqual(
+    [...pr.outs],
+    pr.batch.route.legs.map((l) => l.amountOut),
+    'simulated outputs = the route, to the wei',
+  );
   await w.clients.test.revert({ id: snap });
-  const sizes = run.prepared!.batch.sizes;
-  const legPools =
-    sizes.sells.length === 1
-      ? sizes.buys.map((b) => {
-          const frac = b.value / sizes.buys.reduce((v, x) => v + x.value, 0);
-          const amountIn = BigInt(Math.floor(Number(sizes.sells[0]!.amount) * frac));
-          return route({
-            pools: ps,
-            tokenIn: sizes.sells[0]!.token,
-            tokenOut: b.token,
-            amountIn,
-            gasPriceWei: 20n * 10n ** 9n,
-            outPerEth: 3000 * 10 ** 6,
-          }).legs.map((l) => l.pool);
-        })
-      : [];
-  const seen = new Map<string, number>();
-  for (const ls of legPools) for (const p of new Set(ls)) seen.set(p, (seen.get(p) ?? 0) + 1);
   console.log(
-    `# per-trade routes share ${[...seen.values()].filter((n) => n > 1).length} pool(s); the joint route ${r.legs.length} legs, ${r.hops} hop(s) max`,
+    `# shared pools: the per-trade routes of the old build share ${shared} pool(s); the joint route: ${r.legs.length} legs, each pool once, ${r.hops} hop(s) max`,
   );
   console.log(run.text.replace(/^/gm, '# '));
 });
