@@ -188,8 +188,8 @@ test('a pre-move beyond maxDeviationBps is refused in one line, nothing sent', a
 
 test('a three-pool path is used when it is best, and the executed batch equals the route to the wei', async () => {
   const snap = await w.clients.test.snapshot();
-  // DAI dumped into the v2 WETH/DAI pool: DAI → WETH → LINK gets worse than DAI → USDC → WETH → LINK
-  await swapV2('DAI', 'WETH', 400_000n * 10n ** 18n);
+  // DAI meets WETH directly only in a 0.3 % v2 pool; DAI → USDC (stable, 0.01 %) → WETH (v3, 0.05 %) → LINK is
+  // cheaper, so the best route to LINK takes three pools
   const tokens = [...w.tokens.values()];
   const prices = await validatedPrices(w.clients.public, { feeds: w.feeds, maxDeviationBps: 10_000 }, tokens);
   const block = await w.clients.public.getBlock();

@@ -88,6 +88,22 @@ function need<T>(v: T | undefined, what: string): T {
   return v;
 }
 
+/** Largest certificate gap (upper bound / achieved − 1) a batch may be sent with: 1 bp. */
+export const MAX_ROUTE_GAP = 1e-4;
+
+/**
+ * Refuses a route its own certificate does not vouch for: a dual solve that did not converge, or an arbitrage
+ * loop in the pools larger than the trades, which legs run one after the other cannot finance (docs/dex-routing.md).
+ */
+export function checkRouteGap(route: JointRoute): void {
+  const c = route.certificate;
+  if (!(c.gap <= MAX_ROUTE_GAP))
+    throw new RebalanceBuildError(
+      `the joint route obtains ${(c.achieved * 100).toFixed(3)}% of the targets where ${(c.upperBound * 100).toFixed(3)}% is possible (gap ${c.gap.toExponential(2)} > ${MAX_ROUTE_GAP}): nothing sent; try again next block`,
+      { next: 'next-cycle', details: { gap: c.gap, residual: c.residual } },
+    );
+}
+
 export function slipMin(x: bigint, bps: number): bigint {
   return (x * BigInt(10_000 - bps)) / 10_000n;
 }

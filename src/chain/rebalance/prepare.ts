@@ -18,7 +18,7 @@ import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calld
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
-import { type Batch, buildBatch, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
+import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
 import { dexCostComponent } from './venue-costs.ts';
@@ -57,8 +57,8 @@ export interface Routed {
 }
 
 /**
- * Reads the pools at the latest block, routes the sized trades jointly into one batch and checks every pool the
- * batch uses against the oracles (maxDeviationBps). Used when preparing and again just before sending.
+ * Reads the pools at the latest block, routes the sized trades jointly into one batch, checks every pool the
+ * batch uses against the oracles (maxDeviationBps) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
  */
 export async function routeChecked(
   client: PublicClient,
@@ -105,6 +105,7 @@ export async function routeChecked(
     decimals,
     p.chain.maxDeviationBps,
   );
+  checkRouteGap(batch.route);
   return { batch, data: encodeExecute(batch) };
 }
 

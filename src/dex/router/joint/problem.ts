@@ -53,7 +53,11 @@ function bfs(market: Market, starts: readonly number[], exclude: ReadonlySet<str
   return d;
 }
 
-export function buildProblem(r: JointRequest): Problem {
+/**
+ * `pairOf` restricts a multi-token pool to one pair (pool-token indices, by pool id): a pool trades one pair,
+ * and with several allowed the dual is a maximum over pairs, whose kinks stall the solver (route-joint.ts).
+ */
+export function buildProblem(r: JointRequest, pairOf?: ReadonlyMap<string, readonly [number, number]>): Problem {
   const m = r.market;
   const exclude = r.exclude ?? new Set<string>();
   const maxHops = r.maxHops ?? 3;
@@ -93,6 +97,8 @@ export function buildProblem(r: JointRequest): Problem {
       for (let b = a + 1; b < n; b++) {
         const ta = mp.tokens[a]!;
         const tb = mp.tokens[b]!;
+        const only = pairOf?.get(mp.id);
+        if (only && !((only[0] === a && only[1] === b) || (only[0] === b && only[1] === a))) continue;
         if (dS[ta]! + 1 + dB[tb]! <= maxHops || dS[tb]! + 1 + dB[ta]! <= maxHops) pairs.push(a, b);
       }
     if (pairs.length === 0) continue;

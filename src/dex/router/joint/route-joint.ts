@@ -22,9 +22,25 @@ interface Candidate {
 }
 
 function evaluate(r: JointRequest, exclude: ReadonlySet<string>, warm?: Candidate): Candidate {
-  const pr = buildProblem({ ...r, exclude });
+  let pr = buildProblem({ ...r, exclude });
   const u0 = warm && warm.pr.tokens.length === pr.tokens.length ? warm.sol.u : undefined;
-  const sol = solveDual(pr, u0 ? { u0 } : {});
+  let sol = solveDual(pr, u0 ? { u0 } : {});
+  // A multi-token pool trades one pair: its dual term is the maximum over its pairs, not smooth where two tie,
+  // and the solver can stall on such a kink. Each such pool is then held to the pair it trades at the first
+  // solution (its first pair when idle) and the problem re-solved from there: smooth, and one swap per pool.
+  const multi = pr.pools.filter((p) => p.pairs.length > 2);
+  if (multi.length > 0) {
+    const pairOf = new Map<string, readonly [number, number]>();
+    pr.pools.forEach((p, k) => {
+      if (p.pairs.length <= 2) return;
+      const a = sol.flows.a[k]!;
+      pairOf.set(p.mp.id, a >= 0 ? [a, sol.flows.b[k]!] : [p.pairs[0]!, p.pairs[1]!]);
+    });
+    const pr2 = buildProblem({ ...r, exclude }, pairOf);
+    const sol2 = solveDual(pr2, pr2.tokens.length === pr.tokens.length ? { u0: sol.u } : {});
+    pr = pr2;
+    sol = { ...sol2, iterations: sol.iterations + sol2.iterations, evaluations: sol.evaluations + sol2.evaluations };
+  }
   const ex = execute(pr, sol.flows);
   let value = 0;
   for (let i = 0; i < pr.tokens.length; i++)
