@@ -11,6 +11,8 @@ import { mulberry32, tokenAddress } from '../src/dex/router/testing/cp-pool.ts';
 import { diamandisMarket, randomPair } from '../src/dex/router/testing/diamandis.ts';
 import { realMarket, USDC, WETH } from '../src/dex/router/testing/real-market.ts';
 import type { RouteRequest } from '../src/dex/router/types.ts';
+import * as joint from './dex-joint-routing.ts';
+import { walkthroughTable } from './dex-joint-routing.ts';
 
 const E18 = 10n ** 18n;
 const GWEI = 10n ** 9n;
@@ -165,7 +167,14 @@ function gainTable(): string {
 }
 
 export default async function run(): Promise<void> {
-  console.log('## dex-router: optimal gas-aware split routing\n');
+  console.log('## dex-router: joint routing of a whole rebalance (issue #18)\n');
+  console.log(walkthroughTable());
+  console.log(
+    '\nScaling: random mixed markets (v2, v3, Balancer weighted and stable), 2 sells and 2 buys, 20 gwei; 3 markets per size, best of 2 runs each:\n',
+  );
+  console.log(joint.scalingTable());
+  if (process.env.BENCH_JOINT_ONLY) return;
+  console.log('\n## dex-router: optimal gas-aware split routing\n');
   console.log(oneTradeTable());
   console.log(
     '\nScaling (Diamandis et al. 2023 generator: m CP pools, n = ⌈√m⌉ tokens, reserves U[0,1000), γ ∈ {0.997, 1}; median over 20 trades (1–100 tokens, random pair) of the best of 3 runs; gas: 100k/leg at 20 gwei, 1 ETH = 100 tokens):\n',

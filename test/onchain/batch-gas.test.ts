@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, parseAbi } from 'viem';
+import type { ExecuteArgs } from '../../src/chain/executor/calldata.ts';
 import { encodeExecute } from '../../src/chain/executor/calldata.ts';
 import { type ExecutorLeg, encodeLeg } from '../../src/chain/executor/legs.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
-import type { Batch } from '../../src/chain/rebalance/build.ts';
 import { startWorld, type World } from './setup.ts';
 
 let w: World;
@@ -95,15 +95,13 @@ test('gas: one n-leg batch vs n separate router swaps, n = 2 … 8', async () =>
       approvals += rc.gasUsed;
     }
     const outs = [...new Set(ls.map((l) => l.tokenOut))];
-    const batch: Batch = {
-      swaps: [],
+    const batch: ExecuteArgs = {
       pulls: [...pulls].map(([token, amount]) => ({ token, amount })),
       legs: ls,
       valuations: outs.map((t) => {
         const tok = [...w.tokens.values()].find((x) => x.address === t)!;
         return { token: t, feed: w.feeds[tok.symbol]!.address, maxAge: 3660n, scale: 10n ** BigInt(tok.decimals + 8) };
       }),
-      expectedValue: 0n,
       minTotalValue: 1n,
       deadline,
     };

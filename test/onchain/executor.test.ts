@@ -11,11 +11,11 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { ChainSendError, resume, type Sender, sendTx } from '../../src/chain/executor/send.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
-import { type Batch, buildBatch } from '../../src/chain/rebalance/build.ts';
+import { type Batch, buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
 import { sqliteStore } from '../../src/store/ports.ts';
 import { journalWithPortfolio } from '../../src/store/testing/fixtures.ts';
-import { balances, erc20, KEY1, pools, startWorld, type World } from './setup.ts';
+import { balances, erc20, KEY1, market, startWorld, type World } from './setup.ts';
 
 const approveAbi = parseAbi(['function approve(address spender, uint256 amount) returns (bool)']);
 let w: World;
@@ -59,12 +59,12 @@ async function batch(maxSlippageBps = 50, deadlineIn = 600n): Promise<Batch> {
   const prices = await validatedPrices(w.clients.public, { feeds: w.feeds, maxDeviationBps: 200 }, tokens);
   const block = await w.clients.public.getBlock();
   return buildBatch({
-    swaps: netTrades(TRADES, 'USDC'),
+    sizes: sizeTrades(netTrades(TRADES, 'USDC'), w.tokens, prices, 'USDC'),
     tokens: w.tokens,
     prices,
     feeds: w.feeds,
     quote: 'USDC',
-    pools: await pools(w),
+    market: await market(w),
     poolInfo: w.fx.pools,
     contracts: w.fx.contracts,
     executor: w.executor,

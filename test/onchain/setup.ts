@@ -9,6 +9,7 @@ import type { Fixture } from '../../src/chain/fixture/types.ts';
 import type { FeedConfig } from '../../src/chain/oracles/feeds.ts';
 import type { RebalanceToken } from '../../src/chain/rebalance/build.ts';
 import type { SwapPool } from '../../src/dex/pools/types.ts';
+import { type Market, prepareMarket } from '../../src/dex/router/joint/index.ts';
 import { buildSwapPools, readPoolStates } from '../../src/dex/state/index.ts';
 
 /** anvil's dev key #0 (public, from its default mnemonic): test use only. */
@@ -64,6 +65,15 @@ export async function pools(w: World): Promise<readonly SwapPool[]> {
     w.fx.pools,
   );
   return buildSwapPools(snap.states).pools;
+}
+
+/** The pools at the latest block, prepared for the joint router. */
+export async function market(w: World): Promise<Market> {
+  const snap = await readPoolStates(
+    { client: w.clients.public, v3TickLens: w.fx.contracts.v3TickLens, balancerVault: w.fx.contracts.balancerVault },
+    w.fx.pools,
+  );
+  return prepareMarket(snap.states);
 }
 
 export async function balances(client: PublicClient, who: Address, tokens: readonly Address[]): Promise<bigint[]> {

@@ -18,7 +18,10 @@ const erc20 = parseAbi([
   'function allowance(address owner, address spender) view returns (uint256)',
 ]);
 
-export function encodeExecute(b: Batch): Hex {
+/** What execute() takes: a built Batch or hand-made legs. */
+export type ExecuteArgs = Pick<Batch, 'pulls' | 'legs' | 'valuations' | 'minTotalValue' | 'deadline'>;
+
+export function encodeExecute(b: ExecuteArgs): Hex {
   return encodeFunctionData({
     abi: executorArtifact().abi,
     functionName: 'execute',
@@ -80,7 +83,7 @@ export async function approvalsNeeded(
   client: PublicClient,
   owner: Address,
   executor: Address,
-  b: Batch,
+  b: Pick<Batch, 'pulls'>,
 ): Promise<{ token: Address; amount: bigint; data: Hex }[]> {
   const out: { token: Address; amount: bigint; data: Hex }[] = [];
   for (const p of b.pulls) {

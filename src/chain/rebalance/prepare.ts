@@ -11,12 +11,14 @@ import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
 import { makeSnapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
+import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
 import { executorArtifact } from '../executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import type { Fixture } from '../fixture/types.ts';
+import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
-import { type Batch, buildBatch, type RebalanceToken } from './build.ts';
+import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
 import { dexCostComponent } from './venue-costs.ts';
@@ -44,6 +46,67 @@ export interface Prepared {
   readonly weightsBefore: Record<string, number>;
   readonly weightsAfter: Record<string, number>;
   readonly tokens: ReadonlyMap<string, RebalanceToken>;
+  /** Owner's balances per lower-case address when prepared. */
+  readonly balances: ReadonlyMap<string, bigint>;
+  readonly prices: ReadonlyMap<string, ValidPrice>;
+}
+
+export interface Routed {
+  readonly batch: Batch;
+  readonly data: Hex;
+}
+
+/**
+ * Reads the pools at the latest block, routes the sized trades jointly into one batch, checks every pool the
+ * batch uses against the oracles (maxDeviationBps) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
+ */
+export async function routeChecked(
+  client: PublicClient,
+  p: OnchainPortfolio,
+  f: Fixture,
+  owner: Address,
+  executor: Address,
+  tokens: ReadonlyMap<string, RebalanceToken>,
+  prices: ReadonlyMap<string, ValidPrice>,
+  sizes: TradeSizes,
+): Promise<Routed> {
+  const snapState = await readPoolStates(
+    {
+      client,
+      v3TickLens: f.contracts.v3TickLens,
+      balancerVault: f.contracts.balancerVault,
+      multicall3: f.contracts.multicall3,
+    },
+    f.pools,
+  );
+  const market = prepareMarket(snapState.states);
+  const gasPriceWei = await client.getGasPrice();
+  const block = await client.getBlock();
+  const batch = buildBatch({
+    sizes,
+    tokens,
+    prices,
+    feeds: p.chain.feeds,
+    quote: p.quote,
+    market,
+    poolInfo: f.pools,
+    contracts: f.contracts,
+    executor,
+    owner,
+    deadline: block.timestamp + BigInt(p.chain.deadlineSec),
+    gasPriceWei,
+    maxSlippageBps: p.chain.maxSlippageBps,
+  });
+  const used = new Set(batch.route.legs.map((l) => l.pool.toLowerCase()));
+  const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
+  checkPoolDeviation(
+    market.pools.filter((x) => used.has(x.id)).map((x) => x.pool),
+    prices,
+    decimals,
+    p.chain.maxDeviationBps,
+  );
+  checkRouteGap(batch.route);
+  return { batch, data: encodeExecute(batch) };
 }
 
 export async function prepareRebalance(
@@ -103,33 +166,8 @@ export async function prepareRebalance(
   planInto(ctx, snap.qty, snap.prices, 'full', buf);
   const plan = describePlan(ctx, snap, buf);
 
-  const block = await client.getBlock();
-  const batch = buildBatch({
-    swaps: netTrades(plan.trades, p.quote),
-    tokens,
-    prices,
-    feeds: p.chain.feeds,
-    quote: p.quote,
-    pools,
-    poolInfo: f.pools,
-    contracts: f.contracts,
-    executor,
-    owner,
-    deadline: block.timestamp + BigInt(p.chain.deadlineSec),
-    gasPriceWei,
-    maxSlippageBps: p.chain.maxSlippageBps,
-    balances: raw,
-  });
-  const used = new Set(batch.swaps.flatMap((s) => s.route.legs.map((l) => l.pool.toLowerCase())));
-  const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
-  checkPoolDeviation(
-    pools.filter((x) => used.has(x.id.toLowerCase())),
-    prices,
-    decimals,
-    p.chain.maxDeviationBps,
-  );
-
-  const data = encodeExecute(batch);
+  const sizes = sizeTrades(netTrades(plan.trades, p.quote), tokens, prices, p.quote, raw);
+  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes);
   const approvals = await approvalsNeeded(client, owner, executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {
@@ -165,6 +203,9 @@ export async function prepareRebalance(
   batch.legs.forEach((l, i) => {
     if (l.toOwner) after.set(l.tokenOut.toLowerCase(), (after.get(l.tokenOut.toLowerCase()) ?? 0n) + outs[i]!);
   });
+  // what the executor holds at the end (a bought token also forwarded) is swept back to the owner
+  for (const x of batch.route.leftovers)
+    after.set(x.token.toLowerCase(), (after.get(x.token.toLowerCase()) ?? 0n) + x.amount);
   const weights = (m: ReadonlyMap<string, bigint>): Record<string, number> => {
     const v: Record<string, number> = {};
     let total = 0;
@@ -187,5 +228,7 @@ export async function prepareRebalance(
     weightsBefore: weights(raw),
     weightsAfter: weights(after),
     tokens,
+    balances: raw,
+    prices,
   };
 }

@@ -14,7 +14,8 @@ import { findChainFile } from '../../chain/chain-file.ts';
 import { executorArtifact } from '../../chain/executor/artifact.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
-import { type Prepared, prepareRebalance } from '../../chain/rebalance/prepare.ts';
+import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
+import { requote } from '../../chain/rebalance/requote.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
 import { Journal } from '../../store/journal.ts';
@@ -42,6 +43,8 @@ export interface DexRebalanceOptions {
 export interface DexRebalanceResult {
   readonly prepared?: Prepared;
   readonly txHash?: Hex;
+  /** The batch as re-quoted and sent (--execute). */
+  readonly sent?: Routed;
   readonly executor?: Address;
   readonly text: string;
 }
@@ -197,16 +200,19 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         leg: leg++,
         calls: { approve: a.token, amount: a.amount.toString() },
       });
-    const calls = pr.batch.legs.map((l) => ({
+    // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
+    const fresh = await requote(client, p, f, owner, executor, pr);
+    const calls = fresh.batch.legs.map((l) => ({
       tokenIn: l.tokenIn,
       tokenOut: l.tokenOut,
       amountIn: l.amountIn.toString(),
       minOut: l.minOut.toString(),
     }));
-    const sent = await sendTx(s, { to: executor, data: pr.data, leg: 0, calls });
+    const sent = await sendTx(s, { to: executor, data: fresh.data, leg: 0, calls });
+    text += `re-quoted at send time: ${fresh.batch.legs.length} legs, outputs worth ${fresh.batch.route.value.toFixed(2)} USD at the oracles\n`;
     text += `sent: ${sent.receipt.transactionHash} mined in block ${sent.receipt.blockNumber}, gas used ${sent.receipt.gasUsed}\n`;
     write(text);
-    return { prepared: pr, txHash: sent.receipt.transactionHash, text };
+    return { prepared: pr, txHash: sent.receipt.transactionHash, sent: fresh, text };
   } finally {
     journal.close();
   }
