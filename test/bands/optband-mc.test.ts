@@ -39,7 +39,10 @@ test('the best half-width on GBM is the formula’s within its standard error', 
     `# σ 0.8, c 0.002, κ 1, w* 0.5: best h ${r.mean.toFixed(5)} ± ${r.se.toFixed(5)} (SE), formula ${h.toFixed(5)}, z ${z.toFixed(2)}\n`,
   );
   assert.ok(r.se > 0 && r.se < 0.1 * h, `SE ${r.se} should be small next to h ${h}`);
-  assert.ok(Math.abs(z) <= 2, `best ${r.mean} vs formula ${h}: ${z.toFixed(2)} SE apart`);
+  // Within one standard error at the documented scale (BANDS_MC_SCALE=10: z −0.78); the default, ten times
+  // shorter CI run has too little power for one SE (its seeded z is 1.38) and checks two.
+  const limit = SCALE >= 10 ? 1 : 2;
+  assert.ok(Math.abs(z) <= limit, `best ${r.mean} vs formula ${h}: ${z.toFixed(2)} SE apart (limit ${limit})`);
 });
 
 test('the best half-width scales as c^(1/3) and σ^(2/3)', () => {
