@@ -10,6 +10,7 @@ import { planInto } from '../src/core/planner/plan.ts';
 import { bandArray, bandKernel, firstAbsBreach } from '../src/core/triggers/band.ts';
 import type { TriggerBar } from '../src/core/triggers/types.ts';
 import { universeOf } from '../src/core/universe.ts';
+import { timed } from './timing.ts';
 
 /** A deterministic generator (no Math.random: figures must be reproducible). */
 function lcg(seed: number): () => number {
@@ -18,19 +19,6 @@ function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 2 ** 32;
   };
-}
-
-/**
- * CPU time (user + system) of f in ms: on a machine shared with other jobs, wall time counts the time
- * the process waits for a core; CPU time does not. Both are reported.
- */
-function timed(f: () => void): { cpu: number; wall: number } {
-  const c0 = process.cpuUsage();
-  const w0 = process.hrtime.bigint();
-  f();
-  const wall = Number(process.hrtime.bigint() - w0) / 1e6;
-  const c = process.cpuUsage(c0);
-  return { cpu: (c.user + c.system) / 1e3, wall };
 }
 
 const median = (xs: number[]): number => {

@@ -12,16 +12,7 @@ import { parseStrategy } from '../src/backtest/engine/strategy.ts';
 import type { BacktestOptions } from '../src/backtest/engine/types.ts';
 import { garchOmega, generateGarch } from '../src/backtest/synthetic/garch.ts';
 import { optbandTrack } from '../src/core/bands/track.ts';
-
-function timed(f: () => void): { cpu: number; wall: number } {
-  const c0 = process.cpuUsage();
-  const w0 = process.hrtime.bigint();
-  f();
-  const wall = Number(process.hrtime.bigint() - w0) / 1e6;
-  const c = process.cpuUsage(c0);
-  return { cpu: (c.user + c.system) / 1e3, wall };
-}
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+import { median, timed } from './timing.ts';
 
 export default async function run(): Promise<void> {
   const n = 10;

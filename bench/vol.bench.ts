@@ -13,18 +13,7 @@ import { fitHar } from '../src/core/forecast/har.ts';
 import { fitHmm } from '../src/core/forecast/hmm.ts';
 import { kernelFor } from '../src/core/forecast/models.ts';
 import { logReturns } from '../src/core/forecast/returns.ts';
-
-/** CPU time (user + system) and wall time of f in ms (the machine is shared: targets are judged on CPU). */
-function timed(f: () => void): { cpu: number; wall: number } {
-  const c0 = process.cpuUsage();
-  const w0 = process.hrtime.bigint();
-  f();
-  const wall = Number(process.hrtime.bigint() - w0) / 1e6;
-  const c = process.cpuUsage(c0);
-  return { cpu: (c.user + c.system) / 1e3, wall };
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+import { median, timed } from './timing.ts';
 
 function simulated(n: number): Float64Array {
   const rng = new Xoshiro128(2600);

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ballast } from '../../test/support/cli.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'ballast-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -14,23 +12,6 @@ function file(name: string, content: unknown): string {
   const p = join(dir, name);
   writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
   return p;
-}
-
-/** Runs `node --import tsx src/cli/main.ts …args` from the repository root. */
-function ballast(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 const balances = file('balances.json', { BTC: 1.25, ETH: 10, USDT: 1500 });

@@ -1,32 +1,16 @@
 /** `ballast advise` through the real CLI: the JSON keys, the report, and bad inputs (exit 2 flags, 1 files). */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ballast } from '../support/cli.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'ballast-advise-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const data = 'examples/data/crypto-daily.csv';
-
-function ballast(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('ballast advise', { concurrency: 2 }, () => {
   it('prints the documented JSON keys; with gas a break-even value and a report', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { ballast } from '../../../test/support/cli.ts';
 import { loadPriceCsv } from '../../backtest/data/load.ts';
 import { fitEwma } from '../../core/forecast/ewma.ts';
 import { fitGarch } from '../../core/forecast/garch.ts';
@@ -15,23 +15,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const data = join(root, 'examples', 'data', 'crypto-daily.csv');
 const dir = mkdtempSync(join(tmpdir(), 'ballast-vol-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `node --import tsx src/cli/main.ts …args` from the repository root (as src/cli/main.test.ts does). */
-function ballast(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-    });
-    p.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString();
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** BTC's log returns from 2024-01-01 on, as the CLI takes them with --start 2024-01-01. */
 function btcSince2024(): Float64Array {
