@@ -82,6 +82,15 @@ describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
         [names[1]],
         'only the double-clicked line is shown',
       );
+      await page.evaluate(() => {
+        const g = globalThis as unknown as {
+          echarts: { getInstanceByDom(el: unknown): { dispatchAction(a: unknown): void } };
+          document: { getElementById(i: string): unknown };
+        };
+        g.echarts
+          .getInstanceByDom(g.document.getElementById('chart-equity'))
+          .dispatchAction({ type: 'legendAllSelect' });
+      });
       // Log scale on and off, another strategy's weights, a sort: none may raise an error.
       if (!(await page.isChecked('#log-scale'))) await page.check('#log-scale');
       await page.selectOption('#weights-strategy', '2');
