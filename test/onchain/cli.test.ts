@@ -63,6 +63,17 @@ test('deploy, dry run, execute: one batch brings the weights to the target; the 
   const before0 = await balances(w.clients.public, owner, toks);
   const dry = await dexRebalance({ ...base, config: cfg, env: {} });
   assert.match(dry.text, /dry run: nothing sent/);
+  // Every amount, a hub token's included, is an exact decimal with its symbol (issue #17 item 3).
+  const legLines = dry.text.split('\n').filter((l) => /^ {2}(leg \d+:|pull) /.test(l));
+  assert.ok(legLines.length > 1, dry.text);
+  for (const l of legLines) {
+    assert.doesNotMatch(l, /base units of|e[+-]\d/, l);
+    assert.match(
+      l,
+      /^ {2}(leg \d+: \d+(\.\d+)? [A-Z]+ → \d+(\.\d+)? [A-Z]+ simulated|pull \d+(\.\d+)? [A-Z]+ from)/,
+      l,
+    );
+  }
   assert.deepEqual(await balances(w.clients.public, owner, toks), before0, 'a dry run changes nothing');
   const journalPath = join(dir, 'journal.db');
   // The core's decision holds here too (issue #13): a paused portfolio's --execute is refused, nothing sent.

@@ -7,7 +7,15 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import { type Address, createPublicClient, encodeDeployData, type Hex, http, type PublicClient } from 'viem';
+import {
+  type Address,
+  createPublicClient,
+  encodeDeployData,
+  formatUnits,
+  type Hex,
+  http,
+  type PublicClient,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { parse as parseYaml } from 'yaml';
 import { findChainFile } from '../../chain/chain-file.ts';
@@ -65,11 +73,19 @@ function readKey(o: DexRebalanceOptions): Hex | undefined {
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
-function describe(pr: Prepared, executor: Address): string {
-  const sym = new Map([...pr.tokens.values()].map((t) => [t.address.toLowerCase(), t]));
+/**
+ * The batch in words. Every amount, an intermediate (hub) token's included, prints as its exact decimal and
+ * symbol (the chain file knows every fixture token); a token it does not know prints as base units.
+ */
+function describe(
+  pr: Prepared,
+  executor: Address,
+  known: readonly { address: Address; symbol: string; decimals: number }[],
+): string {
+  const sym = new Map([...known, ...pr.tokens.values()].map((t) => [t.address.toLowerCase(), t]));
   const amt = (token: Address, v: bigint) => {
     const t = sym.get(token.toLowerCase());
-    return t ? `${(Number(v) / 10 ** t.decimals).toPrecision(8)} ${t.symbol}` : `${v} of ${token}`;
+    return t ? `${formatUnits(v, t.decimals)} ${t.symbol}` : `${v} base units of ${token}`;
   };
   const lines = [
     `batch: execute() on executor ${executor}, ${pr.batch.legs.length} legs, deadline ${pr.batch.deadline}, ${(pr.data.length - 2) / 2} bytes of calldata`,
@@ -149,7 +165,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     );
 
   const pr = await prepareRebalance(client, p, f, owner, executor);
-  let text = describe(pr, executor);
+  let text = describe(pr, executor, f.tokens);
   if (!o.execute) {
     text += 'dry run: nothing sent (add --execute to send it)\n';
     write(text);
