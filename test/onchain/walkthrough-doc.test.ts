@@ -122,4 +122,15 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
   assert.match(dry, /dry run: nothing sent/);
   const sent = run(sh[4]![0]!);
   assert.match(sent, /sent: 0x[0-9a-f]{64} mined in block \d+/);
+  const argv = words(sh[3]![0]!, (w) => w.replace('http://127.0.0.1:PORT', `http://127.0.0.1:${port}`));
+  const again = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...argv.slice(1)], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+  });
+  // Right after the rebalance the dry run runs again (no refusal on the pools its own trades moved): the
+  // weights it reads are the target's.
+  assert.equal(again.status, 0, again.stderr);
+  for (const m of again.stdout.matchAll(/^ {2}(\w+) +(\d+\.\d+)% → /gm))
+    assert.ok(Math.abs(Number(m[2]) - 25) < 0.5, `${m[1]} at ${m[2]}% after the rebalance`);
 });
