@@ -105,5 +105,10 @@ test('a pool price deviating from the oracles by more than maxDeviationBps', asy
   await setFeed(feed, 'setAnswer', [(a * 105n) / 100n, 0n]);
   const prices = await validatedPrices(w.clients.public, cfg(), tokens());
   await refused('DEVIATION', async () => checkPoolDeviation(allPools, prices, decimals(), 200));
+  // The refusal says what to do: it names the pool and the limit, and that the last rebalance may have moved it.
+  assert.throws(
+    () => checkPoolDeviation(allPools, prices, decimals(), 200),
+    /bps away from the oracles, above maxDeviationBps 200: .*your own last rebalance included.*nothing was sent: wait for arbitrage .* or raise chain\.maxDeviationBps/,
+  );
   await setFeed(feed, 'setAnswer', [a, 0n]);
 });

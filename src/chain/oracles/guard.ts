@@ -84,7 +84,7 @@ export function checkPoolDeviation(
           throw new OracleGuardError(
             'DEVIATION',
             `${pa.symbol}/${pb.symbol}`,
-            `pool ${p.id} (${p.protocol}) prices ${pa.symbol} ${devBps.toFixed(1)} bps away from the oracles, above maxDeviationBps ${maxDeviationBps}: the pool may be manipulated or the feed wrong`,
+            `pool ${p.id} (${p.protocol}) prices ${pa.symbol} ${devBps.toFixed(1)} bps away from the oracles, above maxDeviationBps ${maxDeviationBps}: the pool may be manipulated, the feed wrong, or a recent large trade (your own last rebalance included) moved it; nothing was sent: wait for arbitrage to bring it back, or raise chain.maxDeviationBps if the pool's fee needs more room`,
           );
         }
       }

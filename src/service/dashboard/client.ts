@@ -11,7 +11,12 @@ export const CLIENT_JS = `'use strict';
   var pending = null;
   var charts = {};
   var theme = { textStyle: { color: '#c9d1d9' }, backgroundColor: 'transparent' };
-  var axis = { axisLine: { lineStyle: { color: '#4b5663' } }, splitLine: { lineStyle: { color: '#26313c' } }, axisLabel: { color: '#8b98a5' } };
+  var axis = { axisLine: { lineStyle: { color: '#4b5663' } }, splitLine: { lineStyle: { color: '#26313c' } }, axisLabel: { color: '#8b98a5', hideOverlap: true } };
+  // Shown instead of a chart or a figure computed from nothing, until the first cycle has observed the portfolio.
+  var NO_DATA = 'no data yet';
+  function noData(empty) {
+    return { graphic: empty ? [{ type: 'text', left: 'center', top: 'middle', style: { text: NO_DATA, fill: '#8b98a5', fontSize: 14 } }] : [] };
+  }
 
   function api(path, opts) {
     opts = opts || {};
@@ -53,8 +58,10 @@ export const CLIENT_JS = `'use strict';
     value.setAttribute('data-value', v.value === null ? '' : String(v.value));
     $('hodl').textContent = v.hodlValue === null ? '–' : fmt(v.hodlValue, 2) + ' ' + v.quote;
     $('twr').textContent = pct(v.twr);
-    var drifts = Object.keys(v.drift).map(function (a) { return Math.abs(v.drift[a]); });
-    $('maxdrift').textContent = drifts.length ? pct(Math.max.apply(null, drifts)) : '–';
+    // Before the first observed cycle there are no weights: a drift of 0 − target would be made up.
+    var observed = v.value !== null && Object.keys(v.weights).length > 0;
+    var drifts = observed ? Object.keys(v.drift).map(function (a) { return Math.abs(v.drift[a]); }) : [];
+    $('maxdrift').textContent = drifts.length ? pct(Math.max.apply(null, drifts)) : NO_DATA;
     $('lastcycle').textContent = time(v.lastCycleAt);
     $('targetsrc').textContent = v.targetSource.active === 'database'
       ? 'API (v' + (v.targetSource.database ? v.targetSource.database.version : '?') + ')' : 'config file';
@@ -69,12 +76,12 @@ export const CLIENT_JS = `'use strict';
       legend: { top: 0, data: ['target', 'current'], textStyle: { color: '#c9d1d9' } },
       grid: { left: 50, right: 16, top: 36, bottom: 28 },
       xAxis: Object.assign({ type: 'category', data: assets }, axis),
-      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(0) + '%'; } } }, { splitLine: axis.splitLine }),
+      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', hideOverlap: true, formatter: function (x) { return (x * 100).toFixed(0) + '%'; } } }, { splitLine: axis.splitLine }),
       series: [
         { name: 'target', type: 'bar', data: assets.map(function (a) { return v.target[a]; }), itemStyle: { color: '#4b5663' } },
-        { name: 'current', type: 'bar', data: assets.map(function (a) { return v.weights[a] || 0; }), itemStyle: { color: '#4aa3ff' } }
+        { name: 'current', type: 'bar', data: observed ? assets.map(function (a) { return v.weights[a] || 0; }) : [], itemStyle: { color: '#4aa3ff' } }
       ]
-    }), true);
+    }, observed ? {} : { title: { text: 'current weights: ' + NO_DATA, right: 8, top: 0, textStyle: { color: '#8b98a5', fontSize: 12, fontWeight: 'normal' } } }), true);
     return assets;
   }
 
@@ -94,9 +101,9 @@ export const CLIENT_JS = `'use strict';
       legend: { top: 0, data: assets, textStyle: { color: '#c9d1d9' } },
       grid: { left: 56, right: 60, top: 36, bottom: 28 },
       xAxis: Object.assign({ type: 'time' }, axis),
-      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: function (x) { return (x * 100).toFixed(1) + '%'; } } }, { splitLine: axis.splitLine }),
+      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', hideOverlap: true, formatter: function (x) { return (x * 100).toFixed(1) + '%'; } } }, { splitLine: axis.splitLine }),
       series: series
-    }), true);
+    }, noData(!points.some(function (p) { return p.drift; }))), true);
     chart('valuechart').setOption(Object.assign({}, theme, {
       tooltip: { trigger: 'axis', valueFormatter: function (x) { return fmt(x, 2) + ' ' + quote; } },
       legend: { top: 0, data: ['value', 'HODL'], textStyle: { color: '#c9d1d9' } },
@@ -107,7 +114,7 @@ export const CLIENT_JS = `'use strict';
         { name: 'value', type: 'line', showSymbol: false, data: points.filter(function (p) { return p.value !== null; }).map(function (p) { return [p.at, p.value]; }), lineStyle: { color: '#4aa3ff' }, itemStyle: { color: '#4aa3ff' } },
         { name: 'HODL', type: 'line', showSymbol: false, data: points.filter(function (p) { return p.hodlValue !== null; }).map(function (p) { return [p.at, p.hodlValue]; }), lineStyle: { color: '#d29922', type: 'dashed' }, itemStyle: { color: '#d29922' } }
       ]
-    }), true);
+    }, noData(!points.some(function (p) { return p.value !== null; }))), true);
   }
 
   function renderTables(cycles, orders) {
