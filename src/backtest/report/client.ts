@@ -108,7 +108,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       legend: legend(),
       grid: { left: 72, right: 28, top: 40, bottom: 64 },
       xAxis: axis({ type: 'time' }),
-      yAxis: axis({ type: 'value', max: 0, min: function (r) { return Math.min(r.min, -0.01); }, axisLabel: { formatter: function (v) { return pct(v, v !== 0 && Math.abs(v) < 0.1 ? 1 : 0); } } }),
+      yAxis: axis({ type: 'value', max: 0, min: function (r) { return Math.min(r.min, -0.01); }, axisLabel: { showMinLabel: false, formatter: function (v) { return pct(v, v !== 0 && Math.abs(v) < 0.1 ? 1 : 0); } } }),
       dataZoom: zoom,
       series: data.drawdown.map(function (s) {
         var o = lineSeries(s);
