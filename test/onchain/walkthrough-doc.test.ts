@@ -128,6 +128,33 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
     env,
     encoding: 'utf8',
   });
+  // --json of the same dry run: one object, every amount an exact decimal by symbol (issue #17 item 2).
+  const asJson = spawnSync(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), MAIN, ...argv.slice(1), '--json'],
+    {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(asJson.status, 0, asJson.stderr);
+  const j = JSON.parse(asJson.stdout) as {
+    dryRun: boolean;
+    legs: { in: { token: string; amount: string }; out: { token: string; amount: string }; minOut: string }[];
+    valueUsd: { simulated: number; minimum: number };
+    gas: { batch: string };
+    weights: { before: Record<string, number> };
+  };
+  assert.equal(j.dryRun, true);
+  for (const l of j.legs) {
+    assert.match(
+      `${l.in.amount} ${l.in.token} ${l.out.amount} ${l.out.token} ${l.minOut}`,
+      /^[\d.]+ [A-Z]+ [\d.]+ [A-Z]+ [\d.]+$/,
+    );
+  }
+  assert.ok(j.valueUsd.simulated >= j.valueUsd.minimum);
+  assert.deepEqual(Object.keys(j.weights.before).sort(), ['LINK', 'USDC', 'WBTC', 'WETH']);
   // Right after the rebalance the dry run runs again (no refusal on the pools its own trades moved): the
   // weights it reads are the target's.
   assert.equal(again.status, 0, again.stderr);

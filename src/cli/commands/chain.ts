@@ -17,6 +17,7 @@ interface RebalanceFlags {
   journal?: string;
   chainFile?: string;
   deployExecutor?: boolean;
+  json?: boolean;
 }
 
 interface QuoteFlags {
@@ -87,6 +88,7 @@ export function registerChain(program: Command): void {
     .option('--journal <file>', 'journal file for the transaction (never sent twice)')
     .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
     .option('--deploy-executor', 'deploy a BallastExecutor owned by the key’s account first')
+    .option('--json', 'print one JSON object: plan, pulls, legs (exact decimals by symbol), value, gas, weights, sent')
     .action(async (f: RebalanceFlags) => {
       const { dexRebalance } = await import('./dex-rebalance.ts');
       await dexRebalance(f);

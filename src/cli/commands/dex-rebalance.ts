@@ -29,6 +29,7 @@ import { decideCycle } from '../../core/cycle-decision.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
 import { loadChainFile } from './dex-quote.ts';
+import { rebalanceJson, type SentInfo } from './dex-rebalance-json.ts';
 
 export interface DexRebalanceOptions {
   readonly rpc: string;
@@ -44,6 +45,8 @@ export interface DexRebalanceOptions {
   /** Deploy a BallastExecutor owned by the key's account, print its address and stop. */
   readonly deployExecutor?: boolean;
   readonly portfolioId?: string;
+  /** Print one JSON object (dex-rebalance-json.ts) instead of the text. */
+  readonly json?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly write?: (text: string) => void;
 }
@@ -155,7 +158,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     const r = await client.waitForTransactionReceipt({ hash });
     if (r.status !== 'success' || !r.contractAddress) throw new ChainConfigError(`executor deployment ${hash} failed`);
     const text = `BallastExecutor deployed at ${r.contractAddress}, owned by ${owner}: set chain.executor to it\n`;
-    write(text);
+    write(o.json === true ? `${JSON.stringify({ executor: r.contractAddress, owner })}\n` : text);
     return { executor: r.contractAddress, text };
   }
   const executor = p.chain.executor;
@@ -166,15 +169,16 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
 
   const pr = await prepareRebalance(client, p, f, owner, executor);
   let text = describe(pr, executor, f.tokens);
+  const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
   if (!o.execute) {
     text += 'dry run: nothing sent (add --execute to send it)\n';
-    write(text);
+    write(o.json === true ? json() : text);
     return { prepared: pr, text };
   }
   if (!account) throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');
   if (pr.batch.legs.length === 0) {
     text += 'nothing to trade\n';
-    write(text);
+    write(o.json === true ? json() : text);
     return { prepared: pr, text };
   }
   const journal = Journal.open(o.journal ?? '.ballast/journal.db', { writer: true });
@@ -227,7 +231,16 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     const sent = await sendTx(s, { to: executor, data: fresh.data, leg: 0, calls });
     text += `re-quoted at send time: ${fresh.batch.legs.length} legs, outputs worth ${fresh.batch.route.value.toFixed(2)} USD at the oracles\n`;
     text += `sent: ${sent.receipt.transactionHash} mined in block ${sent.receipt.blockNumber}, gas used ${sent.receipt.gasUsed}\n`;
-    write(text);
+    write(
+      o.json === true
+        ? json({
+            txHash: sent.receipt.transactionHash,
+            blockNumber: String(sent.receipt.blockNumber),
+            gasUsed: String(sent.receipt.gasUsed),
+            requotedLegs: fresh.batch.legs.length,
+          })
+        : text,
+    );
     return { prepared: pr, txHash: sent.receipt.transactionHash, sent: fresh, text };
   } finally {
     journal.close();

@@ -1,0 +1,56 @@
+/**
+ * `ballast dex rebalance --json` (issue #17 item 2): one object instead of the text. Token amounts are exact
+ * decimal strings with their symbol (base units for a token the chain file does not know); USD values are
+ * numbers at the oracle prices.
+ */
+import { type Address, formatUnits } from 'viem';
+import type { Prepared } from '../../chain/rebalance/prepare.ts';
+
+interface KnownToken {
+  readonly address: Address;
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+export interface SentInfo {
+  readonly txHash: string;
+  readonly blockNumber: string;
+  readonly gasUsed: string;
+  readonly requotedLegs: number;
+}
+
+export function rebalanceJson(pr: Prepared, executor: Address, known: readonly KnownToken[], sent?: SentInfo) {
+  const sym = new Map([...known, ...pr.tokens.values()].map((t) => [t.address.toLowerCase(), t]));
+  const amount = (token: Address, v: bigint) => {
+    const t = sym.get(token.toLowerCase());
+    return t ? { token: t.symbol, amount: formatUnits(v, t.decimals) } : { token, amount: `${v} base units` };
+  };
+  const usd = (v: bigint) => Number(v) / 1e18;
+  return {
+    executor,
+    dryRun: sent === undefined,
+    plan: pr.plan.trades.map((t) => ({
+      side: t.side,
+      asset: t.asset,
+      quantity: t.quantity,
+      notional: t.notional,
+      cost: t.cost,
+    })),
+    pulls: pr.batch.pulls.map((p) => amount(p.token, p.amount)),
+    legs: pr.batch.legs.map((l, i) => ({
+      in: amount(l.tokenIn, l.amountIn),
+      out: amount(l.tokenOut, pr.outs[i]!),
+      minOut: amount(l.tokenOut, l.minOut).amount,
+      hub: !l.toOwner,
+      via: l.target,
+    })),
+    valueUsd: {
+      simulated: usd(pr.totalValue),
+      expected: usd(pr.batch.expectedValue),
+      minimum: usd(pr.batch.minTotalValue),
+    },
+    gas: { batch: pr.gasBatch.toString(), approvals: pr.gasApprovals.toString() },
+    weights: { before: pr.weightsBefore, after: pr.weightsAfter },
+    ...(sent === undefined ? {} : { sent }),
+  };
+}
