@@ -124,12 +124,19 @@ export const CLIENT_JS = `'use strict';
     orders.forEach(function (o) { row(ob, [time(o.createdAt), o.cycle, o.side, o.asset, fmt(o.quantity, 6), fmt(o.filledQuantity, 6), o.averagePrice === null ? '–' : fmt(o.averagePrice, 2), tag(o.state), o.clientOrderId]); });
   }
 
+  // The plan itself: POST /portfolios/:id/plan returns it at p.plan; GET's pending plan is the stored
+  // review, { plan, prices }, so it is at p.plan.plan.
+  function planOf(p) {
+    var body = p.plan || {};
+    return body.plan && typeof body.plan === 'object' && !Array.isArray(body.plan) ? body.plan : body;
+  }
+
   function renderPlan(p) {
     pending = p;
     var box = $('plan'); box.textContent = '';
-    $('approve').disabled = !p;
+    $('approve').disabled = true;
     if (!p) { box.appendChild(el('p', 'No plan awaiting approval.', 'muted')); return; }
-    var plan = p.plan || {};
+    var plan = planOf(p);
     box.appendChild(el('p', 'Plan ' + p.id + ' · hash ' + String(p.hash).slice(0, 12) + '… · expires ' + time(p.expiresAt), 'muted'));
     var t = document.createElement('table'); var head = document.createElement('thead'); var body = document.createElement('tbody');
     row(head, ['Side', 'Asset', 'Quantity', 'Notional', 'Cost']); t.appendChild(head); t.appendChild(body);
@@ -137,6 +144,9 @@ export const CLIENT_JS = `'use strict';
     if (!(plan.trades || []).length) row(body, ['–', 'nothing to trade', '', '', '']);
     box.appendChild(t);
     (plan.skipped || []).forEach(function (s) { box.appendChild(el('p', 'skipped ' + s.asset + ': ' + s.reason, 'muted')); });
+    (plan.notes || []).forEach(function (n) { box.appendChild(el('p', 'note: ' + n, 'muted')); });
+    // Enabled only once the trades and skipped lines are on the page, and only when there is a trade.
+    $('approve').disabled = !(plan.trades || []).length;
   }
 
   function refresh() {

@@ -42,10 +42,19 @@ export function serviceConfig(portfolios = 1, extra: Record<string, unknown> = {
 
 /** Starts the service, deposits `capital` USD into each portfolio at bar 0 and runs cycles for bars 0 … warmBars − 1. */
 export async function startServiceFixture(
-  o: { portfolios?: number; warmBars?: number; capital?: number; journalPath?: string; config?: ResolvedService } = {},
+  o: {
+    portfolios?: number;
+    warmBars?: number;
+    capital?: number;
+    journalPath?: string;
+    config?: ResolvedService;
+    /** Another price file (wide CSV in USD) and its assets; default PRICES_CSV with BTC and ETH. */
+    prices?: { csv: string; assets: string[] };
+  } = {},
 ): Promise<ServiceFixture> {
   const cfg = o.config ?? serviceConfig(o.portfolios ?? 1);
-  const win = selectWindow(loadPriceCsv(PRICES_CSV), { assets: ['BTC', 'ETH'], cash: 'USD', fill: 'none' });
+  const src = o.prices ?? { csv: PRICES_CSV, assets: ['BTC', 'ETH'] };
+  const win = selectWindow(loadPriceCsv(src.csv), { assets: src.assets, cash: 'USD', fill: 'none' });
   const feed = new ReplayFeed(win.assets, win.times, win.prices);
   const service = await Service.start(cfg, {
     now: feed.now,
