@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Universe } from '../core/universe.ts';
 import { holdingsWeights } from './engine/run.ts';
@@ -45,16 +44,15 @@ function reportBase(run: BacktestRun, title: string) {
   };
 }
 
-/** Writes the self-contained HTML report of a backtest run. */
-export function writeBacktestReport(run: BacktestRun, path: string, sweep?: ReportSweep[]): void {
-  const html = renderReport({
+/** The self-contained HTML report of a backtest run. */
+export function backtestReportHtml(run: BacktestRun, sweep?: ReportSweep[]): string {
+  return renderReport({
     ...reportBase(run, 'Ballast backtest'),
     hodlStrategy:
       run.results.find((r) => r.strategy === 'hodl')?.strategy ?? run.results[run.results.length - 1]!.strategy,
     sweep,
     notes: notes(run),
   });
-  writeFileSync(path, html);
 }
 
 export interface SweepReportInput {
@@ -71,7 +69,7 @@ export interface SweepReportInput {
 }
 
 /** The sweep's report: the backtest report of the advised band against HODL, plus one heatmap per family. */
-export function writeSweepReport(input: SweepReportInput, path: string): void {
+export function sweepReportHtml(input: SweepReportInput): string {
   const lower = new Set(['maxDrawdown', 'volatility', 'fees', 'turnover']);
   const sweep: ReportSweep[] = input.heat.map((h) => ({
     title: `${input.metric}: ${h.family} width × fee`,
@@ -95,11 +93,10 @@ export function writeSweepReport(input: SweepReportInput, path: string): void {
     );
   }
   const run = input.run;
-  const html = renderReport({
+  return renderReport({
     ...reportBase(run, `Ballast sweep: ${input.configs.length.toLocaleString('en-US')} configurations`),
     hodlStrategy: 'hodl',
     sweep,
     notes: [...extra, ...notes(run)],
   });
-  writeFileSync(path, html);
 }

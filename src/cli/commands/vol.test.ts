@@ -161,7 +161,7 @@ describe('ballast vol (spawned)', { concurrency: 2 }, () => {
       [
         ['vol', 'evaluate', '--prices', data, '--report', join(dir, 'missing', 'r.html')],
         2,
-        /^ballast: --report: the directory .*missing does not exist\n$/,
+        /^ballast: --report .*missing\/r\.html: the folder .*missing does not exist; create it first\n$/,
       ],
     ];
     const results = await Promise.all(cases.map(([args]) => ballast(...args)));

@@ -14,7 +14,7 @@ import { fitHmm, hmmFilter, hmmForecast } from '../../core/forecast/hmm.ts';
 import { MODEL_NAMES } from '../../core/forecast/models.ts';
 import { ForecastInputError } from '../../core/forecast/types.ts';
 import { UsageError } from '../io.ts';
-import { checkOutputPath, writeFileAtomic } from '../output-file.ts';
+import { checkOutput, writeOutput } from '../output-file.ts';
 import { progressBar } from '../progress.ts';
 import { assetSeries, dayFlag } from './vol-data.ts';
 import { type EvaluatedAsset, evaluateJson, evaluateText, type FitResult, fitJson, fitText } from './vol-format.ts';
@@ -97,7 +97,7 @@ async function evaluate(f: EvaluateFlags): Promise<void> {
   const holdout = integerFlag('--holdout', f.holdout, 1);
   const refitEvery = integerFlag('--refit-every', f.refitEvery, 1);
   const w = window(f);
-  if (f.report !== undefined) checkOutputPath('--report', f.report);
+  if (f.report !== undefined) checkOutput('--report', f.report, ['html']);
   const dup = f.asset.find((a, i) => f.asset.indexOf(a) !== i);
   if (dup !== undefined) throw new UsageError(`--asset ${dup} is given twice`);
   const table = loadPriceCsv(f.prices);
@@ -121,7 +121,7 @@ async function evaluate(f: EvaluateFlags): Promise<void> {
   if (f.report !== undefined) {
     const { volReportInput } = await import('./vol-report.ts');
     const { renderVolReport } = await import('../../backtest/report/vol.ts');
-    writeFileAtomic(f.report, renderVolReport(volReportInput(basename(f.prices), refitEvery, list)));
+    writeOutput(f.report, renderVolReport(volReportInput(basename(f.prices), refitEvery, list)));
   }
   process.stdout.write(
     f.json ? `${JSON.stringify(evaluateJson(f.prices, holdout, refitEvery, list))}\n` : evaluateText(list),
