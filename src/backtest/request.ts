@@ -1,13 +1,14 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkConfigFees } from '../core/config/fee-limit.ts';
 import { parsePortfolio } from '../core/config/parse.ts';
 import type { ConstraintsConfig, CostsConfig, PortfolioConfig } from '../core/config/schema.ts';
-import { InputError } from '../core/errors.ts';
+import { BallastError, InputError } from '../core/errors.ts';
 import { loadPriceCsv, selectWindow } from './data/index.ts';
 import type { FillMode } from './data/types.ts';
 import { holdingsWeights, type PreparedData, prepareData, runBacktest } from './engine/run.ts';
-import { parseStrategy } from './engine/strategy.ts';
-import type { BacktestOptions, BacktestResult, StrategySpec } from './engine/types.ts';
+import { parseStrategy, StrategyError } from './engine/strategy.ts';
+import type { BacktestOptions, BacktestResult, StrategySpec, TargetRule } from './engine/types.ts';
 import { loadWeightSchedule } from './weights-file.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,6 +39,8 @@ export interface BacktestRequest {
   periodsPerYear: number;
   config?: string;
   configDoc?: unknown;
+  /** Accept a config fee above 1,000 bps (refused otherwise: likely a typo). */
+  allowHighFees?: boolean;
   fill: FillMode;
   lag: 0 | 1;
   weights?: string;
@@ -52,21 +55,42 @@ export interface BacktestRun {
   readonly pricesPath: string;
 }
 
-/** `BTC=0.4,ETH=0.3,USD=0.3` → weights (validated with the portfolio schema, errors name `--target`). */
+/**
+ * `BTC=0.4,ETH=0.3,USD=0.3` → weights (validated with the portfolio schema). A flag's value: every error
+ * is a usage error (exit 2) that starts with `--target` and names the part or the asset at fault.
+ */
 export function parseTargetFlag(s: string, cash: string): PortfolioConfig {
+  const usage = (message: string) => new BallastError(`--target: ${message}`, { next: 'fix-usage' });
   const target: Record<string, number> = {};
   for (const part of s.split(',').filter((x) => x.trim() !== '')) {
     const [a, w] = part.split('=').map((x) => x.trim());
-    if (!a || w === undefined || w === '' || !Number.isFinite(Number(w))) {
-      throw InputError.one(
-        '--target',
-        '',
-        `${JSON.stringify(part)} is not ASSET=WEIGHT (e.g. BTC=0.4,ETH=0.3,USD=0.3)`,
-      );
-    }
+    if (!a || w === undefined || w === '' || !Number.isFinite(Number(w)))
+      throw usage(`${JSON.stringify(part)} is not ASSET=WEIGHT (e.g. BTC=0.4,ETH=0.3,USD=0.3)`);
+    if (Object.hasOwn(target, a)) throw usage(`duplicate asset ${a}: list each asset once`);
     target[a] = Number(w);
   }
-  return parsePortfolio({ quote: cash, target }, '--target');
+  try {
+    return parsePortfolio({ quote: cash, target }, '--target');
+  } catch (e) {
+    if (e instanceof InputError) throw new BallastError(e.message, { next: 'fix-usage', cause: e });
+    throw e;
+  }
+}
+
+/** A stand-in schedule to check `file@…` strategy names before the weights file is read. */
+const CHECK_SCHEDULE: TargetRule & { kind: 'file' } = {
+  kind: 'file',
+  path: '',
+  schedule: { times: new Float64Array(0), weights: [] },
+};
+
+/** Checks every strategy name (and that `file@…` has --weights) before any data is read. */
+export function checkStrategies(names: readonly string[], weights: string | undefined): void {
+  for (const n of names) {
+    parseStrategy(n, CHECK_SCHEDULE);
+    if (/^file[@/]/.test(n.trim()) && weights === undefined)
+      throw new StrategyError(`strategy ${JSON.stringify(n)} needs --weights FILE`);
+  }
 }
 
 export interface ResolvedData {
@@ -80,6 +104,7 @@ export interface ResolvedData {
 /** Resolves flags and config into the cash, target, costs and constraints, and loads the window. */
 export function resolveData(req: Omit<BacktestRequest, 'strategies' | 'weights'>): ResolvedData {
   const config = req.configDoc !== undefined ? parsePortfolio(req.configDoc, req.config ?? 'config') : undefined;
+  if (config) checkConfigFees(config.costs, req.config ?? 'config', req.allowHighFees === true);
   const cash = config?.quote ?? 'USD';
   const portfolio =
     req.target !== undefined || config === undefined ? parseTargetFlag(req.target ?? DEFAULT_TARGET, cash) : config;
@@ -119,6 +144,7 @@ export function runRequest(
   const { data, options, config, filled, pricesPath } = resolveData(req);
   const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
   const names = req.strategies.length > 0 ? [...req.strategies] : [...DEFAULT_STRATEGIES];
+  checkStrategies(names, req.weights);
   const specs = names.map((s) => parseStrategy(s, schedule));
   if (config?.trigger)
     specs.push({ name: 'config', trigger: config.trigger, mode: 'full', targets: { kind: 'fixed' } });

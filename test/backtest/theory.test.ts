@@ -28,8 +28,8 @@ const options = (target: Record<string, number>, feeBps: number, capital = 1_000
 });
 
 describe('an infinitely wide band is HODL', () => {
-  it('band:1e9 and relband:1e9 give the same equity, bit for bit, and the same metrics', () => {
-    const run = runRequest({ ...base, target: TARGET, strategies: ['hodl', 'band:1e9', 'relband:1e9'], capital: 1e6 });
+  it('band:0.99 and relband:1e9 give the same equity, bit for bit, and the same metrics', () => {
+    const run = runRequest({ ...base, target: TARGET, strategies: ['hodl', 'band:0.99', 'relband:1e9'], capital: 1e6 });
     const [hodl, band, rel] = run.results;
     for (const r of [band!, rel!]) {
       assert.deepEqual(r.equity, hodl!.equity, r.strategy);
@@ -38,12 +38,12 @@ describe('an infinitely wide band is HODL', () => {
     }
   });
 
-  it('also on synthetic GBM with fees (band:1e9 = hodl)', () => {
+  it('also on synthetic GBM with fees (band:0.99 = hodl)', () => {
     const market = generateGbm({ seed: 7, bars: 500, assets: 4, sigma: 0.05, correlation: 0.3 });
     const target = { A1: 0.3, A2: 0.3, A3: 0.2, A4: 0.1, USD: 0.1 };
     const data = prepareData(market, 'USD', target);
     const hodl = runBacktest(data, parseStrategy('hodl'), options(target, 25));
-    const wide = runBacktest(data, parseStrategy('band:1e9'), options(target, 25));
+    const wide = runBacktest(data, parseStrategy('band:0.99'), options(target, 25));
     assert.deepEqual(wide.equity, hodl.equity);
     assert.equal(wide.metrics.fees, hodl.metrics.fees);
   });

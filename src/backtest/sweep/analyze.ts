@@ -1,3 +1,4 @@
+import { BallastError } from '../../core/errors.ts';
 import type { SweepConfig } from './grid.ts';
 import { K, metricIndex } from './metrics-layout.ts';
 
@@ -43,28 +44,38 @@ export function heatmap(results: Float64Array, configs: readonly SweepConfig[], 
 export interface WalkForward {
   readonly metric: string;
   readonly splitDate: number;
-  /** The in-sample winner, and its score in and out of sample. */
+  /** The in-sample winner at the user's fee, and its score in and out of sample. */
   readonly chosen: number;
   readonly inSample: number;
   readonly outOfSample: number;
-  /** The best out-of-sample score any config reached, and the median. */
+  /** The best out-of-sample score any config at that fee reached, and the median. */
   readonly bestOutOfSample: number;
   readonly medianOutOfSample: number;
   /** Percentile rank (0 = worst, 1 = best) of the chosen config out of sample. */
   readonly rankOutOfSample: number;
 }
 
-/** Choose on the first part, score on the rest: how much of the best in-sample result was luck. */
+/**
+ * Choose on the first part, score on the rest: how much of the best in-sample result was luck. Only the
+ * configurations at the user's fee level `feeBps` compete and are ranked (issue #16: a winner chosen at
+ * another fee would be scored at a fee the user does not pay).
+ */
 export function walkForward(
   inRes: Float64Array,
   outRes: Float64Array,
   configs: readonly SweepConfig[],
   metric: string,
   splitDate: number,
+  feeBps: number,
 ): WalkForward {
   const k = metricIndex(metric);
-  const chosen = bestIndex(inRes, configs, metric);
-  const outs = configs.map((_, c) => outRes[c * K + k]!).filter((v) => !Number.isNaN(v));
+  const atFee = (c: SweepConfig) => c.feeBps === feeBps;
+  const chosen = bestIndex(inRes, configs, metric, atFee);
+  if (chosen < 0)
+    throw new BallastError(`--fee ${feeBps} is not among the sweep's fee levels: add it to --fees`, {
+      next: 'fix-usage',
+    });
+  const outs = configs.flatMap((c, i) => (atFee(c) ? [outRes[i * K + k]!] : [])).filter((v) => !Number.isNaN(v));
   const sorted = [...outs].sort((a, b) => a - b);
   const isBetter = better(metric);
   const o = outRes[chosen * K + k]!;

@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { parseDay } from '../../backtest/data/dates.ts';
 import { STRATEGY_HELP } from '../../backtest/engine/strategy.ts';
 import { type BacktestRun, runRequest } from '../../backtest/request.ts';
 import { writeEquityCsv } from '../equity-csv.ts';
+import { feeBps, positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { checkOutput, writeOutput } from '../output-file.ts';
 import { runsProgress } from '../progress.ts';
 import { fmtNum, fmtPct, table } from '../table.ts';
 
@@ -23,14 +26,15 @@ interface BacktestFlags {
   fill: string;
   lag: string;
   weights?: string;
+  allowHighFees?: boolean;
 }
 
-const number = (flag: string, v: string, min = Number.NEGATIVE_INFINITY): number => {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < min)
-    throw new UsageError(`${flag}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}, got ${JSON.stringify(v)}`);
-  return x;
-};
+/** A UTC day flag (`--start`, `--end`), checked before any file is read. */
+export function dayFlag(flag: string, v: string | undefined): string | undefined {
+  if (v !== undefined && Number.isNaN(parseDay(v.trim())))
+    throw new UsageError(`${flag}: ${JSON.stringify(v)} is not a date: use YYYY-MM-DD (a UTC day)`);
+  return v;
+}
 
 export function jsonRuns(run: BacktestRun) {
   return {
@@ -108,24 +112,33 @@ export function registerBacktest(program: Command): void {
     )
     .addOption(new Option('--lag <bars>', 'decide at close t, trade at close t+lag').choices(['0', '1']).default('0'))
     .option('--weights <file>', 'target weights file (date,asset,weight) for file@<trigger> strategies')
+    .option('--allow-high-fees', 'accept fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)')
     .addHelpText(
       'after',
       `\n${STRATEGY_HELP}\n\nWith no arguments: the bundled data, a default portfolio and strategies; writes ballast-report.html.`,
     )
     .action(async (f: BacktestFlags, cmd: Command) => {
       const noArgs = cmd.parent!.args.length <= 1 && process.argv.slice(3).length === 0;
+      // Every flag, output path and file is checked before the run (issue #16 item 4).
+      const capital = positive('--capital', f.capital);
+      const periodsPerYear = positive('--periods-per-year', f.periodsPerYear);
+      const fee = f.feeBps === undefined ? undefined : feeBps('--fee-bps', f.feeBps, f.allowHighFees === true);
+      const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
+      if (reportPath !== undefined) checkOutput('--report', reportPath, ['html']);
+      if (f.equity !== undefined) checkOutput('--equity', f.equity, ['csv']);
       const run = runRequest(
         {
           prices: f.prices,
           target: f.target,
           strategies: f.strategy,
-          start: f.start,
-          end: f.end,
-          capital: number('--capital', f.capital, Number.MIN_VALUE),
-          feeBps: f.feeBps === undefined ? undefined : number('--fee-bps', f.feeBps, 0),
-          periodsPerYear: number('--periods-per-year', f.periodsPerYear, Number.MIN_VALUE),
+          start: dayFlag('--start', f.start),
+          end: dayFlag('--end', f.end),
+          capital,
+          feeBps: fee,
+          periodsPerYear,
           config: f.config,
           configDoc: f.config === undefined ? undefined : readDocument(f.config),
+          allowHighFees: f.allowHighFees === true,
           fill: f.fill as 'none' | 'forward',
           lag: Number(f.lag) as 0 | 1,
           weights: f.weights,
@@ -134,10 +147,9 @@ export function registerBacktest(program: Command): void {
       );
       if (run.filled > 0) process.stderr.write(`note: ${run.filled} missing price cell(s) filled forward\n`);
       if (f.equity) writeEquityCsv(run, f.equity);
-      const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
       if (reportPath) {
-        const { writeBacktestReport } = await import('../../backtest/report-writer.ts');
-        writeBacktestReport(run, reportPath);
+        const { backtestReportHtml } = await import('../../backtest/report-writer.ts');
+        writeOutput(reportPath, backtestReportHtml(run));
       }
       if (f.json) process.stdout.write(`${JSON.stringify(jsonRuns(run))}\n`);
       else {

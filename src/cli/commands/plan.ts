@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { checkConfigFees } from '../../core/config/fee-limit.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { type CycleDecision, decideCycle } from '../../core/cycle-decision.ts';
 import { compilePortfolio, type Decision, decideAndPlan } from '../../core/decide.ts';
@@ -20,6 +21,7 @@ interface PlanOpts {
   now?: string;
   json?: boolean;
   example?: boolean;
+  allowHighFees?: boolean;
 }
 
 /** The JSON shape of `ballast plan --json` (exactly these keys). */
@@ -58,6 +60,7 @@ export function runPlan(o: PlanOpts): { text: string; json: ReturnType<typeof pl
   if (!['full', 'edge', 'auto'].includes(o.mode))
     throw new UsageError(`--mode: expected full, edge or auto, got ${JSON.stringify(o.mode)}`);
   const config = parsePortfolio(readDocument(files.config!), files.config!);
+  checkConfigFees(config.costs, files.config!, o.allowHighFees === true);
   const compiled = compilePortfolio(config);
   const snap = makeSnapshot(compiled.ctx.u, config.ignore, readAssetMap(files.balances!), readAssetMap(files.prices!), {
     balances: files.balances!,
@@ -143,6 +146,10 @@ export function registerPlan(program: Command): void {
     .option('--now <date>', 'time of this check (calendar triggers)')
     .option('--json', 'print one JSON object')
     .option('--example', 'use the bundled example portfolio, balances and prices')
+    .option(
+      '--allow-high-fees',
+      'accept config fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)',
+    )
     .action((o: PlanOpts) => {
       const r = runPlan(o);
       process.stdout.write(o.json ? `${JSON.stringify(r.json)}\n` : `${r.text}\n`);

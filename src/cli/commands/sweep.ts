@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { prepareData, runBacktest } from '../../backtest/engine/run.ts';
@@ -10,9 +9,13 @@ import { buildGrid, linSpace, logSpace, type SweepConfig } from '../../backtest/
 import { K, METRIC_KEYS, metricIndex } from '../../backtest/sweep/metrics-layout.ts';
 import { SweepPool } from '../../backtest/sweep/pool.ts';
 import { generateGbm } from '../../backtest/synthetic/index.ts';
+import { MAX_FEE_BPS } from '../../core/config/fee-limit.ts';
+import { feeBps, positive, whole } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { checkOutput, writeOutput } from '../output-file.ts';
 import { progressBar } from '../progress.ts';
 import { fmtMetric, fmtPct, table } from '../table.ts';
+import { dayFlag } from './backtest.ts';
 
 interface SweepFlags {
   prices?: string;
@@ -37,28 +40,36 @@ interface SweepFlags {
   bars: string;
   fee: string;
   json?: boolean;
+  allowHighFees?: boolean;
 }
 
-/** `a:b:n` → n log-spaced values (widths) or evenly spaced (fees); or a comma list. */
-function range(flag: string, s: string, log: boolean): number[] {
+/** Synthetic markets: at most this many price cells (bars × assets), about 160 MB of prices. */
+export const MAX_SYNTHETIC_CELLS = 20_000_000;
+
+/**
+ * `from:to:count` → count values from `from` up to `to` (log-spaced for widths, even for fees), or a comma
+ * list. `check` refuses a value (negative fee, width ≥ 1); a range must not run backwards.
+ */
+function range(flag: string, s: string, log: boolean, check: (x: number) => string | undefined): number[] {
   const parts = s.split(':');
+  let xs: number[];
   if (parts.length === 3) {
-    const [a, b, n] = parts.map(Number) as [number, number, number];
-    if (![a, b, n].every(Number.isFinite) || n < 1 || (log && !(a > 0 && b > 0)))
-      throw new UsageError(`${flag}: expected from:to:count, got ${JSON.stringify(s)}`);
-    return log ? logSpace(a, b, n) : linSpace(a, b, n);
+    const [a, b, n] = parts.map((p) => (p.trim() === '' ? Number.NaN : Number(p))) as [number, number, number];
+    if (![a, b, n].every(Number.isFinite) || !Number.isInteger(n) || n < 1)
+      throw new UsageError(`${flag}: expected from:to:count (count a whole number ≥ 1), got ${JSON.stringify(s)}`);
+    if (b < a)
+      throw new UsageError(`${flag}: the range ${s} runs backwards (from ${a} > to ${b}); write ${b}:${a}:${n}`);
+    if (log && !(a > 0)) throw new UsageError(`${flag}: must be > 0, got ${JSON.stringify(s)}`);
+    xs = log ? logSpace(a, b, n) : linSpace(a, b, n);
+  } else {
+    xs = s.split(',').map((p) => (p.trim() === '' ? Number.NaN : Number(p)));
+    if (!xs.every(Number.isFinite)) throw new UsageError(`${flag}: expected numbers, got ${JSON.stringify(s)}`);
   }
-  const xs = s.split(',').map(Number);
-  if (!xs.every(Number.isFinite)) throw new UsageError(`${flag}: expected numbers, got ${JSON.stringify(s)}`);
+  for (const x of xs) {
+    const why = check(x);
+    if (why) throw new UsageError(`${flag}: ${x} ${why}`);
+  }
   return xs;
-}
-
-/** A whole number ≥ min from a flag, or a usage error that names it. */
-function whole(flag: string, s: string, min: number): number {
-  const x = Number(s);
-  if (!Number.isInteger(x) || x < min)
-    throw new UsageError(`${flag}: expected a whole number ≥ ${min}, got ${JSON.stringify(s)}`);
-  return x;
 }
 
 /** Usage errors for what the grid and the metric name refuse (unknown family, unknown metric). */
@@ -106,23 +117,46 @@ export function registerSweep(program: Command): void {
     .option('--seed <n>', 'synthetic seed', '1')
     .option('--assets <n>', 'synthetic assets', '10')
     .option('--bars <n>', 'synthetic bars', '2600')
-    .option('--fee <bps>', 'your fee level, for the band advisor', '10')
+    .option('--fee <bps>', 'your fee level: for the band advisor and the walk-forward test', '10')
+    .option('--allow-high-fees', 'accept fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)')
     .option('--json', 'print { configs, best, walkForward? } as one JSON object instead of the tables')
     .action(async (f: SweepFlags) => {
+      // Every flag and output path is checked before any data is read or computed (issue #16 item 4).
       const k = usage(() => metricIndex(f.metric));
-      const workers = f.workers === undefined ? undefined : whole('--workers', f.workers, 0);
-      let resolved: ReturnType<typeof resolveData>;
+      const workers = f.workers === undefined ? undefined : whole('--workers', f.workers, 1);
+      const allowHigh = f.allowHighFees === true;
+      const userFee = feeBps('--fee', f.fee, allowHigh);
       const common = {
-        capital: Number(f.capital),
-        periodsPerYear: Number(f.periodsPerYear),
+        capital: positive('--capital', f.capital),
+        periodsPerYear: positive('--periods-per-year', f.periodsPerYear),
         fill: f.fill as 'none',
         lag: 0 as const,
       };
+      const widths = range('--widths', f.widths, true, (x) =>
+        x > 0 && x < 1 ? undefined : 'is not a band width: must be > 0 and < 1 (0.05 = 5 points)',
+      );
+      const fees = range('--fees', f.fees, false, (x) =>
+        x < 0
+          ? 'bps is negative: fees must be ≥ 0'
+          : x > MAX_FEE_BPS && !allowHigh
+            ? `bps is more than ${MAX_FEE_BPS} bps (10%) per trade, likely a typo; pass --allow-high-fees if you mean it`
+            : undefined,
+      );
+      const frac = f.walkForward === undefined ? undefined : Number(f.walkForward);
+      if (frac !== undefined && !(frac > 0 && frac < 1))
+        throw new UsageError(`--walk-forward: expected a fraction in (0, 1), got ${JSON.stringify(f.walkForward)}`);
+      if (frac !== undefined && !fees.includes(userFee))
+        throw new UsageError(`--fee ${userFee}: the walk-forward test scores at your fee; add it to --fees`);
+      const configs = usage(() => buildGrid({ families: f.families.split(','), widths, fees }));
+      if (f.out !== undefined) checkOutput('--out', f.out, ['csv', 'json']);
+      if (f.report !== undefined) checkOutput('--report', f.report, ['html']);
+      let resolved: ReturnType<typeof resolveData>;
       if (f.synthetic) {
-        const n = whole('--assets', f.assets, 1);
+        const n = whole('--assets', f.assets, 1, 1000);
+        const bars = whole('--bars', f.bars, 2, Math.floor(MAX_SYNTHETIC_CELLS / n));
         const mkt = generateGbm({
           seed: whole('--seed', f.seed, 0),
-          bars: whole('--bars', f.bars, 2),
+          bars,
           assets: n,
           sigma: linSpace(0.6, 1.2, n),
           barsPerYear: 365,
@@ -149,18 +183,12 @@ export function registerSweep(program: Command): void {
           target: f.target,
           config: f.config,
           configDoc: f.config ? readDocument(f.config) : undefined,
-          start: f.start,
-          end: f.end,
+          allowHighFees: allowHigh,
+          start: dayFlag('--start', f.start),
+          end: dayFlag('--end', f.end),
         });
       }
       const { data, options } = resolved;
-      const configs = usage(() =>
-        buildGrid({
-          families: f.families.split(','),
-          widths: range('--widths', f.widths, true),
-          fees: range('--fees', f.fees, false),
-        }),
-      );
       process.stderr.write(
         `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n - 1} assets (+ ${options.cash}) × ${data.times.length.toLocaleString('en-US')} bars (${resolved.pricesPath})\n`,
       );
@@ -178,7 +206,7 @@ export function registerSweep(program: Command): void {
         const wall = (performance.now() - t0) / 1000;
         const fams = [...new Set(configs.map((c) => c.family))];
         const rows = fams.map((fam) => {
-          const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === Number(f.fee));
+          const b = bestIndex(res, configs, f.metric, (c) => c.family === fam && c.feeBps === userFee);
           const any = b >= 0 ? b : bestIndex(res, configs, f.metric, (c) => c.family === fam);
           const c = configs[any]!;
           best.push({
@@ -202,18 +230,15 @@ export function registerSweep(program: Command): void {
         );
         const fam0 = fams.find((x) => !x.startsWith('calendar')) ?? fams[0]!;
         const weights = Object.values(options.target);
-        const advice = adviseBand(res, configs, fam0, Number(f.fee), f.metric, {
+        const advice = adviseBand(res, configs, fam0, userFee, f.metric, {
           weight: Math.max(...weights),
           riskAversion: 1,
         });
         say(
-          `\nband advisor (${fam0}, fee ${f.fee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
+          `\nband advisor (${fam0}, fee ${userFee} bps): ${fmtPct(advice.band, 2)} from the ${advice.source}: ${advice.explanation}\n`,
         );
         let wf: ReturnType<typeof walkForward> | undefined;
-        if (f.walkForward !== undefined) {
-          const frac = Number(f.walkForward);
-          if (!(frac > 0 && frac < 1))
-            throw new UsageError(`--walk-forward: expected a fraction in (0, 1), got ${JSON.stringify(f.walkForward)}`);
+        if (frac !== undefined) {
           const split = Math.floor(data.times.length * frac);
           const inRes = await pool.run(configs, {
             to: split,
@@ -223,7 +248,7 @@ export function registerSweep(program: Command): void {
             from: split - 1,
             onProgress: progressBar('out-sample'),
           });
-          wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!);
+          wf = walkForward(inRes, outRes, configs, f.metric, data.times[split - 1]!, userFee);
           say(
             `\nwalk-forward at ${new Date(wf.splitDate).toISOString().slice(0, 10)}: in-sample winner ${configs[wf.chosen]!.spec.name} @ ${configs[wf.chosen]!.feeBps} bps scored ${fmtMetric(f.metric, wf.inSample)} in sample, ${fmtMetric(f.metric, wf.outOfSample)} out of sample (best ${fmtMetric(f.metric, wf.bestOutOfSample)}, median ${fmtMetric(f.metric, wf.medianOutOfSample)}, rank ${fmtPct(wf.rankOutOfSample, 0)})\n`,
           );
@@ -233,27 +258,30 @@ export function registerSweep(program: Command): void {
             `${JSON.stringify({ configs: configRows(configs, res), best, ...(wf === undefined ? {} : { walkForward: wf }) })}\n`,
           );
         if (f.out) {
-          writeFileSync(
+          writeOutput(
             f.out,
-            f.out.endsWith('.json') ? JSON.stringify({ configs: configRows(configs, res) }) : toCsv(configs, res),
+            f.out.toLowerCase().endsWith('.json')
+              ? JSON.stringify({ configs: configRows(configs, res) })
+              : toCsv(configs, res),
           );
           process.stderr.write(`results: ${resolve(f.out)}\n`);
         }
         if (f.report) {
-          const { writeSweepReport } = await import('../../backtest/report-writer.ts');
+          const { sweepReportHtml } = await import('../../backtest/report-writer.ts');
           const w = +advice.band.toPrecision(4);
           const [kind, arg] = fam0.split(':');
           const advised =
             kind === 'vol' ? `vol:${w}:${arg}` : kind === 'hybrid' ? `hybrid:${arg}:${w}` : `${fam0}:${w}`;
           const specs = [parseStrategy('hodl'), parseStrategy(advised)];
-          const opts = { ...options, costs: { ...options.costs, feeBps: Number(f.fee) } };
+          const opts = { ...options, costs: { ...options.costs, feeBps: userFee } };
           const results = specs.map((s) => runBacktest(data, s, opts, { holdings: true }));
           const run = { data, specs, results, options: opts, filled: resolved.filled, pricesPath: resolved.pricesPath };
           const heat = fams
             .filter((x) => !x.startsWith('calendar'))
             .map((fam) => ({ family: fam, ...heatmap(res, configs, fam, f.metric) }));
-          writeSweepReport(
-            {
+          writeOutput(
+            f.report,
+            sweepReportHtml({
               configs,
               results: res,
               metric: f.metric,
@@ -263,8 +291,7 @@ export function registerSweep(program: Command): void {
               walkForward: wf,
               universe: data.u,
               run,
-            },
-            f.report,
+            }),
           );
           process.stderr.write(`report: ${resolve(f.report)}\n`);
         }

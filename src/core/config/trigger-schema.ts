@@ -2,17 +2,21 @@ import { z } from 'zod';
 
 const weight = z.number().finite();
 const positive = z.number().finite().positive();
+/** An absolute band is a fraction of weight (0.05 = 5 points): > 0 and < 1 (a weight moves at most 1). */
+const band = positive.lt(1, 'must be < 1: a band is a fraction (0.05 = 5 points), not a percentage');
 /** Per-asset band overrides: `bands: { ETH: 0.08 }`. */
-const bands = z.record(z.string(), positive).optional();
+const bands = z.record(z.string(), band).optional();
+/** A relative band (0.25 = 25% of the target weight) may exceed 1. */
+const relBands = z.record(z.string(), positive).optional();
 export const periodSchema = z.enum(['day', 'week', 'month', 'quarter']);
 
 export const calendarTrigger = z.strictObject({ type: z.literal('calendar'), period: periodSchema });
-export const bandTrigger = z.strictObject({ type: z.literal('band'), band: positive, bands });
-export const relbandTrigger = z.strictObject({ type: z.literal('relband'), band: positive, bands });
+export const bandTrigger = z.strictObject({ type: z.literal('band'), band, bands });
+export const relbandTrigger = z.strictObject({ type: z.literal('relband'), band: positive, bands: relBands });
 export const hybridTrigger = z.strictObject({
   type: z.literal('hybrid'),
   period: periodSchema,
-  band: positive,
+  band,
   bands,
 });
 export const volAdaptiveTrigger = z
