@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Universe } from '../core/universe.ts';
 import { parseTime } from './data/dates.ts';
 import { PriceDataError } from './data/errors.ts';
+import { readPriceText } from './data/load.ts';
 import type { TargetRule } from './engine/types.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { TargetRule } from './engine/types.ts';
  * cover only universe assets and sum to 1 within 1e-9). The latest date ≤ a rebalance bar applies.
  */
 export function loadWeightSchedule(path: string, u: Universe): TargetRule & { kind: 'file' } {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+  const lines = readPriceText(path, '--weights').split(/\r?\n/);
   const byTime = new Map<number, Float64Array>();
   lines.forEach((raw, k) => {
     const line = raw.trim();

@@ -2,22 +2,31 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import YAML from 'yaml';
 import { BallastError, InputError, type Next } from '../core/errors.ts';
+import { decodeText, unreadable } from '../core/text.ts';
+
+/** The text of a file; errors name the file and say what is wrong (missing, a directory, not text). */
+export function readTextFile(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw InputError.one(path, '', unreadable((e as NodeJS.ErrnoException).code));
+  }
+  const r = decodeText(bytes);
+  if (!r.ok) throw InputError.one(path, '', r.why);
+  return r.text;
+}
 
 /** Reads a YAML or JSON file (by extension; YAML is a superset of JSON anyway). Errors name the file. */
 export function readDocument(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw InputError.one(path, '', `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readTextFile(path);
   try {
     return path.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {
     throw InputError.one(
       path,
       '',
-      `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+      `not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]!.slice(0, 160)}`,
     );
   }
 }

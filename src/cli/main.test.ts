@@ -89,11 +89,11 @@ describe('ballast CLI (spawned)', { concurrency: 2 }, () => {
     const missing = join(dir, 'nope.yaml');
     const plain = await ballast('plan', '--config', missing, '--balances', balances, '--prices', prices);
     assert.equal(plain.code, 1);
-    assert.equal(plain.stderr, `${missing}: cannot read file (ENOENT)\n`);
+    assert.equal(plain.stderr, `${missing}: does not exist\n`);
     const dbg = await ballast('plan', '--debug', '--config', missing, '--balances', balances, '--prices', prices);
     assert.equal(dbg.code, 1, 'the exit code does not change');
     const lines = dbg.stderr.trimEnd().split('\n');
-    assert.equal(lines[0], `${missing}: cannot read file (ENOENT)`);
+    assert.equal(lines[0], `${missing}: does not exist`);
     assert.ok(lines.length > 2 && lines.slice(1).every((l) => /^\s+at /.test(l)), dbg.stderr);
     const usage = await ballast('plan', '--example', '--mode', 'greedy', '--debug');
     assert.equal(usage.code, 2);

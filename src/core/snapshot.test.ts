@@ -33,7 +33,7 @@ describe('makeSnapshot', () => {
     const l = lines({ BTC: -1, ETH: '10', USDT: Number.NaN }, goodPrices);
     assert.ok(l.includes('balances.json: BTC: quantity -1 is negative, expected ≥ 0'), l.join('\n'));
     assert.ok(l.some((x) => x.startsWith('balances.json: ETH: quantity "10" is not a finite number')));
-    assert.ok(l.some((x) => x.startsWith('balances.json: USDT: quantity null is not a finite number')));
+    assert.ok(l.some((x) => x.startsWith('balances.json: USDT: quantity NaN is not a finite number')));
   });
   it('rejects a held asset outside the target unless ignored', () => {
     const l = lines({ ...goodBalances, DOGE: 5 }, goodPrices);
@@ -45,10 +45,17 @@ describe('makeSnapshot', () => {
   it('rejects missing, zero, negative, non-finite and non-number prices, naming the file and asset', () => {
     assert.deepEqual(lines(goodBalances, { ETH: 3000 }), ['prices.json: BTC: missing price for held asset BTC']);
     assert.deepEqual(lines({ ETH: 1 }, { ETH: 3000 }), ['prices.json: BTC: missing price for targeted asset BTC']);
-    for (const bad of [0, -5, Number.POSITIVE_INFINITY, Number.NaN, '60000', null]) {
+    const said: [unknown, string][] = [
+      [0, 'price 0 must be > 0'],
+      [-5, 'price -5 must be > 0'],
+      [Number.POSITIVE_INFINITY, 'price is not finite (Infinity: a number too large, e.g. 1e999)'],
+      [Number.NaN, 'price NaN is not a number'],
+      ['60000', 'price "60000" is not a number'],
+      [null, 'price null is not a number'],
+    ];
+    for (const [bad, says] of said) {
       const l = lines(goodBalances, { BTC: bad, ETH: 3000 });
-      assert.equal(l.length, 1);
-      assert.match(l[0]!, /^prices\.json: BTC: price .* is not a positive finite number$/);
+      assert.deepEqual(l, [`prices.json: BTC: ${says}`]);
     }
   });
   it('rejects a quote price other than 1', () => {

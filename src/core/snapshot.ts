@@ -12,6 +12,21 @@ export interface SnapshotSources {
   readonly prices: string;
 }
 
+/** Why a price cannot be used, in words a user can act on. */
+function badPrice(v: unknown): string {
+  if (typeof v !== 'number') return `price ${shown(v)} is not a number`;
+  if (Number.isNaN(v)) return 'price NaN is not a number';
+  if (!Number.isFinite(v)) return `price is not finite (${v > 0 ? '' : '-'}Infinity: a number too large, e.g. 1e999)`;
+  return `price ${v} must be > 0`;
+}
+
+/** A value as the user wrote it: Infinity (JSON's 1e999) is "not finite", never JSON's `null`. */
+function shown(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Number.isFinite(v) ? String(v) : `${v} (not finite)`;
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 /**
  * Validates balances (asset → quantity) and prices (asset → price in the quote) against a universe.
  * Every problem is reported at once, each naming its source and asset; nothing is guessed:
@@ -32,7 +47,7 @@ export function makeSnapshot(
   const ignored = new Set(ignore);
   for (const [asset, v] of Object.entries(balances)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      bIssues.push({ path: asset, message: `quantity ${JSON.stringify(v)} is not a finite number` });
+      bIssues.push({ path: asset, message: `quantity ${shown(v)} is not a finite number` });
       continue;
     }
     if (v < 0) {
@@ -53,7 +68,7 @@ export function makeSnapshot(
     const v = prices[asset];
     if (i === u.quoteIndex) {
       if (v !== undefined && v !== 1) {
-        pIssues.push({ path: asset, message: `the quote's price is 1 by definition, got ${JSON.stringify(v)}` });
+        pIssues.push({ path: asset, message: `the quote's price is 1 by definition, got ${shown(v)}` });
       }
       px[i] = 1;
       continue;
@@ -61,7 +76,7 @@ export function makeSnapshot(
     if (v === undefined) {
       pIssues.push({ path: asset, message: `missing price for ${qty[i]! > 0 ? 'held' : 'targeted'} asset ${asset}` });
     } else if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      pIssues.push({ path: asset, message: `price ${JSON.stringify(v)} is not a positive finite number` });
+      pIssues.push({ path: asset, message: badPrice(v) });
     } else {
       px[i] = v;
     }

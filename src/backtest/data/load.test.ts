@@ -72,7 +72,7 @@ describe('wide CSV', () => {
   });
 
   it('says which file could not be read', () => {
-    assert.throws(() => loadPriceCsv('/nonexistent/p.csv'), /\/nonexistent\/p\.csv: cannot read the file/);
+    assert.throws(() => loadPriceCsv('/nonexistent/p.csv'), /\/nonexistent\/p\.csv: does not exist/);
   });
 });
 

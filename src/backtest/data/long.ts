@@ -79,7 +79,7 @@ export function parseLongCsv(text: string, file: string): PriceTable {
     s.lastLine = lineNo;
   }
   if (byAsset.size === 0) throw new PriceDataError(file, undefined, 'no price rows after the header');
-  return mergeSeries(byAsset);
+  return { ...mergeSeries(byAsset), source: { file } };
 }
 
 function mergeSeries(byAsset: Map<string, Series>): PriceTable {

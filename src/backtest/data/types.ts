@@ -11,6 +11,8 @@ export interface PriceTable {
   readonly times: Float64Array;
   /** One column per asset (same order as `assets`), `times.length` long; NaN = no price that bar. */
   readonly closes: Float64Array[];
+  /** Where it was read from: the file, and (wide CSV) the 1-based line of a bar, for messages. */
+  readonly source?: { readonly file: string; readonly line?: (bar: number) => number };
 }
 
 /** The backtest's input: the target assets over the chosen window, every price present. */

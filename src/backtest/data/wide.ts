@@ -25,6 +25,9 @@ export function parseWideCsv(text: string, file: string): PriceTable {
   let cols: Float64Array[] = assets.map(() => new Float64Array(cap));
   let rows = 0;
   let prevLine = 0;
+  // The file line of each bar, for messages: bar b is on line b + 2 unless blank lines came before it;
+  // only those jumps are kept ([bar, line] pairs), so a large file costs nothing extra.
+  const jumps: number[] = [];
   for (let raw = reader.next(); raw !== null; raw = reader.next()) {
     const line = cleanLine(raw);
     if (line === '') continue;
@@ -66,12 +69,25 @@ export function parseWideCsv(text: string, file: string): PriceTable {
       if (typeof v === 'string') throw new PriceDataError(file, lineNo, `${assets[i]}: ${v}`);
       cols[i][rows] = v;
     }
+    if (lineNo !== (rows === 0 ? 2 : prevLine + 1)) jumps.push(rows, lineNo);
     prevLine = lineNo;
     rows++;
   }
   if (rows === 0) throw new PriceDataError(file, undefined, 'no price rows after the header');
   // Views, not copies: the capacity was counted from the lines, so little is left unused.
-  return { assets, times: times.subarray(0, rows), closes: cols.map((c) => c.subarray(0, rows)) };
+  return {
+    assets,
+    times: times.subarray(0, rows),
+    closes: cols.map((c) => c.subarray(0, rows)),
+    source: { file, line: (bar) => lineOfBar(jumps, bar) },
+  };
+}
+
+/** The file line of `bar` from the [bar, line] jumps (bar b is on line b + 2 before the first). */
+function lineOfBar(jumps: readonly number[], bar: number): number {
+  let line = bar + 2;
+  for (let k = 0; k < jumps.length && jumps[k]! <= bar; k += 2) line = jumps[k + 1]! + (bar - jumps[k]!);
+  return line;
 }
 
 function countCells(line: string): number {

@@ -148,3 +148,13 @@ describe('speed', () => {
     assert.ok(ms < 1000, `took ${ms} ms`);
   });
 });
+
+describe('a missing price names the file and its line (issue #16)', () => {
+  it('wide CSV: file:line of the empty cell', () => {
+    windowError(
+      () => selectWindow(table, { assets: ['BTC', 'BRK-B'], cash: 'USD', start: '2020-01-01' }),
+      /^prices\.csv:4: no price for BRK-B on 2020-01-03/,
+      { asset: 'BRK-B', date: '2020-01-03' },
+    );
+  });
+});

@@ -110,7 +110,9 @@ function fillWindow(
           const fix = forward
             ? 'there is no earlier price to carry forward; start the window later'
             : 'use --fill forward or start the window later';
-          throw new PriceWindowError(`no price for ${opts.assets[i]} on ${date} (${fix})`, {
+          const src = table.source;
+          const at = src ? `${src.file}${src.line ? `:${src.line(t)}` : ''}: ` : '';
+          throw new PriceWindowError(`${at}no price for ${opts.assets[i]} on ${date} (${fix})`, {
             asset: opts.assets[i],
             date,
           });

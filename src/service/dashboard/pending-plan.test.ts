@@ -57,15 +57,14 @@ test('dashboard: a pending 2-trade plan shows both trades and its skipped line b
     page.on('pageerror', (e) => problems.push(e.message));
     // Record the page's plan panel at the moment the approve button becomes enabled.
     await page.exposeFunction('__approveEnabled', (text: string) => problems.push(`enabled:${text}`));
-    await page.addInitScript(() => {
-      new MutationObserver(() => {
-        const b = document.getElementById('approve') as HTMLButtonElement | null;
-        const w = window as unknown as { __seen?: boolean; __approveEnabled(t: string): void };
-        if (b && !b.disabled && !w.__seen) {
-          w.__seen = true;
-          w.__approveEnabled(document.getElementById('plan')?.textContent ?? '');
+    await page.addInitScript({
+      content: `new MutationObserver(function () {
+        var b = document.getElementById('approve');
+        if (b && !b.disabled && !window.__seen) {
+          window.__seen = true;
+          window.__approveEnabled((document.getElementById('plan') || {}).textContent || '');
         }
-      }).observe(document, { subtree: true, childList: true, attributes: true });
+      }).observe(document, { subtree: true, childList: true, attributes: true });`,
     });
     await page.goto(`${api.url}/?token=${TOKEN}`);
     await page.waitForSelector('body[data-loaded]');
