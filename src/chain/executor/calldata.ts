@@ -1,17 +1,11 @@
 /** BallastExecutor.execute calldata, its eth_call simulation and the owner's exact approvals for it. */
-import {
-  type Address,
-  BaseError,
-  decodeErrorResult,
-  decodeFunctionResult,
-  encodeFunctionData,
-  type Hex,
-  type PublicClient,
-  parseAbi,
-} from 'viem';
+import { type Address, decodeFunctionResult, encodeFunctionData, type Hex, type PublicClient, parseAbi } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { Batch } from '../rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
+import { explainRevert } from './revert.ts';
+
+export { explainRevert } from './revert.ts';
 
 const erc20 = parseAbi([
   'function approve(address spender, uint256 amount) returns (bool)',
@@ -39,22 +33,6 @@ export interface Simulation {
 export class ExecutorRevertError extends BallastError {
   static override readonly next: Next = 'next-cycle';
   override readonly name = 'ExecutorRevertError';
-}
-
-/** The executor's custom error (e.g. LegOutputTooLow(2, out, minOut)) from a failed call, or the node's message. */
-export function explainRevert(e: unknown): string {
-  if (e instanceof BaseError) {
-    const hit = e.walk((x) => typeof (x as { data?: unknown }).data === 'string') as { data?: Hex } | null;
-    if (hit?.data) {
-      try {
-        const d = decodeErrorResult({ abi: executorArtifact().abi, data: hit.data });
-        return `${d.errorName}(${(d.args ?? []).map(String).join(', ')})`;
-      } catch {
-        // not one of the executor's errors: fall through to the message
-      }
-    }
-  }
-  return (e as Error).message.split('\n').slice(0, 2).join(' ');
 }
 
 /** eth_call of execute() from `from`; throws ExecutorRevertError naming the contract's custom error on revert. */

@@ -3,8 +3,17 @@
  * Pools, tokens and helper contracts come from the chain file that `ballast chain up` writes (default
  * .ballast/chain.json); pool state is read with one multicall at the latest block and routed by src/dex/router.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { type Address, createPublicClient, getAddress, http, isAddress, type PublicClient, parseAbi } from 'viem';
+import { existsSync } from 'node:fs';
+import {
+  type Address,
+  BaseError,
+  createPublicClient,
+  getAddress,
+  http,
+  isAddress,
+  type PublicClient,
+  parseAbi,
+} from 'viem';
 import { findChainFile } from '../../chain/chain-file.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
@@ -12,6 +21,7 @@ import { formatRoute } from '../../dex/router/format.ts';
 import { route } from '../../dex/router/route.ts';
 import type { Route } from '../../dex/router/types.ts';
 import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+import { readTextFile } from '../io.ts';
 
 export class QuoteError extends BallastError {
   static override readonly next: Next = 'fix-input';
@@ -22,6 +32,18 @@ export class QuoteError extends BallastError {
   ) {
     super(`${field}: ${message}`);
   }
+}
+
+/** The node answers and is the chain file's chain; else one line naming the RPC URL. */
+export async function requireChain(client: PublicClient, rpc: string, chainId: number): Promise<void> {
+  let id: number;
+  try {
+    id = await client.getChainId();
+  } catch (e) {
+    const why = e instanceof BaseError ? e.shortMessage : String(e);
+    throw new QuoteError('rpc', `${rpc} does not answer (${why.split('\n')[0]!.slice(0, 120)}): is the chain up?`);
+  }
+  if (id !== chainId) throw new QuoteError('rpc', `${rpc} is chain id ${id}, not the chain file's ${chainId}`);
 }
 
 export interface DexQuoteOptions {
@@ -75,8 +97,19 @@ export function loadChainFile(path: string): Fixture {
       `${path} does not exist: start a local chain with \`ballast chain up\` (it writes it)`,
     );
   }
-  const f = JSON.parse(readFileSync(path, 'utf8')) as Partial<Fixture>;
-  if (!Array.isArray(f.tokens) || !Array.isArray(f.pools) || !f.contracts) {
+  const text = readTextFile(path);
+  if (text.trim() === '')
+    throw new QuoteError('chainFile', `${path} is empty: run \`ballast chain up\` again (it writes it)`);
+  let f: Partial<Fixture>;
+  try {
+    f = JSON.parse(text) as Partial<Fixture>;
+  } catch (e) {
+    throw new QuoteError(
+      'chainFile',
+      `${path} is not valid JSON (${(e as Error).message.split('\n')[0]!.slice(0, 120)}): run \`ballast chain up\` again`,
+    );
+  }
+  if (f === null || typeof f !== 'object' || !Array.isArray(f.tokens) || !Array.isArray(f.pools) || !f.contracts) {
     throw new QuoteError(
       'chainFile',
       `${path} has no tokens/pools/contracts: is it a file written by \`ballast chain up\`?`,
@@ -145,16 +178,7 @@ export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
       contracts: { multicall3: { address: f.contracts.multicall3 } },
     },
   }) as PublicClient;
-  let chainId: number;
-  try {
-    chainId = await client.getChainId();
-  } catch (e) {
-    throw new QuoteError(
-      'rpc',
-      `${opts.rpc} does not answer (${(e as Error).message.split('\n')[0]}): is the chain up?`,
-    );
-  }
-  if (chainId !== f.chainId) throw new QuoteError('rpc', `chain id ${chainId} is not the chain file's ${f.chainId}`);
+  await requireChain(client, opts.rpc, f.chainId);
   if ((await client.getCode({ address: f.contracts.multicall3 })) === undefined) {
     throw new QuoteError(
       'chainFile',

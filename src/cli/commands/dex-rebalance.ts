@@ -6,7 +6,7 @@
  * printed or journaled (only signed transactions are).
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   type Address,
   createPublicClient,
@@ -17,7 +17,6 @@ import {
   type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { parse as parseYaml } from 'yaml';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { executorArtifact } from '../../chain/executor/artifact.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
@@ -26,9 +25,11 @@ import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebala
 import { requote } from '../../chain/rebalance/requote.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
+import { InputError, joinPath } from '../../core/errors.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
-import { loadChainFile } from './dex-quote.ts';
+import { readDocument, readTextFile } from '../io.ts';
+import { loadChainFile, requireChain } from './dex-quote.ts';
 import { rebalanceJson, type SentInfo } from './dex-rebalance-json.ts';
 
 export interface DexRebalanceOptions {
@@ -63,8 +64,9 @@ export interface DexRebalanceResult {
 function readKey(o: DexRebalanceOptions): Hex | undefined {
   if (o.keyFile !== undefined && !existsSync(o.keyFile))
     throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
-  const raw = o.keyFile !== undefined ? readFileSync(o.keyFile, 'utf8') : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
-  if (raw === undefined) return undefined;
+  const raw = o.keyFile !== undefined ? readTextFile(o.keyFile) : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
+  // An empty variable is unset; an empty key file is a malformed key.
+  if (raw === undefined || (o.keyFile === undefined && raw.trim() === '')) return undefined;
   const k = raw.trim();
   // The message never contains the key itself.
   if (!/^0x[0-9a-fA-F]{64}$/.test(k))
@@ -119,12 +121,28 @@ function describe(
 
 export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalanceResult> {
   const write = o.write ?? ((s: string) => process.stdout.write(s));
-  if (!existsSync(o.config)) throw new ChainConfigError(`config ${o.config} does not exist`);
-  const doc = parseYaml(readFileSync(o.config, 'utf8')) as Record<string, unknown>;
+  // Everything local is checked before the node is asked anything (issue #16 item 4).
+  const raw = readDocument(o.config);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw InputError.one(o.config, '', 'expected a portfolio (quote, target, chain)');
+  const doc = raw as Record<string, unknown>;
   const { chain: _, ...core } = doc;
   parsePortfolio(core, o.config); // the core's checks (weights sum to 1, …) with its own messages
-  const p = onchainPortfolioSchema.parse(doc);
+  if (doc.chain === undefined)
+    throw InputError.one(
+      o.config,
+      'chain',
+      'missing: dex rebalance needs a chain section (tokens, feeds, maxSlippageBps, maxDeviationBps; see docs)',
+    );
+  const parsed = onchainPortfolioSchema.safeParse(doc);
+  if (!parsed.success)
+    throw new InputError(
+      o.config,
+      parsed.error.issues.map((i) => ({ path: joinPath(i.path), message: i.message.replace(/^Invalid input: /, '') })),
+    );
+  const p = parsed.data;
   checkChainSection(p);
+  if (o.journal !== undefined) Journal.checkPath(o.journal);
   const f = loadChainFile(o.chainFile ?? findChainFile());
   const client = createPublicClient({
     transport: http(o.rpc, { timeout: 30_000 }),
@@ -138,6 +156,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
   }) as PublicClient;
   const key = readKey(o);
   const account = key ? privateKeyToAccount(key) : undefined;
+  await requireChain(client, o.rpc, f.chainId);
   const owner = account?.address ?? p.chain.owner;
   if (!owner)
     throw new ChainConfigError('no owner: set BALLAST_PRIVATE_KEY or --key-file, or chain.owner for a dry run');
