@@ -14,6 +14,7 @@ import type { PortfolioView, ReviewPlan, ServiceFacade, ServiceStatus } from './
 import type { ServiceCrashHook } from './gate/send-orders.ts';
 import { pauseUnlisted } from './listing-check.ts';
 import { createLogger } from './logger.ts';
+import { preflight } from './preflight.ts';
 import { createReviewPlan, executeReviewPlan } from './review.ts';
 import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
@@ -92,6 +93,8 @@ export class Service implements ServiceFacade {
         );
       }
     }
+    // Keys, feeds: checked before the journal is opened, so a refused start leaves nothing behind.
+    await preflight(config, { feed: (o.feed ?? null) !== null, api: false });
     const journal = Journal.open(o.journalPath ?? config.journal, {
       now: now(),
       journalId: o.journalId,

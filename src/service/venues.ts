@@ -3,7 +3,6 @@
  * (src/venues/<name>/config.ts). Before anything is built, the config's execution fields are checked
  * against the venue's capabilities: a field the venue cannot honour stops the start with one line.
  */
-import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
 import type { VenueCapabilities } from '../venues/capabilities.ts';
@@ -13,6 +12,7 @@ import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
 import type { VenueConfig } from './config/schema.ts';
+import { noFeed } from './preflight.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 
 /** A portfolio's venue config with the `venue: paper` shorthand expanded. */
@@ -45,13 +45,7 @@ export async function createVenue(
   // ccxt is loaded only when a portfolio needs it (a paper-only service starts without it).
   if (v.type === 'ccxt') return (await import('../venues/ccxt/factory.ts')).createCcxtVenueFrom(v, { clock });
   const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
-  if (feed === null) {
-    throw InputError.one(
-      'service',
-      `portfolios.${p.id}.venue.prices`,
-      'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
-    );
-  }
+  if (feed === null) throw noFeed(p.id);
   const rules = new Map<string, MarketRules>(
     Object.entries(p.portfolio.constraints.assets).map(([asset, c]) => [
       asset,

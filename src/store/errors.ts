@@ -61,7 +61,11 @@ export class JournalNotFoundError extends JournalError {
     readonly key: string,
   ) {
     super(
-      `journal: ${what} ${key} not found; record it first (e.g. register the portfolio, start the cycle, commit the intent).`,
+      `journal: there is no ${what} ${key}${
+        what === 'portfolio'
+          ? '; a portfolio enters the journal when a service first runs it: check the id, or start the service with it once'
+          : '; check the id'
+      }.`,
     );
   }
 }

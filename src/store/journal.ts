@@ -15,7 +15,13 @@ import { JournalConflictError, JournalError, JournalTooNewError } from './errors
 import { writeTx } from './intent-core.ts';
 import { MetaStore } from './meta.ts';
 import { MIGRATIONS, type MigrationResult, migrate, schemaVersion } from './migrations.ts';
-import { isMemoryPath, openDatabase, openReadOnlyDatabase, type SqliteDatabase } from './open-database.ts';
+import {
+  isMemoryPath,
+  openDatabase,
+  openReadOnlyDatabase,
+  refuseForeignFile,
+  type SqliteDatabase,
+} from './open-database.ts';
 import { OrderJournal } from './orders.ts';
 import { PaperAccountStore } from './paper-accounts.ts';
 import { PlanStore } from './plans.ts';
@@ -80,8 +86,7 @@ export class Journal {
   /** Opens (creating if needed) and migrates a journal. ':memory:' gives a throw-away one for tests. */
   static open(path: string, options: JournalOptions = {}): Journal {
     // A path that cannot be a journal is refused before the lock file is made beside it (nothing left behind).
-    if (options.writer === true && !isMemoryPath(path) && existsSync(path) && statSync(path).isDirectory())
-      throw new JournalError(`journal ${path}: is a directory, not a journal file; point Ballast at a file path.`);
+    Journal.checkPath(path);
     const lock = options.writer === true ? acquireWriterLock(path) : null;
     try {
       return Journal.openUnder(path, options, lock);
@@ -89,6 +94,17 @@ export class Journal {
       lock?.release();
       throw e;
     }
+  }
+
+  /**
+   * Refuses, without creating anything, a path that cannot be a journal: a directory, or an existing file
+   * that is not SQLite. Commands call it before any work when a journal is named.
+   */
+  static checkPath(path: string): void {
+    if (isMemoryPath(path)) return;
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new JournalError(`journal ${path}: is a directory, not a journal file; point Ballast at a file path.`);
+    refuseForeignFile(path);
   }
 
   /**

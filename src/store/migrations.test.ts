@@ -106,9 +106,13 @@ test('open: a file that is not a SQLite database is refused with a clear error a
   writeFileSync(path, 'these are my notes, not a database'.repeat(200));
   assert.throws(
     () => Journal.open(path),
-    (e: unknown) => e instanceof JournalError && /not a usable SQLite database/.test(e.message),
+    (e: unknown) => e instanceof JournalError && /notes\.txt: not a SQLite database/.test(e.message),
   );
   assert.equal(readFileSync(path, 'utf8'), 'these are my notes, not a database'.repeat(200));
+  // As the writer: refused before its lock file is made beside it (issue #16: nothing left behind).
+  const { existsSync } = await import('node:fs');
+  assert.throws(() => Journal.open(path, { writer: true }), /not a SQLite database/);
+  assert.ok(!existsSync(`${path}.lock`) && !existsSync(`${path}.lock.owner`), 'no lock file left');
   assert.throws(
     () => Journal.open(join(dir, 'no-such-dir', 'j.db')),
     (e: unknown) => e instanceof JournalError && /directory exists/.test(e.message),

@@ -2,7 +2,7 @@
  * Opens a journal database file with the settings its crash guarantees rest on (docs/journal.md):
  * WAL, synchronous=FULL (every commit is fsync'd before it returns), foreign keys, a busy timeout.
  */
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { JournalCorruptError, JournalError, JournalLockedError } from './errors.ts';
 
@@ -23,6 +23,32 @@ export interface OpenDatabaseOptions {
 /** True for SQLite's in-memory databases (tests only: no durability, no WAL). */
 export function isMemoryPath(path: string): boolean {
   return path === ':memory:' || path === '';
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Refuses an existing non-empty file that is not SQLite (a config, a CSV) before anything is made beside
+ * it (no lock file, no -wal): the message names it, and the file is not changed.
+ */
+export function refuseForeignFile(path: string): void {
+  if (isMemoryPath(path)) return;
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(SQLITE_MAGIC.length);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // missing or unreadable: the open says why
+  }
+  if (head.length > 0 && !head.equals(SQLITE_MAGIC))
+    throw new JournalError(
+      `journal ${path}: not a SQLite database (a journal file starts with "SQLite format 3"); point Ballast at its journal file or at a new path. The file was not changed.`,
+    );
 }
 
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { BallastError } from '../../core/errors.ts';
+import { BallastError, InputError } from '../../core/errors.ts';
 import { Journal, JournalLockedError } from '../../store/index.ts';
+import { isMemoryPath } from '../../store/open-database.ts';
 import { UsageError } from '../io.ts';
 
 interface FlowFlags {
@@ -29,9 +31,18 @@ export function registerFlows(program: Command): void {
         const quantity = Number(f.quantity);
         if (!(quantity > 0) || !Number.isFinite(quantity))
           throw new UsageError(`--quantity: expected a positive number, got ${JSON.stringify(f.quantity)}`);
+        requireJournal(f.journal);
         const j = openWriter(f.journal, f.portfolio, kind);
         try {
-          j.portfolios.get(f.portfolio);
+          if (!j.portfolios.list().some((p) => p.id === f.portfolio))
+            throw new UsageError(
+              `--portfolio: journal ${f.journal} has no portfolio ${JSON.stringify(f.portfolio)} (it has: ${
+                j.portfolios
+                  .list()
+                  .map((p) => p.id)
+                  .join(', ') || 'none'
+              }); a portfolio enters the journal when a service first runs it`,
+            );
           const flow = j.cashFlows.record({
             portfolioId: f.portfolio,
             kind,
@@ -46,6 +57,20 @@ export function registerFlows(program: Command): void {
         }
       });
   }
+}
+
+/**
+ * A cash flow goes into the journal of a service that has run: a missing file is named, never created
+ * (an empty journal would only hold this flow).
+ */
+export function requireJournal(path: string): void {
+  if (!isMemoryPath(path) && !existsSync(path))
+    throw new InputError('--journal', [
+      {
+        path: '',
+        message: `${path} does not exist; name the journal file of your service (its config's journal:, default ballast.sqlite)`,
+      },
+    ]);
 }
 
 /** The journal with its writer lock; a running service holds it, and then its API is the way in. */

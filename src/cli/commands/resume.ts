@@ -4,6 +4,7 @@ import { parseService } from '../../service/config/parse.ts';
 import { readPausedSidecar, removePausedSidecar } from '../../service/runner/write-failure.ts';
 import { Journal, JournalLockedError } from '../../store/index.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { requireJournal } from './flow.ts';
 
 /**
  * `ballast resume PORTFOLIO --config FILE`: lifts a pause (kill switch, disk write failure, manual) of a
@@ -20,6 +21,7 @@ export function registerResume(program: Command): void {
         throw new UsageError(
           `no portfolio ${JSON.stringify(portfolio)} in ${f.config}; known: ${cfg.portfolios.map((p) => p.id).join(', ')}`,
         );
+      requireJournal(cfg.journal);
       let j: Journal;
       try {
         j = Journal.open(cfg.journal, { writer: true });

@@ -3,11 +3,14 @@ import type { Command } from 'commander';
 import { BUNDLED_PRICES, DEFAULT_TARGET, parseTargetFlag } from '../../backtest/request.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { parseService, type ResolvedService } from '../../service/config/parse.ts';
+import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
 import { Service } from '../../service/service.ts';
+import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
 import { fmtNum, fmtPct, table } from '../table.ts';
+import { dayFlag } from './backtest.ts';
 
 interface ServeFlags {
   config?: string;
@@ -87,15 +90,18 @@ export function registerServe(program: Command): void {
     .action(async (f: ServeFlags) => {
       let cfg = f.config ? parseService(readDocument(f.config), f.config, readDocument) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
+        const capital = positive('--capital', f.capital);
+        const start = dayFlag('--start', f.start);
+        const end = dayFlag('--end', f.end);
         cfg = forcePaper(cfg ?? defaultService());
         const csv = f.replay ?? BUNDLED_PRICES;
         const bar = f.json === true ? () => {} : progressBar('replay');
         const { summaries } = await runReplay({
           service: cfg,
           csv,
-          capital: Number(f.capital),
-          start: f.start,
-          end: f.end,
+          capital,
+          start,
+          end,
           journalPath: f.journal,
           onBar: (t, n) => bar(t + 1, n),
         });
@@ -121,6 +127,8 @@ export function registerServe(program: Command): void {
       }
       if (!cfg) throw new UsageError('serve needs --config FILE (or --paper --replay FILE to replay history)');
       if (f.paper) cfg = forcePaper(cfg);
+      // Keys, feeds and the API's token are checked before the journal is opened (nothing left behind).
+      await preflight(cfg, { feed: false, api: true });
       const service = await Service.start(cfg, { journalPath: f.journal, strictMarkets: f.strict === true });
       const r = service.recovery;
       process.stderr.write(`journal ${service.journal.path}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);

@@ -77,6 +77,15 @@ export function loadApiToken(
   return v === undefined || v === '' ? undefined : checkToken(`tokenEnv (${name})`, v);
 }
 
+/** Refuses to listen beyond this machine without a token: anyone who could reach it could trade. */
+export function checkApiExposure(host: string, token: string | undefined): void {
+  if ((token === undefined || token.trim() === '') && !isLoopback(host))
+    throw new ApiConfigError(
+      'host',
+      `refusing to listen on ${host} without a token: anyone who can reach it could trade. Set the token (env BALLAST_API_TOKEN or api.tokenFile), or listen on 127.0.0.1.`,
+    );
+}
+
 /** A random token for a loopback-only server started without one (64 hex digits). */
 export function generateToken(): string {
   return randomBytes(32).toString('hex');

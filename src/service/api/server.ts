@@ -11,7 +11,7 @@ import { registerDashboard } from '../dashboard/routes.ts';
 import type { ServiceFacade } from '../facade.ts';
 import { type Logger, redactText, redactUrl } from '../logger.ts';
 import { ServiceMetrics } from '../metrics.ts';
-import { ApiConfigError, authenticator, generateToken, isLoopback } from './auth.ts';
+import { authenticator, checkApiExposure, generateToken } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { RateLimitedError, toHttpError } from './errors.ts';
 import { HistoryStore } from './history.ts';
@@ -66,11 +66,7 @@ export async function buildApi(
 }> {
   const host = options.host ?? '127.0.0.1';
   const configured = options.token?.trim();
-  if ((configured === undefined || configured === '') && !isLoopback(host))
-    throw new ApiConfigError(
-      'host',
-      `refusing to listen on ${host} without a token: anyone who can reach it could trade. Set the token (env BALLAST_API_TOKEN or api.tokenFile), or listen on 127.0.0.1.`,
-    );
+  checkApiExposure(host, configured);
   const generatedToken = configured === undefined || configured === '';
   const token = generatedToken ? generateToken() : configured;
 
