@@ -17,6 +17,8 @@ export interface ChainUpOptions {
   readonly chainId?: number;
   /** Where to write the addresses as JSON; default .ballast/chain.json. */
   readonly out?: string;
+  /** Writes the addresses file whole (default: writeFileSync; the CLI writes through a temporary name). */
+  readonly write?: (path: string, text: string) => void;
   /** Output lines (default: console.log). */
   readonly log?: (line: string) => void;
   /** Stop on SIGINT/SIGTERM (default true; tests pass false and call stop()). */
@@ -84,7 +86,7 @@ export async function chainUp(opts: ChainUpOptions = {}): Promise<ChainUpHandle>
   }
   const addressesFile = resolve(opts.out ?? DEFAULT_CHAIN_FILE);
   mkdirSync(dirname(addressesFile), { recursive: true });
-  writeFileSync(addressesFile, `${JSON.stringify(fixture, null, 2)}\n`);
+  (opts.write ?? writeFileSync)(addressesFile, `${JSON.stringify(fixture, null, 2)}\n`);
   if (opts.json === true) log(JSON.stringify(fixtureJson(fixture, addressesFile)));
   else for (const l of describeFixture(fixture, addressesFile)) log(l);
 

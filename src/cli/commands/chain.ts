@@ -1,6 +1,30 @@
+import { createServer } from 'node:net';
 import type { Command } from 'commander';
+import { BallastError } from '../../core/errors.ts';
+import { httpUrl, whole } from '../flags.ts';
 import { UsageError } from '../io.ts';
+import { checkOutput, writeOutput } from '../output-file.ts';
 import { registerChainFund } from './chain-fund.ts';
+
+/** A plain positive decimal (`1.5`); its precision is checked against the token's decimals later. */
+function decimal(flag: string, v: string): void {
+  if (!/^\s*\d+(\.\d*)?\s*$/.test(v) || !/[1-9]/.test(v))
+    throw new UsageError(`${flag}: ${JSON.stringify(v)} is not a positive decimal number (e.g. 1.5)`);
+}
+
+/** A port something already listens on is named before anvil starts (its own error is a page of text). */
+async function requireFreePort(port: number): Promise<void> {
+  const busy = await new Promise<string | undefined>((resolve) => {
+    const s = createServer();
+    s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(undefined)));
+  });
+  if (busy !== undefined)
+    throw new BallastError(
+      `--port ${port}: ${busy === 'EADDRINUSE' ? 'already in use on 127.0.0.1 (another node?)' : `cannot listen (${busy})`}; stop what holds it, or pick another port (--port 0 = a free one)`,
+      { next: 'fix-input' },
+    );
+}
 
 interface ChainUpFlags {
   port: string;
@@ -42,11 +66,11 @@ export function registerChain(program: Command): void {
     .option('--out <file>', 'write the addresses as JSON (default .ballast/chain.json)')
     .option('--json', 'print { rpcUrl, chainId, chainFile, contracts, tokens } as one JSON line once deployed')
     .action(async (f: ChainUpFlags) => {
-      const port = Number(f.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new UsageError(`--port: expected 0–65535, got ${JSON.stringify(f.port)}`);
+      const port = whole('--port', f.port, 0, 65535);
+      if (f.out !== undefined) checkOutput('--out', f.out, ['json']);
+      if (port !== 0) await requireFreePort(port);
       const { chainUp } = await import('../../chain/up.ts');
-      const h = await chainUp({ port, out: f.out, json: f.json === true });
+      const h = await chainUp({ port, out: f.out, json: f.json === true, write: writeOutput });
       await h.done;
     });
 
@@ -64,9 +88,11 @@ export function registerChain(program: Command): void {
     .option('--json', 'print the route as one JSON object, amounts in base units')
     .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
     .action(async (f: QuoteFlags) => {
+      decimal('--amount', f.amount);
+      if (f.gasPrice !== undefined) decimal('--gas-price', f.gasPrice);
       const { dexQuote } = await import('./dex-quote.ts');
       await dexQuote({
-        rpc: f.rpc,
+        rpc: httpUrl('--rpc', f.rpc),
         sell: f.sell,
         buy: f.buy,
         amount: f.amount,
@@ -90,6 +116,8 @@ export function registerChain(program: Command): void {
     .option('--deploy-executor', 'deploy a BallastExecutor owned by the key’s account first')
     .option('--json', 'print one JSON object: plan, pulls, legs (exact decimals by symbol), value, gas, weights, sent')
     .action(async (f: RebalanceFlags) => {
+      httpUrl('--rpc', f.rpc);
+      if (f.sendRpc !== undefined) httpUrl('--send-rpc', f.sendRpc);
       const { dexRebalance } = await import('./dex-rebalance.ts');
       await dexRebalance(f);
     });
