@@ -32,18 +32,22 @@ describe('decideAndPlan', () => {
       d.plan.trades.map((t) => [t.asset, t.side]),
       [['BTC', 'sell']],
     );
-    assert.ok(Math.abs(d.plan.after.BTC! - 0.55) < 1e-12);
+    // 1 bp inside the 55% edge (EDGE_MARGIN): the trigger does not fire again at these prices.
+    assert.ok(Math.abs(d.plan.after.BTC! - 0.5499) < 1e-12);
   });
-  it('relband edges are tᵢ(1 ± r); the quote then goes to its own lower edge 0.2·0.9', () => {
+  it('relband edges are tᵢ(1 ± r); the quote then goes to 1 bp inside its own lower edge 0.2·0.9', () => {
     const d = run({ ...base, trigger: { type: 'relband', band: 0.1 } }, 'edge');
     const [btc, eth] = d.plan.trades;
-    // BTC 70.4 % → 0.5·1.1 = 55 % of V (sell 16,425); ETH 28.2 % is inside [27 %, 33 %]; USDT would be
-    // 16.8 % < 18 %: 1,245 more is raised pro rata to the post-edge holdings 58,575 : 30,000.
-    const extra = 0.18 * 106500 - (1500 + 16425);
+    // BTC 70.4 % → 0.5·1.1 − 0.0001 = 54.99 % of V (sell 16,435.65); ETH 28.2 % is inside [27 %, 33 %];
+    // USDT would be 16.8 % < 18 %: 18.01 % is raised pro rata to the post-edge holdings 58,564.35 : 30,000.
+    const sold = 75000 - 0.5499 * 106500;
+    const extra = 0.1801 * 106500 - (1500 + sold);
+    const held = 75000 - sold + 30000;
     assert.equal(btc!.asset, 'BTC');
     assert.equal(eth!.asset, 'ETH');
-    assert.ok(Math.abs(btc!.notional - (16425 + (extra * 58575) / 88575)) < 1e-9);
-    assert.ok(Math.abs(eth!.notional - (extra * 30000) / 88575) < 1e-9);
+    assert.ok(Math.abs(btc!.notional - (sold + (extra * (75000 - sold)) / held)) < 1e-9);
+    assert.ok(Math.abs(eth!.notional - (extra * 30000) / held) < 1e-9);
+    assert.ok(Math.abs(d.plan.after.USDT! - 0.1801) < 1e-12);
   });
   it('a trigger that holds still returns the plan (review before executing)', () => {
     const d = run({ ...base, trigger: { type: 'band', band: 0.25 } });

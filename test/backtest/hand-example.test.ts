@@ -73,3 +73,29 @@ describe('worked example of docs/backtest.md (A=0.5, B=0.3, USD=0.2, 10 bps, ban
     eq(m.turnover, 7993.60511590727, 'turnover');
   });
 });
+
+describe('worked example, bar 2 with band:0.05+edge (docs/backtest.md)', () => {
+  const r = runRequest({
+    prices: CSV,
+    target: 'A=0.5,B=0.3,USD=0.2',
+    strategies: ['band:0.05+edge'],
+    capital: 10_000,
+    feeBps: 10,
+    periodsPerYear: 365,
+    fill: 'none',
+    lag: 0,
+  });
+  const edge = r.results[0]!;
+  const eq = (actual: number | null, expected: number, what: string) => closeTo(actual, expected, 1e-9, what);
+
+  it('A to 0.5499 and B to 0.2501 of the post-cost V′, the cash at 0.2: all inside their bands', () => {
+    assert.deepEqual(edge.rebalanceBars, [2]);
+    eq(edge.equity[2]!, 9790.90493760085, 'V2');
+    eq(edge.weights![6]!, 0.5499, 'wA2');
+    eq(edge.weights![7]!, 0.2501, 'wB2');
+    eq(edge.weights![8]!, 0.2, 'wUSD2');
+    eq(edge.metrics.totalReturn, -0.0209095062399148, 'totalReturn');
+    eq(edge.metrics.fees, 9.25493450146585, 'fees');
+    eq(edge.metrics.turnover, 9254.93450146585, 'turnover');
+  });
+});

@@ -106,18 +106,19 @@ describe('edge mode: back to the nearer band edge, not to the target', () => {
   const hodl = runBacktest(data, parseStrategy('hodl'), opts(10), { weights: true });
   const edge = runBacktest(data, parseStrategy('band:0.05+edge'), opts(10), { weights: true });
 
-  it('sells A down to (tA + b)·V measured on the pre-trade value; B is not traded; the cash pays the fee', () => {
+  it('sells A to 1 bp inside its edge, tA + b − 0.0001, measured on the post-trade, post-cost value V′; B is not traded; the cash pays the fee', () => {
     assert.deepEqual(edge.rebalanceBars, [1]);
     const V = hodl.equity[1]!;
     const hA = hodl.weights![3]! * V;
     const hB = hodl.weights![4]! * V;
-    const sold = hA - 0.55 * V;
-    rel(sold, 0.0152173913 * V, 1e-9, 'notional sold'); // (0.65 − 0.55·1.15)/1.15 of V
+    // hA − sold = 0.5499·V′ with V′ = V − 0.001·sold
+    const sold = (hA - 0.5499 * V) / (1 - 0.001 * 0.5499);
+    rel(sold, 0.0153258 * V, 1e-5, 'notional sold'); // (0.65 − 0.5499·1.15)/1.15/(1 − 0.001·0.5499) of V
     rel(edge.metrics.turnover, hodl.metrics.turnover + sold, 1e-12, 'turnover');
     rel(edge.metrics.fees, hodl.metrics.fees + 0.001 * sold, 1e-12, 'fees');
     const Vp = edge.equity[1]!;
     rel(Vp, V - 0.001 * sold, 1e-14, 'V′');
-    rel(edge.weights![3]! * Vp, 0.55 * V, 1e-12, 'A holding');
+    rel(edge.weights![3]!, 0.5499, 1e-12, 'A weight on V′: inside the band, the trigger does not fire again');
     rel(edge.weights![4]! * Vp, hB, 1e-12, 'B holding unchanged');
     // the full rebalance goes all the way to the target instead
     const full = runBacktest(data, parseStrategy('band:0.05'), opts(10), { weights: true });

@@ -25,6 +25,13 @@ function fullNotionals(ctx: PlanContext, t: Float64Array, buf: PlanBuffers): num
   return vp;
 }
 
+/** Edge-plan desired notionals into buf.d; lot values go to buf.bp, the aims to buf.alt (scratch). */
+function planEdge(ctx: PlanContext, t: Float64Array, hw: Float64Array, prices: Float64Array, buf: PlanBuffers): void {
+  const lots = ctx.constraints.none ? null : buf.bp;
+  if (lots) for (let i = 0; i < buf.n; i++) lots[i] = ctx.constraints.lotStep[i]! * prices[i]!;
+  edgeNotionals(ctx.costs, t, hw, buf.h, ctx.u.quoteIndex, buf.value, buf.d, lots, buf.alt);
+}
+
 /** Benefit minus cost of the desired notionals in buf.d (the `auto` criterion). */
 function netBenefit(ctx: PlanContext, t: Float64Array, buf: PlanBuffers, cov: Float64Array | null): number {
   const q = ctx.u.quoteIndex;
@@ -57,7 +64,6 @@ export function planInto(
   opts: PlanOptions = {},
 ): void {
   const t = opts.target ?? ctx.u.target;
-  const q = ctx.u.quoteIndex;
   let V = 0;
   for (let i = 0; i < buf.n; i++) {
     buf.h[i] = qty[i]! * prices[i]!;
@@ -71,7 +77,7 @@ export function planInto(
     else {
       const cov = opts.cov ?? null;
       for (let i = 0; i < buf.n; i++) buf.w0[i] = V > 0 ? buf.h[i]! / V : 0;
-      edgeNotionals(ctx.costs, t, hw, buf.h, q, V, buf.d);
+      planEdge(ctx, t, hw, prices, buf);
       const edge = netBenefit(ctx, t, buf, cov);
       fullNotionals(ctx, t, buf);
       const full = netBenefit(ctx, t, buf, cov);
@@ -79,7 +85,7 @@ export function planInto(
     }
   }
   if (chosen === 'full' && !opts.buyOnly && planFullFast(ctx, t, qty, prices, buf)) return;
-  if (chosen === 'edge') edgeNotionals(ctx.costs, t, hw!, buf.h, q, V, buf.d);
+  if (chosen === 'edge') planEdge(ctx, t, hw!, prices, buf);
   else fullNotionals(ctx, t, buf);
   if (opts.buyOnly) for (let i = 0; i < buf.n; i++) if (buf.d[i]! < 0) buf.d[i] = 0;
   buf.mode = chosen;
