@@ -57,6 +57,16 @@ test('a firing trigger on a plan whose every trade is skipped is nothing to do, 
   assert.equal(decideCycle(input({ plan: () => empty, approved: true })).kind, 'refused');
 });
 
+test('a zero-value portfolio is nothing to do, with that reason, never a rebalance (issue #16)', () => {
+  const zero = { ...plan([]), value: 0, valueAfter: 0 };
+  const d = decideCycle(input({ plan: () => zero }));
+  assert.equal(d.kind, 'nothing_to_do');
+  assert.match(d.reason, /the portfolio is worth 0/);
+  const r = decideCycle(input({ plan: () => zero, approved: true }));
+  assert.equal(r.kind, 'refused');
+  assert.match(r.reason, /worth 0/);
+});
+
 test('paused, unknown leg and cooldown skip a cycle and refuse an approval', () => {
   const cases: [Partial<DecisionInput>, string][] = [
     [{ state: { ...calm, paused: true, pauseReason: 'kill switch: 3 failures' } }, 'paused'],

@@ -141,6 +141,13 @@ export function decideCycle(input: DecisionInput): CycleDecision {
 
 function afterPlan(input: DecisionInput, plan: Plan): CycleDecision {
   const { policy, trigger, approved } = input;
+  // Weights of nothing are not off target: a portfolio worth 0 has nothing to rebalance (issue #16).
+  if (!(plan.value > 0)) {
+    const why = 'the portfolio is worth 0 (no balance of any target asset): nothing to rebalance; deposit first';
+    return approved
+      ? { kind: 'refused', code: 'empty', reason: why }
+      : { kind: 'nothing_to_do', reason: why, plan, skipped: [] };
+  }
   const over = overLimit(plan.trades, policy.maxOrderNotional);
   if (approved && over.length > 0)
     return {

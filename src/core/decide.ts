@@ -1,4 +1,5 @@
 import type { PortfolioConfig } from './config/schema.ts';
+import { planBenefit } from './planner/benefit.ts';
 import { makePlanContext, PlanBuffers, type PlanContext, type PlanMode } from './planner/context.ts';
 import { describePlan, type Plan } from './planner/describe.ts';
 import { planInto } from './planner/plan.ts';
@@ -26,6 +27,8 @@ export function compilePortfolio(
 export interface Decision {
   readonly decision: TriggerDecision;
   readonly plan: Plan;
+  /** The plan's cost-aware benefit (planner/benefit.ts `planBenefit`), to weigh against `plan.cost`. */
+  readonly benefit: number;
 }
 
 /**
@@ -39,9 +42,8 @@ export function decideAndPlan(c: Compiled, snap: Snapshot, mode: PlanMode, time:
   const value = weightsInto(snap.qty, snap.prices, w);
   const bar = { time, prevTime, qty: snap.qty, prices: snap.prices, w, value };
   const decision = decide(c.trigger, bar);
-  planInto(c.ctx, snap.qty, snap.prices, mode, c.buf, {
-    halfWidth: c.trigger.halfWidth(),
-    cov: c.trigger.covariance(),
-  });
-  return { decision, plan: describePlan(c.ctx, snap, c.buf) };
+  const cov = c.trigger.covariance();
+  planInto(c.ctx, snap.qty, snap.prices, mode, c.buf, { halfWidth: c.trigger.halfWidth(), cov });
+  const plan = describePlan(c.ctx, snap, c.buf);
+  return { decision, plan, benefit: planBenefit(c.ctx, plan, c.ctx.u.target, cov) };
 }

@@ -573,4 +573,9 @@ export const NEAR: readonly NearMiss[] = [
   { name: 'sweep: fees 0 and one worker', args: [...SW, '--widths', '0.05', '--fees', '0', '--workers', '1'] },
   { name: 'sweep: results as JSON', args: [...SW1, '--out', 'r.json'], writes: ['r.json'] },
   { name: 'plan: the example', args: ['plan', '--example'], stdout: /^(REBALANCE|hold): / },
+  {
+    name: 'plan: a portfolio worth 0 holds and says why',
+    args: ['plan', '--config', 'p.yaml', '--balances', 'allzero.json', '--prices', 'px.json'],
+    stdout: /^hold: the portfolio is worth 0/,
+  },
 ];

@@ -66,6 +66,7 @@ export const FIXTURES: Readonly<Record<string, string | Buffer>> = {
   'inf.json': '{"BTC": 60000, "ETH": 1e999, "USDT": 1}',
   'neg.json': '{"BTC": 60000, "ETH": -3000, "USDT": 1}',
   'zero.json': '{"BTC": 1, "ETH": 0, "USDT": 0}',
+  'allzero.json': '{"BTC": 0, "ETH": 0, "USDT": 0}',
   'binary.json': BINARY,
   'fee.yaml': 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.3, USDT: 0.2 }\ncosts: { feeBps: 5000 }\n',
   'band5.yaml': 'quote: USDT\ntarget: { BTC: 0.5, ETH: 0.3, USDT: 0.2 }\ntrigger: { type: band, band: 5 }\n',

@@ -104,6 +104,21 @@ describe('ballast plan (in process)', () => {
     const j = runPlan(opts(cfg)).json;
     assert.match(j.reason, /; every trade scaled by 0\.\d+ to keep turnover within maxTurnover 0\.1$/);
   });
+  it('REBALANCE says why when the cost-aware benefit does not exceed the cost (issue #16)', () => {
+    // BTC at 55.6 % (a band of 5 points): the band fires, but so small a drift is worth less than its fee.
+    const cfg = file('small.yaml', `${good}trigger: { type: band, band: 0.05 }\ncosts: { feeBps: 10 }\n`);
+    const b = file('small-b.json', { BTC: 1, ETH: 10, USDT: 18_100 });
+    const r = runPlan({ ...opts(cfg), balances: b }).json;
+    assert.equal(r.rebalance, true);
+    assert.match(
+      r.reason,
+      /^band: .*; the estimated benefit [\d.,]+ is not above the estimated cost [\d.,]+: it rebalances because the band trigger fired \(a costaware trigger weighs the two\)$/,
+    );
+    // A large drift is worth its cost: no such note.
+    const big = runPlan({ example: true, mode: 'full' }).json;
+    assert.equal(big.rebalance, true);
+    assert.doesNotMatch(big.reason, /benefit/);
+  });
   it('goes through the cycle decision: a firing trigger whose every trade is skipped holds', () => {
     // minNotional above every trade: the planner skips both legs, so the core's decision has nothing to send.
     const big = 'constraints: { assets: { BTC: { minNotional: 1000000 }, ETH: { minNotional: 1000000 } } }\n';

@@ -25,11 +25,11 @@ interface PlanOpts {
 }
 
 /** The JSON shape of `ballast plan --json` (exactly these keys). */
-export function planJson(d: Decision, verdict: CycleDecision) {
+export function planJson(d: Decision, verdict: CycleDecision, trigger?: string) {
   const notes = d.plan.notes.length > 0 ? `; ${d.plan.notes.join('; ')}` : '';
   return {
     rebalance: verdict.kind === 'execute',
-    reason: verdict.reason + notes,
+    reason: verdictReason(d, verdict, trigger) + notes,
     /** The planner mode the plan was made in: `auto` says which of full and edge it chose. */
     mode: d.plan.mode,
     trades: d.plan.trades.map((t) => ({
@@ -77,10 +77,32 @@ export function runPlan(o: PlanOpts): { text: string; json: ReturnType<typeof pl
   compiled.trigger.observe(snap.prices);
   const d = decideAndPlan(compiled, snap, o.mode as PlanMode, now, last);
   const verdict = offlineVerdict(d);
+  const json = planJson(d, verdict, config.trigger?.type);
   return {
-    text: render(d, verdict, compiled.ctx.u.target, compiled.ctx.u.assets, config.quote),
-    json: planJson(d, verdict),
+    text: render(
+      d,
+      verdict,
+      verdictReason(d, verdict, config.trigger?.type),
+      compiled.ctx.u.target,
+      compiled.ctx.u.assets,
+      config.quote,
+    ),
+    json,
   };
+}
+
+/**
+ * REBALANCE is said plainly only when the plan's cost-aware benefit (`planBenefit`: the drop of the
+ * tracking loss the `costaware` trigger weighs) exceeds its estimated cost; otherwise the reason says so,
+ * and why it still rebalances (issue #16).
+ */
+function verdictReason(d: Decision, verdict: CycleDecision, trigger: string | undefined): string {
+  if (verdict.kind !== 'execute' || d.benefit > d.plan.cost) return verdict.reason;
+  const why =
+    trigger === undefined
+      ? 'no trigger is set, so a plan on demand rebalances'
+      : `the ${trigger} trigger fired${trigger === 'costaware' ? '' : ' (a costaware trigger weighs the two)'}`;
+  return `${verdict.reason}; the estimated benefit ${d.benefit.toFixed(2)} is not above the estimated cost ${d.plan.cost.toFixed(2)}: it rebalances because ${why}`;
 }
 
 /**
@@ -103,6 +125,7 @@ function offlineVerdict(d: Decision): CycleDecision {
 function render(
   d: Decision,
   verdict: CycleDecision,
+  reason: string,
   target: Float64Array,
   assets: readonly string[],
   quote: string,
@@ -123,7 +146,7 @@ function render(
     ];
   });
   const out = [
-    `${verdict.kind === 'execute' ? 'REBALANCE' : 'hold'}: ${verdict.reason}`,
+    `${verdict.kind === 'execute' ? 'REBALANCE' : 'hold'}: ${reason}`,
     '',
     table(['asset', 'weight', 'target', 'drift', 'side', 'quantity', `notional (${quote})`, 'est. cost'], rows),
     '',
