@@ -51,6 +51,13 @@ export function checkFee(flag: string, bps: number, allowHigh: boolean): void {
     );
 }
 
+/** `--jump-warn`: 0 (off) or a factor > 1. */
+export function jumpFactor(flag: string, v: string): number {
+  const x = nonNegative(flag, v);
+  if (x !== 0 && !(x > 1)) throw new UsageError(`${flag}: expected 0 (off) or a factor > 1 (e.g. 5), got ${shown(v)}`);
+  return x;
+}
+
 /** An http(s) URL. */
 export function httpUrl(flag: string, v: string): string {
   let u: URL | undefined;

@@ -113,6 +113,7 @@ export class Journal {
    * refused with one line. Every write through it fails (SQLITE_READONLY).
    */
   static openReadOnly(path: string, options: { readonly busyTimeoutMs?: number } = {}): Journal {
+    Journal.checkPath(path);
     const db = openReadOnlyDatabase(path, options.busyTimeoutMs);
     try {
       const version = schemaVersion(db);

@@ -204,3 +204,30 @@ test('dex quote prints a readable route and names bad input', async () => {
     /chain up/,
   );
 });
+
+test('dex quote warns (one line) when the trade moves the price more than 10%, not for a small one', async () => {
+  const warned: string[] = [];
+  const big = await dexQuote({
+    rpc: up.rpcUrl,
+    sell: 'WETH',
+    buy: 'USDC',
+    amount: '100000',
+    chainFile,
+    write: () => {},
+    warn: (l) => warned.push(l),
+  });
+  assert.ok(big.impact > 0.1, `impact ${big.impact}`);
+  assert.equal(warned.length, 1);
+  assert.match(warned[0]!, /^warning: --amount 100000 WETH moves the price \d+\.\d% \(more than 10%\)/);
+  const small = await dexQuote({
+    rpc: up.rpcUrl,
+    sell: 'WETH',
+    buy: 'USDC',
+    amount: '0.01',
+    chainFile,
+    write: () => {},
+    warn: (l) => warned.push(l),
+  });
+  assert.ok(small.impact < 0.1, `impact ${small.impact}`);
+  assert.equal(warned.length, 1, 'no warning for a small trade');
+});

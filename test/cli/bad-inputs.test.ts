@@ -114,6 +114,7 @@ describe('bad inputs: one clear line, exit 1 or 2, nothing left behind', { concu
       const r = await ballast(c.args);
       assert.equal(r.code, 0, `stderr: ${r.stderr.slice(0, 600)}`);
       if (c.stdout) assert.match(r.stdout, c.stdout);
+      if (c.stderr) assert.match(r.stderr, c.stderr);
       const added = readdirSync(r.cwd)
         .filter((f) => !r.before.has(f))
         .sort();

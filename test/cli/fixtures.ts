@@ -75,6 +75,9 @@ export const FIXTURES: Readonly<Record<string, string | Buffer>> = {
   'crlf.csv': csv('\r\n'),
   'bom.csv': `\uFEFF${csv('\n')}`,
   'nonl.csv': csv('\n').trimEnd(),
+  'jump.csv':
+    'date,BTC,ETH\n2024-01-01,40000,2000\n2024-01-02,41000,2100\n2024-01-03,287000,2050\n2024-01-04,42000,2000\n',
+  'hourly.csv': `date,BTC,ETH\n${[0, 1, 2, 3, 4].map((h) => `2024-01-01T0${h}:00:00Z,${40000 + h},${2000 + h}`).join('\n')}\n`,
   'emptycell.csv': 'date,BTC,ETH\n2024-01-01,40000,2000\n2024-01-02,,2100\n2024-01-03,39000,1900\n',
   'binary.csv': BINARY,
   'weights.csv': 'date,asset,weight\n2024-01-01,BTC,0.5\n2024-01-01,ETH,0.3\n2024-01-01,USD,0.2\n',

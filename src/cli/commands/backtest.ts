@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { jumpWarning, spacingWarning } from '../../backtest/data/checks.ts';
 import { parseDay } from '../../backtest/data/dates.ts';
+import type { PreparedData } from '../../backtest/engine/run.ts';
 import { STRATEGY_HELP } from '../../backtest/engine/strategy.ts';
 import { type BacktestRun, runRequest } from '../../backtest/request.ts';
 import { writeEquityCsv } from '../equity-csv.ts';
-import { feeBps, positive } from '../flags.ts';
+import { feeBps, jumpFactor, positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { checkOutput, writeOutput } from '../output-file.ts';
 import { runsProgress } from '../progress.ts';
@@ -27,6 +29,24 @@ interface BacktestFlags {
   lag: string;
   weights?: string;
   allowHighFees?: boolean;
+  jumpWarn: string;
+}
+
+/** One stderr line per suspicious property of valid data: a huge one-bar move, a wrong periods-per-year. */
+export function warnAboutData(data: PreparedData, file: string, jump: number, periodsPerYear: number): void {
+  const risky = data.u.assets.filter((_, i) => i !== data.u.quoteIndex);
+  const n = data.u.n;
+  const cols = data.u.assets.flatMap((_, i) => (i === data.u.quoteIndex ? [] : [i]));
+  const prices = new Float64Array(data.times.length * cols.length);
+  for (let t = 0; t < data.times.length; t++)
+    cols.forEach((i, k) => {
+      prices[t * cols.length + k] = data.prices[t * n + i]!;
+    });
+  for (const w of [
+    jumpWarning({ times: data.times, prices, assets: risky }, jump, file),
+    spacingWarning(data.times, periodsPerYear, file),
+  ])
+    if (w !== null) process.stderr.write(`${w}\n`);
 }
 
 /** A UTC day flag (`--start`, `--end`), checked before any file is read. */
@@ -113,6 +133,7 @@ export function registerBacktest(program: Command): void {
     .addOption(new Option('--lag <bars>', 'decide at close t, trade at close t+lag').choices(['0', '1']).default('0'))
     .option('--weights <file>', 'target weights file (date,asset,weight) for file@<trigger> strategies')
     .option('--allow-high-fees', 'accept fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)')
+    .option('--jump-warn <factor>', 'warn when a price moves more than ×factor or ÷factor in one bar (0 = off)', '5')
     .addHelpText(
       'after',
       `\n${STRATEGY_HELP}\n\nWith no arguments: the bundled data, a default portfolio and strategies; writes ballast-report.html.`,
@@ -123,6 +144,7 @@ export function registerBacktest(program: Command): void {
       const capital = positive('--capital', f.capital);
       const periodsPerYear = positive('--periods-per-year', f.periodsPerYear);
       const fee = f.feeBps === undefined ? undefined : feeBps('--fee-bps', f.feeBps, f.allowHighFees === true);
+      const jump = jumpFactor('--jump-warn', f.jumpWarn);
       const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
       if (reportPath !== undefined) checkOutput('--report', reportPath, ['html']);
       if (f.equity !== undefined) checkOutput('--equity', f.equity, ['csv']);
@@ -146,6 +168,7 @@ export function registerBacktest(program: Command): void {
         runsProgress(),
       );
       if (run.filled > 0) process.stderr.write(`note: ${run.filled} missing price cell(s) filled forward\n`);
+      warnAboutData(run.data, basename(run.pricesPath), jump, periodsPerYear);
       if (f.equity) writeEquityCsv(run, f.equity);
       if (reportPath) {
         const { backtestReportHtml } = await import('../../backtest/report-writer.ts');

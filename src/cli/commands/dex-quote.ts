@@ -60,11 +60,35 @@ export interface DexQuoteOptions {
   readonly chainFile?: string;
   /** Output (default: process.stdout). */
   readonly write?: (text: string) => void;
+  /** Warnings, one line each (default: process.stderr). */
+  readonly warn?: (line: string) => void;
 }
 
 export interface DexQuoteResult {
   readonly route: Route;
   readonly text: string;
+  /** Price impact: 1 − the trade's rate / the rate of a trade a millionth its size (0 … 1). */
+  readonly impact: number;
+}
+
+/** A quote moving the price more than this warns (one line on stderr). */
+export const IMPACT_WARN = 0.1;
+
+/**
+ * Price impact of a trade: how much worse its rate out/in is than the marginal rate of a probe trade of
+ * the same route a millionth its size (both gross of gas). 0 when the probe has no rate.
+ */
+export function priceImpact(amountIn: bigint, amountOut: bigint, probeIn: bigint, probeOut: bigint): number {
+  if (probeIn <= 0n || probeOut <= 0n || amountIn <= 0n) return 0;
+  const rate = Number(amountOut) / Number(amountIn);
+  const marginal = Number(probeOut) / Number(probeIn);
+  return Math.max(0, 1 - rate / marginal);
+}
+
+/** The warning for an impact above IMPACT_WARN, or null. */
+export function impactWarning(impact: number, amount: string, symbol: string): string | null {
+  if (!(impact > IMPACT_WARN)) return null;
+  return `warning: --amount ${amount} ${symbol} moves the price ${(impact * 100).toFixed(1)}% (more than ${IMPACT_WARN * 100}%): the pools are thin for this size; trade less or in parts`;
 }
 
 export interface QuoteJson {
@@ -222,6 +246,25 @@ export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
     }
   }
   const r = route({ pools, tokenIn: sell.address, tokenOut: buy.address, amountIn, gasPriceWei, outPerEth });
+  const probeIn = amountIn / 1_000_000n;
+  let impact = 0;
+  if (probeIn > 0n) {
+    try {
+      const p = route({
+        pools,
+        tokenIn: sell.address,
+        tokenOut: buy.address,
+        amountIn: probeIn,
+        gasPriceWei: 0n,
+        outPerEth: 0,
+      });
+      impact = priceImpact(amountIn, r.amountOut, probeIn, p.amountOut);
+    } catch {
+      impact = 0; // no rate for a trade that small: nothing to compare with
+    }
+  }
+  const warning = impactWarning(impact, opts.amount, sell.symbol);
+  if (warning !== null) (opts.warn ?? ((l: string) => process.stderr.write(`${l}\n`)))(warning);
   let text: string;
   if (opts.json) {
     text = `${JSON.stringify(routeJson(r))}\n`;
@@ -236,5 +279,5 @@ export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
     text = `${formatRoute(r, { symbols, decimals })}\nblock ${snap.blockNumber}, gas price ${gasPriceWei} wei${outPerEth === 0 ? ' (not priced: no WETH route to the output token)' : ''}\n`;
   }
   write(text);
-  return { route: r, text };
+  return { route: r, text, impact };
 }

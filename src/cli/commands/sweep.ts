@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { prepareData, runBacktest } from '../../backtest/engine/run.ts';
 import { parseStrategy } from '../../backtest/engine/strategy.ts';
@@ -10,12 +10,12 @@ import { K, METRIC_KEYS, metricIndex } from '../../backtest/sweep/metrics-layout
 import { SweepPool } from '../../backtest/sweep/pool.ts';
 import { generateGbm } from '../../backtest/synthetic/index.ts';
 import { MAX_FEE_BPS } from '../../core/config/fee-limit.ts';
-import { feeBps, positive, whole } from '../flags.ts';
+import { feeBps, jumpFactor, positive, whole } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { checkOutput, writeOutput } from '../output-file.ts';
 import { progressBar } from '../progress.ts';
 import { fmtMetric, fmtPct, table } from '../table.ts';
-import { dayFlag } from './backtest.ts';
+import { dayFlag, warnAboutData } from './backtest.ts';
 
 interface SweepFlags {
   prices?: string;
@@ -41,6 +41,7 @@ interface SweepFlags {
   fee: string;
   json?: boolean;
   allowHighFees?: boolean;
+  jumpWarn: string;
 }
 
 /** Synthetic markets: at most this many price cells (bars × assets), about 160 MB of prices. */
@@ -120,12 +121,14 @@ export function registerSweep(program: Command): void {
     .option('--fee <bps>', 'your fee level: for the band advisor and the walk-forward test', '10')
     .option('--allow-high-fees', 'accept fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)')
     .option('--json', 'print { configs, best, walkForward? } as one JSON object instead of the tables')
+    .option('--jump-warn <factor>', 'warn when a price moves more than ×factor or ÷factor in one bar (0 = off)', '5')
     .action(async (f: SweepFlags) => {
       // Every flag and output path is checked before any data is read or computed (issue #16 item 4).
       const k = usage(() => metricIndex(f.metric));
       const workers = f.workers === undefined ? undefined : whole('--workers', f.workers, 1);
       const allowHigh = f.allowHighFees === true;
       const userFee = feeBps('--fee', f.fee, allowHigh);
+      const jump = jumpFactor('--jump-warn', f.jumpWarn);
       const common = {
         capital: positive('--capital', f.capital),
         periodsPerYear: positive('--periods-per-year', f.periodsPerYear),
@@ -189,6 +192,7 @@ export function registerSweep(program: Command): void {
         });
       }
       const { data, options } = resolved;
+      if (!f.synthetic) warnAboutData(data, basename(resolved.pricesPath), jump, common.periodsPerYear);
       process.stderr.write(
         `${configs.length.toLocaleString('en-US')} configurations × ${data.u.n - 1} assets (+ ${options.cash}) × ${data.times.length.toLocaleString('en-US')} bars (${resolved.pricesPath})\n`,
       );
