@@ -15,7 +15,7 @@ import { makeCostModel } from '../../core/costs.ts';
 import type { ForecastModelName } from '../../core/forecast/types.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { UsageError } from '../io.ts';
-import { checkOutputPath, writeFileAtomic } from '../output-file.ts';
+import { checkOutput, writeOutput } from '../output-file.ts';
 
 interface AdviseFlags {
   value: string;
@@ -89,7 +89,7 @@ function checkFlags(f: AdviseFlags) {
         };
   if (f.quote.trim() === '') throw new UsageError('--quote: the name is empty');
   const target = f.assets === undefined ? undefined : parseAssets(f.assets, f.quote);
-  if (f.report !== undefined) checkOutputPath('--report', f.report);
+  if (f.report !== undefined) checkOutput('--report', f.report, ['html']);
   return { value, kappa, barsPerYear, feeBps, halfSpreadBps, gas, target };
 }
 
@@ -177,7 +177,7 @@ async function run(f: AdviseFlags): Promise<void> {
   };
   if (f.report !== undefined) {
     const { renderAdviseReport } = await import('../../backtest/report/advise.ts');
-    writeFileAtomic(
+    writeOutput(
       f.report,
       renderAdviseReport({
         title: `ballast advise: ${basename(f.prices)}, ${flags.value} ${f.quote}`,
