@@ -11,6 +11,8 @@ export interface DataSource {
   /** Row-major T×n. */
   readonly prices: Float64Array;
   readonly assets: readonly string[];
+  /** A column not to check (the cash asset, whose price is 1). */
+  readonly skip?: number;
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -24,6 +26,7 @@ export function jumpWarning(d: DataSource, factor: number, file: string): string
   let count = 0;
   for (let t = 1; t < T; t++) {
     for (let i = 0; i < n; i++) {
+      if (i === d.skip) continue;
       const r = d.prices[t * n + i]! / d.prices[(t - 1) * n + i]!;
       if (!(r > factor || r < 1 / factor)) continue;
       count++;

@@ -34,18 +34,8 @@ interface BacktestFlags {
 
 /** One stderr line per suspicious property of valid data: a huge one-bar move, a wrong periods-per-year. */
 export function warnAboutData(data: PreparedData, file: string, jump: number, periodsPerYear: number): void {
-  const risky = data.u.assets.filter((_, i) => i !== data.u.quoteIndex);
-  const n = data.u.n;
-  const cols = data.u.assets.flatMap((_, i) => (i === data.u.quoteIndex ? [] : [i]));
-  const prices = new Float64Array(data.times.length * cols.length);
-  for (let t = 0; t < data.times.length; t++)
-    cols.forEach((i, k) => {
-      prices[t * cols.length + k] = data.prices[t * n + i]!;
-    });
-  for (const w of [
-    jumpWarning({ times: data.times, prices, assets: risky }, jump, file),
-    spacingWarning(data.times, periodsPerYear, file),
-  ])
+  const d = { times: data.times, prices: data.prices, assets: data.u.assets, skip: data.u.quoteIndex };
+  for (const w of [jumpWarning(d, jump, file), spacingWarning(data.times, periodsPerYear, file)])
     if (w !== null) process.stderr.write(`${w}\n`);
 }
 
