@@ -85,7 +85,7 @@ describe('worked example, bar 2 with band:0.05+edge (docs/backtest.md)', () => {
     fill: 'none',
     lag: 0,
   });
-  const edge = r.results[0]!;
+  const edge = { ...r.results[0]!, weights: weightsOf(r, r.results[0]!) };
   const eq = (actual: number | null, expected: number, what: string) => closeTo(actual, expected, 1e-9, what);
 
   it('A to 0.5499 and B to 0.2501 of the post-cost V′, the cash at 0.2: all inside their bands', () => {
