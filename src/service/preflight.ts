@@ -4,9 +4,9 @@
  * machines has a token. Run before the journal is opened (issue #16 item 4: a refused start leaves no
  * journal, lock or sidecar behind).
  */
-import { InputError } from '../core/errors.ts';
 import { checkApiExposure, loadApiToken } from './api/auth.ts';
 import type { ResolvedService } from './config/parse.ts';
+import { checkedExecution, noFeed } from './venues.ts';
 
 export interface PreflightOptions {
   /** A price feed is supplied (a replay): paper venues need none of their own. */
@@ -19,6 +19,7 @@ export interface PreflightOptions {
 export async function preflight(config: ResolvedService, o: PreflightOptions): Promise<void> {
   const env = o.env ?? process.env;
   for (const p of config.portfolios) {
+    checkedExecution(p); // a field the venue cannot honour, first
     const v = p.venue === 'paper' ? { type: 'paper' as const, prices: undefined } : p.venue;
     if (v.type === 'paper') {
       if (!o.feed && v.prices === undefined) throw noFeed(p.id);
@@ -30,12 +31,4 @@ export async function preflight(config: ResolvedService, o: PreflightOptions): P
     else loadCredentials({ env: { apiKey: v.apiKeyEnv ?? names.apiKey, secret: v.secretEnv ?? names.secret } }, env);
   }
   if (o.api && config.api.enabled) checkApiExposure(config.api.host, loadApiToken(config.api, env));
-}
-
-export function noFeed(id: string): InputError {
-  return InputError.one(
-    'service',
-    `portfolios.${id}.venue.prices`,
-    'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
-  );
 }

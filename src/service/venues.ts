@@ -3,6 +3,7 @@
  * (src/venues/<name>/config.ts). Before anything is built, the config's execution fields are checked
  * against the venue's capabilities: a field the venue cannot honour stops the start with one line.
  */
+import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
 import type { VenueCapabilities } from '../venues/capabilities.ts';
@@ -12,8 +13,16 @@ import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
 import type { VenueConfig } from './config/schema.ts';
-import { noFeed } from './preflight.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
+
+/** The one-line refusal of a paper venue without a price feed (a replay brings its own). */
+export function noFeed(id: string): InputError {
+  return InputError.one(
+    'service',
+    `portfolios.${id}.venue.prices`,
+    'a paper venue needs a price feed: set venue: { type: paper, prices: { type: ccxt, exchange: binance } } (public prices, no keys; add url: for the local simulator), or run serve --replay FILE',
+  );
+}
 
 /** A portfolio's venue config with the `venue: paper` shorthand expanded. */
 export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig {
