@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { checkCharts, legendToggles } from '../support/chart-checks.ts';
-import { chromiumSkip, launchChromium } from '../support/chromium.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../support/chromium.ts';
 import { ballast } from '../support/cli.ts';
 
 test('sweep report in Chromium: drawn, no overlapping labels, legend toggles, no console error', {
@@ -40,12 +40,15 @@ test('sweep report in Chromium: drawn, no overlapping labels, legend toggles, no
     assert.equal(r.code, 0, r.stderr);
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
+      const {
+        page,
+        problems: errors,
+        requests,
+      } = await watchedPage(browser, {
+        viewport: { width: 1280, height: 900 },
+        warnings: true,
+        offline: true,
       });
-      page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
       await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
       await page.waitForTimeout(300);
@@ -58,6 +61,7 @@ test('sweep report in Chromium: drawn, no overlapping labels, legend toggles, no
       const shot = process.env.BALLAST_SWEEP_SCREENSHOT;
       if (shot) await page.screenshot({ path: shot, fullPage: true });
       assert.deepEqual(errors, []);
+      assert.deepEqual(requests, [], 'the report needs no network');
     } finally {
       await browser.close();
     }

@@ -3,7 +3,7 @@
  * and the one set of flags it starts with (this machine's closed network refuses Chromium's background calls).
  */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -29,4 +29,38 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface WatchedPage {
+  readonly page: Page;
+  /** Console errors (and warnings, when asked) and uncaught page errors, as they happen. */
+  readonly problems: string[];
+  /** With `offline`: every request for anything but a file: URL, refused. */
+  readonly requests: string[];
+}
+
+/**
+ * A new page that records what a browser test must find empty: console errors (warnings too with
+ * `warnings`), page errors and, `offline`, any request leaving the file (a self-contained report).
+ */
+export async function watchedPage(
+  browser: Browser,
+  opts: { viewport: { width: number; height: number }; warnings?: boolean; offline?: boolean },
+): Promise<WatchedPage> {
+  const page = await browser.newPage({ viewport: opts.viewport });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || (opts.warnings === true && m.type() === 'warning'))
+      problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  if (opts.offline === true)
+    await page.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      requests.push(url);
+      return route.abort();
+    });
+  return { page, problems, requests };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { checkCharts, legendToggles } from '../../../test/support/chart-checks.ts';
-import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
 import { renderReport } from './render.ts';
 import { sampleReportInput } from './sampleInput.ts';
 
@@ -24,18 +24,14 @@ describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
     writeFileSync(file, renderReport(sampleReportInput()));
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        requests.push(url);
-        return route.abort();
+      const {
+        page,
+        problems: errors,
+        requests,
+      } = await watchedPage(browser, {
+        viewport: { width: 1280, height: 900 },
+        warnings: true,
+        offline: true,
       });
       await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
       await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
 import { simulateGarch } from '../../../test/support/forecast-sim.ts';
 import { evaluateReturns } from '../../core/forecast/evaluate.ts';
 import { renderVolReport, type VolReportInput } from './vol.ts';
@@ -57,18 +57,14 @@ describe('vol report', () => {
     writeFileSync(file, renderVolReport(input()));
     const browser = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file:')) return route.continue();
-        requests.push(url);
-        return route.abort();
+      const {
+        page,
+        problems: errors,
+        requests,
+      } = await watchedPage(browser, {
+        viewport: { width: 1280, height: 900 },
+        warnings: true,
+        offline: true,
       });
       await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
       await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkCharts, legendToggles } from '../../../test/support/chart-checks.ts';
-import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
 import { createApi } from '../api/server.ts';
 import { startServiceFixture } from '../api/testing/service-fixture.ts';
 
@@ -22,12 +22,7 @@ test('dashboard charts: "no data yet" before the first cycle; drawn, unoverlappe
   const api = await createApi(fx.service, { port: 0, token: TOKEN });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { page, problems } = await watchedPage(browser, { viewport: { width: 1400, height: 1500 } });
     await page.goto(`${api.url}/?token=${TOKEN}`);
     await page.waitForSelector('body[data-loaded]');
     assert.equal(await page.textContent('#maxdrift'), 'no data yet', 'no drift before anything was observed');

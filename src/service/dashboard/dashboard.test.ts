@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { chromiumSkip, launchChromium } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
 import { createApi } from '../api/server.ts';
 import { client } from '../api/testing/client.ts';
 import { startServiceFixture } from '../api/testing/service-fixture.ts';
@@ -27,12 +27,7 @@ test('dashboard: after a replay cycle the page shows the value GET /portfolios/:
   const profile = mkdtempSync(join(tmpdir(), 'ballast-chromium-'));
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { page, problems } = await watchedPage(browser, { viewport: { width: 1400, height: 1500 } });
     await page.goto(`${api.url}/?token=${TOKEN}`);
     assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
     await page.waitForSelector('body[data-loaded]');
