@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { checkCharts, legendToggles } from '../support/chart-checks.ts';
-import { chromiumSkip, launchChromium, watchedPage } from '../support/chromium.ts';
+import { chromiumSkip, launchChromium, openReport } from '../support/chromium.ts';
 import { ballast } from '../support/cli.ts';
 
 test('sweep report in Chromium: drawn, no overlapping labels, legend toggles, no console error', {
@@ -40,17 +39,7 @@ test('sweep report in Chromium: drawn, no overlapping labels, legend toggles, no
     assert.equal(r.code, 0, r.stderr);
     const browser = await launchChromium();
     try {
-      const {
-        page,
-        problems: errors,
-        requests,
-      } = await watchedPage(browser, {
-        viewport: { width: 1280, height: 900 },
-        warnings: true,
-        offline: true,
-      });
-      await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
-      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
+      const { page, problems: errors, requests } = await openReport(browser, file);
       await page.waitForTimeout(300);
       const seen = await checkCharts(page);
       assert.ok(seen.charts >= 4, `charts: ${seen.charts}`);

@@ -3,6 +3,7 @@
  * and the one set of flags it starts with (this machine's closed network refuses Chromium's background calls).
  */
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -63,4 +64,12 @@ export async function watchedPage(
       return route.abort();
     });
   return { page, problems, requests };
+}
+
+/** A self-contained HTML report (file path) opened offline in a watched page, once its charts are ready. */
+export async function openReport(browser: Browser, file: string): Promise<WatchedPage> {
+  const w = await watchedPage(browser, { viewport: { width: 1280, height: 900 }, warnings: true, offline: true });
+  await w.page.goto(pathToFileURL(file).href, { timeout: 90_000 });
+  await w.page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
+  return w;
 }

@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { checkCharts, legendToggles } from '../../../test/support/chart-checks.ts';
-import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, openReport } from '../../../test/support/chromium.ts';
 import { renderReport } from './render.ts';
 import { sampleReportInput } from './sampleInput.ts';
 
@@ -24,17 +23,7 @@ describe('report in headless Chromium', { skip, timeout: 180_000 }, () => {
     writeFileSync(file, renderReport(sampleReportInput()));
     const browser = await launchChromium();
     try {
-      const {
-        page,
-        problems: errors,
-        requests,
-      } = await watchedPage(browser, {
-        viewport: { width: 1280, height: 900 },
-        warnings: true,
-        offline: true,
-      });
-      await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
-      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
+      const { page, problems: errors, requests } = await openReport(browser, file);
       for (const id of ['chart-equity', 'chart-drawdown', 'chart-weights', 'chart-sweep']) {
         const canvases = await page.locator(`#${id} canvas`).count();
         assert.ok(canvases >= 1, `#${id} has a canvas`);

@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { chromiumSkip, launchChromium, watchedPage } from '../../../test/support/chromium.ts';
+import { chromiumSkip, launchChromium, openReport } from '../../../test/support/chromium.ts';
 import { simulateGarch } from '../../../test/support/forecast-sim.ts';
 import { evaluateReturns } from '../../core/forecast/evaluate.ts';
 import { renderVolReport, type VolReportInput } from './vol.ts';
@@ -57,17 +56,7 @@ describe('vol report', () => {
     writeFileSync(file, renderVolReport(input()));
     const browser = await launchChromium();
     try {
-      const {
-        page,
-        problems: errors,
-        requests,
-      } = await watchedPage(browser, {
-        viewport: { width: 1280, height: 900 },
-        warnings: true,
-        offline: true,
-      });
-      await page.goto(pathToFileURL(file).href, { timeout: 90_000 });
-      await page.waitForSelector('html[data-report-ready="1"]', { timeout: 90_000 });
+      const { page, problems: errors, requests } = await openReport(browser, file);
       assert.ok((await page.locator('#chart-forecasts canvas').count()) >= 1);
       const axis = () =>
         page.evaluate(() => {
