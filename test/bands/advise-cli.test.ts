@@ -46,9 +46,11 @@ describe('ballast advise', { concurrency: 2 }, () => {
       'assets',
       'best',
       'breakEvenValue',
+      'ceilingValue',
       'curve',
     ]);
-    assert.deepEqual(Object.keys(o.assets[0]), ['asset', 'weight', 'weightSigma', 'cost', 'formulaBand']);
+    assert.deepEqual(Object.keys(o.assets[0]), ['asset', 'weight', 'weightSigma', 'cost', 'impactK', 'formulaBand']);
+    assert.equal(o.ceilingValue, null);
     assert.deepEqual(Object.keys(o.best), ['halfWidth', 'harvest', 'cost', 'netBenefit']);
     assert.equal(o.policy, 'full');
     assert.deepEqual(
@@ -89,7 +91,59 @@ describe('ballast advise', { concurrency: 2 }, () => {
     assert.equal(o.fixedCost, 0);
   });
 
+  it('with square-root impact, rebalancing stops paying above a ceiling value (the cost model’s k = impact·σ/√ADV)', async () => {
+    const run = (value: string) =>
+      ballast(
+        'advise',
+        '--value',
+        value,
+        '--prices',
+        data,
+        '--assets',
+        'BTC=0.4,ETH=0.4,USD=0.2',
+        '--fee-bps',
+        '5',
+        '--gas-price-gwei',
+        '20',
+        '--gas-used',
+        '600000',
+        '--impact',
+        '1',
+        '--sigma',
+        'BTC=0.03,ETH=0.04',
+        '--adv',
+        'BTC=1e6,ETH=5e5',
+        '--json',
+      );
+    const r = await run('100000');
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.ok(
+      Math.abs(o.assets[0].impactK - 0.03 / 1e3) < 1e-15 &&
+        Math.abs(o.assets[1].impactK - 0.04 / Math.sqrt(5e5)) < 1e-15,
+    );
+    assert.ok(o.breakEvenValue > 0 && o.ceilingValue > o.breakEvenValue, `${o.breakEvenValue} … ${o.ceilingValue}`);
+    assert.ok(o.best.netBenefit > 0);
+    // Just below the break-even, and above the ceiling, the best band loses money; just inside, it pays.
+    for (const [v, pays] of [
+      [o.breakEvenValue * 0.98, false],
+      [o.breakEvenValue * 1.02, true],
+      [o.ceilingValue * 0.98, true],
+      [o.ceilingValue * 1.02, false],
+    ] as const) {
+      const x = JSON.parse((await run(String(v))).stdout);
+      assert.equal(x.best.netBenefit > 0, pays, `at ${v}: ${x.best.netBenefit}`);
+    }
+  });
+
   for (const [args, flag] of [
+    [['--value', '1000', '--impact', '1'], '--sigma'],
+    [['--value', '1000', '--impact', '1', '--sigma', 'BTC=0.03'], '--adv'],
+    [['--value', '1000', '--sigma', 'BTC=0.03'], '--sigma'],
+    [['--value', '1000', '--impact', '1', '--sigma', 'BTC=x', '--adv', 'BTC=1e6'], '--sigma'],
+    [['--value', '1000', '--impact', '1', '--sigma', 'BTC=0.03', '--adv', 'ETH=1e6'], '--adv'],
+    [['--value', '1000', '--impact', '1', '--sigma', 'NOPE=0.03', '--adv', 'NOPE=1e6'], '--sigma'],
+    [['--value', '1000', '--impact', '-1', '--sigma', 'BTC=0.03', '--adv', 'BTC=1e6'], '--impact'],
     [['--value', '-5'], '--value'],
     [['--value', '1000', '--kappa', '0'], '--kappa'],
     [['--value', '1000', '--fee-bps', 'x'], '--fee-bps'],

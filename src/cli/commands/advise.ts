@@ -29,6 +29,9 @@ interface AdviseFlags {
   l1DataFee?: string;
   ethPrice?: string;
   kappa: string;
+  impact?: string;
+  sigma?: string;
+  adv?: string;
   vol: ForecastModelName;
   barsPerYear: string;
   json?: boolean;
@@ -90,7 +93,45 @@ function checkFlags(f: AdviseFlags) {
   if (f.quote.trim() === '') throw new UsageError('--quote: the name is empty');
   const target = f.assets === undefined ? undefined : parseAssets(f.assets, f.quote);
   if (f.report !== undefined) checkOutput('--report', f.report, ['html']);
-  return { value, kappa, barsPerYear, feeBps, halfSpreadBps, gas, target };
+  const impact = checkImpact(f, target);
+  return { value, kappa, barsPerYear, feeBps, halfSpreadBps, gas, target, impact };
+}
+
+/** `BTC=0.04,ETH=0.05`: a positive number per named asset. */
+export function parseAssetNumbers(flag: string, s: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of s.split(',').map((x) => x.trim())) {
+    const [a, v, ...rest] = p.split('=').map((x) => x.trim());
+    if (!a || v === undefined || v === '' || rest.length > 0 || !(Number(v) > 0 && Number.isFinite(Number(v))))
+      throw new UsageError(`${flag}: ${JSON.stringify(p)} is not ASSET=NUMBER with a number > 0`);
+    if (a in out) throw new UsageError(`${flag}: ${a} is given twice`);
+    out[a] = Number(v);
+  }
+  return out;
+}
+
+/** The cost model's square-root impact: --impact with --sigma and --adv for the same assets, or none. */
+function checkImpact(f: AdviseFlags, target: Record<string, number> | undefined) {
+  if (f.impact === undefined) {
+    if (f.sigma !== undefined || f.adv !== undefined)
+      throw new UsageError(`${f.sigma !== undefined ? '--sigma' : '--adv'} needs --impact`);
+    return null;
+  }
+  const impact = positive('--impact', f.impact);
+  if (f.sigma === undefined || f.adv === undefined)
+    throw new UsageError(
+      `--impact needs ${f.sigma === undefined ? '--sigma' : '--adv'} (per asset, as in costs.assets)`,
+    );
+  const sigma = parseAssetNumbers('--sigma', f.sigma);
+  const adv = parseAssetNumbers('--adv', f.adv);
+  for (const a of Object.keys(sigma))
+    if (!(a in adv)) throw new UsageError(`--adv: no value for ${a} (--sigma has one)`);
+  for (const a of Object.keys(adv))
+    if (!(a in sigma)) throw new UsageError(`--sigma: no value for ${a} (--adv has one)`);
+  if (target !== undefined)
+    for (const a of Object.keys(sigma))
+      if (!(a in target)) throw new UsageError(`--sigma: ${a} is not one of --assets`);
+  return { impact, sigma, adv };
 }
 
 async function run(f: AdviseFlags): Promise<void> {
@@ -144,18 +185,29 @@ async function run(f: AdviseFlags): Promise<void> {
     if (!(ethPrice > 0)) throw new UsageError(`--eth-price: needed to price gas (${f.prices} has no ETH column)`);
     fixedCost = (flags.gas.gwei * 1e-9 * flags.gas.used + flags.gas.l1) * ethPrice;
   }
+  const im = flags.impact;
+  if (im !== null)
+    for (const a of Object.keys(im.sigma))
+      if (!u.assets.includes(a) || a === f.quote)
+        throw new UsageError(
+          `--sigma: ${a} is not one of the assets (${u.assets.filter((x) => x !== f.quote).join(', ')})`,
+        );
   const model = makeCostModel(u, {
     feeBps: flags.feeBps,
     halfSpreadBps: flags.halfSpreadBps,
-    impact: 0,
+    impact: im?.impact ?? 0,
     fixedPerOrder: 0,
-    assets: {},
+    assets:
+      im === null
+        ? {}
+        : Object.fromEntries(Object.keys(im.sigma).map((a) => [a, { sigma: im.sigma[a]!, adv: im.adv[a]! }])),
   });
   const idx = u.assets.map((_, i) => i).filter((i) => i !== u.quoteIndex);
   const s2 = idx.map((i) => est.s2[i]! * flags.barsPerYear);
   const c = idx.map((i) => model.rate[i]!);
+  const impactK = idx.map((i) => model.impactK[i]!);
   const grid = Array.from({ length: 121 }, (_, j) => 0.001 * (ADVISE_MAX_WIDTH / 0.001) ** (j / 120));
-  const a = advise({ value: flags.value, kappa: flags.kappa, fixedCost, s2, c }, grid);
+  const a = advise({ value: flags.value, kappa: flags.kappa, fixedCost, s2, c, impactK }, grid);
   const out = {
     value: flags.value,
     quote: f.quote,
@@ -169,10 +221,12 @@ async function run(f: AdviseFlags): Promise<void> {
       weight: u.target[i]!,
       weightSigma: Math.sqrt(s2[k]!),
       cost: c[k]!,
+      impactK: impactK[k]!,
       formulaBand: a.formulaBands[k]!,
     })),
     best: a.best,
     breakEvenValue: a.breakEvenValue,
+    ceilingValue: a.ceilingValue,
     curve: a.curve,
   };
   if (f.report !== undefined) {
@@ -213,6 +267,7 @@ function summaryLines(
     assets: { asset: string; weight: number; weightSigma: number; cost: number; formulaBand: number }[];
     best: { halfWidth: number; netBenefit: number; harvest: number; cost: number };
     breakEvenValue: number | null;
+    ceilingValue: number | null;
   },
   ethPrice: number | null,
 ): string[] {
@@ -224,12 +279,19 @@ function summaryLines(
         `${a.asset}: weight ${pct(a.weight)}, weight σ ${pct(a.weightSigma)} a year, cost ${(a.cost * 1e4).toFixed(2)} bps, optband ±${pct(a.formulaBand)}`,
     ),
     `best band ±${pct(o.best.halfWidth)}: net benefit ${money(o.best.netBenefit)} ${q} a year (harvest ${money(o.best.harvest)}, cost ${money(o.best.cost)})`,
-    o.breakEvenValue === null
-      ? 'rebalancing does not pay at any portfolio value with these costs'
-      : o.breakEvenValue === 0
-        ? 'rebalancing pays at any portfolio value (proportional costs only)'
-        : `rebalancing pays above a portfolio value of ${money(o.breakEvenValue)} ${q}`,
+    payingLine(o.breakEvenValue, o.ceilingValue, q),
   ];
+}
+
+function payingLine(from: number | null, to: number | null, q: string): string {
+  if (from === null) return 'rebalancing does not pay at any portfolio value with these costs';
+  const upTo =
+    to === null
+      ? ''
+      : `${from === 0 ? '' : ' and'} below ${money(to)} ${q} (above it, price impact costs more than it harvests)`;
+  if (from === 0)
+    return to === null ? 'rebalancing pays at any portfolio value (no fixed cost)' : `rebalancing pays${upTo}`;
+  return `rebalancing pays above a portfolio value of ${money(from)} ${q}${upTo}`;
 }
 
 export function registerAdvise(program: Command): void {
@@ -249,6 +311,9 @@ export function registerAdvise(program: Command): void {
     .option('--l1-data-fee <eth>', 'an L2’s L1 data fee per rebalance, in ETH')
     .option('--eth-price <price>', 'ETH in the quote (default: the last ETH close of the price file)')
     .option('--kappa <κ>', 'tracking penalty (κ/2)(w − w*)² a year', '1')
+    .option('--impact <coef>', 'square-root impact coefficient (costs.impact); needs --sigma and --adv')
+    .option('--sigma <list>', 'daily volatility per asset for impact, BTC=0.04,ETH=0.05 (costs.assets.*.sigma)')
+    .option('--adv <list>', 'average daily volume per asset in the quote, BTC=3e10,… (costs.assets.*.adv)')
     .addOption(
       new Option('--vol <model>', 'volatility forecaster').choices(['ewma', 'garch', 'har', 'hmm']).default('ewma'),
     )
