@@ -18,10 +18,12 @@ const load = <T>(rel: string): Promise<T> =>
   import(built ? new URL(`${rel}.js`, dist).href : new URL(`../src/${rel}.ts`, import.meta.url).href) as Promise<T>;
 const { prepareData, runBacktest } = await load<typeof import('../src/backtest/engine/run.ts')>('backtest/engine/run');
 const { parseStrategy } = await load<typeof import('../src/backtest/engine/strategy.ts')>('backtest/engine/strategy');
-const { buildGrid, linSpace, logSpace } = await load<typeof import('../src/backtest/sweep/grid.ts')>('backtest/sweep/grid');
+const { buildGrid, linSpace, logSpace } =
+  await load<typeof import('../src/backtest/sweep/grid.ts')>('backtest/sweep/grid');
 const { SweepPool } = await load<typeof import('../src/backtest/sweep/pool.ts')>('backtest/sweep/pool');
 const { generateGbm } = await load<typeof import('../src/backtest/synthetic/index.ts')>('backtest/synthetic/index');
-const { loadPriceCsv, selectWindow } = await load<typeof import('../src/backtest/data/index.ts')>('backtest/data/index');
+const { loadPriceCsv, selectWindow } =
+  await load<typeof import('../src/backtest/data/index.ts')>('backtest/data/index');
 
 const REPS = Number(process.env.BENCH_LIMIT_REPS ?? 9);
 const PICK = (process.env.BENCH_LIMIT ?? 'W4,W3,W1').split(',');
@@ -126,7 +128,11 @@ async function w3(data: PreparedData): Promise<void> {
     ratios.push(t[1]! / t[2]!);
   }
   for (const p of pools.values()) await p.close();
-  const all = (w: number) => times.get(w)!.map((x) => x.toFixed(3)).join(', ');
+  const all = (w: number) =>
+    times
+      .get(w)!
+      .map((x) => x.toFixed(3))
+      .join(', ');
   console.log(
     `| W3: 2,000 band configs × 5 assets × 2,599 days, warm pool, 1 worker (median of ${REPS}: ${all(1)} s; ${reb.toLocaleString('en-US')} rebalances in all) | **${median(times.get(1)!).toFixed(3)} s** | ≤ 0.16 s |`,
   );
@@ -159,7 +165,9 @@ export default async function main(): Promise<void> {
   console.log(
     `load average at start: ${loadavg()
       .map((x) => x.toFixed(1))
-      .join(' ')} on ${availableParallelism()} cores; code measured: ${built ? 'dist/' : 'src/ through tsx (no build)'}\n`,
+      .join(
+        ' ',
+      )} on ${availableParallelism()} cores; code measured: ${built ? 'dist/' : 'src/ through tsx (no build)'}\n`,
   );
   console.log('| workload | time | ratio / figure | goal |');
   console.log('|---|---|---|---|');

@@ -1,11 +1,14 @@
 import { type OptbandTrack, optbandTrack } from '../../core/bands/track.ts';
 import type { WeightVarianceParams } from '../../core/bands/weight-variance.ts';
+import { periodKeys } from '../../core/calendar.ts';
+import type { Period } from '../../core/config/trigger-schema.ts';
 import type { TriggerColumns } from '../../core/triggers/compile.ts';
 import { type VolTrack, volTrack } from '../../core/triggers/vol-track.ts';
 import type { PreparedData } from './run.ts';
 
 const memo = new WeakMap<PreparedData, Map<string, VolTrack>>();
 const optMemo = new WeakMap<PreparedData, Map<string, OptbandTrack>>();
+const keyMemo = new WeakMap<PreparedData, Map<Period, Float64Array>>();
 
 const optKey = (p: WeightVarianceParams): string => `${p.vol}:${p.refitEvery}:${p.lambda}:${p.warmup}`;
 
@@ -51,6 +54,19 @@ export function columnsOf(data: PreparedData): TriggerColumns {
         tracks.set(key, track);
       }
       return track;
+    },
+    periodKeys(period) {
+      let m = keyMemo.get(data);
+      if (m === undefined) {
+        m = new Map();
+        keyMemo.set(data, m);
+      }
+      let keys = m.get(period);
+      if (keys === undefined) {
+        keys = periodKeys(data.times, period);
+        m.set(period, keys);
+      }
+      return keys;
     },
     optbandTrack(p) {
       let m = optMemo.get(data);

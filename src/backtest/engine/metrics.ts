@@ -15,7 +15,6 @@ export function computeMetrics(
   counts: { rebalances: number; fees: number; turnover: number },
 ): Metrics {
   const T = equity.length;
-  const last = equity[T - 1]!;
   let mean = 0;
   let m2 = 0;
   let k = 0;
@@ -32,6 +31,25 @@ export function computeMetrics(
     const dd = 1 - v / peak;
     if (dd > mdd) mdd = dd;
   }
+  return finishMetrics(equity[T - 1]!, mean, m2, k, mdd, times, capital, periodsPerYear, counts);
+}
+
+/**
+ * The metrics from the running sums of computeMetrics' loop (Welford's mean and m2 of the k returns, the
+ * largest drawdown): a backtest loop that runs the same recurrences bar by bar (engine/fast.ts) ends here.
+ */
+export function finishMetrics(
+  last: number,
+  mean: number,
+  m2: number,
+  k: number,
+  mdd: number,
+  times: Float64Array,
+  capital: number,
+  periodsPerYear: number,
+  counts: { rebalances: number; fees: number; turnover: number },
+): Metrics {
+  const T = times.length;
   const sd = k > 1 ? Math.sqrt(m2 / (k - 1)) : 0;
   const days = (times[T - 1]! - times[0]!) / 1000 / DAY_S;
   return {

@@ -6,6 +6,7 @@ import { compileTrigger, neverKernel } from '../../core/triggers/compile.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
 import { makeUniverse, type Universe } from '../../core/universe.ts';
 import { columnsOf } from './columns.ts';
+import { fusedBands, runFusedBand } from './fast.ts';
 import { computeMetrics } from './metrics.ts';
 import { updateTarget } from './targets.ts';
 import type { BacktestOptions, BacktestResult, Holdings, MarketData, StrategySpec, TradeRecord } from './types.ts';
@@ -47,10 +48,11 @@ export class EngineScratch {
   // Fixed-target runs on one data set share a universe; their plan contexts (per options object) and
   // trigger kernels (per strategy object, reset before each run) are built once, so that a sweep's
   // 10,000 runs do not rebuild them 10,000 times (nor make V8 compile the builders).
-  private readonly shared = new WeakMap<
+  // (Made on the first setup: a one-off run's scratch never needs it, and a WeakMap is slow to make.)
+  private shared: WeakMap<
     PreparedData,
     { u: Universe; contexts: Map<BacktestOptions, PlanContext>; kernels: Map<StrategySpec, TriggerKernel> }
-  >();
+  > | null = null;
   constructor(
     readonly n: number,
     bars: number,
@@ -71,6 +73,7 @@ export class EngineScratch {
     spec: StrategySpec,
     opts: BacktestOptions,
   ): { u: Universe; ctx: PlanContext; kernel: TriggerKernel } | null {
+    this.shared ??= new WeakMap();
     let shared = this.shared.get(data);
     if (shared === undefined) {
       shared = { u: { ...data.u, target: Float64Array.from(data.u.target) }, contexts: new Map(), kernels: new Map() };
@@ -114,6 +117,8 @@ export function runBacktest(
     holdings?: boolean;
     /** Called with (bar, bars) about every 1% of the run, between quiet-bar scans: long runs show progress. */
     progress?: (t: number, T: number) => void;
+    /** Run the general loop even where the fused one applies (engine/fast.ts; the tests compare them). */
+    general?: boolean;
   } = {},
   scratch?: EngineScratch,
 ): BacktestResult {
@@ -131,9 +136,13 @@ export function runBacktest(
   const kernel: TriggerKernel =
     reused?.kernel ?? (spec.trigger === 'hodl' ? neverKernel(n) : compileTrigger(spec.trigger, ctx, columnsOf(data)));
   const { buf, qty, px, w, equity } = scratch ?? new EngineScratch(n, T);
+  const keepBars = record.rebalanceBars !== false;
+  // A fixed-target band run that records nothing per bar or trade: one fused loop (engine/fast.ts).
+  const perBar = !!record.weights || !!record.trades || !!record.holdings || !!record.progress || !!record.general;
+  const bands = fusedBands(spec, opts, kernel, perBar);
+  if (bands !== null) return runFusedBand(data, spec, opts, { u, ctx, buf, qty, px, equity }, bands, keepBars);
   qty.fill(0);
   const weights = record.weights ? new Float64Array(T * n) : null;
-  const keepBars = record.rebalanceBars !== false;
   const rebalanceBars: number[] = [];
   let rebalances = 0;
   const trades: TradeRecord[] | null = record.trades ? [] : null;

@@ -1,5 +1,5 @@
 import type { Universe } from '../universe.ts';
-import { rowAbsBreach, rowRelBreach, rowValue } from './scan.ts';
+import { rowAbsBreach, rowAbsBreachUniform, rowRelBreach, rowValue, uniformWidth } from './scan.ts';
 import { pct, signedPct, type TriggerBar, type TriggerKernel } from './types.ts';
 
 /**
@@ -24,23 +24,35 @@ export function firstRelBreach(w: Float64Array, t: Float64Array, r: Float64Array
   return -1;
 }
 
-/** TriggerKernel.scan of a band kernel (absolute, or relative with `relative`): it keeps no state. */
+/**
+ * TriggerKernel.scan of a band kernel (absolute, or relative with `relative`): it keeps no state. `width`
+ * is uniformWidth(b) of an absolute band (NaN: the widths differ, or relative).
+ */
 function scanBand(
   P: Float64Array,
   qty: Float64Array,
   t: Float64Array,
   b: Float64Array,
   relative: boolean,
+  width: number,
   from: number,
   to: number,
   values: Float64Array,
 ): number {
   const n = t.length;
+  const uniform = !Number.isNaN(width);
   for (let k = from; k < to; k++) {
     const off = k * n;
     const v = rowValue(P, qty, off);
     values[k] = v;
-    if (relative ? rowRelBreach(P, qty, off, v, t, b) : rowAbsBreach(P, qty, off, v, t, b)) return k;
+    if (
+      relative
+        ? rowRelBreach(P, qty, off, v, t, b)
+        : uniform
+          ? rowAbsBreachUniform(P, qty, off, v, t, width)
+          : rowAbsBreach(P, qty, off, v, t, b)
+    )
+      return k;
   }
   return to;
 }
@@ -75,12 +87,13 @@ function largest(w: Float64Array, t: Float64Array, scale: (i: number) => number)
 export function bandKernel(u: Universe, band: number, overrides?: Readonly<Record<string, number>>): TriggerKernel {
   const t = u.target;
   const b = bandArray(u, band, overrides);
+  const width = uniformWidth(b);
   return {
     type: 'band',
     n: u.n,
     observe() {},
     check: (bar: TriggerBar) => firstAbsBreach(bar.w, t, b),
-    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, b, false, from, to, values),
+    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, b, false, width, from, to, values),
     explain(r, bar) {
       const i = r >= 0 ? r : largest(bar.w, t, (k) => b[k]!);
       const a = u.assets[i]!;
@@ -104,7 +117,7 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
     n: u.n,
     observe() {},
     check: (bar) => firstRelBreach(bar.w, t, r),
-    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, r, true, from, to, values),
+    scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, r, true, Number.NaN, from, to, values),
     explain(res, bar) {
       const i = res >= 0 ? res : largest(bar.w, t, (k) => (t[k]! > 0 ? t[k]! * r[k]! : Number.POSITIVE_INFINITY));
       const a = u.assets[i]!;

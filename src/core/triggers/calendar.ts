@@ -3,7 +3,11 @@ import type { Period } from '../config/trigger-schema.ts';
 import { rowValue } from './scan.ts';
 import type { TriggerKernel } from './types.ts';
 
-export function calendarKernel(n: number, period: Period): TriggerKernel {
+/**
+ * Fires on the first bar of each period. `keys` (periodKeys of the backtest's times, optional) lets the
+ * scan compare precomputed period keys; without it the scan computes them (the same numbers).
+ */
+export function calendarKernel(n: number, period: Period, keys: Float64Array | null = null): TriggerKernel {
   return {
     type: 'calendar',
     n,
@@ -18,28 +22,30 @@ export function calendarKernel(n: number, period: Period): TriggerKernel {
     halfWidth: () => null,
     covariance: () => null,
     reset() {},
-    scan: (P, times, qty, from, to, values) => scanCalendar(P, times, qty, period, null, from, to, values),
+    scan: (P, times, qty, from, to, values) => scanCalendar(P, times, qty, period, keys, null, from, to, values),
   };
 }
 
 /**
  * TriggerKernel.scan of calendar and hybrid kernels: bars whose period differs from the previous bar's
- * fire (hybrid: only when `band` fires on that bar too). One period key per bar, as isNewPeriod computes.
+ * fire (hybrid: only when `band` fires on that bar too). One period key per bar, as isNewPeriod computes,
+ * read from `keys` (the times' periodKeys) when given.
  */
 function scanCalendar(
   P: Float64Array,
   times: Float64Array,
   qty: Float64Array,
   period: Period,
+  keys: Float64Array | null,
   band: TriggerKernel | null,
   from: number,
   to: number,
   values: Float64Array,
 ): number {
   const n = qty.length;
-  let prev = periodKey(times[from - 1]!, period);
+  let prev = keys !== null ? keys[from - 1]! : periodKey(times[from - 1]!, period);
   for (let k = from; k < to; k++) {
-    const key = periodKey(times[k]!, period);
+    const key = keys !== null ? keys[k]! : periodKey(times[k]!, period);
     const fresh = key !== prev;
     prev = key;
     // The band's own scan of this one bar writes its value and says whether it fires.
@@ -54,7 +60,12 @@ function scanCalendar(
 }
 
 /** Hybrid: on a calendar bar, rebalance only if the band test also fires (a skipped period is not carried over). */
-export function hybridKernel(calendar: TriggerKernel, band: TriggerKernel, period: Period): TriggerKernel {
+export function hybridKernel(
+  calendar: TriggerKernel,
+  band: TriggerKernel,
+  period: Period,
+  keys: Float64Array | null = null,
+): TriggerKernel {
   const bandScan = band.scan;
   return {
     type: 'hybrid',
@@ -75,7 +86,7 @@ export function hybridKernel(calendar: TriggerKernel, band: TriggerKernel, perio
     ...(bandScan !== undefined
       ? {
           scan: (P: Float64Array, times: Float64Array, qty: Float64Array, from: number, to: number, v: Float64Array) =>
-            scanCalendar(P, times, qty, period, band, from, to, v),
+            scanCalendar(P, times, qty, period, keys, band, from, to, v),
         }
       : {}),
   };

