@@ -5,12 +5,14 @@
  * per bar, no scan, no precomputed calendar keys). Every equity value, rebalance bar and metric must be
  * the same number (Object.is), for weights, fees, spreads, impact and fixed costs, lot steps, band widths,
  * per-asset widths, trigger kinds, plan modes, lag and cooldown; runs through a reused EngineScratch (as a
- * sweep worker runs them) too. BALLAST_FUSED_RUNS sets the number of cases (default 300).
+ * sweep worker runs them) too; and two runs in lockstep (engine/pair.ts, a sweep's) against each run alone.
+ * BALLAST_FUSED_RUNS sets the number of cases (default 300).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fusedBands } from '../../src/backtest/engine/fast.ts';
+import { runFusedPair } from '../../src/backtest/engine/pair.ts';
 import { EngineScratch, prepareData, runBacktest } from '../../src/backtest/engine/run.ts';
 import { parseStrategy } from '../../src/backtest/engine/strategy.ts';
 import type { BacktestOptions, BacktestResult, MarketData } from '../../src/backtest/engine/types.ts';
@@ -138,6 +140,53 @@ describe('specialised engine paths = the general path, bit for bit (issue #29)',
     );
     // The generator reaches the fused loop often (a vacuous comparison would prove nothing).
     assert.ok(fused >= runs / 8, `only ${fused} of ${runs} cases took the fused loop`);
+  });
+
+  it('two fused runs in lockstep (a sweep’s pairs) give each run’s own metrics', () => {
+    const pairArb = fc.tuple(
+      caseArb,
+      fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+      fc.oneof(fc.constant(0), fc.double({ min: 0, max: 100, noNaN: true })),
+      fc.constantFrom('', '+edge', '+auto'),
+    );
+    fc.assert(
+      fc.property(pairArb, ([c, width2, fee2, mode2]) => {
+        const data = prepareData(c.market, 'USD', c.target);
+        const runs = [
+          { spec: parseStrategy(`band:${c.width}${c.mode}`), opts: { ...c.options, lag: 0 as const, cooldownMs: 0 } },
+          {
+            spec: parseStrategy(`band:${width2}${mode2}`),
+            opts: { ...c.options, lag: 0 as const, cooldownMs: 0, costs: { ...c.options.costs, feeBps: fee2 } },
+          },
+        ];
+        const scratch = new EngineScratch(data.u.n, data.times.length);
+        const configs = runs.map(({ spec, opts }) => {
+          const set = scratch.setup(data, spec, opts)!;
+          const bands = fusedBands(spec, opts, set.kernel, false)!;
+          assert.ok(bands !== null, 'a fused config');
+          return { ctx: set.ctx, bands, mode: spec.mode, capital: opts.capital, periodsPerYear: opts.periodsPerYear };
+        });
+        const n = data.u.n;
+        const pair = runFusedPair(
+          data,
+          configs[0]!,
+          configs[1]!,
+          scratch.buf,
+          scratch.px,
+          new Float64Array(n),
+          new Float64Array(n),
+        );
+        runs.forEach(({ spec, opts }, j) => {
+          const alone = runBacktest(data, spec, opts, { general: true }).metrics;
+          for (const [k, v] of Object.entries(alone))
+            assert.ok(
+              Object.is(v, pair[j]![k as keyof typeof alone]),
+              `run ${j} ${spec.name}: ${k} ${v} vs ${pair[j]![k as 'fees']}`,
+            );
+        });
+      }),
+      { numRuns: Math.ceil(RUNS / 2), seed: 2929 },
+    );
   });
 
   it('the fused loop is taken exactly for fixed-target uniform absolute bands without lag, cooldown or recording', () => {

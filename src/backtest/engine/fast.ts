@@ -35,27 +35,30 @@ export interface FusedRun {
 
 /**
  * Applies the core's plan for the holdings `qty` at prices `px`, as runBacktest's trade() does: quantities
- * updated, fees and turnover added to sums[0] and sums[1], the value after the trade in sums[2] (in the
- * same summation order as the general loop, so every number is the same).
+ * updated, fees and turnover added to sums[at] and sums[at + 1], the value after the trade in sums[at + 2]
+ * (in the same summation order as the general loop, so every number is the same).
  */
-function applyPlan(
-  r: FusedRun,
+export function applyPlan(
+  ctx: PlanContext,
+  buf: PlanBuffers,
+  qty: Float64Array,
+  px: Float64Array,
   mode: PlanMode,
   opts: { halfWidth: Float64Array | null; cov: null },
   sums: Float64Array,
+  at: number,
 ): void {
-  const { ctx, qty, px, buf } = r;
   const n = qty.length;
-  const q = r.u.quoteIndex;
+  const q = ctx.u.quoteIndex;
   planInto(ctx, qty, px, mode, buf, opts);
   let v = 0;
   for (let i = 0; i < n; i++) {
     qty[i] = qty[i]! + buf.dq[i]!;
     v += qty[i]! * px[i]!;
-    if (i !== q) sums[1] = sums[1]! + buf.notional[i]!;
+    if (i !== q) sums[at + 1] = sums[at + 1]! + buf.notional[i]!;
   }
-  sums[0] = sums[0]! + buf.totalCost;
-  sums[2] = v;
+  sums[at] = sums[at]! + buf.totalCost;
+  sums[at + 2] = v;
 }
 
 /**
@@ -92,7 +95,7 @@ export function runFusedBand(
   qty.fill(0);
   for (let i = 0; i < n; i++) px[i] = P[i]!;
   qty[q] = opts.capital;
-  applyPlan(r, 'full', full, sums);
+  applyPlan(r.ctx, r.buf, qty, px, 'full', full, sums, 0);
   let prev = sums[2]!;
   equity[0] = prev;
   let mean = 0;
@@ -100,6 +103,7 @@ export function runFusedBand(
   let k = 0;
   let peak = prev;
   let mdd = 0;
+  let deep = peak * (1 + 1e-9);
   let rebalances = 0;
   for (let t = 1; t < T; t++) {
     const off = t * n;
@@ -108,7 +112,7 @@ export function runFusedBand(
       rebalances++;
       if (keepBars) rebalanceBars.push(t);
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
-      applyPlan(r, spec.mode, planOpts, sums);
+      applyPlan(r.ctx, r.buf, qty, px, spec.mode, planOpts, sums, 0);
       v = sums[2]!;
     }
     equity[t] = v;
@@ -118,10 +122,17 @@ export function runFusedBand(
     mean += d / k;
     m2 += d * (ret - mean);
     // computeMetrics' drawdown 1 − v/peak is exactly 0 when v ≥ peak (then v is the peak): not above mdd.
-    if (v >= peak) peak = v;
-    else {
+    // Below the peak it exceeds mdd only if v ≤ peak·(1 − mdd); above `deep` (that bound raised by 1e-9,
+    // far more than the rounding of the four operations) it cannot, and the division is skipped.
+    if (v >= peak) {
+      peak = v;
+      deep = peak * (1 - mdd) * (1 + 1e-9);
+    } else if (v <= deep) {
       const dd = 1 - v / peak;
-      if (dd > mdd) mdd = dd;
+      if (dd > mdd) {
+        mdd = dd;
+        deep = peak * (1 - mdd) * (1 + 1e-9);
+      }
     }
     prev = v;
   }

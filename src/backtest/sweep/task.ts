@@ -1,6 +1,8 @@
 import type { VolTrack, VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { installVolTrack } from '../engine/columns.ts';
+import { fusedBands } from '../engine/fast.ts';
+import { type PairConfig, runFusedPair } from '../engine/pair.ts';
 import { EngineScratch, type PreparedData, runBacktest } from '../engine/run.ts';
 import type { BacktestOptions, StrategySpec } from '../engine/types.ts';
 import type { SweepConfig } from './grid.ts';
@@ -123,17 +125,40 @@ function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
   return o;
 }
 
-/** Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. */
+/**
+ * Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. Configs
+ * the fused band loop takes (engine/fast.ts) run two at a time in lockstep (engine/pair.ts), the others
+ * one by one; each config's metrics are the same numbers either way.
+ */
 export function runSlice(sweep: SweepData, job: SweepTask, data: PreparedData, lo: number, hi: number): void {
   const out = new Float64Array(job.results);
   const scratch = scratchFor(data);
+  let held: PairConfig | null = null;
+  let heldRow = -1;
   for (let c = lo; c < hi; c++) {
     const spec = job.specs[job.specOf[c]!]!;
-    writeMetrics(
-      out,
-      c,
-      runBacktest(data, spec, optionsAt(sweep, job.fees[c]!), { rebalanceBars: false }, scratch).metrics,
-    );
+    const opts = optionsAt(sweep, job.fees[c]!);
+    const set = scratch.setup(data, spec, opts);
+    const bands = set === null ? null : fusedBands(spec, opts, set.kernel, false);
+    if (set === null || bands === null) {
+      writeMetrics(out, c, runBacktest(data, spec, opts, { rebalanceBars: false }, scratch).metrics);
+      continue;
+    }
+    const config = { ctx: set.ctx, bands, mode: spec.mode, capital: opts.capital, periodsPerYear: opts.periodsPerYear };
+    if (held === null) {
+      held = config;
+      heldRow = c;
+      continue;
+    }
+    const [a, b] = runFusedPair(data, held, config, scratch.buf, scratch.px, scratch.qty, scratch.w);
+    writeMetrics(out, heldRow, a);
+    writeMetrics(out, c, b);
+    held = null;
+  }
+  if (held !== null) {
+    const spec = job.specs[job.specOf[heldRow]!]!;
+    const opts = optionsAt(sweep, job.fees[heldRow]!);
+    writeMetrics(out, heldRow, runBacktest(data, spec, opts, { rebalanceBars: false }, scratch).metrics);
   }
 }
 
