@@ -67,7 +67,7 @@ export function applyPlan(
  * runs),
  * a breach is planned by the core's planInto, and the metrics' running sums (computeMetrics' recurrences,
  * in its order) are updated on the same bar instead of in a second pass over the values. Every number is
- * the general loop's: test/backtest/fused.test.ts compares both bit for bit on generated configs.
+ * the general loop's: test/backtest/fast-paths.test.ts compares both bit for bit on generated configs.
  */
 export function runFusedBand(
   data: { readonly times: Float64Array; readonly prices: Float64Array },

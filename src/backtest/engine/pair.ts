@@ -20,7 +20,7 @@ export interface PairConfig {
  * metrics: bar by bar, both read the same row of prices, and their running means (each bar's a division
  * that waits on the previous bar's) are two independent chains the processor overlaps instead of one it
  * waits on. Each run does exactly runFusedBand's operations in its order, so its metrics are the same
- * numbers (test/backtest/fused.test.ts). Both contexts must be for the data's universe.
+ * numbers (test/backtest/fast-paths.test.ts). Both contexts must be for the data's universe.
  */
 export function runFusedPair(
   data: { readonly times: Float64Array; readonly prices: Float64Array },
