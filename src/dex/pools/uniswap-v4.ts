@@ -15,7 +15,7 @@ import type { V3SwapResult } from './v3-swap.ts';
  * more swap on another pool (swap + its share of settle/take), without tick crossing (docs/benchmarks.md,
  * test/chain/v4-swaps.test.ts).
  */
-export const V4_GAS = 63_000;
+export const V4_GAS = 53_000;
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 
