@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Address, decodeEventLog, encodeFunctionData, type Hex, parseAbi, parseAbiItem, zeroAddress } from 'viem';
+import { type Address, decodeEventLog, encodeFunctionData, type Hex, parseAbi, parseAbiItem } from 'viem';
 import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
 import { startFixtureNode } from '../../src/chain/fixture/cache.ts';
