@@ -50,7 +50,9 @@ after(async () => {
 });
 
 async function states(): Promise<Map<string, V4State>> {
-  const r = await readV4PoolStates({ client: c.public, poolManager: fx.contracts.v4PoolManager }, fx.v4Pools);
+  // the latest block, uncached: evm_revert takes the chain back below a block number viem may have cached
+  const block = await c.public.getBlockNumber({ cacheTime: 0 });
+  const r = await readV4PoolStates({ client: c.public, poolManager: fx.contracts.v4PoolManager }, fx.v4Pools, block);
   return new Map(r.states.map((s) => [s.address, s]));
 }
 
@@ -217,7 +219,7 @@ describe('V4Swaps: every v4 leg in one unlock', () => {
     }
   });
 
-  test('refused: a non-owner, a pool with hooks, a hop that does not continue the path', async () => {
+  test('refused: a non-owner, a pool with hooks, a hop that does not continue the path, native ETH', async () => {
     const p = pool('UniV4 WETH/USDC 0.05%');
     const WETH = token('WETH');
     const stranger = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' as Address; // anvil dev account 1
@@ -233,6 +235,14 @@ describe('V4Swaps: every v4 leg in one unlock', () => {
       10n ** 15n,
     );
     assert.equal(await revertName([broken]), 'V4BadPath');
+    const native = {
+      ...p,
+      tokens: ['0x0000000000000000000000000000000000000000', p.tokens[1]] as [Address, Address],
+    };
+    assert.equal(
+      await revertName([pathArg([{ pool: native, tokenIn: p.tokens[1] }], 10n ** 6n)]),
+      'V4NativeNotSupported',
+    );
   });
 
   test('gas: n swaps in one unlock against n unlocks (one per transaction)', async () => {

@@ -17,7 +17,8 @@ import {SwapParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
  *                   paths[i].hops    - pools in order; hop k+1 spends hop k's ACTUAL output (exact input);
  *                                      hop.zeroForOne picks the direction (true: currency0 -> currency1);
  *                                      every hop's key.hooks must be address(0) (hook-less pools only);
- *                   paths[i].amountIn - exact input of the first hop (> 0, < 2^255);
+ *                   paths[i].amountIn - exact input of the first hop (> 0, < 2^255); swaps run without a
+ *                                      price limit: the path's minimum is its guard;
  *                   paths[i].minOut   - minimum final output of the path; outs[i] is what it got.
  *                 Swaps run in path order; then, per currency, only the NET amount moves: a currency
  *                 the paths spend on balance is paid once through sync + _v4Pay + settle, a currency they
@@ -29,7 +30,10 @@ import {SwapParams} from "@uniswap/v4-core/src/types/PoolOperation.sol";
  *   guarantees:   unlockCallback only from the PoolManager and only while _v4Execute's unlock is in
  *                 progress (else V4ForgedCallback); a path below its minimum reverts V4MinOut(path, out, min);
  *                 a hop that does not continue the path's currency reverts V4BadPath(path, hop); any revert
- *                 undoes every swap of the call (all or nothing). Not re-entrant (V4Busy).
+ *                 undoes every swap of the call (all or nothing); a pool with currency0 = address(0) (native
+ *                 ETH) reverts V4NativeNotSupported.
+ *   gas:          on the fixture one swap alone costs ~111k per transaction; each further swap in the same
+ *                 unlock 38k-62k (docs/benchmarks.md, test/chain/v4-swaps.test.ts).
  */
 abstract contract V4Swaps is IUnlockCallback {
     struct V4Hop {
