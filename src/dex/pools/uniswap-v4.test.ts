@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { PoolMathError } from './errors.ts';
-import type { V4State } from './types.ts';
+import type { Address, V4State } from './types.ts';
 import { createV3Pool } from './uniswap-v3.ts';
 import { createV4Pool, v3View } from './uniswap-v4.ts';
 import { getSqrtRatioAtTick } from './v3-tick-math.ts';
@@ -67,4 +68,29 @@ test('refused: hooks, a non-PoolId id, tick spacing outside [1, 32767], unsorted
   bad({ address: T0 }, /PoolId/);
   bad({ tickSpacing: 40_000 }, /tickSpacing/);
   bad({ token0: T1, token1: T0 }, /token0/);
+});
+
+/** Recorded from the fixture's PoolManager by scripts/record-v4-vectors.ts (state by extsload, outputs of real swaps). */
+const vectors = JSON.parse(readFileSync(new URL('./fixtures/v4-vectors.json', import.meta.url), 'utf8'), (_k, v) =>
+  typeof v === 'string' && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v,
+) as {
+  label: string;
+  state: V4State;
+  swaps: { tokenIn: Address; tokenOut: Address; amountIn: string; chainOut: string }[];
+}[];
+
+test('every recorded v4 chain swap is reproduced to the wei, some crossing ticks', () => {
+  let n = 0;
+  let crossing = 0;
+  for (const v of vectors) {
+    const pool = createV4Pool(v.state);
+    for (const s of v.swaps) {
+      const r = pool.swap(s.tokenIn, s.tokenOut, BigInt(s.amountIn));
+      assert.equal(r.amountOut, BigInt(s.chainOut), `${v.label} in ${s.amountIn}`);
+      if (r.ticksCrossed > 0) crossing++;
+      n++;
+    }
+  }
+  assert.ok(n >= 36, `${n} vectors`);
+  assert.ok(crossing >= 5, `${crossing} crossing swaps`);
 });
