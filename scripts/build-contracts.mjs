@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Compiles contracts/src/*.sol with solc-js (the pinned `solc` package) into contracts/out/<Contract>.json
+// Compiles contracts/src/**/*.sol with solc-js (the pinned `solc` package) into contracts/out/<Contract>.json
 // ({ contractName, abi, bytecode, deployedBytecode }). The outputs are committed, so tests and users never compile.
 // Usage: node scripts/build-contracts.mjs          (write contracts/out/)
 //        node scripts/build-contracts.mjs --check  (exit 1 if a rebuild would change any committed output)
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import solc from 'solc';
@@ -12,13 +13,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'contracts', 'src');
 const outDir = join(root, 'contracts', 'out');
 
+const require = createRequire(import.meta.url);
+
+/** Source files under contracts/src, subfolders included, as paths relative to it ('lean/V4Swaps.sol'). */
+function ownSources(dir = srcDir, prefix = '') {
+  const files = [];
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (e.isDirectory()) files.push(...ownSources(join(dir, e.name), `${prefix}${e.name}/`));
+    else if (e.name.endsWith('.sol')) files.push(`${prefix}${e.name}`);
+  }
+  return files;
+}
+
+/** Imports of npm packages ('@uniswap/v4-core/src/...') resolve in node_modules; only the MIT interfaces are used. */
+function findImports(path) {
+  try {
+    return { contents: readFileSync(require.resolve(path), 'utf8') };
+  } catch {
+    return { error: `not found: ${path}` };
+  }
+}
+
 function compile() {
   const sources = {};
-  for (const f of readdirSync(srcDir)
-    .filter((n) => n.endsWith('.sol'))
-    .sort()) {
-    sources[f] = { content: readFileSync(join(srcDir, f), 'utf8') };
-  }
+  for (const f of ownSources()) sources[f] = { content: readFileSync(join(srcDir, f), 'utf8') };
   const input = {
     language: 'Solidity',
     sources,
@@ -30,13 +48,14 @@ function compile() {
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
+  const out = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
     throw new Error(`solc failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   }
   const artifacts = {};
   for (const file of Object.keys(out.contracts)) {
+    if (!(file in sources)) continue; // imported npm sources (interfaces, libraries) are not ours to ship
     for (const [name, c] of Object.entries(out.contracts[file])) {
       if (c.evm.bytecode.object === '') continue; // interfaces
       artifacts[name] = {

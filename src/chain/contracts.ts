@@ -12,7 +12,13 @@ export interface Artifact {
   readonly deployedBytecode: Hex;
 }
 
-export type OwnContract = 'TestERC20' | 'Multicall3' | 'MockAggregatorV3' | 'V3TickLens';
+export type OwnContract =
+  | 'TestERC20'
+  | 'Multicall3'
+  | 'MockAggregatorV3'
+  | 'V3TickLens'
+  | 'V4FixtureLiquidity'
+  | 'V4SwapsHarness';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cache = new Map<string, Artifact>();

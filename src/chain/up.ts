@@ -55,6 +55,9 @@ export function describeFixture(f: Fixture, addressesFile: string): string[] {
     lines.push(`  ${t.symbol.padEnd(6)} ${String(t.decimals).padStart(2)}  ${t.address}  ${t.usdFeed}`);
   lines.push('', 'pools');
   for (const p of f.pools) lines.push(`  ${p.label.padEnd(36)} ${p.address}${p.poolId ? `  ${p.poolId}` : ''}`);
+  lines.push('', `Uniswap v4 pools (PoolManager ${f.contracts.v4PoolManager}; label, PoolId, tick spacing, hooks)`);
+  for (const p of f.v4Pools)
+    lines.push(`  ${p.label.padEnd(36)} ${p.poolId}  ${String(p.tickSpacing).padStart(3)}  ${p.hooks}`);
   lines.push('', `dev account  ${f.deployer} (anvil's first test key; holds the rest of every token)`);
   return lines;
 }

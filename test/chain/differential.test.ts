@@ -75,6 +75,8 @@ function cap(pool: FixturePool, state: PoolState, tokenIn: Address, tokenOut: Ad
       return (state.balances[idx(state.tokens, tokenIn)] * 3n) / 10n;
     case 'balancer-stable':
       return state.balances[idx(state.tokens, tokenIn)] / 2n;
+    case 'uniswap-v4':
+      throw new Error('fixture.pools holds no v4 pool (test/chain/v4-differential.test.ts covers them)');
   }
 }
 

@@ -37,6 +37,8 @@ test('chain up prints the RPC URL and every address, and writes them as JSON', (
   const text = lines.join('\n');
   assert.ok(text.includes(up.rpcUrl));
   for (const p of f.pools) assert.ok(text.includes(p.address), p.label);
+  assert.ok(f.v4Pools.length >= 4);
+  for (const p of f.v4Pools) assert.ok(text.includes(p.poolId), p.label);
   for (const a of Object.values(f.contracts)) assert.ok(text.includes(a));
 });
 

@@ -10,7 +10,13 @@ export interface TokenInfo {
   readonly decimals: number;
 }
 
-export type Protocol = 'uniswap-v2' | 'uniswap-v3' | 'balancer-weighted' | 'balancer-stable' | 'curve-stable';
+export type Protocol =
+  | 'uniswap-v2'
+  | 'uniswap-v3'
+  | 'uniswap-v4'
+  | 'balancer-weighted'
+  | 'balancer-stable'
+  | 'curve-stable';
 
 export interface V2State {
   readonly kind: 'uniswap-v2';
@@ -34,6 +40,30 @@ export interface V3State {
   /** Fee in pips (hundredths of a basis point): 500, 3000, 10000. */
   readonly fee: number;
   readonly tickSpacing: number;
+  readonly sqrtPriceX96: bigint;
+  readonly tick: number;
+  readonly liquidity: bigint;
+  /** All initialized ticks, ascending by index. */
+  readonly ticks: readonly V3Tick[];
+}
+
+/**
+ * A hook-less Uniswap v4 pool: the v3 concentrated-liquidity state, held by the PoolManager and identified by its
+ * PoolKey. `address` is the PoolId (bytes32, keccak256(abi.encode(PoolKey))): v4 pools have no address.
+ */
+export interface V4State {
+  readonly kind: 'uniswap-v4';
+  /** PoolId (32 bytes), the pool's identity for the router. */
+  readonly address: `0x${string}`;
+  readonly poolManager: Address;
+  /** PoolKey.currency0 / currency1 (currency0 < currency1). */
+  readonly token0: Address;
+  readonly token1: Address;
+  /** LP fee in pips as slot0 holds it (PoolKey.fee for a static-fee pool); the protocol fee must be 0. */
+  readonly fee: number;
+  readonly tickSpacing: number;
+  /** PoolKey.hooks: only address(0) is supported. */
+  readonly hooks: Address;
   readonly sqrtPriceX96: bigint;
   readonly tick: number;
   readonly liquidity: bigint;
@@ -93,7 +123,7 @@ export interface CurveState {
   readonly fee: bigint;
 }
 
-export type PoolState = V2State | V3State | WeightedState | StableState;
+export type PoolState = V2State | V3State | V4State | WeightedState | StableState;
 
 /** Every state createPool accepts (PoolState plus the off-chain Curve model). */
 export type AnyPoolState = PoolState | CurveState;

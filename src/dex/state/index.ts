@@ -6,6 +6,8 @@ import { createPool, PoolMathError } from '../pools/index.ts';
 import type { PoolState, SwapPool } from '../pools/types.ts';
 
 export { type PoolRef, type PoolSnapshot, readPoolStates, StateReadError, type StateReaderConfig } from './read.ts';
+export { readV4PoolStates, type V4PoolRef, type V4ReaderConfig } from './read-v4.ts';
+export { type V4Key, v4PoolId } from './v4-slots.ts';
 
 export interface BuiltPools {
   readonly pools: readonly SwapPool[];

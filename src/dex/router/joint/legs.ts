@@ -167,7 +167,7 @@ export function execute(pr: Problem, f: Flows): Execution {
       let amountIn = amounts[n]!;
       let amountOut: bigint;
       let ticksCrossed = 0;
-      if (p.mp.protocol === 'uniswap-v3') {
+      if (p.mp.protocol === 'uniswap-v3' || p.mp.protocol === 'uniswap-v4') {
         let r = (p.mp.pool as V3Like).swap(tin, tout, amountIn);
         // the pool runs out of liquidity first (float maxIn rounding): take exactly what it takes
         if (r.amountIn < amountIn) {

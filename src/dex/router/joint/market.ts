@@ -5,6 +5,7 @@
  */
 import { createPool } from '../../pools/index.ts';
 import type { Address, AnyPoolState, Protocol, SwapPool } from '../../pools/types.ts';
+import { v3View } from '../../pools/uniswap-v4.ts';
 import { type PairCurve, v2Curve, weightedCurve } from './curve.ts';
 import { stableCurve } from './curve-stable.ts';
 import { v3Curve } from './curve-v3.ts';
@@ -42,6 +43,9 @@ function curvesOf(state: AnyPoolState, n: number): (PairCurve | undefined)[][] {
           break;
         case 'uniswap-v3':
           c[a]![b] = v3Curve(state, a === 0);
+          break;
+        case 'uniswap-v4': // the same concentrated-liquidity curve
+          c[a]![b] = v3Curve(v3View(state), a === 0);
           break;
         case 'balancer-weighted':
           c[a]![b] = weightedCurve(state, a, b);

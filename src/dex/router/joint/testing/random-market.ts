@@ -8,7 +8,8 @@ import type { Address, PoolState, V3Tick } from '../../../pools/types.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_TICK } from '../../../pools/v3-tick-math.ts';
 
 export type Rng = () => number;
-export type PoolKind = PoolState['kind'];
+/** Kinds the random markets draw (v4 pools run the v3 math: covered by v3). */
+export type PoolKind = Exclude<PoolState['kind'], 'uniswap-v4'>;
 
 export const tokenAddr = (i: number): Address => `0x${(0xa0 + i).toString(16).padStart(40, '0')}`;
 const poolAddr = (i: number): Address => `0x${(0x5000000 + i).toString(16).padStart(40, '0')}`;
