@@ -7,6 +7,7 @@ import type { Venue } from '../core/ports.ts';
 import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
 import { Journal, type TargetVersion } from '../store/index.ts';
 import { type Store, sqliteStore } from '../store/ports.ts';
+import { openPostgresStore } from '../store/postgres/index.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
@@ -31,6 +32,17 @@ export interface ServiceOptions {
   readonly reference?: PriceSource | null;
   /** Journal path override (':memory:' for a replay). */
   readonly journalPath?: string;
+  /**
+   * `serve --store postgres://…` (issue #28): the PostgreSQL store instead of the SQLite journal. Its URL is
+   * only ever shown without its password (`store.location`).
+   */
+  readonly storeUrl?: string;
+  /**
+   * A worker among many on one PostgreSQL store (`ballast worker`, issue #28): no start-up reconciliation
+   * and no clearing of claims at start (other workers are alive); each portfolio is recovered by
+   * `recoverPortfolio` when its cycle job is fetched, under the queue's one-active-job-per-portfolio rule.
+   */
+  readonly shared?: boolean;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
@@ -63,16 +75,23 @@ export class Service implements ServiceFacade {
 
   private constructor(
     readonly config: ResolvedService,
-    /** The SQLite journal behind `store` (the file, its lock and sidecars; tests inspect it directly). */
-    readonly journal: Journal,
+    store: Store,
+    private readonly sqlite: Journal | null,
     readonly now: () => number,
   ) {
-    this.store = sqliteStore(journal);
+    this.store = store;
     this.startedAt = now();
     this.events.setMaxListeners(100);
     this.events.on('alert', (e: AlertEvent) => {
       if (e.level === 'critical') this.log.error({ portfolio: e.portfolioId, kind: e.kind }, e.message);
     });
+  }
+
+  /** The SQLite journal behind `store` (the file, its lock and sidecars; tests inspect it directly). */
+  get journal(): Journal {
+    if (this.sqlite === null)
+      throw new BallastError(`the service runs on ${this.store.location}, not on a SQLite journal`, { next: 'stop' });
+    return this.sqlite;
   }
 
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
@@ -95,13 +114,15 @@ export class Service implements ServiceFacade {
     }
     // Keys, feeds: checked before the journal is opened, so a refused start leaves nothing behind.
     await preflight(config, { feed: (o.feed ?? null) !== null, api: false });
-    const journal = Journal.open(o.journalPath ?? config.journal, {
-      now: now(),
-      journalId: o.journalId,
-      writer: true,
-    });
-    const s = new Service(config, journal, now);
-    const store = s.store;
+    const journal =
+      o.storeUrl === undefined
+        ? Journal.open(o.journalPath ?? config.journal, { now: now(), journalId: o.journalId, writer: true })
+        : null;
+    const store =
+      journal === null
+        ? await openPostgresStore(o.storeUrl!, { now: now(), journalId: o.journalId })
+        : sqliteStore(journal);
+    const s = new Service(config, store, journal, now);
     try {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
@@ -122,9 +143,9 @@ export class Service implements ServiceFacade {
       // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
       // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
       // Claims left by a process that died (the writer lock says none is alive): their work is reconciled below.
-      await store.claims.clearStale(now());
       const reports: ReconcileReport[] = [];
-      for (const p of config.portfolios) {
+      if (o.shared !== true) await store.claims.clearStale(now());
+      for (const p of o.shared === true ? [] : config.portfolios) {
         reports.push(
           await recoverOnStart(store, s.venues.get(p.id)!, {
             clock: { now },
@@ -135,21 +156,48 @@ export class Service implements ServiceFacade {
         );
       }
       s.recovery = mergeReports(reports);
-      reservePausedSidecar(journal.path);
-      // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
-      const held = readPausedSidecar(journal.path);
-      for (const [id, reason] of Object.entries(held)) await s.runners.get(id)?.setPaused(true, reason);
-      if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
+      if (journal !== null) {
+        reservePausedSidecar(journal.path);
+        // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
+        const held = readPausedSidecar(journal.path);
+        for (const [id, reason] of Object.entries(held)) await s.runners.get(id)?.setPaused(true, reason);
+        if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
+      }
       await pauseUnlisted(s.runners.values(), o.strictMarkets ?? false);
     } catch (e) {
-      journal.close();
+      await store.close();
       throw e;
     }
     return s;
   }
 
-  /** Schedules every portfolio on the wall clock (interval or cron). */
-  schedule(): void {
+  /**
+   * Recovers one portfolio whose previous holder may have died (a worker's job expired): its claim is
+   * released, its runner re-read from the store, every unfinished intent is resolved by lookup (never re-sent) and cycles it left open are
+   * closed as interrupted. Call it only while no other process works on this portfolio (the work queue's
+   * singleton job).
+   */
+  async recoverPortfolio(id: string): Promise<ReconcileReport> {
+    const old = this.runner(id);
+    await this.store.claims.release(id);
+    // Another worker may have run its last cycles: the runner resumes from the store, not from memory.
+    this.runners.set(id, await PortfolioRunner.create(old.config, old.deps));
+    const p = this.config.portfolios.find((x) => x.id === id)!;
+    return recoverOnStart(this.store, this.venues.get(id)!, {
+      clock: { now: this.now },
+      recvWindowMs: recvWindowOf(p),
+      portfolioId: id,
+    });
+  }
+
+  private dispatch: ((id: string) => Promise<unknown>) | null = null;
+
+  /**
+   * Schedules every portfolio on the wall clock (interval or cron). With `dispatch` (`serve --store postgres://
+   * --workers`), a due cycle is handed to it (queued for the workers) instead of run in this process.
+   */
+  schedule(dispatch?: (id: string) => Promise<unknown>): void {
+    this.dispatch = dispatch ?? null;
     for (const r of this.runners.values()) this.scheduleNext(r);
   }
 
@@ -170,7 +218,7 @@ export class Service implements ServiceFacade {
       step < delay
         ? () => this.armAt(r, at)
         : () =>
-            void this.runCycle(r.id)
+            void (this.dispatch === null ? this.runCycle(r.id) : this.dispatch(r.id))
               .catch((e: unknown) => this.log.error({ err: e, portfolio: r.id }, 'scheduled cycle failed'))
               .finally(() => this.scheduleNext(r));
     this.timers.set(r.id, setTimeout(fire, step));
@@ -182,7 +230,7 @@ export class Service implements ServiceFacade {
     for (const t of this.timers.values()) clearTimeout(t);
     await Promise.allSettled([...this.inflight]);
     for (const v of this.venues.values()) await v.close?.();
-    this.journal.close();
+    await this.store.close();
   }
 
   private runner(id: string): PortfolioRunner {
