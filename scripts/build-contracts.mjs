@@ -30,13 +30,19 @@ function compile() {
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
-  const out = JSON.parse(solc.compile(JSON.stringify(input)));
+  // imports such as @openzeppelin/contracts/... resolve to the pinned npm packages in node_modules
+  const findImports = (path) => {
+    const file = join(root, 'node_modules', path);
+    return existsSync(file) ? { contents: readFileSync(file, 'utf8') } : { error: `not found: ${path}` };
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
     throw new Error(`solc failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   }
   const artifacts = {};
-  for (const file of Object.keys(out.contracts)) {
+  // only contracts/src's own contracts are outputs (imported libraries are compiled into them)
+  for (const file of Object.keys(out.contracts).filter((f) => f in sources)) {
     for (const [name, c] of Object.entries(out.contracts[file])) {
       if (c.evm.bytecode.object === '') continue; // interfaces
       artifacts[name] = {
