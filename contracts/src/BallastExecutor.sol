@@ -423,7 +423,7 @@ contract BallastExecutor is ReentrancyGuardTransient {
         b.swaps[k] = IBallastVault.BatchSwapStep(s.poolId, ai, ao, amount, "");
     }
 
-    /// What left the Vault in a step's output asset >= the sum of the minOut of the steps with that output; the
+    /// What the batch received in a step's output asset >= the sum of the minOut of the steps with that output; the
     /// total is reported on the first step that outputs it.
     function _balancerOut(
         Step[] calldata steps,
@@ -435,7 +435,9 @@ contract BallastExecutor is ReentrancyGuardTransient {
     ) internal pure {
         address tokenOut = steps[from + k].tokenOut;
         (, uint256 ao) = _asset(b.assets, b.na, tokenOut);
-        uint256 got = b.deltas[ao] < 0 ? uint256(-b.deltas[ao]) : 0;
+        // received = paid in - net delta (an asset both paid in and received is netted by the Vault)
+        int256 paid = b.limits[ao] > 0 ? b.limits[ao] : int256(0);
+        uint256 got = uint256(paid - b.deltas[ao]);
         uint256 minSum;
         bool first = true;
         for (uint256 m = from; m < to; m++) {
@@ -465,14 +467,15 @@ contract BallastExecutor is ReentrancyGuardTransient {
         if (block.timestamp - startedAt <= sequencerGrace) revert SequencerGrace(f, startedAt, sequencerGrace);
     }
 
-    /// USD x 1e18 of `amount` of `token` at its configured feed: a complete, positive, in-bounds, fresh round.
+    /// USD x 1e18 of `amount` of `token` at its configured feed: a complete, positive, fresh round strictly inside
+    /// the bounds (an answer AT a circuit-breaker bound may hide a price beyond it).
     function _value(address token, uint256 amount) internal view returns (uint256) {
         Feed memory c = feeds[token];
         if (c.feed == address(0)) revert NoFeed(token);
         (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = IBallastFeed(c.feed).latestRoundData();
         if (
             answer <= 0 || answeredInRound < roundId || updatedAt == 0 || updatedAt > block.timestamp
-                || block.timestamp - updatedAt > c.heartbeat || answer < c.minAnswer || answer > c.maxAnswer
+                || block.timestamp - updatedAt > c.heartbeat || answer <= c.minAnswer || answer >= c.maxAnswer
         ) revert BadFeed(token, c.feed, answer, updatedAt);
         return (amount * uint256(answer) * 1e18) / 10 ** (uint256(c.tokenDecimals) + c.feedDecimals);
     }

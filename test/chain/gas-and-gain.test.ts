@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Address } from 'viem';
 import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
-import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/executor/legs.ts';
+import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
 import { startFixtureNode } from '../../src/chain/fixture/cache.ts';
 import type { Fixture, FixturePool } from '../../src/chain/fixture/types.ts';
 import { gainOverBaseline } from '../../src/dex/router/gain.ts';
