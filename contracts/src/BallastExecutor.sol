@@ -87,7 +87,7 @@ contract BallastExecutor is ReentrancyGuardTransient {
     uint8 internal constant TO_NEXT_PAIR = 2;
     /// flags (Balancer only): this step starts a new batchSwap instead of joining the previous Balancer steps'
     uint8 internal constant NEW_BATCH = 4;
-    uint256 internal constant ONE = 1e18;
+    uint256 internal constant ONE = 1e36;
     uint160 internal constant MIN_SQRT_RATIO_PLUS_1 = 4295128740;
     uint160 internal constant MAX_SQRT_RATIO_MINUS_1 = 1461446703485210103287273052203988822378723970341;
 
@@ -97,8 +97,8 @@ contract BallastExecutor is ReentrancyGuardTransient {
         uint256 amount;
     }
 
-    /// One swap through one pool. It spends `share`/1e18 of this contract's balance of `tokenIn` when it runs
-    /// (1e18 = all of it); a Balancer step with share 0 spends the whole output of the Balancer step just before it.
+    /// One swap through one pool. It spends `share`/1e36 of this contract's balance of `tokenIn` when it runs
+    /// (1e36 = all of it; 1e36 makes the planned amount exact to the wei when the balance is as planned); a Balancer step with share 0 spends the whole output of the Balancer step just before it.
     struct Step {
         uint8 kind;
         uint8 flags;
@@ -108,7 +108,7 @@ contract BallastExecutor is ReentrancyGuardTransient {
         uint24 fee;
         /// Balancer pool id; unused otherwise.
         bytes32 poolId;
-        uint64 share;
+        uint128 share;
         uint256 minOut;
     }
 
@@ -276,7 +276,7 @@ contract BallastExecutor is ReentrancyGuardTransient {
         }
     }
 
-    /// share/1e18 of this contract's balance of the step's input.
+    /// share/1e36 of this contract's balance of the step's input.
     function _amountIn(uint256 i, Step calldata s) internal view returns (uint256 amountIn) {
         if (s.share == 0 || s.share > ONE) revert BadStep(i);
         uint256 bal = IERC20(s.tokenIn).balanceOf(address(this));

@@ -30,7 +30,7 @@ import {
   rebalanceId,
   simulateExecute,
 } from '../../src/chain/executor/calldata.ts';
-import { type ExecutorStep, encodeSteps } from '../../src/chain/executor/legs.ts';
+import { type ExecutorStep, encodeSteps, ONE } from '../../src/chain/executor/legs.ts';
 import { v2RouterAbi, v3RouterAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import { slipMin } from '../../src/chain/rebalance/build.ts';
@@ -270,7 +270,7 @@ test('no call targets: a step names only tokens and a pool kind; a pool that is 
       'address tokenOut',
       'uint24 fee',
       'bytes32 poolId',
-      'uint64 share',
+      'uint128 share',
       'uint256 minOut',
     ],
   );
@@ -290,7 +290,7 @@ test('no call targets: a step names only tokens and a pool kind; a pool that is 
           tokenOut: tok('UNI'),
           fee: 3000,
           poolId: `0x${'0'.repeat(64)}`,
-          share: 10n ** 18n,
+          share: ONE,
           minOut: 0n,
           amountIn: 0n,
           amountOut: 0n,
@@ -308,7 +308,7 @@ test('no call targets: a step names only tokens and a pool kind; a pool that is 
 test('per-path slippage: a dust trade on a first-hop pool before the batch no longer breaks it (the next hop spends the actual output)', async () => {
   const { data, steps, pulled } = await twoPaths(BPS);
   assert.equal(steps[0]!.flags & 2, 2, 'the first v2 hop pays the next pair directly');
-  assert.equal(steps[2]!.share, 10n ** 18n, 'the v3 hop spends all the WETH the first hop returned');
+  assert.equal(steps[2]!.share, ONE, 'the v3 hop spends all the WETH the first hop returned');
   assert.equal(steps[0]!.minOut + steps[2]!.minOut, 0n, 'only the final outputs carry minimums');
   // 0.01% of the v2 WETH/USDC pool's USDC (10M): 1,000 USDC sold for WETH before the batch, from another wallet
   const deadline = (await w.clients.public.getBlock()).timestamp + 600n;

@@ -2,7 +2,7 @@
  * The joint router's legs → the executor's steps (issues #19.1, #30.3–4). A step names no call target: only the
  * pool's kind and its tokens (plus the v3 fee tier or the Balancer pool id); the contract computes the pool from
  * the factories fixed at its deployment. A step spends a SHARE of the executor's actual balance of its input
- * (1e18 = all of it), so a path's later hop spends what the earlier hop really returned; only a path's final step
+ * (1e36 = all of it), so a path's later hop spends what the earlier hop really returned; only a path's final step
  * carries a minimum (minOut), the others 0. Balancer legs are brought together (when the legs' dependencies
  * allow) so that they run as ONE Vault.batchSwap; a v2 hop feeding the next v2 hop pays that pair directly.
  */
@@ -15,7 +15,7 @@ export const STEP_KIND = { 'uniswap-v2': 0, 'uniswap-v3': 1, balancer: 2, 'unisw
 export const TO_OWNER = 1;
 export const TO_NEXT_PAIR = 2;
 export const NEW_BATCH = 4;
-export const ONE = 10n ** 18n;
+export const ONE = 10n ** 36n;
 const ZERO_ID: Hex = `0x${'0'.repeat(64)}`;
 
 /** One executor step, with the planned amounts it was encoded from (for display and checks). */
@@ -26,7 +26,7 @@ export interface ExecutorStep {
   readonly tokenOut: Address;
   readonly fee: number;
   readonly poolId: Hex;
-  /** Fraction × 1e18 of the executor's balance of tokenIn the step spends; 0 = the previous Balancer swap's output. */
+  /** Fraction × 1e36 of the executor's balance of tokenIn the step spends; 0 = the previous Balancer swap's output. */
   readonly share: bigint;
   readonly minOut: bigint;
   /** Planned input and output (simulated on the snapshot), the pool and whether the owner receives the output. */
@@ -84,9 +84,10 @@ export function groupBalancer(
 
 function shareOf(amountIn: bigint, available: bigint): bigint {
   if (available <= 0n || amountIn <= 0n) throw new LegEncodingError('a leg spends a token the executor does not hold');
-  // spending (nearly) all of it: take all, so the path spends what the earlier hops really returned
-  if (amountIn * 10_000n >= available * 9_999n) return ONE;
-  return (amountIn * ONE) / available;
+  // spending all of it: take all, so the path spends what the earlier hops really returned
+  if (amountIn >= available) return ONE;
+  // rounded up: floor(available × share / 1e36) is exactly amountIn when the balance is as planned
+  return (amountIn * ONE + available - 1n) / available;
 }
 
 /**
@@ -111,7 +112,8 @@ export function encodeSteps(
     const l = legs[i]!;
     const pool = byPool.get(l.pool.toLowerCase());
     if (!pool) throw new LegEncodingError(`pool ${l.pool} is not in the chain file`);
-    const kind = STEP_KIND[pool.protocol === 'uniswap-v2' || pool.protocol === 'uniswap-v3' ? pool.protocol : 'balancer'];
+    const kind =
+      STEP_KIND[pool.protocol === 'uniswap-v2' || pool.protocol === 'uniswap-v3' ? pool.protocol : 'balancer'];
     const prev = steps[steps.length - 1];
     const prevLeg = legs[i - 1];
     let flags = l.final ? TO_OWNER : 0;
@@ -121,7 +123,11 @@ export function encodeSteps(
       const inRun = prev?.kind === STEP_KIND.balancer && runStart !== undefined;
       const key = l.tokenIn.toLowerCase();
       const chained =
-        inRun && prevLeg !== undefined && !prevLeg.final && prev.tokenOut === l.tokenIn && prevLeg.amountOut === l.amountIn;
+        inRun &&
+        prevLeg !== undefined &&
+        !prevLeg.final &&
+        prev.tokenOut === l.tokenIn &&
+        prevLeg.amountOut === l.amountIn;
       if (chained && (runStart!.get(key) ?? 0n) < l.amountIn) {
         share = 0n;
       } else {

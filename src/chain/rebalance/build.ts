@@ -182,6 +182,17 @@ export function buildBatch(b: BatchInput): Batch {
     const t = tokOf(l.tokenOut);
     expectedValue += usdE18(l.amountOut, price(t), t.decimals);
   }
+  // the executor's value floor, checked here first: what comes back (final outputs and leftovers) against
+  // what is pulled, at the same oracle prices
+  let valueIn = 0n;
+  for (const p of pulls) valueIn += usdE18(p.amount, price(tokOf(p.token)), tokOf(p.token).decimals);
+  let valueBack = expectedValue;
+  for (const x of route.leftovers) valueBack += usdE18(x.amount, price(tokOf(x.token)), tokOf(x.token).decimals);
+  if (valueIn > 0n && valueBack < slipMin(valueIn, b.maxSlippageBps))
+    throw new RebalanceBuildError(
+      `the route's fees and price impact cost ${Number(((valueIn - valueBack) * 10_000n) / valueIn)} bps of the value traded at the oracles, above maxSlippageBps ${b.maxSlippageBps}: the executor's value floor would revert; nothing sent (trade less per cycle, or raise maxSlippageBps)`,
+      { next: 'fix-input', details: { valueIn: String(valueIn), valueBack: String(valueBack) } },
+    );
   return {
     sizes: b.sizes,
     route,
