@@ -27,17 +27,22 @@ after(async () => {
 const approveAbi = parseAbi(['function approve(address spender, uint256 amount) returns (bool)']);
 
 /** The leg mix, in order (the first n legs make the n-leg batch): a WETH sale into several positions. */
-export const GAS_LEGS: [label: string, sell: string, buy: string, protocol: FixturePool['protocol'], feePips?: number][] =
-  [
-    ['WETH→USDC, Uniswap v3 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v3', 500],
-    ['WETH→WBTC, Balancer weighted WBTC/WETH 50/50', 'WETH', 'WBTC', 'balancer-weighted'],
-    ['WETH→LINK, Uniswap v2 LINK/WETH', 'WETH', 'LINK', 'uniswap-v2'],
-    ['WETH→USDC, Balancer weighted WETH/USDC 50/50', 'WETH', 'USDC', 'balancer-weighted'],
-    ['WETH→UNI, Uniswap v3 UNI/WETH 1%', 'WETH', 'UNI', 'uniswap-v3', 10000],
-    ['WETH→LINK, Balancer weighted LINK/WETH 80/20', 'WETH', 'LINK', 'balancer-weighted'],
-    ['WETH→DAI, Uniswap v2 WETH/DAI', 'WETH', 'DAI', 'uniswap-v2'],
-    ['USDC→DAI, Balancer stable USDC/USDT/DAI', 'USDC', 'DAI', 'balancer-stable'],
-  ];
+export const GAS_LEGS: [
+  label: string,
+  sell: string,
+  buy: string,
+  protocol: FixturePool['protocol'],
+  feePips?: number,
+][] = [
+  ['WETH→USDC, Uniswap v3 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v3', 500],
+  ['WETH→WBTC, Balancer weighted WBTC/WETH 50/50', 'WETH', 'WBTC', 'balancer-weighted'],
+  ['WETH→LINK, Uniswap v2 LINK/WETH', 'WETH', 'LINK', 'uniswap-v2'],
+  ['WETH→USDC, Balancer weighted WETH/USDC 50/50', 'WETH', 'USDC', 'balancer-weighted'],
+  ['WETH→UNI, Uniswap v3 UNI/WETH 1%', 'WETH', 'UNI', 'uniswap-v3', 10000],
+  ['WETH→LINK, Balancer weighted LINK/WETH 80/20', 'WETH', 'LINK', 'balancer-weighted'],
+  ['WETH→DAI, Uniswap v2 WETH/DAI', 'WETH', 'DAI', 'uniswap-v2'],
+  ['USDC→DAI, Balancer stable USDC/USDT/DAI', 'USDC', 'DAI', 'balancer-stable'],
+];
 
 function poolFor(i: number): FixturePool {
   const [label, a, b, protocol, fee] = GAS_LEGS[i]!;
@@ -171,13 +176,12 @@ test('gas: one n-leg batch vs n separate router swaps from the wallet, n = 2 …
     await w.clients.test.revert({ id: snap2 });
     const ratio = Number(batch) / Number(separate);
     ratios.push(ratio);
-    rows.push(
-      `| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`,
-    );
+    rows.push(`| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`);
   }
   console.log('| n legs | n router swaps from the wallet (gas) | one batch (gas) | batch / separate | tokens pulled |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   // what this figure guards: the batch never costs more per leg as n grows
-  for (let i = 1; i < ratios.length; i++) assert.ok(ratios[i]! <= ratios[i - 1]! + 0.02, `ratios: ${ratios.join(', ')}`);
+  for (let i = 1; i < ratios.length; i++)
+    assert.ok(ratios[i]! <= ratios[i - 1]! + 0.02, `ratios: ${ratios.join(', ')}`);
 });
