@@ -35,7 +35,7 @@ import { v2RouterAbi, v3RouterAbi } from '../../src/chain/fixture/router-abis.ts
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import { slipMin } from '../../src/chain/rebalance/build.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
-import { balances, feedAbi, KEY0, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
+import { balances, feedAbi, KEY0, KEY1, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
 
 let w: World;
 before(async () => {
@@ -141,7 +141,7 @@ async function twoPaths(bps: number): Promise<{ data: Hex; steps: ExecutorStep[]
   return { data: r.data, steps: r.steps, pulled: 2n * half };
 }
 
-test('a forged v3 callback reverts: from an account, and from a contract during a batch', async () => {
+test('a forged v3 callback from an account reverts (from a contract during a batch: the re-entry test)', async () => {
   const p = pool('uniswap-v3', 'WETH', 'USDC', 500);
   const data = encodeFunctionData({
     abi: abi(),
@@ -328,6 +328,25 @@ test('per-path slippage: a dust trade on a first-hop pool before the batch no lo
   assert.equal(await sendUnchecked(w.executor, data), 'success');
   assert.ok(sim.valueIn > 0n && pulled > 0n);
   assert.deepEqual(await balances(w.clients.public, w.executor, all()), before, 'the executor keeps nothing');
+});
+
+test('sweep: a token sent to the executor by mistake goes back to the owner only', async () => {
+  const usdc = tok('USDC');
+  const transfer = parseAbi(['function transfer(address to, uint256 amount) returns (bool)']);
+  await w.tx.call(usdc, transfer, 'transfer', [w.executor, 1234n], 'mistake');
+  const sweep = encodeFunctionData({ abi: abi(), functionName: 'sweep', args: [usdc] });
+  const other = createWalletClient({
+    account: privateKeyToAccount(KEY1),
+    chain: w.clients.wallet.chain,
+    transport: http(w.node.rpcUrl),
+  });
+  await assert.rejects(w.clients.public.call({ account: other.account, to: w.executor, data: sweep }), (e: unknown) =>
+    /NotOwner/.test(explainRevert(e)),
+  );
+  const [before] = await balances(w.clients.public, owner(), [usdc]);
+  assert.equal(await sendUnchecked(w.executor, sweep), 'success');
+  assert.deepEqual(await balances(w.clients.public, owner(), [usdc]), [before! + 1234n]);
+  assert.deepEqual(await balances(w.clients.public, w.executor, [usdc]), [0n]);
 });
 
 const RUNS = Number(process.env.BALLAST_SANDWICH_RUNS ?? 24);
