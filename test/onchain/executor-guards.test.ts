@@ -136,7 +136,7 @@ async function twoPaths(bps: number): Promise<{ data: Hex; steps: ExecutorStep[]
   ];
   const sized = await probe(legs, () => 1n);
   const out = new Map(sized.steps.map((s, i) => [s.tokenOut + String(s.toOwner), sized.sim.outs[i]!]));
-  const fin = legs.map((l) => (l.final ? { ...l, amountOut: out.get(l.tokenOut + 'true')! } : l));
+  const fin = legs.map((l) => (l.final ? { ...l, amountOut: out.get(`${l.tokenOut}true`)! } : l));
   const r = await probe(fin, (l) => slipMin(l.amountOut, bps));
   return { data: r.data, steps: r.steps, pulled: 2n * half };
 }

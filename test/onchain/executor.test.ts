@@ -162,7 +162,7 @@ test('success: every leg in one transaction, balances move exactly as simulated;
     fromBlock: sent.receipt.blockNumber,
     toBlock: sent.receipt.blockNumber,
   });
-  assert.equal((logs[0]?.args as { id?: Hex }).id, b.id);
+  assert.equal((logs[0]?.args as { id?: Hex } | undefined)?.id, b.id);
   assert.equal(
     await w.clients.public.readContract({
       address: w.executor,

@@ -12,12 +12,14 @@ const ADVICE: Readonly<Record<string, string>> = {
   Expired: 'the deadline passed before the batch was mined: plan again (raise chain.deadlineSec if blocks are slow)',
   AlreadyExecuted: 'this rebalance id was already executed on-chain: the decision is done, do not send it again',
   BadStep: 'the batch’s steps are malformed (share, chaining or flags): a planner bug, report it',
-  NoPool: 'no pool at the address the executor computes from its factories: the chain file names a pool it cannot trade',
+  NoPool:
+    'no pool at the address the executor computes from its factories: the chain file names a pool it cannot trade',
   StepOutputTooLow: 'a path returned less than its minimum (the pools moved): plan again next block',
   ValueFloor:
     'what the batch returns is worth less than (1 − maxSlippageBps) × what it pulls at the executor’s feeds: the pools are off the oracles (a sandwich or thin depth); wait, or check the pools',
   SlippageAboveCap: 'maxSlippageBps is above the cap configured on the executor (setGuards): lower it or raise the cap',
-  NoFeed: 'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
+  NoFeed:
+    'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
   BadFeed:
     'the executor’s feed for this token is stale, incomplete, non-positive or at its bounds: wait for a fresh round',
   SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',

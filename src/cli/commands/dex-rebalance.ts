@@ -7,14 +7,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import {
-  type Address,
-  createPublicClient,
-  formatUnits,
-  type Hex,
-  http,
-  type PublicClient,
-} from 'viem';
+import { type Address, createPublicClient, formatUnits, type Hex, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { executorConfigCalls, executorDeployData, poolSources } from '../../chain/executor/artifact.ts';
@@ -190,7 +183,8 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     };
     for (const c of await executorConfigCalls(client, r.contractAddress, cfg)) {
       const done = await signAndSend(c.data, c.to);
-      if (done.r.status !== 'success') throw new ChainConfigError(`executor configuration ${c.label} (${done.hash}) failed`);
+      if (done.r.status !== 'success')
+        throw new ChainConfigError(`executor configuration ${c.label} (${done.hash}) failed`);
     }
     const text = `BallastExecutor deployed at ${r.contractAddress}, owned by ${owner}, its feeds and guards configured: set chain.executor to it\n`;
     write(o.json === true ? `${JSON.stringify({ executor: r.contractAddress, owner })}\n` : text);
