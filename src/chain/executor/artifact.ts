@@ -19,7 +19,6 @@ import {
 } from 'viem';
 import { BallastError } from '../../core/errors.ts';
 import type { TxSender } from '../client.ts';
-import { artifacts } from '../fixture/artifacts.ts';
 import type { FixtureContracts } from '../fixture/types.ts';
 import { type FeedConfig, readFeed, type SequencerConfig } from '../oracles/feeds.ts';
 
@@ -51,13 +50,20 @@ export interface PoolSources {
   readonly vault: Address;
 }
 
-/** The deployed chain's factories; the init code hashes of the audited npm builds the fixture deploys. */
+/**
+ * keccak256 of the UniswapV2Pair and UniswapV3Pool creation code: the audited builds the fixture deploys from npm,
+ * the same as Uniswap's own deployments on mainnet (artifact.test.ts checks them against the npm artifacts).
+ */
+export const UNISWAP_V2_PAIR_INIT_CODE_HASH: Hex = '0x96e8ac4277198ff8b6f785478aa9a39f403cb768dd02cbee326c3e7da348845f';
+export const UNISWAP_V3_POOL_INIT_CODE_HASH: Hex = '0xe34f199b19b2b4f47f68442619d555527d244f78a3297ea89325f843f87b8b54';
+
+/** The chain's factories and Vault, with Uniswap's pool init code hashes. */
 export function poolSources(c: FixtureContracts): PoolSources {
   return {
     v2Factory: c.uniswapV2Factory,
-    v2InitCodeHash: keccak256(artifacts.uniswapV2Pair().bytecode),
+    v2InitCodeHash: UNISWAP_V2_PAIR_INIT_CODE_HASH,
     v3Factory: c.uniswapV3Factory,
-    v3InitCodeHash: keccak256(artifacts.uniswapV3Pool().bytecode),
+    v3InitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     vault: c.balancerVault,
   };
 }
