@@ -126,7 +126,7 @@ export function encodeSteps(
         inRun &&
         prevLeg !== undefined &&
         !prevLeg.final &&
-        prev.tokenOut === l.tokenIn &&
+        prev.tokenOut.toLowerCase() === l.tokenIn.toLowerCase() &&
         prevLeg.amountOut === l.amountIn;
       if (chained && (runStart!.get(key) ?? 0n) < l.amountIn) {
         share = 0n;
@@ -149,7 +149,7 @@ export function encodeSteps(
         !l.final &&
         next !== undefined &&
         byPool.get(next.pool.toLowerCase())?.protocol === 'uniswap-v2' &&
-        next.tokenIn === l.tokenOut &&
+        next.tokenIn.toLowerCase() === l.tokenOut.toLowerCase() &&
         next.amountIn === l.amountOut &&
         (bal.get(l.tokenOut.toLowerCase()) ?? 0n) === 0n
       )
