@@ -3,13 +3,11 @@
  * re-enters reverts the batch with nothing moved; USDT-style approvals go through zero; the value floor refuses a
  * stale, incomplete or out-of-bounds feed, a missing feed, a sequencer that is down or in its grace period; a
  * step cannot name a call target (a pool that is not the factory's reverts); a path's later hop spends what the
- * earlier hop really returned (a dust trade on a first-hop pool no longer breaks the batch); and the sandwich
- * bound: over random attacker moves before the batch, the value lost against the feeds is ≤ maxSlippageBps or
- * the batch reverts (fast-check, seeded; BALLAST_SANDWICH_RUNS for more runs than the default 24).
+ * earlier hop really returned (a dust trade on a first-hop pool no longer breaks the batch); sweep goes to the
+ * owner only. The sandwich bound is in sandwich.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import fc from 'fast-check';
 import {
   type Address,
   createWalletClient,
@@ -30,12 +28,11 @@ import {
   rebalanceId,
   simulateExecute,
 } from '../../src/chain/executor/calldata.ts';
-import { type ExecutorStep, encodeSteps, ONE } from '../../src/chain/executor/legs.ts';
-import { v2RouterAbi, v3RouterAbi } from '../../src/chain/fixture/router-abis.ts';
+import { ONE } from '../../src/chain/executor/legs.ts';
+import { v2RouterAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
-import { slipMin } from '../../src/chain/rebalance/build.ts';
-import type { JointLeg } from '../../src/dex/router/joint/index.ts';
-import { balances, feedAbi, KEY0, KEY1, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
+import { BPS, poolOf, sendAs, tokenOf, twoPathsOf } from './paths.ts';
+import { balances, feedAbi, KEY1, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
 
 let w: World;
 before(async () => {
@@ -53,37 +50,12 @@ const tokenAbi = parseAbi([
   'function mint(address to, uint256 amount)',
   'function setHook(address hook, bytes data)',
 ]);
-/** maxSlippageBps of the tests' batches: the paths' fees (v2 0.3% twice, v3 0.05% + 1%) and impact fit in it. */
-const BPS = 200;
 let nextId = 0;
 const id = () => rebalanceId('guards', ++nextId);
-const tok = (s: string) => w.tokens.get(s)!.address;
-const usdOf = (s: string) => Number(w.fx.tokens.find((t) => t.symbol === s)!.priceUsd);
-
-function pool(protocol: FixturePool['protocol'], a: string, b: string, fee?: number): FixturePool {
-  const p = w.fx.pools.find(
-    (x) =>
-      x.protocol === protocol &&
-      x.symbols.length === 2 &&
-      x.symbols.includes(a) &&
-      x.symbols.includes(b) &&
-      (fee === undefined || x.feePips === fee),
-  );
-  assert.ok(p, `pool ${protocol} ${a}/${b}`);
-  return p;
-}
-
-/** Sends without simulating, so a failure is mined as reverted; returns its status. */
-async function sendUnchecked(to: Address, data: Hex): Promise<string> {
-  const wallet = createWalletClient({
-    account: privateKeyToAccount(KEY0),
-    chain: w.clients.wallet.chain,
-    transport: http(w.node.rpcUrl),
-  });
-  const hash = await wallet.sendTransaction({ to, data, gas: 3_000_000n, chain: w.clients.wallet.chain });
-  return (await w.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 })).status;
-}
-
+const tok = (s: string) => tokenOf(w, s);
+const pool = (protocol: FixturePool['protocol'], a: string, b: string, fee?: number) => poolOf(w, protocol, a, b, fee);
+const sendUnchecked = (to: Address, data: Hex) => sendAs(w, to, data);
+const twoPaths = (bps: number) => twoPathsOf(w, bps, id);
 const owner = () => w.account.address;
 const all = () => [...w.tokens.values()].map((t) => t.address);
 
@@ -92,53 +64,6 @@ async function expectRefused(data: Hex, error: RegExp, what: string): Promise<vo
   const before = await balances(w.clients.public, owner(), all());
   assert.equal(await sendUnchecked(w.executor, data), 'reverted', `${what}: mined as reverted`);
   assert.deepEqual(await balances(w.clients.public, owner(), all()), before, `${what}: nothing moved`);
-}
-
-/**
- * Two 2-hop paths from 4,000 USDC: USDC→WETH (v2) →LINK (v2, the first hop paying the second pair directly) and
- * USDC→WETH (v3 0.05%) →UNI (v3 1%, the second hop spending the executor's actual WETH). Each final step's
- * minimum is its simulated output less `bps`.
- */
-async function twoPaths(bps: number): Promise<{ data: Hex; steps: ExecutorStep[]; pulled: bigint }> {
-  const usdc = tok('USDC');
-  const weth = tok('WETH');
-  const half = 2_000n * 10n ** 6n;
-  const leg = (p: FixturePool, tin: Address, tout: Address, amountIn: bigint, final: boolean): JointLeg => ({
-    pool: p.address,
-    protocol: p.protocol,
-    tokenIn: tin,
-    tokenOut: tout,
-    amountIn,
-    amountOut: final ? 1n : 0n,
-    final,
-    ticksCrossed: 0,
-    gas: 0,
-  });
-  // the hub amounts are what the first hops return: simulated by the executor itself
-  const probe = async (legs: JointLeg[], mins: (l: JointLeg) => bigint) => {
-    const pulls = [{ token: usdc, amount: 2n * half }];
-    const steps = encodeSteps(legs, pulls, w.fx.pools, mins);
-    const deadline = (await w.clients.public.getBlock()).timestamp + 600n;
-    const data = encodeExecute({ id: id(), pulls, legs: steps, maxSlippageBps: bps, deadline });
-    return { steps, data, sim: await simulateExecute(w.clients.public, owner(), w.executor, data) };
-  };
-  const v2a = pool('uniswap-v2', 'WETH', 'USDC');
-  const v2b = pool('uniswap-v2', 'LINK', 'WETH');
-  const v3a = pool('uniswap-v3', 'WETH', 'USDC', 500);
-  const v3b = pool('uniswap-v3', 'UNI', 'WETH', 10000);
-  const first = await probe([leg(v2a, usdc, weth, half, false), leg(v3a, usdc, weth, half, false)], () => 0n);
-  const [w1, w2] = first.sim.outs as [bigint, bigint];
-  const legs = [
-    { ...leg(v2a, usdc, weth, half, false), amountOut: w1 },
-    leg(v2b, weth, tok('LINK'), w1, true),
-    { ...leg(v3a, usdc, weth, half, false), amountOut: w2 },
-    leg(v3b, weth, tok('UNI'), w2, true),
-  ];
-  const sized = await probe(legs, () => 1n);
-  const out = new Map(sized.steps.map((s, i) => [s.tokenOut + String(s.toOwner), sized.sim.outs[i]!]));
-  const fin = legs.map((l) => (l.final ? { ...l, amountOut: out.get(`${l.tokenOut}true`)! } : l));
-  const r = await probe(fin, (l) => slipMin(l.amountOut, bps));
-  return { data: r.data, steps: r.steps, pulled: 2n * half };
 }
 
 test('a forged v3 callback from an account reverts (from a contract during a batch: the re-entry test)', async () => {
@@ -347,96 +272,4 @@ test('sweep: a token sent to the executor by mistake goes back to the owner only
   assert.equal(await sendUnchecked(w.executor, sweep), 'success');
   assert.deepEqual(await balances(w.clients.public, owner(), [usdc]), [before! + 1234n]);
   assert.deepEqual(await balances(w.clients.public, w.executor, [usdc]), [0n]);
-});
-
-const RUNS = Number(process.env.BALLAST_SANDWICH_RUNS ?? 24);
-
-test(`sandwich bound: over ${RUNS} random attacker moves, value lost vs the feeds ≤ maxSlippageBps or the batch reverts`, async () => {
-  const pricesE8 = new Map<string, bigint>();
-  for (const t of w.fx.tokens) {
-    const [, ans] = await w.clients.public.readContract({
-      address: t.usdFeed,
-      abi: feedAbi,
-      functionName: 'latestRoundData',
-    });
-    pricesE8.set(t.address.toLowerCase(), ans);
-  }
-  const dec = new Map(w.fx.tokens.map((t) => [t.address.toLowerCase(), t.decimals]));
-  const usdE18 = (deltas: bigint[]) =>
-    all().reduce(
-      (s, t, i) =>
-        s + (deltas[i]! * pricesE8.get(t.toLowerCase())! * 10n ** 18n) / 10n ** BigInt(dec.get(t.toLowerCase())! + 8),
-      0n,
-    );
-  const moves = [
-    ['uniswap-v2', 'WETH', 'USDC'],
-    ['uniswap-v2', 'LINK', 'WETH'],
-    ['uniswap-v3', 'WETH', 'USDC', 500],
-    ['uniswap-v3', 'UNI', 'WETH', 10000],
-  ] as const;
-  let reverted = 0;
-  let worst = 0;
-  await fc.assert(
-    fc.asyncProperty(
-      fc.integer({ min: 0, max: moves.length - 1 }),
-      fc.boolean(),
-      fc.integer({ min: 100, max: 2_000_000 }),
-      async (mi, forward, usd) => {
-        const snap = await w.clients.test.snapshot();
-        try {
-          const { data } = await twoPaths(BPS); // the plan, read before the attacker moves
-          const [protocol, a, b, fee] = moves[mi]!;
-          const [sell, buy] = forward ? [b, a] : [a, b];
-          const amount =
-            BigInt(Math.floor((usd / usdOf(sell)) * 1e6)) * 10n ** BigInt(dec.get(tok(sell).toLowerCase())! - 6);
-          const deadline = (await w.clients.public.getBlock()).timestamp + 600n;
-          const move =
-            protocol === 'uniswap-v2'
-              ? encodeFunctionData({
-                  abi: v2RouterAbi,
-                  functionName: 'swapExactTokensForTokens',
-                  args: [amount, 1n, [tok(sell), tok(buy)], owner(), deadline],
-                })
-              : encodeFunctionData({
-                  abi: v3RouterAbi,
-                  functionName: 'exactInputSingle',
-                  args: [
-                    {
-                      tokenIn: tok(sell),
-                      tokenOut: tok(buy),
-                      fee: fee!,
-                      recipient: owner(),
-                      deadline,
-                      amountIn: amount,
-                      amountOutMinimum: 1n,
-                      sqrtPriceLimitX96: 0n,
-                    },
-                  ],
-                });
-          const to = protocol === 'uniswap-v2' ? w.fx.contracts.uniswapV2Router02 : w.fx.contracts.swapRouter;
-          await sendUnchecked(to, move); // a move too large for the pool reverts: the batch then meets the pools as they are
-          const before = await balances(w.clients.public, owner(), all());
-          const status = await sendUnchecked(w.executor, data);
-          const after = await balances(w.clients.public, owner(), all());
-          if (status !== 'success') {
-            reverted++;
-            assert.deepEqual(after, before, 'a reverted batch moves nothing');
-            return;
-          }
-          const d = after.map((x, i) => x - before[i]!);
-          const outV = usdE18(d.map((x) => (x > 0n ? x : 0n)));
-          const inV = usdE18(d.map((x) => (x < 0n ? -x : 0n)));
-          const lostBps = Number(((inV - outV) * 10_000n) / inV);
-          worst = Math.max(worst, lostBps);
-          assert.ok(outV * 10_000n >= inV * BigInt(10_000 - BPS), `lost ${lostBps} bps > ${BPS}`);
-        } finally {
-          await w.clients.test.revert({ id: snap });
-        }
-      },
-    ),
-    { numRuns: RUNS },
-  );
-  console.log(
-    `sandwich bound: ${RUNS} runs, ${reverted} reverted, worst loss of a mined batch ${worst} bps (≤ ${BPS})`,
-  );
 });
