@@ -14,6 +14,8 @@ contract MockAggregatorV3 {
     int192 public maxAnswer;
 
     uint80 public latestRound;
+    /// answeredInRound = roundId - lag (a round that is not complete, for tests of round completeness)
+    uint80 public answeredLag;
     mapping(uint80 => int256) private answers;
     mapping(uint80 => uint256) private startedAts;
     mapping(uint80 => uint256) private updatedAts;
@@ -43,6 +45,10 @@ contract MockAggregatorV3 {
     function setUpdatedAt(uint256 updatedAt_) external onlyOwner {
         updatedAts[latestRound] = updatedAt_;
         startedAts[latestRound] = updatedAt_;
+    }
+
+    function setAnsweredLag(uint80 lag) external onlyOwner {
+        answeredLag = lag;
     }
 
     function setBounds(int192 minAnswer_, int192 maxAnswer_) external onlyOwner {
@@ -80,7 +86,7 @@ contract MockAggregatorV3 {
     }
 
     function _round(uint80 r) internal view returns (uint80, int256, uint256, uint256, uint80) {
-        return (r, answers[r], startedAts[r], updatedAts[r], r);
+        return (r, answers[r], startedAts[r], updatedAts[r], r - answeredLag);
     }
 
     function _push(int256 answer_, uint256 updatedAt_) internal {

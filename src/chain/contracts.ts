@@ -14,6 +14,7 @@ export interface Artifact {
 
 export type OwnContract =
   | 'TestERC20'
+  | 'TestQuirkyERC20'
   | 'Multicall3'
   | 'MockAggregatorV3'
   | 'V3TickLens'

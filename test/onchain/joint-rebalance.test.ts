@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { type Address, parseAbi } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { stringify } from 'yaml';
-import { approvalsNeeded, encodeExecute } from '../../src/chain/executor/calldata.ts';
+import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
@@ -218,7 +218,9 @@ test('a three-pool path is used when it is best, and the executed batch equals t
     owner: w.account.address,
     deadline: block.timestamp + 600n,
     gasPriceWei: 20n * 10n ** 9n,
-    maxSlippageBps: 50,
+    // the executor's value floor bounds fees + impact + slippage at the feeds: 50,000 DAI through three pools
+    // costs ~80 bps
+    maxSlippageBps: 120,
   });
   assert.equal(
     b.route.hops,
@@ -229,6 +231,7 @@ test('a three-pool path is used when it is best, and the executed batch equals t
     await w.tx.call(a.token, approveAbi, 'approve', [w.executor, a.amount], 'approve executor');
   const toks = [tok('DAI'), tok('LINK'), tok('USDC'), tok('WETH')];
   const b0 = await balances(w.clients.public, w.account.address, toks);
+  await simulateExecute(w.clients.public, w.account.address, w.executor, encodeExecute(b)); // names a revert
   const hash = await w.clients.wallet.sendTransaction({
     account: w.clients.account,
     chain: w.clients.wallet.chain,

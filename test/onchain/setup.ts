@@ -3,7 +3,7 @@ import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { type AnvilNode, startAnvil } from '../../src/chain/anvil.ts';
 import { type LocalClients, localClients, type TxSender, txSender } from '../../src/chain/client.ts';
-import { deployExecutor } from '../../src/chain/executor/artifact.ts';
+import { configureExecutor, deployExecutor } from '../../src/chain/executor/artifact.ts';
 import { deployFixture } from '../../src/chain/fixture/deploy.ts';
 import type { Fixture } from '../../src/chain/fixture/types.ts';
 import type { FeedConfig } from '../../src/chain/oracles/feeds.ts';
@@ -17,6 +17,9 @@ export const KEY0: Hex = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae78
 /** anvil's dev key #1: a caller that is not the executor's owner. */
 export const KEY1: Hex = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
+/** The largest maxSlippageBps the tests' executor accepts (setGuards). */
+export const SLIPPAGE_CAP_BPS = 1000;
+
 export const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function allowance(address, address) view returns (uint256)',
@@ -25,6 +28,7 @@ export const feedAbi = parseAbi([
   'function setAnswer(int256 answer, uint256 updatedAt)',
   'function setUpdatedAt(uint256 updatedAt)',
   'function setBounds(int192 minAnswer, int192 maxAnswer)',
+  'function setAnsweredLag(uint80 lag)',
   'function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)',
 ]);
 
@@ -45,13 +49,17 @@ export async function startWorld(): Promise<World> {
     const fx = await deployFixture({ rpcUrl: node.rpcUrl });
     const clients = localClients(node.rpcUrl);
     const tx = txSender(clients);
-    const executor = await deployExecutor(tx);
+    const executor = await deployExecutor(tx, fx.contracts);
     const tokens = new Map(
       fx.tokens.map((t) => [t.symbol, { symbol: t.symbol, address: t.address, decimals: t.decimals }]),
     );
     const feeds = Object.fromEntries(
       fx.tokens.map((t) => [t.symbol, { address: t.usdFeed, heartbeatSec: 3600, marginSec: 60 }]),
     );
+    await configureExecutor(tx, executor, {
+      feeds: fx.tokens.map((t) => ({ token: t.address, feed: feeds[t.symbol]! })),
+      slippageCapBps: SLIPPAGE_CAP_BPS,
+    });
     return { node, fx, clients, tx, executor, account: privateKeyToAccount(KEY0), tokens, feeds };
   } catch (e) {
     await node.stop();

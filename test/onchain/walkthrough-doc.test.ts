@@ -122,6 +122,10 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
   assert.match(dry, /dry run: nothing sent/);
   const sent = run(sh[4]![0]!);
   assert.match(sent, /sent: 0x[0-9a-f]{64} mined in block \d+/);
+  // docs/benchmarks.md's walkthrough gas: the batch as mined, the approvals as simulated by the dry run
+  const approvals = /gas: batch \d+, approvals (\d+)/.exec(dry)?.[1];
+  const batchGas = /gas used (\d+)/.exec(sent)?.[1];
+  console.log(`walkthrough gas: batch ${batchGas}, approvals ${approvals}`);
   const argv = words(sh[3]![0]!, (w) => w.replace('http://127.0.0.1:PORT', `http://127.0.0.1:${port}`));
   const again = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...argv.slice(1)], {
     cwd: dir,

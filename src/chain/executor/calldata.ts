@@ -1,8 +1,19 @@
-/** BallastExecutor.execute calldata, its eth_call simulation and the owner's exact approvals for it. */
-import { type Address, decodeFunctionResult, encodeFunctionData, type Hex, type PublicClient, parseAbi } from 'viem';
+/** BallastExecutor.execute calldata, its eth_call simulation, the rebalance id and the owner's standing approvals. */
+import {
+  type Address,
+  decodeFunctionResult,
+  encodeFunctionData,
+  encodePacked,
+  type Hex,
+  keccak256,
+  maxUint256,
+  type PublicClient,
+  parseAbi,
+} from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { Batch } from '../rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
+import { abiStep } from './legs.ts';
 import { explainRevert } from './revert.ts';
 
 export { explainRevert } from './revert.ts';
@@ -12,22 +23,38 @@ const erc20 = parseAbi([
   'function allowance(address owner, address spender) view returns (uint256)',
 ]);
 
-/** What execute() takes: a built Batch or hand-made legs. */
-export type ExecuteArgs = Pick<Batch, 'pulls' | 'legs' | 'valuations' | 'minTotalValue' | 'deadline'>;
+/** What execute() takes: a built Batch or hand-made steps. */
+export type ExecuteArgs = Pick<Batch, 'id' | 'pulls' | 'legs' | 'maxSlippageBps' | 'deadline'>;
+
+/** The on-chain rebalance id of one decision: keccak256(portfolio id, cycle). */
+export function rebalanceId(portfolioId: string, cycle: number | bigint): Hex {
+  return keccak256(encodePacked(['string', 'uint256'], [portfolioId, BigInt(cycle)]));
+}
 
 export function encodeExecute(b: ExecuteArgs): Hex {
   return encodeFunctionData({
     abi: executorArtifact().abi,
     functionName: 'execute',
-    args: [b.pulls, b.legs, b.valuations, b.minTotalValue, b.deadline],
+    args: [b.id, b.pulls, b.legs.map(abiStep), BigInt(b.maxSlippageBps), b.deadline],
   });
 }
 
 export interface Simulation {
-  /** Output of each executor leg, in order. */
+  /** Output of each executor step, in order (a Balancer batch reports each asset's total on its first step). */
   readonly outs: readonly bigint[];
-  /** USD × 1e18 of the outputs at the oracle prices read on chain. */
+  /** USD × 1e18 of what was pulled, at the feeds configured on the executor. */
+  readonly valueIn: bigint;
+  /** USD × 1e18 of what the owner got back, at the same feeds. */
   readonly totalValue: bigint;
+}
+
+export function decodeExecute(data: Hex): Simulation {
+  const [outs, valueIn, totalValue] = decodeFunctionResult({
+    abi: executorArtifact().abi,
+    functionName: 'execute',
+    data,
+  }) as readonly [readonly bigint[], bigint, bigint];
+  return { outs, valueIn, totalValue };
 }
 
 export class ExecutorRevertError extends BallastError {
@@ -48,15 +75,13 @@ export async function simulateExecute(
   } catch (e) {
     throw new ExecutorRevertError(`execute() reverts in simulation: ${explainRevert(e)}`);
   }
-  const [outs, totalValue] = decodeFunctionResult({
-    abi: executorArtifact().abi,
-    functionName: 'execute',
-    data: r.data ?? '0x',
-  }) as readonly [readonly bigint[], bigint];
-  return { outs, totalValue };
+  return decodeExecute(r.data ?? '0x');
 }
 
-/** approve(executor, amount) calldata for each pull whose allowance is not already exactly that amount. */
+/**
+ * The owner's standing approvals (issue #19): approve(executor, max) for each pulled token whose allowance is
+ * below the pull; a token with a non-zero allowance is first set to 0 (USDT refuses non-zero → non-zero).
+ */
 export async function approvalsNeeded(
   client: PublicClient,
   owner: Address,
@@ -71,12 +96,14 @@ export async function approvalsNeeded(
       functionName: 'allowance',
       args: [owner, executor],
     });
-    if (have === p.amount) continue;
-    out.push({
+    if (have >= p.amount) continue;
+    const approve = (amount: bigint) => ({
       token: p.token,
-      amount: p.amount,
-      data: encodeFunctionData({ abi: erc20, functionName: 'approve', args: [executor, p.amount] }),
+      amount,
+      data: encodeFunctionData({ abi: erc20, functionName: 'approve', args: [executor, amount] }),
     });
+    if (have > 0n) out.push(approve(0n));
+    out.push(approve(maxUint256));
   }
   return out;
 }

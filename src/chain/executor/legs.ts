@@ -1,44 +1,39 @@
 /**
- * One router leg (one swap through one pool) → one executor Leg: which contract to call, which spender to
- * approve for exactly amountIn, and the calldata, paying the owner (a final output) or the executor (a hub
- * amount), with minOut enforced both by the protocol and by the executor.
+ * The joint router's legs → the executor's steps (issues #19.1, #30.3–4). A step names no call target: only the
+ * pool's kind and its tokens (plus the v3 fee tier or the Balancer pool id); the contract computes the pool from
+ * the factories fixed at its deployment. A step spends a SHARE of the executor's actual balance of its input
+ * (1e36 = all of it), so a path's later hop spends what the earlier hop really returned; only a path's final step
+ * carries a minimum (minOut), the others 0. Balancer legs are brought together (when the legs' dependencies
+ * allow) so that they run as ONE Vault.batchSwap; a v2 hop feeding the next v2 hop pays that pair directly.
  */
-import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
+import type { Address, Hex } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
+import type { JointLeg } from '../../dex/router/joint/index.ts';
+import type { FixturePool } from '../fixture/types.ts';
 
-/** The swap entry points the executor's legs call (and tests measure). */
-export const v2RouterAbi = parseAbi([
-  'function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline) returns (uint256[])',
-]);
-export const v3RouterAbi = parseAbi([
-  'struct ExactInputSingleParams { address tokenIn; address tokenOut; uint24 fee; address recipient; uint256 deadline; uint256 amountIn; uint256 amountOutMinimum; uint160 sqrtPriceLimitX96; }',
-  'function exactInputSingle(ExactInputSingleParams params) payable returns (uint256)',
-]);
-export const vaultAbi = parseAbi([
-  'struct SingleSwap { bytes32 poolId; uint8 kind; address assetIn; address assetOut; uint256 amount; bytes userData; }',
-  'struct FundManagement { address sender; bool fromInternalBalance; address recipient; bool toInternalBalance; }',
-  'function swap(SingleSwap singleSwap, FundManagement funds, uint256 limit, uint256 deadline) payable returns (uint256)',
-]);
+export const STEP_KIND = { 'uniswap-v2': 0, 'uniswap-v3': 1, balancer: 2, 'uniswap-v4': 4 } as const;
+export const TO_OWNER = 1;
+export const TO_NEXT_PAIR = 2;
+export const NEW_BATCH = 4;
+export const ONE = 10n ** 36n;
+const ZERO_ID: Hex = `0x${'0'.repeat(64)}`;
 
-export interface ExecutorLeg {
-  readonly target: Address;
-  readonly spender: Address;
+/** One executor step, with the planned amounts it was encoded from (for display and checks). */
+export interface ExecutorStep {
+  readonly kind: number;
+  readonly flags: number;
   readonly tokenIn: Address;
   readonly tokenOut: Address;
-  readonly amountIn: bigint;
+  readonly fee: number;
+  readonly poolId: Hex;
+  /** Fraction × 1e36 of the executor's balance of tokenIn the step spends; 0 = the previous Balancer swap's output. */
+  readonly share: bigint;
   readonly minOut: bigint;
-  /** The protocol pays the owner directly (a final output) rather than the executor (a hub amount). */
+  /** Planned input and output (simulated on the snapshot), the pool and whether the owner receives the output. */
+  readonly amountIn: bigint;
+  readonly amountOut: bigint;
+  readonly pool: Address;
   readonly toOwner: boolean;
-  readonly data: Hex;
-}
-
-export interface SwapSpec {
-  readonly pool: FixturePool;
-  readonly tokenIn: Address;
-  readonly tokenOut: Address;
-  readonly amountIn: bigint;
-  readonly minOut: bigint;
 }
 
 export class LegEncodingError extends BallastError {
@@ -46,57 +41,150 @@ export class LegEncodingError extends BallastError {
   override readonly name = 'LegEncodingError';
 }
 
+const isBal = (l: JointLeg) => l.protocol === 'balancer-weighted' || l.protocol === 'balancer-stable';
+
+/** Planned executor balances per token after running `legs` in order from `pulls`; undefined if a leg lacks input. */
+function feasible(legs: readonly JointLeg[], pulls: readonly { token: Address; amount: bigint }[]): boolean {
+  const bal = new Map<string, bigint>();
+  for (const p of pulls) bal.set(p.token.toLowerCase(), (bal.get(p.token.toLowerCase()) ?? 0n) + p.amount);
+  for (const l of legs) {
+    const k = l.tokenIn.toLowerCase();
+    const have = bal.get(k) ?? 0n;
+    if (have < l.amountIn) return false;
+    bal.set(k, have - l.amountIn);
+    if (!l.final) bal.set(l.tokenOut.toLowerCase(), (bal.get(l.tokenOut.toLowerCase()) ?? 0n) + l.amountOut);
+  }
+  return true;
+}
+
 /**
- * `executor` pays (the router pulls from it); `recipient` receives: the owner for a final output, the
- * executor for a hub amount.
+ * Orders the legs so that every Balancer leg sits in one run: the non-Balancer legs that do not depend on a
+ * Balancer output, then the Balancer legs, then the rest. Kept in the router's order when that is not feasible.
  */
-export function encodeLeg(
-  s: SwapSpec,
-  c: FixtureContracts,
-  executor: Address,
-  deadline: bigint,
-  recipient: Address = executor,
-): ExecutorLeg {
-  const toOwner = recipient.toLowerCase() !== executor.toLowerCase();
-  const base = { tokenIn: s.tokenIn, tokenOut: s.tokenOut, amountIn: s.amountIn, minOut: s.minOut, toOwner };
-  if (s.pool.protocol === 'uniswap-v2') {
-    // Router02 goes through the factory's pair for these tokens: the fixture has one v2 factory, so it is this pool.
-    const data = encodeFunctionData({
-      abi: v2RouterAbi,
-      functionName: 'swapExactTokensForTokens',
-      args: [s.amountIn, s.minOut, [s.tokenIn, s.tokenOut], recipient, deadline],
-    });
-    return { ...base, target: c.uniswapV2Router02, spender: c.uniswapV2Router02, data };
+export function groupBalancer(
+  legs: readonly JointLeg[],
+  pulls: readonly { token: Address; amount: bigint }[],
+): readonly JointLeg[] {
+  const tainted = new Set<string>();
+  const before: JointLeg[] = [];
+  const bal: JointLeg[] = [];
+  const afterwards: JointLeg[] = [];
+  for (const l of legs) {
+    if (isBal(l)) {
+      bal.push(l);
+      if (!l.final) tainted.add(l.tokenOut.toLowerCase());
+    } else if (tainted.has(l.tokenIn.toLowerCase())) {
+      afterwards.push(l);
+      if (!l.final) tainted.add(l.tokenOut.toLowerCase());
+    } else before.push(l);
   }
-  if (s.pool.protocol === 'uniswap-v3') {
-    const data = encodeFunctionData({
-      abi: v3RouterAbi,
-      functionName: 'exactInputSingle',
-      args: [
-        {
-          tokenIn: s.tokenIn,
-          tokenOut: s.tokenOut,
-          fee: s.pool.feePips,
-          recipient,
-          deadline,
-          amountIn: s.amountIn,
-          amountOutMinimum: s.minOut,
-          sqrtPriceLimitX96: 0n,
-        },
-      ],
+  const ordered = [...before, ...bal, ...afterwards];
+  return feasible(ordered, pulls) ? ordered : legs;
+}
+
+function shareOf(amountIn: bigint, available: bigint): bigint {
+  if (available <= 0n || amountIn <= 0n) throw new LegEncodingError('a leg spends a token the executor does not hold');
+  // spending all of it: take all, so the path spends what the earlier hops really returned
+  if (amountIn >= available) return ONE;
+  // rounded up: floor(available × share / 1e36) is exactly amountIn when the balance is as planned
+  return (amountIn * ONE + available - 1n) / available;
+}
+
+/**
+ * Encodes the legs (in the order they will run) into steps. `minOutOf(leg)` gives a final leg's minimum
+ * (intermediate legs get 0: the path's final output carries the path's minimum).
+ */
+export function encodeSteps(
+  routeLegs: readonly JointLeg[],
+  pulls: readonly { token: Address; amount: bigint }[],
+  poolInfo: readonly FixturePool[],
+  minOutOf: (l: JointLeg) => bigint,
+): ExecutorStep[] {
+  const byPool = new Map(poolInfo.map((p) => [p.address.toLowerCase(), p]));
+  const legs = groupBalancer(routeLegs, pulls);
+  const bal = new Map<string, bigint>();
+  const add = (t: Address, x: bigint) => bal.set(t.toLowerCase(), (bal.get(t.toLowerCase()) ?? 0n) + x);
+  for (const p of pulls) add(p.token, p.amount);
+  const steps: ExecutorStep[] = [];
+  // the planned balances when the current Balancer run started, minus what its swaps already take
+  let runStart: Map<string, bigint> | undefined;
+  for (let i = 0; i < legs.length; i++) {
+    const l = legs[i]!;
+    const pool = byPool.get(l.pool.toLowerCase());
+    if (!pool) throw new LegEncodingError(`pool ${l.pool} is not in the chain file`);
+    const kind =
+      STEP_KIND[pool.protocol === 'uniswap-v2' || pool.protocol === 'uniswap-v3' ? pool.protocol : 'balancer'];
+    const prev = steps[steps.length - 1];
+    const prevLeg = legs[i - 1];
+    let flags = l.final ? TO_OWNER : 0;
+    let share: bigint;
+    if (kind === STEP_KIND.balancer) {
+      if (!pool.poolId) throw new LegEncodingError(`Balancer pool ${pool.label} has no poolId in the chain file`);
+      const inRun = prev?.kind === STEP_KIND.balancer && runStart !== undefined;
+      const key = l.tokenIn.toLowerCase();
+      const chained =
+        inRun &&
+        prevLeg !== undefined &&
+        !prevLeg.final &&
+        prev.tokenOut.toLowerCase() === l.tokenIn.toLowerCase() &&
+        prevLeg.amountOut === l.amountIn;
+      if (chained && (runStart!.get(key) ?? 0n) < l.amountIn) {
+        share = 0n;
+      } else {
+        if (!inRun || (runStart!.get(key) ?? 0n) < l.amountIn) {
+          // a new batchSwap: its amounts are shares of the balances when it starts
+          if (inRun) flags |= NEW_BATCH;
+          runStart = new Map(bal);
+        }
+        share = shareOf(l.amountIn, runStart!.get(key) ?? 0n);
+        runStart!.set(key, (runStart!.get(key) ?? 0n) - l.amountIn);
+      }
+    } else {
+      runStart = undefined;
+      const prepaid = prev !== undefined && (prev.flags & TO_NEXT_PAIR) !== 0;
+      share = prepaid ? ONE : shareOf(l.amountIn, bal.get(l.tokenIn.toLowerCase()) ?? 0n);
+      const next = legs[i + 1];
+      if (
+        kind === STEP_KIND['uniswap-v2'] &&
+        !l.final &&
+        next !== undefined &&
+        byPool.get(next.pool.toLowerCase())?.protocol === 'uniswap-v2' &&
+        next.tokenIn.toLowerCase() === l.tokenOut.toLowerCase() &&
+        next.amountIn === l.amountOut &&
+        (bal.get(l.tokenOut.toLowerCase()) ?? 0n) === 0n
+      )
+        flags |= TO_NEXT_PAIR;
+    }
+    add(l.tokenIn, -l.amountIn);
+    if (!l.final) add(l.tokenOut, l.amountOut);
+    steps.push({
+      kind,
+      flags,
+      tokenIn: l.tokenIn,
+      tokenOut: l.tokenOut,
+      fee: kind === STEP_KIND['uniswap-v3'] ? pool.feePips : 0,
+      poolId: pool.poolId ?? ZERO_ID,
+      share,
+      minOut: l.final ? minOutOf(l) : 0n,
+      amountIn: l.amountIn,
+      amountOut: l.amountOut,
+      pool: pool.address,
+      toOwner: l.final,
     });
-    return { ...base, target: c.swapRouter, spender: c.swapRouter, data };
   }
-  if (!s.pool.poolId) throw new LegEncodingError(`Balancer pool ${s.pool.label} has no poolId in the chain file`);
-  const data = encodeFunctionData({
-    abi: vaultAbi,
-    functionName: 'swap',
-    args: [
-      { poolId: s.pool.poolId, kind: 0, assetIn: s.tokenIn, assetOut: s.tokenOut, amount: s.amountIn, userData: '0x' },
-      { sender: executor, fromInternalBalance: false, recipient, toInternalBalance: false },
-      s.minOut,
-      deadline,
-    ],
-  });
-  return { ...base, target: c.balancerVault, spender: c.balancerVault, data };
+  return steps;
+}
+
+/** The fields of the contract's Step struct. */
+export function abiStep(s: ExecutorStep) {
+  return {
+    kind: s.kind,
+    flags: s.flags,
+    tokenIn: s.tokenIn,
+    tokenOut: s.tokenOut,
+    fee: s.fee,
+    poolId: s.poolId,
+    share: s.share,
+    minOut: s.minOut,
+  };
 }

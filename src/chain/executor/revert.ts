@@ -1,11 +1,34 @@
 /**
  * A revert, decoded for a person (issue #16 item 3): `Error(string)` is its reason
  * (`UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT`), `Panic(uint256)` its code and meaning, the executor's
- * custom errors by name with their arguments, and a leg's revert (`LegReverted(leg, reason)`) by its
- * inner reason. Anything else is shown as its selector and length, never as a page of hex.
+ * custom errors by name with their arguments and what to do about them. Anything else is shown as its selector and length, never as a page of hex.
  */
 import { BaseError, decodeErrorResult, type Hex, parseAbi } from 'viem';
 import { executorArtifact } from './artifact.ts';
+
+/** What to do about each of the executor's custom errors. */
+const ADVICE: Readonly<Record<string, string>> = {
+  NotOwner: 'only the executor’s owner may call it: sign with the owner’s key',
+  Expired: 'the deadline passed before the batch was mined: plan again (raise chain.deadlineSec if blocks are slow)',
+  AlreadyExecuted: 'this rebalance id was already executed on-chain: the decision is done, do not send it again',
+  BadStep: 'the batch’s steps are malformed (share, chaining or flags): a planner bug, report it',
+  NoPool:
+    'no pool at the address the executor computes from its factories: the chain file names a pool it cannot trade',
+  StepOutputTooLow: 'a path returned less than its minimum (the pools moved): plan again next block',
+  ValueFloor:
+    'what the batch returns is worth less than (1 − maxSlippageBps) × what it pulls at the executor’s feeds: the pools are off the oracles (a sandwich or thin depth); wait, or check the pools',
+  SlippageAboveCap: 'maxSlippageBps is above the cap configured on the executor (setGuards): lower it or raise the cap',
+  NoFeed:
+    'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
+  BadFeed:
+    'the executor’s feed for this token is stale, incomplete, non-positive or at its bounds: wait for a fresh round',
+  SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',
+  SequencerGrace: 'the L2 sequencer came back up within the grace period: wait until it ends',
+  ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
+  UnsupportedStep: 'this executor cannot run this kind of step (a v4 leg needs the v4-capable executor)',
+  ReentrancyGuardReentrantCall: 'a token called back into the executor during the batch: refuse that token',
+  SafeERC20FailedOperation: 'a token transfer or approval failed: check the owner’s balance and allowance',
+};
 
 const standard = parseAbi(['error Error(string reason)', 'error Panic(uint256 code)']);
 
@@ -34,9 +57,8 @@ export function describeRevertData(data: Hex): string {
   try {
     const d = decodeErrorResult({ abi: executorArtifact().abi, data });
     const args = [...(d.args ?? [])];
-    if (d.errorName === 'LegReverted')
-      return `LegReverted: leg ${String(args[0])} reverted: ${describeRevertData(args[1] as Hex)}`;
-    return `${d.errorName}(${args.map(String).join(', ')})`;
+    const advice = ADVICE[d.errorName];
+    return `${d.errorName}(${args.map(String).join(', ')})${advice ? `: ${advice}` : ''}`;
   } catch {
     return `custom error ${data.slice(0, 10)} (${(data.length - 2) / 2} bytes of revert data)`;
   }

@@ -2,11 +2,11 @@
  * Netted swaps → one executor batch (issue #8 §1–2, issue #18): the trades are sized per token (exact sells,
  * buy targets in USD), routed TOGETHER by the joint router over every pool and path of up to three pools (a pool
  * shared by several trades is used once with their combined flow), and its legs — already in execution order,
- * each simulated on the snapshot after the legs before it — are encoded for the executor with
- * minOut = simulated·(1 − maxSlippageBps/1e4); exact pulls from the owner; the oracle valuation of the final
- * outputs with minTotalValue = (1 − maxSlippageBps/1e4) × their expected value.
+ * each simulated on the snapshot after the legs before it — are encoded as executor steps (src/chain/executor/legs.ts)
+ * with minOut = simulated·(1 − maxSlippageBps/1e4) on each path's final output; exact pulls from the owner; a
+ * rebalance id; maxSlippageBps for the executor's own value floor at the feeds configured on it (issue #30).
  */
-import type { Address } from 'viem';
+import { type Address, encodePacked, type Hex, keccak256 } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import {
   type JointBuy,
@@ -15,8 +15,8 @@ import {
   type Market,
   routeJoint,
 } from '../../dex/router/joint/index.ts';
-import type { ExecutorLeg } from '../executor/legs.ts';
-import { encodeLeg } from '../executor/legs.ts';
+import { poolSources, uniswapPoolAddress } from '../executor/artifact.ts';
+import { type ExecutorStep, encodeSteps } from '../executor/legs.ts';
 import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
 import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
 import type { NettedSwap } from './net.ts';
@@ -52,6 +52,8 @@ export interface BatchInput {
   readonly deadline: bigint;
   readonly gasPriceWei: bigint;
   readonly maxSlippageBps: number;
+  /** The on-chain rebalance id (rebalanceId(portfolio, cycle)); default keccak(owner, deadline), for dry runs. */
+  readonly id?: Hex;
 }
 
 export interface Pull {
@@ -59,22 +61,18 @@ export interface Pull {
   readonly amount: bigint;
 }
 
-export interface Valuation {
-  readonly token: Address;
-  readonly feed: Address;
-  readonly maxAge: bigint;
-  readonly scale: bigint;
-}
-
 export interface Batch {
+  readonly id: Hex;
   readonly sizes: TradeSizes;
   readonly route: JointRoute;
   readonly pulls: readonly Pull[];
-  readonly legs: readonly ExecutorLeg[];
-  readonly valuations: readonly Valuation[];
+  /** The executor's steps, in execution order. */
+  readonly legs: readonly ExecutorStep[];
   /** USD × 1e18 of the routes' expected outputs at the oracle prices. */
   readonly expectedValue: bigint;
+  /** (1 − maxSlippageBps/1e4) × expectedValue: shown; the executor's floor is against the value pulled. */
   readonly minTotalValue: bigint;
+  readonly maxSlippageBps: number;
   readonly deadline: bigint;
 }
 
@@ -172,48 +170,63 @@ export function buildBatch(b: BatchInput): Batch {
     gasPriceWei: b.gasPriceWei,
     ethPrice: weth?.usd ?? 0,
   });
-  const byPool = new Map(b.poolInfo.map((p) => [p.address.toLowerCase(), p]));
-  const legs: ExecutorLeg[] = route.legs.map((l) =>
-    encodeLeg(
-      {
-        pool: need(byPool.get(l.pool.toLowerCase()), `pool ${l.pool} is not in the chain file`),
-        tokenIn: l.tokenIn,
-        tokenOut: l.tokenOut,
-        amountIn: l.amountIn,
-        minOut: slipMin(l.amountOut, b.maxSlippageBps),
-      },
-      b.contracts,
-      b.executor,
-      b.deadline,
-      l.final ? b.owner : b.executor,
-    ),
-  );
-  // the executor values the final legs' outputs (a bought token also forwarded comes back with the sweep)
-  const outTokens = new Map<string, RebalanceToken>();
+  checkPoolsTraded(route, b.poolInfo, b.contracts);
+  const pulls = route.spent.map((x) => ({ token: x.token, amount: x.amount }));
+  const legs = encodeSteps(route.legs, pulls, b.poolInfo, (l) => slipMin(l.amountOut, b.maxSlippageBps));
+  // the executor values what it pulls and returns at its own feeds: each such token needs one
+  for (const t of [...pulls.map((x) => x.token), ...route.legs.filter((l) => l.final).map((l) => l.tokenOut)])
+    need(b.feeds[tokOf(t).symbol], `no feed for ${tokOf(t).symbol}`);
   let expectedValue = 0n;
   for (const l of route.legs) {
     if (!l.final) continue;
     const t = tokOf(l.tokenOut);
-    outTokens.set(t.address.toLowerCase(), t);
     expectedValue += usdE18(l.amountOut, price(t), t.decimals);
   }
-  const valuations: Valuation[] = [...outTokens.values()].map((t) => {
-    const f = need(b.feeds[t.symbol], `no feed for ${t.symbol}`);
-    return {
-      token: t.address,
-      feed: f.address,
-      maxAge: BigInt(f.heartbeatSec + f.marginSec),
-      scale: 10n ** BigInt(t.decimals + price(t).decimals),
-    };
-  });
+  // the executor's value floor, checked here first: what comes back (final outputs and leftovers) against
+  // what is pulled, at the same oracle prices
+  let valueIn = 0n;
+  for (const p of pulls) valueIn += usdE18(p.amount, price(tokOf(p.token)), tokOf(p.token).decimals);
+  let valueBack = expectedValue;
+  for (const x of route.leftovers) valueBack += usdE18(x.amount, price(tokOf(x.token)), tokOf(x.token).decimals);
+  if (valueIn > 0n && valueBack < slipMin(valueIn, b.maxSlippageBps))
+    throw new RebalanceBuildError(
+      `the route's fees and price impact cost ${Number(((valueIn - valueBack) * 10_000n) / valueIn)} bps of the value traded at the oracles, above maxSlippageBps ${b.maxSlippageBps}: the executor's value floor would revert; nothing sent (trade less per cycle, or raise maxSlippageBps)`,
+      { next: 'fix-input', details: { valueIn: String(valueIn), valueBack: String(valueBack) } },
+    );
   return {
     sizes: b.sizes,
     route,
-    pulls: route.spent.map((x) => ({ token: x.token, amount: x.amount })),
+    id: b.id ?? keccak256(encodePacked(['address', 'uint256'], [b.owner, b.deadline])),
+    pulls,
     legs,
-    valuations,
     expectedValue,
     minTotalValue: slipMin(expectedValue, b.maxSlippageBps),
+    maxSlippageBps: b.maxSlippageBps,
     deadline: b.deadline,
   };
+}
+
+/**
+ * The pool checked is the pool traded (issue #30 item 4): every Uniswap pool the route uses must be the one the
+ * executor computes from its factories (CREATE2), Balancer pools must carry their Vault pool id.
+ */
+export function checkPoolsTraded(
+  route: JointRoute,
+  poolInfo: readonly FixturePool[],
+  contracts: FixtureContracts,
+): void {
+  const byPool = new Map(poolInfo.map((p) => [p.address.toLowerCase(), p]));
+  const src = poolSources(contracts);
+  for (const l of route.legs) {
+    const p = need(byPool.get(l.pool.toLowerCase()), `pool ${l.pool} is not in the chain file`);
+    if (p.protocol !== 'uniswap-v2' && p.protocol !== 'uniswap-v3') {
+      if (!p.poolId) throw new RebalanceBuildError(`Balancer pool ${p.label} has no poolId in the chain file`);
+      continue;
+    }
+    const traded = uniswapPoolAddress(src, l.tokenIn, l.tokenOut, p.protocol === 'uniswap-v3' ? p.feePips : undefined);
+    if (traded.toLowerCase() !== p.address.toLowerCase())
+      throw new RebalanceBuildError(
+        `pool ${p.label} (${p.address}) is not the pool the executor trades for these tokens (${traded}, from the factory): fix the chain file`,
+      );
+  }
 }

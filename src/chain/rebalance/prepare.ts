@@ -3,7 +3,7 @@
  * plan with the router's on-chain costs, the netted swaps routed into one executor batch, the pools it uses
  * checked against the oracles, then the approvals and the batch simulated together (eth_simulateV1: nothing is sent).
  */
-import { type Address, decodeFunctionResult, type Hex, type PublicClient, parseAbi } from 'viem';
+import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
@@ -13,8 +13,7 @@ import { makeSnapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
-import { executorArtifact } from '../executor/artifact.ts';
-import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
+import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
@@ -40,6 +39,8 @@ export interface Prepared {
   readonly approvals: { token: Address; amount: bigint; data: Hex }[];
   /** Simulated outputs per executor leg. */
   readonly outs: readonly bigint[];
+  /** USD × 1e18 at the executor's feeds: what the batch pulls, and what the owner gets back. */
+  readonly valueIn: bigint;
   readonly totalValue: bigint;
   readonly gasBatch: bigint;
   readonly gasApprovals: bigint;
@@ -69,6 +70,7 @@ export async function routeChecked(
   tokens: ReadonlyMap<string, RebalanceToken>,
   prices: ReadonlyMap<string, ValidPrice>,
   sizes: TradeSizes,
+  id?: Hex,
 ): Promise<Routed> {
   const snapState = await readPoolStates(
     {
@@ -96,6 +98,7 @@ export async function routeChecked(
     deadline: block.timestamp + BigInt(p.chain.deadlineSec),
     gasPriceWei,
     maxSlippageBps: p.chain.maxSlippageBps,
+    ...(id ? { id } : {}),
   });
   const used = new Set(batch.route.legs.map((l) => l.pool.toLowerCase()));
   const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
@@ -190,11 +193,7 @@ export async function prepareRebalance(
     throw new RebalanceSimulationError(
       `the batch reverts in simulation: ${explainRevert(last.error)}; nothing was sent`,
     );
-  const [outs, totalValue] = decodeFunctionResult({
-    abi: executorArtifact().abi,
-    functionName: 'execute',
-    data: last.data,
-  }) as readonly [readonly bigint[], bigint];
+  const { outs, valueIn, totalValue } = decodeExecute(last.data);
   const gasApprovals = calls.slice(0, -1).reduce((g, c) => g + c.gasUsed, 0n);
 
   const after = new Map(raw);
@@ -222,6 +221,7 @@ export async function prepareRebalance(
     data,
     approvals,
     outs,
+    valueIn,
     totalValue,
     gasBatch: last.gasUsed,
     gasApprovals,

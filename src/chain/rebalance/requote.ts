@@ -6,7 +6,7 @@
  * guard: an oracle check, a used pool beyond maxDeviationBps, or an expected value more than maxSlippageBps
  * below the plan that was approved. The executor's own checks (minOut per leg, total value) run on chain.
  */
-import type { Address, PublicClient } from 'viem';
+import type { Address, Hex, PublicClient } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { validatedPrices } from '../oracles/guard.ts';
@@ -25,13 +25,15 @@ export async function requote(
   owner: Address,
   executor: Address,
   pr: Prepared,
+  /** The rebalance id the executor records (rebalanceId(portfolio, cycle)). */
+  id?: Hex,
 ): Promise<Routed> {
   const prices = await validatedPrices(
     client,
     { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
     [...pr.tokens.values()],
   );
-  const r = await routeChecked(client, p, f, owner, executor, pr.tokens, prices, pr.batch.sizes);
+  const r = await routeChecked(client, p, f, owner, executor, pr.tokens, prices, pr.batch.sizes, id);
   const before = pr.batch.route.value;
   const now = r.batch.route.value;
   if (now < before * (1 - p.chain.maxSlippageBps / 1e4))

@@ -42,7 +42,7 @@ export function rebalanceJson(pr: Prepared, executor: Address, known: readonly K
       out: amount(l.tokenOut, pr.outs[i]!),
       minOut: amount(l.tokenOut, l.minOut).amount,
       hub: !l.toOwner,
-      via: l.target,
+      via: l.pool,
     })),
     valueUsd: {
       simulated: usd(pr.totalValue),

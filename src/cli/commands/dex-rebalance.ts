@@ -7,18 +7,11 @@
  */
 
 import { existsSync } from 'node:fs';
-import {
-  type Address,
-  createPublicClient,
-  encodeDeployData,
-  formatUnits,
-  type Hex,
-  http,
-  type PublicClient,
-} from 'viem';
+import { type Address, createPublicClient, formatUnits, type Hex, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
-import { executorArtifact } from '../../chain/executor/artifact.ts';
+import { executorConfigCalls, executorDeployData, poolSources } from '../../chain/executor/artifact.ts';
+import { rebalanceId } from '../../chain/executor/calldata.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
@@ -99,15 +92,15 @@ function describe(
     lines.push(
       `  plan: ${s.side} ${s.quantity.toPrecision(8)} ${s.asset} (${s.notional.toFixed(2)} quote, cost ${s.cost.toFixed(2)})`,
     );
-  for (const p of pr.batch.pulls) lines.push(`  pull ${amt(p.token, p.amount)} from the owner (exact approval)`);
+  for (const p of pr.batch.pulls) lines.push(`  pull ${amt(p.token, p.amount)} from the owner (standing approval)`);
   pr.batch.legs.forEach((l, i) => {
     lines.push(
-      `  leg ${i}: ${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, pr.outs[i]!)} simulated, min ${amt(l.tokenOut, l.minOut)}${l.toOwner ? '' : ' (hub)'} via ${l.target}`,
+      `  leg ${i}: ${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, pr.outs[i]!)} simulated, min ${amt(l.tokenOut, l.minOut)}${l.toOwner ? '' : ' (hub)'} via pool ${l.pool}`,
     );
   });
   const usd = (v: bigint) => (Number(v) / 1e18).toFixed(2);
   lines.push(
-    `simulated: outputs worth ${usd(pr.totalValue)} USD at the oracles (expected ${usd(pr.batch.expectedValue)}, minimum ${usd(pr.batch.minTotalValue)})`,
+    `simulated: outputs worth ${usd(pr.totalValue)} USD at the executor's feeds for ${usd(pr.valueIn)} USD pulled (expected ${usd(pr.batch.expectedValue)}, minimum ${usd(pr.batch.minTotalValue)})`,
   );
   lines.push(
     `gas: batch ${pr.gasBatch}, approvals ${pr.gasApprovals} (${pr.approvals.length} token${pr.approvals.length === 1 ? '' : 's'})`,
@@ -163,20 +156,37 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
 
   if (o.deployExecutor) {
     if (!account) throw new ChainConfigError('--deploy-executor needs the key (BALLAST_PRIVATE_KEY or --key-file)');
-    const a = executorArtifact();
-    const hash = await client.sendRawTransaction({
-      serializedTransaction: await account.signTransaction({
-        type: 'eip1559',
-        chainId: f.chainId,
-        data: encodeDeployData({ abi: a.abi, bytecode: a.bytecode, args: [owner] }),
-        nonce: await client.getTransactionCount({ address: owner, blockTag: 'pending' }),
-        gas: 2_000_000n,
-        ...(await client.estimateFeesPerGas()),
-      }),
-    });
-    const r = await client.waitForTransactionReceipt({ hash });
+    const signAndSend = async (data: Hex, to?: Address, gas = 500_000n) => {
+      const hash = await client.sendRawTransaction({
+        serializedTransaction: await account.signTransaction({
+          type: 'eip1559',
+          chainId: f.chainId,
+          data,
+          ...(to ? { to } : {}),
+          nonce: await client.getTransactionCount({ address: owner, blockTag: 'pending' }),
+          gas,
+          ...(await client.estimateFeesPerGas()),
+        }),
+      });
+      return { hash, r: await client.waitForTransactionReceipt({ hash }) };
+    };
+    const { hash, r } = await signAndSend(executorDeployData(owner, poolSources(f.contracts)), undefined, 6_000_000n);
     if (r.status !== 'success' || !r.contractAddress) throw new ChainConfigError(`executor deployment ${hash} failed`);
-    const text = `BallastExecutor deployed at ${r.contractAddress}, owned by ${owner}: set chain.executor to it\n`;
+    // its on-chain guards: the portfolio's feeds (heartbeat + margin, bounds), the sequencer, the slippage cap
+    const cfg = {
+      feeds: Object.entries(p.chain.feeds).flatMap(([sym, feed]) => {
+        const token = p.chain.tokens[sym];
+        return token ? [{ token, feed }] : [];
+      }),
+      ...(p.chain.sequencer ? { sequencer: p.chain.sequencer } : {}),
+      slippageCapBps: p.chain.maxSlippageBps,
+    };
+    for (const c of await executorConfigCalls(client, r.contractAddress, cfg)) {
+      const done = await signAndSend(c.data, c.to);
+      if (done.r.status !== 'success')
+        throw new ChainConfigError(`executor configuration ${c.label} (${done.hash}) failed`);
+    }
+    const text = `BallastExecutor deployed at ${r.contractAddress}, owned by ${owner}, its feeds and guards configured: set chain.executor to it\n`;
     write(o.json === true ? `${JSON.stringify({ executor: r.contractAddress, owner })}\n` : text);
     return { executor: r.contractAddress, text };
   }
@@ -240,7 +250,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         calls: { approve: a.token, amount: a.amount.toString() },
       });
     // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
-    const fresh = await requote(client, p, f, owner, executor, pr);
+    const fresh = await requote(client, p, f, owner, executor, pr, rebalanceId(id, cycle));
     const calls = fresh.batch.legs.map((l) => ({
       tokenIn: l.tokenIn,
       tokenOut: l.tokenOut,

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { Address } from 'viem';
+import type { JointLeg } from '../../dex/router/joint/index.ts';
+import type { FixturePool } from '../fixture/types.ts';
+import { encodeSteps, groupBalancer, NEW_BATCH, ONE, STEP_KIND, TO_NEXT_PAIR, TO_OWNER } from './legs.ts';
+
+const A = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;
+const [WETH, USDC, LINK, WBTC] = [A(1), A(2), A(3), A(4)];
+const pools: FixturePool[] = [
+  { protocol: 'uniswap-v2', address: A(100), tokens: [WETH, USDC], symbols: [], feePips: 3000, label: 'v2 a' },
+  { protocol: 'uniswap-v2', address: A(101), tokens: [WETH, LINK], symbols: [], feePips: 3000, label: 'v2 b' },
+  { protocol: 'uniswap-v3', address: A(102), tokens: [WETH, USDC], symbols: [], feePips: 500, label: 'v3' },
+  {
+    protocol: 'balancer-weighted',
+    address: A(103),
+    poolId: `0x${'ab'.repeat(32)}`,
+    tokens: [WETH, WBTC],
+    symbols: [],
+    feePips: 2000,
+    label: 'bal',
+  },
+];
+const leg = (
+  pool: number,
+  tokenIn: Address,
+  tokenOut: Address,
+  amountIn: bigint,
+  amountOut: bigint,
+  final = true,
+): JointLeg => ({
+  pool: A(pool),
+  protocol: pools.find((p) => p.address === A(pool))!.protocol,
+  tokenIn,
+  tokenOut,
+  amountIn,
+  amountOut,
+  final,
+  ticksCrossed: 0,
+  gas: 0,
+});
+
+/** The contract's amount for a share of a balance. */
+const onChain = (bal: bigint, share: bigint) => (share === ONE ? bal : (bal * share) / ONE);
+
+test('shares give back each leg’s planned input exactly when the balance is as planned (any split of a pull)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.bigInt({ min: 1n, max: 10n ** 30n }), { minLength: 1, maxLength: 6 }), (amounts) => {
+      const total = amounts.reduce((s, x) => s + x, 0n);
+      const legs = amounts.map((x) => leg(100, USDC, WETH, x, 1n));
+      const steps = encodeSteps(legs, [{ token: USDC, amount: total }], pools, () => 1n);
+      let bal = total;
+      steps.forEach((s, i) => {
+        const got = onChain(bal, s.share);
+        assert.equal(got, amounts[i]);
+        bal -= got;
+      });
+      assert.equal(bal, 0n);
+      assert.equal(steps[steps.length - 1]!.share, ONE, 'the last consumer takes all');
+    }),
+  );
+});
+
+test('a path: the hub hop spends everything, only the final step has a minimum; v2 → v2 pays the next pair', () => {
+  const steps = encodeSteps(
+    [leg(100, USDC, WETH, 1000n, 7n, false), leg(101, WETH, LINK, 7n, 50n)],
+    [{ token: USDC, amount: 1000n }],
+    pools,
+    (l) => l.amountOut - 1n,
+  );
+  assert.deepEqual(
+    steps.map((s) => [s.kind, s.flags, s.share, s.minOut]),
+    [
+      [STEP_KIND['uniswap-v2'], TO_NEXT_PAIR, ONE, 0n],
+      [STEP_KIND['uniswap-v2'], TO_OWNER, ONE, 49n],
+    ],
+  );
+});
+
+test('Balancer legs are brought together into one batchSwap when the legs allow it', () => {
+  const legs = [
+    leg(103, WETH, WBTC, 1n, 1n),
+    leg(100, WETH, USDC, 1n, 1n),
+    leg(103, WETH, WBTC, 1n, 1n),
+    leg(102, WETH, USDC, 1n, 1n),
+  ];
+  const ordered = groupBalancer(legs, [{ token: WETH, amount: 4n }]);
+  assert.deepEqual(
+    ordered.map((l) => l.pool),
+    [A(100), A(102), A(103), A(103)],
+  );
+  const steps = encodeSteps(legs, [{ token: WETH, amount: 4n }], pools, () => 1n);
+  assert.equal(steps.filter((s) => (s.flags & NEW_BATCH) !== 0).length, 0, 'one batchSwap');
+  // legs already grouped keep the router's order
+  const dep = [leg(100, USDC, WETH, 5n, 2n, false), leg(103, WETH, WBTC, 2n, 1n), leg(103, WETH, WBTC, 1n, 1n)];
+  assert.deepEqual(
+    groupBalancer(dep, [
+      { token: USDC, amount: 5n },
+      { token: WETH, amount: 1n },
+    ]),
+    dep,
+  );
+});
