@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { periodKeys } from '../calendar.ts';
 import { makeUniverse } from '../universe.ts';
 import { bandKernel } from './band.ts';
 import { calendarKernel, hybridKernel } from './calendar.ts';
@@ -63,4 +64,42 @@ describe('hybrid trigger', () => {
   it('edge plans use the band half-widths', () => {
     assert.deepEqual([...k.halfWidth()!], [0.125, 0.125]);
   });
+});
+
+describe('calendar scan with precomputed period keys (issue #29)', () => {
+  // Irregular bars over several years (gaps of 1 to 40 days), prices and holdings of two entries.
+  const times: number[] = [];
+  let t = T('2015-12-20');
+  for (let k = 0; k < 400; k++) {
+    times.push(t);
+    t += (1 + ((k * 37) % 40)) * 86_400_000;
+  }
+  const tms = Float64Array.from(times);
+  const P = Float64Array.from(times.flatMap((_, k) => [1 + k / 100, 1]));
+  const qty = Float64Array.from([1, 1]);
+  for (const period of ['day', 'week', 'month', 'quarter'] as const) {
+    it(`${period}: the same fired bars and values as computing each bar's key`, () => {
+      const keys = periodKeys(tms, period);
+      const pairs = [
+        [calendarKernel(u.n, period), calendarKernel(u.n, period, keys)],
+        [
+          hybridKernel(calendarKernel(u.n, period), bandKernel(u, 0.1), period),
+          hybridKernel(calendarKernel(u.n, period), bandKernel(u, 0.1), period, keys),
+        ],
+      ] as const;
+      for (const [plain, keyed] of pairs) {
+        const va = new Float64Array(tms.length);
+        const vb = new Float64Array(tms.length);
+        let fired = 0;
+        for (let from = 1; from < tms.length; ) {
+          const a = plain.scan!(P, tms, qty, from, tms.length, va);
+          assert.equal(keyed.scan!(P, tms, qty, from, tms.length, vb), a, `${period} from ${from}`);
+          if (a < tms.length) fired++;
+          from = a + 1;
+        }
+        assert.deepEqual(vb, va);
+        assert.ok(fired > 5, `${period}: ${fired} periods fired`);
+      }
+    });
+  }
 });
