@@ -217,10 +217,11 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
           }
         : undefined;
     const settled = base ? await requireResolved(base) : [];
+    // Shown at once: what was resolved stays said even if the new plan is refused below.
+    const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
+    if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
     const pr = await prepareRebalance(client, p, f, owner, executor);
-    let text =
-      settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('') +
-      describe(pr, executor, f.tokens);
+    let text = describe(pr, executor, f.tokens);
     const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
     if (!journal || !account || !base) {
       text += 'dry run: nothing sent (add --execute to send it)\n';
