@@ -4,7 +4,7 @@
  * plus the tip is already above it the send is refused (FeeCapError) rather than left stuck. A replacement
  * (same nonce) raises both fields by 1/8 (12.5%; nodes require ≥ 10%), or to the current estimate if higher.
  */
-import type { PublicClient } from 'viem';
+import { formatUnits, type PublicClient } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 
 export class FeeCapError extends BallastError {
@@ -17,7 +17,7 @@ export interface Fees {
   readonly maxPriorityFeePerGas: bigint;
 }
 
-const gwei = (v: bigint): string => (Number(v) / 1e9).toFixed(3);
+const gwei = (v: bigint): string => formatUnits(v, 9);
 
 /** The node's fee estimate, held under `cap` (wei per gas) when one is configured. */
 export async function cappedFees(client: PublicClient, cap: bigint | undefined): Promise<Fees> {
@@ -27,7 +27,7 @@ export async function cappedFees(client: PublicClient, cap: bigint | undefined):
   const tip = est.maxPriorityFeePerGas < cap ? est.maxPriorityFeePerGas : cap;
   if (base + tip > cap)
     throw new FeeCapError(
-      `fees are above the cap: base fee ${gwei(base)} gwei + tip ${gwei(tip)} gwei > --max-fee-gwei ${gwei(cap)}; nothing sent: wait for lower fees or raise the cap`,
+      `fees are above the cap: base fee ${gwei(base)} gwei + tip ${gwei(tip)} gwei > --max-fee-gwei ${gwei(cap)} gwei; nothing sent: wait for lower fees or raise the cap`,
       { details: { baseFeePerGas: base.toString(), cap: cap.toString() } },
     );
   return { maxFeePerGas: est.maxFeePerGas < cap ? est.maxFeePerGas : cap, maxPriorityFeePerGas: tip };
