@@ -17,7 +17,7 @@ import { executorArtifact } from '../executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
+import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
@@ -58,7 +58,7 @@ export interface Routed {
 
 /**
  * Reads the pools at the latest block, routes the sized trades jointly into one batch, checks every pool the
- * batch uses against the oracles (maxDeviationBps) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
+ * batch makes, at its planned size, against the oracles (maxDeviationBps, harmful direction only) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
  */
 export async function routeChecked(
   client: PublicClient,
@@ -97,14 +97,9 @@ export async function routeChecked(
     gasPriceWei,
     maxSlippageBps: p.chain.maxSlippageBps,
   });
-  const used = new Set(batch.route.legs.map((l) => l.pool.toLowerCase()));
   const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
-  checkPoolDeviation(
-    market.pools.filter((x) => used.has(x.id)).map((x) => x.pool),
-    prices,
-    decimals,
-    p.chain.maxDeviationBps,
-  );
+  // every swap at its planned size against the oracles, harmful direction only (issue #30 item 2)
+  checkExecutionPrices(batch.route.legs, prices, decimals, p.chain.maxDeviationBps);
   checkRouteGap(batch.route);
   return { batch, data: encodeExecute(batch) };
 }
