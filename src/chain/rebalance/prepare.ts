@@ -21,6 +21,7 @@ import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
+import { crossCheck, type VerifyRpc } from './verify.ts';
 import { dexCostComponent } from './venue-costs.ts';
 
 const erc20 = parseAbi([
@@ -69,6 +70,7 @@ export async function routeChecked(
   tokens: ReadonlyMap<string, RebalanceToken>,
   prices: ReadonlyMap<string, ValidPrice>,
   sizes: TradeSizes,
+  verify?: VerifyRpc,
 ): Promise<Routed> {
   const snapState = await readPoolStates(
     {
@@ -79,6 +81,8 @@ export async function routeChecked(
     },
     f.pools,
   );
+  // --verify-rpc: every pool and feed read again from the second RPC at this block (issue #30 item 7)
+  if (verify) await crossCheck(client, verify, f, p.chain.feeds, snapState.states, snapState.blockNumber);
   const market = prepareMarket(snapState.states);
   const gasPriceWei = await client.getGasPrice();
   const block = await client.getBlock();
@@ -110,6 +114,7 @@ export async function prepareRebalance(
   f: Fixture,
   owner: Address,
   executor: Address,
+  verify?: VerifyRpc,
 ): Promise<Prepared> {
   const symbols = [...new Set([...Object.keys(p.target), p.quote])];
   const tokens = new Map<string, RebalanceToken>();
@@ -162,7 +167,7 @@ export async function prepareRebalance(
   const plan = describePlan(ctx, snap, buf);
 
   const sizes = sizeTrades(netTrades(plan.trades, p.quote), tokens, prices, p.quote, raw);
-  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes);
+  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, verify);
   const approvals = await approvalsNeeded(client, owner, executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {

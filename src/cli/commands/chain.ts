@@ -45,6 +45,8 @@ interface RebalanceFlags {
   maxFeeGwei?: string;
   replaceAfter?: string;
   receiptTimeout?: string;
+  verifyRpc?: string;
+  verifyToleranceBps?: string;
 }
 
 /** A gwei amount with at most 9 decimals (exact in wei). */
@@ -130,6 +132,8 @@ export function registerChain(program: Command): void {
     .option('--max-fee-gwei <gwei>', 'fee cap: never send with a max fee per gas above it (refused above it)')
     .option('--replace-after <s>', 'replace a transaction still pending after s seconds (same nonce, fees +12.5%)')
     .option('--receipt-timeout <s>', 'seconds to wait for a receipt before leaving it open for the next run', '120')
+    .option('--verify-rpc <url>', 'a second, independent RPC: pools and feeds are cross-checked at the same block')
+    .option('--verify-tolerance-bps <n>', 'with --verify-rpc: largest gap tolerated between the two RPCs (default 0)')
     .action(async (f: RebalanceFlags) => {
       httpUrl('--rpc', f.rpc);
       if (f.sendRpc !== undefined) httpUrl('--send-rpc', f.sendRpc);
@@ -137,12 +141,19 @@ export function registerChain(program: Command): void {
       const replaceAfterSec =
         f.replaceAfter === undefined ? undefined : whole('--replace-after', f.replaceAfter, 1, 86_400);
       const receiptTimeoutSec = whole('--receipt-timeout', f.receiptTimeout ?? '120', 1, 86_400);
+      if (f.verifyRpc !== undefined) httpUrl('--verify-rpc', f.verifyRpc);
+      if (f.verifyToleranceBps !== undefined && f.verifyRpc === undefined)
+        throw new UsageError('--verify-tolerance-bps: only with --verify-rpc (it tolerates gaps between the two RPCs)');
+      const verifyToleranceBps =
+        f.verifyToleranceBps === undefined ? undefined : whole('--verify-tolerance-bps', f.verifyToleranceBps, 0, 1000);
       const { dexRebalance } = await import('./dex-rebalance.ts');
+      const { verifyToleranceBps: _t, replaceAfter: _r, receiptTimeout: _w, maxFeeGwei: _m, ...rest } = f;
       await dexRebalance({
-        ...f,
+        ...rest,
         ...(maxFeeGwei !== undefined ? { maxFeeGwei } : {}),
         ...(replaceAfterSec !== undefined ? { replaceAfterSec } : {}),
         receiptTimeoutSec,
+        ...(verifyToleranceBps !== undefined ? { verifyToleranceBps } : {}),
       });
     });
 }

@@ -26,6 +26,7 @@ import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
 import { requote } from '../../chain/rebalance/requote.ts';
+import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
@@ -55,6 +56,10 @@ export interface DexRebalanceOptions {
   readonly replaceAfterSec?: number;
   /** How long to wait for a receipt before leaving the transaction open (resolved by the next run); default 120. */
   readonly receiptTimeoutSec?: number;
+  /** A second, independent read RPC: pools and feeds are cross-checked against it (issue #30 item 7). */
+  readonly verifyRpc?: string;
+  /** Largest relative gap tolerated between the two RPCs' numbers at one block, in bps; default 0 (exact). */
+  readonly verifyToleranceBps?: number;
   /** Print one JSON object (dex-rebalance-json.ts) instead of the text. */
   readonly json?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -163,6 +168,15 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       contracts: { multicall3: { address: f.contracts.multicall3 } },
     },
   }) as PublicClient;
+  let verify: VerifyRpc | undefined;
+  if (o.verifyRpc !== undefined) {
+    const vc = createPublicClient({
+      transport: http(o.verifyRpc, { timeout: 30_000 }),
+      chain: client.chain,
+    }) as PublicClient;
+    await requireChain(vc, o.verifyRpc, f.chainId);
+    verify = { client: vc, toleranceBps: o.verifyToleranceBps ?? 0 };
+  }
   const key = readKey(o);
   const account = key ? privateKeyToAccount(key) : undefined;
   await requireChain(client, o.rpc, f.chainId);
@@ -220,7 +234,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     // Shown at once: what was resolved stays said even if the new plan is refused below.
     const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
     if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
-    const pr = await prepareRebalance(client, p, f, owner, executor);
+    const pr = await prepareRebalance(client, p, f, owner, executor, verify);
     let text = describe(pr, executor, f.tokens);
     const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
     if (!journal || !account || !base) {
@@ -263,7 +277,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         calls: { approve: a.token, amount: a.amount.toString() },
       });
     // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
-    const fresh = await requote(client, p, f, owner, executor, pr);
+    const fresh = await requote(client, p, f, owner, executor, pr, verify);
     // What the batch does, journaled with it: the decision's id (recorded on-chain by the executor so a second
     // batch for it reverts) and the deadline (a dropped batch is never re-broadcast after it).
     const calls = {
