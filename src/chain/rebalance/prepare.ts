@@ -21,8 +21,8 @@ import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
-import { crossCheck, type VerifyRpc } from './verify.ts';
 import { dexCostComponent } from './venue-costs.ts';
+import { crossCheck, type VerifyRpc } from './verify.ts';
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
@@ -115,6 +115,8 @@ export async function prepareRebalance(
   owner: Address,
   executor: Address,
   verify?: VerifyRpc,
+  /** Where the approvals and the batch are simulated (e.g. a local fork, so the read RPC never sees them). */
+  simulator?: PublicClient,
 ): Promise<Prepared> {
   const symbols = [...new Set([...Object.keys(p.target), p.quote])];
   const tokens = new Map<string, RebalanceToken>();
@@ -171,7 +173,7 @@ export async function prepareRebalance(
   const approvals = await approvalsNeeded(client, owner, executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {
-    sim = await client.simulateBlocks({
+    sim = await (simulator ?? client).simulateBlocks({
       blocks: [
         {
           calls: [

@@ -20,6 +20,7 @@ import {
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { executorArtifact } from '../../chain/executor/artifact.ts';
+import { type ForkSimulator, startForkSimulator } from '../../chain/executor/fork-sim.ts';
 import { rebalanceIdOf } from '../../chain/executor/rebalance-id.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
@@ -214,7 +215,10 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
   // --execute: the journal first, and every unfinished transaction of this portfolio or account resolved
   // before anything is planned (issue #30 item 1): one still pending refuses the run, nothing sent.
   const journal = o.execute ? Journal.open(o.journal ?? '.ballast/journal.db', { writer: true }) : undefined;
+  // --send-rpc: every simulation on a local fork of the read RPC, never on it (issue #30 item 5)
+  let fork: ForkSimulator | undefined;
   try {
+    if (o.sendRpc) fork = await startForkSimulator(o.rpc, f.chainId);
     const id = o.portfolioId ?? 'onchain';
     const base: Resolver | undefined =
       journal && account
@@ -225,6 +229,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
             journal: sqliteStore(journal).chainTxs,
             portfolioId: id,
             ...(o.sendRpc ? { sendRpcUrl: o.sendRpc } : {}),
+            ...(fork ? { simulator: fork.client } : {}),
             ...(o.maxFeeGwei !== undefined ? { maxFeePerGas: parseUnits(o.maxFeeGwei, 9) } : {}),
             ...(o.replaceAfterSec !== undefined ? { replaceAfterMs: o.replaceAfterSec * 1000 } : {}),
             ...(o.receiptTimeoutSec !== undefined ? { receiptTimeoutMs: o.receiptTimeoutSec * 1000 } : {}),
@@ -234,7 +239,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     // Shown at once: what was resolved stays said even if the new plan is refused below.
     const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
     if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
-    const pr = await prepareRebalance(client, p, f, owner, executor, verify);
+    const pr = await prepareRebalance(client, p, f, owner, executor, verify, fork?.client);
     let text = describe(pr, executor, f.tokens);
     const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
     if (!journal || !account || !base) {
@@ -269,13 +274,15 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     const s: Sender = { ...base, cycle };
     const rebalanceId = rebalanceIdOf(journal.journalId, id, cycle);
     let leg = 1;
-    for (const a of pr.approvals)
+    for (const a of pr.approvals) {
+      await fork?.refresh();
       await sendTx(s, {
         to: a.token,
         data: a.data,
         leg: leg++,
         calls: { approve: a.token, amount: a.amount.toString() },
       });
+    }
     // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
     const fresh = await requote(client, p, f, owner, executor, pr, verify);
     // What the batch does, journaled with it: the decision's id (recorded on-chain by the executor so a second
@@ -290,6 +297,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         minOut: l.minOut.toString(),
       })),
     };
+    await fork?.refresh(); // the simulation sees the approvals just mined
     const sent = await sendTx(s, { to: executor, data: fresh.data, leg: 0, calls });
     text += `re-quoted at send time: ${fresh.batch.legs.length} legs, outputs worth ${fresh.batch.route.value.toFixed(2)} USD at the oracles\n`;
     text += `sent: ${sent.receipt.transactionHash} mined in block ${sent.receipt.blockNumber}, gas used ${sent.receipt.gasUsed}\n`;
@@ -305,6 +313,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     );
     return { prepared: pr, txHash: sent.receipt.transactionHash, sent: fresh, text };
   } finally {
+    await fork?.stop();
     journal?.close();
   }
 }
