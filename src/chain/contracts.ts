@@ -12,7 +12,7 @@ export interface Artifact {
   readonly deployedBytecode: Hex;
 }
 
-export type OwnContract = 'TestERC20' | 'Multicall3' | 'MockAggregatorV3' | 'V3TickLens';
+export type OwnContract = 'TestERC20' | 'Multicall3' | 'MockAggregatorV3' | 'V3TickLens' | 'FeeOnTransferToken';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cache = new Map<string, Artifact>();

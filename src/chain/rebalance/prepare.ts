@@ -21,6 +21,7 @@ import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
+import { checkTokenQuirks } from './quirks.ts';
 import { dexCostComponent } from './venue-costs.ts';
 import { crossCheck, type VerifyRpc } from './verify.ts';
 
@@ -125,6 +126,12 @@ export async function prepareRebalance(
     const decimals = await client.readContract({ address, abi: erc20, functionName: 'decimals' });
     tokens.set(s, { symbol: s, address, decimals });
   }
+  // fee-on-transfer and rebasing tokens refused before anything else (issue #30 item 8): a simulated test transfer
+  await checkTokenQuirks(
+    simulator ?? client,
+    [...tokens.values()],
+    [owner, ...f.pools.map((x) => x.address), f.contracts.balancerVault],
+  );
   const prices = await validatedPrices(
     client,
     { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
