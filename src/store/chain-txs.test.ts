@@ -98,3 +98,29 @@ test('chain txs: nonce bookkeeping counts maybe-mined transactions; not-placed a
   assert.throws(() => j.chainTxs.commitTx(tx({ leg: 2, from: '0x12' })), JournalInputError);
   j.close();
 });
+
+test('resolveNeverMined from each unfinished state, and which settled transactions free their nonce', () => {
+  const j = journalWithPortfolio();
+  j.cycles.start('main', T0);
+  const at = (leg: number, nonce: number) => tx({ leg, nonce, txHash: hash(100 + leg) });
+  const committed = j.chainTxs.commitTx(at(1, 1));
+  const sent = j.chainTxs.commitTx(at(2, 2));
+  j.chainTxs.markSent(sent.clientOrderId, T0);
+  const open = j.chainTxs.commitTx(at(3, 3));
+  j.chainTxs.markSent(open.clientOrderId, T0);
+  j.chainTxs.markAccepted(open.clientOrderId, T0);
+  const refused = j.chainTxs.commitTx(at(4, 4));
+  j.chainTxs.markSent(refused.clientOrderId, T0);
+  j.chainTxs.markRejected(refused.clientOrderId, 'the node refused it', T0);
+  assert.equal(j.chainTxs.highestNonce(31337, FROM), 3, 'a refused transaction frees its nonce');
+  assert.equal(j.chainTxs.resolveNeverMined(committed.clientOrderId, 'x', T0 + 1).state, 'not_placed');
+  const s = j.chainTxs.resolveNeverMined(sent.clientOrderId, 'x', T0 + 1);
+  assert.equal(s.state, 'not_placed');
+  assert.deepEqual(
+    j.chainTxs.events(sent.clientOrderId).map((e) => e.to),
+    ['committed', 'sent', 'unknown', 'not_placed'],
+  );
+  assert.equal(j.chainTxs.resolveNeverMined(open.clientOrderId, 'x', T0 + 1).state, 'canceled');
+  assert.equal(j.chainTxs.highestNonce(31337, FROM), undefined, 'never mined: every nonce is free again');
+  assert.deepEqual(j.chainTxs.unfinished(), []);
+});
