@@ -214,3 +214,35 @@ test('dropped past its deadline: never re-broadcast, settled; its nonce is reuse
   const next = await sendTx(s, approval(11n, 2));
   assert.equal(next.intent.nonce, nonce, 'the dropped nonce is reused');
 });
+
+test('stuck across runs: a later run finds it pending past --replace-after and replaces it (same nonce, fees ≥ +10%)', async () => {
+  const { j, s } = sender();
+  await rpc('evm_setAutomine', [false]);
+  let nonce = -1;
+  try {
+    nonce = await nonceNow();
+    await assert.rejects(sendTx({ ...s, receiptTimeoutMs: 300 }, approval(12n)), /no receipt for/);
+    const stuck = j.chainTxs.unfinished();
+    assert.equal(stuck.length, 1);
+    // the next run, with --replace-after 0: the replacement goes out, then a block is mined
+    const resolving = resolveUnfinished({ ...s, replaceAfterMs: 0 });
+    for (let i = 0; i < 400; i++) {
+      const n = (j.db.prepare('SELECT COUNT(*) AS n FROM chain_txs WHERE nonce = ?').get(nonce) as { n: number }).n;
+      if (n >= 2) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await rpc('evm_mine');
+    const { settled, pending } = await resolving;
+    assert.deepEqual(pending, []);
+    const states = settled.map((t) => [t.child, t.state]).sort();
+    assert.deepEqual(states, [
+      [0, 'canceled'],
+      [1, 'filled'],
+    ]);
+    const fee = (c: number) => settled.find((t) => t.child === c)!.maxFeePerGas!;
+    assert.ok(fee(1) * 10n >= fee(0) * 11n, 'fees bumped ≥ 10%');
+  } finally {
+    await rpc('evm_setAutomine', [true]);
+  }
+  assert.equal(await nonceNow(), nonce + 1, 'one transaction for the nonce');
+});

@@ -8,13 +8,14 @@
  *   unknown to the node, nonce free → past the batch's deadline it is never re-broadcast (settled: if some
  *     node still mines it, it reverts Expired); otherwise the SAME signed bytes are re-broadcast (one hash is
  *     mined at most once: never a second send) and waited for.
- * Never signs anything new.
+ * It signs something new only to replace a transaction still pending after `replaceAfterMs` (same nonce: at
+ * most one of them is mined).
  */
 import type { Address, Hex, TransactionReceipt } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { ChainTxIntent } from '../../store/chain-txs.ts';
 import { broadcastRaw, recordReceipt, sendClient } from './broadcast.ts';
-import type { Sender } from './send.ts';
+import { ChainTxPendingError, replaceStuck, type Sender } from './send.ts';
 
 /** What resolution needs: a sender without a cycle (it never signs). */
 export type Resolver = Omit<Sender, 'cycle'>;
@@ -100,17 +101,53 @@ async function resolveOne(s: Resolver, t: ChainTxIntent): Promise<ChainTxIntent>
   return r ? recordReceipt(j, cid, r, now()) : j.get(cid);
 }
 
-/** Looks up every unfinished transaction of the portfolio or of the signing account on this chain. */
+const PENDING = ['committed', 'sent', 'open', 'unknown', 'partially_filled'];
+
+/**
+ * Looks up every unfinished transaction of the portfolio or of the signing account on this chain. With
+ * `replaceAfterMs`, a nonce still pending that long after its newest transaction was journaled is replaced
+ * now (same nonce, fees +12.5%: send.ts `replaceStuck`) and waited for.
+ */
 export async function resolveUnfinished(s: Resolver): Promise<Resolution> {
   const me = s.account.address.toLowerCase();
+  const now = s.now ?? Date.now;
   const settled: ChainTxIntent[] = [];
   const pending: ChainTxIntent[] = [];
   for (const t of await s.journal.unfinished()) {
     if (t.chainId !== s.chainId || (t.portfolioId !== s.portfolioId && t.from !== me)) continue;
     const r = await resolveOne(s, t);
-    (['committed', 'sent', 'open', 'unknown', 'partially_filled'].includes(r.state) ? pending : settled).push(r);
+    (PENDING.includes(r.state) ? pending : settled).push(r);
   }
-  return { settled, pending };
+  if (s.replaceAfterMs === undefined || pending.length === 0) return { settled, pending };
+  // one group per (intent, nonce): the children of one transaction and its replacements
+  const groups = new Map<string, ChainTxIntent[]>();
+  for (const t of pending) {
+    const k = `${t.portfolioId}/${t.cycle}/${t.leg}/${t.nonce}`;
+    groups.set(k, [...(groups.get(k) ?? []), t]);
+  }
+  const still: ChainTxIntent[] = [];
+  for (const g of groups.values()) {
+    const newest = Math.max(...g.map((t) => t.createdAt));
+    if (!g.every((t) => t.state === 'open') || now() - newest < s.replaceAfterMs) {
+      still.push(...g);
+      continue;
+    }
+    try {
+      const done = await replaceStuck({ ...s, portfolioId: g[0]!.portfolioId, cycle: g[0]!.cycle }, g);
+      settled.push(done.intent, ...(await Promise.all(g.map((t) => s.journal.get(t.clientOrderId)))));
+    } catch (e) {
+      if (!(e instanceof ChainTxPendingError)) throw e;
+      const all = await s.journal.unfinished();
+      still.push(
+        ...all.filter((t) =>
+          g.some((x) => x.nonce === t.nonce && x.portfolioId === t.portfolioId && x.from === t.from),
+        ),
+      );
+    }
+  }
+  const seen = new Set<string>();
+  const once = settled.filter((t) => !seen.has(t.clientOrderId) && seen.add(t.clientOrderId) !== undefined);
+  return { settled: once, pending: still };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   keccak256,
   type PrivateKeyAccount,
   type PublicClient,
+  parseTransaction,
   type TransactionReceipt,
 } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
@@ -148,13 +149,16 @@ async function signAndBroadcast(s: Sender, u: Unsigned, fees: Fees, child: numbe
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
-/** Waits for any child's receipt, replacing the transaction after `replaceAfterMs`; settles the others. */
-async function waitMined(s: Sender, u: Unsigned, first: Signed): Promise<SentTx> {
+/**
+ * Waits for any child's receipt, replacing the transaction `replaceAfterMs` after `lastSent` (then again after
+ * each replacement); when one is mined the others are settled `canceled`.
+ */
+async function waitMined(s: Sender, u: Unsigned, children: readonly Signed[], lastSentAt?: number): Promise<SentTx> {
   const now = s.now ?? Date.now;
   const limit = s.receiptTimeoutMs ?? 120_000;
   const started = Date.now();
-  let lastSent = started;
-  const live: Signed[] = [first];
+  let lastSent = lastSentAt ?? started;
+  const live: Signed[] = [...children];
   for (let i = 0; ; i++) {
     for (const c of live) {
       const r = await s.client.getTransactionReceipt({ hash: c.hash }).catch(() => null);
@@ -195,10 +199,35 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
   const nonce = Math.max(pending, journaled === undefined ? 0 : journaled + 1);
   const fees = await cappedFees(s.client, s.maxFeePerGas);
   const u: Unsigned = { req, nonce, gasLimit: (gas * 12n) / 10n }; // 20% headroom over the estimate
-  const sent = await waitMined(s, u, await signAndBroadcast(s, u, fees, 0));
+  const sent = await waitMined(s, u, [await signAndBroadcast(s, u, fees, 0)]);
   if (sent.receipt.status !== 'success')
     throw new ChainSendError(
       `transaction ${sent.receipt.transactionHash} reverted in block ${sent.receipt.blockNumber} (journaled)`,
     );
   return sent;
+}
+
+/**
+ * A transaction found still pending by a later run (resolve.ts), its wait past `replaceAfterMs`: replaced now
+ * with the same nonce, to, data and gas (read back from its journaled signed bytes) and fees +12.5%, then
+ * waited for like a fresh one. `children` are the journaled transactions of that nonce still pending.
+ */
+export async function replaceStuck(s: Sender, children: readonly ChainTxIntent[]): Promise<SentTx> {
+  const first = parseTransaction(children[0]!.rawTx as Hex);
+  const u: Unsigned = {
+    req: { to: first.to as Address, data: first.data ?? '0x', leg: children[0]!.leg, calls: children[0]!.calls },
+    nonce: children[0]!.nonce,
+    gasLimit: first.gas ?? 0n,
+  };
+  const signed = children.map((c): Signed => {
+    const t = parseTransaction(c.rawTx as Hex);
+    return {
+      cid: c.clientOrderId,
+      hash: c.txHash as Hex,
+      fees: { maxFeePerGas: t.maxFeePerGas ?? 0n, maxPriorityFeePerGas: t.maxPriorityFeePerGas ?? 0n },
+      child: c.child,
+    };
+  });
+  signed.sort((a, b) => a.child - b.child);
+  return waitMined(s, u, signed, 0);
 }
