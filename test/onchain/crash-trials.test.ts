@@ -104,8 +104,11 @@ function run(extra: string[] = [], onChild?: (c: ChildProcess) => void) {
   );
   onChild?.(c);
   let out = '';
-  c.stdout!.on('data', (b: Buffer) => void (out += b.toString()));
-  c.stderr!.on('data', (b: Buffer) => void (out += b.toString()));
+  const add = (b: Buffer) => {
+    out += b.toString();
+  };
+  c.stdout!.on('data', add);
+  c.stderr!.on('data', add);
   return new Promise<{ code: number | null; signal: string | null; out: string }>((res) =>
     c.on('close', (code, signal) => res({ code, signal, out })),
   );
@@ -153,6 +156,12 @@ async function mineSoon(): Promise<void> {
   await rpc('evm_mine');
 }
 
+/** Rewrite hook for an approval: answered unchanged, and a block is mined just after (mining is off). */
+const thenMine = (x: unknown): unknown => {
+  void mineSoon();
+  return x;
+};
+
 /**
  * A run after a crash: it resolves the journaled batch first (printed at once); its new decision may then trade
  * the residue (one more batch) or be refused by a guard (exit 75, nothing sent).
@@ -197,9 +206,14 @@ test(`crash trials ×${TRIALS}: kill -9 before broadcast, after broadcast before
     let batch: Hex | undefined;
     proxy.hook = (r) => {
       if (r.method !== 'eth_sendRawTransaction') return undefined;
-      if (!toExecutor(rawOf(r.params))) return { rewrite: (x) => (void mineSoon(), x) };
+      if (!toExecutor(rawOf(r.params))) return { rewrite: thenMine };
       batch = rawOf(r.params);
-      return { rewrite: (x) => (child?.kill('SIGKILL'), x) };
+      return {
+        rewrite: (x) => {
+          child?.kill('SIGKILL');
+          return x;
+        },
+      };
     };
     const k2 = await run([], (c) => {
       child = c;
@@ -222,7 +236,7 @@ test(`crash trials ×${TRIALS}: kill -9 before broadcast, after broadcast before
     batch = undefined;
     proxy.hook = (r) => {
       if (r.method !== 'eth_sendRawTransaction') return undefined;
-      if (!toExecutor(rawOf(r.params))) return { rewrite: (x) => (void mineSoon(), x) };
+      if (!toExecutor(rawOf(r.params))) return { rewrite: thenMine };
       batch = rawOf(r.params);
       return undefined;
     };
