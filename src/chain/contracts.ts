@@ -15,6 +15,7 @@ export interface Artifact {
 export type OwnContract =
   | 'TestERC20'
   | 'TestQuirkyERC20'
+  | 'FeeOnTransferToken'
   | 'Multicall3'
   | 'MockAggregatorV3'
   | 'V3TickLens'

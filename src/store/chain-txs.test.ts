@@ -107,3 +107,33 @@ contract(
     await st.close();
   },
 );
+
+contract(
+  'chain txs: resolveNeverMined from each unfinished state, and which settled transactions free their nonce',
+  async (backend) => {
+    const st = await backend.open();
+    await st.cycles.start('main', T0);
+    const at = (leg: number, nonce: number) => tx({ leg, nonce, txHash: hash(100 + leg) });
+    const committed = await st.chainTxs.commitTx(at(1, 1));
+    const sent = await st.chainTxs.commitTx(at(2, 2));
+    await st.chainTxs.markSent(sent.clientOrderId, T0);
+    const open = await st.chainTxs.commitTx(at(3, 3));
+    await st.chainTxs.markSent(open.clientOrderId, T0);
+    await st.chainTxs.markAccepted(open.clientOrderId, T0);
+    const refused = await st.chainTxs.commitTx(at(4, 4));
+    await st.chainTxs.markSent(refused.clientOrderId, T0);
+    await st.chainTxs.markRejected(refused.clientOrderId, 'the node refused it', T0);
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), 3, 'a refused transaction frees its nonce');
+    assert.equal((await st.chainTxs.resolveNeverMined(committed.clientOrderId, 'x', T0 + 1)).state, 'not_placed');
+    const s = await st.chainTxs.resolveNeverMined(sent.clientOrderId, 'x', T0 + 1);
+    assert.equal(s.state, 'not_placed');
+    assert.deepEqual(
+      (await st.chainTxs.events(sent.clientOrderId)).map((e) => e.to),
+      ['committed', 'sent', 'unknown', 'not_placed'],
+    );
+    assert.equal((await st.chainTxs.resolveNeverMined(open.clientOrderId, 'x', T0 + 1)).state, 'canceled');
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), undefined, 'never mined: every nonce is free again');
+    assert.deepEqual(await st.chainTxs.unfinished(), []);
+    await st.close();
+  },
+);

@@ -255,6 +255,21 @@ export class ChainTxJournal {
     return this.move(clientOrderId, 'not_placed', reason, at);
   }
 
+  /**
+   * Never mined and never will be under this hash (the account's nonce was consumed by another transaction,
+   * or it was dropped past its deadline), from whatever unfinished state it is in: committed or unknown →
+   * not_placed; sent → unknown → not_placed (the state machine wants a lookup in between); open (the node had
+   * accepted it, then dropped or replaced it) → canceled. Its nonce is free again unless another mined it.
+   */
+  resolveNeverMined(clientOrderId: string, reason: string, at: number): ChainTxIntent {
+    return writeTx(this.db, () => {
+      let row = this.core.row(clientOrderId);
+      if (row.state === 'sent') row = this.core.transition(row, 'unknown', { reason, at });
+      this.core.transition(row, row.state === 'open' ? 'canceled' : 'not_placed', { reason, at });
+      return this.get(clientOrderId);
+    });
+  }
+
   private move(
     clientOrderId: string,
     to: 'open' | 'unknown' | 'rejected' | 'not_placed',
@@ -288,14 +303,15 @@ export class ChainTxJournal {
 
   /**
    * Highest nonce the journal may have used for this account (undefined if none): counts every
-   * transaction that might be or was mined; only not_placed and node-refused ones free their nonce.
+   * transaction that might be or was mined; only not_placed, node-refused (rejected without a receipt) and
+   * dropped (canceled without a receipt) ones free their nonce.
    * The next nonce is max(this + 1, the node's pending nonce).
    */
   highestNonce(chainId: number, from: string): number | undefined {
     const r = this.db
       .prepare(
         `SELECT MAX(c.nonce) AS n FROM chain_txs c JOIN order_intents i ON i.id = c.intent_id
-         WHERE c.chain_id = ? AND c.from_address = ? AND i.state <> 'not_placed' AND NOT (i.state = 'rejected' AND c.receipt_status IS NULL)`,
+         WHERE c.chain_id = ? AND c.from_address = ? AND i.state <> 'not_placed' AND NOT (i.state IN ('rejected','canceled') AND c.receipt_status IS NULL)`,
       )
       .get(chainId, from.toLowerCase()) as { n: number | null };
     return r.n ?? undefined;

@@ -13,7 +13,8 @@ import { type Address, createWalletClient, encodeFunctionData, type Hex, http, k
 import { privateKeyToAccount } from 'viem/accounts';
 import { executorArtifact } from '../../src/chain/executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, rebalanceId, simulateExecute } from '../../src/chain/executor/calldata.ts';
-import { ChainSendError, resume, type Sender, sendTx } from '../../src/chain/executor/send.ts';
+import { resume } from '../../src/chain/executor/resolve.ts';
+import { ChainSendError, type Sender, sendTx } from '../../src/chain/executor/send.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { type Batch, buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';

@@ -88,7 +88,7 @@ test("at the feed's min or max bound (circuit breaker)", async () => {
   await setFeed(feed, 'setBounds', [1n, 10n ** 20n]);
 });
 
-test('L2 sequencer uptime feed: down, then up but within its grace period, then past it', async () => {
+test('L2 sequencer uptime feed: down, then up but within its grace period, then past it; startedAt 0 is down', async () => {
   const a = ownArtifact('MockAggregatorV3');
   const seq = await w.tx.deploy(a.abi, a.bytecode, [0, 'L2 Sequencer Uptime', 1n, -1n, 2n], 'sequencer');
   const withSeq = cfg({ sequencer: { address: seq, gracePeriodSec: 3600 } });
@@ -97,6 +97,9 @@ test('L2 sequencer uptime feed: down, then up but within its grace period, then 
   await refused('SEQUENCER_GRACE', () => validatedPrices(w.clients.public, withSeq, tokens()));
   await setFeed(seq, 'setAnswer', [0n, (await now()) - 3601n]);
   await validatedPrices(w.clients.public, withSeq, tokens());
+  // startedAt 0 (no valid round) says "up" but long ago: down, not past its grace period (issue #30)
+  await setFeed(seq, 'setUpdatedAt', [0n]);
+  await refused('SEQUENCER_DOWN', () => validatedPrices(w.clients.public, withSeq, tokens()));
 });
 
 test('a pool price deviating from the oracles by more than maxDeviationBps', async () => {

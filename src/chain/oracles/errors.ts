@@ -3,6 +3,7 @@ import { BallastError, type Next } from '../../core/errors.ts';
 export type OracleGuardCode =
   | 'MISSING_CONFIG'
   | 'STALE'
+  | 'INCOMPLETE_ROUND'
   | 'NOT_POSITIVE'
   | 'AT_BOUND'
   | 'SEQUENCER_DOWN'

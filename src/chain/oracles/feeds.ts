@@ -33,6 +33,11 @@ export interface SequencerConfig {
 export interface FeedReading {
   readonly feed: Address;
   readonly answer: bigint;
+  /** The round and the round its answer was computed in (answeredInRound < roundId: carried over, incomplete). */
+  readonly roundId?: bigint;
+  readonly answeredInRound?: bigint;
+  /** When the round started (0: never started, not a valid round). */
+  readonly startedAt?: bigint;
   readonly decimals: number;
   readonly updatedAt: bigint;
   readonly minAnswer: bigint;
@@ -57,7 +62,17 @@ export async function readFeed(client: PublicClient, feed: Address, subject: str
       client.readContract({ address: agg, abi: aggregatorAbi, functionName: 'minAnswer' }),
       client.readContract({ address: agg, abi: aggregatorAbi, functionName: 'maxAnswer' }),
     ]);
-    return { feed, answer: round[1], decimals, updatedAt: round[3], minAnswer, maxAnswer };
+    return {
+      feed,
+      answer: round[1],
+      roundId: round[0],
+      startedAt: round[2],
+      answeredInRound: round[4],
+      decimals,
+      updatedAt: round[3],
+      minAnswer,
+      maxAnswer,
+    };
   } catch (e) {
     throw new OracleGuardError(
       'READ_FAILED',
@@ -67,8 +82,21 @@ export async function readFeed(client: PublicClient, feed: Address, subject: str
   }
 }
 
-/** Throws OracleGuardError unless the reading is fresh (updatedAt within heartbeat + margin of `now`), positive and strictly inside its bounds. */
+/**
+ * Throws OracleGuardError unless the reading's round is complete (started, answered in itself or later), it is
+ * fresh (updatedAt within heartbeat + margin of `now`), positive and strictly inside its bounds.
+ */
 export function validateReading(r: FeedReading, cfg: FeedConfig, now: bigint, symbol: string): ValidPrice {
+  if (
+    r.startedAt === 0n ||
+    (r.roundId !== undefined && r.answeredInRound !== undefined && r.answeredInRound < r.roundId)
+  ) {
+    throw new OracleGuardError(
+      'INCOMPLETE_ROUND',
+      symbol,
+      `feed ${r.feed} round ${r.roundId ?? '?'} is incomplete (startedAt ${r.startedAt ?? '?'}, answeredInRound ${r.answeredInRound ?? '?'}): its answer is carried over, not this round's`,
+    );
+  }
   const maxAge = BigInt(cfg.heartbeatSec + cfg.marginSec);
   if (r.updatedAt > now || now - r.updatedAt > maxAge) {
     throw new OracleGuardError(
@@ -102,6 +130,13 @@ export async function checkSequencer(client: PublicClient, cfg: SequencerConfig,
   }
   const [, answer, startedAt] = round;
   if (answer !== 0n) throw new OracleGuardError('SEQUENCER_DOWN', 'sequencer', `uptime feed ${cfg.address} says down`);
+  // startedAt 0: the round never started (e.g. an uninitialized feed); its "up" is not trusted.
+  if (startedAt === 0n)
+    throw new OracleGuardError(
+      'SEQUENCER_DOWN',
+      'sequencer',
+      `uptime feed ${cfg.address} has startedAt 0 (no valid round): treated as down`,
+    );
   if (now - startedAt < BigInt(cfg.gracePeriodSec)) {
     throw new OracleGuardError(
       'SEQUENCER_GRACE',

@@ -90,3 +90,43 @@ export function checkPoolDeviation(
       }
   }
 }
+
+/** One swap as routed: pool, tokens and the exact amounts simulated at the planned size. */
+export interface SizedSwap {
+  readonly pool: string;
+  readonly tokenIn: string;
+  readonly tokenOut: string;
+  readonly amountIn: bigint;
+  readonly amountOut: bigint;
+}
+
+/**
+ * Each swap's execution price at its planned size (amountOut / amountIn: fee, depth and any manipulation
+ * included) against the oracle ratio, in the harmful direction only (issue #30 item 2): refused when the
+ * swap yields more than maxDeviationBps less than the oracles say; a pool that pays better than the oracles
+ * is fine. A swap whose tokens lack a price (none configured) is not checked here.
+ */
+export function checkExecutionPrices(
+  swaps: readonly SizedSwap[],
+  prices: ReadonlyMap<string, ValidPrice>,
+  decimals: ReadonlyMap<string, number>,
+  maxDeviationBps: number,
+): void {
+  for (const s of swaps) {
+    const pa = prices.get(s.tokenIn.toLowerCase());
+    const pb = prices.get(s.tokenOut.toLowerCase());
+    const da = decimals.get(s.tokenIn.toLowerCase());
+    const db = decimals.get(s.tokenOut.toLowerCase());
+    if (!pa || !pb || da === undefined || db === undefined || s.amountIn <= 0n) continue;
+    const exec = Number(s.amountOut) / Number(s.amountIn);
+    const ref = oracleRatio(pa, pb, da, db);
+    const lossBps = (1 - exec / ref) * 1e4;
+    if (!(lossBps <= maxDeviationBps)) {
+      throw new OracleGuardError(
+        'DEVIATION',
+        `${pa.symbol}/${pb.symbol}`,
+        `pool ${s.pool} pays ${lossBps.toFixed(1)} bps less than the oracles for ${pa.symbol} → ${pb.symbol} at the planned size (fee, depth and price included), above maxDeviationBps ${maxDeviationBps}: the pool may be manipulated or thin, the feed wrong, or a recent large trade (your own last rebalance included) moved it; nothing was sent: wait for arbitrage to bring it back, trade less, or raise chain.maxDeviationBps`,
+      );
+    }
+  }
+}

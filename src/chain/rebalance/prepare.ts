@@ -16,11 +16,13 @@ import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
 import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { checkPoolDeviation, validatedPrices } from '../oracles/guard.ts';
+import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
 import { netTrades } from './net.ts';
+import { checkTokenQuirks } from './quirks.ts';
 import { dexCostComponent } from './venue-costs.ts';
+import { crossCheck, type VerifyRpc } from './verify.ts';
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
@@ -59,7 +61,7 @@ export interface Routed {
 
 /**
  * Reads the pools at the latest block, routes the sized trades jointly into one batch, checks every pool the
- * batch uses against the oracles (maxDeviationBps) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
+ * batch makes, at its planned size, against the oracles (maxDeviationBps, harmful direction only) and the route's certificate (checkRouteGap). Used when preparing and again just before sending.
  */
 export async function routeChecked(
   client: PublicClient,
@@ -71,6 +73,7 @@ export async function routeChecked(
   prices: ReadonlyMap<string, ValidPrice>,
   sizes: TradeSizes,
   id?: Hex,
+  verify?: VerifyRpc,
 ): Promise<Routed> {
   const snapState = await readPoolStates(
     {
@@ -81,6 +84,8 @@ export async function routeChecked(
     },
     f.pools,
   );
+  // --verify-rpc: every pool and feed read again from the second RPC at this block (issue #30 item 7)
+  if (verify) await crossCheck(client, verify, f, p.chain.feeds, snapState.states, snapState.blockNumber);
   const market = prepareMarket(snapState.states);
   const gasPriceWei = await client.getGasPrice();
   const block = await client.getBlock();
@@ -100,14 +105,9 @@ export async function routeChecked(
     maxSlippageBps: p.chain.maxSlippageBps,
     ...(id ? { id } : {}),
   });
-  const used = new Set(batch.route.legs.map((l) => l.pool.toLowerCase()));
   const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
-  checkPoolDeviation(
-    market.pools.filter((x) => used.has(x.id)).map((x) => x.pool),
-    prices,
-    decimals,
-    p.chain.maxDeviationBps,
-  );
+  // every swap at its planned size against the oracles, harmful direction only (issue #30 item 2)
+  checkExecutionPrices(batch.route.legs, prices, decimals, p.chain.maxDeviationBps);
   checkRouteGap(batch.route);
   return { batch, data: encodeExecute(batch) };
 }
@@ -118,6 +118,9 @@ export async function prepareRebalance(
   f: Fixture,
   owner: Address,
   executor: Address,
+  verify?: VerifyRpc,
+  /** Where the approvals and the batch are simulated (e.g. a local fork, so the read RPC never sees them). */
+  simulator?: PublicClient,
 ): Promise<Prepared> {
   const symbols = [...new Set([...Object.keys(p.target), p.quote])];
   const tokens = new Map<string, RebalanceToken>();
@@ -126,6 +129,12 @@ export async function prepareRebalance(
     const decimals = await client.readContract({ address, abi: erc20, functionName: 'decimals' });
     tokens.set(s, { symbol: s, address, decimals });
   }
+  // fee-on-transfer and rebasing tokens refused before anything else (issue #30 item 8): a simulated test transfer
+  await checkTokenQuirks(
+    simulator ?? client,
+    [...tokens.values()],
+    [owner, ...f.pools.map((x) => x.address), f.contracts.balancerVault],
+  );
   const prices = await validatedPrices(
     client,
     { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
@@ -170,11 +179,11 @@ export async function prepareRebalance(
   const plan = describePlan(ctx, snap, buf);
 
   const sizes = sizeTrades(netTrades(plan.trades, p.quote), tokens, prices, p.quote, raw);
-  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes);
+  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, undefined, verify);
   const approvals = await approvalsNeeded(client, owner, executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {
-    sim = await client.simulateBlocks({
+    sim = await (simulator ?? client).simulateBlocks({
       blocks: [
         {
           calls: [

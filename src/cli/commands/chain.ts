@@ -42,6 +42,20 @@ interface RebalanceFlags {
   chainFile?: string;
   deployExecutor?: boolean;
   json?: boolean;
+  maxFeeGwei?: string;
+  replaceAfter?: string;
+  receiptTimeout?: string;
+  verifyRpc?: string;
+  verifyToleranceBps?: string;
+}
+
+/** A gwei amount with at most 9 decimals (exact in wei). */
+function gweiAmount(flag: string, v: string): string {
+  decimal(flag, v);
+  const frac = v.trim().split('.')[1] ?? '';
+  if (frac.length > 9)
+    throw new UsageError(`${flag}: ${JSON.stringify(v)} has more than 9 decimals (1 wei = 1e-9 gwei)`);
+  return v.trim();
 }
 
 interface QuoteFlags {
@@ -115,10 +129,31 @@ export function registerChain(program: Command): void {
     .option('--chain-file <file>', 'pool registry written by `ballast chain up`')
     .option('--deploy-executor', 'deploy a BallastExecutor owned by the key’s account first')
     .option('--json', 'print one JSON object: plan, pulls, legs (exact decimals by symbol), value, gas, weights, sent')
+    .option('--max-fee-gwei <gwei>', 'fee cap: never send with a max fee per gas above it (refused above it)')
+    .option('--replace-after <s>', 'replace a transaction still pending after s seconds (same nonce, fees +12.5%)')
+    .option('--receipt-timeout <s>', 'seconds to wait for a receipt before leaving it open for the next run', '120')
+    .option('--verify-rpc <url>', 'a second, independent RPC: pools and feeds are cross-checked at the same block')
+    .option('--verify-tolerance-bps <n>', 'with --verify-rpc: largest gap tolerated between the two RPCs (default 0)')
     .action(async (f: RebalanceFlags) => {
       httpUrl('--rpc', f.rpc);
       if (f.sendRpc !== undefined) httpUrl('--send-rpc', f.sendRpc);
+      const maxFeeGwei = f.maxFeeGwei === undefined ? undefined : gweiAmount('--max-fee-gwei', f.maxFeeGwei);
+      const replaceAfterSec =
+        f.replaceAfter === undefined ? undefined : whole('--replace-after', f.replaceAfter, 1, 86_400);
+      const receiptTimeoutSec = whole('--receipt-timeout', f.receiptTimeout ?? '120', 1, 86_400);
+      if (f.verifyRpc !== undefined) httpUrl('--verify-rpc', f.verifyRpc);
+      if (f.verifyToleranceBps !== undefined && f.verifyRpc === undefined)
+        throw new UsageError('--verify-tolerance-bps: only with --verify-rpc (it tolerates gaps between the two RPCs)');
+      const verifyToleranceBps =
+        f.verifyToleranceBps === undefined ? undefined : whole('--verify-tolerance-bps', f.verifyToleranceBps, 0, 1000);
       const { dexRebalance } = await import('./dex-rebalance.ts');
-      await dexRebalance(f);
+      const { verifyToleranceBps: _t, replaceAfter: _r, receiptTimeout: _w, maxFeeGwei: _m, ...rest } = f;
+      await dexRebalance({
+        ...rest,
+        ...(maxFeeGwei !== undefined ? { maxFeeGwei } : {}),
+        ...(replaceAfterSec !== undefined ? { replaceAfterSec } : {}),
+        receiptTimeoutSec,
+        ...(verifyToleranceBps !== undefined ? { verifyToleranceBps } : {}),
+      });
     });
 }

@@ -7,15 +7,18 @@
  */
 
 import { existsSync } from 'node:fs';
-import { type Address, createPublicClient, formatUnits, type Hex, http, type PublicClient } from 'viem';
+import { type Address, createPublicClient, formatUnits, type Hex, http, type PublicClient, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { executorConfigCalls, executorDeployData, poolSources } from '../../chain/executor/artifact.ts';
-import { rebalanceId } from '../../chain/executor/calldata.ts';
+import { type ForkSimulator, startForkSimulator } from '../../chain/executor/fork-sim.ts';
+import { rebalanceIdOf } from '../../chain/executor/rebalance-id.ts';
+import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
 import { requote } from '../../chain/rebalance/requote.ts';
+import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
 import { decideCycle } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
@@ -39,6 +42,16 @@ export interface DexRebalanceOptions {
   /** Deploy a BallastExecutor owned by the key's account, print its address and stop. */
   readonly deployExecutor?: boolean;
   readonly portfolioId?: string;
+  /** Fee cap in gwei (exact decimal): the max fee per gas never exceeds it; above it nothing is sent. */
+  readonly maxFeeGwei?: string;
+  /** Replace a transaction still pending after this many seconds (same nonce, fees +12.5%). */
+  readonly replaceAfterSec?: number;
+  /** How long to wait for a receipt before leaving the transaction open (resolved by the next run); default 120. */
+  readonly receiptTimeoutSec?: number;
+  /** A second, independent read RPC: pools and feeds are cross-checked against it (issue #30 item 7). */
+  readonly verifyRpc?: string;
+  /** Largest relative gap tolerated between the two RPCs' numbers at one block, in bps; default 0 (exact). */
+  readonly verifyToleranceBps?: number;
   /** Print one JSON object (dex-rebalance-json.ts) instead of the text. */
   readonly json?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -147,6 +160,15 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       contracts: { multicall3: { address: f.contracts.multicall3 } },
     },
   }) as PublicClient;
+  let verify: VerifyRpc | undefined;
+  if (o.verifyRpc !== undefined) {
+    const vc = createPublicClient({
+      transport: http(o.verifyRpc, { timeout: 30_000 }),
+      chain: client.chain,
+    }) as PublicClient;
+    await requireChain(vc, o.verifyRpc, f.chainId);
+    verify = { client: vc, toleranceBps: o.verifyToleranceBps ?? 0 };
+  }
   const key = readKey(o);
   const account = key ? privateKeyToAccount(key) : undefined;
   await requireChain(client, o.rpc, f.chainId);
@@ -196,23 +218,48 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       'chain.executor is not set: run once with --deploy-executor and put the address in the config',
     );
 
-  const pr = await prepareRebalance(client, p, f, owner, executor);
-  let text = describe(pr, executor, f.tokens);
-  const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
-  if (!o.execute) {
-    text += 'dry run: nothing sent (add --execute to send it)\n';
-    write(o.json === true ? json() : text);
-    return { prepared: pr, text };
-  }
-  if (!account) throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');
-  if (pr.batch.legs.length === 0) {
-    text += 'nothing to trade\n';
-    write(o.json === true ? json() : text);
-    return { prepared: pr, text };
-  }
-  const journal = Journal.open(o.journal ?? '.ballast/journal.db', { writer: true });
+  if (o.execute && !account)
+    throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');
+  // --execute: the journal first, and every unfinished transaction of this portfolio or account resolved
+  // before anything is planned (issue #30 item 1): one still pending refuses the run, nothing sent.
+  const journal = o.execute ? Journal.open(o.journal ?? '.ballast/journal.db', { writer: true }) : undefined;
+  // --send-rpc: every simulation on a local fork of the read RPC, never on it (issue #30 item 5)
+  let fork: ForkSimulator | undefined;
   try {
+    if (o.sendRpc) fork = await startForkSimulator(o.rpc, f.chainId);
     const id = o.portfolioId ?? 'onchain';
+    const base: Resolver | undefined =
+      journal && account
+        ? {
+            client,
+            account,
+            chainId: f.chainId,
+            journal: sqliteStore(journal).chainTxs,
+            portfolioId: id,
+            ...(o.sendRpc ? { sendRpcUrl: o.sendRpc } : {}),
+            ...(fork ? { simulator: fork.client } : {}),
+            ...(o.maxFeeGwei !== undefined ? { maxFeePerGas: parseUnits(o.maxFeeGwei, 9) } : {}),
+            ...(o.replaceAfterSec !== undefined ? { replaceAfterMs: o.replaceAfterSec * 1000 } : {}),
+            ...(o.receiptTimeoutSec !== undefined ? { receiptTimeoutMs: o.receiptTimeoutSec * 1000 } : {}),
+          }
+        : undefined;
+    const settled = base ? await requireResolved(base) : [];
+    // Shown at once: what was resolved stays said even if the new plan is refused below.
+    const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
+    if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
+    const pr = await prepareRebalance(client, p, f, owner, executor, verify, fork?.client);
+    let text = describe(pr, executor, f.tokens);
+    const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
+    if (!journal || !account || !base) {
+      text += 'dry run: nothing sent (add --execute to send it)\n';
+      write(o.json === true ? json() : text);
+      return { prepared: pr, text };
+    }
+    if (pr.batch.legs.length === 0) {
+      text += 'nothing to trade\n';
+      write(o.json === true ? json() : text);
+      return { prepared: pr, text };
+    }
     const now = Date.now();
     // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause or an
     // order of this portfolio with an unknown outcome refuses it whole, nothing sent.
@@ -232,31 +279,33 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     if (d.kind !== 'execute') throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
     journal.portfolios.upsert({ id, config: doc, at: now });
     const cycle = journal.cycles.start(id, now).cycle;
-    const s: Sender = {
-      client,
-      account,
-      chainId: f.chainId,
-      journal: sqliteStore(journal).chainTxs,
-      portfolioId: id,
-      cycle,
-      ...(o.sendRpc ? { sendRpcUrl: o.sendRpc } : {}),
-    };
+    const s: Sender = { ...base, cycle };
+    const rebalanceId = rebalanceIdOf(journal.journalId, id, cycle);
     let leg = 1;
-    for (const a of pr.approvals)
+    for (const a of pr.approvals) {
+      await fork?.refresh();
       await sendTx(s, {
         to: a.token,
         data: a.data,
         leg: leg++,
         calls: { approve: a.token, amount: a.amount.toString() },
       });
+    }
     // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
-    const fresh = await requote(client, p, f, owner, executor, pr, rebalanceId(id, cycle));
-    const calls = fresh.batch.legs.map((l) => ({
-      tokenIn: l.tokenIn,
-      tokenOut: l.tokenOut,
-      amountIn: l.amountIn.toString(),
-      minOut: l.minOut.toString(),
-    }));
+    const fresh = await requote(client, p, f, owner, executor, pr, rebalanceId, verify);
+    // What the batch does, journaled with it: the decision's id (recorded on-chain by the executor so a second
+    // batch for it reverts) and the deadline (a dropped batch is never re-broadcast after it).
+    const calls = {
+      rebalanceId,
+      deadline: fresh.batch.deadline.toString(),
+      legs: fresh.batch.legs.map((l) => ({
+        tokenIn: l.tokenIn,
+        tokenOut: l.tokenOut,
+        amountIn: l.amountIn.toString(),
+        minOut: l.minOut.toString(),
+      })),
+    };
+    await fork?.refresh(); // the simulation sees the approvals just mined
     const sent = await sendTx(s, { to: executor, data: fresh.data, leg: 0, calls });
     text += `re-quoted at send time: ${fresh.batch.legs.length} legs, outputs worth ${fresh.batch.route.value.toFixed(2)} USD at the oracles\n`;
     text += `sent: ${sent.receipt.transactionHash} mined in block ${sent.receipt.blockNumber}, gas used ${sent.receipt.gasUsed}\n`;
@@ -272,6 +321,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     );
     return { prepared: pr, txHash: sent.receipt.transactionHash, sent: fresh, text };
   } finally {
-    journal.close();
+    await fork?.stop();
+    journal?.close();
   }
 }

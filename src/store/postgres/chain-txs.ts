@@ -158,6 +158,17 @@ export class PgChainTxJournal implements ChainTxPort {
     return this.move(clientOrderId, 'not_placed', reason, at);
   }
 
+  /** As the SQLite journal's (chain-txs.ts): never mined under this hash, from any unfinished state. */
+  resolveNeverMined(clientOrderId: string, reason: string, at: number): Promise<ChainTxIntent> {
+    return this.sql.tx(async (s) => {
+      const self = new PgChainTxJournal(s);
+      let row = await self.core.row(clientOrderId);
+      if (row.state === 'sent') row = await self.core.transition(row, 'unknown', { reason, at });
+      await self.core.transition(row, row.state === 'open' ? 'canceled' : 'not_placed', { reason, at });
+      return self.get(clientOrderId);
+    });
+  }
+
   private move(
     clientOrderId: string,
     to: 'open' | 'unknown' | 'rejected' | 'not_placed',
@@ -194,7 +205,7 @@ export class PgChainTxJournal implements ChainTxPort {
   async highestNonce(chainId: number, from: string): Promise<number | undefined> {
     const r = await this.sql.get<{ n: number | null }>(
       `SELECT MAX(c.nonce) AS n FROM chain_txs c JOIN order_intents i ON i.id = c.intent_id
-       WHERE c.chain_id = ? AND c.from_address = ? AND i.state <> 'not_placed' AND NOT (i.state = 'rejected' AND c.receipt_status IS NULL)`,
+       WHERE c.chain_id = ? AND c.from_address = ? AND i.state <> 'not_placed' AND NOT (i.state IN ('rejected','canceled') AND c.receipt_status IS NULL)`,
       chainId,
       from.toLowerCase(),
     );
