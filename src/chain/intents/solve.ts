@@ -29,6 +29,8 @@ import { clearing, decideFill, type OrderFill, type RouteFn } from './fill.ts';
 import { legInteractions } from './interactions.ts';
 
 export const settlementAbi = cowArtifact('GPv2Settlement').abi;
+/** Gas is priced at least at 1 gwei when routing (anvil's base fee falls toward 0 on an idle chain). */
+const GAS_FLOOR = 10n ** 9n;
 const filledAbi = parseAbi(['function filledAmount(bytes) view returns (uint256)']);
 
 export interface SolverDeps {
@@ -125,6 +127,8 @@ export async function solveOnce(d: SolverDeps, opts: { send: boolean }): Promise
   const out: OrderOutcome[] = [];
   if (open.length === 0) return out;
   const prices = await usdPerUnit(d.client, f);
+  const weth = f.contracts.weth9.toLowerCase();
+  const ethUsd = (prices.get(weth) ?? 0) * 1e18;
   for (const e of open) {
     const base = { uid: e.uid, owner: e.owner, kind: e.order.kind };
     const now = (await d.client.getBlock()).timestamp;
@@ -147,22 +151,26 @@ export async function solveOnce(d: SolverDeps, opts: { send: boolean }): Promise
       f.pools,
     );
     const market = prepareMarket(snap.states);
+    const gasPriceWei = await d.client.getGasPrice();
     const route: RouteFn = (sell, buy, amount) => {
       const ps = prices.get(sell.toLowerCase());
-      const pb = prices.get(buy.toLowerCase());
-      if (ps === undefined || pb === undefined || amount <= 0n) return null;
-      try {
-        return routeJoint({
+      if (ps === undefined || !prices.has(buy.toLowerCase()) || amount <= 0n) return null;
+      const ask = (maxHops: number) =>
+        routeJoint({
           market,
           sells: [{ token: sell, amount }],
           buys: [{ token: buy, value: Number(amount) * ps }],
-          prices: new Map([
-            [sell.toLowerCase(), ps],
-            [buy.toLowerCase(), pb],
-          ]),
-          gasPriceWei: 0n,
-          ethPrice: 1,
+          // every token's price, not just the pair's: the router prices the hubs it may route through
+          prices,
+          // the solver pays the gas: priced, it also keeps the router off arbitrage cycles among the
+          // fixture's skewed pools (at 0 gas it may route sell → … → sell; then direct pools only)
+          gasPriceWei: gasPriceWei > GAS_FLOOR ? gasPriceWei : GAS_FLOOR,
+          ethPrice: ethUsd,
+          maxHops,
         });
+      try {
+        const r = ask(3);
+        return r.received.some((x) => x.token.toLowerCase() === sell.toLowerCase() && x.amount > 0n) ? ask(1) : r;
       } catch {
         return null;
       }

@@ -23,7 +23,7 @@ export interface IntentWorld {
   readonly solver: SolverDeps;
   token(symbol: string): { address: Address; decimals: number; priceUsd: number };
   /** A fresh key holding `amounts` (base units) and 0 ETH, its relayer approvals made without ETH. */
-  owner(amounts: Record<string, bigint>): Promise<PrivateKeyAccount>;
+  owner(amounts: Record<string, bigint>): Promise<PrivateKeyAccount & { key: Hex }>;
   balance(token: Address, who: Address): Promise<bigint>;
   solve(send?: boolean): ReturnType<typeof solveOnce>;
   close(): Promise<void>;
@@ -54,7 +54,8 @@ export async function startIntentWorld(): Promise<IntentWorld> {
     solver,
     token,
     async owner(amounts) {
-      const acct = privateKeyToAccount(generatePrivateKey());
+      const key = generatePrivateKey();
+      const acct = Object.assign(privateKeyToAccount(key), { key });
       await fundWallet(
         fx,
         acct.address,
