@@ -195,6 +195,35 @@ describe('intent venue on the real GPv2Settlement', () => {
     }
   });
 
+  it('a large sell is partially fillable: filled in part at its limit, the rest withdrawn, the remainder left as drift', async () => {
+    const owner = await w.owner({ WETH: parseEther('3000') });
+    const { runSolver } = await import('../../chain/intents/service.ts');
+    const loop = runSolver(w.solver, { send: true, intervalMs: 100 });
+    try {
+      const cfg = intentsConfig(w, { waitMs: 3_000, pollMs: 100, maxSlippageBps: 30, partialAboveNotional: 10_000 });
+      const v = createIntentsVenue(cfg, { clock, env: { INTENT_WALLET_KEY: owner.key } });
+      const s = await v.place({
+        clientOrderId: 'big1',
+        asset: 'WETH',
+        quote: 'USDC',
+        side: 'sell',
+        quantity: 3000,
+        type: 'market',
+        referencePrice: 3000,
+      });
+      const entry = (await w.bookClient.byIntent(appDataOf('big1')))!;
+      assert.equal(entry.order.partiallyFillable, true);
+      assert.equal(s.status, 'canceled', 'the unfilled rest is withdrawn when the wait ends');
+      assert.ok(s.filledQuantity > 0 && s.filledQuantity < 3000, `filled ${s.filledQuantity} of 3000`);
+      for (const f of s.fills) assert.ok(f.price >= 3000 * (1 - 0.003) - 1e-9, `fill at ${f.price} ≥ limit`);
+      // what was not sold is still in the wallet: the next cycle's plan sees it as drift
+      const b = await v.balances();
+      assert.ok(Math.abs(b.WETH! - (3000 - s.filledQuantity - s.fills.reduce((a, f) => a + f.fee, 0))) < 1e-9);
+    } finally {
+      await loop.stop();
+    }
+  });
+
   it('kill -9 between signing and settlement never yields two orders for one intent (real processes)', async () => {
     for (let trial = 0; trial < KILLS; trial++) {
       const owner = await w.owner({ WETH: parseEther('1') });
