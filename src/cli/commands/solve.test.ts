@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { erc20Abi, maxUint256 } from 'viem';
 import { ballast } from '../../../test/support/cli.ts';
 import { type IntentWorld, sellOrder, signAndPost, startIntentWorld } from '../../chain/intents/testing/world.ts';
 
@@ -35,6 +36,32 @@ describe('ballast solve', () => {
     after(async () => {
       await w?.close();
       rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('chain fund --approve-relayer: a fresh wallet gets tokens and the relayer’s allowance, and still 0 ETH', async () => {
+      const to = '0x00000000000000000000000000000000000Ba11a';
+      const r = await ballast(
+        'chain',
+        'fund',
+        '--chain-file',
+        join(dir, 'chain.json'),
+        '--to',
+        to,
+        '--token',
+        'WETH',
+        '--amount',
+        '2',
+        '--approve-relayer',
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const allowance = await w.client.readContract({
+        address: w.token('WETH').address,
+        abi: erc20Abi,
+        functionName: 'allowance',
+        args: [to, w.fx.contracts.gpv2VaultRelayer],
+      });
+      assert.equal(allowance, maxUint256);
+      assert.equal(await w.client.getBalance({ address: to }), 0n);
     });
 
     it('simulates by default (nothing sent), settles with --send; --json prints one object per round', async () => {
