@@ -16,7 +16,7 @@ const cases: [string, string, bigint][] = [
 const w: IntentWorld = await startIntentWorld();
 try {
   process.stdout.write(
-    '| order | legs | gas of settle | solver round (simulate), ms | executed price / limit |\n|---|---:|---:|---:|---:|\n',
+    '| order | swaps | gas of settle | solver round (simulate), ms | executed price / limit |\n|---|---:|---:|---:|---:|\n',
   );
   for (const [s, b, total] of cases) {
     const owner = await w.owner({ [s]: total });
