@@ -12,8 +12,7 @@ import fc from 'fast-check';
 import { parseEther } from 'viem';
 import { settleArgs } from '../../chain/intents/solve.ts';
 import { type IntentWorld, sellOrder, signAndPost, startIntentWorld } from '../../chain/intents/testing/world.ts';
-import { appDataOf, gpv2Domain } from '../../dex/intents/gpv2-order.ts';
-import { signOrder } from '../../dex/intents/sign.ts';
+import { appDataOf } from '../../dex/intents/gpv2-order.ts';
 import { createIntentsVenue } from './config.ts';
 import { intentsConfig } from './testing/config.ts';
 
