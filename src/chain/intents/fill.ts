@@ -5,6 +5,8 @@
  * order). A buy order (fill-or-kill) sells the least that buys its amount. Clearing prices are chosen so the
  * trader receives (sell order) or pays (buy order) exactly what the route does: uniform prices over the
  * batch's tokens, so part 2 (several orders, coincidence of wants) extends `clearing` rather than replaces it.
+ * The router may spend a few base units less than asked (its split rounds down): the trader still pays the
+ * amount asked, at a price that meets its limit, and the dust stays in the settlement.
  */
 import type { Address } from 'viem';
 import type { BookEntry } from '../../dex/intents/book-server.ts';
@@ -46,7 +48,7 @@ export function decideFill(e: BookEntry, filled: bigint, route: RouteFn): FillDe
     if (remaining <= 0n) return { skip: 'filled' };
     const at = (f: bigint) => {
       const r = route(o.sellToken, o.buyToken, f);
-      if (r === null || spentOf(r, o.sellToken) !== f) return null;
+      if (r === null || spentOf(r, o.sellToken) > f) return null;
       const out = receivedOf(r, o.buyToken);
       return meetsLimit(e, f, out) ? { r, out } : null;
     };
@@ -86,7 +88,7 @@ export function decideFill(e: BookEntry, filled: bigint, route: RouteFn): FillDe
   if (filled > 0n) return { skip: 'filled' };
   const buys = (x: bigint) => {
     const r = route(o.sellToken, o.buyToken, x);
-    return r !== null && spentOf(r, o.sellToken) === x && receivedOf(r, o.buyToken) >= o.buyAmount ? r : null;
+    return r !== null && spentOf(r, o.sellToken) <= x && receivedOf(r, o.buyToken) >= o.buyAmount ? r : null;
   };
   let hiRoute = buys(o.sellAmount);
   if (hiRoute === null) return { skip: 'no route meets the limit price' };
