@@ -59,6 +59,7 @@ export function describeFixture(f: Fixture, addressesFile: string): string[] {
   for (const p of f.v4Pools)
     lines.push(`  ${p.label.padEnd(36)} ${p.poolId}  ${String(p.tickSpacing).padStart(3)}  ${p.hooks}`);
   lines.push('', `dev account  ${f.deployer} (anvil's first test key; holds the rest of every token)`);
+  lines.push(`solver       ${f.solver} (anvil's test key #9; allow-listed on gpv2Settlement, pays the gas of settle)`);
   return lines;
 }
 
@@ -69,6 +70,7 @@ export function fixtureJson(f: Fixture, addressesFile: string) {
     chainId: f.chainId,
     chainFile: addressesFile,
     contracts: f.contracts,
+    solver: f.solver,
     tokens: f.tokens.map((t) => ({ symbol: t.symbol, decimals: t.decimals, address: t.address, usdFeed: t.usdFeed })),
   };
 }

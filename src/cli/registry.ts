@@ -23,6 +23,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerStatus(program);
   const { registerChain } = await import('./commands/chain.ts');
   registerChain(program);
+  const { registerSolve } = await import('./commands/solve.ts');
+  registerSolve(program);
   const { registerVol } = await import('./commands/vol.ts');
   registerVol(program);
   const { registerAdvise } = await import('./commands/advise.ts');

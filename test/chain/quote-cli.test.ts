@@ -42,10 +42,11 @@ test('chain up prints the RPC URL and every address, and writes them as JSON', (
   for (const a of Object.values(f.contracts)) assert.ok(text.includes(a));
 });
 
-test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts, tokens (issue #17 item 2)', () => {
+test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GPv2 settlement included, issue #24), solver, tokens (issue #17 item 2)', () => {
   const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
   const j = JSON.parse(JSON.stringify(fixtureJson(f, chainFile))) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(j).sort(), ['chainFile', 'chainId', 'contracts', 'rpcUrl', 'tokens']);
+  assert.deepEqual(Object.keys(j).sort(), ['chainFile', 'chainId', 'contracts', 'rpcUrl', 'solver', 'tokens']);
+  assert.equal(j.solver, f.solver);
   assert.equal(j.rpcUrl, up.rpcUrl);
   assert.equal(j.chainFile, chainFile);
   assert.deepEqual(j.contracts, f.contracts);

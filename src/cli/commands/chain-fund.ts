@@ -12,6 +12,7 @@ interface FundFlags {
   amount: string[];
   chainFile?: string;
   json?: boolean;
+  approveRelayer?: boolean;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -32,6 +33,10 @@ export function registerChainFund(chain: Command): void {
     .requiredOption('--amount <x>', 'decimal amount of that token; one per --token', collect, [])
     .option('--chain-file <file>', 'addresses written by `ballast chain up` (default: the nearest .ballast/chain.json)')
     .option('--json', 'print { to, funded: [{ token, amount, balance, txHash }] }')
+    .option(
+      '--approve-relayer',
+      'also approve the GPv2 vault relayer for each ERC-20, mined at gas price 0: the wallet needs no ETH (issue #24)',
+    )
     .action(async (f: FundFlags) => {
       // Loaded here, not at start-up: every other command starts without viem.
       const { isAddress } = await import('viem');
@@ -48,6 +53,11 @@ export function registerChainFund(chain: Command): void {
         return { token: t.symbol, amount: parseAmount(f.amount[k]!, t.decimals, '--amount') };
       });
       const funded = await fundWallet(fixture, f.to as Address, legs);
+      if (f.approveRelayer === true) {
+        const { approveRelayerGasless } = await import('../../chain/intents/approve.ts');
+        const erc20s = legs.map((l) => fundToken(fixture, l.token).address).filter((a) => a !== null);
+        await approveRelayerGasless(fixture, f.to as Address, erc20s);
+      }
       if (f.json === true) {
         const rows = funded.map((x) => ({
           token: x.token,

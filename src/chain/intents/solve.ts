@@ -1,0 +1,224 @@
+/**
+ * `ballast solve` (issue #24 item 3): collects the open orders of the local order book and settles each one
+ * alone on the fixture's GPv2Settlement, through the joint router's legs as settlement interactions, from
+ * the allow-listed solver account (which pays the gas). Simulates by default (eth_call of `settle` from the
+ * solver); sends only with `send`. An order is skipped, with the reason, when it expired, was invalidated
+ * or filled on chain, its owner lacks the sell amount plus fee or the relayer's allowance, or no route
+ * meets its limit.
+ */
+import {
+  type Account,
+  type Address,
+  encodeFunctionData,
+  erc20Abi,
+  type Hex,
+  type PublicClient,
+  parseAbi,
+  type WalletClient,
+} from 'viem';
+import type { OrderBookClient } from '../../dex/intents/book-client.ts';
+import type { BookEntry } from '../../dex/intents/book-server.ts';
+import { INVALIDATED, tradeFlags } from '../../dex/intents/gpv2-order.ts';
+import { prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
+import { readPoolStates } from '../../dex/state/index.ts';
+import { cowArtifact } from '../fixture/deploy-cow.ts';
+import type { Fixture } from '../fixture/types.ts';
+import { aggregatorAbi } from '../oracles/feeds.ts';
+import { SolverError } from './errors.ts';
+import { clearing, decideFill, type OrderFill, type RouteFn } from './fill.ts';
+import { legInteractions } from './interactions.ts';
+
+export const settlementAbi = cowArtifact('GPv2Settlement').abi;
+/** Gas is priced at least at 1 gwei when routing (anvil's base fee falls toward 0 on an idle chain). */
+const GAS_FLOOR = 10n ** 9n;
+const filledAbi = parseAbi(['function filledAmount(bytes) view returns (uint256)']);
+
+export interface SolverDeps {
+  readonly client: PublicClient;
+  readonly fixture: Fixture;
+  readonly book: OrderBookClient;
+  /** The allow-listed solver's wallet; needed to send (a simulation reads only). */
+  readonly wallet?: WalletClient;
+  readonly account: Account | Address;
+}
+
+export interface OrderOutcome {
+  readonly uid: Hex;
+  readonly owner: Address;
+  readonly kind: 'sell' | 'buy';
+  readonly status: 'settled' | 'simulated' | 'skipped' | 'reverted';
+  readonly reason?: string;
+  readonly executedSell?: bigint;
+  readonly executedBuy?: bigint;
+  readonly fee?: bigint;
+  readonly txHash?: Hex;
+  readonly gasUsed?: bigint;
+  /** The settle call's calldata (for audits and the replay test). */
+  readonly calldata?: Hex;
+}
+
+export interface SettleArgs {
+  readonly tokens: Address[];
+  readonly prices: bigint[];
+  readonly trades: unknown[];
+  readonly interactions: [unknown[], unknown[], unknown[]];
+}
+
+export async function filledAmount(client: PublicClient, settlement: Address, uid: Hex): Promise<bigint> {
+  return client.readContract({ address: settlement, abi: filledAbi, functionName: 'filledAmount', args: [uid] });
+}
+
+/** USD per base unit of each fixture token, from its mock feed (lower-case address). */
+async function usdPerUnit(client: PublicClient, f: Fixture): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const t of f.tokens) {
+    const [, answer] = await client.readContract({
+      address: t.usdFeed,
+      abi: aggregatorAbi,
+      functionName: 'latestRoundData',
+    });
+    out.set(t.address.toLowerCase(), Number(answer) / 1e8 / 10 ** t.decimals);
+  }
+  return out;
+}
+
+/** The settle arguments for fills of orders that each settle alone (one batch; part 2 nets them). */
+export function settleArgs(fills: readonly OrderFill[], f: Fixture, deadline: bigint): SettleArgs {
+  const { tokens, prices } = clearing(fills);
+  const trades = fills.map((x, i) => ({
+    sellTokenIndex: BigInt(2 * i),
+    buyTokenIndex: BigInt(2 * i + 1),
+    receiver: x.entry.order.receiver,
+    sellAmount: x.entry.order.sellAmount,
+    buyAmount: x.entry.order.buyAmount,
+    validTo: x.entry.order.validTo,
+    appData: x.entry.order.appData,
+    feeAmount: x.entry.order.feeAmount,
+    flags: BigInt(tradeFlags(x.entry.order)),
+    executedAmount: x.executedAmount,
+    signature: x.entry.signature,
+  }));
+  const inter = fills.flatMap((x) => legInteractions(x.route.legs, f.pools, f.contracts, deadline));
+  return { tokens, prices, trades, interactions: [[], inter, []] };
+}
+
+async function ownerReady(client: PublicClient, f: Fixture, e: BookEntry, need: bigint): Promise<string | null> {
+  const t = e.order.sellToken;
+  const [bal, allowance] = await Promise.all([
+    client.readContract({ address: t, abi: erc20Abi, functionName: 'balanceOf', args: [e.owner] }),
+    client.readContract({
+      address: t,
+      abi: erc20Abi,
+      functionName: 'allowance',
+      args: [e.owner, f.contracts.gpv2VaultRelayer],
+    }),
+  ]);
+  if (bal < need) return `owner holds ${bal} of the sell token, the fill needs ${need}`;
+  if (allowance < need) return `owner's allowance for the vault relayer is ${allowance}, the fill needs ${need}`;
+  return null;
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+export async function solveOnce(d: SolverDeps, opts: { send: boolean }): Promise<OrderOutcome[]> {
+  const f = d.fixture;
+  const settlement = f.contracts.gpv2Settlement;
+  const open = await d.book.list('open');
+  const out: OrderOutcome[] = [];
+  if (open.length === 0) return out;
+  const prices = await usdPerUnit(d.client, f);
+  const weth = f.contracts.weth9.toLowerCase();
+  const ethUsd = (prices.get(weth) ?? 0) * 1e18;
+  for (const e of open) {
+    const base = { uid: e.uid, owner: e.owner, kind: e.order.kind };
+    const now = (await d.client.getBlock()).timestamp;
+    if (BigInt(e.order.validTo) < now) {
+      out.push({ ...base, status: 'skipped', reason: 'expired' });
+      continue;
+    }
+    const filled = await filledAmount(d.client, settlement, e.uid);
+    if (filled === INVALIDATED) {
+      out.push({ ...base, status: 'skipped', reason: 'invalidated on chain' });
+      continue;
+    }
+    const snap = await readPoolStates(
+      {
+        client: d.client,
+        v3TickLens: f.contracts.v3TickLens,
+        balancerVault: f.contracts.balancerVault,
+        multicall3: f.contracts.multicall3,
+      },
+      f.pools,
+    );
+    const market = prepareMarket(snap.states);
+    const gasPriceWei = await d.client.getGasPrice();
+    const route: RouteFn = (sell, buy, amount) => {
+      const ps = prices.get(sell.toLowerCase());
+      if (ps === undefined || !prices.has(buy.toLowerCase()) || amount <= 0n) return null;
+      const ask = (maxHops: number) =>
+        routeJoint({
+          market,
+          sells: [{ token: sell, amount }],
+          buys: [{ token: buy, value: Number(amount) * ps }],
+          // every token's price, not just the pair's: the router prices the hubs it may route through
+          prices,
+          // the solver pays the gas: priced, it also keeps the router off arbitrage cycles among the
+          // fixture's skewed pools (at 0 gas it may route sell → … → sell; then direct pools only)
+          gasPriceWei: gasPriceWei > GAS_FLOOR ? gasPriceWei : GAS_FLOOR,
+          ethPrice: ethUsd,
+          maxHops,
+        });
+      try {
+        const r = ask(3);
+        return r.received.some((x) => x.token.toLowerCase() === sell.toLowerCase() && x.amount > 0n) ? ask(1) : r;
+      } catch {
+        return null;
+      }
+    };
+    const decision = decideFill(e, filled, route);
+    if ('skip' in decision) {
+      out.push({ ...base, status: 'skipped', reason: decision.skip });
+      continue;
+    }
+    const fill = decision.fill;
+    const notReady = await ownerReady(d.client, f, e, fill.executedSell + fill.fee);
+    if (notReady !== null) {
+      out.push({ ...base, status: 'skipped', reason: notReady });
+      continue;
+    }
+    const a = settleArgs([fill], f, now + 600n);
+    const amounts = { executedSell: fill.executedSell, executedBuy: fill.executedBuy, fee: fill.fee };
+    const args = [a.tokens, a.prices, a.trades, a.interactions] as const;
+    let request: Parameters<WalletClient['writeContract']>[0];
+    try {
+      const sim = await d.client.simulateContract({
+        address: settlement,
+        abi: settlementAbi,
+        functionName: 'settle',
+        args,
+        account: d.account,
+      });
+      request = sim.request as Parameters<WalletClient['writeContract']>[0];
+    } catch (err) {
+      out.push({ ...base, status: 'skipped', reason: `simulation reverted: ${firstLine(err)}` });
+      continue;
+    }
+    const calldata = encodeFunctionData({ abi: settlementAbi, functionName: 'settle', args });
+    if (!opts.send) {
+      out.push({ ...base, status: 'simulated', ...amounts, calldata });
+      continue;
+    }
+    if (d.wallet === undefined) throw new SolverError('sending needs the solver wallet', { next: 'stop' });
+    const hash = await d.wallet.writeContract(request);
+    const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    out.push({
+      ...base,
+      status: receipt.status === 'success' ? 'settled' : 'reverted',
+      ...amounts,
+      txHash: hash,
+      gasUsed: receipt.gasUsed,
+      calldata,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * `ballast solve` (issue #24 item 3): settles the open orders of the local order book on the fixture's
+ * GPv2Settlement, each alone, from the allow-listed solver (the fixture's dev account #9, a test key).
+ * Simulates by default; --send sends. --watch is the service mode: a round every --interval-ms until Ctrl-C;
+ * --serve-book PORT runs the order book in the same process (the venue posts to it).
+ *
+ *     ballast solve --book http://127.0.0.1:8547 [--send] [--json]
+ *     ballast solve --serve-book 8547 [--book-file .ballast/orders.json] --watch --send
+ */
+import type { Command } from 'commander';
+import { UsageError } from '../io.ts';
+
+interface SolveFlags {
+  book?: string;
+  serveBook?: string;
+  bookFile?: string;
+  chainFile?: string;
+  send?: boolean;
+  watch?: boolean;
+  intervalMs: string;
+  json?: boolean;
+}
+
+export function parseSolveFlags(f: SolveFlags): { port?: number; url?: string; intervalMs: number } {
+  if ((f.book === undefined) === (f.serveBook === undefined))
+    throw new UsageError('--book: give either --book URL (a running order book) or --serve-book PORT, not both');
+  if (f.book !== undefined && !/^https?:\/\/[^\s/]+/.test(f.book))
+    throw new UsageError(`--book: ${JSON.stringify(f.book)} is not an http(s) URL`);
+  let port: number | undefined;
+  if (f.serveBook !== undefined) {
+    port = Number(f.serveBook);
+    if (!/^\d+$/.test(f.serveBook) || port > 65_535)
+      throw new UsageError(`--serve-book: ${JSON.stringify(f.serveBook)} is not a port (0-65535)`);
+  }
+  if (f.bookFile !== undefined && f.serveBook === undefined)
+    throw new UsageError('--book-file: only with --serve-book');
+  const intervalMs = Number(f.intervalMs);
+  if (!/^\d+$/.test(f.intervalMs) || intervalMs < 50 || intervalMs > 3_600_000)
+    throw new UsageError(`--interval-ms: ${JSON.stringify(f.intervalMs)} is not a whole number of ms in 50..3600000`);
+  return { ...(port === undefined ? {} : { port }), ...(f.book === undefined ? {} : { url: f.book }), intervalMs };
+}
+
+const text = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+
+export function registerSolve(program: Command): void {
+  program
+    .command('solve')
+    .description('settle the local order book’s open GPv2 orders on the local chain (simulates unless --send)')
+    .option('--book <url>', 'a running order book (e.g. http://127.0.0.1:8547)')
+    .option('--serve-book <port>', 'run the order book in this process on this port (0: a free one)')
+    .option('--book-file <file>', 'with --serve-book: keep the book in this JSON file across restarts')
+    .option('--chain-file <file>', 'addresses written by `ballast chain up` (default: the nearest .ballast/chain.json)')
+    .option('--send', 'send the settlements (default: simulate each one, send nothing)')
+    .option('--watch', 'service mode: a round every --interval-ms until Ctrl-C')
+    .option('--interval-ms <n>', 'time between rounds with --watch', '1000')
+    .option('--json', 'one JSON object per round: { book, round, outcomes: [...] }')
+    .action(async (f: SolveFlags) => {
+      const p = parseSolveFlags(f);
+      const { createPublicClient, createWalletClient, http } = await import('viem');
+      const { privateKeyToAccount } = await import('viem/accounts');
+      const { findChainFile } = await import('../../chain/chain-file.ts');
+      const { localChain } = await import('../../chain/client.ts');
+      const { SOLVER_KEY } = await import('../../chain/fixture/deploy-cow.ts');
+      const { solveOnce } = await import('../../chain/intents/solve.ts');
+      const { runSolver } = await import('../../chain/intents/service.ts');
+      const { OrderBookClient } = await import('../../dex/intents/book-client.ts');
+      const { startOrderBook } = await import('../../dex/intents/book-server.ts');
+      const { loadChainFile } = await import('./dex-quote.ts');
+      const fixture = loadChainFile(f.chainFile ?? findChainFile());
+      const chain = localChain(fixture.rpcUrl, fixture.chainId);
+      const account = privateKeyToAccount(SOLVER_KEY);
+      const client = createPublicClient({ chain, transport: http(fixture.rpcUrl) });
+      const wallet = createWalletClient({ chain, transport: http(fixture.rpcUrl), account });
+      const served =
+        p.port === undefined
+          ? null
+          : await startOrderBook({
+              chainId: fixture.chainId,
+              settlement: fixture.contracts.gpv2Settlement,
+              port: p.port,
+              ...(f.bookFile === undefined ? {} : { file: f.bookFile }),
+            });
+      const url = served?.url ?? p.url!;
+      const deps = { client: client as never, fixture, book: new OrderBookClient(url), wallet, account };
+      let round = 0;
+      const report = (outcomes: readonly Awaited<ReturnType<typeof solveOnce>>[number][]) => {
+        round++;
+        if (f.json === true) {
+          const rows = outcomes.map((o) =>
+            Object.fromEntries(
+              Object.entries(o)
+                .filter(([k]) => k !== 'calldata')
+                .map(([k, v]) => [k, text(v)]),
+            ),
+          );
+          process.stdout.write(`${JSON.stringify({ book: url, round, outcomes: rows })}\n`);
+          return;
+        }
+        if (outcomes.length === 0 && f.watch !== true) process.stdout.write(`no open orders in ${url}\n`);
+        for (const o of outcomes)
+          process.stdout.write(
+            `${o.uid.slice(0, 18)}… ${o.kind} ${o.status}${o.reason ? `: ${o.reason}` : ''}${o.executedSell !== undefined ? ` sell ${o.executedSell} buy ${o.executedBuy} fee ${o.fee}` : ''}${o.txHash ? ` tx ${o.txHash}` : ''}\n`,
+          );
+      };
+      if (f.watch !== true) {
+        try {
+          report(await solveOnce(deps, { send: f.send === true }));
+        } finally {
+          await served?.close();
+        }
+        return;
+      }
+      if (f.json !== true)
+        process.stdout.write(
+          `order book ${url}; solving every ${p.intervalMs} ms (${f.send ? 'sending' : 'simulating'}); Ctrl-C stops\n`,
+        );
+      const loop = runSolver(deps, {
+        send: f.send === true,
+        intervalMs: p.intervalMs,
+        onRound: (r) => {
+          if (r.length > 0 || f.json === true) report(r);
+        },
+        onError: (e) => process.stderr.write(`solve round failed: ${(e as Error).message.split('\n')[0]}\n`),
+      });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await loop.stop();
+      await served?.close();
+    });
+}

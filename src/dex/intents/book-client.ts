@@ -1,0 +1,79 @@
+/** HTTP client of the local order book (book-server.ts): what the intent venue and the solver call. */
+import type { Address, Hex } from 'viem';
+import { type BookEntry, type BookStatus, orderFromJson } from './book-server.ts';
+import { OrderBookError } from './errors.ts';
+import { type GPv2Order, orderToJson } from './gpv2-order.ts';
+
+export interface PostResult {
+  readonly uid: Hex;
+  /** false: the book already held this order (a retry), or (`conflict`) another order for the same intent. */
+  readonly created: boolean;
+  /** The intent already had a different order: `uid` is that one. */
+  readonly conflict: boolean;
+}
+
+type Row = { uid: Hex; owner: Address; signature: Hex; status: BookStatus; order: unknown };
+const fromRow = (r: Row): BookEntry => ({ ...r, order: orderFromJson(r.order) });
+
+export class OrderBookClient {
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new OrderBookError(`order book ${this.url}: ${method} ${path} failed (${(e as Error).message})`, {
+        cause: e,
+      });
+    }
+    const json = (await res.json().catch(() => null)) as unknown;
+    if (res.status >= 500) throw new OrderBookError(`order book ${this.url}: ${method} ${path} answered ${res.status}`);
+    return { status: res.status, json };
+  }
+
+  async post(order: GPv2Order, owner: Address, signature: Hex): Promise<PostResult> {
+    const { status, json } = await this.call('POST', '/orders', { order: orderToJson(order), owner, signature });
+    const j = json as { uid?: Hex; message?: string };
+    if ((status === 200 || status === 201 || status === 409) && j.uid !== undefined)
+      return { uid: j.uid, created: status === 201, conflict: status === 409 };
+    throw new OrderBookError(`order book refused the order (${status}): ${j.message ?? 'no reason'}`, {
+      next: 'next-cycle',
+    });
+  }
+
+  async list(status?: BookStatus): Promise<BookEntry[]> {
+    const { status: s, json } = await this.call('GET', `/orders${status ? `?status=${status}` : ''}`);
+    if (s !== 200) throw new OrderBookError(`order book: listing answered ${s}`);
+    return (json as Row[]).map(fromRow);
+  }
+
+  /** The order for an intent (its appData), or null. */
+  async byIntent(appData: Hex): Promise<BookEntry | null> {
+    const { status, json } = await this.call('GET', `/intents/${appData}`);
+    if (status === 404) return null;
+    if (status !== 200) throw new OrderBookError(`order book: intent lookup answered ${status}`);
+    return fromRow(json as Row);
+  }
+
+  async withdraw(uid: Hex, signature: Hex): Promise<BookEntry | null> {
+    const { status, json } = await this.call('DELETE', `/orders/${uid}`, { signature });
+    if (status === 404) return null;
+    if (status !== 200)
+      throw new OrderBookError(
+        `order book refused the withdrawal (${status}): ${(json as { message?: string }).message}`,
+        {
+          next: 'stop',
+        },
+      );
+    return fromRow(json as Row);
+  }
+}
