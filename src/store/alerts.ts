@@ -19,7 +19,7 @@ export interface AlertRecord {
   readonly deliveryError: string | null;
 }
 
-interface Row {
+export interface AlertRow {
   id: number;
   portfolio_id: string | null;
   at: number;
@@ -30,7 +30,7 @@ interface Row {
   delivered_at: number | null;
   delivery_error: string | null;
 }
-const toAlert = (r: Row): AlertRecord => ({
+export const toAlert = (r: AlertRow): AlertRecord => ({
   id: r.id,
   portfolioId: r.portfolio_id,
   at: r.at,
@@ -62,7 +62,7 @@ export class AlertStore {
     const r = this.db
       .prepare('INSERT INTO alerts (portfolio_id, at, level, kind, message, detail) VALUES (?, ?, ?, ?, ?, ?)')
       .run(input.portfolioId ?? null, input.at, input.level, input.kind, input.message, detail);
-    return toAlert(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(r.lastInsertRowid) as Row);
+    return toAlert(this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(r.lastInsertRowid) as AlertRow);
   }
 
   /** Marks a delivery attempt: success (error undefined) or the error text (retried later). */
@@ -74,7 +74,7 @@ export class AlertStore {
 
   undelivered(limit = 100): AlertRecord[] {
     return (
-      this.db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?').all(limit) as Row[]
+      this.db.prepare('SELECT * FROM alerts WHERE delivered_at IS NULL ORDER BY id LIMIT ?').all(limit) as AlertRow[]
     ).map(toAlert);
   }
 
@@ -87,6 +87,6 @@ export class AlertStore {
         : this.db
             .prepare('SELECT * FROM alerts WHERE portfolio_id = ? ORDER BY id DESC LIMIT ?')
             .all(options.portfolioId, limit);
-    return (rows as Row[]).map(toAlert);
+    return (rows as AlertRow[]).map(toAlert);
   }
 }

@@ -23,7 +23,7 @@ export type CashFlowInput = Omit<CashFlow, 'id' | 'value' | 'note' | 'externalId
   externalId?: string;
 };
 
-interface Row {
+export interface FlowRow {
   id: number;
   portfolio_id: string;
   kind: 'deposit' | 'withdrawal';
@@ -34,7 +34,7 @@ interface Row {
   note: string | null;
   external_id: string | null;
 }
-const toFlow = (r: Row): CashFlow => ({
+export const toFlow = (r: FlowRow): CashFlow => ({
   id: r.id,
   portfolioId: r.portfolio_id,
   kind: r.kind,
@@ -63,7 +63,7 @@ export class CashFlowStore {
           throw new JournalNotFoundError('portfolio', input.portfolioId);
         if (input.externalId !== undefined) {
           const prev = this.db.prepare('SELECT * FROM cash_flows WHERE external_id = ?').get(input.externalId) as
-            | Row
+            | FlowRow
             | undefined;
           if (prev !== undefined) {
             if (
@@ -93,7 +93,7 @@ export class CashFlowStore {
             input.note ?? null,
             input.externalId ?? null,
           );
-        return toFlow(this.db.prepare('SELECT * FROM cash_flows WHERE id = ?').get(r.lastInsertRowid) as Row);
+        return toFlow(this.db.prepare('SELECT * FROM cash_flows WHERE id = ?').get(r.lastInsertRowid) as FlowRow);
       })
       .immediate();
   }
@@ -102,7 +102,7 @@ export class CashFlowStore {
   list(portfolioId: string, range: { from?: number; to?: number } = {}): CashFlow[] {
     const rows = this.db
       .prepare('SELECT * FROM cash_flows WHERE portfolio_id = ? AND at >= ? AND at <= ? ORDER BY at, id')
-      .all(portfolioId, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as Row[];
+      .all(portfolioId, range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER) as FlowRow[];
     return rows.map(toFlow);
   }
 }

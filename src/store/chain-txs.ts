@@ -66,7 +66,7 @@ export interface ChainTxIntent extends IntentBase {
   readonly receipt: ChainReceipt | null;
 }
 
-interface TxRow extends IntentRow {
+export interface TxRow extends IntentRow {
   chain_id: number;
   from_address: string;
   to_address: string | null;
@@ -86,7 +86,7 @@ interface TxRow extends IntentRow {
 }
 
 const big = (s: string | null): bigint | null => (s === null ? null : BigInt(s));
-const toTx = (r: TxRow): ChainTxIntent => ({
+export const toTx = (r: TxRow): ChainTxIntent => ({
   ...toIntentBase(r),
   kind: 'chain_tx',
   chainId: r.chain_id,
@@ -112,7 +112,7 @@ const toTx = (r: TxRow): ChainTxIntent => ({
         },
 });
 
-function hex(field: string, v: string, len?: number): string {
+export function hex(field: string, v: string, len?: number): string {
   const s = v.toLowerCase();
   if (!HEX.test(s) || (len !== undefined && s.length !== len))
     throw new JournalInputError(
@@ -122,7 +122,7 @@ function hex(field: string, v: string, len?: number): string {
   return s;
 }
 
-const SELECT = 'SELECT i.*, c.* FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id';
+export const SELECT_TX = 'SELECT i.*, c.* FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id';
 
 export class ChainTxJournal {
   readonly core: IntentCore;
@@ -269,11 +269,11 @@ export class ChainTxJournal {
 
   get(clientOrderId: string): ChainTxIntent {
     this.core.row(clientOrderId);
-    return toTx(this.db.prepare(`${SELECT} WHERE i.client_order_id = ?`).get(clientOrderId) as TxRow);
+    return toTx(this.db.prepare(`${SELECT_TX} WHERE i.client_order_id = ?`).get(clientOrderId) as TxRow);
   }
 
   findByHash(txHash: string): ChainTxIntent | undefined {
-    const r = this.db.prepare(`${SELECT} WHERE c.tx_hash = ?`).get(txHash.toLowerCase()) as TxRow | undefined;
+    const r = this.db.prepare(`${SELECT_TX} WHERE c.tx_hash = ?`).get(txHash.toLowerCase()) as TxRow | undefined;
     return r === undefined ? undefined : toTx(r);
   }
 
@@ -281,7 +281,7 @@ export class ChainTxJournal {
   unfinished(portfolioId?: string): ChainTxIntent[] {
     const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');
     const rows = this.db
-      .prepare(`${SELECT} WHERE i.state IN (${states}) AND (? IS NULL OR i.portfolio_id = ?) ORDER BY i.id`)
+      .prepare(`${SELECT_TX} WHERE i.state IN (${states}) AND (? IS NULL OR i.portfolio_id = ?) ORDER BY i.id`)
       .all(portfolioId ?? null, portfolioId ?? null) as TxRow[];
     return rows.map(toTx);
   }

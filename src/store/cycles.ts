@@ -41,7 +41,7 @@ export interface SkippedTrade {
   readonly at: number;
 }
 
-interface CycleRow {
+export interface CycleRow {
   portfolio_id: string;
   cycle: number;
   started_at: number;
@@ -50,7 +50,7 @@ interface CycleRow {
   reason: string | null;
   detail: string | null;
 }
-interface SkippedRow {
+export interface SkippedRow {
   portfolio_id: string;
   cycle: number;
   asset: string;
@@ -62,7 +62,7 @@ interface SkippedRow {
   at: number;
 }
 
-const toCycle = (r: CycleRow): CycleRecord => ({
+export const toCycle = (r: CycleRow): CycleRecord => ({
   portfolioId: r.portfolio_id,
   cycle: r.cycle,
   startedAt: r.started_at,
@@ -71,7 +71,7 @@ const toCycle = (r: CycleRow): CycleRecord => ({
   reason: r.reason,
   detail: r.detail === null ? null : JSON.parse(r.detail),
 });
-const toSkipped = (r: SkippedRow): SkippedTrade => ({
+export const toSkipped = (r: SkippedRow): SkippedTrade => ({
   portfolioId: r.portfolio_id,
   cycle: r.cycle,
   asset: r.asset,

@@ -24,7 +24,7 @@ export interface StoredPlan {
   readonly cycle: number | null;
 }
 
-interface Row {
+export interface PlanRow {
   id: string;
   portfolio_id: string;
   hash: string;
@@ -36,7 +36,7 @@ interface Row {
   decision_reason: string | null;
   cycle: number | null;
 }
-const toPlan = (r: Row): StoredPlan => ({
+export const toPlan = (r: PlanRow): StoredPlan => ({
   id: r.id,
   portfolioId: r.portfolio_id,
   hash: r.hash,
@@ -92,7 +92,7 @@ export class PlanStore {
   }
 
   find(id: string): StoredPlan | undefined {
-    const r = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as Row | undefined;
+    const r = this.db.prepare('SELECT * FROM plans WHERE id = ?').get(id) as PlanRow | undefined;
     return r === undefined ? undefined : toPlan(r);
   }
 
@@ -105,7 +105,7 @@ export class PlanStore {
   pending(portfolioId: string): StoredPlan | undefined {
     const r = this.db
       .prepare("SELECT * FROM plans WHERE portfolio_id = ? AND state = 'pending' ORDER BY created_at DESC LIMIT 1")
-      .get(portfolioId) as Row | undefined;
+      .get(portfolioId) as PlanRow | undefined;
     return r === undefined ? undefined : toPlan(r);
   }
 
@@ -161,7 +161,7 @@ export class PlanStore {
     return (
       this.db
         .prepare('SELECT * FROM plans WHERE portfolio_id = ? ORDER BY created_at DESC LIMIT ?')
-        .all(portfolioId, limit) as Row[]
+        .all(portfolioId, limit) as PlanRow[]
     ).map(toPlan);
   }
 }

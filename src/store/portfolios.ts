@@ -29,7 +29,7 @@ export interface TargetVersion {
   readonly createdAt: number;
 }
 
-interface PortfolioRow {
+export interface PortfolioRow {
   id: string;
   name: string;
   cid_prefix: string;
@@ -37,7 +37,7 @@ interface PortfolioRow {
   created_at: number;
   updated_at: number;
 }
-interface TargetRow {
+export interface TargetRow {
   portfolio_id: string;
   version: number;
   targets: string;
@@ -46,7 +46,7 @@ interface TargetRow {
   created_at: number;
 }
 
-const toPortfolio = (r: PortfolioRow): PortfolioRecord => ({
+export const toPortfolio = (r: PortfolioRow): PortfolioRecord => ({
   id: r.id,
   name: r.name,
   cidPrefix: r.cid_prefix,
@@ -54,7 +54,7 @@ const toPortfolio = (r: PortfolioRow): PortfolioRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-const toTarget = (r: TargetRow): TargetVersion => ({
+export const toTarget = (r: TargetRow): TargetVersion => ({
   portfolioId: r.portfolio_id,
   version: r.version,
   targets: JSON.parse(r.targets),
