@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type Backend, contract } from '../../test/support/stores.ts';
 import type { ChainTxInput } from './chain-txs.ts';
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
-import { journalWithPortfolio, T0 } from './testing/fixtures.ts';
+import { T0 } from './testing/fixtures.ts';
 
 const FROM = `0x${'aB'.repeat(20)}`;
 const hash = (n: number): string => `0x${n.toString(16).padStart(64, '0')}`;
@@ -27,74 +27,83 @@ const tx = (over: Partial<ChainTxInput> = {}): ChainTxInput => ({
   ...over,
 });
 
-test('chain txs: committed with raw tx, hash and nonce before sending; same state machine; receipt → filled', () => {
-  const j = journalWithPortfolio();
-  j.cycles.start('main', T0);
-  const t = j.chainTxs.commitTx(tx());
-  assert.equal(t.state, 'committed');
-  assert.equal(t.from, FROM.toLowerCase());
-  assert.equal(t.gasLimit, 500_000n);
-  assert.deepEqual(t.calls, tx().calls, 'tokenIn/tokenOut are not mistaken for secrets');
-  assert.deepEqual(j.chainTxs.commitTx(tx()), t, 'idempotent');
-  assert.throws(
-    () => j.chainTxs.commitTx(tx({ txHash: hash(2) })),
-    JournalConflictError,
-    'a replacement needs a new child',
-  );
-  j.chainTxs.markSent(t.clientOrderId, T0 + 1);
-  assert.throws(() => j.chainTxs.markSent(t.clientOrderId, T0 + 2), IllegalTransitionError);
-  j.chainTxs.markUnknown(t.clientOrderId, 'broadcast timed out', T0 + 2);
-  assert.equal(
-    j.orders.hasUnknownLegs('main'),
-    true,
-    'an unknown transaction blocks the portfolio like an unknown order',
-  );
-  assert.deepEqual(
-    j.chainTxs.unfinished().map((x) => x.txHash),
-    [hash(1)],
-  );
-  assert.deepEqual(j.orders.unfinishedIntents(), [], 'exchange reconciliation does not touch chain txs');
-  j.chainTxs.recordLookup(t.clientOrderId, T0 + 3, 'found');
-  const mined = j.chainTxs.recordReceipt(
-    t.clientOrderId,
-    { blockNumber: 12, blockHash: hash(99), gasUsed: 210_000n, effectiveGasPrice: 1_000_000_000n, status: 'success' },
-    T0 + 4,
-  );
-  assert.equal(mined.state, 'filled');
-  assert.deepEqual(mined.receipt, {
-    blockNumber: 12,
-    blockHash: hash(99),
-    gasUsed: 210_000n,
-    effectiveGasPrice: 1_000_000_000n,
-    status: 'success',
-  });
-  assert.equal(j.chainTxs.findByHash(hash(1).toUpperCase().replace('0X', '0x'))?.clientOrderId, t.clientOrderId);
-  assert.deepEqual(
-    j.chainTxs.events(t.clientOrderId).map((e) => e.to),
-    ['committed', 'sent', 'unknown', 'filled'],
-  );
-  j.close();
-});
+contract(
+  'chain txs: committed with raw tx, hash and nonce before sending; same state machine; receipt → filled',
+  async (backend) => {
+    const st = await backend.open();
+    await st.cycles.start('main', T0);
+    const t = await st.chainTxs.commitTx(tx());
+    assert.equal(t.state, 'committed');
+    assert.equal(t.from, FROM.toLowerCase());
+    assert.equal(t.gasLimit, 500_000n);
+    assert.deepEqual(t.calls, tx().calls, 'tokenIn/tokenOut are not mistaken for secrets');
+    assert.deepEqual(await st.chainTxs.commitTx(tx()), t, 'idempotent');
+    await assert.rejects(
+      async () => await st.chainTxs.commitTx(tx({ txHash: hash(2) })),
+      JournalConflictError,
+      'a replacement needs a new child',
+    );
+    await st.chainTxs.markSent(t.clientOrderId, T0 + 1);
+    await assert.rejects(async () => await st.chainTxs.markSent(t.clientOrderId, T0 + 2), IllegalTransitionError);
+    await st.chainTxs.markUnknown(t.clientOrderId, 'broadcast timed out', T0 + 2);
+    assert.equal(
+      await st.orders.hasUnknownLegs('main'),
+      true,
+      'an unknown transaction blocks the portfolio like an unknown order',
+    );
+    assert.deepEqual(
+      (await st.chainTxs.unfinished()).map((x) => x.txHash),
+      [hash(1)],
+    );
+    assert.deepEqual(await st.orders.unfinishedIntents(), [], 'exchange reconciliation does not touch chain txs');
+    await st.chainTxs.recordLookup(t.clientOrderId, T0 + 3, 'found');
+    const mined = await st.chainTxs.recordReceipt(
+      t.clientOrderId,
+      { blockNumber: 12, blockHash: hash(99), gasUsed: 210_000n, effectiveGasPrice: 1_000_000_000n, status: 'success' },
+      T0 + 4,
+    );
+    assert.equal(mined.state, 'filled');
+    assert.deepEqual(mined.receipt, {
+      blockNumber: 12,
+      blockHash: hash(99),
+      gasUsed: 210_000n,
+      effectiveGasPrice: 1_000_000_000n,
+      status: 'success',
+    });
+    assert.equal(
+      (await st.chainTxs.findByHash(hash(1).toUpperCase().replace('0X', '0x')))?.clientOrderId,
+      t.clientOrderId,
+    );
+    assert.deepEqual(
+      (await st.chainTxs.events(t.clientOrderId)).map((e) => e.to),
+      ['committed', 'sent', 'unknown', 'filled'],
+    );
+    await st.close();
+  },
+);
 
-test('chain txs: nonce bookkeeping counts maybe-mined transactions; not-placed and node-refused ones free their nonce', () => {
-  const j = journalWithPortfolio();
-  j.cycles.start('main', T0);
-  assert.equal(j.chainTxs.highestNonce(31337, FROM), undefined);
-  const a = j.chainTxs.commitTx(tx({ nonce: 7 }));
-  const b = j.chainTxs.commitTx(tx({ leg: 1, nonce: 8, txHash: hash(2) }));
-  assert.equal(j.chainTxs.highestNonce(31337, FROM), 8);
-  j.chainTxs.markSent(b.clientOrderId, T0);
-  j.chainTxs.markRejected(b.clientOrderId, 'nonce too low', T0);
-  assert.equal(j.chainTxs.highestNonce(31337, FROM), 7);
-  j.chainTxs.markSent(a.clientOrderId, T0);
-  j.chainTxs.markAccepted(a.clientOrderId, T0);
-  j.chainTxs.recordReceipt(
-    a.clientOrderId,
-    { blockNumber: 1, blockHash: hash(5), gasUsed: 1n, effectiveGasPrice: 1n, status: 'reverted' },
-    T0,
-  );
-  assert.equal(j.chainTxs.get(a.clientOrderId).state, 'rejected');
-  assert.equal(j.chainTxs.highestNonce(31337, FROM), 7, 'a reverted transaction consumed its nonce');
-  assert.throws(() => j.chainTxs.commitTx(tx({ leg: 2, from: '0x12' })), JournalInputError);
-  j.close();
-});
+contract(
+  'chain txs: nonce bookkeeping counts maybe-mined transactions; not-placed and node-refused ones free their nonce',
+  async (backend) => {
+    const st = await backend.open();
+    await st.cycles.start('main', T0);
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), undefined);
+    const a = await st.chainTxs.commitTx(tx({ nonce: 7 }));
+    const b = await st.chainTxs.commitTx(tx({ leg: 1, nonce: 8, txHash: hash(2) }));
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), 8);
+    await st.chainTxs.markSent(b.clientOrderId, T0);
+    await st.chainTxs.markRejected(b.clientOrderId, 'nonce too low', T0);
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), 7);
+    await st.chainTxs.markSent(a.clientOrderId, T0);
+    await st.chainTxs.markAccepted(a.clientOrderId, T0);
+    await st.chainTxs.recordReceipt(
+      a.clientOrderId,
+      { blockNumber: 1, blockHash: hash(5), gasUsed: 1n, effectiveGasPrice: 1n, status: 'reverted' },
+      T0,
+    );
+    assert.equal((await st.chainTxs.get(a.clientOrderId)).state, 'rejected');
+    assert.equal(await st.chainTxs.highestNonce(31337, FROM), 7, 'a reverted transaction consumed its nonce');
+    await assert.rejects(async () => await st.chainTxs.commitTx(tx({ leg: 2, from: '0x12' })), JournalInputError);
+    await st.close();
+  },
+);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { contract } from '../../test/support/stores.ts';
 import type { OrderState } from '../core/ports.ts';
 import { JournalConflictError, JournalInputError } from './errors.ts';
 import { Journal } from './journal.ts';
@@ -22,34 +23,49 @@ const filled = (cid: string, quantity: number, price: number, fee: number): Orde
   fills: [{ tradeId: `paper-${cid}-0`, quantity, price, fee, feeAsset: 'USDT', time: T0 }],
 });
 
-test('paper accounts: a fill moves balances and records its order and fills in one transaction', () => {
-  const j = journalWithPortfolio();
-  j.paperAccounts.set('paper:main', { USDT: 1000 }, T0);
-  const s = filled('c1', 0.01, 40_000, 0.4);
-  assert.deepEqual(j.paperAccounts.fill('paper:main', { BTC: 0.01, USDT: -400.4 }, s, T0), { BTC: 0.01, USDT: 599.6 });
-  assert.deepEqual(j.paperAccounts.order('paper:main', 'c1'), s);
-  assert.equal(j.paperAccounts.order('paper:other', 'c1'), undefined, 'orders belong to their account');
-  // the same client order id again: refused whole
-  assert.throws(() => j.paperAccounts.fill('paper:main', { BTC: 1 }, s, T0), JournalConflictError);
-  // more than the account holds: refused whole, no order row left behind
-  assert.throws(
-    () => j.paperAccounts.fill('paper:main', { BTC: 1, USDT: -40_000 }, filled('c2', 1, 40_000, 0), T0),
+contract(
+  'paper accounts: a fill moves balances and records its order and fills in one transaction',
+  async (backend) => {
+    const st = await backend.open();
+    await st.paperAccounts.set('paper:main', { USDT: 1000 }, T0);
+    const s = filled('c1', 0.01, 40_000, 0.4);
+    assert.deepEqual(await st.paperAccounts.fill('paper:main', { BTC: 0.01, USDT: -400.4 }, s, T0), {
+      BTC: 0.01,
+      USDT: 599.6,
+    });
+    assert.deepEqual(await st.paperAccounts.order('paper:main', 'c1'), s);
+    assert.equal(await st.paperAccounts.order('paper:other', 'c1'), undefined, 'orders belong to their account');
+    // the same client order id again: refused whole
+    await assert.rejects(
+      async () => await st.paperAccounts.fill('paper:main', { BTC: 1 }, s, T0),
+      JournalConflictError,
+    );
+    // more than the account holds: refused whole, no order row left behind
+    await assert.rejects(
+      async () => await st.paperAccounts.fill('paper:main', { BTC: 1, USDT: -40_000 }, filled('c2', 1, 40_000, 0), T0),
+      JournalInputError,
+    );
+    assert.equal(await st.paperAccounts.order('paper:main', 'c2'), undefined);
+    assert.deepEqual(await st.paperAccounts.get('paper:main'), { BTC: 0.01, USDT: 599.6 });
+    await st.close();
+  },
+);
+
+contract('paper accounts: each cash flow moves once, atomically with its id', async (backend) => {
+  const st = await backend.open();
+  await st.paperAccounts.set('paper:main', { USDT: 100 }, T0);
+  assert.equal(await st.paperAccounts.lastFlowId('main'), 0);
+  assert.deepEqual(await st.paperAccounts.applyFlow('paper:main', 'main', 1, { USDT: 50 }, T0), { USDT: 150 });
+  await assert.rejects(
+    async () => await st.paperAccounts.applyFlow('paper:main', 'main', 1, { USDT: 50 }, T0),
+    JournalConflictError,
+  );
+  await assert.rejects(
+    async () => await st.paperAccounts.applyFlow('paper:main', 'main', 2, { USDT: -500 }, T0),
     JournalInputError,
   );
-  assert.equal(j.paperAccounts.order('paper:main', 'c2'), undefined);
-  assert.deepEqual(j.paperAccounts.get('paper:main'), { BTC: 0.01, USDT: 599.6 });
-  j.close();
-});
-
-test('paper accounts: each cash flow moves once, atomically with its id', () => {
-  const j = journalWithPortfolio();
-  j.paperAccounts.set('paper:main', { USDT: 100 }, T0);
-  assert.equal(j.paperAccounts.lastFlowId('main'), 0);
-  assert.deepEqual(j.paperAccounts.applyFlow('paper:main', 'main', 1, { USDT: 50 }, T0), { USDT: 150 });
-  assert.throws(() => j.paperAccounts.applyFlow('paper:main', 'main', 1, { USDT: 50 }, T0), JournalConflictError);
-  assert.throws(() => j.paperAccounts.applyFlow('paper:main', 'main', 2, { USDT: -500 }, T0), JournalInputError);
-  assert.equal(j.paperAccounts.lastFlowId('main'), 1, 'a refused withdrawal records nothing');
-  j.close();
+  assert.equal(await st.paperAccounts.lastFlowId('main'), 1, 'a refused withdrawal records nothing');
+  await st.close();
 });
 
 test('migration 4 carries paper orders and moved flows out of meta into their tables', () => {

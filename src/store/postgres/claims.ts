@@ -1,5 +1,5 @@
 /** The PostgreSQL image of WorkClaimStore (../claims.ts): the same checks, rows and messages. */
-import { type ClaimSource, ClaimLostError, type WorkClaimRow } from '../claims.ts';
+import { ClaimLostError, type ClaimSource, type WorkClaimRow } from '../claims.ts';
 import { JournalNotFoundError } from '../errors.ts';
 import type { ClaimPort } from '../ports.ts';
 import type { Sql } from './sql.ts';

@@ -9,9 +9,9 @@ export function isPostgresUrl(store: string): boolean {
   return /^postgres(ql)?:\/\//i.test(store);
 }
 
-/** Every `scheme://user:password@` in `text` with the password replaced by `***`. */
+/** Every `scheme://user:password@` in `text` (any scheme) with the password replaced by `***`. */
 export function redactUrl(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
 }
 
 /** Checks a PostgreSQL URL's shape (scheme, host, database name); returns it unchanged. */
