@@ -7,6 +7,7 @@ import type { Venue } from '../core/ports.ts';
 import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
 import { Journal, type TargetVersion } from '../store/index.ts';
 import { type Store, sqliteStore } from '../store/ports.ts';
+import { openPostgresStore } from '../store/postgres/index.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
@@ -31,6 +32,11 @@ export interface ServiceOptions {
   readonly reference?: PriceSource | null;
   /** Journal path override (':memory:' for a replay). */
   readonly journalPath?: string;
+  /**
+   * `serve --store postgres://…` (issue #28): the PostgreSQL store instead of the SQLite journal. Its URL is
+   * only ever shown without its password (`store.location`).
+   */
+  readonly storeUrl?: string;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
@@ -63,16 +69,23 @@ export class Service implements ServiceFacade {
 
   private constructor(
     readonly config: ResolvedService,
-    /** The SQLite journal behind `store` (the file, its lock and sidecars; tests inspect it directly). */
-    readonly journal: Journal,
+    store: Store,
+    private readonly sqlite: Journal | null,
     readonly now: () => number,
   ) {
-    this.store = sqliteStore(journal);
+    this.store = store;
     this.startedAt = now();
     this.events.setMaxListeners(100);
     this.events.on('alert', (e: AlertEvent) => {
       if (e.level === 'critical') this.log.error({ portfolio: e.portfolioId, kind: e.kind }, e.message);
     });
+  }
+
+  /** The SQLite journal behind `store` (the file, its lock and sidecars; tests inspect it directly). */
+  get journal(): Journal {
+    if (this.sqlite === null)
+      throw new BallastError(`the service runs on ${this.store.location}, not on a SQLite journal`, { next: 'stop' });
+    return this.sqlite;
   }
 
   static async start(config: ResolvedService, o: ServiceOptions = {}): Promise<Service> {
@@ -95,13 +108,15 @@ export class Service implements ServiceFacade {
     }
     // Keys, feeds: checked before the journal is opened, so a refused start leaves nothing behind.
     await preflight(config, { feed: (o.feed ?? null) !== null, api: false });
-    const journal = Journal.open(o.journalPath ?? config.journal, {
-      now: now(),
-      journalId: o.journalId,
-      writer: true,
-    });
-    const s = new Service(config, journal, now);
-    const store = s.store;
+    const journal =
+      o.storeUrl === undefined
+        ? Journal.open(o.journalPath ?? config.journal, { now: now(), journalId: o.journalId, writer: true })
+        : null;
+    const store =
+      journal === null
+        ? await openPostgresStore(o.storeUrl!, { now: now(), journalId: o.journalId })
+        : sqliteStore(journal);
+    const s = new Service(config, store, journal, now);
     try {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
@@ -135,14 +150,16 @@ export class Service implements ServiceFacade {
         );
       }
       s.recovery = mergeReports(reports);
-      reservePausedSidecar(journal.path);
-      // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
-      const held = readPausedSidecar(journal.path);
-      for (const [id, reason] of Object.entries(held)) await s.runners.get(id)?.setPaused(true, reason);
-      if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
+      if (journal !== null) {
+        reservePausedSidecar(journal.path);
+        // Pauses a disk write failure could not journal (runner/write-failure.ts): journaled now, the sidecar goes.
+        const held = readPausedSidecar(journal.path);
+        for (const [id, reason] of Object.entries(held)) await s.runners.get(id)?.setPaused(true, reason);
+        if (Object.keys(held).length > 0) removePausedSidecar(journal.path);
+      }
       await pauseUnlisted(s.runners.values(), o.strictMarkets ?? false);
     } catch (e) {
-      journal.close();
+      await store.close();
       throw e;
     }
     return s;
@@ -182,7 +199,7 @@ export class Service implements ServiceFacade {
     for (const t of this.timers.values()) clearTimeout(t);
     await Promise.allSettled([...this.inflight]);
     for (const v of this.venues.values()) await v.close?.();
-    this.journal.close();
+    await this.store.close();
   }
 
   private runner(id: string): PortfolioRunner {

@@ -51,10 +51,15 @@ export function runCli(
 }
 
 /** Starts `ballast serve --config <file>` and waits until its API listens (or the process exits). */
-export async function startServe(configPath: string, cwd: string, timeoutMs = 30_000): Promise<ServeProcess> {
+export async function startServe(
+  configPath: string,
+  cwd: string,
+  timeoutMs = 30_000,
+  args: readonly string[] = [],
+): Promise<ServeProcess> {
   const proc = spawn(
     process.execPath,
-    ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--config', configPath],
+    ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--config', configPath, ...args],
     { cwd, env: { ...process.env, BALLAST_API_TOKEN: API_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let err = '';

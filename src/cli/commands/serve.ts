@@ -6,6 +6,7 @@ import { parseService, type ResolvedService } from '../../service/config/parse.t
 import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
 import { Service } from '../../service/service.ts';
+import { checkPostgresUrl, isPostgresUrl } from '../../store/postgres/index.ts';
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -20,6 +21,7 @@ interface ServeFlags {
   start?: string;
   end?: string;
   journal?: string;
+  store?: string;
   strict?: boolean;
   json?: boolean;
 }
@@ -85,9 +87,19 @@ export function registerServe(program: Command): void {
     .option('--start <date>', 'replay: first UTC day')
     .option('--end <date>', 'replay: last UTC day')
     .option('--journal <file>', 'journal file (default: the service file’s, or in memory for a replay)')
+    .option(
+      '--store <url|file>',
+      'where the service keeps its state: postgres://user@host:5432/db (PostgreSQL), or a SQLite journal file (as --journal; the default)',
+    )
     .option('--json', 'replay: print { finalValue, hodl, rebalances, fees, cycles, twr } (one portfolio) as JSON')
     .option('--strict', 'exit 1 when a target asset is not listed by its venue (default: pause that portfolio)')
     .action(async (f: ServeFlags) => {
+      if (f.store !== undefined && f.journal !== undefined)
+        throw new UsageError('serve: give --store or --journal, not both (--store also takes a journal file)');
+      const storeUrl = f.store !== undefined && isPostgresUrl(f.store) ? checkPostgresUrl(f.store) : undefined;
+      if (storeUrl !== undefined && f.replay !== undefined)
+        throw new UsageError('serve --replay runs on its own journal (in memory or --journal FILE), not on --store');
+      if (f.store !== undefined && storeUrl === undefined) f.journal = f.store;
       let cfg = f.config ? parseService(readDocument(f.config), f.config, readDocument) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
         const capital = positive('--capital', f.capital);
@@ -129,9 +141,13 @@ export function registerServe(program: Command): void {
       if (f.paper) cfg = forcePaper(cfg);
       // Keys, feeds and the API's token are checked before the journal is opened (nothing left behind).
       await preflight(cfg, { feed: false, api: true });
-      const service = await Service.start(cfg, { journalPath: f.journal, strictMarkets: f.strict === true });
+      const service = await Service.start(cfg, {
+        journalPath: f.journal,
+        storeUrl,
+        strictMarkets: f.strict === true,
+      });
       const r = service.recovery;
-      process.stderr.write(`journal ${service.journal.path}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
+      process.stderr.write(`journal ${service.store.location}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
       const api = await startApi(service);
       if (api) process.stderr.write(`api listening on ${api.url}\n`);
       service.schedule();
