@@ -11,6 +11,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerSweep(program);
   const { registerServe } = await import('./commands/serve.ts');
   registerServe(program);
+  const { registerWorker } = await import('./commands/worker.ts');
+  registerWorker(program);
   const { registerFlows } = await import('./commands/flow.ts');
   registerFlows(program);
   const { registerSim } = await import('./commands/sim.ts');

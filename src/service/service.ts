@@ -37,6 +37,12 @@ export interface ServiceOptions {
    * only ever shown without its password (`store.location`).
    */
   readonly storeUrl?: string;
+  /**
+   * A worker among many on one PostgreSQL store (`ballast worker`, issue #28): no start-up reconciliation
+   * and no clearing of claims at start (other workers are alive); each portfolio is recovered by
+   * `recoverPortfolio` when its cycle job is fetched, under the queue's one-active-job-per-portfolio rule.
+   */
+  readonly shared?: boolean;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
@@ -137,9 +143,9 @@ export class Service implements ServiceFacade {
       // Per portfolio with its own venue: intents record the venue's name ('binance'), which two portfolios
       // on one exchange (different accounts) share, so a name-keyed map could look one up in the wrong account.
       // Claims left by a process that died (the writer lock says none is alive): their work is reconciled below.
-      await store.claims.clearStale(now());
       const reports: ReconcileReport[] = [];
-      for (const p of config.portfolios) {
+      if (o.shared !== true) await store.claims.clearStale(now());
+      for (const p of o.shared === true ? [] : config.portfolios) {
         reports.push(
           await recoverOnStart(store, s.venues.get(p.id)!, {
             clock: { now },
@@ -165,8 +171,33 @@ export class Service implements ServiceFacade {
     return s;
   }
 
-  /** Schedules every portfolio on the wall clock (interval or cron). */
-  schedule(): void {
+  /**
+   * Recovers one portfolio whose previous holder may have died (a worker's job expired): its claim is
+   * released, its runner re-read from the store, every unfinished intent is resolved by lookup (never re-sent) and cycles it left open are
+   * closed as interrupted. Call it only while no other process works on this portfolio (the work queue's
+   * singleton job).
+   */
+  async recoverPortfolio(id: string): Promise<ReconcileReport> {
+    const old = this.runner(id);
+    await this.store.claims.release(id);
+    // Another worker may have run its last cycles: the runner resumes from the store, not from memory.
+    this.runners.set(id, await PortfolioRunner.create(old.config, old.deps));
+    const p = this.config.portfolios.find((x) => x.id === id)!;
+    return recoverOnStart(this.store, this.venues.get(id)!, {
+      clock: { now: this.now },
+      recvWindowMs: recvWindowOf(p),
+      portfolioId: id,
+    });
+  }
+
+  private dispatch: ((id: string) => Promise<unknown>) | null = null;
+
+  /**
+   * Schedules every portfolio on the wall clock (interval or cron). With `dispatch` (`serve --store postgres://
+   * --workers`), a due cycle is handed to it (queued for the workers) instead of run in this process.
+   */
+  schedule(dispatch?: (id: string) => Promise<unknown>): void {
+    this.dispatch = dispatch ?? null;
     for (const r of this.runners.values()) this.scheduleNext(r);
   }
 
@@ -187,7 +218,7 @@ export class Service implements ServiceFacade {
       step < delay
         ? () => this.armAt(r, at)
         : () =>
-            void this.runCycle(r.id)
+            void (this.dispatch === null ? this.runCycle(r.id) : this.dispatch(r.id))
               .catch((e: unknown) => this.log.error({ err: e, portfolio: r.id }, 'scheduled cycle failed'))
               .finally(() => this.scheduleNext(r));
     this.timers.set(r.id, setTimeout(fire, step));

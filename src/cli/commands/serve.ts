@@ -6,7 +6,8 @@ import { parseService, type ResolvedService } from '../../service/config/parse.t
 import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
 import { Service } from '../../service/service.ts';
-import { checkPostgresUrl, isPostgresUrl } from '../../store/postgres/index.ts';
+import { CycleQueue } from '../../store/postgres/cycle-queue.ts';
+import { checkPostgresUrl, isPostgresUrl, type PostgresStore } from '../../store/postgres/index.ts';
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -22,6 +23,7 @@ interface ServeFlags {
   end?: string;
   journal?: string;
   store?: string;
+  workers?: boolean;
   strict?: boolean;
   json?: boolean;
 }
@@ -91,6 +93,10 @@ export function registerServe(program: Command): void {
       '--store <url|file>',
       'where the service keeps its state: postgres://user@host:5432/db (PostgreSQL), or a SQLite journal file (as --journal; the default)',
     )
+    .option(
+      '--workers',
+      'with --store postgres://…: queue each due cycle for `ballast worker` processes instead of running it here',
+    )
     .option('--json', 'replay: print { finalValue, hodl, rebalances, fees, cycles, twr } (one portfolio) as JSON')
     .option('--strict', 'exit 1 when a target asset is not listed by its venue (default: pause that portfolio)')
     .action(async (f: ServeFlags) => {
@@ -100,6 +106,8 @@ export function registerServe(program: Command): void {
       if (storeUrl !== undefined && f.replay !== undefined)
         throw new UsageError('serve --replay runs on its own journal (in memory or --journal FILE), not on --store');
       if (f.store !== undefined && storeUrl === undefined) f.journal = f.store;
+      if (f.workers === true && storeUrl === undefined)
+        throw new UsageError('serve --workers needs --store postgres://… (workers share a PostgreSQL store)');
       let cfg = f.config ? parseService(readDocument(f.config), f.config, readDocument) : undefined;
       if (f.replay !== undefined || (f.paper && !cfg)) {
         const capital = positive('--capital', f.capital);
@@ -144,15 +152,22 @@ export function registerServe(program: Command): void {
       const service = await Service.start(cfg, {
         journalPath: f.journal,
         storeUrl,
+        shared: f.workers === true,
         strictMarkets: f.strict === true,
       });
       const r = service.recovery;
       process.stderr.write(`journal ${service.store.location}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
       const api = await startApi(service);
       if (api) process.stderr.write(`api listening on ${api.url}\n`);
-      service.schedule();
+      const queue =
+        f.workers === true && storeUrl !== undefined
+          ? await CycleQueue.open(storeUrl, service.store as PostgresStore, { deadlineMs: 60_000 })
+          : null;
+      service.schedule(queue === null ? undefined : (id) => queue.enqueue([id]));
+      if (queue !== null) process.stderr.write('scheduler: due cycles are queued for the workers\n');
       const stop = async () => {
         await api?.close();
+        await queue?.stop();
         await service.stop();
         process.exit(0);
       };

@@ -6,13 +6,18 @@
 import type pg from 'pg';
 import { JournalError, JournalMigrationError, JournalTooNewError } from '../errors.ts';
 import type { Migration, MigrationResult } from '../migrations.ts';
-import { PG_SCHEMA_V1 } from './schema.ts';
+import { PG_SCHEMA_V1, PG_SCHEMA_V2 } from './schema.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'the journal on PostgreSQL (issue #28): the SQLite journal schema after its migration 4',
     sql: PG_SCHEMA_V1,
+  },
+  {
+    version: 2,
+    name: 'the work queue (issue #28): one outcome row per portfolio cycle job, committed with the job',
+    sql: PG_SCHEMA_V2,
   },
 ];
 

@@ -263,3 +263,22 @@ CREATE TABLE price_observations (
 );
 CREATE INDEX price_observations_asset ON price_observations(asset, quote, at);
 `;
+
+/**
+ * Migration 2 (issue #28): the outcome of each cycle job of the work queue (pg-boss), inserted in the same
+ * transaction that completes the job. Bar k of a portfolio is done at most once (UNIQUE), whichever worker
+ * ran it; a job whose worker died has no row, so the job runs again (and reads the same bar).
+ */
+export const PG_SCHEMA_V2 = `
+CREATE TABLE cycle_jobs (
+  job_id TEXT PRIMARY KEY,
+  portfolio_id TEXT NOT NULL REFERENCES portfolios(id),
+  bar INTEGER NOT NULL CHECK (bar >= 1),
+  cycle INTEGER,
+  decision TEXT NOT NULL,
+  worker TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT NOT NULL,
+  UNIQUE (portfolio_id, bar)
+);
+`;
