@@ -34,9 +34,9 @@ function spawnWorker(url: string, name: string): ChildProcess {
   const c = spawn(
     process.execPath,
     ['--import', 'tsx', 'test/trials/scale-child.ts', url, String(N), name, String(DEADLINE_S)],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'ignore', process.env.BALLAST_SCALE_VERBOSE ? 'inherit' : 'pipe'] },
   );
-  c.stderr!.resume();
+  c.stderr?.resume();
   children.add(c);
   c.on('exit', () => children.delete(c));
   return c;
@@ -154,7 +154,7 @@ test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} k
   assert.equal(
     await count(
       store,
-      "SELECT COUNT(*) AS n FROM paper_fills p FULL JOIN fills f ON f.trade_id = p.trade_id WHERE p.trade_id IS NULL OR f.trade_id IS NULL",
+      'SELECT COUNT(*) AS n FROM paper_fills p FULL JOIN fills f ON f.trade_id = p.trade_id WHERE p.trade_id IS NULL OR f.trade_id IS NULL',
     ),
     0,
   );

@@ -22,7 +22,11 @@ export function registerWorker(program: Command): void {
     .option('--config <file>', 'service file (YAML or JSON): the portfolios this worker may run')
     .option('--store <url>', 'the PostgreSQL store: postgres://user@host:5432/db')
     .option('--name <name>', 'this worker’s name in metrics and outcome rows (default: host-pid)')
-    .option('--deadline <seconds>', 'the longest one cycle may take; a job not done in twice this goes to another worker', '60')
+    .option(
+      '--deadline <seconds>',
+      'the longest one cycle may take; a job not done in twice this goes to another worker',
+      '60',
+    )
     .action(async (f: WorkerFlags) => {
       if (f.config === undefined) throw new UsageError('worker needs --config FILE');
       if (f.store === undefined || !isPostgresUrl(f.store))

@@ -45,7 +45,8 @@ export interface Worker {
 }
 
 export async function startWorker(o: WorkerOptions): Promise<Worker> {
-  if (!(o.deadlineMs >= 1000)) throw new BallastError('worker: the cycle deadline must be ≥ 1 s', { next: 'fix-input' });
+  if (!(o.deadlineMs >= 1000))
+    throw new BallastError('worker: the cycle deadline must be ≥ 1 s', { next: 'fix-input' });
   const service = await Service.start(o.config, {
     storeUrl: o.storeUrl,
     shared: true,
@@ -90,11 +91,15 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           worker: o.name,
           startedAt,
           finishedAt: service.now(),
+          durationMs: Date.now() - started,
         });
         completed += 1;
         o.metrics?.cycleSeconds.observe({ worker: o.name }, (Date.now() - started) / 1000);
       } catch (e) {
-        service.log.error({ err: e, portfolio: job.portfolioId, worker: o.name }, 'cycle job failed; it will be retried');
+        service.log.error(
+          { err: e, portfolio: job.portfolioId, worker: o.name },
+          'cycle job failed; it will be retried',
+        );
         await queue.boss.fail('ballast-cycles', job.id).catch(() => undefined);
       } finally {
         clearTimeout(overrun);

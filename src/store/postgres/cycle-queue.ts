@@ -32,6 +32,8 @@ export interface JobOutcome {
   readonly worker: string;
   readonly startedAt: number;
   readonly finishedAt: number;
+  /** Wall-clock ms the worker spent on the job. */
+  readonly durationMs: number;
 }
 
 export class CycleQueue {
@@ -63,7 +65,8 @@ export class CycleQueue {
         policy: 'singleton',
         expireInSeconds,
         retryLimit: 1_000_000,
-        retryDelay: 0,
+        retryDelay: 1,
+        retryBackoff: true,
       });
     } catch (e) {
       await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
@@ -83,7 +86,8 @@ export class CycleQueue {
         singletonKey: portfolioId,
         expireInSeconds: this.expireInSeconds,
         retryLimit: 1_000_000,
-        retryDelay: 0,
+        retryDelay: 1,
+        retryBackoff: true,
       })),
     );
   }
@@ -110,7 +114,7 @@ export class CycleQueue {
   async finish(job: CycleJob, o: JobOutcome): Promise<void> {
     await this.store.sql.tx(async (s) => {
       await s.run(
-        'INSERT INTO cycle_jobs (job_id, portfolio_id, bar, cycle, decision, worker, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO cycle_jobs (job_id, portfolio_id, bar, cycle, decision, worker, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         job.id,
         job.portfolioId,
         o.bar,
@@ -119,6 +123,7 @@ export class CycleQueue {
         o.worker,
         o.startedAt,
         o.finishedAt,
+        Math.round(o.durationMs),
       );
       const client = s.client!;
       const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };

@@ -279,6 +279,8 @@ CREATE TABLE cycle_jobs (
   worker TEXT NOT NULL,
   started_at BIGINT NOT NULL,
   finished_at BIGINT NOT NULL,
+  -- wall-clock time the worker spent on the job (recovery + cycle), for the figures
+  duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
   UNIQUE (portfolio_id, bar)
 );
 `;
