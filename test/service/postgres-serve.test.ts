@@ -52,7 +52,7 @@ const minimal = () =>
     'minimal.json',
   );
 
-test('serve --store: a malformed or unreachable PostgreSQL URL is one line, exit 1, password never shown', async () => {
+test('serve --store / worker: a malformed or unreachable PostgreSQL URL is one line, exit 1, password never shown; usage errors exit 2', async () => {
   const file = minimal();
   const env = { BALLAST_API_TOKEN: 'x'.repeat(32) };
   const bad = await runCli(['serve', '--config', file, '--store', 'postgres://ops:hunter2@/ballast'], dir, env);
@@ -71,6 +71,12 @@ test('serve --store: a malformed or unreachable PostgreSQL URL is one line, exit
   }
   const both = await runCli(['serve', '--config', file, '--store', 'x.sqlite', '--journal', 'y.sqlite'], dir, env);
   assert.equal(both.code, 2, both.stderr);
+  const noQueue = await runCli(['serve', '--config', file, '--workers'], dir, env);
+  assert.equal(noQueue.code, 2, noQueue.stderr);
+  assert.match(noQueue.stderr, /--workers needs --store postgres/);
+  const noStore = await runCli(['worker', '--config', file, '--store', 'x.sqlite'], dir, env);
+  assert.equal(noStore.code, 2, noStore.stderr);
+  assert.match(noStore.stderr, /worker needs --store postgres/);
 });
 
 async function startSim(): Promise<string> {
