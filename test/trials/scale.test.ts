@@ -75,10 +75,15 @@ async function sqliteReference(): Promise<{
 test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} kill -9s`, {
   skip: pgSkip,
   timeout: 1_800_000,
-}, async () => {
+}, async (t) => {
   const url = await freshDatabase();
   const store = await openPostgresStore(url, { journalId: 'scale', poolSize: 4 });
   const queue = await CycleQueue.open(url, store, { deadlineMs: DEADLINE_S * 1000 });
+  // Closed even when an assertion fails, so a failed trial ends instead of waiting on open connections.
+  t.after(async () => {
+    await queue.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  });
   const workers = new Map<string, ChildProcess>();
   for (let i = 1; i <= W; i++) workers.set(`w${i}`, spawnWorker(url, `w${i}`));
   // Jobs can be queued once every portfolio is registered (the first worker's start registers them all).
@@ -203,6 +208,4 @@ test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} k
     wallMs: Date.now() - t0,
   };
   process.stderr.write(`scale trial: ${JSON.stringify(report)}\n`);
-  await queue.stop();
-  await store.close();
 });
