@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Backend, contract } from '../../test/support/stores.ts';
+import { contract } from '../../test/support/stores.ts';
 import type { ChainTxInput } from './chain-txs.ts';
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
 import { T0 } from './testing/fixtures.ts';

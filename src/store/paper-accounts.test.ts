@@ -9,7 +9,7 @@ import { JournalConflictError, JournalInputError } from './errors.ts';
 import { Journal } from './journal.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
 import { openDatabase } from './open-database.ts';
-import { journalWithPortfolio, T0 } from './testing/fixtures.ts';
+import { T0 } from './testing/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ballast-paper-accounts-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

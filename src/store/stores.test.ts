@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Backend, contract } from '../../test/support/stores.ts';
+import { contract } from '../../test/support/stores.ts';
 import { portfolioPrefix } from '../core/orders/client-order-id.ts';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from './errors.ts';
 import { REDACTED } from './secrets.ts';

@@ -2,7 +2,7 @@
  * docs/onchain.md's walkthrough, followed as written (issue #17 item 3): its shell blocks run in order in a
  * fresh folder through the real CLI, with only the placeholders filled in (PORT, the `0x…` addresses from
  * .ballast/chain.json, the key of the public test account the page names, the executor step 4 deployed).
- * `ballast chain up` runs as written (port 8545) and is stopped at the end.
+ * `ballast chain up` runs as written, on a free port (`--port 0`: the page's 8545 may be held by another node), and is stopped at the end.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -65,7 +65,7 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
   // 1. ballast chain up (left running): its RPC URL from what it prints.
   const [up] = sh[0]!;
   assert.equal(up, 'ballast chain up');
-  node = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'chain', 'up'], { cwd: dir });
+  node = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'chain', 'up', '--port', '0'], { cwd: dir });
   let printed = '';
   const rpc = await new Promise<string>((resolve, reject) => {
     node!.stdout!.on('data', (d) => {

@@ -52,7 +52,7 @@ const minimal = () =>
     'minimal.json',
   );
 
-test('serve --store: a malformed or unreachable PostgreSQL URL is one line, exit 1, password never shown', async () => {
+test('serve --store / worker: a malformed or unreachable PostgreSQL URL is one line, exit 1, password never shown; usage errors exit 2', async () => {
   const file = minimal();
   const env = { BALLAST_API_TOKEN: 'x'.repeat(32) };
   const bad = await runCli(['serve', '--config', file, '--store', 'postgres://ops:hunter2@/ballast'], dir, env);
@@ -71,9 +71,20 @@ test('serve --store: a malformed or unreachable PostgreSQL URL is one line, exit
   }
   const both = await runCli(['serve', '--config', file, '--store', 'x.sqlite', '--journal', 'y.sqlite'], dir, env);
   assert.equal(both.code, 2, both.stderr);
+  const noQueue = await runCli(['serve', '--config', file, '--workers'], dir, env);
+  assert.equal(noQueue.code, 2, noQueue.stderr);
+  assert.match(noQueue.stderr, /--workers needs --store postgres/);
+  const noStore = await runCli(['worker', '--config', file, '--store', 'x.sqlite'], dir, env);
+  assert.equal(noStore.code, 2, noStore.stderr);
+  assert.match(noStore.stderr, /worker needs --store postgres/);
 });
 
-async function startSim(): Promise<string> {
+let simUrl: Promise<string>;
+function startSim(): Promise<string> {
+  simUrl = startSimOnce();
+  return simUrl;
+}
+async function startSimOnce(): Promise<string> {
   sim = spawn(
     process.execPath,
     ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'sim', '--walk-bps', '40', '--walk-every', '0.2', '--seed', '5'],
@@ -138,6 +149,54 @@ test('serve --store postgres://: paper trading survives a kill -9 and a restart'
       0,
       'every fill journaled once',
     );
+  } finally {
+    await c.end();
+  }
+});
+
+test('serve --workers queues due cycles; a separate `ballast worker` process runs them', { skip: pgSkip }, async () => {
+  const url = sim === undefined ? await startSim() : await simUrl;
+  const db = await freshDatabase();
+  const file = writeServiceFile(
+    dir,
+    {
+      journal: join(dir, 'never-created-2.sqlite'),
+      api: { host: '127.0.0.1', port: 0 },
+      portfolios: [
+        {
+          id: 'p1',
+          portfolio: trialPortfolioDoc(0.005),
+          venue: { type: 'paper', initial: { USDT: 10_000 }, prices: { type: 'ccxt', exchange: 'binance', url } },
+          schedule: { every: '1s' },
+          mode: 'live',
+        },
+      ],
+    },
+    'workers.json',
+  );
+  const api = await startServe(file, dir, 60_000, ['--store', db, '--workers']);
+  serves.push(api);
+  const worker = spawn(
+    process.execPath,
+    ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'worker', '--config', file, '--store', db, '--name', 'wA'],
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  worker.stderr!.resume();
+  try {
+    const cycles = await waitFor(api, (cs) => cs.length >= 2, 60_000);
+    assert.ok(
+      cycles.some((c) => c.decision === 'rebalanced'),
+      JSON.stringify(cycles).slice(0, 300),
+    );
+  } finally {
+    worker.kill('SIGTERM');
+    await api.stop();
+  }
+  const c = new pg.Client({ connectionString: db });
+  await c.connect();
+  try {
+    const rows = (await c.query('SELECT DISTINCT worker FROM cycle_jobs')).rows.map((r) => r.worker);
+    assert.deepEqual(rows, ['wA'], 'the cycles were run by the worker, not by serve');
   } finally {
     await c.end();
   }

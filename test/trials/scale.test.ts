@@ -2,7 +2,8 @@
  * Issue #28's trial (real PostgreSQL, real processes): N bar-indexed paper portfolios, W worker processes
  * taking their cycle jobs from the work queue, random kill -9s of workers (each restarted at once). After
  * every job is done: no order sent twice, none lost, every fill journaled once, each bar of each portfolio
- * done once, and every portfolio's final balances equal to a single-process SQLite run of the same bars.
+ * done once, and every portfolio's final balances equal to a single-process SQLite run of the same bars
+ * (bit for bit, or to 1e-12 where a kill interrupted one of its cycles mid-way).
  *
  * Small by default (npm test); the full size:
  *   BALLAST_SCALE_PORTFOLIOS=1000 BALLAST_SCALE_WORKERS=4 BALLAST_SCALE_KILLS=20 BALLAST_SCALE_BARS=3 \
@@ -74,10 +75,15 @@ async function sqliteReference(): Promise<{
 test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} kill -9s`, {
   skip: pgSkip,
   timeout: 1_800_000,
-}, async () => {
+}, async (t) => {
   const url = await freshDatabase();
   const store = await openPostgresStore(url, { journalId: 'scale', poolSize: 4 });
   const queue = await CycleQueue.open(url, store, { deadlineMs: DEADLINE_S * 1000 });
+  // Closed even when an assertion fails, so a failed trial ends instead of waiting on open connections.
+  t.after(async () => {
+    await queue.stop().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  });
   const workers = new Map<string, ChildProcess>();
   for (let i = 1; i <= W; i++) workers.set(`w${i}`, spawnWorker(url, `w${i}`));
   // Jobs can be queued once every portfolio is registered (the first worker's start registers them all).
@@ -158,9 +164,33 @@ test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} k
     ),
     0,
   );
-  // Final states equal to one process on SQLite.
+  // Final states equal to one process on SQLite: bit for bit, except where a kill interrupted a cycle after
+  // some of its legs filled (the retried job re-plans the rest from the holdings left: the same trades in
+  // other steps, so the last bits of a double may differ); there, equal to 1e-12 relative.
   const ref = await sqliteReference();
-  for (const id of ids) assert.deepEqual(await store.paperAccounts.get(id), ref.balances.get(id), `balances of ${id}`);
+  const interruptedIds = new Set(
+    (
+      await store.sql.all<{ id: string }>(
+        "SELECT DISTINCT portfolio_id AS id FROM cycles WHERE decision = 'interrupted'",
+      )
+    ).map((r) => r.id),
+  );
+  let exact = 0;
+  for (const id of ids) {
+    const got = await store.paperAccounts.get(id);
+    const want = ref.balances.get(id)!;
+    if (JSON.stringify(got) === JSON.stringify(want)) {
+      exact += 1;
+      continue;
+    }
+    assert.ok(
+      interruptedIds.has(id),
+      `balances of ${id} differ and no cycle of it was interrupted: ${JSON.stringify({ got, want })}`,
+    );
+    assert.deepEqual(Object.keys(got), Object.keys(want), id);
+    for (const [a, q] of Object.entries(want))
+      assert.ok(Math.abs(got[a]! - q) <= 1e-12 * Math.max(1, Math.abs(q)), `${id} ${a}: ${got[a]} vs ${q}`);
+  }
   const interrupted = await count(store, "SELECT COUNT(*) AS n FROM cycles WHERE decision = 'interrupted'");
   const report = {
     portfolios: N,
@@ -170,12 +200,12 @@ test(`scale-out trial: ${N} portfolios × ${BARS} bars, ${W} workers, ${KILLS} k
     jobs: total,
     ordersFilled: filled,
     interruptedCycles: interrupted,
+    balancesBitExact: exact,
+    balancesWithin1e12: ids.length - exact,
     duplicateOrders: 0,
     lostOrders: 0,
     worstRecoveryMs: recoveries.length === 0 ? null : Math.max(...recoveries),
     wallMs: Date.now() - t0,
   };
   process.stderr.write(`scale trial: ${JSON.stringify(report)}\n`);
-  await queue.stop();
-  await store.close();
 });

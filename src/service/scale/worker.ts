@@ -6,9 +6,9 @@
  * runner as `serve` (intents commit before their sends), then records the outcome and completes the job
  * in one transaction.
  */
-import type { Histogram } from 'prom-client';
 import { BallastError } from '../../core/errors.ts';
-import { CycleQueue } from '../../store/postgres/cycle-queue.ts';
+import { JournalConflictError } from '../../store/errors.ts';
+import { CYCLE_QUEUE, CycleQueue } from '../../store/postgres/cycle-queue.ts';
 import type { PostgresStore } from '../../store/postgres/index.ts';
 import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedService } from '../config/parse.ts';
@@ -30,7 +30,6 @@ export interface WorkerOptions {
   readonly idleMs?: number;
   /** Called when a cycle overran its deadline: its job is given to another worker, so this one must stop. */
   readonly onOverrun?: (portfolioId: string) => void;
-  readonly metrics?: { readonly cycleSeconds: Histogram<'worker'> };
 }
 
 export interface Worker {
@@ -94,13 +93,13 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           durationMs: Date.now() - started,
         });
         completed += 1;
-        o.metrics?.cycleSeconds.observe({ worker: o.name }, (Date.now() - started) / 1000);
       } catch (e) {
         service.log.error(
           { err: e, portfolio: job.portfolioId, worker: o.name },
           'cycle job failed; it will be retried',
         );
-        await queue.boss.fail('ballast-cycles', job.id).catch(() => undefined);
+        // A job that expired to another worker is that worker's now: never failed from here.
+        if (!(e instanceof JournalConflictError)) await queue.boss.fail(CYCLE_QUEUE, job.id).catch(() => undefined);
       } finally {
         clearTimeout(overrun);
       }

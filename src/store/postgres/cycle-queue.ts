@@ -137,15 +137,6 @@ export class CycleQueue {
     });
   }
 
-  /** Jobs not yet completed (created, retry or active). */
-  async pending(): Promise<number> {
-    const r = await this.store.sql.get<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM pgboss.job WHERE name = ? AND state IN ('created','retry','active')",
-      CYCLE_QUEUE,
-    );
-    return r?.n ?? 0;
-  }
-
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }

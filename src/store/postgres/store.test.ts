@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { freshDatabase, pgSkip } from '../../../test/support/postgres.ts';
 import { ClaimLostError } from '../claims.ts';
-import { JournalConflictError, JournalError, JournalInputError } from '../errors.ts';
+import { JournalConflictError, JournalError, JournalInputError, JournalTooNewError } from '../errors.ts';
 import { intent, T0 } from '../testing/fixtures.ts';
+import { PG_MIGRATIONS } from './migrations.ts';
 import { openPostgresStore, type PostgresStore } from './store.ts';
 import { checkPostgresUrl, redactUrl } from './url.ts';
 
@@ -46,21 +47,25 @@ test('an unreachable server: one JournalError line, without the password', { ski
   );
 });
 
-test('migrations run once however many processes start together; the id is fixed', { skip }, async () => {
+test('migrations run once however many processes start together; a newer database is refused; the id is fixed', {
+  skip,
+}, async () => {
   const url = await freshDatabase();
   const stores = await Promise.all(
     [1, 2, 3, 4].map(() => openPostgresStore(url, { journalId: 'test', now: T0, poolSize: 2 })),
   );
   assert.deepEqual(
     stores.flatMap((s) => s.migration.applied),
-    [1],
-    'exactly one of them applied migration 1',
+    PG_MIGRATIONS.map((m) => m.version),
+    'exactly one of them applied each migration',
   );
   assert.deepEqual(
     stores.map((s) => s.id),
     ['test', 'test', 'test', 'test'],
   );
   await assert.rejects(openPostgresStore(url, { journalId: 'other' }), JournalConflictError);
+  await stores[0]!.sql.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)");
+  await assert.rejects(openPostgresStore(url), JournalTooNewError);
   await Promise.all(stores.map((s) => s.close()));
 });
 
