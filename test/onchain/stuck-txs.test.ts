@@ -5,15 +5,20 @@
  * never re-broadcast. Reads go through a recording JSON-RPC proxy that can lie or refuse.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createPublicClient, encodeFunctionData, type Hex, http, keccak256, type PublicClient, parseAbi } from 'viem';
+import { stringify } from 'yaml';
 import { FeeCapError } from '../../src/chain/executor/fees.ts';
-import { resolveUnfinished } from '../../src/chain/executor/resolve.ts';
+import { resolveUnfinished, UnresolvedChainTxError } from '../../src/chain/executor/resolve.ts';
 import { ChainSendError, type Sender, sendTx } from '../../src/chain/executor/send.ts';
+import { dexRebalance } from '../../src/cli/commands/dex-rebalance.ts';
 import { sqliteStore } from '../../src/store/ports.ts';
 import { journalWithPortfolio } from '../../src/store/testing/fixtures.ts';
 import { type RpcProxy, startRpcProxy } from '../support/rpc-proxy.ts';
-import { startWorld, type World } from './setup.ts';
+import { KEY0, startWorld, type World } from './setup.ts';
 
 const approveAbi = parseAbi(['function approve(address spender, uint256 amount) returns (bool)']);
 let w: World;
@@ -245,4 +250,58 @@ test('stuck across runs: a later run finds it pending past --replace-after and r
     await rpc('evm_setAutomine', [true]);
   }
   assert.equal(await nonceNow(), nonce + 1, 'one transaction for the nonce');
+});
+
+test('--deploy-executor resolves the journal first: a pending transaction of the account refuses the deployment', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-deploy-'));
+  const jp = join(dir, 'journal.db');
+  const j = journalWithPortfolio(jp, 'onchain');
+  j.cycles.start('onchain', Date.now());
+  const s: Sender = {
+    client,
+    account: w.account,
+    chainId: w.fx.chainId,
+    journal: sqliteStore(j).chainTxs,
+    portfolioId: 'onchain',
+    cycle: 1,
+  };
+  writeFileSync(join(dir, 'chain.json'), JSON.stringify(w.fx));
+  const config = join(dir, 'portfolio.yaml');
+  const syms = ['WETH', 'USDC'];
+  writeFileSync(
+    config,
+    stringify({
+      quote: 'USDC',
+      target: { WETH: 0.5, USDC: 0.5 },
+      chain: {
+        tokens: Object.fromEntries(syms.map((x) => [x, w.tokens.get(x)!.address])),
+        feeds: Object.fromEntries(syms.map((x) => [x, w.feeds[x]])),
+        maxSlippageBps: 50,
+        maxDeviationBps: 150,
+      },
+    }),
+  );
+  await rpc('evm_setAutomine', [false]);
+  try {
+    await assert.rejects(sendTx({ ...s, receiptTimeoutMs: 300 }, approval(13n)), /no receipt for/);
+    j.close();
+    const nonce = await nonceNow();
+    await assert.rejects(
+      dexRebalance({
+        rpc: w.node.rpcUrl,
+        chainFile: join(dir, 'chain.json'),
+        config,
+        deployExecutor: true,
+        journal: jp,
+        env: { BALLAST_PRIVATE_KEY: KEY0 },
+        write: () => {},
+      }),
+      UnresolvedChainTxError,
+    );
+    assert.equal(await nonceNow(), nonce, 'nothing deployed while a transaction of the account is pending');
+  } finally {
+    await rpc('evm_setAutomine', [true]);
+    await rpc('evm_mine');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -178,6 +178,18 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
 
   if (o.deployExecutor) {
     if (!account) throw new ChainConfigError('--deploy-executor needs the key (BALLAST_PRIVATE_KEY or --key-file)');
+    // Like every entry point that sends (issue #30 item 1): the account's unfinished transactions in the journal
+    // are resolved first, and one still pending refuses the deployment (its nonce would collide).
+    const jpath = o.journal ?? '.ballast/journal.db';
+    if (existsSync(jpath)) {
+      const j = Journal.open(jpath, { writer: true });
+      try {
+        const portfolioId = o.portfolioId ?? 'onchain';
+        await requireResolved({ client, account, chainId: f.chainId, journal: sqliteStore(j).chainTxs, portfolioId });
+      } finally {
+        j.close();
+      }
+    }
     const signAndSend = async (data: Hex, to?: Address, gas = 500_000n) => {
       const hash = await client.sendRawTransaction({
         serializedTransaction: await account.signTransaction({
