@@ -12,13 +12,18 @@ import { type Address, encodeFunctionData, type Hex, keccak256, maxUint256, pars
 import { encodeExecute, explainRevert } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
 import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
+import { routePools } from '../../src/chain/fixture/route-pools.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
+import { deployHarness, harnessAbi, pathArg } from '../chain/v4.ts';
 import { startWorld, type World } from './setup.ts';
 
 let w: World;
+/** A v4 leg's "router swap from the wallet": V4SwapsHarness.swap with one path (one unlock per transaction). */
+let harness: Address;
 before(async () => {
   w = await startWorld();
+  harness = await deployHarness(w.tx, w.fx);
 });
 after(async () => {
   await w?.node.stop();
@@ -35,16 +40,19 @@ type GasLeg = [
   size?: number,
 ];
 
-/** The leg mix, in order (the first n legs make the n-leg batch): a WETH sale into several positions. */
+/**
+ * The leg mix, in order (the first n legs make the n-leg batch): a WETH sale into several positions, with v2, v3,
+ * Balancer and v4 legs (n = 4 has one of each kind).
+ */
 export const MIXED: GasLeg[] = [
   ['WETH→USDC, Uniswap v3 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v3', 500],
   ['WETH→WBTC, Balancer weighted WBTC/WETH 50/50', 'WETH', 'WBTC', 'balancer-weighted'],
   ['WETH→LINK, Uniswap v2 LINK/WETH', 'WETH', 'LINK', 'uniswap-v2'],
-  ['WETH→USDC, Balancer weighted WETH/USDC 50/50', 'WETH', 'USDC', 'balancer-weighted'],
+  ['WETH→USDC, Uniswap v4 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v4', 500],
   ['WETH→UNI, Uniswap v3 UNI/WETH 1%', 'WETH', 'UNI', 'uniswap-v3', 10000],
+  ['WETH→WBTC, Uniswap v4 WBTC/WETH 0.3%', 'WETH', 'WBTC', 'uniswap-v4', 3000],
   ['WETH→LINK, Balancer weighted LINK/WETH 80/20', 'WETH', 'LINK', 'balancer-weighted'],
   ['WETH→DAI, Uniswap v2 WETH/DAI', 'WETH', 'DAI', 'uniswap-v2'],
-  ['USDC→DAI, Balancer stable USDC/USDT/DAI', 'USDC', 'DAI', 'balancer-stable'],
 ];
 
 /** Balancer legs only: what one batchSwap saves against n Vault.swap calls. */
@@ -63,7 +71,7 @@ let GAS_LEGS: GasLeg[] = MIXED;
 
 function poolFor(i: number): FixturePool {
   const [label, a, b, protocol, fee, size] = GAS_LEGS[i]!;
-  const p = w.fx.pools.find(
+  const p = routePools(w.fx).find(
     (x) =>
       x.protocol === protocol &&
       x.symbols.length === (size ?? (protocol === 'balancer-stable' ? 3 : 2)) &&
@@ -77,7 +85,10 @@ function poolFor(i: number): FixturePool {
 
 const amountOf = (sell: string) => (sell === 'WETH' ? 10n ** 18n : 3000n * 10n ** 6n);
 
-/** One router call from the wallet per leg (Router02, SwapRouter.exactInputSingle, Vault.swap). */
+/**
+ * One router call from the wallet per leg (Router02, SwapRouter.exactInputSingle, Vault.swap; v4: the V4Swaps
+ * harness, a lean one-unlock router without the Universal Router's command decoding).
+ */
 function routerCall(i: number, deadline: bigint): { to: Address; data: Hex } {
   const [, sell, buy] = GAS_LEGS[i]!;
   const pool = poolFor(i);
@@ -86,6 +97,17 @@ function routerCall(i: number, deadline: bigint): { to: Address; data: Hex } {
   const me = w.account.address;
   const amountIn = amountOf(sell);
   const c = w.fx.contracts;
+  if (pool.protocol === 'uniswap-v4') {
+    const v4 = w.fx.v4Pools.find((x) => x.poolId === pool.poolId)!;
+    return {
+      to: harness,
+      data: encodeFunctionData({
+        abi: harnessAbi,
+        functionName: 'swap',
+        args: [[pathArg([{ pool: v4, tokenIn: tin }], amountIn, 1n)]],
+      }),
+    };
+  }
   if (pool.protocol === 'uniswap-v2')
     return {
       to: c.uniswapV2Router02,
@@ -149,7 +171,7 @@ export function batchData(n: number, deadline: bigint, id: Hex): { data: Hex; pu
   const pulls = new Map<Address, bigint>();
   for (const l of legs) pulls.set(l.tokenIn, (pulls.get(l.tokenIn) ?? 0n) + l.amountIn);
   const pl = [...pulls].map(([token, amount]) => ({ token, amount }));
-  const steps = encodeSteps(legs, pl, w.fx.pools, () => 1n);
+  const steps = encodeSteps(legs, pl, routePools(w.fx), () => 1n);
   // a loose value floor: this figure measures gas, the floor is tested in executor.test.ts
   return { data: encodeExecute({ id, pulls: pl, legs: steps, maxSlippageBps: 1000, deadline }), pulls };
 }
@@ -196,7 +218,7 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     ratios.push(ratio);
     rows.push(`| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`);
   }
-  console.log(mix === MIXED ? 'mixed legs (v2, v3, Balancer)' : 'Balancer legs only');
+  console.log(mix === MIXED ? 'mixed legs (v2, v3, Balancer, v4)' : 'Balancer legs only');
   console.log('| n legs | n router swaps from the wallet (gas) | one batch (gas) | batch / separate | tokens pulled |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(r);

@@ -123,7 +123,10 @@ test('two v4 paths in ONE unlock: outputs to the owner exactly as simulated, WET
   assert.equal(delta.get(tok('WBTC').toLowerCase()), sim.outs[2]);
   assert.equal(delta.get(tok('WETH').toLowerCase()), -(10n ** 18n));
   assert.equal(delta.get(tok('LINK').toLowerCase()), -200n * 10n ** 18n);
-  assert.ok((await balances(w.clients.public, w.executor, all())).every((x) => x === 0n), 'executor keeps nothing');
+  assert.ok(
+    (await balances(w.clients.public, w.executor, all())).every((x) => x === 0n),
+    'executor keeps nothing',
+  );
   assert.ok(sim.totalValue > 0n && sim.totalValue * 10_000n >= sim.valueIn * 9_700n, 'the value floor counts v4');
 });
 
@@ -210,5 +213,8 @@ test('the joint router over the route market (v4 pools included) picks v4 legs; 
   const data = encodeExecute(b);
   await simulateExecute(w.clients.public, w.account.address, w.executor, data);
   assert.equal(await sendAs(w, w.executor, data), 'success');
-  assert.ok((await balances(w.clients.public, w.executor, all())).every((x) => x === 0n), 'executor keeps nothing');
+  assert.ok(
+    (await balances(w.clients.public, w.executor, all())).every((x) => x === 0n),
+    'executor keeps nothing',
+  );
 });
