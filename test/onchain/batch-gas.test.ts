@@ -11,8 +11,8 @@ import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, type Hex, keccak256, maxUint256, parseAbi, toHex } from 'viem';
 import { encodeExecute, explainRevert } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
-import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
 import { routePools } from '../../src/chain/fixture/route-pools.ts';
+import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
 import { deployHarness, harnessAbi, pathArg } from '../chain/v4.ts';
@@ -192,6 +192,51 @@ async function gasOf(to: Address, data: Hex): Promise<bigint> {
   return rc.gasUsed;
 }
 
+const SELECTORS: Record<string, string> = {
+  '0x70a08231': 'balanceOf',
+  '0x23b872dd': 'transferFrom',
+  '0xa9059cbb': 'transfer',
+  '0xdd62ed3e': 'allowance',
+  '0xfeaf968c': 'feed latestRoundData',
+  '0x128acb08': 'v3 swap',
+  '0x0902f1ac': 'v2 getReserves',
+  '0x022c0d9f': 'v2 swap',
+  '0x945bcec9': 'Vault.batchSwap',
+  '0x48c89491': 'v4 unlock',
+};
+
+/** Where one batch's gas goes: its calls out of the executor (callTracer), and the rest (the executor's own). */
+async function breakdown(data: Hex): Promise<string> {
+  const snap = await w.clients.test.snapshot();
+  const hash = await w.clients.wallet.sendTransaction({
+    account: w.account.address,
+    chain: w.clients.wallet.chain,
+    to: w.executor,
+    data,
+    gas: 5_000_000n,
+  });
+  await w.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  type Frame = { input: string; gasUsed: string; calls?: Frame[] };
+  const t = (await w.clients.public.request({
+    method: 'debug_traceTransaction' as 'eth_call',
+    params: [hash, { tracer: 'callTracer' }] as never,
+  })) as unknown as Frame;
+  await w.clients.test.revert({ id: snap });
+  const by = new Map<string, [number, number]>();
+  for (const c of t.calls ?? []) {
+    const k = SELECTORS[c.input.slice(0, 10)] ?? c.input.slice(0, 10);
+    const [n, g] = by.get(k) ?? [0, 0];
+    by.set(k, [n + 1, g + Number(BigInt(c.gasUsed))]);
+  }
+  const calls = [...by.values()].reduce((s, [, g]) => s + g, 0);
+  const total = Number(BigInt(t.gasUsed));
+  return `total ${total} = executor's own (21k base, calldata, id slot, storage reads, event) ${total - calls} + ${[
+    ...by,
+  ]
+    .map(([k, [n, g]]) => `${k} ×${n} ${g}`)
+    .join(' + ')}`;
+}
+
 async function table(mix: GasLeg[]): Promise<number[]> {
   GAS_LEGS = mix;
   const deadline = (await w.clients.public.getBlock()).timestamp + 3600n;
@@ -212,8 +257,11 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     await w.clients.test.revert({ id: snap });
     const snap2 = await w.clients.test.snapshot();
     const { data, pulls } = batchData(n, deadline, keccak256(toHex(`gas-${n} ${mix[0]![0]}`)));
-    const batch = await gasOf(w.executor, data);
     await w.clients.test.revert({ id: snap2 });
+    if (n === 2 || n === 8) console.log(`n = ${n}: ${await breakdown(data)}`);
+    const snap3 = await w.clients.test.snapshot();
+    const batch = await gasOf(w.executor, data);
+    await w.clients.test.revert({ id: snap3 });
     const ratio = Number(batch) / Number(separate);
     ratios.push(ratio);
     rows.push(`| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`);
