@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
+pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {IHooks} from "@uniswap/v4-core/src/interfaces/IHooks.sol";
+import {PoolKey} from "@uniswap/v4-core/src/types/PoolKey.sol";
+import {Currency} from "@uniswap/v4-core/src/types/Currency.sol";
+import {V4Swaps} from "./lean/V4Swaps.sol";
 
 interface IBallastV2Pair {
     function getReserves() external view returns (uint112, uint112, uint32);
@@ -66,8 +71,11 @@ interface IBallastDecimals {
 ///           complete round, optional L2 sequencer with grace period), must be >= (1 - maxSlippageBps/1e4) x what
 ///           was pulled, valued at the same prices: independent of any off-chain quote.
 ///         - Deadline; non-reentrant; any failure reverts everything.
-///         Uniswap v4 legs are added by a contract that inherits this one and overrides `_swapV4` (step kind 4).
-contract BallastExecutor is ReentrancyGuardTransient {
+///         - Uniswap v4 (step kind 4, hook-less pools of the PoolManager fixed at deployment; a zero PoolManager
+///           disables v4): consecutive v4 steps run inside ONE `PoolManager.unlock` with net settlement
+///           (contracts/src/lean/V4Swaps.sol); the unlock callback is accepted only from that PoolManager during
+///           this contract's own unlock. Net outputs go to the owner (or here, for a later step, then swept).
+contract BallastExecutor is ReentrancyGuardTransient, V4Swaps {
     using SafeERC20 for IERC20;
 
     address public immutable owner;
@@ -85,7 +93,7 @@ contract BallastExecutor is ReentrancyGuardTransient {
     uint8 internal constant TO_OWNER = 1;
     /// flags (v2 only): the output goes straight to the NEXT step's v2 pair, which then spends exactly it
     uint8 internal constant TO_NEXT_PAIR = 2;
-    /// flags (Balancer only): this step starts a new batchSwap instead of joining the previous Balancer steps'
+    /// flags (Balancer and v4): this step starts a new batchSwap / unlock instead of joining the previous steps' one
     uint8 internal constant NEW_BATCH = 4;
     uint256 internal constant ONE = 1e36;
     uint160 internal constant MIN_SQRT_RATIO_PLUS_1 = 4295128740;
@@ -98,15 +106,17 @@ contract BallastExecutor is ReentrancyGuardTransient {
     }
 
     /// One swap through one pool. It spends `share`/1e36 of this contract's balance of `tokenIn` when it runs
-    /// (1e36 = all of it; 1e36 makes the planned amount exact to the wei when the balance is as planned); a Balancer step with share 0 spends the whole output of the Balancer step just before it.
+    /// (1e36 = all of it; 1e36 makes the planned amount exact to the wei when the balance is as planned); a Balancer
+    /// or v4 step with share 0 spends the whole output of the (same-kind) step just before it. In a Balancer batch or
+    /// a v4 unlock, shares are of the balance when the batch starts, less what its earlier steps take.
     struct Step {
         uint8 kind;
         uint8 flags;
         address tokenIn;
         address tokenOut;
-        /// Uniswap v3 fee tier (pips); unused otherwise.
+        /// Uniswap v3 fee tier / v4 PoolKey.fee (pips); unused otherwise.
         uint24 fee;
-        /// Balancer pool id; unused otherwise.
+        /// Balancer pool id; v4: the PoolKey's tickSpacing as uint256(uint24(int24)); unused otherwise.
         bytes32 poolId;
         uint128 share;
         uint256 minOut;
@@ -155,8 +165,9 @@ contract BallastExecutor is ReentrancyGuardTransient {
         bytes32 v2InitCodeHash_,
         address v3Factory_,
         bytes32 v3InitCodeHash_,
-        IBallastVault vault_
-    ) {
+        IBallastVault vault_,
+        IPoolManager v4PoolManager_
+    ) V4Swaps(v4PoolManager_) {
         owner = owner_;
         v2Factory = v2Factory_;
         v2InitCodeHash = v2InitCodeHash_;
@@ -239,10 +250,11 @@ contract BallastExecutor is ReentrancyGuardTransient {
         uint256 i = 0;
         while (i < steps.length) {
             Step calldata s = steps[i];
-            if (s.kind == KIND_BALANCER) {
+            if (s.kind == KIND_BALANCER || s.kind == KIND_V4) {
                 uint256 j = i + 1;
-                while (j < steps.length && steps[j].kind == KIND_BALANCER && steps[j].flags & NEW_BATCH == 0) j++;
-                _balancer(steps, i, j, outs, deadline);
+                while (j < steps.length && steps[j].kind == s.kind && steps[j].flags & NEW_BATCH == 0) j++;
+                if (s.kind == KIND_BALANCER) _balancer(steps, i, j, outs, deadline);
+                else _v4(steps, i, j, outs);
                 i = j;
                 continue;
             }
@@ -264,9 +276,6 @@ contract BallastExecutor is ReentrancyGuardTransient {
             } else if (s.kind == KIND_V3) {
                 if (next) revert BadStep(i);
                 out = _swapV3(i, s, amountIn, to);
-            } else if (s.kind == KIND_V4) {
-                if (next) revert BadStep(i);
-                out = _swapV4(i, s, amountIn, to);
             } else {
                 revert UnsupportedStep(i, s.kind);
             }
@@ -338,11 +347,85 @@ contract BallastExecutor is ReentrancyGuardTransient {
         IERC20(tokenIn).safeTransfer(msg.sender, owed);
     }
 
-    // ------------------------------------------------------------------ Uniswap v4 (hook point)
+    // ------------------------------------------------------------------ Uniswap v4
 
-    /// Step kind 4: a contract inheriting this one executes v4 legs here; this base has none.
-    function _swapV4(uint256 i, Step calldata s, uint256, address) internal virtual returns (uint256) {
-        revert UnsupportedStep(i, s.kind);
+    /// Where the current unlock's net outputs go (set by _v4 for its unlock only).
+    address private transient v4To;
+
+    /// Steps [from, to) as ONE PoolManager.unlock. A step with share > 0 starts a path: it spends that share of this
+    /// contract's balance of its input when the unlock starts, less what the unlock's earlier paths take; a share-0
+    /// step is the path's next hop and spends the previous hop's actual output. A path's minimum is its last step's
+    /// minOut (the others must be 0). The net outputs go to the owner when every path's output is a final one, else
+    /// here (swept to the owner at the end of execute).
+    function _v4(Step[] calldata steps, uint256 from, uint256 to, uint256[] memory outs) internal {
+        if (address(v4PoolManager) == address(0)) revert UnsupportedStep(from, KIND_V4);
+        uint256 np;
+        for (uint256 k = from; k < to; k++) if (steps[k].share != 0) np++;
+        if (steps[from].share == 0) revert BadStep(from);
+        V4Path[] memory paths = new V4Path[](np);
+        uint256[] memory last = new uint256[](np);
+        address[] memory takenTok = new address[](np);
+        uint256[] memory taken = new uint256[](np);
+        bool toOwner = true;
+        uint256 p;
+        for (uint256 k = from; k < to;) {
+            uint256 e = k + 1;
+            while (e < to && steps[e].share == 0) e++;
+            paths[p] = _v4StepsPath(steps, k, e, takenTok, taken, p);
+            last[p] = e - 1;
+            if (steps[e - 1].flags & TO_OWNER == 0) toOwner = false;
+            p++;
+            k = e;
+        }
+        v4To = toOwner ? owner : address(this);
+        uint256[] memory got = _v4Execute(paths);
+        for (uint256 q = 0; q < np; q++) outs[last[q]] = got[q];
+    }
+
+    /// The path of steps [k, e): its hops' PoolKeys (hooks 0) and its amount (a share of what is left of its input).
+    function _v4StepsPath(
+        Step[] calldata steps,
+        uint256 k,
+        uint256 e,
+        address[] memory takenTok,
+        uint256[] memory taken,
+        uint256 p
+    ) internal view returns (V4Path memory path) {
+        Step calldata s = steps[k];
+        if (s.share > ONE) revert BadStep(k);
+        uint256 t;
+        while (t < p && takenTok[t] != s.tokenIn) t++;
+        takenTok[t] = s.tokenIn;
+        uint256 left = IERC20(s.tokenIn).balanceOf(address(this)) - taken[t];
+        path.amountIn = s.share == ONE ? left : (left * s.share) / ONE;
+        if (path.amountIn == 0) revert BadStep(k);
+        taken[t] += path.amountIn;
+        path.hops = new V4Hop[](e - k);
+        for (uint256 h = k; h < e; h++) {
+            Step calldata x = steps[h];
+            if ((h + 1 < e && x.minOut != 0) || uint256(x.poolId) > 0x7fffff) revert BadStep(h);
+            bool zeroForOne = x.tokenIn < x.tokenOut;
+            (address c0, address c1) = zeroForOne ? (x.tokenIn, x.tokenOut) : (x.tokenOut, x.tokenIn);
+            path.hops[h - k] = V4Hop(
+                PoolKey(
+                    Currency.wrap(c0),
+                    Currency.wrap(c1),
+                    x.fee,
+                    int24(uint24(uint256(x.poolId))),
+                    IHooks(address(0))
+                ),
+                zeroForOne
+            );
+        }
+        path.minOut = steps[e - 1].minOut;
+    }
+
+    function _v4Pay(address token, address to, uint256 amount) internal override {
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    function _v4Recipient() internal view override returns (address) {
+        return v4To;
     }
 
     // ------------------------------------------------------------------ Balancer v2

@@ -11,14 +11,19 @@ import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, type Hex, keccak256, maxUint256, parseAbi, toHex } from 'viem';
 import { encodeExecute, explainRevert } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
+import { routePools } from '../../src/chain/fixture/route-pools.ts';
 import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
+import { deployHarness, harnessAbi, pathArg } from '../chain/v4.ts';
 import { startWorld, type World } from './setup.ts';
 
 let w: World;
+/** A v4 leg's "router swap from the wallet": V4SwapsHarness.swap with one path (one unlock per transaction). */
+let harness: Address;
 before(async () => {
   w = await startWorld();
+  harness = await deployHarness(w.tx, w.fx);
 });
 after(async () => {
   await w?.node.stop();
@@ -35,16 +40,19 @@ type GasLeg = [
   size?: number,
 ];
 
-/** The leg mix, in order (the first n legs make the n-leg batch): a WETH sale into several positions. */
+/**
+ * The leg mix, in order (the first n legs make the n-leg batch): a WETH sale into several positions, with v2, v3,
+ * Balancer and v4 legs (n = 4 has one of each kind).
+ */
 export const MIXED: GasLeg[] = [
   ['WETH→USDC, Uniswap v3 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v3', 500],
   ['WETH→WBTC, Balancer weighted WBTC/WETH 50/50', 'WETH', 'WBTC', 'balancer-weighted'],
   ['WETH→LINK, Uniswap v2 LINK/WETH', 'WETH', 'LINK', 'uniswap-v2'],
-  ['WETH→USDC, Balancer weighted WETH/USDC 50/50', 'WETH', 'USDC', 'balancer-weighted'],
+  ['WETH→USDC, Uniswap v4 WETH/USDC 0.05%', 'WETH', 'USDC', 'uniswap-v4', 500],
   ['WETH→UNI, Uniswap v3 UNI/WETH 1%', 'WETH', 'UNI', 'uniswap-v3', 10000],
+  ['WETH→WBTC, Uniswap v4 WBTC/WETH 0.3%', 'WETH', 'WBTC', 'uniswap-v4', 3000],
   ['WETH→LINK, Balancer weighted LINK/WETH 80/20', 'WETH', 'LINK', 'balancer-weighted'],
   ['WETH→DAI, Uniswap v2 WETH/DAI', 'WETH', 'DAI', 'uniswap-v2'],
-  ['USDC→DAI, Balancer stable USDC/USDT/DAI', 'USDC', 'DAI', 'balancer-stable'],
 ];
 
 /** Balancer legs only: what one batchSwap saves against n Vault.swap calls. */
@@ -63,7 +71,7 @@ let GAS_LEGS: GasLeg[] = MIXED;
 
 function poolFor(i: number): FixturePool {
   const [label, a, b, protocol, fee, size] = GAS_LEGS[i]!;
-  const p = w.fx.pools.find(
+  const p = routePools(w.fx).find(
     (x) =>
       x.protocol === protocol &&
       x.symbols.length === (size ?? (protocol === 'balancer-stable' ? 3 : 2)) &&
@@ -77,7 +85,10 @@ function poolFor(i: number): FixturePool {
 
 const amountOf = (sell: string) => (sell === 'WETH' ? 10n ** 18n : 3000n * 10n ** 6n);
 
-/** One router call from the wallet per leg (Router02, SwapRouter.exactInputSingle, Vault.swap). */
+/**
+ * One router call from the wallet per leg (Router02, SwapRouter.exactInputSingle, Vault.swap; v4: the V4Swaps
+ * harness, a lean one-unlock router without the Universal Router's command decoding).
+ */
 function routerCall(i: number, deadline: bigint): { to: Address; data: Hex } {
   const [, sell, buy] = GAS_LEGS[i]!;
   const pool = poolFor(i);
@@ -86,6 +97,17 @@ function routerCall(i: number, deadline: bigint): { to: Address; data: Hex } {
   const me = w.account.address;
   const amountIn = amountOf(sell);
   const c = w.fx.contracts;
+  if (pool.protocol === 'uniswap-v4') {
+    const v4 = w.fx.v4Pools.find((x) => x.poolId === pool.poolId)!;
+    return {
+      to: harness,
+      data: encodeFunctionData({
+        abi: harnessAbi,
+        functionName: 'swap',
+        args: [[pathArg([{ pool: v4, tokenIn: tin }], amountIn, 1n)]],
+      }),
+    };
+  }
   if (pool.protocol === 'uniswap-v2')
     return {
       to: c.uniswapV2Router02,
@@ -149,7 +171,7 @@ export function batchData(n: number, deadline: bigint, id: Hex): { data: Hex; pu
   const pulls = new Map<Address, bigint>();
   for (const l of legs) pulls.set(l.tokenIn, (pulls.get(l.tokenIn) ?? 0n) + l.amountIn);
   const pl = [...pulls].map(([token, amount]) => ({ token, amount }));
-  const steps = encodeSteps(legs, pl, w.fx.pools, () => 1n);
+  const steps = encodeSteps(legs, pl, routePools(w.fx), () => 1n);
   // a loose value floor: this figure measures gas, the floor is tested in executor.test.ts
   return { data: encodeExecute({ id, pulls: pl, legs: steps, maxSlippageBps: 1000, deadline }), pulls };
 }
@@ -168,6 +190,51 @@ async function gasOf(to: Address, data: Hex): Promise<bigint> {
   const rc = await w.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
   assert.equal(rc.status, 'success', `call to ${to}`);
   return rc.gasUsed;
+}
+
+const SELECTORS: Record<string, string> = {
+  '0x70a08231': 'balanceOf',
+  '0x23b872dd': 'transferFrom',
+  '0xa9059cbb': 'transfer',
+  '0xdd62ed3e': 'allowance',
+  '0xfeaf968c': 'feed latestRoundData',
+  '0x128acb08': 'v3 swap',
+  '0x0902f1ac': 'v2 getReserves',
+  '0x022c0d9f': 'v2 swap',
+  '0x945bcec9': 'Vault.batchSwap',
+  '0x48c89491': 'v4 unlock',
+};
+
+/** Where one batch's gas goes: its calls out of the executor (callTracer), and the rest (the executor's own). */
+async function breakdown(data: Hex): Promise<string> {
+  const snap = await w.clients.test.snapshot();
+  const hash = await w.clients.wallet.sendTransaction({
+    account: w.account.address,
+    chain: w.clients.wallet.chain,
+    to: w.executor,
+    data,
+    gas: 5_000_000n,
+  });
+  await w.clients.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  type Frame = { input: string; gasUsed: string; calls?: Frame[] };
+  const t = (await w.clients.public.request({
+    method: 'debug_traceTransaction' as 'eth_call',
+    params: [hash, { tracer: 'callTracer' }] as never,
+  })) as unknown as Frame;
+  await w.clients.test.revert({ id: snap });
+  const by = new Map<string, [number, number]>();
+  for (const c of t.calls ?? []) {
+    const k = SELECTORS[c.input.slice(0, 10)] ?? c.input.slice(0, 10);
+    const [n, g] = by.get(k) ?? [0, 0];
+    by.set(k, [n + 1, g + Number(BigInt(c.gasUsed))]);
+  }
+  const calls = [...by.values()].reduce((s, [, g]) => s + g, 0);
+  const total = Number(BigInt(t.gasUsed));
+  return `total ${total} = executor's own (21k base, calldata, id slot, storage reads, event) ${total - calls} + ${[
+    ...by,
+  ]
+    .map(([k, [n, g]]) => `${k} ×${n} ${g}`)
+    .join(' + ')}`;
 }
 
 async function table(mix: GasLeg[]): Promise<number[]> {
@@ -190,13 +257,16 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     await w.clients.test.revert({ id: snap });
     const snap2 = await w.clients.test.snapshot();
     const { data, pulls } = batchData(n, deadline, keccak256(toHex(`gas-${n} ${mix[0]![0]}`)));
-    const batch = await gasOf(w.executor, data);
     await w.clients.test.revert({ id: snap2 });
+    if (n === 2 || n === 8) console.log(`n = ${n}: ${await breakdown(data)}`);
+    const snap3 = await w.clients.test.snapshot();
+    const batch = await gasOf(w.executor, data);
+    await w.clients.test.revert({ id: snap3 });
     const ratio = Number(batch) / Number(separate);
     ratios.push(ratio);
     rows.push(`| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`);
   }
-  console.log(mix === MIXED ? 'mixed legs (v2, v3, Balancer)' : 'Balancer legs only');
+  console.log(mix === MIXED ? 'mixed legs (v2, v3, Balancer, v4)' : 'Balancer legs only');
   console.log('| n legs | n router swaps from the wallet (gas) | one batch (gas) | batch / separate | tokens pulled |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(r);

@@ -44,7 +44,7 @@ function config(executor?: string): string {
       feeds: Object.fromEntries(syms.map((s) => [s, w.feeds[s]])),
       ...(executor ? { executor } : {}),
       owner,
-      maxSlippageBps: 50,
+      maxSlippageBps: 100, // a follow-up trade through the 0.3–1 % LINK pools costs ~70 bps
       maxDeviationBps: 150,
     },
   };

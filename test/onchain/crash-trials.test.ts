@@ -56,7 +56,7 @@ before(async () => {
       feeds: Object.fromEntries(syms.map((s) => [s, w.feeds[s]])),
       ...(ex ? { executor: ex } : {}),
       owner,
-      maxSlippageBps: 50,
+      maxSlippageBps: 100, // the re-run trades a remainder through the moved pools (v4 routes included)
       maxDeviationBps: 150,
     },
   });

@@ -41,13 +41,15 @@ export function executorArtifact(): ExecutorArtifact {
   return cached;
 }
 
-/** Where the executor accepts pools from: the factories with their pools' init code hashes, and the Vault. */
+/** Where the executor accepts pools from: the factories with their pools' init code hashes, the Vault, the v4 PoolManager. */
 export interface PoolSources {
   readonly v2Factory: Address;
   readonly v2InitCodeHash: Hex;
   readonly v3Factory: Address;
   readonly v3InitCodeHash: Hex;
   readonly vault: Address;
+  /** Uniswap v4 PoolManager (zero address: v4 steps revert UnsupportedStep). */
+  readonly v4PoolManager: Address;
 }
 
 /**
@@ -65,6 +67,7 @@ export function poolSources(c: FixtureContracts): PoolSources {
     v3Factory: c.uniswapV3Factory,
     v3InitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     vault: c.balancerVault,
+    v4PoolManager: c.v4PoolManager ?? zeroAddress,
   };
 }
 
@@ -90,7 +93,7 @@ export function executorDeployData(owner: Address, s: PoolSources): Hex {
   return encodeDeployData({
     abi: a.abi,
     bytecode: a.bytecode,
-    args: [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault],
+    args: [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager],
   });
 }
 
@@ -105,7 +108,7 @@ export function deployExecutor(
   return tx.deploy(
     a.abi,
     a.bytecode,
-    [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault],
+    [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager],
     'BallastExecutor',
   );
 }

@@ -21,7 +21,29 @@ const pools: FixturePool[] = [
     feePips: 2000,
     label: 'bal',
   },
+  {
+    protocol: 'uniswap-v4',
+    address: `0x${'cd'.repeat(32)}` as Address,
+    poolId: `0x${'cd'.repeat(32)}`,
+    tokens: [WETH, USDC],
+    symbols: [],
+    feePips: 500,
+    tickSpacing: 10,
+    label: 'v4 a',
+  },
+  {
+    protocol: 'uniswap-v4',
+    address: `0x${'ce'.repeat(32)}` as Address,
+    poolId: `0x${'ce'.repeat(32)}`,
+    tokens: [WETH, WBTC],
+    symbols: [],
+    feePips: 3000,
+    tickSpacing: 60,
+    label: 'v4 b',
+  },
 ];
+const V4A = `0x${'cd'.repeat(32)}` as Address;
+const V4B = `0x${'ce'.repeat(32)}` as Address;
 const leg = (
   pool: number,
   tokenIn: Address,
@@ -30,8 +52,8 @@ const leg = (
   amountOut: bigint,
   final = true,
 ): JointLeg => ({
-  pool: A(pool),
-  protocol: pools.find((p) => p.address === A(pool))!.protocol,
+  pool: pool === 1 ? V4A : pool === 2 ? V4B : A(pool),
+  protocol: pools.find((p) => p.address === (pool === 1 ? V4A : pool === 2 ? V4B : A(pool)))!.protocol,
   tokenIn,
   tokenOut,
   amountIn,
@@ -100,5 +122,31 @@ test('Balancer legs are brought together into one batchSwap when the legs allow 
       { token: WETH, amount: 1n },
     ]),
     dep,
+  );
+});
+
+test('v4 legs: brought together into one unlock, the PoolKey fee and tick spacing in the step, a chained hop spends share 0', () => {
+  // USDC→WETH on v4, a v2 leg between, then WETH→WBTC on v4 spending the first v4 hop's output
+  const legs = [leg(1, USDC, WETH, 1000n, 5n, false), leg(101, LINK, WETH, 7n, 3n), leg(2, WETH, WBTC, 5n, 1n)];
+  const steps = encodeSteps(
+    legs,
+    [
+      { token: USDC, amount: 1000n },
+      { token: LINK, amount: 7n },
+    ],
+    pools,
+    () => 1n,
+  );
+  assert.deepEqual(
+    steps.map((s) => s.kind),
+    [STEP_KIND['uniswap-v2'], STEP_KIND['uniswap-v4'], STEP_KIND['uniswap-v4']],
+    'the v2 leg first, then both v4 legs in one run',
+  );
+  assert.deepEqual(
+    steps.slice(1).map((s) => [s.fee, BigInt(s.poolId), s.share, s.minOut]),
+    [
+      [500, 10n, ONE, 0n],
+      [3000, 60n, 0n, 1n],
+    ],
   );
 });

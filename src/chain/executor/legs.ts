@@ -4,7 +4,9 @@
  * the factories fixed at its deployment. A step spends a SHARE of the executor's actual balance of its input
  * (1e36 = all of it), so a path's later hop spends what the earlier hop really returned; only a path's final step
  * carries a minimum (minOut), the others 0. Balancer legs are brought together (when the legs' dependencies
- * allow) so that they run as ONE Vault.batchSwap; a v2 hop feeding the next v2 hop pays that pair directly.
+ * allow) so that they run as ONE Vault.batchSwap, and v4 legs so that they run in ONE PoolManager.unlock (a v4 step
+ * carries the PoolKey's fee and, in `poolId`, its tickSpacing; hooks are always 0); a v2 hop feeding the next v2
+ * hop pays that pair directly.
  */
 import type { Address, Hex } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
@@ -42,6 +44,7 @@ export class LegEncodingError extends BallastError {
 }
 
 const isBal = (l: JointLeg) => l.protocol === 'balancer-weighted' || l.protocol === 'balancer-stable';
+const isV4 = (l: JointLeg) => l.protocol === 'uniswap-v4';
 
 /** Planned executor balances per token after running `legs` in order from `pulls`; undefined if a leg lacks input. */
 function feasible(legs: readonly JointLeg[], pulls: readonly { token: Address; amount: bigint }[]): boolean {
@@ -58,19 +61,21 @@ function feasible(legs: readonly JointLeg[], pulls: readonly { token: Address; a
 }
 
 /**
- * Orders the legs so that every Balancer leg sits in one run: the non-Balancer legs that do not depend on a
- * Balancer output, then the Balancer legs, then the rest. Kept in the router's order when that is not feasible.
+ * Orders the legs so that every Balancer leg (or, with `inRun` = the v4 test, every v4 leg) sits in one run: the
+ * other legs that do not depend on such a leg's output, then those legs, then the rest. Kept in the router's order
+ * when that is not feasible.
  */
 export function groupBalancer(
   legs: readonly JointLeg[],
   pulls: readonly { token: Address; amount: bigint }[],
+  inRun: (l: JointLeg) => boolean = isBal,
 ): readonly JointLeg[] {
   const tainted = new Set<string>();
   const before: JointLeg[] = [];
   const bal: JointLeg[] = [];
   const afterwards: JointLeg[] = [];
   for (const l of legs) {
-    if (isBal(l)) {
+    if (inRun(l)) {
       bal.push(l);
       if (!l.final) tainted.add(l.tokenOut.toLowerCase());
     } else if (tainted.has(l.tokenIn.toLowerCase())) {
@@ -101,7 +106,8 @@ export function encodeSteps(
   minOutOf: (l: JointLeg) => bigint,
 ): ExecutorStep[] {
   const byPool = new Map(poolInfo.map((p) => [p.address.toLowerCase(), p]));
-  const legs = groupBalancer(routeLegs, pulls);
+  // v4 legs into one run (one unlock), then Balancer legs into one run (one batchSwap)
+  const legs = groupBalancer(groupBalancer(routeLegs, pulls, isV4), pulls, isBal);
   const bal = new Map<string, bigint>();
   const add = (t: Address, x: bigint) => bal.set(t.toLowerCase(), (bal.get(t.toLowerCase()) ?? 0n) + x);
   for (const p of pulls) add(p.token, p.amount);
@@ -113,14 +119,22 @@ export function encodeSteps(
     const pool = byPool.get(l.pool.toLowerCase());
     if (!pool) throw new LegEncodingError(`pool ${l.pool} is not in the chain file`);
     const kind =
-      STEP_KIND[pool.protocol === 'uniswap-v2' || pool.protocol === 'uniswap-v3' ? pool.protocol : 'balancer'];
+      STEP_KIND[
+        pool.protocol === 'uniswap-v2' || pool.protocol === 'uniswap-v3' || pool.protocol === 'uniswap-v4'
+          ? pool.protocol
+          : 'balancer'
+      ];
+    const batched = kind === STEP_KIND.balancer || kind === STEP_KIND['uniswap-v4'];
     const prev = steps[steps.length - 1];
     const prevLeg = legs[i - 1];
     let flags = l.final ? TO_OWNER : 0;
     let share: bigint;
-    if (kind === STEP_KIND.balancer) {
-      if (!pool.poolId) throw new LegEncodingError(`Balancer pool ${pool.label} has no poolId in the chain file`);
-      const inRun = prev?.kind === STEP_KIND.balancer && runStart !== undefined;
+    if (batched) {
+      if (kind === STEP_KIND.balancer && !pool.poolId)
+        throw new LegEncodingError(`Balancer pool ${pool.label} has no poolId in the chain file`);
+      if (kind === STEP_KIND['uniswap-v4'] && pool.tickSpacing === undefined)
+        throw new LegEncodingError(`v4 pool ${pool.label} has no tickSpacing in the chain file`);
+      const inRun = prev?.kind === kind && runStart !== undefined;
       const key = l.tokenIn.toLowerCase();
       const chained =
         inRun &&
@@ -162,8 +176,13 @@ export function encodeSteps(
       flags,
       tokenIn: l.tokenIn,
       tokenOut: l.tokenOut,
-      fee: kind === STEP_KIND['uniswap-v3'] ? pool.feePips : 0,
-      poolId: pool.poolId ?? ZERO_ID,
+      fee: kind === STEP_KIND['uniswap-v3'] || kind === STEP_KIND['uniswap-v4'] ? pool.feePips : 0,
+      poolId:
+        kind === STEP_KIND['uniswap-v4']
+          ? (`0x${pool.tickSpacing!.toString(16).padStart(64, '0')}` as Hex)
+          : kind === STEP_KIND.balancer
+            ? (pool.poolId ?? ZERO_ID)
+            : ZERO_ID,
       share,
       minOut: l.final ? minOutOf(l) : 0n,
       amountIn: l.amountIn,

@@ -25,7 +25,15 @@ const ADVICE: Readonly<Record<string, string>> = {
   SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',
   SequencerGrace: 'the L2 sequencer came back up within the grace period: wait until it ends',
   ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
-  UnsupportedStep: 'this executor cannot run this kind of step (a v4 leg needs the v4-capable executor)',
+  UnsupportedStep:
+    'this executor cannot run this kind of step (a v4 leg needs an executor deployed with a v4 PoolManager)',
+  V4ForgedCallback: 'a v4 unlock callback came from outside this executor’s own PoolManager.unlock: refused',
+  V4Busy: 'a v4 unlock was entered twice in one batch: a planner bug, report it',
+  V4HookNotAllowed: 'a v4 pool with hooks: only hook-less pools are traded; fix the chain file',
+  V4BadPath: 'a v4 hop does not spend the previous hop’s output token: a planner bug, report it',
+  V4MinOut: 'a v4 path returned less than its minimum (the pools moved): plan again next block',
+  V4NativeNotSupported: 'a v4 pool with native ETH: only ERC-20 pools are traded; use the WETH pool',
+  V4BadAmount: 'a v4 path with a zero or too large input: a planner bug, report it',
   ReentrancyGuardReentrantCall: 'a token called back into the executor during the batch: refuse that token',
   SafeERC20FailedOperation: 'a token transfer or approval failed: check the owner’s balance and allowance',
 };

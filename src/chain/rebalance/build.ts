@@ -6,7 +6,7 @@
  * with minOut = simulated·(1 − maxSlippageBps/1e4) on each path's final output; exact pulls from the owner; a
  * rebalance id; maxSlippageBps for the executor's own value floor at the feeds configured on it (issue #30).
  */
-import { type Address, encodePacked, type Hex, keccak256 } from 'viem';
+import { type Address, encodePacked, type Hex, keccak256, zeroAddress } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
 import {
   type JointBuy,
@@ -15,6 +15,7 @@ import {
   type Market,
   routeJoint,
 } from '../../dex/router/joint/index.ts';
+import { v4PoolId } from '../../dex/state/index.ts';
 import { poolSources, uniswapPoolAddress } from '../executor/artifact.ts';
 import { type ExecutorStep, encodeSteps } from '../executor/legs.ts';
 import type { FixtureContracts, FixturePool } from '../fixture/types.ts';
@@ -208,7 +209,8 @@ export function buildBatch(b: BatchInput): Batch {
 
 /**
  * The pool checked is the pool traded (issue #30 item 4): every Uniswap pool the route uses must be the one the
- * executor computes from its factories (CREATE2), Balancer pools must carry their Vault pool id.
+ * executor computes from its factories (CREATE2), Balancer pools must carry their Vault pool id, a v4 pool's id must
+ * be the hash of the hook-less PoolKey the executor builds from the step.
  */
 export function checkPoolsTraded(
   route: JointRoute,
@@ -219,6 +221,21 @@ export function checkPoolsTraded(
   const src = poolSources(contracts);
   for (const l of route.legs) {
     const p = need(byPool.get(l.pool.toLowerCase()), `pool ${l.pool} is not in the chain file`);
+    if (p.protocol === 'uniswap-v4') {
+      // the executor builds the PoolKey from the step (tokens, fee, tickSpacing, hooks 0): it must hash to the pool
+      const key = {
+        currency0: p.tokens[0]!,
+        currency1: p.tokens[1]!,
+        fee: p.feePips,
+        tickSpacing: p.tickSpacing ?? 0,
+        hooks: zeroAddress,
+      };
+      if (p.tickSpacing === undefined || v4PoolId(key) !== p.address.toLowerCase())
+        throw new RebalanceBuildError(
+          `v4 pool ${p.label} (${p.address}) is not the hook-less pool the executor trades for these tokens: fix the chain file`,
+        );
+      continue;
+    }
     if (p.protocol !== 'uniswap-v2' && p.protocol !== 'uniswap-v3') {
       if (!p.poolId) throw new RebalanceBuildError(`Balancer pool ${p.label} has no poolId in the chain file`);
       continue;

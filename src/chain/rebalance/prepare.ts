@@ -12,8 +12,9 @@ import { planInto } from '../../core/planner/plan.ts';
 import { makeSnapshot } from '../../core/snapshot.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
-import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+import { buildSwapPools } from '../../dex/state/index.ts';
 import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
+import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
@@ -75,15 +76,7 @@ export async function routeChecked(
   id?: Hex,
   verify?: VerifyRpc,
 ): Promise<Routed> {
-  const snapState = await readPoolStates(
-    {
-      client,
-      v3TickLens: f.contracts.v3TickLens,
-      balancerVault: f.contracts.balancerVault,
-      multicall3: f.contracts.multicall3,
-    },
-    f.pools,
-  );
+  const snapState = await readRouteStates(client, f);
   // --verify-rpc: every pool and feed read again from the second RPC at this block (issue #30 item 7)
   if (verify) await crossCheck(client, verify, f, p.chain.feeds, snapState.states, snapState.blockNumber);
   const market = prepareMarket(snapState.states);
@@ -96,7 +89,7 @@ export async function routeChecked(
     feeds: p.chain.feeds,
     quote: p.quote,
     market,
-    poolInfo: f.pools,
+    poolInfo: routePools(f),
     contracts: f.contracts,
     executor,
     owner,
@@ -150,15 +143,7 @@ export async function prepareRebalance(
     balances[s] = Number(b) / 10 ** t.decimals;
     pricesQ[s] = usd(s) / usd(p.quote);
   }
-  const snapState = await readPoolStates(
-    {
-      client,
-      v3TickLens: f.contracts.v3TickLens,
-      balancerVault: f.contracts.balancerVault,
-      multicall3: f.contracts.multicall3,
-    },
-    f.pools,
-  );
+  const snapState = await readRouteStates(client, f);
   const { pools } = buildSwapPools(snapState.states);
   const gasPriceWei = await client.getGasPrice();
   const u = makeUniverse(p.quote, p.target);

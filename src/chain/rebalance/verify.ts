@@ -7,7 +7,7 @@
  */
 import type { Address, PublicClient } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
-import { readPoolStates } from '../../dex/state/index.ts';
+import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { aggregatorAbi, type FeedConfig } from '../oracles/feeds.ts';
 
@@ -71,17 +71,9 @@ export async function crossCheck(
   primaryStates: readonly unknown[],
   blockNumber: bigint,
 ): Promise<void> {
-  const other = await readPoolStates(
-    {
-      client: v.client,
-      v3TickLens: f.contracts.v3TickLens,
-      balancerVault: f.contracts.balancerVault,
-      multicall3: f.contracts.multicall3,
-    },
-    f.pools,
-    blockNumber,
-  );
-  f.pools.forEach((p, i) => {
+  // the route market (v4 pools included), in the order readRouteStates reads it
+  const other = await readRouteStates(v.client, f, blockNumber);
+  routePools(f).forEach((p, i) => {
     const d = firstDifference(primaryStates[i], other.states[i], v.toleranceBps);
     if (d !== undefined)
       throw new RpcDisagreementError(

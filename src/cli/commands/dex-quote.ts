@@ -15,12 +15,13 @@ import {
   parseAbi,
 } from 'viem';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { readRouteStates, routePools } from '../../chain/fixture/route-pools.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { formatRoute } from '../../dex/router/format.ts';
 import { route } from '../../dex/router/route.ts';
 import type { Route } from '../../dex/router/types.ts';
-import { buildSwapPools, readPoolStates } from '../../dex/state/index.ts';
+import { buildSwapPools } from '../../dex/state/index.ts';
 import { readTextFile } from '../io.ts';
 
 export class QuoteError extends BallastError {
@@ -216,15 +217,7 @@ export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
   const gasPriceWei =
     opts.gasPriceGwei !== undefined ? parseAmount(opts.gasPriceGwei, 9, 'gasPrice') : await client.getGasPrice();
 
-  const snap = await readPoolStates(
-    {
-      client,
-      v3TickLens: f.contracts.v3TickLens,
-      balancerVault: f.contracts.balancerVault,
-      multicall3: f.contracts.multicall3,
-    },
-    f.pools,
-  );
+  const snap = await readRouteStates(client, f);
   const { pools } = buildSwapPools(snap.states);
   // Gas is priced in the output token: 1 ETH (= 1 WETH) in output units, from the pools themselves.
   const weth = f.contracts.weth9;
@@ -275,7 +268,7 @@ export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
       symbols[t.address.toLowerCase()] = t.symbol;
       decimals[t.address.toLowerCase()] = t.decimals;
     }
-    for (const p of f.pools) symbols[p.address.toLowerCase()] = p.label;
+    for (const p of routePools(f)) symbols[p.address.toLowerCase()] = p.label;
     text = `${formatRoute(r, { symbols, decimals })}\nblock ${snap.blockNumber}, gas price ${gasPriceWei} wei${outPerEth === 0 ? ' (not priced: no WETH route to the output token)' : ''}\n`;
   }
   write(text);
