@@ -239,13 +239,15 @@ test('stuck across runs: a later run finds it pending past --replace-after and r
     await rpc('evm_mine');
     const { settled, pending } = await resolving;
     assert.deepEqual(pending, []);
-    const states = settled.map((t) => [t.child, t.state]).sort();
-    assert.deepEqual(states, [
-      [0, 'canceled'],
-      [1, 'filled'],
-    ]);
-    const fee = (c: number) => settled.find((t) => t.child === c)!.maxFeePerGas!;
-    assert.ok(fee(1) * 10n >= fee(0) * 11n, 'fees bumped ≥ 10%');
+    // With --replace-after 0 the wait may replace more than once before the block: one child is mined (a
+    // replacement, child ≥ 1), the original and any other are canceled.
+    const filled = settled.filter((t) => t.state === 'filled');
+    assert.equal(filled.length, 1);
+    assert.ok(filled[0]!.child >= 1, 'a replacement was mined');
+    assert.ok(settled.every((t) => t === filled[0] || t.state === 'canceled'));
+    const original = settled.find((t) => t.child === 0)!;
+    assert.equal(original.state, 'canceled');
+    assert.ok(filled[0]!.maxFeePerGas! * 10n >= original.maxFeePerGas! * 11n, 'fees bumped ≥ 10%');
   } finally {
     await rpc('evm_setAutomine', [true]);
   }
