@@ -65,7 +65,9 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
   // 1. ballast chain up (left running): its RPC URL from what it prints.
   const [up] = sh[0]!;
   assert.equal(up, 'ballast chain up');
-  node = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'chain', 'up', '--port', '0'], { cwd: dir });
+  node = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, 'chain', 'up', '--port', '0'], {
+    cwd: dir,
+  });
   let printed = '';
   const rpc = await new Promise<string>((resolve, reject) => {
     node!.stdout!.on('data', (d) => {
