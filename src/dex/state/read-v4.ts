@@ -75,7 +75,7 @@ export async function readV4PoolStates(
   refs: readonly V4PoolRef[],
   blockNumber?: bigint,
 ): Promise<{ blockNumber: bigint; states: V4State[] }> {
-  const block = blockNumber ?? (await cfg.client.getBlockNumber());
+  const block = blockNumber ?? (await cfg.client.getBlockNumber({ cacheTime: 0 }));
   const ids = refs.map((r) => {
     const id = v4PoolId(keyOf(r));
     if (r.poolId !== undefined && r.poolId.toLowerCase() !== id)

@@ -51,7 +51,7 @@ export async function readPoolStates(
   refs: readonly PoolRef[],
   blockNumber?: bigint,
 ): Promise<PoolSnapshot> {
-  const block = blockNumber ?? (await cfg.client.getBlockNumber());
+  const block = blockNumber ?? (await cfg.client.getBlockNumber({ cacheTime: 0 }));
   const calls: Call[] = [];
   const add = (c: Call): number => calls.push(c) - 1;
   const decimalsAt = new Map<string, number>();
