@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {BasketProfile} from "./basket/BasketProfile.sol";
+import {BasketSwaps} from "./basket/BasketSwaps.sol";
+
+interface IBasketFeed {
+    function decimals() external view returns (uint8);
+    function latestRoundData() external view returns (uint80, int256, uint256, uint256, uint80);
+}
+
+interface IBasketDecimals {
+    function decimals() external view returns (uint8);
+}
+
+/// @title BallastBasket (issue #20): an ERC-20 index token over N ERC-20 assets that can only rebalance inside the
+///        bounds of its on-chain risk profile. See docs/basket.md.
+/// @notice - issue/redeem are in kind and pro rata: no oracle and no pool is involved, so a holder can always exit.
+///           Amounts in round up, amounts out round down (in the basket's favour); previews are exact in the same
+///           block. Prices use virtual shares (10^offset) and one virtual unit of each asset, so a first depositor's
+///           donation mostly accrues to the virtual shares and never profits (offset 0: none, a naive vault).
+///         - rebalance(legs, minOuts, deadline): the basket swaps through allowed Uniswap v2/v3 pools itself, then
+///           checks at validated oracle prices: due, no asset's drift grew (beyond the re-weighting by the value
+///           lost) and their sum fell, loss and turnover within the profile, or reverts with a named error.
+///         - A streaming fee (0 by default, capped at deployment) is minted as shares.
+contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketProfile {
+    using SafeERC20 for IERC20;
+
+    uint256 internal constant YEAR = 365 days;
+    uint256 internal constant WAD = 1e18;
+
+    /// Virtual shares (10^offset, or 0 with offset 0) and virtual units of each asset (1, or 0 with offset 0).
+    uint256 public immutable virtualShares;
+    uint256 internal immutable virtualUnit;
+    /// While the supply is 0: units of each asset per 1e18 shares (the genesis composition).
+    uint256[] internal _genesisUnits;
+    uint8[] internal _tokenDecimals;
+    /// When the management fee was last minted.
+    uint256 public feeAccruedAt;
+
+    struct Init {
+        string name;
+        string symbol;
+        address owner;
+        address[] assets;
+        uint256[] genesisUnits;
+        uint8 offset;
+        uint32 profileDelay;
+        uint16 maxFeeBps;
+        address v2Factory;
+        bytes32 v2InitCodeHash;
+        address v3Factory;
+        bytes32 v3InitCodeHash;
+        Profile profile;
+    }
+
+    constructor(Init memory init)
+        ERC20(init.name, init.symbol)
+        BasketSwaps(init.v2Factory, init.v2InitCodeHash, init.v3Factory, init.v3InitCodeHash)
+        BasketProfile(init.owner, init.profileDelay, init.maxFeeBps, init.assets)
+    {
+        if (init.offset > 18) revert BadProfile("offset");
+        virtualShares = init.offset == 0 ? 0 : 10 ** init.offset;
+        virtualUnit = init.offset == 0 ? 0 : 1;
+        if (init.genesisUnits.length != init.assets.length) revert BadProfile("genesisUnits");
+        for (uint256 i = 0; i < init.assets.length; i++) {
+            if (init.genesisUnits[i] == 0) revert BadProfile("genesisUnits");
+            _tokenDecimals.push(IBasketDecimals(init.assets[i]).decimals());
+        }
+        _genesisUnits = init.genesisUnits;
+        _validate(init.profile);
+        _copy(_profile, init.profile);
+        feeAccruedAt = block.timestamp;
+    }
+
+    // ------------------------------------------------------------------ issue and redeem (item 1)
+
+    /// Pulls each asset's amount from previewIssue(shares) and mints `shares` to `to`.
+    function issue(uint256 shares, address to) external nonReentrant returns (uint256[] memory amounts) {
+        if (shares == 0) revert ZeroShares();
+        _accrueFee();
+        amounts = _amountsFor(shares, totalSupply(), Math.Rounding.Ceil);
+        for (uint256 i = 0; i < amounts.length; i++) {
+            IERC20(_assets[i]).safeTransferFrom(msg.sender, address(this), amounts[i]);
+        }
+        _mint(to, shares);
+        emit Issued(msg.sender, to, shares, amounts);
+    }
+
+    /// Pays EXACTLY `amounts` in and mints previewDeposit(amounts) shares (at least `minShares`): amounts beyond the
+    /// basket's proportions stay in the basket for every holder (as ERC-4626 deposit; prefer issue).
+    function deposit(uint256[] calldata amounts, uint256 minShares, address to)
+        external
+        nonReentrant
+        returns (uint256 shares)
+    {
+        _accrueFee();
+        shares = _sharesFor(amounts);
+        if (shares < minShares) revert SharesBelowMin(shares, minShares);
+        for (uint256 i = 0; i < amounts.length; i++) {
+            IERC20(_assets[i]).safeTransferFrom(msg.sender, address(this), amounts[i]);
+        }
+        _mint(to, shares);
+        emit Issued(msg.sender, to, shares, amounts);
+    }
+
+    /// Burns `shares` of the caller and pays each asset's amount from previewRedeem(shares) to `to`. No oracle and
+    /// no pool is read: it works with every feed stale and every pool gone.
+    function redeem(uint256 shares, address to) external nonReentrant returns (uint256[] memory amounts) {
+        if (shares == 0) revert ZeroShares();
+        _accrueFee();
+        amounts = _amountsFor(shares, totalSupply(), Math.Rounding.Floor);
+        _burn(msg.sender, shares);
+        for (uint256 i = 0; i < amounts.length; i++) {
+            if (amounts[i] > 0) IERC20(_assets[i]).safeTransfer(to, amounts[i]);
+        }
+        emit Redeemed(msg.sender, to, shares, amounts);
+    }
+
+    function previewIssue(uint256 shares) external view returns (uint256[] memory) {
+        _notEntered();
+        return _amountsFor(shares, totalSupply() + pendingFeeShares(), Math.Rounding.Ceil);
+    }
+
+    function previewRedeem(uint256 shares) external view returns (uint256[] memory) {
+        _notEntered();
+        return _amountsFor(shares, totalSupply() + pendingFeeShares(), Math.Rounding.Floor);
+    }
+
+    function previewDeposit(uint256[] calldata amounts) external view returns (uint256) {
+        _notEntered();
+        uint256 supply = totalSupply() + pendingFeeShares();
+        return _sharesAt(amounts, supply);
+    }
+
+    /// Per asset: shares x (balance + virtual unit) / (supply + virtual shares); genesis units while supply is 0.
+    function _amountsFor(uint256 shares, uint256 supply, Math.Rounding r) internal view returns (uint256[] memory a) {
+        uint256 n = _assets.length;
+        a = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) {
+            a[i] = supply == 0
+                ? Math.mulDiv(shares, _genesisUnits[i], WAD, r)
+                : Math.mulDiv(shares, _balance(i) + virtualUnit, supply + virtualShares, r);
+        }
+    }
+
+    function _sharesFor(uint256[] calldata amounts) internal view returns (uint256) {
+        return _sharesAt(amounts, totalSupply());
+    }
+
+    /// The fewest shares any one asset's amount pays for (rounded down).
+    function _sharesAt(uint256[] calldata amounts, uint256 supply) internal view returns (uint256 shares) {
+        uint256 n = _assets.length;
+        if (amounts.length != n) revert BadLeg(amounts.length);
+        shares = type(uint256).max;
+        for (uint256 i = 0; i < n; i++) {
+            uint256 s = supply == 0
+                ? Math.mulDiv(amounts[i], WAD, _genesisUnits[i])
+                : Math.mulDiv(amounts[i], supply + virtualShares, _balance(i) + virtualUnit);
+            if (s < shares) shares = s;
+        }
+        if (shares == 0) revert ZeroShares();
+    }
+
+    function _balance(uint256 i) internal view returns (uint256) {
+        return IERC20(_assets[i]).balanceOf(address(this));
+    }
+
+    function _notEntered() internal view {
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
+    }
+
+    // ------------------------------------------------------------------ management fee (item 4)
+
+    /// Shares the fee would mint now: supply x feeBps x elapsed / (1e4 x year), rounded down.
+    function pendingFeeShares() public view returns (uint256) {
+        uint256 fee = _profile.feeBps;
+        uint256 supply = totalSupply();
+        if (fee == 0 || supply == 0) return 0;
+        return Math.mulDiv(supply, fee * (block.timestamp - feeAccruedAt), 10_000 * YEAR);
+    }
+
+    function _accrueFee() internal {
+        uint256 f = pendingFeeShares();
+        feeAccruedAt = block.timestamp;
+        if (f > 0) {
+            _mint(_profile.feeRecipient, f);
+            emit FeeMinted(_profile.feeRecipient, f);
+        }
+    }
+
+    function _beforeProfileChange() internal override {
+        _accrueFee();
+    }
+
+    // ------------------------------------------------------------------ valuation
+
+    /// Each asset's balance, its value in USD x 1e18 at its validated feed, and their sum (reverts on a bad feed).
+    function valuation() external view returns (uint256[] memory balances, uint256[] memory values, uint256 nav) {
+        _notEntered();
+        balances = _balances();
+        (values, nav) = _values(balances, _prices());
+    }
+
+    function _balances() internal view returns (uint256[] memory b) {
+        b = new uint256[](_assets.length);
+        for (uint256 i = 0; i < b.length; i++) b[i] = _balance(i);
+    }
+
+    /// Per asset: USD x 1e18 per 10^(token + feed decimals) units, from a validated answer.
+    function _prices() internal view returns (uint256[] memory p) {
+        uint256 n = _assets.length;
+        p = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) p[i] = _price(i, _profile.feeds[i]);
+    }
+
+    function _price(uint256 i, FeedRef memory f) internal view returns (uint256) {
+        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) =
+            IBasketFeed(f.feed).latestRoundData();
+        address a = _assets[i];
+        if (answer <= 0 || answeredInRound < roundId || updatedAt == 0) revert BadOracle(a, answer);
+        if (updatedAt > block.timestamp || block.timestamp - updatedAt > f.heartbeat) {
+            revert StaleOracle(a, updatedAt, f.heartbeat);
+        }
+        // strictly inside: an answer AT a circuit-breaker bound may hide a price beyond it
+        if (answer <= f.minAnswer || answer >= f.maxAnswer) revert OracleOutOfBounds(a, answer);
+        return uint256(answer);
+    }
+
+    function _values(uint256[] memory b, uint256[] memory p) internal view returns (uint256[] memory v, uint256 nav) {
+        uint256 n = b.length;
+        v = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) {
+            uint256 scale = 10 ** (uint256(_tokenDecimals[i]) + IBasketFeed(_profile.feeds[i].feed).decimals());
+            v[i] = Math.mulDiv(b[i], p[i] * WAD, scale);
+            nav += v[i];
+        }
+    }
+
+    /// |value / nav - target| per asset (1e18 = 100%) and their sum.
+    function _drifts(uint256[] memory v, uint256 nav) internal view returns (uint256[] memory d, uint256 sum) {
+        uint256 n = v.length;
+        d = new uint256[](n);
+        for (uint256 i = 0; i < n; i++) {
+            uint256 w = Math.mulDiv(v[i], WAD, nav);
+            uint256 t = uint256(_profile.targetBps[i]) * 1e14;
+            d[i] = w > t ? w - t : t - w;
+            sum += d[i];
+        }
+    }
+
+    // ------------------------------------------------------------------ rebalance (item 3)
+
+    struct State {
+        uint256[] prices;
+        uint256[] before;
+        uint256 navBefore;
+        uint256[] driftBefore;
+        uint256 sumBefore;
+        uint256 navAfter;
+        uint256 turnover;
+    }
+
+    function rebalance(Leg[] calldata legs, uint256[] calldata minOuts, uint256 deadline) external nonReentrant {
+        if (block.timestamp > deadline) revert Expired(deadline, block.timestamp);
+        if (msg.sender != _profile.keeper && block.timestamp < openToAllAt()) {
+            revert NotKeeper(msg.sender, openToAllAt());
+        }
+        uint256 notBefore = lastRebalance + _profile.minInterval;
+        if (block.timestamp < notBefore) revert NotDue(notBefore);
+        if (legs.length == 0 || minOuts.length != legs.length) revert BadLeg(legs.length);
+        _accrueFee();
+
+        State memory s;
+        s.prices = _prices();
+        (s.before, s.navBefore) = _values(_balances(), s.prices);
+        if (s.navBefore == 0) revert EmptyBasket();
+        (s.driftBefore, s.sumBefore) = _drifts(s.before, s.navBefore);
+        if (!_profile.calendar && !_breached(s.driftBefore)) revert WithinBand();
+
+        for (uint256 k = 0; k < legs.length; k++) _leg(k, legs[k], minOuts[k]);
+
+        _checkAfter(s);
+        lastRebalance = block.timestamp;
+        emit Rebalanced(msg.sender, s.navBefore, s.navAfter, s.turnover, legs.length);
+    }
+
+    /// Loss, turnover and drift of the balances now against those before, at the same prices.
+    function _checkAfter(State memory s) internal view {
+        uint256[] memory afterV;
+        (afterV, s.navAfter) = _values(_balances(), s.prices);
+        uint256 lost = s.navBefore > s.navAfter ? s.navBefore - s.navAfter : 0;
+        uint256 allowed = Math.mulDiv(s.navBefore, _profile.maxLossBps, 10_000);
+        if (lost > allowed) revert LossTooHigh(lost, allowed);
+        for (uint256 i = 0; i < afterV.length; i++) {
+            if (s.before[i] > afterV[i]) s.turnover += s.before[i] - afterV[i];
+        }
+        allowed = Math.mulDiv(s.navBefore, _profile.maxTurnoverBps, 10_000);
+        if (s.turnover > allowed) revert TurnoverTooHigh(s.turnover, allowed);
+        _checkDrift(s, afterV, s.navAfter, lost);
+    }
+
+    function _leg(uint256 k, Leg calldata l, uint256 minOut) internal {
+        if (l.amountIn == 0 || _indexOf(l.tokenIn) == type(uint256).max || _indexOf(l.tokenOut) == type(uint256).max) {
+            revert BadLeg(k);
+        }
+        if (!_poolAllowed(l.kind, l.tokenIn, l.tokenOut, l.fee)) revert PoolNotAllowed(k);
+        uint256 had = IERC20(l.tokenOut).balanceOf(address(this));
+        _swap(l.kind, l.tokenIn, l.tokenOut, l.fee, l.amountIn);
+        uint256 out = IERC20(l.tokenOut).balanceOf(address(this)) - had;
+        if (out < minOut) revert LegOutputTooLow(k, out, minOut);
+    }
+
+    /// Band profile: some asset with |w - t| > bandAbs, or |w - t| / t > bandRel (a disabled test never fires).
+    function _breached(uint256[] memory d) internal view returns (bool) {
+        uint256 abs = uint256(_profile.bandAbsBps) * 1e14;
+        uint256 rel = _profile.bandRelBps;
+        for (uint256 i = 0; i < d.length; i++) {
+            if (abs > 0 && d[i] > abs) return true;
+            if (rel > 0 && d[i] * 10_000 > rel * uint256(_profile.targetBps[i]) * 1e14) return true;
+        }
+        return false;
+    }
+
+    /// No asset's drift grew by more than lost / navAfter (an untraded asset's weight rises by at most that when
+    /// the basket loses `lost`), and the sum of drifts strictly fell.
+    function _checkDrift(State memory s, uint256[] memory afterV, uint256 navAfter, uint256 lost) internal view {
+        if (navAfter == 0) revert LossTooHigh(lost, 0);
+        (uint256[] memory d, uint256 sum) = _drifts(afterV, navAfter);
+        uint256 tol = Math.mulDiv(lost, WAD, navAfter, Math.Rounding.Ceil);
+        for (uint256 i = 0; i < d.length; i++) {
+            if (d[i] > s.driftBefore[i] + tol) revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
+        }
+        if (sum >= s.sumBefore) revert DriftNotReduced(s.sumBefore, sum);
+    }
+
+    function decimals() public pure override returns (uint8) {
+        return 18;
+    }
+}
