@@ -138,14 +138,18 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         return _sharesAt(amounts, supply);
     }
 
-    /// Per asset: shares x (balance + virtual unit) / (supply + virtual shares); genesis units while supply is 0.
+    /// Per asset: shares x (balance + virtual unit) / (supply + virtual shares). While the supply is 0 (issue only):
+    /// the larger of the genesis units and that pro-rata amount, so a first issuer pays for anything already here.
     function _amountsFor(uint256 shares, uint256 supply, Math.Rounding r) internal view returns (uint256[] memory a) {
         uint256 n = _assets.length;
         a = new uint256[](n);
         for (uint256 i = 0; i < n; i++) {
-            a[i] = supply == 0
-                ? Math.mulDiv(shares, _genesisUnits[i], WAD, r)
-                : Math.mulDiv(shares, _balance(i) + virtualUnit, supply + virtualShares, r);
+            if (supply == 0) {
+                a[i] = Math.mulDiv(shares, _genesisUnits[i], WAD, r);
+                if (virtualShares == 0) continue;
+            }
+            uint256 p = Math.mulDiv(shares, _balance(i) + virtualUnit, supply + virtualShares, r);
+            if (p > a[i]) a[i] = p;
         }
     }
 
@@ -159,9 +163,12 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         if (amounts.length != n) revert BadLeg(amounts.length);
         shares = type(uint256).max;
         for (uint256 i = 0; i < n; i++) {
-            uint256 s = supply == 0
-                ? Math.mulDiv(amounts[i], WAD, _genesisUnits[i])
-                : Math.mulDiv(amounts[i], supply + virtualShares, _balance(i) + virtualUnit);
+            uint256 s = type(uint256).max;
+            if (supply == 0) s = Math.mulDiv(amounts[i], WAD, _genesisUnits[i]);
+            if (supply > 0 || virtualShares > 0) {
+                uint256 p = Math.mulDiv(amounts[i], supply + virtualShares, _balance(i) + virtualUnit);
+                if (p < s) s = p;
+            }
             if (s < shares) shares = s;
         }
         if (shares == 0) revert ZeroShares();

@@ -1,0 +1,159 @@
+/**
+ * The committed solc-js output of contracts/src/BallastBasket.sol (issue #20), its deployment and the TypeScript
+ * shape of its on-chain risk profile. The contract's guarantees are in docs/basket.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Abi, type Address, BaseError, decodeErrorResult, type Hex, type PublicClient } from 'viem';
+import { BallastError } from '../../core/errors.ts';
+import type { TxSender } from '../client.ts';
+import type { PoolSources } from '../executor/artifact.ts';
+import { type FeedConfig, readFeed } from '../oracles/feeds.ts';
+
+export interface BasketArtifact {
+  readonly abi: Abi;
+  readonly bytecode: Hex;
+}
+
+let cached: BasketArtifact | undefined;
+
+export function basketArtifact(): BasketArtifact {
+  if (cached) return cached;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const path = ['../../..', '../../../..']
+    .map((up) => join(here, up, 'contracts', 'out', 'BallastBasket.json'))
+    .find((p) => existsSync(p));
+  if (path === undefined)
+    throw new BallastError('contracts/out/BallastBasket.json is missing: run node scripts/build-contracts.mjs');
+  cached = JSON.parse(readFileSync(path, 'utf8')) as BasketArtifact;
+  return cached;
+}
+
+/** An asset's feed as the basket checks it: heartbeat (seconds) and the open interval (minAnswer, maxAnswer). */
+export interface BasketFeed {
+  readonly feed: Address;
+  readonly heartbeat: number;
+  readonly minAnswer: bigint;
+  readonly maxAnswer: bigint;
+}
+
+/** An allowed pool: Uniswap v2 (kind 0, fee 0) or v3 (kind 1, fee in pips) of two basket assets. */
+export interface BasketPool {
+  readonly kind: 0 | 1;
+  readonly tokenA: Address;
+  readonly tokenB: Address;
+  readonly fee: number;
+}
+
+/** The on-chain risk profile (IBallastBasket.Profile); weights and bands in basis points. */
+export interface BasketProfile {
+  readonly targetBps: readonly number[];
+  readonly bandAbsBps: number;
+  readonly bandRelBps: number;
+  readonly calendar: boolean;
+  readonly minInterval: number;
+  readonly maxLossBps: number;
+  readonly maxTurnoverBps: number;
+  readonly keeper: Address;
+  readonly keeperWindow: number;
+  readonly feeBps: number;
+  readonly feeRecipient: Address;
+  readonly feeds: readonly BasketFeed[];
+  readonly pools: readonly BasketPool[];
+}
+
+/** One swap of a rebalance: exactly `amountIn` through the allowed pool, output to the basket. */
+export interface BasketLeg {
+  readonly kind: 0 | 1;
+  readonly tokenIn: Address;
+  readonly tokenOut: Address;
+  readonly fee: number;
+  readonly amountIn: bigint;
+}
+
+export interface BasketInit {
+  readonly name: string;
+  readonly symbol: string;
+  /** Who proposes profile changes. */
+  readonly owner: Address;
+  readonly assets: readonly Address[];
+  /** Units of each asset per 1e18 shares while the supply is 0 (the genesis composition). */
+  readonly genesisUnits: readonly bigint[];
+  /** Virtual shares 10^offset and one virtual unit per asset (0: none, a naive vault; only for the attack test). */
+  readonly offset: number;
+  /** Seconds between a profile proposal and the earliest time it may apply (0: at once). */
+  readonly profileDelay: number;
+  /** The largest fee (bps per year) any profile may set; at most 500. */
+  readonly maxFeeBps: number;
+  readonly profile: BasketProfile;
+}
+
+/** The offset the helpers deploy with unless told otherwise: 10^6 virtual shares. */
+export const DEFAULT_BASKET_OFFSET = 6;
+
+export function basketDeployArgs(init: BasketInit, s: PoolSources): readonly unknown[] {
+  return [
+    {
+      name: init.name,
+      symbol: init.symbol,
+      owner: init.owner,
+      assets: init.assets,
+      genesisUnits: init.genesisUnits,
+      offset: init.offset,
+      profileDelay: init.profileDelay,
+      maxFeeBps: init.maxFeeBps,
+      v2Factory: s.v2Factory,
+      v2InitCodeHash: s.v2InitCodeHash,
+      v3Factory: s.v3Factory,
+      v3InitCodeHash: s.v3InitCodeHash,
+      profile: init.profile,
+    },
+  ];
+}
+
+/** Deploys a basket whose pools are the CREATE2 pools of `sources`' Uniswap v2/v3 factories. */
+export function deployBasket(tx: TxSender, init: BasketInit, sources: PoolSources): Promise<Address> {
+  const a = basketArtifact();
+  return tx.deploy(a.abi, a.bytecode, basketDeployArgs(init, sources), `BallastBasket ${init.symbol}`);
+}
+
+const INT128_MAX = 2n ** 127n - 1n;
+
+/**
+ * The basket's check of a feed from the project's feed config: heartbeat + margin, and the bounds read from the
+ * feed's aggregator as src/chain/oracles/ reads them (clamped to int128, still a bound).
+ */
+export async function basketFeed(client: PublicClient, feed: FeedConfig, subject: string): Promise<BasketFeed> {
+  const r = await readFeed(client, feed.address, subject);
+  const clamp = (x: bigint) => (x > INT128_MAX ? INT128_MAX : x < -INT128_MAX ? -INT128_MAX : x);
+  return {
+    feed: feed.address,
+    heartbeat: feed.heartbeatSec + feed.marginSec,
+    minAnswer: clamp(r.minAnswer),
+    maxAnswer: clamp(r.maxAnswer),
+  };
+}
+
+/** The name of the basket's custom error in a viem error (undefined: not a revert the basket's ABI decodes). */
+export function basketErrorName(e: unknown): string | undefined {
+  if (!(e instanceof BaseError)) return undefined;
+  let name: string | undefined;
+  let raw: Hex | undefined;
+  e.walk((x) => {
+    const { data, raw: r } = x as { data?: unknown; raw?: unknown };
+    const n = (data as { errorName?: unknown } | undefined)?.errorName;
+    if (typeof n === 'string') {
+      name = n;
+      return true;
+    }
+    for (const d of [r, data]) if (typeof d === 'string' && d.startsWith('0x') && d.length >= 10) raw = d as Hex;
+    return false;
+  });
+  if (name !== undefined || raw === undefined) return name;
+  try {
+    return decodeErrorResult({ abi: basketArtifact().abi, data: raw }).errorName;
+  } catch {
+    return undefined;
+  }
+}
