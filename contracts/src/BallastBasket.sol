@@ -34,11 +34,12 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant WAD = 1e18;
 
-    /// Virtual shares (10^offset, or 0 with offset 0) and virtual units of each asset (1, or 0 with offset 0).
+    /// Virtual shares: 10^offset (0 with offset 0, a naive vault).
     uint256 public immutable virtualShares;
-    uint256 internal immutable virtualUnit;
-    /// While the supply is 0: units of each asset per 1e18 shares (the genesis composition).
+    /// Units of each asset per 1e18 shares at genesis (the first issue's composition).
     uint256[] internal _genesisUnits;
+    /// The virtual assets behind the virtual shares: genesis units x virtualShares / 1e18 (rounded up).
+    uint256[] internal _virtualAssets;
     uint8[] internal _tokenDecimals;
     /// When the management fee was last minted.
     uint256 public feeAccruedAt;
@@ -65,11 +66,12 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         BasketProfile(init.owner, init.profileDelay, init.maxFeeBps, init.assets)
     {
         if (init.offset > 18) revert BadProfile("offset");
-        virtualShares = init.offset == 0 ? 0 : 10 ** init.offset;
-        virtualUnit = init.offset == 0 ? 0 : 1;
+        uint256 vs = init.offset == 0 ? 0 : 10 ** init.offset;
+        virtualShares = vs;
         if (init.genesisUnits.length != init.assets.length) revert BadProfile("genesisUnits");
         for (uint256 i = 0; i < init.assets.length; i++) {
             if (init.genesisUnits[i] == 0) revert BadProfile("genesisUnits");
+            _virtualAssets.push(Math.mulDiv(init.genesisUnits[i], vs, WAD, Math.Rounding.Ceil));
             _tokenDecimals.push(IBasketDecimals(init.assets[i]).decimals());
         }
         _genesisUnits = init.genesisUnits;
@@ -138,18 +140,25 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         return _sharesAt(amounts, supply);
     }
 
-    /// Per asset: shares x (balance + virtual unit) / (supply + virtual shares). While the supply is 0 (issue only):
-    /// the larger of the genesis units and that pro-rata amount, so a first issuer pays for anything already here.
+    /// Per asset, with b its balance, v its virtual assets, S the supply and V the virtual shares:
+    ///   issue:  ceil(shares x (b + v) / (S + V))   (S + V = 0, a naive vault's first issue: the genesis units)
+    ///   redeem: floor(min(shares x (b + v) / (S + V), shares x b / S))   (never more than a pro-rata share of b)
+    /// So issue-then-redeem never returns more than it took, and a redeem never asks for more than is here.
     function _amountsFor(uint256 shares, uint256 supply, Math.Rounding r) internal view returns (uint256[] memory a) {
         uint256 n = _assets.length;
         a = new uint256[](n);
+        uint256 vs = virtualShares;
         for (uint256 i = 0; i < n; i++) {
-            if (supply == 0) {
+            if (supply + vs == 0) {
                 a[i] = Math.mulDiv(shares, _genesisUnits[i], WAD, r);
-                if (virtualShares == 0) continue;
+                continue;
             }
-            uint256 p = Math.mulDiv(shares, _balance(i) + virtualUnit, supply + virtualShares, r);
-            if (p > a[i]) a[i] = p;
+            uint256 b = _balance(i);
+            a[i] = Math.mulDiv(shares, b + _virtualAssets[i], supply + vs, r);
+            if (r == Math.Rounding.Floor) {
+                uint256 plain = supply == 0 ? 0 : Math.mulDiv(shares, b, supply);
+                if (plain < a[i]) a[i] = plain;
+            }
         }
     }
 
@@ -163,15 +172,14 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         if (amounts.length != n) revert BadLeg(amounts.length);
         shares = type(uint256).max;
         for (uint256 i = 0; i < n; i++) {
-            uint256 s = type(uint256).max;
-            if (supply == 0) s = Math.mulDiv(amounts[i], WAD, _genesisUnits[i]);
-            if (supply > 0 || virtualShares > 0) {
-                uint256 p = Math.mulDiv(amounts[i], supply + virtualShares, _balance(i) + virtualUnit);
-                if (p < s) s = p;
-            }
+            uint256 den = _balance(i) + _virtualAssets[i];
+            if (supply + virtualShares > 0 && den == 0) continue; // an asset a naive vault no longer holds
+            uint256 s = supply + virtualShares == 0
+                ? Math.mulDiv(amounts[i], WAD, _genesisUnits[i])
+                : Math.mulDiv(amounts[i], supply + virtualShares, den);
             if (s < shares) shares = s;
         }
-        if (shares == 0) revert ZeroShares();
+        if (shares == 0 || shares == type(uint256).max) revert ZeroShares();
     }
 
     function _balance(uint256 i) internal view returns (uint256) {

@@ -4,7 +4,16 @@
  * WETH v2 pairs, and revert names.
  */
 import assert from 'node:assert/strict';
-import { type Abi, type Address, encodeFunctionData, type Hex, maxUint256, parseAbi, zeroAddress } from 'viem';
+import {
+  type Abi,
+  type Address,
+  type BaseError,
+  encodeFunctionData,
+  type Hex,
+  maxUint256,
+  parseAbi,
+  zeroAddress,
+} from 'viem';
 import {
   type BasketInit,
   type BasketLeg,
@@ -177,7 +186,12 @@ export async function basketRevert(
     await w.clients.public.simulateContract({ address: basket, abi: abi(), functionName, args, account: from });
     return 'ok';
   } catch (e) {
-    return basketErrorName(e) ?? `undecoded: ${(e as Error).message.split('\n')[0]}`;
+    const name = basketErrorName(e);
+    if (name === 'Error') {
+      const r = (e as BaseError).walk((x) => typeof (x as { reason?: unknown }).reason === 'string');
+      return `Error: ${(r as { reason?: string } | null)?.reason}`;
+    }
+    return name ?? `undecoded: ${(e as Error).message.split('\n')[0]}`;
   }
 }
 

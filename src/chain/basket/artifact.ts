@@ -89,8 +89,8 @@ export interface BasketInit {
   readonly profile: BasketProfile;
 }
 
-/** The offset the helpers deploy with unless told otherwise: 10^6 virtual shares. */
-export const DEFAULT_BASKET_OFFSET = 6;
+/** The offset the helpers deploy with unless told otherwise: 10^18 virtual shares (one whole share). */
+export const DEFAULT_BASKET_OFFSET = 18;
 
 export function basketDeployArgs(init: BasketInit, s: PoolSources): readonly unknown[] {
   return [
