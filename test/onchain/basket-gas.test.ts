@@ -1,0 +1,74 @@
+/**
+ * Figure for docs/benchmarks.md (issue #20): gas of BallastBasket's issue, redeem and rebalance for 2, 4 and 7
+ * assets on the fixture. Each basket: equal targets, genesis 10 points of WETH over its target (taken evenly from
+ * the others), $20k issued, an interval later the keeper rebalances with n − 1 WETH v2 legs. Gas is the receipt's
+ * gasUsed (21k base and calldata included).
+ * Run: TEST_CONCURRENCY=1 npm test -- test/onchain/basket-gas
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  ACCOUNT1,
+  basketSend,
+  deadline,
+  deployTestBasket,
+  equalBps,
+  legsToTarget,
+  refreshFeeds,
+  sendFrom,
+  tok,
+  tokenAbi,
+  warp,
+} from './basket-world.ts';
+import { startWorld, type World } from './setup.ts';
+
+const E18 = 10n ** 18n;
+const ORDER = ['WETH', 'USDC', 'WBTC', 'LINK', 'USDT', 'DAI', 'UNI'];
+
+let w: World;
+before(async () => {
+  w = await startWorld();
+  for (const s of ORDER) {
+    const bal = await w.clients.public.readContract({
+      address: tok(w, s),
+      abi: tokenAbi,
+      functionName: 'balanceOf',
+      args: [w.account.address],
+    });
+    await sendFrom(w, w.account.address, tok(w, s), tokenAbi, 'transfer', [ACCOUNT1, bal / 4n]);
+  }
+});
+after(async () => {
+  await w?.node.stop();
+});
+
+test('gas of issue, redeem and rebalance for 2, 4 and 7 assets', async () => {
+  const rows: string[] = [];
+  for (const n of [2, 4, 7]) {
+    const symbols = ORDER.slice(0, n);
+    const targets = equalBps(n);
+    const take = Math.floor(1000 / (n - 1));
+    const genesis = targets.map((t, i) => (i === 0 ? 0 : t - take));
+    genesis[0] = 10_000 - genesis.reduce((a, b) => a + b, 0);
+    await refreshFeeds(w);
+    const basket = await deployTestBasket(w, { symbols, targetBps: targets, genesisBps: genesis });
+    const me = w.account.address;
+    const first = await basketSend(w, basket, 'issue', [200n * E18, me]);
+    const again = await basketSend(w, basket, 'issue', [10n * E18, me]);
+    const newHolder = await basketSend(w, basket, 'issue', [10n * E18, ACCOUNT1], ACCOUNT1);
+    const redeem = await basketSend(w, basket, 'redeem', [5n * E18, me]);
+    await warp(w, 3600);
+    await refreshFeeds(w);
+    const legs = await legsToTarget(w, basket, symbols, targets);
+    assert.equal(legs.length, n - 1);
+    const rebalance = await basketSend(w, basket, 'rebalance', [legs, legs.map(() => 0n), await deadline(w)]);
+    rows.push(`| ${n} | ${first} | ${again} | ${newHolder} | ${redeem} | ${rebalance} (${n - 1} v2 legs) |`);
+  }
+  console.log(
+    [
+      '| assets | first issue (genesis) | issue (holder) | issue (new holder) | redeem | rebalance |',
+      '|---:|---:|---:|---:|---:|---:|',
+      ...rows,
+    ].join('\n'),
+  );
+});
