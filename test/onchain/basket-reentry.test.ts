@@ -112,7 +112,7 @@ async function withHook(fn: string, args: unknown[], reenter: string, reenterArg
   }
 }
 
-test('issue, redeem and rebalance: a re-entering token reverts each with ReentrancyGuardReentrantCall, nothing moved', async () => {
+test('issue, redeem and rebalance: a token re-entering them (or reading previews/valuation) mid-call reverts with ReentrancyGuardReentrantCall, nothing moved', async () => {
   const me = w.account.address;
   const legs = await legsToTarget(w, basket, SYMS, [5000, 5000]);
   assert.equal(legs[0]?.tokenIn, evil, 'the rebalance sells EVIL (the basket transfers it)');
@@ -128,6 +128,8 @@ test('issue, redeem and rebalance: a re-entering token reverts each with Reentra
       ['issue', [E18, me]],
       ['redeem', [1n, me]],
       ['rebalance', rebalanceArgs],
+      ['previewRedeem', [1n]], // the views refuse too: no mid-call state is ever read
+      ['valuation', []],
     ] as const) {
       const r = await withHook(fn, args, reenter, [...reArgs]);
       assert.equal(r.why, 'ReentrancyGuardReentrantCall', `${fn} re-entered by ${reenter}`);
