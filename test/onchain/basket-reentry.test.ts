@@ -144,6 +144,11 @@ test('issue, redeem and rebalance: a token re-entering them (or reading previews
   assert.equal(r.status, 'reverted');
   assert.equal(r.moved, false);
   assert.match(r.why, /TRANSFER_FAILED/);
+  // a forged pool callback from a contract in the middle of a rebalance (the token's hook calls
+  // uniswapV3SwapCallback while the basket pays a pool): refused, as from an account (basket-rebalance.test.ts)
+  const forged = await withHook('rebalance', rebalanceArgs, 'uniswapV3SwapCallback', [10n ** 18n, 0n, '0x']);
+  assert.equal(forged.why, 'ForgedCallback');
+  assert.equal(forged.moved, false);
   // without the hook, the same calls go through
 
   for (const [fn, args] of calls) await basketSend(w, basket, fn, args);
