@@ -274,8 +274,32 @@ test('streaming fee: 0 by default; minted as shares at supply × bps × elapsed 
   });
   assert.equal(got, fee);
   assert.ok(fee > 0n);
+  // a profile change mints the fee due at the old rate first (delay 0: it applies at once)
+  await warp(w, 100 * 86_400);
+  const supply2 = supply + fee - E18;
+  const r3 = await sendFrom(w, w.account.address, basket, basketArtifact().abi, 'proposeProfile', [
+    { ...(await defaultProfile(w, { symbols: SYMS })), feeBps: 0, feeRecipient: ACCOUNT1 },
+  ]);
+  assert.equal(r3.status, 'success');
+  const t3 = (await w.clients.public.getBlock({ blockNumber: r3.blockNumber })).timestamp;
+  const fee2 = (supply2 * 150n * (t3 - t1)) / (10_000n * 365n * 86_400n);
+  const got2 = await w.clients.public.readContract({
+    address: basket,
+    abi: basketArtifact().abi,
+    functionName: 'balanceOf',
+    args: [ACCOUNT1],
+  });
+  assert.equal(got2, fee + fee2);
+  assert.equal((await readBasket(w.clients.public, basket)).profile.feeBps, 0);
   // a profile above the deployment's cap is refused; a deployment above the hard cap (500) too
   const over = { ...(await defaultProfile(w, { symbols: SYMS })), feeBps: 201, feeRecipient: ACCOUNT1 };
   assert.equal(await basketRevert(w, basket, 'proposeProfile', [over]), 'BadProfile');
   await assert.rejects(deployTestBasket(w, { symbols: SYMS, maxFeeBps: 501 }), /BadProfile|revert/);
+});
+
+test('a deployment refuses a single asset or a duplicate; 7 assets deploy', async () => {
+  await assert.rejects(deployTestBasket(w, { symbols: ['WETH'] }), /revert/);
+  await assert.rejects(deployTestBasket(w, { symbols: ['WETH', 'WETH'] }), /revert/);
+  const ok = await deployTestBasket(w, { symbols: ['WETH', 'USDC', 'WBTC', 'LINK', 'USDT', 'DAI', 'UNI'] });
+  assert.equal((await readBasket(w.clients.public, ok)).assets.length, 7);
 });
