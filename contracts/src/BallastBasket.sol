@@ -200,7 +200,9 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         return Math.mulDiv(supply, fee * (block.timestamp - feeAccruedAt), 10_000 * YEAR);
     }
 
+    /// With no fee nothing is written (the clock restarts when a profile with a fee applies).
     function _accrueFee() internal {
+        if (_profile.feeBps == 0) return;
         uint256 f = pendingFeeShares();
         feeAccruedAt = block.timestamp;
         if (f > 0) {
@@ -211,6 +213,7 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
 
     function _beforeProfileChange() internal override {
         _accrueFee();
+        feeAccruedAt = block.timestamp;
     }
 
     // ------------------------------------------------------------------ valuation
@@ -321,7 +324,8 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
     }
 
     function _leg(uint256 k, Leg calldata l, uint256 minOut) internal {
-        if (l.amountIn == 0 || _indexOf(l.tokenIn) == type(uint256).max || _indexOf(l.tokenOut) == type(uint256).max) {
+        // an amount of 2^255 or more would turn into a negative (exact-output) v3 amount
+        if (l.amountIn == 0 || l.amountIn > uint256(type(int256).max) || _indexOf(l.tokenIn) == type(uint256).max || _indexOf(l.tokenOut) == type(uint256).max) {
             revert BadLeg(k);
         }
         if (!_poolAllowed(l.kind, l.tokenIn, l.tokenOut, l.fee)) revert PoolNotAllowed(k);

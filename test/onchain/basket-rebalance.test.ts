@@ -132,6 +132,14 @@ test('each bound violated alone reverts with its named error', async () => {
         return basketRevert(w, basket, 'rebalance', [p, [0n], dl]);
       },
     ],
+    [
+      'BadLeg',
+      async () => {
+        // 2^255: as a v3 amount it would be negative, an exact-output swap
+        const p = [{ ...l[0]!, kind: 1 as const, fee: 500, amountIn: 2n ** 255n }];
+        return basketRevert(w, basket, 'rebalance', [p, [0n], dl]);
+      },
+    ],
     ['LegOutputTooLow', async () => basketRevert(w, basket, 'rebalance', [l, l.map(() => 10n ** 30n), dl])],
     [
       'StaleOracle',
