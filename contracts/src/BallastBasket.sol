@@ -22,8 +22,9 @@ interface IBasketDecimals {
 ///        bounds of its on-chain risk profile. See docs/basket.md.
 /// @notice - issue/redeem are in kind and pro rata: no oracle and no pool is involved, so a holder can always exit.
 ///           Amounts in round up, amounts out round down (in the basket's favour); previews are exact in the same
-///           block. Prices use virtual shares (10^offset) and one virtual unit of each asset, so a first depositor's
-///           donation mostly accrues to the virtual shares and never profits (offset 0: none, a naive vault).
+///           block. Prices use virtual shares (10^offset) backed by virtual assets in the genesis composition, so a
+///           first depositor's donation mostly accrues to the virtual shares and never profits (offset 0: none, a
+///           naive vault, accepted only so the attack test can show the difference).
 ///         - rebalance(legs, minOuts, deadline): the basket swaps through allowed Uniswap v2/v3 pools itself, then
 ///           checks at validated oracle prices: due, no asset's drift grew (beyond the re-weighting by the value
 ///           lost) and their sum fell, loss and turnover within the profile, or reverts with a named error.
