@@ -27,7 +27,7 @@ export default async function run(): Promise<void> {
     for (const r of c.rows) {
       const eth = gasEth(r.rebalanceGas);
       console.log(
-        `| ${r.name} | ${r.rebalanceTxs} | ${r.rebalanceGas.toLocaleString('en-US')} | ${eth.toFixed(5)} / ${usd(eth * c.ethUsd)} | ${usd(r.costs.feesUsd)} | ${usd(r.costs.impactUsd)} | ${usd(r.costs.lossUsd)} | ${pct(r.weightsAfter)} | ${r.setupTxs} (${r.setupGas.toLocaleString('en-US')}) | ${r.costs.poolsUsed.join(', ')} |`,
+        `| ${r.name} | ${r.rebalanceTxs} | ${r.rebalanceGas.toLocaleString('en-US')}${r.rebalanceGasEach.length > 1 ? ` (${r.rebalanceGasEach.map((g) => g.toLocaleString('en-US')).join(' + ')})` : ''} | ${eth.toFixed(5)} / ${usd(eth * c.ethUsd)} | ${usd(r.costs.feesUsd)} | ${usd(r.costs.impactUsd)} | ${usd(r.costs.lossUsd)} | ${pct(r.weightsAfter)} | ${r.setupTxs} (${r.setupGas.toLocaleString('en-US')}) | ${r.costs.poolsUsed.join(', ')} |`,
       );
     }
     console.log(

@@ -38,6 +38,8 @@ export interface SideResult {
   /** The rebalance's own transactions (Set: startRebalance + trades; Ballast: the batch). */
   readonly rebalanceTxs: number;
   readonly rebalanceGas: bigint;
+  /** Gas of each rebalance transaction, in order. */
+  readonly rebalanceGasEach: readonly bigint[];
   readonly costs: PoolCosts;
   /** The holder's value lost at the oracles (≈ costs.lossUsd; equal unless a leftover stayed elsewhere). */
   readonly holderLossUsd: number;
@@ -152,6 +154,7 @@ export async function compareSetV2(fx: Fixture): Promise<Comparison> {
       setupGas: gasOf(r.setup),
       rebalanceTxs: r.rebalance.length,
       rebalanceGas: gasOf(r.rebalance),
+      rebalanceGasEach: r.rebalance.map((x) => x.gasUsed),
       costs: poolCosts(pools, p0, p1, prices, decimals),
       holderLossUsd: Number(h0.totalE18 - h1.totalE18) / 1e18,
       valueBeforeUsd: Number(h0.totalE18) / 1e18,
