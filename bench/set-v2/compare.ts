@@ -3,8 +3,9 @@
  * Protocol v2 (GeneralIndexModule) and by Ballast (the lean executor and the joint router), on the fixture's
  * Uniswap v2/v3 pools only. Every side starts from the same chain state (anvil snapshot, reverted after it).
  */
-import type { Address, TransactionReceipt } from 'viem';
+import { type Address, parseAbi, type TransactionReceipt } from 'viem';
 import { type LocalClients, localClients, txSender } from '../../src/chain/client.ts';
+import { FixtureError } from '../../src/chain/errors.ts';
 import type { Fixture } from '../../src/chain/fixture/types.ts';
 import type { FeedConfig } from '../../src/chain/oracles/feeds.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
@@ -20,15 +21,21 @@ import { type HeldToken, holdings } from './holdings.ts';
 import { type PoolCosts, poolBalances, poolCosts, uniswapPools } from './pool-costs.ts';
 import { createBasket, rebalanceSet } from './set-side.ts';
 
+const feedAbi = parseAbi([
+  'function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)',
+  'function setAnswer(int256 answer, uint256 updatedAt)',
+]);
+
 /** anvil's dev account #2 (public test key): the Ballast wallet. */
 export const BALLAST_WALLET: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 
 export const GAS_PRICE_GWEI = 20n;
 /** The trader's limit on each side: Ballast's maxSlippageBps, Set's WETH limit per trade. */
 export const MAX_SLIPPAGE_BPS = 100;
+/** The basket's value (the issue's figure); `SET_V2_BASKET_USD` runs the bench at another size. */
 export const BASKET_USD = 1_000_000;
-/** SetTokens issued: NAV $1,000 each. */
-const SETS = 1000n;
+/** NAV of one SetToken, USD. */
+const SET_NAV_USD = 1000n;
 
 export interface SideResult {
   readonly name: string;
@@ -48,10 +55,19 @@ export interface SideResult {
   readonly weightsAfter: readonly number[];
 }
 
+/** A side whose rebalance reverted or was refused (its first line says why). */
+export interface FailedSide {
+  readonly name: string;
+  readonly failed: string;
+}
+
+export type SideOutcome = SideResult | FailedSide;
+
 export interface Comparison {
+  readonly basketUsd: number;
   readonly ethUsd: number;
   readonly held: readonly HeldToken[];
-  readonly rows: readonly SideResult[];
+  readonly rows: readonly SideOutcome[];
 }
 
 const gasOf = (rs: readonly TransactionReceipt[]) => rs.reduce((s, r) => s + r.gasUsed, 0n);
@@ -60,7 +76,7 @@ interface SetVariant {
   readonly name: string;
   /** The trader's WETH limit per trade, in bps from the oracle value. */
   readonly maxSlippageBps: number;
-  readonly settings: (usdc: Address) => ComponentTradeSettings;
+  readonly settings: (usdc: Address, basketUsd: number) => ComponentTradeSettings;
 }
 
 /** The operator settings compared (docs/benchmarks.md says why). */
@@ -68,9 +84,10 @@ export const SET_VARIANTS: readonly SetVariant[] = [
   {
     name: 'Set v2: Uniswap v3 0.05% adapter, one trade',
     maxSlippageBps: MAX_SLIPPAGE_BPS,
-    settings: (usdc) => ({
+    // a trade maximum of 20% of the basket in USDC: above the whole trade (10%)
+    settings: (usdc, basketUsd) => ({
       component: usdc,
-      maxSize: 200_000n * 10n ** 6n,
+      maxSize: (BigInt(basketUsd) * 10n ** 6n) / 5n,
       exchange: SET_V2_EXCHANGE.uniswapV3,
       exchangeData: v3ExchangeData(500),
       coolOffSec: 0n,
@@ -91,9 +108,9 @@ export const SET_VARIANTS: readonly SetVariant[] = [
     // the v2 pair (0.3%, $20M) costs ~1.3% for the whole trade: above 100 bps, the trade reverts
     name: 'Set v2: Uniswap v2 adapter, one trade (limit 200 bps)',
     maxSlippageBps: 200,
-    settings: (usdc) => ({
+    settings: (usdc, basketUsd) => ({
       component: usdc,
-      maxSize: 200_000n * 10n ** 6n,
+      maxSize: (BigInt(basketUsd) * 10n ** 6n) / 5n,
       exchange: SET_V2_EXCHANGE.uniswapV2,
       exchangeData: '0x',
       coolOffSec: 0n,
@@ -110,13 +127,39 @@ async function withSnapshot<T>(c: LocalClients, f: () => Promise<T>): Promise<T>
   }
 }
 
-export async function compareSetV2(fx: Fixture): Promise<Comparison> {
+/** First line of an error's message: why a side failed. */
+function why(e: unknown): string {
+  const line = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  return line
+    .split(/\s+Raw Call Arguments/)[0]!
+    .trim()
+    .slice(0, 200);
+}
+
+async function orFailed(name: string, f: () => Promise<SideResult>): Promise<SideOutcome> {
+  try {
+    return await f();
+  } catch (e) {
+    return { name, failed: why(e) };
+  }
+}
+
+export async function compareSetV2(fx: Fixture, basketUsd: number = BASKET_USD): Promise<Comparison> {
+  if (!(Number.isInteger(basketUsd) && basketUsd >= 1000 && basketUsd % 1000 === 0))
+    throw new FixtureError(`basketUsd: a whole number of thousands of USD, got ${basketUsd}`);
+  const sets = BigInt(basketUsd) / SET_NAV_USD;
   const clients = localClients(fx.rpcUrl, undefined, fx.chainId);
   const pub = clients.public;
   const deployer = txSender(clients);
   const feeds: Record<string, FeedConfig> = Object.fromEntries(
     fx.tokens.map((t) => [t.symbol, { address: t.usdFeed, heartbeatSec: 3600, marginSec: 60 }]),
   );
+  // the cached fixture may be older than a feed's heartbeat: re-stamp every feed's answer at the latest block
+  const block = await pub.getBlock();
+  for (const t of fx.tokens) {
+    const [, answer] = await pub.readContract({ address: t.usdFeed, abi: feedAbi, functionName: 'latestRoundData' });
+    await deployer.call(t.usdFeed, feedAbi, 'setAnswer', [answer, block.timestamp], `re-stamp ${t.symbol}/USD`);
+  }
   const prices = await validatedPrices(pub, { feeds, maxDeviationBps: 10_000 }, fx.tokens);
   const decimals = new Map(fx.tokens.map((t) => [t.address.toLowerCase(), t.decimals]));
   const tok = (s: string): HeldToken => {
@@ -132,9 +175,9 @@ export async function compareSetV2(fx: Fixture): Promise<Comparison> {
   const units = [6000n, 4000n].map((w, i) => {
     const t = held[i]!;
     const p = price(t);
-    return (1000n * w * 10n ** BigInt(t.decimals + p.decimals)) / (10_000n * p.answer);
+    return (SET_NAV_USD * w * 10n ** BigInt(t.decimals + p.decimals)) / (10_000n * p.answer);
   });
-  const amounts = units.map((u) => u * SETS);
+  const amounts = units.map((u) => u * sets);
   const pools = uniswapPools(fx.pools);
   const set: SetV2Contracts = (await deploySetV2(deployer, fx.contracts)).contracts;
 
@@ -163,43 +206,48 @@ export async function compareSetV2(fx: Fixture): Promise<Comparison> {
     };
   };
 
-  const rows: SideResult[] = [];
+  const rows: SideOutcome[] = [];
   for (const v of SET_VARIANTS) {
     rows.push(
       await withSnapshot(clients, async () => {
-        const basket = await createBasket(deployer, set, held, units, SETS * 10n ** 18n);
+        const basket = await createBasket(deployer, set, held, units, sets * 10n ** 18n);
         let setup: readonly TransactionReceipt[] = [];
-        return measure(v.name, basket.setToken, async () => {
-          const r = await rebalanceSet(
-            deployer,
-            set,
-            basket,
-            held,
-            [5000, 5000],
-            prices,
-            [v.settings(usdc.address)],
-            weth,
-            v.maxSlippageBps,
-          );
-          setup = [...basket.setup, ...r.settings];
-          return { setup, rebalance: r.rebalance };
-        });
+        return orFailed(v.name, () =>
+          measure(v.name, basket.setToken, async () => {
+            const r = await rebalanceSet(
+              deployer,
+              set,
+              basket,
+              held,
+              [5000, 5000],
+              prices,
+              [v.settings(usdc.address, basketUsd)],
+              weth,
+              v.maxSlippageBps,
+            );
+            setup = [...basket.setup, ...r.settings];
+            return { setup, rebalance: r.rebalance };
+          }),
+        );
       }),
     );
   }
   rows.push(
     await withSnapshot(clients, async () => {
       const w = await setupWallet(deployer, fx, BALLAST_WALLET, held, amounts, feeds, [weth.address]);
-      return measure('Ballast: lean executor, joint router (v2/v3 pools)', w.holder.address, async () => {
-        const r = await rebalanceBallast(pub, fx, w.holder, held, [5000, 5000], 'USDC', prices, feeds, {
-          gasPriceWei: GAS_PRICE_GWEI * 10n ** 9n,
-          maxSlippageBps: MAX_SLIPPAGE_BPS,
-        });
-        return { setup: w.setup, rebalance: r.receipts };
-      });
+      const name = 'Ballast: lean executor, joint router (v2/v3 pools)';
+      return orFailed(name, () =>
+        measure(name, w.holder.address, async () => {
+          const r = await rebalanceBallast(pub, fx, w.holder, held, [5000, 5000], 'USDC', prices, feeds, {
+            gasPriceWei: GAS_PRICE_GWEI * 10n ** 9n,
+            maxSlippageBps: MAX_SLIPPAGE_BPS,
+          });
+          return { setup: w.setup, rebalance: r.receipts };
+        }),
+      );
     }),
   );
-  return { ethUsd, held, rows };
+  return { basketUsd, ethUsd, held, rows };
 }
 
 /** Gas × 20 gwei, in ETH. */
