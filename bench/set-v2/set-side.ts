@@ -6,6 +6,7 @@
  */
 import type { Address, TransactionReceipt } from 'viem';
 import type { TxSender } from '../../src/chain/client.ts';
+import { FixtureError } from '../../src/chain/errors.ts';
 import type { ValidPrice } from '../../src/chain/oracles/feeds.ts';
 import {
   type ComponentTradeSettings,
@@ -107,7 +108,11 @@ export async function rebalanceSet(
       const limit = next.sellsComponent
         ? (wethAmount * BigInt(10_000 - maxSlippageBps)) / 10_000n
         : (wethAmount * BigInt(10_000 + maxSlippageBps)) / 10_000n;
-      rebalance.push(await tradeIndex(tx, set, basket.setToken, t.address, limit));
+      try {
+        rebalance.push(await tradeIndex(tx, set, basket.setToken, t.address, limit));
+      } catch (e) {
+        throw new FixtureError(`trade ${trades + 1} of ${t.symbol} (after ${trades} done): ${(e as Error).message}`);
+      }
       trades++;
     }
   }
