@@ -59,7 +59,10 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
     }
 
     mapping(address => Feed) public feeds;
-    mapping(bytes32 => bool) public executed;
+    /// Rebalance ids recorded, one bit each: word uint256(id) >> 8, bit uint256(id) & 0xff. The journal's ids
+    /// (src/chain/executor/rebalance-id.ts) put the cycle in the low 64 bits, so 256 consecutive cycles of one
+    /// portfolio share one word: recording an id costs a fresh slot (~22k gas) once per 256 cycles, else ~5k.
+    mapping(uint256 => uint256) private executedBits;
     /// L2 sequencer uptime feed (0 = none), its grace period after coming back up, and the largest
     /// maxSlippageBps `execute` accepts.
     address public sequencerFeed;
@@ -144,8 +147,12 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         uint256 deadline
     ) external nonReentrant onlyOwner returns (uint256[] memory outs, uint256 valueIn, uint256 valueOut) {
         if (block.timestamp > deadline) revert Expired(deadline, block.timestamp);
-        if (executed[id]) revert AlreadyExecuted(id);
-        executed[id] = true;
+        {
+            uint256 word = executedBits[uint256(id) >> 8];
+            uint256 bit = 1 << (uint256(id) & 0xff);
+            if (word & bit != 0) revert AlreadyExecuted(id);
+            executedBits[uint256(id) >> 8] = word | bit;
+        }
         if (maxSlippageBps > slippageCapBps) revert SlippageAboveCap(maxSlippageBps, slippageCapBps);
         _checkSequencer();
 
@@ -154,9 +161,33 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
             IERC20(pulls[i].token).safeTransferFrom(owner, address(this), pulls[i].amount);
         }
         outs = _runSteps(steps, deadline);
-        for (uint256 i = 0; i < t.n; i++) _sweep(t.toks[i]);
+        _sweepHeld(pulls, steps);
         (valueIn, valueOut) = _floor(pulls, t, maxSlippageBps);
         emit Rebalanced(id, steps.length, valueIn, valueOut);
+    }
+
+    /// Whether a batch with this rebalance id has executed.
+    function executed(bytes32 id) external view returns (bool) {
+        return executedBits[uint256(id) >> 8] & (1 << (uint256(id) & 0xff)) != 0;
+    }
+
+    /// Sends the owner whatever this contract may hold after the steps: the rest of what was pulled, and the outputs
+    /// not sent straight to the owner (a Balancer batch or v4 unlock with any non-final output sends all its
+    /// outputs here). Outputs paid straight to the owner are not read again.
+    function _sweepHeld(Pull[] calldata pulls, Step[] calldata steps) internal {
+        for (uint256 i = 0; i < pulls.length; i++) _sweep(pulls[i].token);
+        uint256 i = 0;
+        while (i < steps.length) {
+            uint8 kind = steps[i].kind;
+            uint256 j = i + 1;
+            if (kind == KIND_BALANCER || kind == KIND_V4) {
+                while (j < steps.length && steps[j].kind == kind && steps[j].flags & NEW_BATCH == 0) j++;
+            }
+            bool here;
+            for (uint256 k = i; k < j; k++) if (steps[k].flags & TO_RECIPIENT == 0) here = true;
+            if (here) for (uint256 k = i; k < j; k++) _sweep(steps[k].tokenOut);
+            i = j;
+        }
     }
 
     function _pay(address token, address to, uint256 amount) internal override {

@@ -2,14 +2,15 @@
  * Figure for docs/benchmarks.md (issues #8 §6, #19 item 3): gas of one n-leg executor batch against n separate
  * router swaps from the wallet, n = 2 … 8, from the same chain state (evm_snapshot/revert), standing approvals in
  * both (the wallet's of the routers and the Vault, made by the fixture; the owner's of the executor, made
- * beforehand and reported apart). The batch pays for its guarantees too: the rebalance id (a new storage slot),
- * the on-chain feeds of the value floor, the owner's balances before and after.
+ * beforehand and reported apart). The batch pays for its guarantees too: the rebalance id (a bit in a word shared
+ * by 256 consecutive cycles: the batches here are cycles 2 … 8 after the warm-up's cycle 1, the steady state), the
+ * on-chain feeds of the value floor, the owner's balances before and after.
  * Run: node --import tsx --test test/onchain/batch-gas.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, encodeFunctionData, type Hex, keccak256, maxUint256, parseAbi, toHex } from 'viem';
-import { encodeExecute, explainRevert } from '../../src/chain/executor/calldata.ts';
+import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from 'viem';
+import { encodeExecute, explainRevert, rebalanceId } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
 import { routePools } from '../../src/chain/fixture/route-pools.ts';
 import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
@@ -241,7 +242,7 @@ async function table(mix: GasLeg[]): Promise<number[]> {
   GAS_LEGS = mix;
   const deadline = (await w.clients.public.getBlock()).timestamp + 3600n;
   // steady state: the owner's standing approvals of the executor, the executor's of the Vault (set on first use)
-  const warm = batchData(8, deadline, keccak256(toHex(`warm-up ${mix[0]![0]}`)));
+  const warm = batchData(8, deadline, rebalanceId(`gas ${mix[0]![0]}`, 1));
   for (const token of warm.pulls.keys())
     await w.tx.call(token, approveAbi, 'approve', [w.executor, maxUint256], 'approve executor');
   await gasOf(w.executor, warm.data);
@@ -256,7 +257,7 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     }
     await w.clients.test.revert({ id: snap });
     const snap2 = await w.clients.test.snapshot();
-    const { data, pulls } = batchData(n, deadline, keccak256(toHex(`gas-${n} ${mix[0]![0]}`)));
+    const { data, pulls } = batchData(n, deadline, rebalanceId(`gas ${mix[0]![0]}`, n));
     await w.clients.test.revert({ id: snap2 });
     if (n === 2 || n === 8) console.log(`n = ${n}: ${await breakdown(data)}`);
     const snap3 = await w.clients.test.snapshot();

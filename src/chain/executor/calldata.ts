@@ -14,6 +14,7 @@ import { BallastError, type Next } from '../../core/errors.ts';
 import type { Batch } from '../rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
 import { abiStep } from './legs.ts';
+import { withCycle } from './rebalance-id.ts';
 import { explainRevert } from './revert.ts';
 
 export { explainRevert } from './revert.ts';
@@ -26,9 +27,9 @@ const erc20 = parseAbi([
 /** What execute() takes: a built Batch or hand-made steps. */
 export type ExecuteArgs = Pick<Batch, 'id' | 'pulls' | 'legs' | 'maxSlippageBps' | 'deadline'>;
 
-/** The on-chain rebalance id of one decision: keccak256(portfolio id, cycle). */
+/** An on-chain rebalance id without a journal (tests, dry runs): keccak256(portfolio id) with the cycle in the low 64 bits. */
 export function rebalanceId(portfolioId: string, cycle: number | bigint): Hex {
-  return keccak256(encodePacked(['string', 'uint256'], [portfolioId, BigInt(cycle)]));
+  return withCycle(keccak256(encodePacked(['string'], [portfolioId])), cycle);
 }
 
 export function encodeExecute(b: ExecuteArgs): Hex {
