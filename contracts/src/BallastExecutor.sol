@@ -49,13 +49,17 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
     }
 
     /// TOKEN/USD feed configured by the owner; decimals read on-chain when configured.
+    /// Packed in ONE storage slot (one cold read per token valued): the bounds as mantissa x 10^exponent
+    /// (uint24 mantissa, 7 significant digits, in the low 24 bits; exponent in the high 8), rounded INWARD (the
+    /// lower bound up, the upper bound down: never wider than configured); a lower bound <= 0 is stored as 0 (every
+    /// answer must be > 0 anyway).
     struct Feed {
         address feed;
-        uint32 heartbeat;
-        uint8 tokenDecimals;
-        uint8 feedDecimals;
-        int128 minAnswer;
-        int128 maxAnswer;
+        uint24 heartbeat;
+        /// token decimals + feed decimals
+        uint8 scale;
+        uint32 minBound;
+        uint32 maxBound;
     }
 
     mapping(address => Feed) public feeds;
@@ -76,6 +80,7 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
     error SlippageAboveCap(uint256 maxSlippageBps, uint256 cap);
     error NoFeed(address token);
     error BadFeed(address token, address feed, int256 answer, uint256 updatedAt);
+    error HeartbeatTooLong(uint32 heartbeat);
     error SequencerDown(address feed);
     error SequencerGrace(address feed, uint256 upSince, uint256 gracePeriod);
 
@@ -111,16 +116,32 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         if (feed == address(0)) {
             delete feeds[token];
         } else {
+            if (heartbeat > type(uint24).max) revert HeartbeatTooLong(heartbeat);
             feeds[token] = Feed({
                 feed: feed,
-                heartbeat: heartbeat,
-                tokenDecimals: IBallastDecimals(token).decimals(),
-                feedDecimals: IBallastFeed(feed).decimals(),
-                minAnswer: minAnswer,
-                maxAnswer: maxAnswer
+                heartbeat: uint24(heartbeat),
+                scale: IBallastDecimals(token).decimals() + IBallastFeed(feed).decimals(),
+                minBound: _bound(minAnswer, true),
+                maxBound: _bound(maxAnswer, false)
             });
         }
         emit FeedSet(token, feed, heartbeat, minAnswer, maxAnswer);
+    }
+
+    /// `x` as mantissa x 10^exponent (uint24 mantissa), rounded up (`up`) or down; x <= 0 is 0.
+    function _bound(int128 x, bool up) internal pure returns (uint32) {
+        if (x <= 0) return 0;
+        uint256 m = uint256(int256(x));
+        uint256 e;
+        while (m > type(uint24).max) {
+            m = up ? (m + 9) / 10 : m / 10;
+            e++;
+        }
+        return uint32((e << 24) | m);
+    }
+
+    function _unbound(uint32 b) internal pure returns (uint256) {
+        return uint256(b & 0xffffff) * 10 ** uint256(b >> 24);
     }
 
     /// L2 sequencer uptime feed (0 = none, e.g. on L1) with its grace period, and the slippage cap.
@@ -217,9 +238,10 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredInRound) = IBallastFeed(c.feed).latestRoundData();
         if (
             answer <= 0 || answeredInRound < roundId || updatedAt == 0 || updatedAt > block.timestamp
-                || block.timestamp - updatedAt > c.heartbeat || answer <= c.minAnswer || answer >= c.maxAnswer
+                || block.timestamp - updatedAt > c.heartbeat || uint256(answer) <= _unbound(c.minBound)
+                || uint256(answer) >= _unbound(c.maxBound)
         ) revert BadFeed(token, c.feed, answer, updatedAt);
-        return (amount * uint256(answer) * 1e18) / 10 ** (uint256(c.tokenDecimals) + c.feedDecimals);
+        return (amount * uint256(answer) * 1e18) / 10 ** uint256(c.scale);
     }
 
     /// The owner's balance, before the batch, of every token it may see change: pulled ones and every output.

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi } from 'viem';
+import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi, toHex } from 'viem';
 import { encodeExecute, explainRevert, rebalanceId } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
 import { routePools } from '../../src/chain/fixture/route-pools.ts';
@@ -209,6 +209,7 @@ const SELECTORS: Record<string, string> = {
 /** Where one batch's gas goes: its calls out of the executor (callTracer), and the rest (the executor's own). */
 async function breakdown(data: Hex): Promise<string> {
   const snap = await w.clients.test.snapshot();
+  const ops = process.env.BALLAST_GAS_OPCODES === '1' ? await opcodes(data) : '';
   const hash = await w.clients.wallet.sendTransaction({
     account: w.account.address,
     chain: w.clients.wallet.chain,
@@ -235,7 +236,33 @@ async function breakdown(data: Hex): Promise<string> {
     ...by,
   ]
     .map(([k, [n, g]]) => `${k} ×${n} ${g}`)
-    .join(' + ')}`;
+    .join(' + ')}${ops}`;
+}
+
+/**
+ * BALLAST_GAS_OPCODES=1: the executor's own frame (depth 1) by opcode (gas charged to the opcode itself; a CALL's
+ * cost here is its access and value charges, the callee's gas is in the call table above), the ten largest.
+ */
+async function opcodes(data: Hex): Promise<string> {
+  type Log = { op: string; gasCost: number; depth: number };
+  const t = (await w.clients.public.request({
+    method: 'debug_traceCall' as 'eth_call',
+    params: [
+      { from: w.account.address, to: w.executor, data, gas: toHex(5_000_000n) },
+      'latest',
+      { disableStack: true, disableMemory: true, disableStorage: true },
+    ] as never,
+  })) as unknown as { structLogs: Log[] };
+  const by = new Map<string, [number, number]>();
+  for (const l of t.structLogs) {
+    if (l.depth !== 1) continue;
+    const isCall = l.op === 'CALL' || l.op === 'STATICCALL' || l.op === 'DELEGATECALL';
+    // a call's gasCost includes the gas it forwards; the callee's own use is counted in the call table
+    const [n, g] = by.get(l.op) ?? [0, 0];
+    by.set(l.op, [n + 1, g + (isCall ? 0 : l.gasCost)]);
+  }
+  const top = [...by].sort((a, b) => b[1][1] - a[1][1]).slice(0, 10);
+  return `\n  own frame by opcode: ${top.map(([k, [n, g]]) => `${k} ×${n} ${g}`).join(', ')}`;
 }
 
 async function table(mix: GasLeg[]): Promise<number[]> {

@@ -159,6 +159,35 @@ test('feeds on-chain: stale, incomplete, at a bound, missing → the batch rever
   const data = fresh;
   await setFeed(answer); // the answer sits at the configured max bound
   await expectRefused(data, /BadFeed/, 'answer at its bound');
+  // bounds are stored to 7 significant digits, rounded inward (never wider): USDC's 9-digit answer with a max
+  // 1 above it, or a min 1 below it, sits at the stored bound and is refused; 1 ppm of room passes
+  assert.ok(answer > 1n << 24n, `a 9-digit answer: ${answer}`);
+  await setFeed(answer + 1n);
+  await expectRefused(data, /BadFeed/, 'max 1 above the answer, stored rounded down');
+  await w.tx.call(w.executor, a, 'setFeed', [tok('USDC'), usdcFeed, 3660, answer - 1n, 10n ** 20n], 'min');
+  await expectRefused(data, /BadFeed/, 'min 1 below the answer, stored rounded up');
+  await w.tx.call(
+    w.executor,
+    a,
+    'setFeed',
+    [tok('USDC'), usdcFeed, 3660, answer - answer / 10n ** 6n, answer + answer / 10n ** 6n],
+    'ppm',
+  );
+  assert.ok(
+    (await simulateExecute(w.clients.public, owner(), w.executor, data)).totalValue > 0n,
+    '1 ppm inside: passes',
+  );
+  await assert.rejects(
+    w.clients.public.simulateContract({
+      account: owner(),
+      address: w.executor,
+      abi: a,
+      functionName: 'setFeed',
+      args: [tok('USDC'), usdcFeed, 2 ** 24, 1n, 10n ** 20n],
+    }),
+    /HeartbeatTooLong/,
+    'a heartbeat above 2^24 − 1 s is refused, not truncated',
+  );
   await w.tx.call(w.executor, a, 'setFeed', [tok('USDC'), zeroAddress, 0, 0n, 0n], 'remove feed');
   await expectRefused(data, /NoFeed/, 'no feed');
   await setFeed(10n ** 20n);

@@ -22,6 +22,7 @@ const ADVICE: Readonly<Record<string, string>> = {
     'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
   BadFeed:
     'the executor’s feed for this token is stale, incomplete, non-positive or at its bounds: wait for a fresh round',
+  HeartbeatTooLong: 'a feed heartbeat above 16,777,215 s (194 days) is not a staleness bound: configure a shorter one',
   SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',
   SequencerGrace: 'the L2 sequencer came back up within the grace period: wait until it ends',
   ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
