@@ -20,17 +20,21 @@ interface IBallastDecimals {
 /// @title BallastExecutor (issues #8, #19, #30)
 /// @notice Executes every swap of a portfolio rebalance in ONE transaction, or nothing.
 ///         - Only the owner may call `execute`; funds come only from the owner (a standing allowance, approved once)
-///           and every output and leftover goes only to the owner.
+///           and every output and leftover goes only to the owner. A v2/v3/v4 step flagged FROM_PAYER is paid
+///           straight from that allowance to its pool (exactly its declared amount; a v3 pool at most it), the
+///           rest is pulled into this contract first (Balancer legs, hub amounts).
 ///         - Pools only: a Uniswap v2 pair or v3 pool is the CREATE2 address computed from the factory and init code
 ///           hash fixed at deployment and the step's (token0, token1[, fee]); Balancer pools are addressed by pool
 ///           id inside the Vault fixed at deployment (consecutive Balancer steps run as ONE `batchSwap`). No call
 ///           target or calldata is ever taken from the caller.
 ///         - A step spends a share of the executor's ACTUAL balance of its input (so a path's later hop spends what
 ///           the earlier hop really returned); a step's `minOut` (set on a path's final step) bounds its output.
-///         - A rebalance id is recorded: a second batch with the same id reverts `AlreadyExecuted(id)`.
+///         - A rebalance id is recorded (one bit; 256 consecutive cycles share a word): a second batch with the same
+///           id reverts `AlreadyExecuted(id)`.
 ///         - Value floor: what the owner got back, valued at the feeds configured on-chain (heartbeat, bounds,
 ///           complete round, optional L2 sequencer with grace period), must be >= (1 - maxSlippageBps/1e4) x what
-///           was pulled, valued at the same prices: independent of any off-chain quote.
+///           was spent (pulled + paid from the owner as declared), valued at the same prices: independent of any
+///           off-chain quote.
 ///         - Deadline; non-reentrant; any failure reverts everything.
 ///         - Uniswap v4 (step kind 4, hook-less pools of the PoolManager fixed at deployment; a zero PoolManager
 ///           disables v4): consecutive v4 steps run inside ONE `PoolManager.unlock` with net settlement
@@ -183,7 +187,7 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         }
         outs = _runSteps(steps, deadline);
         _sweepHeld(pulls, steps);
-        (valueIn, valueOut) = _floor(pulls, t, maxSlippageBps);
+        (valueIn, valueOut) = _floor(t, maxSlippageBps);
         emit Rebalanced(id, steps.length, valueIn, valueOut);
     }
 
@@ -215,6 +219,11 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         IERC20(token).safeTransfer(to, amount);
     }
 
+    /// A FROM_PAYER step's input goes straight from the owner's standing allowance to the pool (no pull).
+    function _payFromPayer(address token, address to, uint256 amount) internal override {
+        IERC20(token).safeTransferFrom(owner, to, amount);
+    }
+
     function _recipient() internal view override returns (address) {
         return owner;
     }
@@ -244,45 +253,44 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         return (amount * uint256(answer) * 1e18) / 10 ** uint256(c.scale);
     }
 
-    /// The owner's balance, before the batch, of every token it may see change: pulled ones and every output.
+    /// The owner's balance, before the batch, of every token it may see change (what it spends: the pulls and the
+    /// FROM_PAYER steps' inputs paid straight from its allowance; every output), and what it spends of each.
     struct Tracked {
         address[] toks;
         uint256[] before;
+        uint256[] spent;
         uint256 n;
     }
 
     function _snapshot(Pull[] calldata pulls, Step[] calldata steps) internal view returns (Tracked memory t) {
-        t.toks = new address[](pulls.length + steps.length);
+        t.toks = new address[](pulls.length + 2 * steps.length);
         t.before = new uint256[](t.toks.length);
-        for (uint256 i = 0; i < pulls.length; i++) _track(t, pulls[i].token);
-        for (uint256 i = 0; i < steps.length; i++) _track(t, steps[i].tokenOut);
+        t.spent = new uint256[](t.toks.length);
+        for (uint256 i = 0; i < pulls.length; i++) t.spent[_track(t, pulls[i].token)] += pulls[i].amount;
+        for (uint256 i = 0; i < steps.length; i++) {
+            if (steps[i].flags & FROM_PAYER != 0) t.spent[_track(t, steps[i].tokenIn)] += steps[i].share;
+            _track(t, steps[i].tokenOut);
+        }
     }
 
-    function _track(Tracked memory t, address token) internal view {
-        for (uint256 i = 0; i < t.n; i++) if (t.toks[i] == token) return;
+    function _track(Tracked memory t, address token) internal view returns (uint256) {
+        for (uint256 i = 0; i < t.n; i++) if (t.toks[i] == token) return i;
         t.toks[t.n] = token;
         t.before[t.n] = IERC20(token).balanceOf(owner);
-        t.n++;
+        return t.n++;
     }
 
-    /// Value pulled vs value the owner got back (its balance now + what was pulled − before), at the feeds.
-    function _floor(Pull[] calldata pulls, Tracked memory t, uint256 maxSlippageBps)
-        internal
-        view
-        returns (uint256 valueIn, uint256 valueOut)
-    {
-        for (uint256 i = 0; i < pulls.length; i++) valueIn += _value(pulls[i].token, pulls[i].amount);
+    /// Value the owner spent (declared: pulls + FROM_PAYER inputs, an upper bound of what left its balance) vs value
+    /// it got back (its balance now + what it spent − before), at the feeds.
+    function _floor(Tracked memory t, uint256 maxSlippageBps) internal view returns (uint256 valueIn, uint256 valueOut) {
         for (uint256 i = 0; i < t.n; i++) {
-            uint256 back = IERC20(t.toks[i]).balanceOf(owner) + _pulled(pulls, t.toks[i]);
+            if (t.spent[i] > 0) valueIn += _value(t.toks[i], t.spent[i]);
+            uint256 back = IERC20(t.toks[i]).balanceOf(owner) + t.spent[i];
             if (back > t.before[i]) valueOut += _value(t.toks[i], back - t.before[i]);
         }
         if (valueOut * 10_000 < valueIn * (10_000 - maxSlippageBps)) {
             revert ValueFloor(valueOut, valueIn, maxSlippageBps);
         }
-    }
-
-    function _pulled(Pull[] calldata pulls, address t) internal pure returns (uint256 sum) {
-        for (uint256 i = 0; i < pulls.length; i++) if (pulls[i].token == t) sum += pulls[i].amount;
     }
 
     function _sweep(address token) internal {

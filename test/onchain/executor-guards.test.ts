@@ -28,7 +28,7 @@ import {
   rebalanceId,
   simulateExecute,
 } from '../../src/chain/executor/calldata.ts';
-import { ONE } from '../../src/chain/executor/legs.ts';
+import { FROM_PAYER, ONE } from '../../src/chain/executor/legs.ts';
 import { v2RouterAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import { BPS, poolOf, sendAs, tokenOf, twoPathsOf } from './paths.ts';
@@ -262,7 +262,9 @@ test('no call targets: a step names only tokens and a pool kind; a pool that is 
 test('per-path slippage: a dust trade on a first-hop pool before the batch no longer breaks it (the next hop spends the actual output)', async () => {
   const { data, steps, pulled } = await twoPaths(BPS);
   assert.equal(steps[0]!.flags & 2, 2, 'the first v2 hop pays the next pair directly');
-  assert.equal(steps[2]!.share, ONE, 'the v3 hop spends all the WETH the first hop returned');
+  assert.equal(steps[2]!.flags & FROM_PAYER, FROM_PAYER, 'the v3 first hop is paid straight from the owner');
+  assert.equal(steps[2]!.share, 2_000n * 10n ** 6n, 'its exact input');
+  assert.equal(steps[3]!.share, ONE, 'the last v3 hop spends all the WETH the first hop returned');
   assert.equal(steps[0]!.minOut + steps[2]!.minOut, 0n, 'only the final outputs carry minimums');
   // 0.01% of the v2 WETH/USDC pool's USDC (10M): 1,000 USDC sold for WETH before the batch, from another wallet
   const deadline = (await w.clients.public.getBlock()).timestamp + 600n;

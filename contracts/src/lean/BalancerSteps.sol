@@ -77,6 +77,7 @@ abstract contract BalancerSteps is StepTypes {
         view
     {
         Step calldata s = steps[from + k];
+        if (s.flags & FROM_PAYER != 0) revert BadStep(from + k);
         uint256 ai;
         uint256 ao;
         (b.na, ai) = _asset(b.assets, b.na, s.tokenIn);

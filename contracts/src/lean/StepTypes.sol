@@ -13,6 +13,9 @@ abstract contract StepTypes {
     uint8 internal constant TO_NEXT_PAIR = 2;
     /// flags (Balancer and v4): this step starts a new batchSwap / unlock instead of joining the previous steps' one
     uint8 internal constant NEW_BATCH = 4;
+    /// flags (v2, v3, and a v4 path's first step; not Balancer): the input is paid by _payFromPayer (the executor:
+    /// straight from the owner's allowance to the pool) and `share` is the exact input amount, not a share
+    uint8 internal constant FROM_PAYER = 8;
     uint256 internal constant ONE = 1e36;
 
     /// One swap through one pool. It spends `share`/1e36 of this contract's balance of `tokenIn` when it runs
@@ -37,4 +40,6 @@ abstract contract StepTypes {
     error StepOutputTooLow(uint256 step, uint256 out, uint256 minOut);
     error ForgedCallback(address caller);
     error UnsupportedStep(uint256 step, uint8 kind);
+    /// A v4 unlock owed `owed` of `token` while its FROM_PAYER paths declared `declared` (netting with another path).
+    error PayerMismatch(address token, uint256 owed, uint256 declared);
 }

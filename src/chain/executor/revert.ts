@@ -28,6 +28,8 @@ const ADVICE: Readonly<Record<string, string>> = {
   ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
   UnsupportedStep:
     'this executor cannot run this kind of step (a v4 leg needs an executor deployed with a v4 PoolManager)',
+  PayerMismatch:
+    'a v4 unlock owed a different amount of a token than its owner-paid paths declared (netted with another path): a planner bug, report it',
   V4ForgedCallback: 'a v4 unlock callback came from outside this executor’s own PoolManager.unlock: refused',
   V4Busy: 'a v4 unlock was entered twice in one batch: a planner bug, report it',
   V4HookNotAllowed: 'a v4 pool with hooks: only hook-less pools are traded; fix the chain file',
