@@ -232,7 +232,9 @@ async function breakdown(data: Hex): Promise<string> {
   }
   const calls = [...by.values()].reduce((s, [, g]) => s + g, 0);
   const total = Number(BigInt(t.gasUsed));
-  return `total ${total} = executor's own (21k base, calldata, id slot, storage reads, event) ${total - calls} + ${[
+  let calldata = 0;
+  for (let i = 2; i < data.length; i += 2) calldata += data.slice(i, i + 2) === '00' ? 4 : 16;
+  return `total ${total} = executor's own (21k base, calldata ${calldata}, id word, storage reads, event, less the refund of the pull's slot) ${total - calls} + ${[
     ...by,
   ]
     .map(([k, [n, g]]) => `${k} ×${n} ${g}`)
