@@ -36,4 +36,6 @@ for (let j = 0; j < REPS; j++) {
   sweeps.push((e.user + e.system) / 1e3);
 }
 await pool.close();
-console.log(`W3 CPU ms: sweep ${median(sweeps).toFixed(1)} [${sweeps.map((x) => x.toFixed(0)).join(' ')}], floor ${median(floors).toFixed(1)}, ratio ${(median(sweeps) / median(floors)).toFixed(2)}`);
+console.log(
+  `W3 CPU ms: sweep ${median(sweeps).toFixed(1)} [${sweeps.map((x) => x.toFixed(0)).join(' ')}], floor ${median(floors).toFixed(1)}, ratio ${(median(sweeps) / median(floors)).toFixed(2)}`,
+);

@@ -63,7 +63,7 @@ export function bandTrack(prices: Float64Array, target: Float64Array, width: num
       const a = d < 0 ? -d : d;
       if (a > max) max = a;
     }
-    const sure = v * RATIO >= last && max === max;
+    const sure = v * RATIO >= last && !Number.isNaN(max);
     cls[t] = sure && max > hi ? BREACH : sure && max < lo ? CLEAR : breach ? NEAR_BREACH : NEAR_CLEAR;
     if (breach) {
       for (let i = 0; i < n; i++) qty[i] = (target[i]! * v) / prices[off + i]!;

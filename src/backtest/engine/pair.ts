@@ -2,6 +2,7 @@ import type { PlanBuffers, PlanContext, PlanMode } from '../../core/planner/cont
 import { rowAbsBreachUniform, rowValue, uniformWidth } from '../../core/triggers/scan.ts';
 import { BREACH, inStep, NEAR_BREACH, NEAR_CLEAR } from './band-track.ts';
 import { applyPlan } from './fast.ts';
+import { applyFullPlan, fullPlanFits } from './full-plan.ts';
 import { finishMetrics } from './metrics.ts';
 import type { Metrics } from './types.ts';
 
@@ -61,6 +62,8 @@ export function runFusedPair(
   applyPlan(b.ctx, buf, qb, px, 'full', full, sums, 3);
   // In step with the reference run of the band track (band-track.ts): then a CLEAR or BREACH bar's test
   // is not run, its answer is proven.
+  const fullA = a.mode === 'full' && fullPlanFits(a.ctx);
+  const fullB = b.mode === 'full' && fullPlanFits(b.ctx);
   const trA = a.track ?? NONE;
   const trB = b.track ?? NONE;
   let sa = a.track !== null && inStep(qa, px, target, sums[2]!);
@@ -101,13 +104,15 @@ export function runFusedPair(
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
       if (fa) {
         rebA++;
-        applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
+        if (!fullA || !applyFullPlan(a.ctx, buf, qa, px, sums, 0))
+          applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
         va = sums[2]!;
         if (sa) sa = inStep(qa, px, target, va);
       }
       if (fb) {
         rebB++;
-        applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
+        if (!fullB || !applyFullPlan(b.ctx, buf, qb, px, sums, 3))
+          applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
         vb = sums[5]!;
         if (sb) sb = inStep(qb, px, target, vb);
       }

@@ -1,5 +1,5 @@
-import type { VolTrack, VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { uniformWidth } from '../../core/triggers/scan.ts';
+import type { VolTrack, VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { makeUniverse } from '../../core/universe.ts';
 import { bandTrack, trackable } from '../engine/band-track.ts';
 import { installVolTrack } from '../engine/columns.ts';
