@@ -24,6 +24,9 @@ export interface PairConfig {
 
 const NONE = new Uint8Array(0);
 
+/** How many runs of a pair left their band track's step (a NEAR bar answered otherwise, or off the target): for tests. */
+export const outOfStep = { count: 0 };
+
 /**
  * Two fused band runs over the same price columns in lockstep (issue #29), for a sweep that keeps only
  * metrics: bar by bar, both read the same row of prices, and their running means (each bar's a division
@@ -93,12 +96,18 @@ export function runFusedPair(
     if (ca < NEAR_CLEAR) fa = ca === BREACH;
     else {
       fa = rowAbsBreachUniform(P, qa, off, va, target, wa);
-      if (fa !== (ca === NEAR_BREACH)) sa = false;
+      if (sa && fa !== (ca === NEAR_BREACH)) {
+        sa = false;
+        outOfStep.count++;
+      }
     }
     if (cb < NEAR_CLEAR) fb = cb === BREACH;
     else {
       fb = rowAbsBreachUniform(P, qb, off, vb, target, wb);
-      if (fb !== (cb === NEAR_BREACH)) sb = false;
+      if (sb && fb !== (cb === NEAR_BREACH)) {
+        sb = false;
+        outOfStep.count++;
+      }
     }
     if (fa || fb) {
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
@@ -107,14 +116,20 @@ export function runFusedPair(
         if (!fullA || !applyFullPlan(a.ctx, buf, qa, px, sums, 0))
           applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
         va = sums[2]!;
-        if (sa) sa = inStep(qa, px, target, va);
+        if (sa && !inStep(qa, px, target, va)) {
+          sa = false;
+          outOfStep.count++;
+        }
       }
       if (fb) {
         rebB++;
         if (!fullB || !applyFullPlan(b.ctx, buf, qb, px, sums, 3))
           applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
         vb = sums[5]!;
-        if (sb) sb = inStep(qb, px, target, vb);
+        if (sb && !inStep(qb, px, target, vb)) {
+          sb = false;
+          outOfStep.count++;
+        }
       }
     }
     // runFusedBand's metric recurrences, once per run (k = t: the count of returns so far).
