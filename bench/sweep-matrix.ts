@@ -3,17 +3,18 @@
  * number the same): `node --import tsx bench/sweep-matrix.ts out.bin`, then `cmp a.bin b.bin`. Matrices,
  * in order: W3 (bench/limit.bench.ts: 2,000 band configs, 5 assets × 2,599 days) on the calling thread and
  * on 2 workers; the same data with a 10% cash weight and a 3 bps half-spread, 30 widths × 7 fees of every
- * grid family, with +edge and +auto band strategies; a 6-asset seeded GBM (3,000 bars), the band grid.
+ * grid family, with +edge and +auto band strategies; a 6-asset seeded GBM (3,000 bars), the band grid;
+ * then single backtests: W4's every equity value and metric, and 15 band runs of that GBM.
  */
 import { writeFileSync } from 'node:fs';
 import { loadPriceCsv, selectWindow } from '../src/backtest/data/index.ts';
-import { prepareData } from '../src/backtest/engine/run.ts';
+import { prepareData, runBacktest } from '../src/backtest/engine/run.ts';
 import { parseStrategy } from '../src/backtest/engine/strategy.ts';
 import type { BacktestOptions } from '../src/backtest/engine/types.ts';
 import { buildGrid, linSpace, logSpace, type SweepConfig } from '../src/backtest/sweep/grid.ts';
 import { runSweep } from '../src/backtest/sweep/pool.ts';
 import { generateGbm } from '../src/backtest/synthetic/index.ts';
-import { W3_CSV, w3Data } from './limit.bench.ts';
+import { W3_CSV, w3Data, w4Data } from './limit.bench.ts';
 
 const out = process.argv[2];
 if (out === undefined) {
@@ -65,6 +66,18 @@ const gbm = prepareData(mkt, 'USD', gbmTarget);
 const gridG = buildGrid({ families: ['band'], widths: logSpace(0.005, 0.5, 40), fees: linSpace(0, 47.5, 20) });
 parts.push(await runSweep(gbm, gridG, options(gbmTarget, 0, 0), { workers: 0 }));
 
+// One backtest at a time: W4 (every equity value and metric), and band runs of the GBM above at 3 fees.
+const w4 = w4Data();
+const w4Target = Object.fromEntries(w4.u.assets.filter((a) => a !== 'USD').map((a) => [a, 0.1]));
+const single = (data: typeof w4, name: string, o: BacktestOptions) => {
+  const r = runBacktest(data, parseStrategy(name), o);
+  parts.push(Float64Array.from(r.equity), Float64Array.from(Object.values(r.metrics).map((x) => x ?? Number.NaN)));
+};
+single(w4, 'band:0.05', options(w4Target, 10, 0));
+for (const fee of [0, 10, 47.5])
+  for (const name of ['band:0.01', 'band:0.05', 'band:0.2', 'band:0.05+edge', 'band:0.05+auto'])
+    single(gbm, name, options(gbmTarget, fee, 0));
+
 const total = parts.reduce((s, p) => s + p.length, 0);
 const all = new Float64Array(total);
 let at = 0;
@@ -73,4 +86,4 @@ for (const p of parts) {
   at += p.length;
 }
 writeFileSync(out, new Uint8Array(all.buffer));
-process.stdout.write(`${parts.map((p) => p.length).join(' + ')} = ${total} numbers → ${out}\n`);
+process.stdout.write(`${parts.length} parts, ${total} numbers → ${out}\n`);
