@@ -5,7 +5,7 @@
  * later bar; computed weights differ by rounding only. So one reference run (fee-less, full rebalances)
  * classifies each bar once, and a config "in step" with it reads the class instead of testing the band:
  *
- * - CLEAR: every |dᵢ| of the reference is below the width by more than EPS: no in-step config breaches;
+ * - CLEAR: every |dᵢ| of the reference is below the width by EPS or more: no in-step config breaches;
  * - BREACH: some |dᵢ| exceeds the width by more than EPS: every in-step config breaches (the same bar);
  * - NEAR_CLEAR / NEAR_BREACH: within EPS (or the value fell below 1/RATIO of its last rebalance's): each
  *   config tests its own band; one whose answer differs from the reference's (the NEAR_ kind) is out of
@@ -55,16 +55,24 @@ export function bandTrack(prices: Float64Array, target: Float64Array, width: num
     let v = 0;
     for (let i = 0; i < n; i++) v += qty[i]! * prices[off + i]!;
     const inv = 1 / v;
-    let max = 0;
+    // The reference's own test (any |dᵢ| > width), and whether any |dᵢ| is within EPS of the width; an
+    // entry beyond width + EPS settles the bar (every in-step run breaches), so the scan stops there.
     let breach = false;
+    let far = false;
+    let near = false;
     for (let i = 0; i < n; i++) {
-      const d = qty[i]! * prices[off + i]! * inv - target[i]!;
-      if (d > width || -d > width) breach = true;
-      const a = d < 0 ? -d : d;
-      if (a > max) max = a;
+      const a = Math.abs(qty[i]! * prices[off + i]! * inv - target[i]!);
+      if (a > lo) {
+        if (a > width) breach = true;
+        if (a > hi) {
+          far = true;
+          break;
+        }
+        near = true;
+      }
     }
-    const sure = v * RATIO >= last && !Number.isNaN(max);
-    cls[t] = sure && max > hi ? BREACH : sure && max < lo ? CLEAR : breach ? NEAR_BREACH : NEAR_CLEAR;
+    const sure = Number.isFinite(v) && v * RATIO >= last;
+    cls[t] = sure && far ? BREACH : sure && !near && !breach ? CLEAR : breach ? NEAR_BREACH : NEAR_CLEAR;
     if (breach) {
       for (let i = 0; i < n; i++) qty[i] = (target[i]! * v) / prices[off + i]!;
       last = v;
