@@ -164,7 +164,14 @@ describe('specialised engine paths = the general path, bit for bit (issue #29)',
           const set = scratch.setup(data, spec, opts)!;
           const bands = fusedBands(spec, opts, set.kernel, false)!;
           assert.ok(bands !== null, 'a fused config');
-          return { ctx: set.ctx, bands, mode: spec.mode, capital: opts.capital, periodsPerYear: opts.periodsPerYear };
+          return {
+            ctx: set.ctx,
+            bands,
+            mode: spec.mode,
+            capital: opts.capital,
+            periodsPerYear: opts.periodsPerYear,
+            track: null,
+          };
         });
         const n = data.u.n;
         const pair = runFusedPair(

@@ -3,6 +3,7 @@ import { planInto } from '../../core/planner/plan.ts';
 import { rowAbsBreachUniform, rowValue, uniformWidth } from '../../core/triggers/scan.ts';
 import type { TriggerKernel } from '../../core/triggers/types.ts';
 import type { Universe } from '../../core/universe.ts';
+import { applyFullPlan, fullPlanFits } from './full-plan.ts';
 import { finishMetrics } from './metrics.ts';
 import type { BacktestOptions, BacktestResult, StrategySpec } from './types.ts';
 
@@ -91,6 +92,7 @@ export function runFusedBand(
   const rebalanceBars: number[] = [];
   // One width for every entry (fusedBands' condition): the band kernel's scan test for that case.
   const width = uniformWidth(b);
+  const fullFits = spec.mode === 'full' && fullPlanFits(r.ctx);
   // Bar 0: invest the capital to the target at the close, costs included; not a rebalance.
   qty.fill(0);
   for (let i = 0; i < n; i++) px[i] = P[i]!;
@@ -112,7 +114,8 @@ export function runFusedBand(
       rebalances++;
       if (keepBars) rebalanceBars.push(t);
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
-      applyPlan(r.ctx, r.buf, qty, px, spec.mode, planOpts, sums, 0);
+      if (!fullFits || !applyFullPlan(r.ctx, r.buf, qty, px, sums, 0))
+        applyPlan(r.ctx, r.buf, qty, px, spec.mode, planOpts, sums, 0);
       v = sums[2]!;
     }
     equity[t] = v;

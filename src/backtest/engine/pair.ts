@@ -1,6 +1,8 @@
 import type { PlanBuffers, PlanContext, PlanMode } from '../../core/planner/context.ts';
 import { rowAbsBreachUniform, rowValue, uniformWidth } from '../../core/triggers/scan.ts';
+import { BREACH, inStep, NEAR_BREACH, NEAR_CLEAR } from './band-track.ts';
 import { applyPlan } from './fast.ts';
+import { applyFullPlan, fullPlanFits } from './full-plan.ts';
 import { finishMetrics } from './metrics.ts';
 import type { Metrics } from './types.ts';
 
@@ -13,7 +15,17 @@ export interface PairConfig {
   readonly mode: PlanMode;
   readonly capital: number;
   readonly periodsPerYear: number;
+  /**
+   * The bar classes of the reference run of this width (band-track.ts) when the run may skip its band test
+   * while in step with it, or null (it tests every bar).
+   */
+  readonly track: Uint8Array | null;
 }
+
+const NONE = new Uint8Array(0);
+
+/** How many runs of a pair left their band track's step (a NEAR bar answered otherwise, or off the target): for tests. */
+export const outOfStep = { count: 0 };
 
 /**
  * Two fused band runs over the same price columns in lockstep (issue #29), for a sweep that keeps only
@@ -51,6 +63,14 @@ export function runFusedPair(
   qb[q] = b.capital;
   applyPlan(a.ctx, buf, qa, px, 'full', full, sums, 0);
   applyPlan(b.ctx, buf, qb, px, 'full', full, sums, 3);
+  // In step with the reference run of the band track (band-track.ts): then a CLEAR or BREACH bar's test
+  // is not run, its answer is proven.
+  const fullA = a.mode === 'full' && fullPlanFits(a.ctx);
+  const fullB = b.mode === 'full' && fullPlanFits(b.ctx);
+  const trA = a.track ?? NONE;
+  const trB = b.track ?? NONE;
+  let sa = a.track !== null && inStep(qa, px, target, sums[2]!);
+  let sb = b.track !== null && inStep(qb, px, target, sums[5]!);
   let prevA = sums[2]!;
   let prevB = sums[5]!;
   let meanA = 0;
@@ -69,19 +89,47 @@ export function runFusedPair(
     const off = t * n;
     let va = rowValue(P, qa, off);
     let vb = rowValue(P, qb, off);
-    const fa = rowAbsBreachUniform(P, qa, off, va, target, wa);
-    const fb = rowAbsBreachUniform(P, qb, off, vb, target, wb);
+    let fa: boolean;
+    let fb: boolean;
+    const ca = sa ? trA[t]! : NEAR_BREACH;
+    const cb = sb ? trB[t]! : NEAR_BREACH;
+    if (ca < NEAR_CLEAR) fa = ca === BREACH;
+    else {
+      fa = rowAbsBreachUniform(P, qa, off, va, target, wa);
+      if (sa && fa !== (ca === NEAR_BREACH)) {
+        sa = false;
+        outOfStep.count++;
+      }
+    }
+    if (cb < NEAR_CLEAR) fb = cb === BREACH;
+    else {
+      fb = rowAbsBreachUniform(P, qb, off, vb, target, wb);
+      if (sb && fb !== (cb === NEAR_BREACH)) {
+        sb = false;
+        outOfStep.count++;
+      }
+    }
     if (fa || fb) {
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
       if (fa) {
         rebA++;
-        applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
+        if (!fullA || !applyFullPlan(a.ctx, buf, qa, px, sums, 0))
+          applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
         va = sums[2]!;
+        if (sa && !inStep(qa, px, target, va)) {
+          sa = false;
+          outOfStep.count++;
+        }
       }
       if (fb) {
         rebB++;
-        applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
+        if (!fullB || !applyFullPlan(b.ctx, buf, qb, px, sums, 3))
+          applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
         vb = sums[5]!;
+        if (sb && !inStep(qb, px, target, vb)) {
+          sb = false;
+          outOfStep.count++;
+        }
       }
     }
     // runFusedBand's metric recurrences, once per run (k = t: the count of returns so far).

@@ -1,5 +1,7 @@
+import { uniformWidth } from '../../core/triggers/scan.ts';
 import type { VolTrack, VolTrackParts } from '../../core/triggers/vol-track.ts';
 import { makeUniverse } from '../../core/universe.ts';
+import { bandTrack, trackable } from '../engine/band-track.ts';
 import { installVolTrack } from '../engine/columns.ts';
 import { fusedBands } from '../engine/fast.ts';
 import { type PairConfig, runFusedPair } from '../engine/pair.ts';
@@ -125,6 +127,40 @@ function optionsAt(data: SweepData, feeBps: number): BacktestOptions {
   return o;
 }
 
+/** How many configs of the job share each strategy (buildGrid: the fees of one width), per job. */
+const sharing = new WeakMap<SweepTask, Int32Array>();
+function sharers(job: SweepTask): Int32Array {
+  let s = sharing.get(job);
+  if (s === undefined) {
+    s = new Int32Array(job.specs.length);
+    for (const k of job.specOf) s[k]!++;
+    sharing.set(job, s);
+  }
+  return s;
+}
+
+/** The band tracks of a data set's last few widths (a grid runs its configs width by width), or null. */
+const trackCache = new WeakMap<PreparedData, Map<number, Uint8Array> | null>();
+const TRACKS_KEPT = 8;
+function trackOf(data: PreparedData, width: number): Uint8Array | null {
+  let m = trackCache.get(data);
+  if (m === undefined) {
+    m = trackable(data.prices, data.u.target, data.u.quoteIndex) ? new Map() : null;
+    trackCache.set(data, m);
+  }
+  if (m === null) return null;
+  let tr = m.get(width);
+  if (tr === undefined) {
+    tr = bandTrack(data.prices, data.u.target, width);
+    if (m.size >= TRACKS_KEPT) m.delete(m.keys().next().value!);
+    m.set(width, tr);
+  }
+  return tr;
+}
+
+/** A band track pays for itself when several configs of the slice's job share the width (≥ 4: 20 in a grid). */
+const TRACK_MIN_SHARERS = 4;
+
 /**
  * Runs configs [lo, hi) of the job; the same code on the main thread (1 worker) and in workers. Configs
  * the fused band loop takes (engine/fast.ts) run two at a time in lockstep (engine/pair.ts), the others
@@ -144,7 +180,18 @@ export function runSlice(sweep: SweepData, job: SweepTask, data: PreparedData, l
       writeMetrics(out, c, runBacktest(data, spec, opts, { rebalanceBars: false }, scratch).metrics);
       continue;
     }
-    const config = { ctx: set.ctx, bands, mode: spec.mode, capital: opts.capital, periodsPerYear: opts.periodsPerYear };
+    const track =
+      spec.mode === 'full' && sharers(job)[job.specOf[c]!]! >= TRACK_MIN_SHARERS
+        ? trackOf(data, uniformWidth(bands))
+        : null;
+    const config = {
+      ctx: set.ctx,
+      bands,
+      mode: spec.mode,
+      capital: opts.capital,
+      periodsPerYear: opts.periodsPerYear,
+      track,
+    };
     if (held === null) {
       held = config;
       heldRow = c;

@@ -23,7 +23,7 @@ export function rowAbsBreach(
   const inv = 1 / v;
   for (let i = 0; i < t.length; i++) {
     const d = qty[i]! * P[off + i]! * inv - t[i]!;
-    if (d > b[i]! || -d > b[i]!) return true;
+    if (Math.abs(d) > b[i]!) return true;
   }
   return false;
 }
@@ -42,8 +42,9 @@ export function rowAbsBreachUniform(
 ): boolean {
   const inv = 1 / v;
   for (let i = 0; i < t.length; i++) {
+    // |d| > band, the same answer as d > band || −d > band for every double (NaN: false), one test.
     const d = qty[i]! * P[off + i]! * inv - t[i]!;
-    if (d > band || -d > band) return true;
+    if (Math.abs(d) > band) return true;
   }
   return false;
 }
