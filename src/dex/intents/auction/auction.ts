@@ -88,7 +88,7 @@ export function auction<R>(i: AuctionInput<R>): AuctionResult<R> {
   const unfilled: { id: string; reason: string }[] = [];
   const byToken = new Map<Token, AuctionOrder[]>();
   for (const o of i.orders) {
-    const x = o.sellToken === n ? o.buyToken : o.buyToken === n ? o.sellToken : null;
+    const x: Token | null = o.sellToken === n ? o.buyToken : o.buyToken === n ? o.sellToken : null;
     if (x === null || x === n) unfilled.push({ id: o.id, reason: `does not trade against the batch's numeraire ${n}` });
     else if (pN === undefined || !i.oraclePrices.has(x)) unfilled.push({ id: o.id, reason: 'no oracle price' });
     else byToken.set(x, [...(byToken.get(x) ?? []), o]);
