@@ -8,6 +8,7 @@ import type { RouteFn } from './fill.ts';
 
 /** Gas is priced at least at 1 gwei when routing (anvil's base fee falls toward 0 on an idle chain). */
 export const GAS_FLOOR = 10n ** 9n;
+export const flooredGas = (g: bigint): bigint => (g > GAS_FLOOR ? g : GAS_FLOOR);
 
 export function jointRouteFn(
   market: Market,
@@ -28,7 +29,7 @@ export function jointRouteFn(
         prices,
         // the solver pays the gas: priced, it also keeps the router off arbitrage cycles among the
         // fixture's skewed pools (at 0 gas it may route sell → … → sell; then direct pools only)
-        gasPriceWei: gasPriceWei > GAS_FLOOR ? gasPriceWei : GAS_FLOOR,
+        gasPriceWei: flooredGas(gasPriceWei),
         ethPrice: ethUsd,
         maxHops,
         ...(exclude === undefined ? {} : { exclude }),

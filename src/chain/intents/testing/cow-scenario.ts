@@ -14,7 +14,7 @@ import { localClients } from '../../client.ts';
 import type { FeedConfig } from '../../oracles/feeds.ts';
 import type { BatchResult } from '../batch.ts';
 import { SolverError } from '../errors.ts';
-import { GAS_FLOOR } from '../route.ts';
+import { flooredGas } from '../route.ts';
 import { type OrderOutcome, solveOnce, usdPerUnit } from '../solve.ts';
 import { type IntentWorld, sellOrder, signAndPost } from './world.ts';
 
@@ -83,13 +83,7 @@ export async function postScenario(w: IntentWorld): Promise<PostedOrder[]> {
 }
 
 /** USD surplus of a fill of `order` that sold `sold` and received `got`: got − the limit's amount for `sold`. */
-export function surplusUsd(
-  w: IntentWorld,
-  o: PostedOrder,
-  sold: bigint,
-  got: bigint,
-  usd: ReadonlyMap<string, number>,
-): number {
+export function surplusUsd(o: PostedOrder, sold: bigint, got: bigint, usd: ReadonlyMap<string, number>): number {
   const limit = (o.order.buyAmount * sold) / o.order.sellAmount;
   return Number(got - limit) * usd.get(o.order.buyToken.toLowerCase())!;
 }
@@ -108,7 +102,7 @@ export interface WayResult {
 }
 
 function fromOutcomes(
-  w: IntentWorld,
+  _w: IntentWorld,
   name: string,
   posted: readonly PostedOrder[],
   outs: readonly OrderOutcome[],
@@ -118,7 +112,7 @@ function fromOutcomes(
     const r = outs.find((x) => x.uid.toLowerCase() === o.uid.toLowerCase() && x.status === 'settled');
     const sold = r?.executedSell ?? 0n;
     const got = r?.executedBuy ?? 0n;
-    return { uid: o.uid, sold, got, surplusUsd: r ? surplusUsd(w, o, sold, got, usd) : 0 };
+    return { uid: o.uid, sold, got, surplusUsd: r ? surplusUsd(o, sold, got, usd) : 0 };
   });
   const txs = new Map(outs.filter((x) => x.txHash).map((x) => [x.txHash!, x.gasUsed ?? 0n]));
   return {
@@ -206,7 +200,7 @@ export async function runExecutor(w: IntentWorld, posted: readonly PostedOrder[]
       executor,
       owner: f.deployer,
       deadline: block.timestamp + 600n,
-      gasPriceWei: gasPriceWei > GAS_FLOOR ? gasPriceWei : GAS_FLOOR,
+      gasPriceWei: flooredGas(gasPriceWei),
       maxSlippageBps: 200,
       id: keccak256(toHex(p)),
     });

@@ -155,7 +155,15 @@ describe('batch auction: uniform clearing prices, internal matching, residual ro
     ];
     let calls = 0;
     const route = pools(0);
-    const r = auction({ orders, oraclePrices: ORACLE, maxDeviationBps: 100, route: (...a) => (calls++, route(...a)) });
+    const r = auction({
+      orders,
+      oraclePrices: ORACLE,
+      maxDeviationBps: 100,
+      route: (...a) => {
+        calls++;
+        return route(...a);
+      },
+    });
     assert.equal(r.prices.get('x'), ORACLE.get('x'));
     assert.deepEqual(r.residuals, []);
     assert.equal(r.executions.find((e) => e.id === 'a')?.executedBuy, 3_000n * 10n ** 6n, 'the oracle price, whole');
