@@ -33,6 +33,8 @@ export interface BatchSettings {
   readonly feeds: Readonly<Record<string, FeedConfig>>;
   /** Each clearing price within this many bps of the validated oracle price. */
   readonly maxDeviationBps: number;
+  /** The symbol that wins a tie for the batch's numeraire (default USDC, the portfolios' usual quote). */
+  readonly numeraire?: string;
 }
 
 export interface BatchResult {
@@ -113,11 +115,14 @@ export async function solveBatch(
   const gasPriceWei = await d.client.getGasPrice();
   const ethUsd = (usd.get(f.contracts.weth9.toLowerCase()) ?? 0) * 1e18;
   const used = new Set<string>();
+  const usdc = f.tokens.find((t) => t.symbol === (opts.numeraire ?? 'USDC'));
   const routeFn = jointRouteFn(market, usd, gasPriceWei, ethUsd, used);
   const result = auction<JointRoute>({
     orders: eligible.map(toAuction),
     oraclePrices: oracle,
     maxDeviationBps: opts.maxDeviationBps,
+    // a tie for the numeraire goes to the quote: fills are then explained in the asset ("3.1 WETH matched")
+    ...(usdc === undefined ? {} : { preferredNumeraire: usdc.address.toLowerCase() }),
     route: (sell, buy, amount) => {
       const r = routeFn(sell as Address, buy as Address, amount);
       if (r === null) return null;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { auction, prorata } from './auction.ts';
+import { auction, pickNumeraire, prorata } from './auction.ts';
 import { band, type ResidualRoute } from './clear.ts';
 import { type AuctionOrder, executeAt, limitHolds, surplusOf } from './execute.ts';
 
@@ -222,6 +222,22 @@ describe('batch auction: uniform clearing prices, internal matching, residual ro
     const p = r.prices.get('x')!;
     assert.ok(p < ORACLE.get('x')!, 'the excess side pays the pool fee and impact of the residual alone');
     assert.ok(p * 10_000n >= ORACLE.get('x')! * 9_960n, 'the residual is 2 X of 4 sold: ~ half the fee of routing all');
+  });
+
+  it('the numeraire: the most traded token; a tie goes to the preferred one', () => {
+    const o = (id: string, s: string, b: string): AuctionOrder => ({
+      id,
+      sellToken: s,
+      buyToken: b,
+      sellAmount: 1n,
+      buyAmount: 1n,
+      feeAmount: 0n,
+      kind: 'sell',
+    });
+    assert.equal(pickNumeraire([o('a', 'x', N), o('b', 'y', N)]), N);
+    assert.equal(pickNumeraire([o('a', 'x', N), o('b', N, 'x')]), N, 'tie: the smallest key');
+    assert.equal(pickNumeraire([o('a', 'x', N), o('b', N, 'x')], 'x'), 'x');
+    assert.equal(pickNumeraire([o('a', 'x', N), o('b', 'y', N)], 'x'), N, 'not a tie');
   });
 
   it('prorata splits exactly', () => {

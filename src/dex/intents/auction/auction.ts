@@ -1,7 +1,7 @@
 /**
  * A batch auction over many owners' orders (issue #25 item 1): one uniform clearing price per token, the
  * coincidence of wants matched inside the settlement, only each token's residual routed. The batch's
- * numeraire N is the token most orders trade (ties: the smallest key); each other token X is cleared
+ * numeraire N is the token most orders trade (ties: the preferred one, else the smallest key); each other token X is cleared
  * against N alone (clear.ts), in order of how many orders trade it, so the caller's route callback may keep
  * a later token's residual off the pools an earlier one already uses (`commit`). Orders that do not trade
  * against N are left out of the batch. Also explains each fill: how much of it was matched internally and
@@ -16,6 +16,8 @@ export interface AuctionInput<R> {
   readonly oraclePrices: ReadonlyMap<Token, bigint>;
   readonly maxDeviationBps: number;
   readonly route: ResidualRoute<R>;
+  /** Breaks a tie for the numeraire (e.g. the portfolios' quote token), so fills are explained in the asset. */
+  readonly preferredNumeraire?: Token;
   /** Called after each token is cleared with its residual (e.g. to reserve its pools). */
   readonly commit?: (r: Residual<R>) => void;
   readonly grid?: number;
@@ -45,12 +47,13 @@ export interface AuctionResult<R> {
   readonly surplus: bigint;
 }
 
-export function pickNumeraire(orders: readonly AuctionOrder[]): Token | null {
+export function pickNumeraire(orders: readonly AuctionOrder[], preferred?: Token): Token | null {
   const count = new Map<Token, number>();
   for (const o of orders) for (const t of [o.sellToken, o.buyToken]) count.set(t, (count.get(t) ?? 0) + 1);
   let best: Token | null = null;
   for (const [t, c] of count)
     if (best === null || c > count.get(best)! || (c === count.get(best)! && t < best)) best = t;
+  if (best !== null && preferred !== undefined && count.get(preferred) === count.get(best)) return preferred;
   return best;
 }
 
@@ -81,7 +84,7 @@ function explain<R>(c: TokenClearing<R>, orders: ReadonlyMap<string, AuctionOrde
 }
 
 export function auction<R>(i: AuctionInput<R>): AuctionResult<R> {
-  const n = pickNumeraire(i.orders);
+  const n = pickNumeraire(i.orders, i.preferredNumeraire);
   const empty = { prices: new Map(), executions: [], residuals: [], explanations: [], tokens: [], surplus: 0n };
   if (n === null) return { numeraire: null, unfilled: [], ...empty };
   const pN = i.oraclePrices.get(n);
