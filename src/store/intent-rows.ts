@@ -79,6 +79,9 @@ export interface FillRecord {
   readonly fee: number;
   readonly feeAsset: string;
   readonly at: number;
+  /** Batch auction fills (issue #25): asset quantity matched inside the settlement, and routed. */
+  readonly matched?: number;
+  readonly routed?: number;
 }
 
 export interface IntentRow {
@@ -164,6 +167,8 @@ export interface FillRow {
   fee: number;
   fee_asset: string;
   at: number;
+  matched?: number | null;
+  routed?: number | null;
 }
 export const toFill = (r: FillRow): FillRecord => ({
   clientOrderId: r.client_order_id,
@@ -174,4 +179,14 @@ export const toFill = (r: FillRow): FillRecord => ({
   fee: r.fee,
   feeAsset: r.fee_asset,
   at: r.at,
+  ...explainedOf(r),
 });
+
+/** The optional explanation columns of a fill row (absent when NULL). */
+export const explainedOf = (r: {
+  matched?: number | null;
+  routed?: number | null;
+}): { matched?: number; routed?: number } =>
+  r.matched === null || r.matched === undefined || r.routed === null || r.routed === undefined
+    ? {}
+    : { matched: Number(r.matched), routed: Number(r.routed) };

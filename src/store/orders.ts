@@ -14,6 +14,7 @@ import type { Fill, OrderRequest, OrderState, OrderStatus } from '../core/ports.
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
 import { IntentCore, requireFinite, writeTx } from './intent-core.ts';
 import {
+  explainedOf,
   type FillRecord,
   type IntentInput,
   type IntentRow,
@@ -316,12 +317,14 @@ export class OrderJournal {
 
   /** Every fill of a portfolio, oldest first (for balances, TWR and the crash trials' accounting). */
   portfolioFills(portfolioId: string): FillRecord[] {
-    return this.db
-      .prepare(
-        `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee, f.fee_asset AS feeAsset, f.at
+    return (
+      this.db
+        .prepare(
+          `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee, f.fee_asset AS feeAsset, f.at, f.matched, f.routed
          FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
-      )
-      .all(portfolioId) as FillRecord[];
+        )
+        .all(portfolioId) as (FillRecord & { matched: number | null; routed: number | null })[]
+    ).map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
   }
 
   /**

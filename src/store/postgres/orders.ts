@@ -9,6 +9,7 @@ import type { Fill, OrderRequest, OrderState, OrderStatus } from '../../core/por
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from '../errors.ts';
 import { requireFinite } from '../intent-core.ts';
 import {
+  explainedOf,
   type FillRecord,
   type IntentInput,
   type IntentRow,
@@ -278,12 +279,13 @@ export class PgOrderJournal implements OrderPort {
     return this.core.fills(clientOrderId);
   }
 
-  portfolioFills(portfolioId: string): Promise<FillRecord[]> {
-    return this.sql.all<FillRecord>(
-      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee, f.fee_asset AS "feeAsset", f.at
+  async portfolioFills(portfolioId: string): Promise<FillRecord[]> {
+    const rows = await this.sql.all<FillRecord & { matched: number | null; routed: number | null }>(
+      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee, f.fee_asset AS "feeAsset", f.at, f.matched, f.routed
        FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
       portfolioId,
     );
+    return rows.map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
   }
 
   /** A batch of lookups in one transaction; each item in its own savepoint, a refused item rolled back alone. */
