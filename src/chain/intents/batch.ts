@@ -7,7 +7,7 @@
  * residual of the batch uses. Orders outside the batch (another pair, a partial fill already begun) are
  * returned in `rest` for the part-1 path. The solver simulates `settle` first and sends only with `send`.
  */
-import { type Address, encodeFunctionData, type Hex, type WalletClient } from 'viem';
+import { type Address, encodeFunctionData, getAddress, type Hex, type WalletClient } from 'viem';
 import { type AuctionOrder, auction, type Residual } from '../../dex/intents/auction/index.ts';
 import type { BookEntry } from '../../dex/intents/book-server.ts';
 import { INVALIDATED, tradeFlags } from '../../dex/intents/gpv2-order.ts';
@@ -211,6 +211,19 @@ export async function solveBatch(
   const hash = await d.wallet.writeContract(request);
   const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   const status = receipt.status === 'success' ? 'settled' : 'reverted';
+  if (status === 'settled')
+    for (const x of result.explanations) {
+      const e = byId.get(x.id)!;
+      // best effort: the settlement is on chain whatever the book answers; the venue then shows no explanation
+      await d.book
+        .explain(e.uid, {
+          txHash: hash,
+          token: getAddress(x.token),
+          matched: x.matched.toString(),
+          routed: x.routed.toString(),
+        })
+        .catch(() => undefined);
+    }
   return {
     ...batch,
     txHash: hash,
