@@ -40,6 +40,8 @@ contract('fills: a batch auction fill keeps its explanation (matched vs routed);
       ['t2', 0.25, 0.05],
     ],
   );
+  const [listed] = await st.orders.list(intent().portfolioId);
+  assert.deepEqual([listed?.matched, listed?.routed], [0.25, 0.05], 'the order listing sums its fills’ explanations');
   await assert.rejects(
     async () =>
       await st.orders.recordFill(cid, { ...cow, tradeId: 't3', explanation: { matched: Number.NaN, routed: 0 } }, T0),

@@ -53,6 +53,9 @@ export interface OrderIntent extends IntentBase {
   readonly orderType: 'market' | 'limit';
   readonly limitPrice: number | null;
   readonly referencePrice: number;
+  /** In listings: the fills' batch auction explanation summed (issue #25), asset matched vs routed; absent without one. */
+  readonly matched?: number;
+  readonly routed?: number;
 }
 
 export interface OrderEvent {
@@ -180,6 +183,14 @@ export const toFill = (r: FillRow): FillRecord => ({
   feeAsset: r.fee_asset,
   at: r.at,
   ...explainedOf(r),
+});
+
+/** An order listing's row: the intent and its fills' explanation sums. */
+export type ListedRow = IntentRow & { fills_matched: number | null; fills_routed: number | null };
+
+export const toListedOrder = (r: ListedRow): OrderIntent => ({
+  ...toOrderIntent(r),
+  ...explainedOf({ matched: r.fills_matched, routed: r.fills_routed }),
 });
 
 /** The optional explanation columns of a fill row (absent when NULL). */

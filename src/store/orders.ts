@@ -18,9 +18,11 @@ import {
   type FillRecord,
   type IntentInput,
   type IntentRow,
+  type ListedRow,
   type OrderEvent,
   type OrderIntent,
   type OrderLookup,
+  toListedOrder,
   toOrderIntent,
 } from './intent-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
@@ -293,14 +295,16 @@ export class OrderJournal {
     const rows =
       options.cycle === undefined
         ? this.db
-            .prepare("SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?")
+            .prepare(
+              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
+            )
             .all(portfolioId, limit)
         : this.db
             .prepare(
-              "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
+              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
             )
             .all(portfolioId, options.cycle, limit);
-    return (rows as IntentRow[]).map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   events(clientOrderId: string): OrderEvent[] {

@@ -13,9 +13,11 @@ import {
   type FillRecord,
   type IntentInput,
   type IntentRow,
+  type ListedRow,
   type OrderEvent,
   type OrderIntent,
   type OrderLookup,
+  toListedOrder,
   toOrderIntent,
 } from '../intent-rows.ts';
 import type { LookupWrite, ResolveOutcome } from '../orders.ts';
@@ -237,7 +239,7 @@ export class PgOrderJournal implements OrderPort {
     const sql = `SELECT * FROM order_intents WHERE kind = 'order' AND state IN (${states})${portfolioId === undefined ? '' : ' AND portfolio_id = ?'} ORDER BY id`;
     const rows =
       portfolioId === undefined ? await this.sql.all<IntentRow>(sql) : await this.sql.all<IntentRow>(sql, portfolioId);
-    return rows.map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   async find(clientOrderId: string): Promise<OrderIntent | undefined> {
@@ -253,18 +255,18 @@ export class PgOrderJournal implements OrderPort {
     const limit = options.limit ?? 500;
     const rows =
       options.cycle === undefined
-        ? await this.sql.all<IntentRow>(
-            "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
+        ? await this.sql.all<ListedRow>(
+            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
             portfolioId,
             limit,
           )
-        : await this.sql.all<IntentRow>(
-            "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
+        : await this.sql.all<ListedRow>(
+            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
             portfolioId,
             options.cycle,
             limit,
           );
-    return rows.map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   events(clientOrderId: string): Promise<OrderEvent[]> {
