@@ -19,7 +19,7 @@ import {
   runBatch,
   runExecutor,
 } from './testing/cow-scenario.ts';
-import { type IntentWorld, startIntentWorld } from './testing/world.ts';
+import { type IntentWorld, sellOrder, signAndPost, startIntentWorld } from './testing/world.ts';
 
 describe('batch auction on the real GPv2Settlement: three portfolios, opposite drifts', () => {
   let w: IntentWorld;
@@ -107,7 +107,7 @@ describe('batch auction on the real GPv2Settlement: three portfolios, opposite d
     );
   });
 
-  it('total surplus ≥ each order alone (part 1) ≥? and ≥ each portfolio alone through the lean executor', async () => {
+  it('total surplus ≥ each order alone (part 1) and ≥ each portfolio alone through the lean executor', async () => {
     await test().revert({ id: snap });
     snap = await test().snapshot();
     const batch = (await runBatch(w, posted)).way;
@@ -123,5 +123,21 @@ describe('batch auction on the real GPv2Settlement: three portfolios, opposite d
     assert.equal(alone.settled, posted.length);
     assert.ok(batch.surplusUsd >= alone.surplusUsd, `batch ${batch.surplusUsd} ≥ alone ${alone.surplusUsd}`);
     assert.ok(batch.surplusUsd >= exec.surplusUsd, `batch ${batch.surplusUsd} ≥ executor ${exec.surplusUsd}`);
+  });
+
+  it('an order of another pair is settled alone after the batch, in its own settle', async () => {
+    await test().revert({ id: snap });
+    snap = await test().snapshot();
+    const owner = await w.owner({ LINK: 100n * 10n ** 18n });
+    const other = await sellOrder(w, 'LINK', 'DAI', 100n * 10n ** 18n, { slippageBps: 100 });
+    const uid = await signAndPost(w, owner, other);
+    const { outcomes } = await runBatch(w, posted);
+    const settled = outcomes.filter((o) => o.status === 'settled');
+    assert.equal(settled.length, posted.length + 1, JSON.stringify(outcomes.map((o) => [o.status, o.reason])));
+    const alone = settled.find((o) => o.uid === uid)!;
+    assert.equal(alone.explained, undefined, 'settled alone: nothing to explain');
+    assert.equal(settled.filter((o) => o.txHash === alone.txHash).length, 1, 'its own settle');
+    assert.equal(new Set(settled.filter((o) => o.uid !== uid).map((o) => o.txHash)).size, 1, 'the batch: one settle');
+    assert.ok(alone.executedBuy! >= other.buyAmount);
   });
 });
