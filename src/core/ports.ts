@@ -54,6 +54,16 @@ export interface Fill {
   readonly fee: number;
   readonly feeAsset: string;
   readonly time: number;
+  /**
+   * How a batch auction filled it (issue #25), in the asset: the quantity matched against an opposite order
+   * inside the settlement (no pool, no pool fee) and the quantity routed through pools. Absent elsewhere.
+   */
+  readonly explanation?: FillExplanation;
+}
+
+export interface FillExplanation {
+  readonly matched: number;
+  readonly routed: number;
 }
 
 export interface OrderState {

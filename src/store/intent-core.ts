@@ -63,7 +63,7 @@ export class IntentCore {
       'UPDATE order_intents SET state = ?, reason = COALESCE(?, reason), venue_order_id = COALESCE(?, venue_order_id), updated_at = ? WHERE id = ?',
     );
     this.insertFillStmt = db.prepare(
-      'INSERT INTO fills (intent_id, venue, trade_id, quantity, price, fee, fee_asset, at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(venue, trade_id) DO NOTHING',
+      'INSERT INTO fills (intent_id, venue, trade_id, quantity, price, fee, fee_asset, at, recorded_at, matched, routed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(venue, trade_id) DO NOTHING',
     );
     this.fillByTrade = db.prepare('SELECT intent_id, quantity, price FROM fills WHERE venue = ? AND trade_id = ?');
     this.fillTotals = db.prepare(
@@ -125,6 +125,10 @@ export class IntentCore {
     requireFinite('fill.price', fill.price, { positive: true });
     requireFinite('fill.fee', fill.fee);
     requireFinite('fill.time', fill.time);
+    if (fill.explanation !== undefined) {
+      requireFinite('fill.explanation.matched', fill.explanation.matched);
+      requireFinite('fill.explanation.routed', fill.explanation.routed);
+    }
     const r = this.insertFillStmt.run(
       row.id,
       row.venue,
@@ -135,6 +139,8 @@ export class IntentCore {
       fill.feeAsset,
       fill.time,
       recordedAt,
+      fill.explanation?.matched ?? null,
+      fill.explanation?.routed ?? null,
     );
     if (r.changes === 1) return true;
     const existing = this.fillByTrade.get(row.venue, fill.tradeId) as {
@@ -207,7 +213,7 @@ export class IntentCore {
     return (
       this.db
         .prepare(
-          'SELECT i.client_order_id, f.venue, f.trade_id, f.quantity, f.price, f.fee, f.fee_asset, f.at FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE f.intent_id = ? ORDER BY f.id',
+          'SELECT i.client_order_id, f.venue, f.trade_id, f.quantity, f.price, f.fee, f.fee_asset, f.at, f.matched, f.routed FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE f.intent_id = ? ORDER BY f.id',
         )
         .all(row.id) as FillRow[]
     ).map(toFill);

@@ -53,6 +53,9 @@ export interface OrderIntent extends IntentBase {
   readonly orderType: 'market' | 'limit';
   readonly limitPrice: number | null;
   readonly referencePrice: number;
+  /** In listings: the fills' batch auction explanation summed (issue #25), asset matched vs routed; absent without one. */
+  readonly matched?: number;
+  readonly routed?: number;
 }
 
 export interface OrderEvent {
@@ -79,6 +82,9 @@ export interface FillRecord {
   readonly fee: number;
   readonly feeAsset: string;
   readonly at: number;
+  /** Batch auction fills (issue #25): asset quantity matched inside the settlement, and routed. */
+  readonly matched?: number;
+  readonly routed?: number;
 }
 
 export interface IntentRow {
@@ -164,6 +170,8 @@ export interface FillRow {
   fee: number;
   fee_asset: string;
   at: number;
+  matched?: number | null;
+  routed?: number | null;
 }
 export const toFill = (r: FillRow): FillRecord => ({
   clientOrderId: r.client_order_id,
@@ -174,4 +182,22 @@ export const toFill = (r: FillRow): FillRecord => ({
   fee: r.fee,
   feeAsset: r.fee_asset,
   at: r.at,
+  ...explainedOf(r),
 });
+
+/** An order listing's row: the intent and its fills' explanation sums. */
+export type ListedRow = IntentRow & { fills_matched: number | null; fills_routed: number | null };
+
+export const toListedOrder = (r: ListedRow): OrderIntent => ({
+  ...toOrderIntent(r),
+  ...explainedOf({ matched: r.fills_matched, routed: r.fills_routed }),
+});
+
+/** The optional explanation columns of a fill row (absent when NULL). */
+export const explainedOf = (r: {
+  matched?: number | null;
+  routed?: number | null;
+}): { matched?: number; routed?: number } =>
+  r.matched === null || r.matched === undefined || r.routed === null || r.routed === undefined
+    ? {}
+    : { matched: Number(r.matched), routed: Number(r.routed) };

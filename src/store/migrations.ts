@@ -7,6 +7,7 @@ import type { SqliteDatabase } from './open-database.ts';
 import { SCHEMA_V1 } from './schema.ts';
 import { SCHEMA_V2 } from './schema-chain.ts';
 import { SCHEMA_V3 } from './schema-claims.ts';
+import { SCHEMA_V5 } from './schema-fill-explained.ts';
 import { SCHEMA_V4 } from './schema-paper.ts';
 
 export interface Migration {
@@ -32,6 +33,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'paper accounts (issue #14): orders, fills and moved cash flows in tables of their own',
     sql: SCHEMA_V4,
+  },
+  {
+    version: 5,
+    name: 'fill explanations (issue #25): matched inside a batch auction vs routed, per fill',
+    sql: SCHEMA_V5,
   },
 ];
 

@@ -14,12 +14,15 @@ import type { Fill, OrderRequest, OrderState, OrderStatus } from '../core/ports.
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
 import { IntentCore, requireFinite, writeTx } from './intent-core.ts';
 import {
+  explainedOf,
   type FillRecord,
   type IntentInput,
   type IntentRow,
+  type ListedRow,
   type OrderEvent,
   type OrderIntent,
   type OrderLookup,
+  toListedOrder,
   toOrderIntent,
 } from './intent-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
@@ -292,14 +295,16 @@ export class OrderJournal {
     const rows =
       options.cycle === undefined
         ? this.db
-            .prepare("SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?")
+            .prepare(
+              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
+            )
             .all(portfolioId, limit)
         : this.db
             .prepare(
-              "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
+              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
             )
             .all(portfolioId, options.cycle, limit);
-    return (rows as IntentRow[]).map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   events(clientOrderId: string): OrderEvent[] {
@@ -316,12 +321,14 @@ export class OrderJournal {
 
   /** Every fill of a portfolio, oldest first (for balances, TWR and the crash trials' accounting). */
   portfolioFills(portfolioId: string): FillRecord[] {
-    return this.db
-      .prepare(
-        `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee, f.fee_asset AS feeAsset, f.at
+    return (
+      this.db
+        .prepare(
+          `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee, f.fee_asset AS feeAsset, f.at, f.matched, f.routed
          FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
-      )
-      .all(portfolioId) as FillRecord[];
+        )
+        .all(portfolioId) as (FillRecord & { matched: number | null; routed: number | null })[]
+    ).map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
   }
 
   /**

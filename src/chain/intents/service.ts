@@ -3,6 +3,7 @@
  * until stopped. A round that fails (the node or the book did not answer) is reported and the next round
  * tries again; nothing is retried inside a round.
  */
+import type { BatchSettings } from './batch.ts';
 import { type OrderOutcome, type SolverDeps, solveOnce } from './solve.ts';
 
 export interface SolverLoop {
@@ -14,6 +15,8 @@ export function runSolver(
   d: SolverDeps,
   opts: {
     send: boolean;
+    /** Batch auction mode (issue #25); absent: each order settled alone. */
+    batch?: BatchSettings;
     intervalMs: number;
     onRound?: (r: readonly OrderOutcome[]) => void;
     onError?: (e: unknown) => void;
@@ -23,7 +26,7 @@ export function runSolver(
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   const round = (): void => {
-    current = solveOnce(d, { send: opts.send }).then(
+    current = solveOnce(d, { send: opts.send, ...(opts.batch === undefined ? {} : { batch: opts.batch }) }).then(
       (r) => opts.onRound?.(r),
       (e: unknown) => opts.onError?.(e),
     );

@@ -19,18 +19,18 @@ import {
 import type { OrderBookClient } from '../../dex/intents/book-client.ts';
 import type { BookEntry } from '../../dex/intents/book-server.ts';
 import { INVALIDATED, tradeFlags } from '../../dex/intents/gpv2-order.ts';
-import { prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
+import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
 import { cowArtifact } from '../fixture/deploy-cow.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { aggregatorAbi } from '../oracles/feeds.ts';
+import { type BatchSettings, solveBatch } from './batch.ts';
 import { SolverError } from './errors.ts';
-import { clearing, decideFill, type OrderFill, type RouteFn } from './fill.ts';
+import { clearing, decideFill, type OrderFill } from './fill.ts';
 import { legInteractions } from './interactions.ts';
+import { jointRouteFn } from './route.ts';
 
 export const settlementAbi = cowArtifact('GPv2Settlement').abi;
-/** Gas is priced at least at 1 gwei when routing (anvil's base fee falls toward 0 on an idle chain). */
-const GAS_FLOOR = 10n ** 9n;
 const filledAbi = parseAbi(['function filledAmount(bytes) view returns (uint256)']);
 
 export interface SolverDeps {
@@ -55,6 +55,8 @@ export interface OrderOutcome {
   readonly gasUsed?: bigint;
   /** The settle call's calldata (for audits and the replay test). */
   readonly calldata?: Hex;
+  /** Batch mode (issue #25): the traded token X (not the numeraire) and this fill's X matched inside the settlement vs routed through pools. */
+  readonly explained?: { readonly token: Address; readonly matched: bigint; readonly routed: bigint };
 }
 
 export interface SettleArgs {
@@ -69,7 +71,7 @@ export async function filledAmount(client: PublicClient, settlement: Address, ui
 }
 
 /** USD per base unit of each fixture token, from its mock feed (lower-case address). */
-async function usdPerUnit(client: PublicClient, f: Fixture): Promise<Map<string, number>> {
+export async function usdPerUnit(client: PublicClient, f: Fixture): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const t of f.tokens) {
     const [, answer] = await client.readContract({
@@ -102,7 +104,7 @@ export function settleArgs(fills: readonly OrderFill[], f: Fixture, deadline: bi
   return { tokens, prices, trades, interactions: [[], inter, []] };
 }
 
-async function ownerReady(client: PublicClient, f: Fixture, e: BookEntry, need: bigint): Promise<string | null> {
+export async function ownerReady(client: PublicClient, f: Fixture, e: BookEntry, need: bigint): Promise<string | null> {
   const t = e.order.sellToken;
   const [bal, allowance] = await Promise.all([
     client.readContract({ address: t, abi: erc20Abi, functionName: 'balanceOf', args: [e.owner] }),
@@ -118,12 +120,33 @@ async function ownerReady(client: PublicClient, f: Fixture, e: BookEntry, need: 
   return null;
 }
 
-const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+export const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-export async function solveOnce(d: SolverDeps, opts: { send: boolean }): Promise<OrderOutcome[]> {
+/**
+ * One solving round. Default: each open order settled alone (part 1). With `batch` (issue #25): the open
+ * orders that trade against the batch's numeraire are settled together in one `settle` at uniform clearing
+ * prices, their coincidence of wants matched inside the settlement and only the residual routed (batch.ts);
+ * the others (another pair, a partial fill already begun) are then settled alone as before.
+ */
+export async function solveOnce(
+  d: SolverDeps,
+  opts: { send: boolean; batch?: BatchSettings },
+): Promise<OrderOutcome[]> {
+  const open = await d.book.list('open');
+  if (open.length === 0) return [];
+  if (opts.batch === undefined) return settleAlone(d, open, opts);
+  const b = await solveBatch(d, open, { send: opts.send, ...opts.batch });
+  return [...b.outcomes, ...(await settleAlone(d, b.rest, opts))];
+}
+
+/** Part 1: each entry settled alone, in its own `settle`. */
+export async function settleAlone(
+  d: SolverDeps,
+  open: readonly BookEntry[],
+  opts: { send: boolean },
+): Promise<OrderOutcome[]> {
   const f = d.fixture;
   const settlement = f.contracts.gpv2Settlement;
-  const open = await d.book.list('open');
   const out: OrderOutcome[] = [];
   if (open.length === 0) return out;
   const prices = await usdPerUnit(d.client, f);
@@ -152,29 +175,7 @@ export async function solveOnce(d: SolverDeps, opts: { send: boolean }): Promise
     );
     const market = prepareMarket(snap.states);
     const gasPriceWei = await d.client.getGasPrice();
-    const route: RouteFn = (sell, buy, amount) => {
-      const ps = prices.get(sell.toLowerCase());
-      if (ps === undefined || !prices.has(buy.toLowerCase()) || amount <= 0n) return null;
-      const ask = (maxHops: number) =>
-        routeJoint({
-          market,
-          sells: [{ token: sell, amount }],
-          buys: [{ token: buy, value: Number(amount) * ps }],
-          // every token's price, not just the pair's: the router prices the hubs it may route through
-          prices,
-          // the solver pays the gas: priced, it also keeps the router off arbitrage cycles among the
-          // fixture's skewed pools (at 0 gas it may route sell → … → sell; then direct pools only)
-          gasPriceWei: gasPriceWei > GAS_FLOOR ? gasPriceWei : GAS_FLOOR,
-          ethPrice: ethUsd,
-          maxHops,
-        });
-      try {
-        const r = ask(3);
-        return r.received.some((x) => x.token.toLowerCase() === sell.toLowerCase() && x.amount > 0n) ? ask(1) : r;
-      } catch {
-        return null;
-      }
-    };
+    const route = jointRouteFn(market, prices, gasPriceWei, ethUsd);
     const decision = decideFill(e, filled, route);
     if ('skip' in decision) {
       out.push({ ...base, status: 'skipped', reason: decision.skip });

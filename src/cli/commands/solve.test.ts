@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { erc20Abi, maxUint256 } from 'viem';
 import { ballast } from '../../../test/support/cli.ts';
+import { refreshFeeds } from '../../chain/intents/testing/cow-scenario.ts';
 import { type IntentWorld, sellOrder, signAndPost, startIntentWorld } from '../../chain/intents/testing/world.ts';
 
 describe('ballast solve', () => {
@@ -17,6 +18,10 @@ describe('ballast solve', () => {
       [['--serve-book', '70000'], '--serve-book'],
       [['--book', 'http://127.0.0.1:1', '--book-file', 'f.json'], '--book-file'],
       [['--book', 'http://127.0.0.1:1', '--interval-ms', '5'], '--interval-ms'],
+      [['--book', 'http://127.0.0.1:1', '--max-deviation-bps', '50'], '--max-deviation-bps'],
+      [['--book', 'http://127.0.0.1:1', '--batch', '--max-deviation-bps', '0'], '--max-deviation-bps'],
+      [['--book', 'http://127.0.0.1:1', '--batch', '--feed-heartbeat-sec', 'x'], '--feed-heartbeat-sec'],
+      [['--book', 'http://127.0.0.1:1', '--feed-heartbeat-sec', '60'], '--feed-heartbeat-sec'],
     ] as const) {
       const r = await ballast('solve', ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -83,6 +88,27 @@ describe('ballast solve', () => {
       assert.equal(o.status, 'settled');
       assert.equal(await w.balance(w.token('USDT').address, owner.address), BigInt(o.executedBuy));
       assert.ok(BigInt(o.executedBuy) >= order.buyAmount);
+    });
+
+    it('--batch: opposite orders of two owners in one settle, each line explains matched vs routed', async () => {
+      await refreshFeeds(w);
+      const a = await w.owner({ WETH: 2n * 10n ** 18n });
+      const b = await w.owner({ USDC: 3_000n * 10n ** 6n });
+      await signAndPost(w, a, await sellOrder(w, 'WETH', 'USDC', 2n * 10n ** 18n));
+      await signAndPost(w, b, await sellOrder(w, 'USDC', 'WETH', 3_000n * 10n ** 6n));
+      const chain = ['--chain-file', join(dir, 'chain.json'), '--book', w.book.url];
+      const r = await ballast('solve', ...chain, '--batch', '--send');
+      assert.equal(r.code, 0, r.stderr);
+      // the earlier test's order is still listed by the book (filled on chain): skipped
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => / settled /.test(l));
+      assert.equal(lines.length, 2, r.stdout);
+      const txs = new Set(lines.map((l) => / tx (0x[0-9a-f]+)/.exec(l)?.[1]));
+      assert.equal(txs.size, 1, `one settle: ${r.stdout}`);
+      assert.match(lines.join('\n'), /settled .*\(0\.99\d* WETH matched internally, 0 routed\)/);
+      assert.match(lines.join('\n'), /\(0\.99\d* WETH matched internally, 0\.99\d* routed\)/);
     });
   });
 });

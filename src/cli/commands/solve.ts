@@ -6,6 +6,11 @@
  *
  *     ballast solve --book http://127.0.0.1:8547 [--send] [--json]
  *     ballast solve --serve-book 8547 [--book-file .ballast/orders.json] --watch --send
+ *     ballast solve --book http://127.0.0.1:8547 --batch [--max-deviation-bps 100] [--feed-heartbeat-sec 3600] --send
+ *
+ * --batch (issue #25): every open order in one settle at uniform clearing prices (src/chain/intents/batch.ts).
+ * It is not the default: part 1's partial fill of a partially fillable order (the largest amount that meets
+ * its limit) has no batch counterpart yet; the batch fills an order whole or not at all.
  */
 import type { Command } from 'commander';
 import { UsageError } from '../io.ts';
@@ -19,9 +24,17 @@ interface SolveFlags {
   watch?: boolean;
   intervalMs: string;
   json?: boolean;
+  batch?: boolean;
+  maxDeviationBps?: string;
+  feedHeartbeatSec?: string;
 }
 
-export function parseSolveFlags(f: SolveFlags): { port?: number; url?: string; intervalMs: number } {
+export function parseSolveFlags(f: SolveFlags): {
+  port?: number;
+  url?: string;
+  intervalMs: number;
+  batch?: { maxDeviationBps: number; heartbeatSec: number };
+} {
   if ((f.book === undefined) === (f.serveBook === undefined))
     throw new UsageError('--book: give either --book URL (a running order book) or --serve-book PORT, not both');
   if (f.book !== undefined && !/^https?:\/\/[^\s/]+/.test(f.book))
@@ -37,10 +50,34 @@ export function parseSolveFlags(f: SolveFlags): { port?: number; url?: string; i
   const intervalMs = Number(f.intervalMs);
   if (!/^\d+$/.test(f.intervalMs) || intervalMs < 50 || intervalMs > 3_600_000)
     throw new UsageError(`--interval-ms: ${JSON.stringify(f.intervalMs)} is not a whole number of ms in 50..3600000`);
-  return { ...(port === undefined ? {} : { port }), ...(f.book === undefined ? {} : { url: f.book }), intervalMs };
+  if (f.batch !== true && (f.maxDeviationBps !== undefined || f.feedHeartbeatSec !== undefined))
+    throw new UsageError(
+      `${f.maxDeviationBps !== undefined ? '--max-deviation-bps' : '--feed-heartbeat-sec'}: only with --batch`,
+    );
+  let batch: { maxDeviationBps: number; heartbeatSec: number } | undefined;
+  if (f.batch === true) {
+    const dev = f.maxDeviationBps ?? '100';
+    const hb = f.feedHeartbeatSec ?? '3600';
+    if (!/^\d+$/.test(dev) || Number(dev) < 1 || Number(dev) > 5000)
+      throw new UsageError(`--max-deviation-bps: ${JSON.stringify(dev)} is not a whole number of bps in 1..5000`);
+    if (!/^\d+$/.test(hb) || Number(hb) < 1)
+      throw new UsageError(`--feed-heartbeat-sec: ${JSON.stringify(hb)} is not a whole number of seconds ≥ 1`);
+    batch = { maxDeviationBps: Number(dev), heartbeatSec: Number(hb) };
+  }
+  return {
+    ...(port === undefined ? {} : { port }),
+    ...(f.book === undefined ? {} : { url: f.book }),
+    intervalMs,
+    ...(batch === undefined ? {} : { batch }),
+  };
 }
 
-const text = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
+const text = (v: unknown): unknown =>
+  typeof v === 'bigint'
+    ? v.toString()
+    : typeof v === 'object' && v !== null
+      ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, text(x)]))
+      : v;
 
 export function registerSolve(program: Command): void {
   program
@@ -54,6 +91,12 @@ export function registerSolve(program: Command): void {
     .option('--watch', 'service mode: a round every --interval-ms until Ctrl-C')
     .option('--interval-ms <n>', 'time between rounds with --watch', '1000')
     .option('--json', 'one JSON object per round: { book, round, outcomes: [...] }')
+    .option(
+      '--batch',
+      'batch auction (issue #25): all open orders in one settle at uniform prices, opposite flows matched, the residual routed',
+    )
+    .option('--max-deviation-bps <n>', 'with --batch: each clearing price within this of the oracle price')
+    .option('--feed-heartbeat-sec <n>', 'with --batch: the oracle feeds are stale after this (+60 s margin)')
     .action(async (f: SolveFlags) => {
       const p = parseSolveFlags(f);
       const { createPublicClient, createWalletClient, http } = await import('viem');
@@ -82,6 +125,27 @@ export function registerSolve(program: Command): void {
             });
       const url = served?.url ?? p.url!;
       const deps = { client: client as never, fixture, book: new OrderBookClient(url), wallet, account };
+      const batch =
+        p.batch === undefined
+          ? undefined
+          : {
+              maxDeviationBps: p.batch.maxDeviationBps,
+              feeds: Object.fromEntries(
+                fixture.tokens.map((t) => [
+                  t.symbol,
+                  { address: t.usdFeed, heartbeatSec: p.batch!.heartbeatSec, marginSec: 60 },
+                ]),
+              ),
+            };
+      const solveOpts = { send: f.send === true, ...(batch === undefined ? {} : { batch }) };
+      const { formatUnits } = await import('viem');
+      const sym = (a: string) => fixture.tokens.find((t) => t.address.toLowerCase() === a.toLowerCase());
+      const why = (o: Awaited<ReturnType<typeof solveOnce>>[number]): string => {
+        if (o.explained === undefined) return '';
+        const t = sym(o.explained.token);
+        const u = (x: bigint) => (t ? formatUnits(x, t.decimals) : String(x));
+        return ` (${u(o.explained.matched)} ${t?.symbol ?? o.explained.token} matched internally, ${u(o.explained.routed)} routed)`;
+      };
       let round = 0;
       const report = (outcomes: readonly Awaited<ReturnType<typeof solveOnce>>[number][]) => {
         round++;
@@ -99,12 +163,12 @@ export function registerSolve(program: Command): void {
         if (outcomes.length === 0 && f.watch !== true) process.stdout.write(`no open orders in ${url}\n`);
         for (const o of outcomes)
           process.stdout.write(
-            `${o.uid.slice(0, 18)}… ${o.kind} ${o.status}${o.reason ? `: ${o.reason}` : ''}${o.executedSell !== undefined ? ` sell ${o.executedSell} buy ${o.executedBuy} fee ${o.fee}` : ''}${o.txHash ? ` tx ${o.txHash}` : ''}\n`,
+            `${o.uid.slice(0, 18)}… ${o.kind} ${o.status}${o.reason ? `: ${o.reason}` : ''}${o.executedSell !== undefined ? ` sell ${o.executedSell} buy ${o.executedBuy} fee ${o.fee}` : ''}${why(o)}${o.txHash ? ` tx ${o.txHash}` : ''}\n`,
           );
       };
       if (f.watch !== true) {
         try {
-          report(await solveOnce(deps, { send: f.send === true }));
+          report(await solveOnce(deps, solveOpts));
         } finally {
           await served?.close();
         }
@@ -115,7 +179,7 @@ export function registerSolve(program: Command): void {
           `order book ${url}; solving every ${p.intervalMs} ms (${f.send ? 'sending' : 'simulating'}); Ctrl-C stops\n`,
         );
       const loop = runSolver(deps, {
-        send: f.send === true,
+        ...solveOpts,
         intervalMs: p.intervalMs,
         onRound: (r) => {
           if (r.length > 0 || f.json === true) report(r);

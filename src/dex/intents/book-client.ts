@@ -1,6 +1,6 @@
 /** HTTP client of the local order book (book-server.ts): what the intent venue and the solver call. */
 import type { Address, Hex } from 'viem';
-import { type BookEntry, type BookStatus, orderFromJson } from './book-server.ts';
+import { type BookEntry, type BookStatus, type FillNote, noteFromJson, orderFromJson } from './book-server.ts';
 import { OrderBookError } from './errors.ts';
 import { type GPv2Order, orderToJson } from './gpv2-order.ts';
 
@@ -12,8 +12,15 @@ export interface PostResult {
   readonly conflict: boolean;
 }
 
-type Row = { uid: Hex; owner: Address; signature: Hex; status: BookStatus; order: unknown };
-const fromRow = (r: Row): BookEntry => ({ ...r, order: orderFromJson(r.order) });
+type Row = { uid: Hex; owner: Address; signature: Hex; status: BookStatus; order: unknown; explanations?: unknown[] };
+const fromRow = (r: Row): BookEntry => {
+  const { explanations, ...rest } = r;
+  return {
+    ...rest,
+    order: orderFromJson(r.order),
+    ...(explanations === undefined ? {} : { explanations: explanations.map(noteFromJson) }),
+  };
+};
 
 export class OrderBookClient {
   constructor(
@@ -62,6 +69,15 @@ export class OrderBookClient {
     if (status === 404) return null;
     if (status !== 200) throw new OrderBookError(`order book: intent lookup answered ${status}`);
     return fromRow(json as Row);
+  }
+
+  /** The solver's explanation of one settlement of the order (issue #25). */
+  async explain(uid: Hex, note: FillNote): Promise<void> {
+    const { status, json } = await this.call('POST', `/orders/${uid}/explanations`, note);
+    if (status !== 200)
+      throw new OrderBookError(
+        `order book refused the explanation (${status}): ${(json as { message?: string }).message ?? 'no reason'}`,
+      );
   }
 
   async withdraw(uid: Hex, signature: Hex): Promise<BookEntry | null> {

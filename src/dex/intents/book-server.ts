@@ -8,6 +8,10 @@
  * message; the settlement still honours its signature until validTo, so a withdrawn order stays listed
  * as withdrawn and the solver never settles it. With `file`, the book is written through to a JSON file
  * (atomic rename) and read back at start.
+ *
+ * A solver that settled an order in a batch auction (issue #25) posts how: per settlement transaction, the
+ * traded asset's amount matched inside the settlement and routed through pools (`POST /orders/:uid/explanations`);
+ * the venue reads it with the order. The book is local and trusts its solver: the explanation is not signed.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,8 +30,17 @@ import {
 
 export type BookStatus = 'open' | 'withdrawn';
 
+/** A solver's explanation of one settlement of an order (issue #25): base units of `token` as decimal strings. */
+export interface FillNote {
+  readonly txHash: Hex;
+  readonly token: Address;
+  readonly matched: string;
+  readonly routed: string;
+}
+
 export interface BookEntry extends SignedOrder {
   readonly status: BookStatus;
+  readonly explanations?: readonly FillNote[];
 }
 
 export interface OrderBookOptions {
@@ -51,7 +64,27 @@ export interface OrderBookHandle {
 export const withdrawMessage = (uid: Hex): string => `ballast: withdraw order ${uid.toLowerCase()}`;
 
 export function entryToJson(e: BookEntry) {
-  return { uid: e.uid, owner: e.owner, signature: e.signature, status: e.status, order: orderToJson(e.order) };
+  return {
+    uid: e.uid,
+    owner: e.owner,
+    signature: e.signature,
+    status: e.status,
+    order: orderToJson(e.order),
+    ...(e.explanations === undefined ? {} : { explanations: e.explanations }),
+  };
+}
+
+/** Parses a solver's explanation; each problem names the field. */
+export function noteFromJson(j: unknown): FillNote {
+  const o = (typeof j === 'object' && j !== null ? j : {}) as Record<string, unknown>;
+  if (typeof o.txHash !== 'string' || !isHex(o.txHash) || o.txHash.length !== 66)
+    throw new BadRequest('txHash: 32 bytes hex');
+  return {
+    txHash: o.txHash as Hex,
+    token: addr(o.token, 'token'),
+    matched: big(o.matched, 'matched').toString(),
+    routed: big(o.routed, 'routed').toString(),
+  };
 }
 
 const big = (v: unknown, field: string): bigint => {
@@ -129,6 +162,7 @@ export function loadBook(file: string | undefined): BookEntry[] {
     signature: Hex;
     status: BookStatus;
     order: unknown;
+    explanations?: unknown[];
   }[];
   return rows.map((r) => ({
     uid: r.uid,
@@ -136,6 +170,7 @@ export function loadBook(file: string | undefined): BookEntry[] {
     signature: r.signature,
     status: r.status,
     order: orderFromJson(r.order),
+    ...(r.explanations === undefined ? {} : { explanations: r.explanations.map(noteFromJson) }),
   }));
 }
 
@@ -213,6 +248,16 @@ export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookH
       if (status !== null && status !== 'open' && status !== 'withdrawn')
         throw new BadRequest('status: open or withdrawn');
       return [200, [...byUid.values()].filter((e) => status === null || e.status === status).map(entryToJson)];
+    }
+    if (req.method === 'POST' && parts[0] === 'orders' && parts[2] === 'explanations' && parts.length === 3) {
+      const key = parts[1]!.toLowerCase();
+      const e = byUid.get(key);
+      if (e === undefined) return [404, { error: 'not_found' }];
+      const note = noteFromJson(await readBody(req));
+      const others = (e.explanations ?? []).filter((n) => n.txHash.toLowerCase() !== note.txHash.toLowerCase());
+      byUid.set(key, { ...e, explanations: [...others, note] });
+      persist();
+      return [200, entryToJson(byUid.get(key)!)];
     }
     if (parts[0] === 'orders' && parts.length === 2) {
       if (req.method === 'GET') {

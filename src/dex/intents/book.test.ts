@@ -67,3 +67,28 @@ test('order book: checks signatures, keeps one order per intent, withdraws only 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('order book: a solver’s explanation of a settlement (issue #25) is validated, kept per transaction, and survives a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-book-'));
+  const file = join(dir, 'orders.json');
+  const alice = privateKeyToAccount(generatePrivateKey());
+  let book = await startOrderBook({ chainId: 1337, settlement, file });
+  try {
+    const c = new OrderBookClient(book.url);
+    const s = await signOrder(alice, order({ appData: appDataOf('explained') }), domain);
+    await c.post(s.order, s.owner, s.signature);
+    const tx = `0x${'ab'.repeat(32)}` as const;
+    const note = { txHash: tx, token: s.order.sellToken, matched: '600', routed: '400' };
+    await assert.rejects(c.explain(s.uid, { ...note, matched: '-1' }), /\(400\): matched: a decimal integer string/);
+    await assert.rejects(c.explain(s.uid, { ...note, txHash: '0x12' }), /\(400\): txHash: 32 bytes hex/);
+    await c.explain(s.uid, note);
+    await c.explain(s.uid, { ...note, matched: '700', routed: '300' }); // the same transaction again: replaced
+    await book.close();
+    book = await startOrderBook({ chainId: 1337, settlement, file });
+    const back = await new OrderBookClient(book.url).byIntent(appDataOf('explained'));
+    assert.deepEqual(back?.explanations, [{ ...note, matched: '700', routed: '300' }]);
+  } finally {
+    await book.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

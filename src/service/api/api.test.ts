@@ -247,3 +247,36 @@ test('security defaults: no CORS unless configured; a public address without a t
     await cors.close();
   }
 });
+
+test('a batch auction fill (issue #25): its explanation shows in the fills and the orders of the API', async () => {
+  const j = fx.service.journal;
+  // cycle 1 exists (the fixture ran it); leg 90 is one no cycle placed
+  const { clientOrderId } = j.orders.commitIntent({
+    portfolioId: 'main',
+    cycle: 1,
+    leg: 90,
+    child: 0,
+    venue: 'intents',
+    asset: 'ETH',
+    quote: 'USD',
+    side: 'sell',
+    quantity: 3.5,
+    orderType: 'limit',
+    limitPrice: 2900,
+    referencePrice: 3000,
+    at: Date.now(),
+  });
+  j.orders.markSent(clientOrderId, Date.now());
+  const fill = { tradeId: 'cow-1', quantity: 3.5, price: 2990, fee: 0.0035, feeAsset: 'ETH', time: Date.now() };
+  j.orders.recordFill(clientOrderId, { ...fill, explanation: { matched: 3.1, routed: 0.4 } }, Date.now());
+  const fills = await call<{ tradeId: string; matched?: number; routed?: number }[]>('GET', '/portfolios/main/fills');
+  const f = fills.body.find((x) => x.tradeId === 'cow-1');
+  assert.deepEqual([f?.matched, f?.routed], [3.1, 0.4]);
+  assert.ok(fills.body.filter((x) => x.tradeId !== 'cow-1').every((x) => x.matched === undefined));
+  const orders = await call<{ clientOrderId: string; matched?: number; routed?: number }[]>(
+    'GET',
+    '/portfolios/main/orders',
+  );
+  const o = orders.body.find((x) => x.clientOrderId === clientOrderId);
+  assert.deepEqual([o?.matched, o?.routed], [3.1, 0.4]);
+});

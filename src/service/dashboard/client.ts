@@ -121,7 +121,10 @@ export const CLIENT_JS = `'use strict';
     var tb = $('cycles').tBodies[0]; tb.textContent = '';
     cycles.forEach(function (c) { var td = el('td', c.reason || '', 'reason'); row(tb, [time(c.startedAt), c.cycle, tag(c.decision || 'open')]); tb.lastChild.appendChild(td); });
     var ob = $('orders').tBodies[0]; ob.textContent = '';
-    orders.forEach(function (o) { row(ob, [time(o.createdAt), o.cycle, o.side, o.asset, fmt(o.quantity, 6), fmt(o.filledQuantity, 6), o.averagePrice === null ? '–' : fmt(o.averagePrice, 2), tag(o.state), o.clientOrderId]); });
+    // a batch auction's fill (issue #25): "3.1 WETH matched internally, 0.4 routed"
+    function q(v) { return Number(v).toLocaleString('en-US', { maximumFractionDigits: 4 }); }
+    function how(o) { return typeof o.matched === 'number' ? q(o.matched) + ' ' + o.asset + ' matched internally, ' + q(o.routed) + ' routed' : ''; }
+    orders.forEach(function (o) { row(ob, [time(o.createdAt), o.cycle, o.side, o.asset, fmt(o.quantity, 6), fmt(o.filledQuantity, 6), o.averagePrice === null ? '–' : fmt(o.averagePrice, 2), tag(o.state), how(o), o.clientOrderId]); });
   }
 
   // The plan itself: POST /portfolios/:id/plan returns it at p.plan; GET's pending plan is the stored

@@ -68,6 +68,42 @@ test('dashboard: after a replay cycle the page shows the value GET /portfolios/:
     await page.click('#approve');
     await page.waitForSelector('#plan-msg.good, #plan-msg.bad');
     assert.match((await page.textContent('#plan-msg')) ?? '', /^Executed: \d+ of \d+ orders filled/);
+
+    // a batch auction's fill (issue #25) is explained in the orders table
+    const j = fx.service.journal;
+    const { clientOrderId } = j.orders.commitIntent({
+      portfolioId: 'main',
+      cycle: 1,
+      leg: 90,
+      child: 0,
+      venue: 'intents',
+      asset: 'ETH',
+      quote: 'USD',
+      side: 'sell',
+      quantity: 3.5,
+      orderType: 'limit',
+      limitPrice: 2900,
+      referencePrice: 3000,
+      at: Date.now(),
+    });
+    j.orders.markSent(clientOrderId, Date.now());
+    j.orders.recordFill(
+      clientOrderId,
+      {
+        tradeId: 'cow-1',
+        quantity: 3.5,
+        price: 2990,
+        fee: 0,
+        feeAsset: 'ETH',
+        time: Date.now(),
+        explanation: { matched: 3.1, routed: 0.4 },
+      },
+      Date.now(),
+    );
+    await page.reload();
+    await page.waitForSelector('body[data-loaded]');
+    const rowText = await page.locator('#orders tbody tr', { hasText: clientOrderId }).textContent();
+    assert.match(rowText ?? '', /3\.1 ETH matched internally, 0\.4 routed/);
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

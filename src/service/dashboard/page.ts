@@ -70,7 +70,7 @@ export function dashboardPage(nonce: string): string {
   <section class="wide"><h2>Rebalances and cycles</h2><div class="scroll"><table id="cycles"><thead><tr>
     <th>Time</th><th>Cycle</th><th>Decision</th><th>Reason</th></tr></thead><tbody></tbody></table></div></section>
   <section class="wide"><h2>Orders</h2><div class="scroll"><table id="orders"><thead><tr>
-    <th>Time</th><th>Cycle</th><th>Side</th><th>Asset</th><th>Quantity</th><th>Filled</th><th>Avg price</th><th>State</th><th>Client id</th></tr></thead><tbody></tbody></table></div></section>
+    <th>Time</th><th>Cycle</th><th>Side</th><th>Asset</th><th>Quantity</th><th>Filled</th><th>Avg price</th><th>State</th><th>How filled</th><th>Client id</th></tr></thead><tbody></tbody></table></div></section>
 </main>
 <script src="/assets/echarts.min.js"></script>
 <script src="/assets/dashboard.js"></script>

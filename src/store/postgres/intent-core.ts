@@ -77,8 +77,12 @@ export class PgIntentCore {
     requireFinite('fill.price', fill.price, { positive: true });
     requireFinite('fill.fee', fill.fee);
     requireFinite('fill.time', fill.time);
+    if (fill.explanation !== undefined) {
+      requireFinite('fill.explanation.matched', fill.explanation.matched);
+      requireFinite('fill.explanation.routed', fill.explanation.routed);
+    }
     const r = await this.sql.run(
-      'INSERT INTO fills (intent_id, venue, trade_id, quantity, price, fee, fee_asset, at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(venue, trade_id) DO NOTHING',
+      'INSERT INTO fills (intent_id, venue, trade_id, quantity, price, fee, fee_asset, at, recorded_at, matched, routed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(venue, trade_id) DO NOTHING',
       row.id,
       row.venue,
       fill.tradeId,
@@ -88,6 +92,8 @@ export class PgIntentCore {
       fill.feeAsset,
       fill.time,
       recordedAt,
+      fill.explanation?.matched ?? null,
+      fill.explanation?.routed ?? null,
     );
     if (r.changes === 1) return true;
     const existing = (await this.sql.get<{ intent_id: number; quantity: number; price: number }>(
@@ -183,7 +189,7 @@ export class PgIntentCore {
     const row = await this.row(clientOrderId);
     return (
       await this.sql.all<FillRow>(
-        'SELECT i.client_order_id, f.venue, f.trade_id, f.quantity, f.price, f.fee, f.fee_asset, f.at FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE f.intent_id = ? ORDER BY f.id',
+        'SELECT i.client_order_id, f.venue, f.trade_id, f.quantity, f.price, f.fee, f.fee_asset, f.at, f.matched, f.routed FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE f.intent_id = ? ORDER BY f.id',
         row.id,
       )
     ).map(toFill);

@@ -9,12 +9,15 @@ import type { Fill, OrderRequest, OrderState, OrderStatus } from '../../core/por
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from '../errors.ts';
 import { requireFinite } from '../intent-core.ts';
 import {
+  explainedOf,
   type FillRecord,
   type IntentInput,
   type IntentRow,
+  type ListedRow,
   type OrderEvent,
   type OrderIntent,
   type OrderLookup,
+  toListedOrder,
   toOrderIntent,
 } from '../intent-rows.ts';
 import type { LookupWrite, ResolveOutcome } from '../orders.ts';
@@ -236,7 +239,7 @@ export class PgOrderJournal implements OrderPort {
     const sql = `SELECT * FROM order_intents WHERE kind = 'order' AND state IN (${states})${portfolioId === undefined ? '' : ' AND portfolio_id = ?'} ORDER BY id`;
     const rows =
       portfolioId === undefined ? await this.sql.all<IntentRow>(sql) : await this.sql.all<IntentRow>(sql, portfolioId);
-    return rows.map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   async find(clientOrderId: string): Promise<OrderIntent | undefined> {
@@ -252,18 +255,18 @@ export class PgOrderJournal implements OrderPort {
     const limit = options.limit ?? 500;
     const rows =
       options.cycle === undefined
-        ? await this.sql.all<IntentRow>(
-            "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
+        ? await this.sql.all<ListedRow>(
+            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
             portfolioId,
             limit,
           )
-        : await this.sql.all<IntentRow>(
-            "SELECT * FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
+        : await this.sql.all<ListedRow>(
+            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
             portfolioId,
             options.cycle,
             limit,
           );
-    return rows.map(toOrderIntent);
+    return (rows as ListedRow[]).map(toListedOrder);
   }
 
   events(clientOrderId: string): Promise<OrderEvent[]> {
@@ -278,12 +281,13 @@ export class PgOrderJournal implements OrderPort {
     return this.core.fills(clientOrderId);
   }
 
-  portfolioFills(portfolioId: string): Promise<FillRecord[]> {
-    return this.sql.all<FillRecord>(
-      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee, f.fee_asset AS "feeAsset", f.at
+  async portfolioFills(portfolioId: string): Promise<FillRecord[]> {
+    const rows = await this.sql.all<FillRecord & { matched: number | null; routed: number | null }>(
+      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee, f.fee_asset AS "feeAsset", f.at, f.matched, f.routed
        FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
       portfolioId,
     );
+    return rows.map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
   }
 
   /** A batch of lookups in one transaction; each item in its own savepoint, a refused item rolled back alone. */

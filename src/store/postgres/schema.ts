@@ -284,3 +284,9 @@ CREATE TABLE cycle_jobs (
   UNIQUE (portfolio_id, bar)
 );
 `;
+
+/** Migration 3 (issue #25): a fill's batch auction explanation, as the SQLite journal's migration 5. */
+export const PG_SCHEMA_V3 = `
+ALTER TABLE fills ADD COLUMN matched DOUBLE PRECISION CHECK (matched IS NULL OR matched >= 0);
+ALTER TABLE fills ADD COLUMN routed DOUBLE PRECISION CHECK (routed IS NULL OR routed >= 0);
+`;

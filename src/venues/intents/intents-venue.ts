@@ -229,6 +229,12 @@ export class IntentsVenue implements Venue {
         const sold = l.args.sellAmount! - l.args.feeAmount!;
         const qty = buy ? num(l.args.buyAmount!, asset.decimals) : num(sold, asset.decimals);
         const value = buy ? num(sold, q.decimals) : num(l.args.buyAmount!, q.decimals);
+        // a batch auction's explanation (issue #25), posted by the solver, in this order's asset
+        const note = e.explanations?.find(
+          (n) =>
+            n.txHash.toLowerCase() === l.transactionHash?.toLowerCase() &&
+            n.token.toLowerCase() === asset.address.toLowerCase(),
+        );
         return {
           tradeId: `${l.transactionHash}-${l.logIndex}`,
           quantity: qty,
@@ -236,6 +242,14 @@ export class IntentsVenue implements Venue {
           fee: num(l.args.feeAmount!, buy ? q.decimals : asset.decimals),
           feeAsset: buy ? this.c.quote : assetSym,
           time: this.clock.now(),
+          ...(note === undefined
+            ? {}
+            : {
+                explanation: {
+                  matched: num(BigInt(note.matched), asset.decimals),
+                  routed: num(BigInt(note.routed), asset.decimals),
+                },
+              }),
         };
       });
   }
