@@ -9,7 +9,14 @@ import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
 import type { Fixture, FixturePool } from '../fixture/types.ts';
 import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
-import { type Batch, buildBatch, type RebalanceToken, sizeTrades, slipMin } from '../rebalance/build.ts';
+import {
+  type Batch,
+  buildBatch,
+  RebalanceBuildError,
+  type RebalanceToken,
+  sizeTrades,
+  slipMin,
+} from '../rebalance/build.ts';
 import { netTrades } from '../rebalance/net.ts';
 import type { BasketLeg, BasketPool } from './artifact.ts';
 import { type CheckFeed, type CheckInput, type CheckResult, checkBasketRebalance, poolAllowed } from './check.ts';
@@ -127,6 +134,35 @@ export interface PlanOptions {
   readonly gasPriceWei?: bigint;
 }
 
+/**
+ * The basket's legs for a batch the joint router built (executor and owner: the basket): one per route leg, in
+ * order, with its simulated output and that less the batch's maxSlippageBps as its minimum. A route through a pool
+ * not in `pools` throws (the basket could not run it).
+ */
+export function basketLegs(
+  batch: Batch,
+  pools: readonly FixturePool[],
+): { legs: BasketLeg[]; expectedOuts: bigint[]; minOuts: bigint[] } {
+  const byAddr = new Map(pools.map((p) => [p.address.toLowerCase(), p]));
+  const legs: BasketLeg[] = [];
+  const expectedOuts: bigint[] = [];
+  for (const l of batch.route.legs) {
+    const p = byAddr.get(l.pool.toLowerCase());
+    if (!p || (p.protocol !== 'uniswap-v2' && p.protocol !== 'uniswap-v3'))
+      throw new RebalanceBuildError(`the route uses pool ${l.pool}, not a Uniswap v2/v3 pool the basket allows`);
+    const kind = p.protocol === 'uniswap-v2' ? 0 : 1;
+    legs.push({
+      kind,
+      tokenIn: l.tokenIn,
+      tokenOut: l.tokenOut,
+      fee: kind === 0 ? 0 : p.feePips,
+      amountIn: l.amountIn,
+    });
+    expectedOuts.push(l.amountOut);
+  }
+  return { legs, expectedOuts, minOuts: expectedOuts.map((x) => slipMin(x, batch.maxSlippageBps)) };
+}
+
 /** Plans legs to the profile's targets on the current state and checks them as the contract will. */
 export async function planBasketRebalance(
   client: PublicClient,
@@ -204,23 +240,7 @@ export async function planBasketRebalance(
     gasPriceWei: o.gasPriceWei ?? 0n,
     maxSlippageBps: o.maxSlippageBps,
   });
-  const byAddr = new Map(pools.map((p) => [p.address.toLowerCase(), p]));
-  const legs: BasketLeg[] = [];
-  const expectedOuts: bigint[] = [];
-  for (const l of batch.route.legs) {
-    const p = byAddr.get(l.pool.toLowerCase());
-    if (!p) continue; // unreachable: the market holds only these pools
-    const kind = p.protocol === 'uniswap-v2' ? 0 : 1;
-    legs.push({
-      kind,
-      tokenIn: l.tokenIn,
-      tokenOut: l.tokenOut,
-      fee: kind === 0 ? 0 : p.feePips,
-      amountIn: l.amountIn,
-    });
-    expectedOuts.push(l.amountOut);
-  }
-  const minOuts = expectedOuts.map((x) => slipMin(x, o.maxSlippageBps));
+  const { legs, expectedOuts, minOuts } = basketLegs(batch, pools);
   return {
     snapshot: s,
     legs,
