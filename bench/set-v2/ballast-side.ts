@@ -8,10 +8,10 @@ import {
   type Address,
   encodeDeployData,
   maxUint256,
-  zeroAddress,
   type PublicClient,
   parseAbi,
   type TransactionReceipt,
+  zeroAddress,
 } from 'viem';
 import {
   type BasketInit,
