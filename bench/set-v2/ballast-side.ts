@@ -4,12 +4,29 @@
  * (branch `basket`, `BallastBasket.rebalance(legs, minOuts, deadline)`) can replace the wallet with one function:
  * `walletHolder` below is the only place that knows a wallet and an executor.
  */
-import { type Address, maxUint256, type PublicClient, parseAbi, type TransactionReceipt } from 'viem';
+import {
+  type Address,
+  encodeDeployData,
+  maxUint256,
+  type PublicClient,
+  parseAbi,
+  type TransactionReceipt,
+  zeroAddress,
+} from 'viem';
+import {
+  type BasketInit,
+  basketArtifact,
+  basketDeployArgs,
+  basketFeed,
+  DEFAULT_BASKET_OFFSET,
+} from '../../src/chain/basket/artifact.ts';
+import { checkBasketRebalance } from '../../src/chain/basket/check.ts';
+import { basketLegs, checkInput, readSnapshot } from '../../src/chain/basket/plan.ts';
 import { type LocalClients, localClients, receiptOf, type TxSender, txSender } from '../../src/chain/client.ts';
 import { FixtureError } from '../../src/chain/errors.ts';
-import { configureExecutor, deployExecutor } from '../../src/chain/executor/artifact.ts';
+import { configureExecutor, deployExecutor, poolSources } from '../../src/chain/executor/artifact.ts';
 import { encodeExecute, rebalanceId, simulateExecute } from '../../src/chain/executor/calldata.ts';
-import type { Fixture } from '../../src/chain/fixture/types.ts';
+import type { Fixture, FixturePool } from '../../src/chain/fixture/types.ts';
 import type { FeedConfig, ValidPrice } from '../../src/chain/oracles/feeds.ts';
 import { type Batch, buildBatch, type RebalanceToken, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
@@ -31,6 +48,8 @@ export interface BallastHolder {
   readonly executor: Address;
   /** Sends the batch; the basket's version calls `rebalance(legs, minOuts, deadline)` instead. */
   send(batch: Batch): Promise<TransactionReceipt[]>;
+  /** The pools it may trade, of the fixture's Uniswap v2/v3 pools (default: all of them). */
+  readonly pools?: (pools: readonly FixturePool[]) => FixturePool[];
 }
 
 /** A wallet with its own BallastExecutor: the batch is one `execute` call from the wallet. */
@@ -133,7 +152,7 @@ export async function rebalanceBallast(
   );
   const balances = new Map(held.map((t, i) => [t.address.toLowerCase(), h.amounts[i]!]));
   const sizes = sizeTrades(netTrades(trades, quote), tokens, prices, quote, balances);
-  const pools = uniswapPools(fx.pools);
+  const pools = holder.pools ? holder.pools(uniswapPools(fx.pools)) : uniswapPools(fx.pools);
   const snap = await readPoolStates(
     { client, v3TickLens: fx.contracts.v3TickLens, balancerVault: fx.contracts.balancerVault },
     pools,
@@ -156,4 +175,92 @@ export async function rebalanceBallast(
     id: rebalanceId('set-v2-comparison', block.number),
   });
   return { batch, receipts: await holder.send(batch) };
+}
+
+/** 1,000 shares: the basket's holder issues them all at genesis. */
+const BASKET_SHARES = 1000n * 10n ** 18n;
+
+/**
+ * A BallastBasket (issue #20) holding `amounts` of `tokens` with 50/50 targets: deployed by the fixture's deployer
+ * (owner and keeper; its one setup transaction, the profile is set in the constructor), which then issues 1,000
+ * shares paying exactly `amounts` (the genesis composition), like Set's issuance. Its `send` turns the joint
+ * router's batch into `rebalance(legs, minOuts, deadline)`, after the off-chain check of the contract's rules
+ * (src/chain/basket/check.ts) passes; it may trade only the v2/v3 pools between its assets (its profile's).
+ */
+export async function setupBasket(
+  deployer: TxSender,
+  fx: Fixture,
+  tokens: readonly HeldToken[],
+  amounts: readonly bigint[],
+  feeds: Readonly<Record<string, FeedConfig>>,
+  targetBps: readonly number[],
+): Promise<WalletSetup> {
+  const clients = deployer.clients;
+  const isAsset = (a: string) => tokens.some((t) => t.address.toLowerCase() === a.toLowerCase());
+  const own = (ps: readonly FixturePool[]) => uniswapPools(ps).filter((p) => p.tokens.every((t) => isAsset(t)));
+  const pools = own(fx.pools);
+  const init: BasketInit = {
+    name: 'Ballast Basket',
+    symbol: 'BSKT',
+    owner: clients.account,
+    assets: tokens.map((t) => t.address),
+    genesisUnits: amounts.map((a) => (a * 10n ** 18n) / BASKET_SHARES),
+    offset: DEFAULT_BASKET_OFFSET,
+    profileDelay: 0,
+    maxFeeBps: 0,
+    profile: {
+      targetBps,
+      bandAbsBps: 200,
+      bandRelBps: 0,
+      calendar: false,
+      minInterval: 0,
+      maxLossBps: 100,
+      maxTurnoverBps: 10_000,
+      keeper: clients.account,
+      keeperWindow: 0,
+      feeBps: 0,
+      feeRecipient: zeroAddress,
+      feeds: await Promise.all(tokens.map((t) => basketFeed(clients.public, feeds[t.symbol]!, t.symbol))),
+      pools: pools.map((p) => ({
+        kind: p.protocol === 'uniswap-v2' ? 0 : 1,
+        tokenA: p.tokens[0]!,
+        tokenB: p.tokens[1]!,
+        fee: p.protocol === 'uniswap-v2' ? 0 : p.feePips,
+      })),
+    },
+  };
+  const a = basketArtifact();
+  const data = encodeDeployData({
+    abi: a.abi,
+    bytecode: a.bytecode,
+    args: basketDeployArgs(init, poolSources(fx.contracts)),
+  });
+  const hash = await clients.wallet.sendTransaction({
+    account: clients.account,
+    chain: clients.wallet.chain,
+    data,
+    gas: 8_000_000n,
+  });
+  const deployed = await receiptOf(clients, hash, 'BallastBasket');
+  const basket = deployed.contractAddress;
+  if (deployed.status !== 'success' || !basket) throw new FixtureError(`basket deployment reverted (${hash})`);
+  for (const t of tokens) await deployer.call(t.address, erc20, 'approve', [basket, maxUint256], `approve ${t.symbol}`);
+  await deployer.call(basket, a.abi, 'issue', [BASKET_SHARES, clients.account], 'issue');
+  const holder: BallastHolder = {
+    address: basket,
+    executor: basket,
+    pools: own,
+    async send(batch) {
+      const { legs, minOuts, expectedOuts } = basketLegs(batch, pools);
+      const snap = await readSnapshot(clients.public, basket);
+      const check = checkBasketRebalance(
+        checkInput(snap, clients.account, legs, minOuts, expectedOuts, batch.deadline),
+      );
+      if (!check.ok) throw new FixtureError(`the basket would refuse it: ${check.message} (${check.error})`);
+      return [
+        await deployer.call(basket, a.abi, 'rebalance', [legs, minOuts, batch.deadline], 'BallastBasket.rebalance'),
+      ];
+    },
+  };
+  return { holder, setup: [deployed] };
 }

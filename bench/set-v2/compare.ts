@@ -16,7 +16,7 @@ import {
   type SetV2Contracts,
   v3ExchangeData,
 } from '../../src/chain/set-v2/index.ts';
-import { rebalanceBallast, setupWallet } from './ballast-side.ts';
+import { rebalanceBallast, setupBasket, setupWallet } from './ballast-side.ts';
 import { type HeldToken, holdings } from './holdings.ts';
 import { type PoolCosts, poolBalances, poolCosts, uniswapPools } from './pool-costs.ts';
 import { createBasket, rebalanceSet } from './set-side.ts';
@@ -30,6 +30,8 @@ const feedAbi = parseAbi([
 export const BALLAST_WALLET: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 
 export const GAS_PRICE_GWEI = 20n;
+/** The basket's row: BallastBasket.rebalance with legs from the joint router over its own v2/v3 pools. */
+export const BASKET_ROW = 'Ballast basket: BallastBasket.rebalance, joint router (its WETH/USDC v2/v3 pools)';
 /** The trader's limit on each side: Ballast's maxSlippageBps, Set's WETH limit per trade. */
 export const MAX_SLIPPAGE_BPS = 100;
 /** The basket's value (the issue's figure); `SET_V2_BASKET_USD` runs the bench at another size. */
@@ -243,6 +245,21 @@ export async function compareSetV2(fx: Fixture, basketUsd: number = BASKET_USD):
             maxSlippageBps: MAX_SLIPPAGE_BPS,
           });
           return { setup: w.setup, rebalance: r.receipts };
+        }),
+      );
+    }),
+  );
+  rows.push(
+    await withSnapshot(clients, async () => {
+      const b = await setupBasket(deployer, fx, held, amounts, feeds, [5000, 5000]);
+      const name = BASKET_ROW;
+      return orFailed(name, () =>
+        measure(name, b.holder.address, async () => {
+          const r = await rebalanceBallast(pub, fx, b.holder, held, [5000, 5000], 'USDC', prices, feeds, {
+            gasPriceWei: GAS_PRICE_GWEI * 10n ** 9n,
+            maxSlippageBps: MAX_SLIPPAGE_BPS,
+          });
+          return { setup: b.setup, rebalance: r.receipts };
         }),
       );
     }),

@@ -27,6 +27,8 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerSolve(program);
   const { registerVol } = await import('./commands/vol.ts');
   registerVol(program);
+  const { registerVault } = await import('./commands/vault.ts');
+  registerVault(program);
   const { registerAdvise } = await import('./commands/advise.ts');
   registerAdvise(program);
 }

@@ -8,7 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Comparison, compareSetV2, SET_VARIANTS, type SideResult } from '../../bench/set-v2/compare.ts';
+import {
+  BASKET_ROW,
+  type Comparison,
+  compareSetV2,
+  SET_VARIANTS,
+  type SideResult,
+} from '../../bench/set-v2/compare.ts';
 import type { AnvilNode } from '../../src/chain/anvil.ts';
 import { startFixtureNode } from '../../src/chain/fixture/cache.ts';
 import type { Fixture } from '../../src/chain/fixture/types.ts';
@@ -22,7 +28,7 @@ after(() => node?.stop());
 
 test('Set v2 and Ballast rebalance the same $1M basket 60/40 → 50/50; Ballast fewer txs, less gas, no more lost', async () => {
   const c: Comparison = await compareSetV2(fx);
-  assert.equal(c.rows.length, SET_VARIANTS.length + 1);
+  assert.equal(c.rows.length, SET_VARIANTS.length + 2);
   const rows = c.rows.map((r) => {
     assert.ok(!('failed' in r), `${r.name}: ${'failed' in r ? r.failed : ''}`);
     return r as SideResult;
@@ -37,7 +43,9 @@ test('Set v2 and Ballast rebalance the same $1M basket 60/40 → 50/50; Ballast 
     );
     assert.ok(r.costs.feesUsd > 0 && r.costs.lossUsd > r.costs.feesUsd * 0.5, `${r.name}: ${JSON.stringify(r.costs)}`);
   }
-  const ballast = rows.at(-1)!;
+  const basket = rows.at(-1)!;
+  const ballast = rows.at(-2)!;
+  assert.equal(basket.name, BASKET_ROW);
   const [v3One, v3Chunked] = rows;
   assert.equal(ballast.rebalanceTxs, 1);
   // the same single pool on both sides at this size; chunking the Set trade costs the same to the cent
@@ -46,19 +54,34 @@ test('Set v2 and Ballast rebalance the same $1M basket 60/40 → 50/50; Ballast 
   assert.ok(v3Chunked!.rebalanceTxs > v3One!.rebalanceTxs);
   // one-time setup: fewer transactions for Ballast, but more gas (the executor's deployment)
   assert.ok(ballast.setupTxs < v3One!.setupTxs && ballast.setupGas > v3One!.setupGas);
-  for (const s of rows.slice(0, -1)) {
-    assert.ok(s.rebalanceTxs > ballast.rebalanceTxs, `${s.name}: ${s.rebalanceTxs} txs`);
-    assert.ok(s.rebalanceGas > ballast.rebalanceGas, `${s.name}: ${s.rebalanceGas} gas vs ${ballast.rebalanceGas}`);
-    assert.ok(
-      ballast.costs.lossUsd <= s.costs.lossUsd,
-      `${s.name}: lost ${s.costs.lossUsd} vs ${ballast.costs.lossUsd}`,
-    );
-  }
+  // the basket (issue #21 item 2 of the brief): one transaction, its legs from the same joint router through the
+  // same pool; its setup is one deployment (the profile is set in the constructor)
+  assert.equal(basket.rebalanceTxs, 1);
+  assert.deepEqual(basket.costs.poolsUsed, ballast.costs.poolsUsed);
+  assert.equal(basket.setupTxs, 1);
+  for (const b of [ballast, basket])
+    for (const s of rows.slice(0, SET_VARIANTS.length)) {
+      assert.ok(s.rebalanceTxs > b.rebalanceTxs, `${s.name}: ${s.rebalanceTxs} txs`);
+      assert.ok(s.rebalanceGas > b.rebalanceGas, `${s.name}: ${s.rebalanceGas} gas vs ${b.name} ${b.rebalanceGas}`);
+      assert.ok(
+        b.costs.lossUsd <= s.costs.lossUsd,
+        `${s.name}: lost ${s.costs.lossUsd} vs ${b.name} ${b.costs.lossUsd}`,
+      );
+      assert.ok(
+        b.costs.feesUsd <= s.costs.feesUsd,
+        `${s.name}: fees ${s.costs.feesUsd} vs ${b.name} ${b.costs.feesUsd}`,
+      );
+    }
 });
 
 test('at $10M the joint route loses less than Set’s single pool, for more gas; Set’s chunked and v2 settings revert', async () => {
   const c = await compareSetV2(fx, 10_000_000);
-  const [v3One, v3Chunked, v2One, ballast] = c.rows;
+  const [v3One, v3Chunked, v2One, ballast, basket] = c.rows;
+  // the basket may trade only its own WETH/USDC pools: its route splits over the three of them and loses less than
+  // Set's single pool, for more gas (a $1M trade)
+  assert.ok(basket && !('failed' in basket) && v3One && !('failed' in v3One), basket?.name);
+  assert.ok(basket.costs.lossUsd < v3One.costs.lossUsd, `${basket.costs.lossUsd} vs ${v3One.costs.lossUsd}`);
+  assert.equal(basket.costs.poolsUsed.length, 3, basket.costs.poolsUsed.join(', '));
   assert.ok(v3One && !('failed' in v3One) && ballast && !('failed' in ballast));
   assert.ok(v3Chunked && 'failed' in v3Chunked && /STF/.test(v3Chunked.failed), JSON.stringify(v3Chunked));
   assert.ok(v2One && 'failed' in v2One && /EXCESSIVE_INPUT_AMOUNT/.test(v2One.failed), JSON.stringify(v2One));

@@ -1,0 +1,202 @@
+/**
+ * The basket's rebalance checks, off-chain (issue #21 item 1): a pure mirror of `BallastBasket.rebalance` run on
+ * known state and a route's expected outputs, in the contract's order and with its exact integer arithmetic
+ * (floor divisions, the drift tolerance rounded up). The CLI and the service never send a rebalance this refuses;
+ * it names the first check that fails with the contract's error name. No I/O: every input is given.
+ */
+import type { Address } from 'viem';
+import type { BasketLeg, BasketPool } from './artifact.ts';
+
+const WAD = 10n ** 18n;
+const INT256_MAX = 2n ** 255n - 1n;
+
+/** A feed's latest round as the basket reads it, with the check the profile sets for it. */
+export interface CheckFeed {
+  readonly answer: bigint;
+  readonly roundId: bigint;
+  readonly answeredInRound: bigint;
+  readonly updatedAt: bigint;
+  readonly decimals: number;
+  readonly heartbeat: number;
+  readonly minAnswer: bigint;
+  readonly maxAnswer: bigint;
+}
+
+export interface CheckProfile {
+  readonly targetBps: readonly number[];
+  readonly bandAbsBps: number;
+  readonly bandRelBps: number;
+  readonly calendar: boolean;
+  readonly minInterval: number;
+  readonly maxLossBps: number;
+  readonly maxTurnoverBps: number;
+  readonly keeper: Address;
+  readonly keeperWindow: number;
+  readonly pools: readonly BasketPool[];
+}
+
+export interface CheckInput {
+  /** The block time the transaction is expected to run at. */
+  readonly now: bigint;
+  readonly caller: Address;
+  readonly deadline: bigint;
+  readonly lastRebalance: bigint;
+  readonly profile: CheckProfile;
+  readonly assets: readonly Address[];
+  readonly tokenDecimals: readonly number[];
+  readonly feeds: readonly CheckFeed[];
+  /** The basket's balance of each asset before the legs. */
+  readonly balances: readonly bigint[];
+  readonly legs: readonly BasketLeg[];
+  readonly minOuts: readonly bigint[];
+  /** Each leg's expected output (the route's simulation on the same state). */
+  readonly expectedOuts: readonly bigint[];
+}
+
+export interface CheckPassed {
+  readonly ok: true;
+  readonly navBefore: bigint;
+  readonly navAfter: bigint;
+  readonly lost: bigint;
+  readonly turnover: bigint;
+  readonly driftSumBefore: bigint;
+  readonly driftSumAfter: bigint;
+  readonly balancesAfter: readonly bigint[];
+}
+
+export interface CheckFailed {
+  readonly ok: false;
+  /** The contract's custom error this rebalance would revert with. */
+  readonly error: string;
+  /** One line: which check, with its numbers. */
+  readonly message: string;
+}
+
+export type CheckResult = CheckPassed | CheckFailed;
+
+const fail = (error: string, message: string): CheckFailed => ({ ok: false, error, message });
+const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
+
+function values(input: CheckInput, balances: readonly bigint[]): { v: bigint[]; nav: bigint } {
+  const v = balances.map((b, i) => {
+    const f = input.feeds[i]!;
+    return (b * f.answer * WAD) / 10n ** BigInt(input.tokenDecimals[i]! + f.decimals);
+  });
+  return { v, nav: v.reduce((a, x) => a + x, 0n) };
+}
+
+function drifts(v: readonly bigint[], nav: bigint, targetBps: readonly number[]): { d: bigint[]; sum: bigint } {
+  const d = v.map((x, i) => {
+    const w = (x * WAD) / nav;
+    const t = BigInt(targetBps[i]!) * 10n ** 14n;
+    return w > t ? w - t : t - w;
+  });
+  return { d, sum: d.reduce((a, x) => a + x, 0n) };
+}
+
+function breached(p: CheckProfile, d: readonly bigint[]): boolean {
+  const abs = BigInt(p.bandAbsBps) * 10n ** 14n;
+  const rel = BigInt(p.bandRelBps);
+  return d.some(
+    (x, i) => (abs > 0n && x > abs) || (rel > 0n && x * 10_000n > rel * BigInt(p.targetBps[i]!) * 10n ** 14n),
+  );
+}
+
+function oracle(input: CheckInput): CheckFailed | undefined {
+  for (const [i, f] of input.feeds.entries()) {
+    const a = input.assets[i]!;
+    if (f.answer <= 0n || f.answeredInRound < f.roundId || f.updatedAt === 0n)
+      return fail('BadOracle', `oracle: the feed of asset ${a} answers ${f.answer} (round incomplete or not positive)`);
+    if (f.updatedAt > input.now || input.now - f.updatedAt > BigInt(f.heartbeat))
+      return fail(
+        'StaleOracle',
+        `oracle: the feed of asset ${a} was updated at ${f.updatedAt}, more than its heartbeat ${f.heartbeat} s before ${input.now}`,
+      );
+    if (f.answer <= f.minAnswer || f.answer >= f.maxAnswer)
+      return fail('OracleOutOfBounds', `oracle: the feed of asset ${a} answers ${f.answer}, at or beyond a bound`);
+  }
+  return undefined;
+}
+
+export function poolAllowed(pools: readonly BasketPool[], l: BasketLeg): boolean {
+  return pools.some(
+    (r) =>
+      r.kind === l.kind &&
+      r.fee === l.fee &&
+      ((same(r.tokenA, l.tokenIn) && same(r.tokenB, l.tokenOut)) ||
+        (same(r.tokenA, l.tokenOut) && same(r.tokenB, l.tokenIn))),
+  );
+}
+
+/** Runs the contract's checks in its order; the first that fails is returned. */
+export function checkBasketRebalance(input: CheckInput): CheckResult {
+  const p = input.profile;
+  const { now } = input;
+  if (now > input.deadline) return fail('Expired', `deadline: ${input.deadline} is before the block time ${now}`);
+  const openToAll = p.keeperWindow === 0 ? undefined : input.lastRebalance + BigInt(p.keeperWindow);
+  if (!same(input.caller, p.keeper) && (openToAll === undefined || now < openToAll))
+    return fail(
+      'NotKeeper',
+      `keeper: ${input.caller} is not the keeper ${p.keeper}${openToAll === undefined ? '' : ` before ${openToAll}`}`,
+    );
+  const notBefore = input.lastRebalance + BigInt(p.minInterval);
+  if (now < notBefore) return fail('NotDue', `due: not before ${notBefore} (minInterval ${p.minInterval} s)`);
+  if (input.legs.length === 0 || input.minOuts.length !== input.legs.length)
+    return fail('BadLeg', `legs: ${input.legs.length} legs and ${input.minOuts.length} minimum outputs`);
+  const bad = oracle(input);
+  if (bad) return bad;
+  const before = values(input, input.balances);
+  if (before.nav === 0n) return fail('EmptyBasket', 'nav: the basket holds nothing to rebalance');
+  const db = drifts(before.v, before.nav, p.targetBps);
+  if (!p.calendar && !breached(p, db.d))
+    return fail(
+      'WithinBand',
+      `drift: every asset is inside its band (bandAbsBps ${p.bandAbsBps}, bandRelBps ${p.bandRelBps})`,
+    );
+  const bal = [...input.balances];
+  const idx = (t: Address) => input.assets.findIndex((a) => same(a, t));
+  for (const [k, l] of input.legs.entries()) {
+    const i = idx(l.tokenIn);
+    const o = idx(l.tokenOut);
+    if (l.amountIn === 0n || l.amountIn > INT256_MAX || i < 0 || o < 0)
+      return fail('BadLeg', `legs[${k}]: amount 0 or a token that is not a basket asset`);
+    if (!poolAllowed(p.pools, l))
+      return fail(
+        'PoolNotAllowed',
+        `pools: legs[${k}] (kind ${l.kind}, fee ${l.fee}) uses a pool the profile does not list`,
+      );
+    if (l.amountIn > bal[i]!) return fail('BadLeg', `legs[${k}]: sells ${l.amountIn}, the basket holds ${bal[i]}`);
+    const out = input.expectedOuts[k] ?? 0n;
+    if (out < input.minOuts[k]!)
+      return fail('LegOutputTooLow', `legs[${k}]: expected output ${out} is below its minimum ${input.minOuts[k]}`);
+    bal[i] = bal[i]! - l.amountIn;
+    bal[o] = bal[o]! + out;
+  }
+  const after = values(input, bal);
+  const lost = before.nav > after.nav ? before.nav - after.nav : 0n;
+  const maxLoss = (before.nav * BigInt(p.maxLossBps)) / 10_000n;
+  if (lost > maxLoss)
+    return fail('LossTooHigh', `loss: ${lost} (USD × 1e18) above maxLossBps ${p.maxLossBps} (${maxLoss})`);
+  let turnover = 0n;
+  for (const [i, x] of before.v.entries()) if (x > after.v[i]!) turnover += x - after.v[i]!;
+  const maxTurnover = (before.nav * BigInt(p.maxTurnoverBps)) / 10_000n;
+  if (turnover > maxTurnover)
+    return fail('TurnoverTooHigh', `turnover: ${turnover} above maxTurnoverBps ${p.maxTurnoverBps} (${maxTurnover})`);
+  if (after.nav === 0n) return fail('LossTooHigh', 'loss: nothing would be left');
+  const da = drifts(after.v, after.nav, p.targetBps);
+  const tol = (lost * WAD + after.nav - 1n) / after.nav;
+  for (const [i, d] of da.d.entries())
+    if (d > db.d[i]! + tol)
+      return fail('DriftGrew', `drift: asset ${input.assets[i]}'s drift would grow from ${db.d[i]} to ${d}`);
+  if (da.sum >= db.sum) return fail('DriftNotReduced', `drift: the sum of drifts would go from ${db.sum} to ${da.sum}`);
+  return {
+    ok: true,
+    navBefore: before.nav,
+    navAfter: after.nav,
+    lost,
+    turnover,
+    driftSumBefore: db.sum,
+    driftSumAfter: da.sum,
+    balancesAfter: bal,
+  };
+}
