@@ -45,7 +45,7 @@ function fromCsv(path: string, u: Universe): Map<string, RatePath> {
     if (times.length > 0 && time <= times[times.length - 1]!) throw at('dates must increase');
     if (cells.length !== header.length) throw at(`${cells.length} cells, the header has ${header.length}`);
     times.push(time);
-    assets.forEach((_, i) => cols[i]!.push(apr(cells[i + 1]!, at)));
+    for (const [i] of assets.entries()) cols[i]!.push(apr(cells[i + 1]!, at));
   });
   if (times.length === 0) throw new PriceDataError(path, undefined, 'no rows of rates');
   return new Map(
