@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { holding, planSleeve, type SleeveAsset, sleeveWeights, withdrawable } from './idle-sleeve.ts';
+import { holding, planSleeve, resleeve, type SleeveAsset, sleeveWeights, withdrawable } from './idle-sleeve.ts';
 
 const asset = (o: Partial<SleeveAsset> & { symbol: string }): SleeveAsset => ({
   decimals: 6,
@@ -142,4 +142,14 @@ test('property: no sell beyond wallet + withdrawable, withdrawals within the res
     }),
     { numRuns: 500 },
   );
+});
+
+test('resleeve: on the balances the swaps left, supply up to the share, or withdraw down to it within the reserve', () => {
+  const weth = asset({ symbol: 'WETH', decimals: 18, wallet: 10n ** 18n, target: 0.5 });
+  const usdc = asset({ symbol: 'USDC', supplied: 900n, available: 100n, target: 0.5 });
+  assert.deepEqual(resleeve([weth, usdc], { share: 0.5 }), [
+    { symbol: 'WETH', withdraw: 0n, trade: 0n, supply: 5n * 10n ** 17n },
+    // 450 should come out, the reserve lets 100 go
+    { symbol: 'USDC', withdraw: 100n, trade: 0n, supply: 0n },
+  ]);
 });

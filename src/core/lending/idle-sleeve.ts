@@ -82,6 +82,25 @@ export function withdrawable(a: SleeveAsset): bigint {
   return min(a.supplied, a.available);
 }
 
+/** The supplied part an asset should hold: min(share × holding, holding − buffer), never below 0. */
+export function desiredSupplied(holdingUnits: bigint, buffer: bigint, share: number): bigint {
+  const shareUnits = BigInt(Math.floor(Number(holdingUnits) * share));
+  return max(0n, min(shareUnits, holdingUnits - buffer));
+}
+
+/**
+ * After the swaps, on the balances they really left: the supply, or the withdrawal (bounded by what the reserve
+ * lets go), that brings each asset's supplied part to desiredSupplied. No trades.
+ */
+export function resleeve(assets: readonly SleeveAsset[], cfg: IdleConfig): SleeveStep[] {
+  check(assets, cfg);
+  return assets.map((a) => {
+    const desired = desiredSupplied(holding(a), a.buffer, cfg.share);
+    if (desired > a.supplied) return { symbol: a.symbol, withdraw: 0n, trade: 0n, supply: desired - a.supplied };
+    return { symbol: a.symbol, withdraw: min(a.supplied - desired, withdrawable(a)), trade: 0n, supply: 0n };
+  });
+}
+
 /** Portfolio weights counting aTokens as their underlying (the drift's denominator). */
 export function sleeveWeights(assets: readonly SleeveAsset[]): Map<string, number> {
   const values = assets.map((a) => worth(a, holding(a)));
@@ -148,9 +167,7 @@ export function planSleeve(assets: readonly SleeveAsset[], cfg: IdleConfig): Sle
     const fromMarket = max(0n, sell - a.wallet);
     const supplied = a.supplied - fromMarket;
     const liquid = a.wallet - (sell - fromMarket) + buy;
-    const after = supplied + liquid;
-    const shareUnits = BigInt(Math.floor(Number(after) * cfg.share));
-    const desired = max(0n, min(shareUnits, after - a.buffer));
+    const desired = desiredSupplied(supplied + liquid, a.buffer, cfg.share);
     let withdraw = fromMarket;
     let supply = 0n;
     if (desired > supplied) supply = desired - supplied;
