@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, parseAbi } from 'viem';
-import { planSleeve, resleeve, sleeveWeights } from '../../src/core/lending/idle-sleeve.ts';
 import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
 import { configureExecutor, deployExecutor } from '../../src/chain/executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
@@ -17,6 +16,7 @@ import { readSleeve, type SleeveEntry, sendSleeveSteps } from '../../src/chain/l
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
+import { planSleeve, resleeve, sleeveWeights } from '../../src/core/lending/idle-sleeve.ts';
 import { balances, market, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
 
 /** anvil's dev account #3 (unlocked on anvil): the sleeve's owner. */
