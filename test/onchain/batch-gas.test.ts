@@ -2,14 +2,15 @@
  * Figure for docs/benchmarks.md (issues #8 §6, #19 item 3): gas of one n-leg executor batch against n separate
  * router swaps from the wallet, n = 2 … 8, from the same chain state (evm_snapshot/revert), standing approvals in
  * both (the wallet's of the routers and the Vault, made by the fixture; the owner's of the executor, made
- * beforehand and reported apart). The batch pays for its guarantees too: the rebalance id (a new storage slot),
- * the on-chain feeds of the value floor, the owner's balances before and after.
+ * beforehand and reported apart). The batch pays for its guarantees too: the rebalance id (a bit in a word shared
+ * by 256 consecutive cycles: the batches here are cycles 2 … 8 after the warm-up's cycle 1, the steady state), the
+ * on-chain feeds of the value floor, the owner's balances before and after.
  * Run: node --import tsx --test test/onchain/batch-gas.test.ts
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, encodeFunctionData, type Hex, keccak256, maxUint256, parseAbi, toHex } from 'viem';
-import { encodeExecute, explainRevert } from '../../src/chain/executor/calldata.ts';
+import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi, toHex } from 'viem';
+import { encodeExecute, explainRevert, rebalanceId } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
 import { routePools } from '../../src/chain/fixture/route-pools.ts';
 import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
@@ -208,6 +209,7 @@ const SELECTORS: Record<string, string> = {
 /** Where one batch's gas goes: its calls out of the executor (callTracer), and the rest (the executor's own). */
 async function breakdown(data: Hex): Promise<string> {
   const snap = await w.clients.test.snapshot();
+  const ops = process.env.BALLAST_GAS_OPCODES === '1' ? await opcodes(data) : '';
   const hash = await w.clients.wallet.sendTransaction({
     account: w.account.address,
     chain: w.clients.wallet.chain,
@@ -230,18 +232,46 @@ async function breakdown(data: Hex): Promise<string> {
   }
   const calls = [...by.values()].reduce((s, [, g]) => s + g, 0);
   const total = Number(BigInt(t.gasUsed));
-  return `total ${total} = executor's own (21k base, calldata, id slot, storage reads, event) ${total - calls} + ${[
+  let calldata = 0;
+  for (let i = 2; i < data.length; i += 2) calldata += data.slice(i, i + 2) === '00' ? 4 : 16;
+  return `total ${total} = executor's own (21k base, calldata ${calldata}, id word, storage reads, event, less the refund of the pull's slot) ${total - calls} + ${[
     ...by,
   ]
     .map(([k, [n, g]]) => `${k} ×${n} ${g}`)
-    .join(' + ')}`;
+    .join(' + ')}${ops}`;
+}
+
+/**
+ * BALLAST_GAS_OPCODES=1: the executor's own frame (depth 1) by opcode (gas charged to the opcode itself; a CALL's
+ * cost here is its access and value charges, the callee's gas is in the call table above), the ten largest.
+ */
+async function opcodes(data: Hex): Promise<string> {
+  type Log = { op: string; gasCost: number; depth: number };
+  const t = (await w.clients.public.request({
+    method: 'debug_traceCall' as 'eth_call',
+    params: [
+      { from: w.account.address, to: w.executor, data, gas: toHex(5_000_000n) },
+      'latest',
+      { disableStack: true, disableMemory: true, disableStorage: true },
+    ] as never,
+  })) as unknown as { structLogs: Log[] };
+  const by = new Map<string, [number, number]>();
+  for (const l of t.structLogs) {
+    if (l.depth !== 1) continue;
+    const isCall = l.op === 'CALL' || l.op === 'STATICCALL' || l.op === 'DELEGATECALL';
+    // a call's gasCost includes the gas it forwards; the callee's own use is counted in the call table
+    const [n, g] = by.get(l.op) ?? [0, 0];
+    by.set(l.op, [n + 1, g + (isCall ? 0 : l.gasCost)]);
+  }
+  const top = [...by].sort((a, b) => b[1][1] - a[1][1]).slice(0, 10);
+  return `\n  own frame by opcode: ${top.map(([k, [n, g]]) => `${k} ×${n} ${g}`).join(', ')}`;
 }
 
 async function table(mix: GasLeg[]): Promise<number[]> {
   GAS_LEGS = mix;
   const deadline = (await w.clients.public.getBlock()).timestamp + 3600n;
   // steady state: the owner's standing approvals of the executor, the executor's of the Vault (set on first use)
-  const warm = batchData(8, deadline, keccak256(toHex(`warm-up ${mix[0]![0]}`)));
+  const warm = batchData(8, deadline, rebalanceId(`gas ${mix[0]![0]}`, 1));
   for (const token of warm.pulls.keys())
     await w.tx.call(token, approveAbi, 'approve', [w.executor, maxUint256], 'approve executor');
   await gasOf(w.executor, warm.data);
@@ -256,7 +286,7 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     }
     await w.clients.test.revert({ id: snap });
     const snap2 = await w.clients.test.snapshot();
-    const { data, pulls } = batchData(n, deadline, keccak256(toHex(`gas-${n} ${mix[0]![0]}`)));
+    const { data, pulls } = batchData(n, deadline, rebalanceId(`gas ${mix[0]![0]}`, n));
     await w.clients.test.revert({ id: snap2 });
     if (n === 2 || n === 8) console.log(`n = ${n}: ${await breakdown(data)}`);
     const snap3 = await w.clients.test.snapshot();

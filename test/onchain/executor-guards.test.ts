@@ -28,7 +28,7 @@ import {
   rebalanceId,
   simulateExecute,
 } from '../../src/chain/executor/calldata.ts';
-import { ONE } from '../../src/chain/executor/legs.ts';
+import { FROM_PAYER, ONE } from '../../src/chain/executor/legs.ts';
 import { v2RouterAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import { BPS, poolOf, sendAs, tokenOf, twoPathsOf } from './paths.ts';
@@ -159,6 +159,35 @@ test('feeds on-chain: stale, incomplete, at a bound, missing → the batch rever
   const data = fresh;
   await setFeed(answer); // the answer sits at the configured max bound
   await expectRefused(data, /BadFeed/, 'answer at its bound');
+  // bounds are stored to 7 significant digits, rounded inward (never wider): USDC's 9-digit answer with a max
+  // 1 above it, or a min 1 below it, sits at the stored bound and is refused; 1 ppm of room passes
+  assert.ok(answer > 1n << 24n, `a 9-digit answer: ${answer}`);
+  await setFeed(answer + 1n);
+  await expectRefused(data, /BadFeed/, 'max 1 above the answer, stored rounded down');
+  await w.tx.call(w.executor, a, 'setFeed', [tok('USDC'), usdcFeed, 3660, answer - 1n, 10n ** 20n], 'min');
+  await expectRefused(data, /BadFeed/, 'min 1 below the answer, stored rounded up');
+  await w.tx.call(
+    w.executor,
+    a,
+    'setFeed',
+    [tok('USDC'), usdcFeed, 3660, answer - answer / 10n ** 6n, answer + answer / 10n ** 6n],
+    'ppm',
+  );
+  assert.ok(
+    (await simulateExecute(w.clients.public, owner(), w.executor, data)).totalValue > 0n,
+    '1 ppm inside: passes',
+  );
+  await assert.rejects(
+    w.clients.public.simulateContract({
+      account: owner(),
+      address: w.executor,
+      abi: a,
+      functionName: 'setFeed',
+      args: [tok('USDC'), usdcFeed, 2 ** 24, 1n, 10n ** 20n],
+    }),
+    /HeartbeatTooLong/,
+    'a heartbeat above 2^24 − 1 s is refused, not truncated',
+  );
   await w.tx.call(w.executor, a, 'setFeed', [tok('USDC'), zeroAddress, 0, 0n, 0n], 'remove feed');
   await expectRefused(data, /NoFeed/, 'no feed');
   await setFeed(10n ** 20n);
@@ -233,7 +262,9 @@ test('no call targets: a step names only tokens and a pool kind; a pool that is 
 test('per-path slippage: a dust trade on a first-hop pool before the batch no longer breaks it (the next hop spends the actual output)', async () => {
   const { data, steps, pulled } = await twoPaths(BPS);
   assert.equal(steps[0]!.flags & 2, 2, 'the first v2 hop pays the next pair directly');
-  assert.equal(steps[2]!.share, ONE, 'the v3 hop spends all the WETH the first hop returned');
+  assert.equal(steps[2]!.flags & FROM_PAYER, FROM_PAYER, 'the v3 first hop is paid straight from the owner');
+  assert.equal(steps[2]!.share, 2_000n * 10n ** 6n, 'its exact input');
+  assert.equal(steps[3]!.share, ONE, 'the last v3 hop spends all the WETH the first hop returned');
   assert.equal(steps[0]!.minOut + steps[2]!.minOut, 0n, 'only the final outputs carry minimums');
   // 0.01% of the v2 WETH/USDC pool's USDC (10M): 1,000 USDC sold for WETH before the batch, from another wallet
   const deadline = (await w.clients.public.getBlock()).timestamp + 600n;

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, type Hex, parseAbi, zeroAddress } from 'viem';
 import { executorArtifact, poolSources } from '../../src/chain/executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, rebalanceId, simulateExecute } from '../../src/chain/executor/calldata.ts';
-import { type ExecutorStep, encodeSteps, STEP_KIND } from '../../src/chain/executor/legs.ts';
+import { type ExecutorStep, encodeSteps, FROM_PAYER, STEP_KIND } from '../../src/chain/executor/legs.ts';
 import { readRouteStates, routePools } from '../../src/chain/fixture/route-pools.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
@@ -128,6 +128,73 @@ test('two v4 paths in ONE unlock: outputs to the owner exactly as simulated, WET
     'executor keeps nothing',
   );
   assert.ok(sim.totalValue > 0n && sim.totalValue * 10_000n >= sim.valueIn * 9_700n, 'the value floor counts v4');
+});
+
+test('paid from the owner (FROM_PAYER): exact amounts, nothing pulled; netting an owner-paid currency in an unlock, a Balancer step or a zero amount flagged so revert, nothing moves', async () => {
+  const WETH = 10n ** 18n;
+  const LINK = 200n * 10n ** 18n;
+  const pulls = [
+    { token: tok('WETH'), amount: WETH },
+    { token: tok('LINK'), amount: LINK },
+  ];
+  await approveAll(pulls);
+  const deadline = (await w.clients.public.getBlock()).timestamp + 600n;
+  const encode = (steps: ExecutorStep[]) =>
+    encodeExecute({ id: id(), pulls, legs: steps, maxSlippageBps: 300, deadline });
+  const owner = w.account.address;
+  // WETH→USDC and LINK→WETH, two v4 paths in one unlock: WETH is bought, so its path spends a pull; LINK is
+  // paid from the owner
+  const steps = encodeSteps(
+    [
+      leg(v4('UniV4 WETH/USDC 0.05%'), 'WETH', 'USDC', WETH, 1n, true),
+      leg(v4('UniV4 LINK/WETH 1%'), 'LINK', 'WETH', LINK, 1n, true),
+    ],
+    pulls,
+    routePools(w.fx),
+    () => 1n,
+  );
+  assert.deepEqual(
+    steps.map((s) => [s.flags & FROM_PAYER, s.share]),
+    [
+      [0, 10n ** 36n],
+      [FROM_PAYER, LINK],
+    ],
+  );
+  const before = await balances(w.clients.public, owner, all());
+  const sim = await simulateExecute(w.clients.public, owner, w.executor, encode(steps));
+  assert.equal(await sendAs(w, w.executor, encode(steps)), 'success');
+  const afterOk = await balances(w.clients.public, owner, all());
+  const d = (t: string) => afterOk[all().indexOf(tok(t))]! - before[all().indexOf(tok(t))]!;
+  assert.equal(d('LINK'), -LINK, 'the owner paid exactly the declared LINK');
+  assert.equal(d('USDC'), sim.outs[0]);
+  assert.equal(d('WETH'), sim.outs[1]! - WETH);
+  assert.ok(
+    (await balances(w.clients.public, w.executor, all())).every((x) => x === 0n),
+    'executor keeps nothing',
+  );
+  // the WETH path flagged FROM_PAYER too: the unlock owes less WETH than declared (LINK→WETH nets it): refused
+  const netted = steps.map((s, i) => (i === 0 ? { ...s, flags: s.flags | FROM_PAYER, share: WETH } : s));
+  const bal = await balances(w.clients.public, owner, all());
+  await assert.rejects(simulateExecute(w.clients.public, owner, w.executor, encode(netted)), /PayerMismatch/);
+  assert.equal(await sendAs(w, w.executor, encode(netted)), 'reverted');
+  // a zero amount from the owner; a Balancer step flagged FROM_PAYER
+  const zero = steps.map((s, i) => (i === 1 ? { ...s, share: 0n } : s));
+  await assert.rejects(simulateExecute(w.clients.public, owner, w.executor, encode(zero)), /BadStep/);
+  const bal50 = routePools(w.fx).find((p) => p.protocol === 'balancer-weighted' && p.label.includes('WBTC/WETH'));
+  assert.ok(bal50);
+  const balSteps = encodeSteps([leg(bal50, 'WETH', 'WBTC', WETH, 1n, true)], [pulls[0]!], routePools(w.fx), () => 1n);
+  assert.equal(balSteps[0]!.flags & FROM_PAYER, 0, 'Balancer legs spend a pull');
+  const forced = balSteps.map((s) => ({ ...s, flags: s.flags | FROM_PAYER, share: WETH }));
+  await assert.rejects(
+    simulateExecute(
+      w.clients.public,
+      owner,
+      w.executor,
+      encodeExecute({ id: id(), pulls: [pulls[0]!], legs: forced, maxSlippageBps: 300, deadline }),
+    ),
+    /BadStep/,
+  );
+  assert.deepEqual(await balances(w.clients.public, owner, all()), bal, 'refused batches move nothing');
 });
 
 test('a v4 path below its minimum reverts everything (the other path too); a non-owner is refused', async () => {

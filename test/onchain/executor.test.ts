@@ -182,6 +182,34 @@ test('success: every leg in one transaction, balances move exactly as simulated;
   assert.throws(() => j.chainTxs.markSent(sent.intent.clientOrderId, Date.now()));
 });
 
+test('ids in one bitmap word: two consecutive cycles both execute, each replay reverts AlreadyExecuted, nothing moves', async () => {
+  const executed = (id: Hex) =>
+    w.clients.public.readContract({
+      address: w.executor,
+      abi: executorArtifact().abi,
+      functionName: 'executed',
+      args: [id],
+    });
+  const b1 = await batch();
+  await approve(b1);
+  const d1 = encodeExecute(b1);
+  assert.equal(await sendUnchecked(d1), 'success');
+  const b2 = await batch();
+  assert.equal(BigInt(b2.id) >> 8n, BigInt(b1.id) >> 8n, 'consecutive cycles share one word');
+  assert.notEqual(b2.id, b1.id);
+  assert.equal(await executed(b2.id), false, 'a neighbouring bit is not marked');
+  await approve(b2);
+  const d2 = encodeExecute(b2);
+  assert.equal(await sendUnchecked(d2), 'success');
+  assert.deepEqual([await executed(b1.id), await executed(b2.id)], [true, true]);
+  const before = await balances(w.clients.public, w.account.address, all());
+  for (const d of [d1, d2]) {
+    await assert.rejects(simulateExecute(w.clients.public, w.account.address, w.executor, d), /AlreadyExecuted/);
+    assert.equal(await sendUnchecked(d), 'reverted');
+  }
+  assert.deepEqual(await balances(w.clients.public, w.account.address, all()), before, 'replays move nothing');
+});
+
 async function expectUntouched(
   name: string,
   mutate: (b: Batch) => Batch,

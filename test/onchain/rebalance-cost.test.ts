@@ -3,7 +3,8 @@
  * (the value lost at the oracle prices, measured by the executor's own value floor) plus gas at 20 gwei — routed
  * jointly into one batch, against each trade routed alone and sent as its own batch, one after the other. The
  * rebalance sells WETH for WBTC, LINK and USDC, each trade x% of the liquidity of the fixture's pools of its pair
- * (v2 + v3 + Balancer TVL), for x = 1, 5 and 20.
+ * (v2 + v3 + Balancer TVL), for x = 1, 5 and 20. The route market is the CLI's: v2, v3, Balancer and the Uniswap v4
+ * pools (whose liquidity the x% does not count).
  * Run: node --import tsx --test test/onchain/rebalance-cost.test.ts
  */
 import assert from 'node:assert/strict';
@@ -12,10 +13,12 @@ import { maxUint256, parseAbi, zeroAddress } from 'viem';
 import { executorArtifact } from '../../src/chain/executor/artifact.ts';
 import { encodeExecute, rebalanceId, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { POOLS } from '../../src/chain/fixture/market.ts';
+import { readRouteStates, routePools } from '../../src/chain/fixture/route-pools.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
-import { market, startWorld, type World } from './setup.ts';
+import { prepareMarket } from '../../src/dex/router/joint/index.ts';
+import { startWorld, type World } from './setup.ts';
 
 let w: World;
 before(async () => {
@@ -53,8 +56,8 @@ async function send(trades: { asset: string; side: 'buy' | 'sell'; notional: num
     prices,
     feeds: w.feeds,
     quote: 'USDC',
-    market: await market(w),
-    poolInfo: w.fx.pools,
+    market: prepareMarket((await readRouteStates(w.clients.public, w.fx)).states),
+    poolInfo: routePools(w.fx),
     contracts: w.fx.contracts,
     executor: w.executor,
     owner: w.account.address,

@@ -128,6 +128,9 @@ test('docs/onchain.md walkthrough, step by step, through the real CLI', { timeou
   const approvals = /gas: batch \d+, approvals (\d+)/.exec(dry)?.[1];
   const batchGas = /gas used (\d+)/.exec(sent)?.[1];
   console.log(`walkthrough gas: batch ${batchGas}, approvals ${approvals}`);
+  // docs/onchain.md: "between 700,000 and 780,000 gas, plus 46,343 for the one standing approval"
+  assert.ok(Number(batchGas) >= 700_000 && Number(batchGas) <= 780_000, `batch gas ${batchGas}`);
+  assert.equal(approvals, '46343');
   const argv = words(sh[3]![0]!, (w) => w.replace('http://127.0.0.1:PORT', `http://127.0.0.1:${port}`));
   const again = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), MAIN, ...argv.slice(1)], {
     cwd: dir,

@@ -13,7 +13,8 @@ import {
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { Batch } from '../rebalance/build.ts';
 import { executorArtifact } from './artifact.ts';
-import { abiStep } from './legs.ts';
+import { abiStep, FROM_PAYER, LegEncodingError } from './legs.ts';
+import { withCycle } from './rebalance-id.ts';
 import { explainRevert } from './revert.ts';
 
 export { explainRevert } from './revert.ts';
@@ -26,16 +27,37 @@ const erc20 = parseAbi([
 /** What execute() takes: a built Batch or hand-made steps. */
 export type ExecuteArgs = Pick<Batch, 'id' | 'pulls' | 'legs' | 'maxSlippageBps' | 'deadline'>;
 
-/** The on-chain rebalance id of one decision: keccak256(portfolio id, cycle). */
+/** An on-chain rebalance id without a journal (tests, dry runs): keccak256(portfolio id) with the cycle in the low 64 bits. */
 export function rebalanceId(portfolioId: string, cycle: number | bigint): Hex {
-  return keccak256(encodePacked(['string', 'uint256'], [portfolioId, BigInt(cycle)]));
+  return withCycle(keccak256(encodePacked(['string'], [portfolioId])), cycle);
+}
+
+/**
+ * What the executor pulls: the batch's pulls (all the owner spends) less the FROM_PAYER steps' inputs, which go
+ * straight from the owner's allowance to their pools; a token left with nothing to pull is not pulled.
+ */
+export function contractPulls(b: Pick<Batch, 'pulls' | 'legs'>): { token: Address; amount: bigint }[] {
+  const direct = new Map<string, bigint>();
+  for (const s of b.legs)
+    if ((s.flags & FROM_PAYER) !== 0)
+      direct.set(s.tokenIn.toLowerCase(), (direct.get(s.tokenIn.toLowerCase()) ?? 0n) + s.share);
+  const out: { token: Address; amount: bigint }[] = [];
+  for (const p of b.pulls) {
+    const d = direct.get(p.token.toLowerCase()) ?? 0n;
+    direct.delete(p.token.toLowerCase());
+    if (p.amount < d) throw new LegEncodingError(`the steps pay more ${p.token} from the owner than the batch spends`);
+    if (p.amount > d) out.push({ token: p.token, amount: p.amount - d });
+  }
+  if (direct.size > 0)
+    throw new LegEncodingError(`a step pays ${[...direct.keys()][0]} from the owner, not spent by the batch`);
+  return out;
 }
 
 export function encodeExecute(b: ExecuteArgs): Hex {
   return encodeFunctionData({
     abi: executorArtifact().abi,
     functionName: 'execute',
-    args: [b.id, b.pulls, b.legs.map(abiStep), BigInt(b.maxSlippageBps), b.deadline],
+    args: [b.id, contractPulls(b), b.legs.map(abiStep), BigInt(b.maxSlippageBps), b.deadline],
   });
 }
 

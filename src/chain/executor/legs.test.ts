@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { Address } from 'viem';
 import type { JointLeg } from '../../dex/router/joint/index.ts';
 import type { FixturePool } from '../fixture/types.ts';
-import { encodeSteps, groupBalancer, NEW_BATCH, ONE, STEP_KIND, TO_NEXT_PAIR, TO_OWNER } from './legs.ts';
+import { contractPulls } from './calldata.ts';
+import { encodeSteps, FROM_PAYER, groupBalancer, NEW_BATCH, ONE, STEP_KIND, TO_NEXT_PAIR, TO_OWNER } from './legs.ts';
 
 const A = (n: number) => `0x${n.toString(16).padStart(40, '0')}` as Address;
 const [WETH, USDC, LINK, WBTC] = [A(1), A(2), A(3), A(4)];
@@ -71,7 +72,7 @@ test('shares give back each leg’s planned input exactly when the balance is as
     fc.property(fc.array(fc.bigInt({ min: 1n, max: 10n ** 30n }), { minLength: 1, maxLength: 6 }), (amounts) => {
       const total = amounts.reduce((s, x) => s + x, 0n);
       const legs = amounts.map((x) => leg(100, USDC, WETH, x, 1n));
-      const steps = encodeSteps(legs, [{ token: USDC, amount: total }], pools, () => 1n);
+      const steps = encodeSteps(legs, [{ token: USDC, amount: total }], pools, () => 1n, { fromOwner: false });
       let bal = total;
       steps.forEach((s, i) => {
         const got = onChain(bal, s.share);
@@ -94,7 +95,7 @@ test('a path: the hub hop spends everything, only the final step has a minimum; 
   assert.deepEqual(
     steps.map((s) => [s.kind, s.flags, s.share, s.minOut]),
     [
-      [STEP_KIND['uniswap-v2'], TO_NEXT_PAIR, ONE, 0n],
+      [STEP_KIND['uniswap-v2'], TO_NEXT_PAIR | FROM_PAYER, 1000n, 0n],
       [STEP_KIND['uniswap-v2'], TO_OWNER, ONE, 49n],
     ],
   );
@@ -145,8 +146,46 @@ test('v4 legs: brought together into one unlock, the PoolKey fee and tick spacin
   assert.deepEqual(
     steps.slice(1).map((s) => [s.fee, BigInt(s.poolId), s.share, s.minOut]),
     [
-      [500, 10n, ONE, 0n],
+      [500, 10n, 1000n, 0n],
       [3000, 60n, 0n, 1n],
     ],
+  );
+});
+
+test('FROM_PAYER: a v2/v3/v4 leg selling a token the owner sells and no leg buys is paid from the owner, exact amount; the rest is pulled', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom(100, 102, 103, 1), fc.bigInt({ min: 1n, max: 10n ** 24n })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.boolean(),
+      (spec, wethBought) => {
+        // WETH sold through v2 (100), v3 (102), Balancer (103), v4 (1); optionally a LINK→WETH leg buying WETH
+        const legs = spec.map(([p, x]) => leg(p, WETH, p === 103 ? WBTC : USDC, x, 1n));
+        if (wethBought) legs.push(leg(101, LINK, WETH, 5n, 1n));
+        const total = spec.reduce((s, [, x]) => s + x, 0n);
+        const pulls = [{ token: WETH, amount: total }, ...(wethBought ? [{ token: LINK, amount: 5n }] : [])];
+        const steps = encodeSteps(legs, pulls, pools, () => 1n);
+        const direct = steps.filter((s) => s.tokenIn === WETH && (s.flags & FROM_PAYER) !== 0);
+        for (const s of steps.filter((x) => x.tokenIn === WETH)) {
+          const payer = (s.flags & FROM_PAYER) !== 0;
+          // WETH bought by a leg: nothing is paid from the owner; else every non-Balancer leg is, its exact amount
+          assert.equal(payer, !wethBought && s.kind !== STEP_KIND.balancer);
+          if (payer) assert.equal(s.share, s.amountIn);
+        }
+        const paid = direct.reduce((a, s) => a + s.share, 0n);
+        const pulled = contractPulls({ pulls, legs: steps }).find((p) => p.token === WETH)?.amount ?? 0n;
+        assert.equal(pulled + paid, total, 'pulled + paid from the owner = what the owner sells');
+      },
+    ),
+  );
+  assert.throws(
+    () =>
+      contractPulls({
+        pulls: [],
+        legs: encodeSteps([leg(100, WETH, USDC, 5n, 1n)], [{ token: WETH, amount: 5n }], pools, () => 1n),
+      }),
+    /not spent by the batch/,
   );
 });

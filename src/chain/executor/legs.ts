@@ -6,7 +6,9 @@
  * carries a minimum (minOut), the others 0. Balancer legs are brought together (when the legs' dependencies
  * allow) so that they run as ONE Vault.batchSwap, and v4 legs so that they run in ONE PoolManager.unlock (a v4 step
  * carries the PoolKey's fee and, in `poolId`, its tickSpacing; hooks are always 0); a v2 hop feeding the next v2
- * hop pays that pair directly.
+ * hop pays that pair directly. A v2, v3 or v4 leg selling a token the owner sells and no leg buys is FROM_PAYER:
+ * its input goes straight from the owner's allowance to the pool (its `share` is the exact amount), so only what
+ * Balancer legs spend is pulled into the executor (encodeExecute subtracts these legs from the pulls).
  */
 import type { Address, Hex } from 'viem';
 import { BallastError, type Next } from '../../core/errors.ts';
@@ -17,6 +19,7 @@ export const STEP_KIND = { 'uniswap-v2': 0, 'uniswap-v3': 1, balancer: 2, 'unisw
 export const TO_OWNER = 1;
 export const TO_NEXT_PAIR = 2;
 export const NEW_BATCH = 4;
+export const FROM_PAYER = 8;
 export const ONE = 10n ** 36n;
 const ZERO_ID: Hex = `0x${'0'.repeat(64)}`;
 
@@ -28,7 +31,10 @@ export interface ExecutorStep {
   readonly tokenOut: Address;
   readonly fee: number;
   readonly poolId: Hex;
-  /** Fraction × 1e36 of the executor's balance of tokenIn the step spends; 0 = the previous Balancer swap's output. */
+  /**
+   * Fraction × 1e36 of the executor's balance of tokenIn the step spends; 0 = the previous Balancer swap's output;
+   * with FROM_PAYER, the exact amount paid from the owner.
+   */
   readonly share: bigint;
   readonly minOut: bigint;
   /** Planned input and output (simulated on the snapshot), the pool and whether the owner receives the output. */
@@ -97,13 +103,15 @@ function shareOf(amountIn: bigint, available: bigint): bigint {
 
 /**
  * Encodes the legs (in the order they will run) into steps. `minOutOf(leg)` gives a final leg's minimum
- * (intermediate legs get 0: the path's final output carries the path's minimum).
+ * (intermediate legs get 0: the path's final output carries the path's minimum). `fromOwner: false` pulls every
+ * input into the executor (no FROM_PAYER step; the gas figures compare both).
  */
 export function encodeSteps(
   routeLegs: readonly JointLeg[],
   pulls: readonly { token: Address; amount: bigint }[],
   poolInfo: readonly FixturePool[],
   minOutOf: (l: JointLeg) => bigint,
+  opts: { readonly fromOwner?: boolean } = {},
 ): ExecutorStep[] {
   const byPool = new Map(poolInfo.map((p) => [p.address.toLowerCase(), p]));
   // v4 legs into one run (one unlock), then Balancer legs into one run (one batchSwap)
@@ -111,6 +119,13 @@ export function encodeSteps(
   const bal = new Map<string, bigint>();
   const add = (t: Address, x: bigint) => bal.set(t.toLowerCase(), (bal.get(t.toLowerCase()) ?? 0n) + x);
   for (const p of pulls) add(p.token, p.amount);
+  // tokens the owner sells and no leg buys: their v2/v3/v4 legs are paid from the owner, not from a pull
+  const bought = new Set(legs.map((l) => l.tokenOut.toLowerCase()));
+  const payerToken = new Set(
+    opts.fromOwner === false ? [] : pulls.map((p) => p.token.toLowerCase()).filter((t) => !bought.has(t)),
+  );
+  const payerLeg = (l: JointLeg) => !isBal(l) && payerToken.has(l.tokenIn.toLowerCase());
+  for (const l of legs) if (payerLeg(l)) add(l.tokenIn, -l.amountIn);
   const steps: ExecutorStep[] = [];
   // the planned balances when the current Balancer run started, minus what its swaps already take
   let runStart: Map<string, bigint> | undefined;
@@ -129,7 +144,13 @@ export function encodeSteps(
     const prevLeg = legs[i - 1];
     let flags = l.final ? TO_OWNER : 0;
     let share: bigint;
-    if (batched) {
+    const payer = payerLeg(l);
+    if (payer && batched) {
+      // a v4 path paid from the owner: an exact amount, outside the run's own-balance shares
+      flags |= FROM_PAYER;
+      share = l.amountIn;
+      if (prev?.kind !== kind || runStart === undefined) runStart = new Map(bal);
+    } else if (batched) {
       if (kind === STEP_KIND.balancer && !pool.poolId)
         throw new LegEncodingError(`Balancer pool ${pool.label} has no poolId in the chain file`);
       if (kind === STEP_KIND['uniswap-v4'] && pool.tickSpacing === undefined)
@@ -156,7 +177,8 @@ export function encodeSteps(
     } else {
       runStart = undefined;
       const prepaid = prev !== undefined && (prev.flags & TO_NEXT_PAIR) !== 0;
-      share = prepaid ? ONE : shareOf(l.amountIn, bal.get(l.tokenIn.toLowerCase()) ?? 0n);
+      if (payer) flags |= FROM_PAYER;
+      share = payer ? l.amountIn : prepaid ? ONE : shareOf(l.amountIn, bal.get(l.tokenIn.toLowerCase()) ?? 0n);
       const next = legs[i + 1];
       if (
         kind === STEP_KIND['uniswap-v2'] &&
@@ -169,7 +191,7 @@ export function encodeSteps(
       )
         flags |= TO_NEXT_PAIR;
     }
-    add(l.tokenIn, -l.amountIn);
+    if (!payer) add(l.tokenIn, -l.amountIn);
     if (!l.final) add(l.tokenOut, l.amountOut);
     steps.push({
       kind,

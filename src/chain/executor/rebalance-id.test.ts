@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { rebalanceIdOf } from './rebalance-id.ts';
+import { RebalanceIdError, rebalanceIdOf } from './rebalance-id.ts';
 
 test('one id per (journal, portfolio, cycle): equal inputs give the same bytes32, any change another', () => {
   fc.assert(
@@ -15,4 +15,20 @@ test('one id per (journal, portfolio, cycle): equal inputs give the same bytes32
       },
     ),
   );
+});
+
+test('the cycle is the low 64 bits: 256 consecutive cycles of one portfolio share one executor word (id >> 8)', () => {
+  fc.assert(
+    fc.property(fc.string(), fc.string(), fc.bigInt({ min: 0n, max: (1n << 56n) - 1n }), (j, p, k) => {
+      const words = new Set<bigint>();
+      for (let c = k * 256n; c < k * 256n + 256n; c += 51n) {
+        const id = BigInt(rebalanceIdOf(j, p, c));
+        assert.equal(id & ((1n << 64n) - 1n), c);
+        words.add(id >> 8n);
+      }
+      assert.equal(words.size, 1);
+    }),
+  );
+  assert.throws(() => rebalanceIdOf('j', 'p', 1n << 64n), RebalanceIdError);
+  assert.throws(() => rebalanceIdOf('j', 'p', -1), RebalanceIdError);
 });

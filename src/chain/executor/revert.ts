@@ -22,11 +22,14 @@ const ADVICE: Readonly<Record<string, string>> = {
     'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
   BadFeed:
     'the executor’s feed for this token is stale, incomplete, non-positive or at its bounds: wait for a fresh round',
+  HeartbeatTooLong: 'a feed heartbeat above 16,777,215 s (194 days) is not a staleness bound: configure a shorter one',
   SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',
   SequencerGrace: 'the L2 sequencer came back up within the grace period: wait until it ends',
   ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
   UnsupportedStep:
     'this executor cannot run this kind of step (a v4 leg needs an executor deployed with a v4 PoolManager)',
+  PayerMismatch:
+    'a v4 unlock owed a different amount of a token than its owner-paid paths declared (netted with another path): a planner bug, report it',
   V4ForgedCallback: 'a v4 unlock callback came from outside this executor’s own PoolManager.unlock: refused',
   V4Busy: 'a v4 unlock was entered twice in one batch: a planner bug, report it',
   V4HookNotAllowed: 'a v4 pool with hooks: only hook-less pools are traded; fix the chain file',
