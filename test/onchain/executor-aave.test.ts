@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, type Hex, parseAbi, zeroHash } from 'viem';
+import { type Address, type Hex, parseAbi, zeroAddress, zeroHash } from 'viem';
 import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
-import { configureExecutor, deployExecutor } from '../../src/chain/executor/artifact.ts';
+import { configureExecutor, deployExecutor, executorArtifact, poolSources } from '../../src/chain/executor/artifact.ts';
 import { type ExecuteArgs, encodeExecute, rebalanceId, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { type ExecutorStep, ONE } from '../../src/chain/executor/legs.ts';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
@@ -142,5 +142,21 @@ test('a step naming another reserve’s aToken reverts NotAToken (withdraw and s
   await assert.rejects(
     simulateExecute(pub, OWNER, executor, encodeExecute(await sleeveBatch(aUsdc, aUsdc))),
     /NotAToken/,
+  );
+});
+
+test('an executor deployed without an Aave Pool refuses the Aave steps (AaveDisabled)', async () => {
+  const a = executorArtifact();
+  const s = poolSources(w.fx.contracts);
+  const bare = await otx.deploy(
+    a.abi,
+    a.bytecode,
+    [OWNER, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, zeroAddress],
+    'BallastExecutor (no Aave)',
+  );
+  await otx.call(aUsdc, erc20, 'approve', [bare, 2n ** 256n - 1n], 'approve bare executor');
+  await assert.rejects(
+    simulateExecute(w.clients.public, OWNER, bare, encodeExecute(await sleeveBatch())),
+    /AaveDisabled/,
   );
 });
