@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 import {PoolSteps} from "./lean/PoolSteps.sol";
+import {AaveSteps, IBallastAavePool} from "./lean/AaveSteps.sol";
 import {IBallastVault} from "./lean/IBallastPools.sol";
 
 interface IBallastFeed {
@@ -42,7 +43,7 @@ interface IBallastDecimals {
 ///           this contract's own unlock. Net outputs go to the owner (or here, for a later step, then swept).
 ///         The pool calls are contracts/src/lean/PoolSteps.sol (inputs paid from this contract's balance, final
 ///         outputs to the owner).
-contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
+contract BallastExecutor is ReentrancyGuardTransient, PoolSteps, AaveSteps {
     using SafeERC20 for IERC20;
 
     address public immutable owner;
@@ -99,8 +100,9 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
         address v3Factory_,
         bytes32 v3InitCodeHash_,
         IBallastVault vault_,
-        IPoolManager v4PoolManager_
-    ) PoolSteps(v2Factory_, v2InitCodeHash_, v3Factory_, v3InitCodeHash_, vault_, v4PoolManager_) {
+        IPoolManager v4PoolManager_,
+        IBallastAavePool aavePool_
+    ) PoolSteps(v2Factory_, v2InitCodeHash_, v3Factory_, v3InitCodeHash_, vault_, v4PoolManager_) AaveSteps(aavePool_) {
         owner = owner_;
         slippageCapBps = 10_000;
     }
@@ -213,6 +215,15 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps {
             if (here) for (uint256 k = i; k < j; k++) _sweep(steps[k].tokenOut);
             i = j;
         }
+    }
+
+    /// Aave v3 steps (issue #22): kind 5 withdraws the step's aTokens held here as the underlying, kind 6 supplies
+    /// the underlying held here with the aTokens minted to `to` (contracts/src/lean/AaveSteps.sol; a zero Pool at
+    /// deployment disables them).
+    function _otherStep(uint256 i, Step calldata s, uint256 amountIn, address to) internal override returns (uint256) {
+        if (s.kind == KIND_AAVE_WITHDRAW) return _aaveWithdraw(i, s.tokenIn, s.tokenOut, amountIn, to);
+        if (s.kind == KIND_AAVE_SUPPLY) return _aaveSupply(i, s.tokenIn, s.tokenOut, amountIn, to);
+        revert UnsupportedStep(i, s.kind);
     }
 
     function _pay(address token, address to, uint256 amount) internal override {

@@ -9,6 +9,8 @@ import type { FillMode } from './data/types.ts';
 import { holdingsWeights, type PreparedData, prepareData, runBacktest } from './engine/run.ts';
 import { parseStrategy, StrategyError } from './engine/strategy.ts';
 import type { BacktestOptions, BacktestResult, StrategySpec, TargetRule } from './engine/types.ts';
+import { growthOf, type IdleYield, inCash, withYield } from './engine/yield.ts';
+import { parseIdleYield } from './supply-rates.ts';
 import { loadWeightSchedule } from './weights-file.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,6 +46,10 @@ export interface BacktestRequest {
   fill: FillMode;
   lag: 0 | 1;
   weights?: string;
+  /** The idle sleeve's supplied fraction (issue #22 item 3; with `supplyRate`). */
+  idleShare?: number;
+  /** `ASSET=APR,…` or a CSV of APRs (src/backtest/supply-rates.ts). */
+  supplyRate?: string;
 }
 
 export interface BacktestRun {
@@ -53,6 +59,8 @@ export interface BacktestRun {
   readonly options: BacktestOptions;
   readonly filled: number;
   readonly pricesPath: string;
+  /** The idle sleeve's yield, when asked for: `data` then holds the prices the engine ran on (engine/yield.ts). */
+  readonly idle?: IdleYield;
 }
 
 /**
@@ -141,7 +149,11 @@ export function runRequest(
   req: BacktestRequest,
   onProgress?: (done: number, total: number, name: string, run: number, runs: number) => void,
 ): BacktestRun {
-  const { data, options, config, filled, pricesPath } = resolveData(req);
+  const resolved = resolveData(req);
+  const { options, config, filled, pricesPath } = resolved;
+  const idle = parseIdleYield(req.idleShare, req.supplyRate, resolved.data.u);
+  const growth = idle ? growthOf(resolved.data.times, resolved.data.u, idle) : undefined;
+  const data = growth ? withYield(resolved.data, growth) : resolved.data;
   const schedule = req.weights !== undefined ? loadWeightSchedule(req.weights, data.u) : undefined;
   const names = req.strategies.length > 0 ? [...req.strategies] : [...DEFAULT_STRATEGIES];
   checkStrategies(names, req.weights);
@@ -155,9 +167,9 @@ export function runRequest(
     const progress = onProgress && ((t: number) => onProgress(k * T + t, total, spec.name, k + 1, specs.length));
     const r = runBacktest(data, spec, options, { holdings: true, ...(progress ? { progress } : {}) });
     onProgress?.((k + 1) * T, total, spec.name, k + 1, specs.length);
-    return r;
+    return growth ? inCash(r, data, growth, options) : r;
   });
-  return { data, specs, results, options, filled, pricesPath };
+  return { data, specs, results, options, filled, pricesPath, ...(idle ? { idle } : {}) };
 }
 
 /** A result's post-trade weights at every bar (T×n), derived from its holdings: for small runs and checks. */

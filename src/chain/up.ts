@@ -58,6 +58,8 @@ export function describeFixture(f: Fixture, addressesFile: string): string[] {
   lines.push('', `Uniswap v4 pools (PoolManager ${f.contracts.v4PoolManager}; label, PoolId, tick spacing, hooks)`);
   for (const p of f.v4Pools)
     lines.push(`  ${p.label.padEnd(36)} ${p.poolId}  ${String(p.tickSpacing).padStart(3)}  ${p.hooks}`);
+  lines.push('', `Aave v3 reserves (Pool ${f.contracts.aavePool}; symbol, aToken, variable debt token)`);
+  for (const r of f.aaveReserves) lines.push(`  ${r.symbol.padEnd(6)} ${r.aToken}  ${r.variableDebtToken}`);
   lines.push('', `dev account  ${f.deployer} (anvil's first test key; holds the rest of every token)`);
   lines.push(`solver       ${f.solver} (anvil's test key #9; allow-listed on gpv2Settlement, pays the gas of settle)`);
   return lines;
@@ -72,6 +74,7 @@ export function fixtureJson(f: Fixture, addressesFile: string) {
     contracts: f.contracts,
     solver: f.solver,
     tokens: f.tokens.map((t) => ({ symbol: t.symbol, decimals: t.decimals, address: t.address, usdFeed: t.usdFeed })),
+    aaveReserves: f.aaveReserves,
   };
 }
 

@@ -27,6 +27,13 @@ export function nonNegative(flag: string, v: string): number {
   return x;
 }
 
+/** A finite number in [0, 1]. */
+export function fraction(flag: string, v: string): number {
+  const x = finite(flag, v);
+  if (x < 0 || x > 1) throw new UsageError(`${flag}: must be in [0, 1], got ${shown(v)}`);
+  return x;
+}
+
 /** A whole number in [min, max]. */
 export function whole(flag: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const x = v.trim() === '' ? Number.NaN : Number(v);

@@ -41,12 +41,24 @@ test('chain up prints the RPC URL and every address, and writes them as JSON', (
   assert.ok(f.v4Pools.length >= 4);
   for (const p of f.v4Pools) assert.ok(text.includes(p.poolId), p.label);
   for (const a of Object.values(f.contracts)) assert.ok(text.includes(a));
+  assert.equal(f.aaveReserves.length, 7);
+  for (const r of f.aaveReserves) assert.ok(text.includes(r.aToken), r.symbol);
 });
 
-test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GPv2 settlement included, issue #24), solver, tokens (issue #17 item 2)', () => {
+test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GPv2 settlement included, issue #24; the Aave Pool, issue #22), solver, tokens (issue #17 item 2), aaveReserves', () => {
   const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
   const j = JSON.parse(JSON.stringify(fixtureJson(f, chainFile))) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(j).sort(), ['chainFile', 'chainId', 'contracts', 'rpcUrl', 'solver', 'tokens']);
+  assert.deepEqual(Object.keys(j).sort(), [
+    'aaveReserves',
+    'chainFile',
+    'chainId',
+    'contracts',
+    'rpcUrl',
+    'solver',
+    'tokens',
+  ]);
+  assert.ok((j.contracts as Record<string, string>).aavePool);
+  assert.deepEqual(j.aaveReserves, f.aaveReserves);
   assert.equal(j.solver, f.solver);
   assert.equal(j.rpcUrl, up.rpcUrl);
   assert.equal(j.chainFile, chainFile);

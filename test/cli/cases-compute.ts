@@ -123,6 +123,18 @@ export const COMPUTE: readonly BadCase[] = [
   },
   { name: 'backtest: a negative fee', args: a(...BT, '--fee-bps', '-1'), code: 2, names: '--fee-bps' },
   {
+    name: 'backtest: --idle-share without --supply-rate',
+    args: a(...BT, '--idle-share', '0.5'),
+    code: 2,
+    names: '--idle-share',
+  },
+  {
+    name: 'backtest: --supply-rate file missing',
+    args: a(...BT, '--idle-share', '0.5', '--supply-rate', 'nothere.csv'),
+    code: 1,
+    names: 'nothere.csv',
+  },
+  {
     name: 'backtest: --capital -5',
     args: a(...BT, '--capital', '-5'),
     code: 2,

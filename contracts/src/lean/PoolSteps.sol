@@ -97,6 +97,12 @@ abstract contract PoolSteps is StepTypes, BalancerSteps, V4Swaps {
         _pay(token, to, amount);
     }
 
+    /// A step of a kind this contract does not run (an inheriting contract's own kinds, e.g. AaveSteps): spends
+    /// `amountIn` held here, sends its output to `to`, returns the output. Default: UnsupportedStep.
+    function _otherStep(uint256 i, Step calldata s, uint256, address) internal virtual returns (uint256) {
+        revert UnsupportedStep(i, s.kind);
+    }
+
     // ------------------------------------------------------------------ the step runner
 
     function _runSteps(Step[] calldata steps, uint256 deadline) internal returns (uint256[] memory outs) {
@@ -135,7 +141,10 @@ abstract contract PoolSteps is StepTypes, BalancerSteps, V4Swaps {
                 if (next) revert BadStep(i);
                 out = _swapV3Paid(i, s, amountIn, to, payer);
             } else {
-                revert UnsupportedStep(i, s.kind);
+                // an inheriting contract's own step kind (_otherStep): its input is in this contract, a FROM_PAYER
+                // input paid here from the payer first
+                if (pay == PAY_PAYER) _payFromPayer(s.tokenIn, address(this), amountIn);
+                out = _otherStep(i, s, amountIn, to);
             }
             if (out < s.minOut) revert StepOutputTooLow(i, out, s.minOut);
             outs[i] = out;

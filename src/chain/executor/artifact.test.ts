@@ -17,6 +17,7 @@ test('pool addresses as the executor computes them: mainnet USDC/WETH v2 and v3 
     v3InitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     vault: '0xBA12222222228d8Ba445958a75a0704d566BF2C8',
     v4PoolManager: '0x000000000004444c5dc75cB358380D2e3dE08A90',
+    aavePool: '0x87870Bca3F3fD6335C3F4ce8392D69350B4fA4E2',
   } as const;
   const usdc = '0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48';
   const weth = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2';

@@ -50,6 +50,8 @@ export interface PoolSources {
   readonly vault: Address;
   /** Uniswap v4 PoolManager (zero address: v4 steps revert UnsupportedStep). */
   readonly v4PoolManager: Address;
+  /** Aave v3 Pool of the idle sleeve's steps (issue #22; zero address: those steps revert AaveDisabled). */
+  readonly aavePool: Address;
 }
 
 /**
@@ -68,6 +70,7 @@ export function poolSources(c: FixtureContracts): PoolSources {
     v3InitCodeHash: UNISWAP_V3_POOL_INIT_CODE_HASH,
     vault: c.balancerVault,
     v4PoolManager: c.v4PoolManager ?? zeroAddress,
+    aavePool: c.aavePool ?? zeroAddress,
   };
 }
 
@@ -93,7 +96,7 @@ export function executorDeployData(owner: Address, s: PoolSources): Hex {
   return encodeDeployData({
     abi: a.abi,
     bytecode: a.bytecode,
-    args: [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager],
+    args: [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, s.aavePool],
   });
 }
 
@@ -108,7 +111,7 @@ export function deployExecutor(
   return tx.deploy(
     a.abi,
     a.bytecode,
-    [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager],
+    [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, s.aavePool],
     'BallastExecutor',
   );
 }

@@ -26,6 +26,8 @@ const ADVICE: Readonly<Record<string, string>> = {
   SequencerDown: 'the L2 sequencer is down (or its uptime feed has no round): wait until it is back',
   SequencerGrace: 'the L2 sequencer came back up within the grace period: wait until it ends',
   ForgedCallback: 'a swap callback came from an address that is not a pool of the fixed factories',
+  AaveDisabled: 'an Aave step, but this executor was deployed without an Aave Pool: redeploy it with the Pool',
+  NotAToken: 'an Aave step names an aToken that is not the Pool’s for its underlying: a planner bug, report it',
   UnsupportedStep:
     'this executor cannot run this kind of step (a v4 leg needs an executor deployed with a v4 PoolManager)',
   PayerMismatch:

@@ -6,7 +6,7 @@ import type { PreparedData } from '../../backtest/engine/run.ts';
 import { STRATEGY_HELP } from '../../backtest/engine/strategy.ts';
 import { type BacktestRun, runRequest } from '../../backtest/request.ts';
 import { writeEquityCsv } from '../equity-csv.ts';
-import { feeBps, jumpFactor, positive } from '../flags.ts';
+import { feeBps, fraction, jumpFactor, positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { checkOutput, writeOutput } from '../output-file.ts';
 import { runsProgress } from '../progress.ts';
@@ -30,6 +30,8 @@ interface BacktestFlags {
   weights?: string;
   allowHighFees?: boolean;
   jumpWarn: string;
+  idleShare?: string;
+  supplyRate?: string;
 }
 
 /** One stderr line per suspicious property of valid data: a huge one-bar move, a wrong periods-per-year. */
@@ -123,6 +125,11 @@ export function registerBacktest(program: Command): void {
     .addOption(new Option('--lag <bars>', 'decide at close t, trade at close t+lag').choices(['0', '1']).default('0'))
     .option('--weights <file>', 'target weights file (date,asset,weight) for file@<trigger> strategies')
     .option('--allow-high-fees', 'accept fees above 1,000 bps (10%) per trade (refused otherwise: likely a typo)')
+    .option('--idle-share <fraction>', 'fraction of every holding supplied to a lending market (with --supply-rate)')
+    .option(
+      '--supply-rate <rates>',
+      'supply APR per asset and cash: ASSET=APR,… (0.05 = 5%) or a CSV date,ASSET,… (with --idle-share)',
+    )
     .option('--jump-warn <factor>', 'warn when a price moves more than ×factor or ÷factor in one bar (0 = off)', '5')
     .addHelpText(
       'after',
@@ -135,6 +142,12 @@ export function registerBacktest(program: Command): void {
       const periodsPerYear = positive('--periods-per-year', f.periodsPerYear);
       const fee = f.feeBps === undefined ? undefined : feeBps('--fee-bps', f.feeBps, f.allowHighFees === true);
       const jump = jumpFactor('--jump-warn', f.jumpWarn);
+      if ((f.idleShare === undefined) !== (f.supplyRate === undefined))
+        throw new UsageError(
+          f.idleShare === undefined
+            ? '--supply-rate needs --idle-share (the fraction supplied, 0–1)'
+            : '--idle-share needs --supply-rate (ASSET=APR,… or a CSV file)',
+        );
       const reportPath = f.report ?? (noArgs ? 'ballast-report.html' : undefined);
       if (reportPath !== undefined) checkOutput('--report', reportPath, ['html']);
       if (f.equity !== undefined) checkOutput('--equity', f.equity, ['csv']);
@@ -154,6 +167,8 @@ export function registerBacktest(program: Command): void {
           fill: f.fill as 'none' | 'forward',
           lag: Number(f.lag) as 0 | 1,
           weights: f.weights,
+          ...(f.idleShare !== undefined ? { idleShare: fraction('--idle-share', f.idleShare) } : {}),
+          ...(f.supplyRate !== undefined ? { supplyRate: f.supplyRate } : {}),
         },
         runsProgress(),
       );
