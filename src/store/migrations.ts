@@ -8,6 +8,7 @@ import { SCHEMA_V1 } from './schema.ts';
 import { SCHEMA_V2 } from './schema-chain.ts';
 import { SCHEMA_V3 } from './schema-claims.ts';
 import { SCHEMA_V4 } from './schema-paper.ts';
+import { SCHEMA_V5 } from './schema-live.ts';
 
 export interface Migration {
   /** 1, 2, 3 … without gaps. Never renumber or edit a released migration: add a new one. */
@@ -32,6 +33,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'paper accounts (issue #14): orders, fills and moved cash flows in tables of their own',
     sql: SCHEMA_V4,
+  },
+  {
+    version: 5,
+    name: 'live state in the store (issue #28): the last cycle snapshot and the kill switch count per portfolio',
+    sql: SCHEMA_V5,
   },
 ];
 

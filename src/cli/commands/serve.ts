@@ -7,7 +7,7 @@ import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
 import { Service } from '../../service/service.ts';
 import { CycleQueue } from '../../store/postgres/cycle-queue.ts';
-import { checkPostgresUrl, isPostgresUrl, type PostgresStore } from '../../store/postgres/index.ts';
+import { checkPostgresUrl, isPostgresUrl, type PostgresStore, type WorkerFigures } from '../../store/postgres/index.ts';
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -44,7 +44,10 @@ function forcePaper(s: ResolvedService): ResolvedService {
  * The HTTP API and the alert webhook of a running service. A loopback API started without a token gets a
  * generated one, written owner-only to .ballast/api-token (never printed: secrets stay out of logs).
  */
-async function startApi(service: Service): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startApi(
+  service: Service,
+  workerFigures?: (bucketsS: readonly number[]) => Promise<readonly WorkerFigures[]>,
+): Promise<{ url: string; close(): Promise<void> } | null> {
   const cfg = service.config;
   let stopAlerts: (() => Promise<void>) | null = null;
   if (cfg.alerts.webhook) {
@@ -61,6 +64,7 @@ async function startApi(service: Service): Promise<{ url: string; close(): Promi
     token: loadApiToken(cfg.api),
     cors: cfg.api.cors,
     logger: createLogger(),
+    workerFigures,
   });
   if (api.generatedToken) {
     mkdirSync('.ballast', { recursive: true });
@@ -157,7 +161,8 @@ export function registerServe(program: Command): void {
       });
       const r = service.recovery;
       process.stderr.write(`journal ${service.store.location}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
-      const api = await startApi(service);
+      const pgStore = f.workers === true ? (service.store as PostgresStore) : null;
+      const api = await startApi(service, pgStore === null ? undefined : (b) => pgStore.workers.read(b));
       if (api) process.stderr.write(`api listening on ${api.url}\n`);
       const queue =
         f.workers === true && storeUrl !== undefined

@@ -80,7 +80,7 @@ export async function runStages(
     const early = r.paused ? await r.decide(HOLD, NO_PLAN, false) : await reconcile(r, detail);
     if (early !== null && early.kind !== 'nothing_to_do') return outcome(label(early), early.reason);
     await r.applyPaperFlows();
-    const seen = await observe(r, at, detail);
+    const seen = await observe(r, cycle, at, detail);
     if ('refused' in seen) return outcome('refused', seen.refused);
     const ledger = await r.ledger.load();
     const flows = await takeFlows(r, ledger, seen, detail);
@@ -116,6 +116,7 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
 /** Validated balances and prices, recorded, valued; or the guard's refusal. */
 async function observe(
   r: PortfolioRunner,
+  cycle: number,
   at: number,
   detail: Record<string, unknown>,
 ): Promise<Observed | { refused: string }> {
@@ -141,6 +142,8 @@ async function observe(
   const value = weightsInto(snap.qty, snap.prices, w);
   r.lastValue = value;
   r.lastWeights = Object.fromEntries(u.assets.map((a, i) => [a, w[i]!]));
+  // In the store (issue #28): `serve --workers` shows it whichever process ran the cycle.
+  await r.deps.journal.cycles.recordSnapshot({ portfolioId: r.id, cycle, at, value, weights: r.lastWeights, prices });
   detail.value = value;
   detail.prices = prices;
   return { snap, quotes, value, w, priceAge };

@@ -63,6 +63,13 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     await service.stop();
     throw e;
   }
+  try {
+    await store.workers.started(o.name, Date.now());
+  } catch (e) {
+    await queue.stop().catch(() => undefined);
+    await service.stop();
+    throw e;
+  }
   const known = new Set(service.portfolioIds());
   let stopping = false;
   let completed = 0;
@@ -91,6 +98,8 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           startedAt,
           finishedAt: service.now(),
           durationMs: Date.now() - started,
+          ordersSent: ev.ordersSent,
+          ordersFilled: ev.ordersFilled,
         });
         completed += 1;
       } catch (e) {
@@ -98,6 +107,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           { err: e, portfolio: job.portfolioId, worker: o.name },
           'cycle job failed; it will be retried',
         );
+        await store.workers.jobFailed(o.name).catch(() => undefined);
         // A job that expired to another worker is that worker's now: never failed from here.
         if (!(e instanceof JournalConflictError)) await queue.boss.fail(CYCLE_QUEUE, job.id).catch(() => undefined);
       } finally {
@@ -113,6 +123,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     async stop() {
       stopping = true;
       await done.catch(() => undefined);
+      await store.workers.stopped(o.name, Date.now()).catch(() => undefined);
       await queue.stop().catch(() => undefined);
       await service.stop();
     },

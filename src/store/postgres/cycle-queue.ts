@@ -16,6 +16,8 @@ export const CYCLE_QUEUE = 'ballast-cycles';
 export interface CycleJob {
   readonly id: string;
   readonly portfolioId: string;
+  /** Earlier attempts of this job (its holder died and the job expired, or the attempt failed). */
+  readonly retryCount: number;
 }
 
 export interface CycleQueueOptions {
@@ -34,6 +36,8 @@ export interface JobOutcome {
   readonly finishedAt: number;
   /** Wall-clock ms the worker spent on the job. */
   readonly durationMs: number;
+  readonly ordersSent: number;
+  readonly ordersFilled: number;
 }
 
 export class CycleQueue {
@@ -94,8 +98,11 @@ export class CycleQueue {
 
   /** Up to `batch` jobs, each of a different portfolio (and none of a portfolio another worker holds). */
   async fetch(batch = 1): Promise<CycleJob[]> {
-    const jobs = await this.boss.fetch<{ portfolioId: string }>(CYCLE_QUEUE, { batchSize: batch });
-    return jobs.map((j) => ({ id: j.id, portfolioId: j.data.portfolioId }));
+    const jobs = await this.boss.fetch<{ portfolioId: string }>(CYCLE_QUEUE, {
+      batchSize: batch,
+      includeMetadata: true,
+    });
+    return jobs.map((j) => ({ id: j.id, portfolioId: j.data.portfolioId, retryCount: j.retryCount }));
   }
 
   /** The bar the portfolio's next job reads: 1 + how many of its jobs completed. */
@@ -114,7 +121,7 @@ export class CycleQueue {
   async finish(job: CycleJob, o: JobOutcome): Promise<void> {
     await this.store.sql.tx(async (s) => {
       await s.run(
-        'INSERT INTO cycle_jobs (job_id, portfolio_id, bar, cycle, decision, worker, started_at, finished_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO cycle_jobs (job_id, portfolio_id, bar, cycle, decision, worker, started_at, finished_at, duration_ms, orders_sent, orders_filled, taken_over) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         job.id,
         job.portfolioId,
         o.bar,
@@ -124,6 +131,9 @@ export class CycleQueue {
         o.startedAt,
         o.finishedAt,
         Math.round(o.durationMs),
+        o.ordersSent,
+        o.ordersFilled,
+        job.retryCount > 0,
       );
       const client = s.client!;
       const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };

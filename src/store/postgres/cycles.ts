@@ -3,6 +3,11 @@ import {
   type CycleDecision,
   type CycleRecord,
   type CycleRow,
+  type CycleSnapshot,
+  type SnapshotRow,
+  snapshotArgs,
+  toSnapshot,
+  UPSERT_SNAPSHOT,
   type SkippedRow,
   type SkippedTrade,
   toCycle,
@@ -149,5 +154,19 @@ export class PgCycleStore implements CyclePort {
             cycle,
           );
     return rows.map(toSkipped);
+  }
+
+  async recordSnapshot(snapshot: CycleSnapshot): Promise<void> {
+    const args = snapshotArgs(snapshot);
+    await this.get(snapshot.portfolioId, snapshot.cycle);
+    await this.sql.run(UPSERT_SNAPSHOT, ...args);
+  }
+
+  async snapshot(portfolioId: string): Promise<CycleSnapshot | undefined> {
+    const row = await this.sql.get<SnapshotRow>(
+      'SELECT * FROM portfolio_snapshots WHERE portfolio_id = ?',
+      portfolioId,
+    );
+    return row === undefined ? undefined : toSnapshot(row);
   }
 }

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { JournalError, JournalMigrationError, JournalTooNewError } from '../errors.ts';
 import type { Migration, MigrationResult } from '../migrations.ts';
-import { PG_SCHEMA_V1, PG_SCHEMA_V2 } from './schema.ts';
+import { PG_SCHEMA_V1, PG_SCHEMA_V2, PG_SCHEMA_V3 } from './schema.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -18,6 +18,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'the work queue (issue #28): one outcome row per portfolio cycle job, committed with the job',
     sql: PG_SCHEMA_V2,
+  },
+  {
+    version: 3,
+    name: 'metrics per worker (issue #28): orders and take-overs per job, starts and kills per worker',
+    sql: PG_SCHEMA_V3,
   },
 ];
 
