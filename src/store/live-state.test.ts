@@ -19,7 +19,7 @@ contract(
       portfolioId: 'main',
       cycle: 2,
       at: T0 + 1,
-      value: 10_000.123456789012,
+      value: 10_000 / 3,
       weights: { BTC: 0.1 + 0.2, USDT: 1 - (0.1 + 0.2) },
       prices: { BTC: 60_123.45 },
     };

@@ -7,8 +7,8 @@ import type { SqliteDatabase } from './open-database.ts';
 import { SCHEMA_V1 } from './schema.ts';
 import { SCHEMA_V2 } from './schema-chain.ts';
 import { SCHEMA_V3 } from './schema-claims.ts';
-import { SCHEMA_V4 } from './schema-paper.ts';
 import { SCHEMA_V5 } from './schema-live.ts';
+import { SCHEMA_V4 } from './schema-paper.ts';
 
 export interface Migration {
   /** 1, 2, 3 … without gaps. Never renumber or edit a released migration: add a new one. */

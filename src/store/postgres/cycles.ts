@@ -4,14 +4,14 @@ import {
   type CycleRecord,
   type CycleRow,
   type CycleSnapshot,
-  type SnapshotRow,
-  snapshotArgs,
-  toSnapshot,
-  UPSERT_SNAPSHOT,
   type SkippedRow,
   type SkippedTrade,
+  type SnapshotRow,
+  snapshotArgs,
   toCycle,
   toSkipped,
+  toSnapshot,
+  UPSERT_SNAPSHOT,
 } from '../cycles.ts';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../errors.ts';
 import type { CyclePort } from '../ports.ts';
