@@ -353,6 +353,11 @@ export class Service implements ServiceFacade {
     return executeReviewPlan(planId, this.runners, this.store, this.now);
   }
 
+  /** A cycle run elsewhere (a `ballast worker`, scale/relay.ts) to this process's cycle listeners. */
+  announce(e: CycleEvent): void {
+    this.events.emit('cycle', e);
+  }
+
   onCycle(listener: (e: CycleEvent) => void): () => void {
     this.events.on('cycle', listener);
     return () => this.events.off('cycle', listener);

@@ -17,16 +17,25 @@ import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { CycleQueue } from '../../src/store/postgres/cycle-queue.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../support/chromium.ts';
 import { freshDatabase, pgSkip } from '../support/postgres.ts';
-import { type ServeProcess, startServe, trialPortfolioDoc, writeServiceFile } from '../support/serve-process.ts';
+import {
+  API_TOKEN,
+  type ServeProcess,
+  startServe,
+  trialPortfolioDoc,
+  writeServiceFile,
+} from '../support/serve-process.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const TSX = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'ballast-pg-fleet-'));
 const procs = new Set<ChildProcess>();
 const serves: ServeProcess[] = [];
+const browsers: (() => Promise<void>)[] = [];
 
 after(async () => {
+  for (const close of browsers) await close().catch(() => undefined);
   for (const s of serves) await s.stop('SIGKILL').catch(() => undefined);
   for (const p of procs) p.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -96,6 +105,16 @@ const metric = (text: string, line: string): number => {
   return Number(m[1]);
 };
 
+async function openDashboard(url: string, portfolio: string) {
+  const browser = await launchChromium();
+  browsers.push(() => browser.close());
+  const { page, problems } = await watchedPage(browser, { viewport: { width: 1400, height: 1200 } });
+  await page.goto(`${url}/?token=${API_TOKEN}&portfolio=${portfolio}`);
+  await page.waitForSelector('body[data-loaded]');
+  await page.waitForSelector('#live.on');
+  return { page, problems, close: () => browser.close() };
+}
+
 async function count(store: PostgresStore, sql: string, ...args: unknown[]): Promise<number> {
   return Number((await store.sql.get<{ n: number }>(sql, ...args))?.n ?? 0);
 }
@@ -160,8 +179,31 @@ test('serve --workers: /metrics per worker from the database, counts = the jobs 
     assert.ok([snap?.value, later?.value].includes(one.value), `${one.value} vs ${snap?.value}/${later?.value}`);
     assert.equal(await count(store, "SELECT COUNT(*) AS n FROM cycle_jobs WHERE worker NOT IN ('wA','wB')"), 0);
 
+    // The dashboard in headless Chromium: the workers' cycles arrive live (SSE from the database's
+    // announcements); once the workers stop, the page shows the value of the last cycle a worker ran.
+    const page = chromiumSkip === false ? await openDashboard(serve.url, 'p2') : null;
+    if (page !== null) {
+      const first = await page.page.getAttribute('body', 'data-loaded');
+      await page.page.waitForSelector(`body:not([data-loaded="${first}"])`, { timeout: 60_000 });
+      assert.deepEqual(
+        await page.page.$$eval('#portfolio option', (os) => os.map((o) => o.getAttribute('value'))),
+        ids,
+      );
+    }
     const ranA = await stopWorker(a);
     const ranB = await stopWorker(b);
+    if (page !== null) {
+      const last = await store.cycles.snapshot('p2');
+      assert.ok(last !== undefined);
+      await until(
+        'the page shows the last cycle’s value',
+        async () => ((await page.page.getAttribute('#value', 'data-value')) === String(last.value) ? true : undefined),
+        30_000,
+      );
+      assert.equal(((await serve.request('GET', '/portfolios/p2')).body as { value: number }).value, last.value);
+      assert.deepEqual(page.problems, [], 'no page errors');
+      await page.close();
+    }
     const m = (await serve.request('GET', '/metrics')).body as string;
     for (const [w, ran] of [
       ['wA', ranA],

@@ -5,6 +5,7 @@ import { parsePortfolio } from '../../core/config/parse.ts';
 import { parseService, type ResolvedService } from '../../service/config/parse.ts';
 import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
+import { relayWorkerCycles } from '../../service/scale/relay.ts';
 import { Service } from '../../service/service.ts';
 import { CycleQueue } from '../../store/postgres/cycle-queue.ts';
 import { checkPostgresUrl, isPostgresUrl, type PostgresStore, type WorkerFigures } from '../../store/postgres/index.ts';
@@ -169,9 +170,12 @@ export function registerServe(program: Command): void {
           ? await CycleQueue.open(storeUrl, service.store as PostgresStore, { deadlineMs: 60_000 })
           : null;
       service.schedule(queue === null ? undefined : (id) => queue.enqueue([id]));
+      // The workers' cycles reach the dashboard's live stream and the metrics as if run here.
+      const relay = queue === null ? null : await relayWorkerCycles(service, storeUrl!);
       if (queue !== null) process.stderr.write('scheduler: due cycles are queued for the workers\n');
       const stop = async () => {
         await api?.close();
+        await relay?.close();
         await queue?.stop();
         await service.stop();
         process.exit(0);

@@ -6,12 +6,25 @@
  * transaction's client): a worker killed before that commit leaves the job active, pg-boss's maintenance
  * (every ≤ 5 s) expires it after `expireInSeconds` = 2 × the cycle deadline, and it is retried by any worker.
  */
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { JournalConflictError, JournalError } from '../errors.ts';
 import type { PostgresStore } from './store.ts';
 import { redactUrl } from './url.ts';
 
 export const CYCLE_QUEUE = 'ballast-cycles';
+/** The PostgreSQL channel a completed job is announced on (delivered at its commit; `serve --workers` listens). */
+export const CYCLE_CHANNEL = 'ballast_cycle_done';
+
+/** What a completed job announces (NOTIFY payload): enough for a listener to read the cycle from the store. */
+export interface JobDone {
+  readonly portfolioId: string;
+  readonly cycle: number | null;
+  readonly worker: string;
+  readonly durationMs: number;
+  readonly ordersSent: number;
+  readonly ordersFilled: number;
+}
 
 export interface CycleJob {
   readonly id: string;
@@ -135,6 +148,15 @@ export class CycleQueue {
         o.ordersFilled,
         job.retryCount > 0,
       );
+      const done: JobDone = {
+        portfolioId: job.portfolioId,
+        cycle: o.cycle,
+        worker: o.worker,
+        durationMs: Math.round(o.durationMs),
+        ordersSent: o.ordersSent,
+        ordersFilled: o.ordersFilled,
+      };
+      await s.run('SELECT pg_notify(?, ?)', CYCLE_CHANNEL, JSON.stringify(done));
       const client = s.client!;
       const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
       const r = (await this.boss.complete(CYCLE_QUEUE, job.id, { bar: o.bar }, { db })) as unknown as {
@@ -150,4 +172,45 @@ export class CycleQueue {
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
+}
+
+/**
+ * Listens for completed jobs (any worker, any machine) on a connection of its own; `onDone` is called once per
+ * job after its commit. A dropped connection is opened again after a second (jobs completed meanwhile are
+ * not announced again: their cycles are in the store).
+ */
+export async function listenJobs(url: string, onDone: (d: JobDone) => void): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let client: pg.Client | null = null;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('error', () => undefined);
+    c.on('end', () => {
+      if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
+    });
+    c.on('notification', (n) => {
+      if (n.channel !== CYCLE_CHANNEL || n.payload === undefined) return;
+      try {
+        onDone(JSON.parse(n.payload) as JobDone);
+      } catch {
+        // a payload this version does not read: ignored
+      }
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CYCLE_CHANNEL}`);
+    client = c;
+  };
+  try {
+    await connect();
+  } catch (e) {
+    throw new JournalError(
+      `work queue: cannot listen on ${redactUrl(url)}: ${redactUrl(e instanceof Error ? e.message : String(e))}`,
+    );
+  }
+  return {
+    async close() {
+      closed = true;
+      await client?.end().catch(() => undefined);
+    },
+  };
 }
