@@ -52,6 +52,13 @@ export interface CycleSnapshot {
   readonly prices: Readonly<Record<string, number>>;
 }
 
+/** An executing cycle's plan and the prices it was made at, journaled before its first order (issue #28). */
+export interface PlannedCycle {
+  readonly prices: Readonly<Record<string, number>>;
+  /** The plan as the cycle detail stores it (core/planner/describe.ts `Plan`). */
+  readonly plan: unknown;
+}
+
 export interface SnapshotRow {
   portfolio_id: string;
   cycle: number;
@@ -233,6 +240,25 @@ export class CycleStore {
         return open.length;
       })
       .immediate();
+  }
+
+  /** Journals the plan an open cycle is about to execute (before its first order). */
+  recordPlan(portfolioId: string, cycle: number, planned: PlannedCycle): void {
+    const json = toStoredJson('cycle.planned', planned);
+    const c = this.get(portfolioId, cycle);
+    if (c.finishedAt !== null)
+      throw new JournalConflictError(
+        `journal: cycle ${cycle} of ${portfolioId} is finished; its plan is journaled before`,
+      );
+    this.db.prepare('UPDATE cycles SET planned = ? WHERE portfolio_id = ? AND cycle = ?').run(json, portfolioId, cycle);
+  }
+
+  /** The plan a cycle journaled before executing, if it did. */
+  planned(portfolioId: string, cycle: number): PlannedCycle | undefined {
+    const row = this.db
+      .prepare('SELECT planned FROM cycles WHERE portfolio_id = ? AND cycle = ?')
+      .get(portfolioId, cycle) as { planned: string | null } | undefined;
+    return row?.planned == null ? undefined : (JSON.parse(row.planned) as PlannedCycle);
   }
 
   /** Records the cycle's snapshot as its portfolio's latest (one row per portfolio). */

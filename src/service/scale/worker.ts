@@ -14,6 +14,11 @@ import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedService } from '../config/parse.ts';
 import { Service } from '../service.ts';
 
+/** A bar-indexed job held back by an unknown leg (retryHeldBars): failed, to be retried. */
+export class HeldBarError extends BallastError {
+  override readonly name = 'HeldBarError';
+}
+
 export interface WorkerOptions {
   readonly storeUrl: string;
   readonly config: ResolvedService;
@@ -24,8 +29,16 @@ export interface WorkerOptions {
   readonly now?: () => number;
   readonly feed?: PriceSource | null;
   readonly journalId?: string;
-  /** Called with the bar (1, 2 …) a portfolio's job reads before its cycle runs (bar-indexed replays). */
-  readonly atBar?: (portfolioId: string, bar: number) => void;
+  /**
+   * Called with the bar (1, 2 …) a portfolio's job reads before its cycle runs (bar-indexed replays), and
+   * how many earlier attempts the job had.
+   */
+  readonly atBar?: (portfolioId: string, bar: number, attempt: number) => void;
+  /**
+   * Bar-indexed replays: a job whose cycle an unresolved (unknown) leg held back is not completed but
+   * retried, so the bar still runs once the leg is resolved by lookup (default: completed, as skipped).
+   */
+  readonly retryHeldBars?: boolean;
   /** Poll interval when the queue is empty (ms, default 200). */
   readonly idleMs?: number;
   /** Called when a cycle overran its deadline: its job is given to another worker, so this one must stop. */
@@ -86,10 +99,12 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       const overrun = setTimeout(() => o.onOverrun?.(job.portfolioId), o.deadlineMs);
       try {
         const bar = await queue.nextBar(job.portfolioId);
-        o.atBar?.(job.portfolioId, bar);
+        o.atBar?.(job.portfolioId, bar, job.retryCount);
         const startedAt = service.now();
         await service.recoverPortfolio(job.portfolioId);
         const ev = await service.runCycle(job.portfolioId);
+        if (o.retryHeldBars === true && (await store.orders.hasUnknownLegs(job.portfolioId)))
+          throw new HeldBarError(`bar ${bar} of ${job.portfolioId} is held by an unknown leg; the job is retried`);
         await queue.finish(job, {
           bar,
           cycle: ev.cycle,

@@ -4,6 +4,7 @@ import {
   type CycleRecord,
   type CycleRow,
   type CycleSnapshot,
+  type PlannedCycle,
   type SkippedRow,
   type SkippedTrade,
   type SnapshotRow,
@@ -168,5 +169,24 @@ export class PgCycleStore implements CyclePort {
       portfolioId,
     );
     return row === undefined ? undefined : toSnapshot(row);
+  }
+
+  async recordPlan(portfolioId: string, cycle: number, planned: PlannedCycle): Promise<void> {
+    const json = toStoredJson('cycle.planned', planned);
+    const c = await this.get(portfolioId, cycle);
+    if (c.finishedAt !== null)
+      throw new JournalConflictError(
+        `journal: cycle ${cycle} of ${portfolioId} is finished; its plan is journaled before`,
+      );
+    await this.sql.run('UPDATE cycles SET planned = ? WHERE portfolio_id = ? AND cycle = ?', json, portfolioId, cycle);
+  }
+
+  async planned(portfolioId: string, cycle: number): Promise<PlannedCycle | undefined> {
+    const row = await this.sql.get<{ planned: string | null }>(
+      'SELECT planned FROM cycles WHERE portfolio_id = ? AND cycle = ?',
+      portfolioId,
+      cycle,
+    );
+    return row?.planned == null ? undefined : (JSON.parse(row.planned) as PlannedCycle);
   }
 }

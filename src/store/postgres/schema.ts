@@ -293,6 +293,7 @@ CREATE TABLE cycle_jobs (
  * the SQLite journal's migration 5 (../schema-live.ts): the last cycle snapshot and the kill switch count.
  */
 export const PG_SCHEMA_V3 = `
+ALTER TABLE cycles ADD COLUMN planned TEXT ${json('planned')};
 ALTER TABLE portfolios ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0);
 
 CREATE TABLE portfolio_snapshots (
