@@ -43,6 +43,11 @@ export interface ServiceOptions {
    * `recoverPortfolio` when its cycle job is fetched, under the queue's one-active-job-per-portfolio rule.
    */
   readonly shared?: boolean;
+  /**
+   * `ballast worker`: register each portfolio but read none of its state at start (each job re-reads its
+   * runner: recoverPortfolio), so a (re)started worker takes jobs sooner. Needs `shared`.
+   */
+  readonly registerOnly?: boolean;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
@@ -128,7 +133,7 @@ export class Service implements ServiceFacade {
         let runner: PortfolioRunner | undefined;
         const venue = await createVenue(p, { journal: store, feed: o.feed ?? null, now, runner: () => runner! });
         const reference = o.reference ?? (p.reference ? await createReference(p.reference, 'reference', now) : null);
-        runner = await PortfolioRunner.create(p, {
+        runner = await (o.registerOnly === true ? PortfolioRunner.registered : PortfolioRunner.create)(p, {
           journal: store,
           venue,
           reference,

@@ -68,6 +68,17 @@ export class PortfolioRunner {
     return r;
   }
 
+  /**
+   * Registers the portfolio only, reading none of its state: a worker among many (`Service.start` with
+   * `shared`) re-reads each runner from the store when it takes the portfolio's job (Service.recoverPortfolio),
+   * so reading it at start-up too would only delay the worker's first job.
+   */
+  static async registered(config: ResolvedPortfolio, deps: RunnerDeps): Promise<PortfolioRunner> {
+    const r = new PortfolioRunner(config, deps);
+    await deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });
+    return r;
+  }
+
   private async init(): Promise<void> {
     const { config, deps } = this;
     await deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });

@@ -62,6 +62,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   const service = await Service.start(o.config, {
     storeUrl: o.storeUrl,
     shared: true,
+    registerOnly: true,
     now: o.now,
     feed: o.feed ?? null,
     reference: o.feed === undefined ? undefined : null,

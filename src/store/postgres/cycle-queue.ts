@@ -83,7 +83,7 @@ export class CycleQueue {
         expireInSeconds,
         retryLimit: 1_000_000,
         retryDelay: 1,
-        retryBackoff: true,
+        retryBackoff: false,
       });
     } catch (e) {
       await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
@@ -103,8 +103,10 @@ export class CycleQueue {
         singletonKey: portfolioId,
         expireInSeconds: this.expireInSeconds,
         retryLimit: 1_000_000,
+        // A job whose worker died is retried 1 s after it expires however often that happened: an exponential
+        // backoff (2^attempts s) made a job whose new holders were killed again wait tens of seconds.
         retryDelay: 1,
-        retryBackoff: true,
+        retryBackoff: false,
       })),
     );
   }
