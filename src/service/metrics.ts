@@ -5,7 +5,9 @@
  * from the facade's portfolio views (so they are right after a restart, before the first cycle).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { WorkerFigures } from '../store/postgres/worker-stats.ts';
 import type { PortfolioView } from './facade.ts';
+import { WORKER_LATENCY_BUCKETS, workerMetricsText } from './fleet-metrics.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 
 export const METRIC_NAMES = [
@@ -28,6 +30,11 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
   /** Called at each scrape: the current views (the facade's), to refresh the gauges. */
   readonly views?: () => readonly PortfolioView[] | Promise<readonly PortfolioView[]>;
+  /**
+   * `serve --workers` (issue #28): at each scrape, every worker's figures from the shared database (given the
+   * latency bucket bounds), exported with a `worker` label (fleet-metrics.ts).
+   */
+  readonly workers?: (bucketsS: readonly number[]) => Promise<readonly WorkerFigures[]>;
 }
 
 export class ServiceMetrics {
@@ -46,11 +53,13 @@ export class ServiceMetrics {
   private readonly alerts: Counter<'portfolio' | 'level' | 'kind'>;
   private readonly duration: Histogram<'portfolio'>;
   private readonly views: MetricsOptions['views'];
+  private readonly workers: MetricsOptions['workers'];
 
   constructor(options: MetricsOptions = {}) {
     const r = [this.registry];
     this.contentType = this.registry.contentType;
     this.views = options.views;
+    this.workers = options.workers;
     this.value = new Gauge({
       name: 'ballast_portfolio_value',
       help: 'Portfolio value in its quote at the last validated prices',
@@ -158,10 +167,11 @@ export class ServiceMetrics {
     }
   }
 
-  /** The Prometheus text exposition. */
-  /** The exposition text; the view gauges are refreshed from the facade's views first. */
+  /** The exposition text; the view gauges are refreshed from the facade's views first, the workers' appended. */
   async text(): Promise<string> {
     if (this.views !== undefined) this.refresh(await this.views());
-    return this.registry.metrics();
+    const own = await this.registry.metrics();
+    if (this.workers === undefined) return own;
+    return `${own}${workerMetricsText(await this.workers(WORKER_LATENCY_BUCKETS))}`;
   }
 }

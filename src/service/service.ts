@@ -43,6 +43,11 @@ export interface ServiceOptions {
    * `recoverPortfolio` when its cycle job is fetched, under the queue's one-active-job-per-portfolio rule.
    */
   readonly shared?: boolean;
+  /**
+   * `ballast worker`: register each portfolio but read none of its state at start (each job re-reads its
+   * runner: recoverPortfolio), so a (re)started worker takes jobs sooner. Needs `shared`.
+   */
+  readonly registerOnly?: boolean;
   /** Refuse live mode on a single price source (the guard would be off). Default true. */
   readonly strictGuards?: boolean;
   /** Fixes the journal's id (namespace of client order ids) of a new journal: crash trials replaying a seed. */
@@ -128,7 +133,7 @@ export class Service implements ServiceFacade {
         let runner: PortfolioRunner | undefined;
         const venue = await createVenue(p, { journal: store, feed: o.feed ?? null, now, runner: () => runner! });
         const reference = o.reference ?? (p.reference ? await createReference(p.reference, 'reference', now) : null);
-        runner = await PortfolioRunner.create(p, {
+        runner = await (o.registerOnly === true ? PortfolioRunner.registered : PortfolioRunner.create)(p, {
           journal: store,
           venue,
           reference,
@@ -268,32 +273,50 @@ export class Service implements ServiceFacade {
     return [...this.runners.keys()];
   }
 
+  /**
+   * The portfolio as the API and dashboard show it. Value, weights, prices, pause, last cycle and the kill
+   * switch's count come from the store (issue #28): the last cycle's snapshot, whichever process ran it (a
+   * `ballast worker` anywhere, or this one); this process's own memory only when it is newer (a cycle whose
+   * snapshot a disk write failure kept out of the journal).
+   */
   async portfolio(id: string): Promise<PortfolioView> {
     const r = this.runner(id);
     const u = r.compiled.ctx.u;
     const target = Object.fromEntries(u.assets.map((a, i) => [a, u.target[i]!]));
-    const weights = r.lastWeights ?? {};
     const hw = r.compiled.trigger.halfWidth();
-    const stored = (await this.store.portfolios.latestTarget(id)) ?? null;
-    const ledger = await r.ledger.load();
+    const [stored, ledger, snap, last, pauseReason, failures] = await Promise.all([
+      this.store.portfolios.latestTarget(id),
+      r.ledger.load(),
+      this.store.cycles.snapshot(id),
+      this.store.cycles.latest(id),
+      this.store.meta.get(`paused:${id}`),
+      this.store.portfolios.failures(id),
+    ]);
+    const mine = r.lastValue !== null && (snap === undefined || (r.lastCycleAt ?? -1) > snap.at);
+    const value = mine ? r.lastValue : (snap?.value ?? null);
+    const weights = mine ? (r.lastWeights ?? {}) : { ...(snap?.weights ?? {}) };
+    const prices = mine ? r.lastPrices : new Map(Object.entries(snap?.prices ?? {}));
+    const lastCycleAt = Math.max(r.lastCycleAt ?? -1, last?.startedAt ?? -1);
+    // A pause a disk write failure could not journal is this process's alone (runner/write-failure.ts).
+    const paused = pauseReason ?? (r.paused ? (r.pauseReason ?? 'paused') : null);
     return {
       id,
       quote: u.quote,
       venue: this.venues.get(id)!.name,
       mode: r.config.mode,
-      paused: r.paused,
-      pauseReason: r.pauseReason,
-      value: r.lastValue,
+      paused: paused !== null,
+      pauseReason: paused,
+      value,
       weights,
       target,
       drift: Object.fromEntries(u.assets.map((a) => [a, (weights[a] ?? 0) - target[a]!])),
       bands: hw === null ? null : Object.fromEntries(u.assets.map((a, i) => [a, hw[i]!])),
-      targetSource: { active: stored ? 'database' : 'file', file: r.fileTarget, database: stored },
-      lastCycleAt: r.lastCycleAt,
-      twr: r.lastValue === null || ledger.units === 0 ? null : Ledger.nav(ledger, r.lastValue) - 1,
-      hodlValue: Ledger.hodlValue(ledger, new Map([...r.lastPrices, [u.quote, 1]])),
+      targetSource: { active: stored ? 'database' : 'file', file: r.fileTarget, database: stored ?? null },
+      lastCycleAt: lastCycleAt < 0 ? null : lastCycleAt,
+      twr: value === null || ledger.units === 0 ? null : Ledger.nav(ledger, value) - 1,
+      hodlValue: Ledger.hodlValue(ledger, new Map([...prices, [u.quote, 1]])),
       guardsOff: r.guardsOff,
-      consecutiveFailures: r.consecutiveFailures,
+      consecutiveFailures: failures,
     };
   }
 
@@ -304,6 +327,7 @@ export class Service implements ServiceFacade {
   async resume(id: string): Promise<void> {
     const r = this.runner(id);
     await r.setPaused(false, null);
+    await this.store.portfolios.resetFailures(id);
     r.consecutiveFailures = 0;
   }
 
@@ -332,6 +356,11 @@ export class Service implements ServiceFacade {
 
   executePlan(planId: string) {
     return executeReviewPlan(planId, this.runners, this.store, this.now);
+  }
+
+  /** A cycle run elsewhere (a `ballast worker`, scale/relay.ts) to this process's cycle listeners. */
+  announce(e: CycleEvent): void {
+    this.events.emit('cycle', e);
   }
 
   onCycle(listener: (e: CycleEvent) => void): () => void {

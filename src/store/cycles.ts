@@ -41,6 +41,59 @@ export interface SkippedTrade {
   readonly at: number;
 }
 
+/** A cycle's view of its portfolio at its validated prices (issue #28: what the dashboard shows, from any process). */
+export interface CycleSnapshot {
+  readonly portfolioId: string;
+  readonly cycle: number;
+  readonly at: number;
+  /** In the portfolio's quote. */
+  readonly value: number;
+  readonly weights: Readonly<Record<string, number>>;
+  readonly prices: Readonly<Record<string, number>>;
+}
+
+/** An executing cycle's plan and the prices it was made at, journaled before its first order (issue #28). */
+export interface PlannedCycle {
+  readonly prices: Readonly<Record<string, number>>;
+  /** The plan as the cycle detail stores it (core/planner/describe.ts `Plan`). */
+  readonly plan: unknown;
+}
+
+export interface SnapshotRow {
+  portfolio_id: string;
+  cycle: number;
+  at: number;
+  value: number;
+  weights: string;
+  prices: string;
+}
+
+export const toSnapshot = (r: SnapshotRow): CycleSnapshot => ({
+  portfolioId: r.portfolio_id,
+  cycle: r.cycle,
+  at: r.at,
+  value: r.value,
+  weights: JSON.parse(r.weights),
+  prices: JSON.parse(r.prices),
+});
+
+/** The SQL both stores run: the row is the latest cycle's (an older cycle's snapshot never replaces it). */
+export const UPSERT_SNAPSHOT = `INSERT INTO portfolio_snapshots (portfolio_id, cycle, at, value, weights, prices) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (portfolio_id) DO UPDATE SET cycle = excluded.cycle, at = excluded.at, value = excluded.value,
+    weights = excluded.weights, prices = excluded.prices
+  WHERE excluded.cycle >= portfolio_snapshots.cycle`;
+
+export function snapshotArgs(s: CycleSnapshot): unknown[] {
+  requireFiniteNumber('snapshot.value', s.value);
+  for (const [k, v] of Object.entries(s.weights)) requireFiniteNumber(`snapshot.weights.${k}`, v);
+  for (const [k, v] of Object.entries(s.prices)) requireFiniteNumber(`snapshot.prices.${k}`, v);
+  return [s.portfolioId, s.cycle, s.at, s.value, JSON.stringify(s.weights), JSON.stringify(s.prices)];
+}
+
+function requireFiniteNumber(field: string, v: number): void {
+  if (!Number.isFinite(v)) throw new JournalInputError(field, `must be a finite number, got ${v}`);
+}
+
 export interface CycleRow {
   portfolio_id: string;
   cycle: number;
@@ -187,6 +240,39 @@ export class CycleStore {
         return open.length;
       })
       .immediate();
+  }
+
+  /** Journals the plan an open cycle is about to execute (before its first order). */
+  recordPlan(portfolioId: string, cycle: number, planned: PlannedCycle): void {
+    const json = toStoredJson('cycle.planned', planned);
+    const c = this.get(portfolioId, cycle);
+    if (c.finishedAt !== null)
+      throw new JournalConflictError(
+        `journal: cycle ${cycle} of ${portfolioId} is finished; its plan is journaled before`,
+      );
+    this.db.prepare('UPDATE cycles SET planned = ? WHERE portfolio_id = ? AND cycle = ?').run(json, portfolioId, cycle);
+  }
+
+  /** The plan a cycle journaled before executing, if it did. */
+  planned(portfolioId: string, cycle: number): PlannedCycle | undefined {
+    const row = this.db
+      .prepare('SELECT planned FROM cycles WHERE portfolio_id = ? AND cycle = ?')
+      .get(portfolioId, cycle) as { planned: string | null } | undefined;
+    return row?.planned == null ? undefined : (JSON.parse(row.planned) as PlannedCycle);
+  }
+
+  /** Records the cycle's snapshot as its portfolio's latest (one row per portfolio). */
+  recordSnapshot(snapshot: CycleSnapshot): void {
+    this.get(snapshot.portfolioId, snapshot.cycle);
+    this.db.prepare(UPSERT_SNAPSHOT).run(...snapshotArgs(snapshot));
+  }
+
+  /** The latest cycle's snapshot of the portfolio, whichever process ran it (undefined before the first). */
+  snapshot(portfolioId: string): CycleSnapshot | undefined {
+    const row = this.db.prepare('SELECT * FROM portfolio_snapshots WHERE portfolio_id = ?').get(portfolioId) as
+      | SnapshotRow
+      | undefined;
+    return row === undefined ? undefined : toSnapshot(row);
   }
 
   recordSkipped(

@@ -8,6 +8,7 @@ import { SCHEMA_V1 } from './schema.ts';
 import { SCHEMA_V2 } from './schema-chain.ts';
 import { SCHEMA_V3 } from './schema-claims.ts';
 import { SCHEMA_V5 } from './schema-fill-explained.ts';
+import { SCHEMA_V6 } from './schema-live.ts';
 import { SCHEMA_V4 } from './schema-paper.ts';
 
 export interface Migration {
@@ -38,6 +39,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     name: 'fill explanations (issue #25): matched inside a batch auction vs routed, per fill',
     sql: SCHEMA_V5,
+  },
+  {
+    version: 6,
+    name: 'live state in the store (issue #28): the last cycle snapshot and the kill switch count per portfolio',
+    sql: SCHEMA_V6,
   },
 ];
 

@@ -160,4 +160,31 @@ export class PortfolioStore {
         .all(portfolioId) as TargetRow[]
     ).map(toTarget);
   }
+
+  /** The kill switch's count of consecutive failed cycles (issue #28: in the store, whichever process ran them). */
+  failures(id: string): number {
+    const row = this.db.prepare('SELECT consecutive_failures AS n FROM portfolios WHERE id = ?').get(id) as
+      | { n: number }
+      | undefined;
+    if (row === undefined) throw new JournalNotFoundError('portfolio', id);
+    return row.n;
+  }
+
+  /** One more consecutive failed cycle, counted atomically; returns the new count. */
+  countFailure(id: string): number {
+    const row = this.db
+      .prepare(
+        'UPDATE portfolios SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS n',
+      )
+      .get(id) as { n: number } | undefined;
+    if (row === undefined) throw new JournalNotFoundError('portfolio', id);
+    return row.n;
+  }
+
+  /** A cycle that did not fail (or a resume): the count starts again from 0. */
+  resetFailures(id: string): void {
+    this.db
+      .prepare('UPDATE portfolios SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0')
+      .run(id);
+  }
 }

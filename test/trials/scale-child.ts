@@ -16,9 +16,13 @@ const worker = await startWorker({
   feed,
   journalId: 'scale',
   idleMs: 50,
-  atBar: (_id, bar) => {
+  // A retried job runs later in its bar (30 s per earlier attempt): a leg a kill left unknown is proved not
+  // placed by lookups spread over 60 s (the not-placed rule) while the job waits, and the bar then runs.
+  atBar: (_id, bar, attempt) => {
     feed.bar = bar;
+    feed.offsetMs = attempt * 30_000;
   },
+  retryHeldBars: true,
   onOverrun: () => process.exit(75),
 });
 process.stdout.write('ready\n');

@@ -5,9 +5,10 @@ import { parsePortfolio } from '../../core/config/parse.ts';
 import { parseService, type ResolvedService } from '../../service/config/parse.ts';
 import { preflight } from '../../service/preflight.ts';
 import { defaultReplayService, type ReplaySummary, runReplay } from '../../service/replay.ts';
+import { relayWorkerCycles } from '../../service/scale/relay.ts';
 import { Service } from '../../service/service.ts';
 import { CycleQueue } from '../../store/postgres/cycle-queue.ts';
-import { checkPostgresUrl, isPostgresUrl, type PostgresStore } from '../../store/postgres/index.ts';
+import { checkPostgresUrl, isPostgresUrl, type PostgresStore, type WorkerFigures } from '../../store/postgres/index.ts';
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
@@ -44,7 +45,10 @@ function forcePaper(s: ResolvedService): ResolvedService {
  * The HTTP API and the alert webhook of a running service. A loopback API started without a token gets a
  * generated one, written owner-only to .ballast/api-token (never printed: secrets stay out of logs).
  */
-async function startApi(service: Service): Promise<{ url: string; close(): Promise<void> } | null> {
+async function startApi(
+  service: Service,
+  workerFigures?: (bucketsS: readonly number[]) => Promise<readonly WorkerFigures[]>,
+): Promise<{ url: string; close(): Promise<void> } | null> {
   const cfg = service.config;
   let stopAlerts: (() => Promise<void>) | null = null;
   if (cfg.alerts.webhook) {
@@ -61,6 +65,7 @@ async function startApi(service: Service): Promise<{ url: string; close(): Promi
     token: loadApiToken(cfg.api),
     cors: cfg.api.cors,
     logger: createLogger(),
+    workerFigures,
   });
   if (api.generatedToken) {
     mkdirSync('.ballast', { recursive: true });
@@ -157,16 +162,20 @@ export function registerServe(program: Command): void {
       });
       const r = service.recovery;
       process.stderr.write(`journal ${service.store.location}: reconciled ${r?.checked ?? 0} unfinished intent(s)\n`);
-      const api = await startApi(service);
+      const pgStore = f.workers === true ? (service.store as PostgresStore) : null;
+      const api = await startApi(service, pgStore === null ? undefined : (b) => pgStore.workers.read(b));
       if (api) process.stderr.write(`api listening on ${api.url}\n`);
       const queue =
         f.workers === true && storeUrl !== undefined
           ? await CycleQueue.open(storeUrl, service.store as PostgresStore, { deadlineMs: 60_000 })
           : null;
       service.schedule(queue === null ? undefined : (id) => queue.enqueue([id]));
+      // The workers' cycles reach the dashboard's live stream and the metrics as if run here.
+      const relay = queue === null ? null : await relayWorkerCycles(service, storeUrl!);
       if (queue !== null) process.stderr.write('scheduler: due cycles are queued for the workers\n');
       const stop = async () => {
         await api?.close();
+        await relay?.close();
         await queue?.stop();
         await service.stop();
         process.exit(0);

@@ -50,6 +50,7 @@ export function registerWorker(program: Command): void {
       process.stderr.write(`worker ${name} on ${redactUrl(url)}: taking cycle jobs\n`);
       const stop = async () => {
         await worker.stop();
+        process.stderr.write(`worker ${name}: stopped after ${worker.completed()} job(s)\n`);
         process.exit(0);
       };
       process.once('SIGINT', stop);

@@ -92,6 +92,7 @@ export function bandKernel(u: Universe, band: number, overrides?: Readonly<Recor
     type: 'band',
     n: u.n,
     observe() {},
+    stateless: true,
     check: (bar: TriggerBar) => firstAbsBreach(bar.w, t, b),
     scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, b, false, width, from, to, values),
     explain(r, bar) {
@@ -116,6 +117,7 @@ export function relbandKernel(u: Universe, band: number, overrides?: Readonly<Re
     type: 'relband',
     n: u.n,
     observe() {},
+    stateless: true,
     check: (bar) => firstRelBreach(bar.w, t, r),
     scan: (P, _times, qty, from, to, values) => scanBand(P, qty, t, r, true, Number.NaN, from, to, values),
     explain(res, bar) {

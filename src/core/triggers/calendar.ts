@@ -12,6 +12,7 @@ export function calendarKernel(n: number, period: Period, keys: Float64Array | n
     type: 'calendar',
     n,
     observe() {},
+    stateless: true,
     check: (bar) => (isNewPeriod(bar.prevTime, bar.time, period) ? n : -1),
     explain(r, bar) {
       if (!Number.isFinite(bar.prevTime)) return `calendar (${period}): no previous bar to compare with`;
@@ -71,6 +72,7 @@ export function hybridKernel(
     type: 'hybrid',
     n: band.n,
     observe() {},
+    stateless: true,
     check(bar) {
       if (calendar.check(bar) < 0) return -1;
       return band.check(bar);

@@ -32,6 +32,8 @@ export interface TriggerKernel {
   readonly n: number;
   /** Feed every bar's prices in order (bar 0 included) so stateful triggers update their estimates. */
   observe(prices: Float64Array): void;
+  /** true when observe() keeps nothing (bands, calendar): the service need not warm it up from history. */
+  readonly stateless?: boolean;
   check(bar: TriggerBar): number;
   explain(result: number, bar: TriggerBar): string;
   /** Absolute band half-width per entry now (non-finite = none), for `edge` plans; null without bands. */

@@ -10,7 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { registerDashboard } from '../dashboard/routes.ts';
 import type { ServiceFacade } from '../facade.ts';
 import { type Logger, redactText, redactUrl } from '../logger.ts';
-import { ServiceMetrics } from '../metrics.ts';
+import { type MetricsOptions, ServiceMetrics } from '../metrics.ts';
 import { authenticator, checkApiExposure, generateToken } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { RateLimitedError, toHttpError } from './errors.ts';
@@ -32,6 +32,8 @@ export interface ApiOptions {
   readonly logger?: Logger;
   /** Metrics to export; created when absent. */
   readonly metrics?: ServiceMetrics;
+  /** `serve --workers`: every worker's figures from the shared database, in /metrics (see MetricsOptions). */
+  readonly workerFigures?: MetricsOptions['workers'];
   /** Feed the metrics from facade.onCycle/onAlert (default true; false when the caller feeds them). */
   readonly feedMetrics?: boolean;
   readonly sseHeartbeatMs?: number;
@@ -72,7 +74,10 @@ export async function buildApi(
 
   const metrics =
     options.metrics ??
-    new ServiceMetrics({ views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))) });
+    new ServiceMetrics({
+      views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))),
+      workers: options.workerFigures,
+    });
   const history = new HistoryStore(facade);
   const offs = [
     facade.onCycle((e) => {

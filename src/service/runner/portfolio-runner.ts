@@ -68,6 +68,17 @@ export class PortfolioRunner {
     return r;
   }
 
+  /**
+   * Registers the portfolio only, reading none of its state: a worker among many (`Service.start` with
+   * `shared`) re-reads each runner from the store when it takes the portfolio's job (Service.recoverPortfolio),
+   * so reading it at start-up too would only delay the worker's first job.
+   */
+  static async registered(config: ResolvedPortfolio, deps: RunnerDeps): Promise<PortfolioRunner> {
+    const r = new PortfolioRunner(config, deps);
+    await deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });
+    return r;
+  }
+
   private async init(): Promise<void> {
     const { config, deps } = this;
     await deps.journal.portfolios.upsert({ id: config.id, name: config.id, config: config.portfolio, at: deps.now() });
@@ -78,6 +89,7 @@ export class PortfolioRunner {
     this.lastRebalanceAt = await deps.journal.cycles.lastRebalanceAt(config.id);
     this.pauseReason = (await deps.journal.meta.get(`paused:${config.id}`)) ?? null;
     this.paused = this.pauseReason !== null;
+    this.consecutiveFailures = await deps.journal.portfolios.failures(config.id);
     await this.warmUp();
   }
 
@@ -94,6 +106,8 @@ export class PortfolioRunner {
 
   /** Feeds the trigger the price history the journal kept, so vol-adaptive and cost-aware state survives restarts. */
   private async warmUp(): Promise<void> {
+    // A trigger that keeps no state needs no history (a worker re-reads its runner at every job, issue #28).
+    if (this.compiled.trigger.stateless === true) return;
     const u = this.compiled.ctx.u;
     const byTime = new Map<number, Float64Array>();
     for (const [i, a] of u.assets.entries()) {
@@ -236,7 +250,7 @@ export class PortfolioRunner {
       try {
         out = await runStages(this, rec.cycle, at, detail);
         if (out.decision === 'failed' || out.exec.failed > 0) await this.failed(out.reason);
-        else this.consecutiveFailures = 0;
+        else await this.succeeded();
       } catch (e) {
         if (asWriteError(e, journal.location) instanceof JournalWriteError) throw e;
         out = outcome('failed', e instanceof Error ? e.message : String(e));
@@ -271,8 +285,15 @@ export class PortfolioRunner {
     }
   }
 
+  /** The kill switch's count lives in the store (issue #28): workers that take turns on a portfolio share it. */
+  private async succeeded(): Promise<void> {
+    if (this.consecutiveFailures === 0) return;
+    await this.deps.journal.portfolios.resetFailures(this.id);
+    this.consecutiveFailures = 0;
+  }
+
   private async failed(reason: string): Promise<void> {
-    this.consecutiveFailures++;
+    this.consecutiveFailures = await this.deps.journal.portfolios.countFailure(this.id);
     await this.alert('warning', 'failure', `cycle failed: ${reason}`);
     if (this.consecutiveFailures >= this.config.risk.killSwitchAfter && !this.paused) {
       await this.setPaused(true, `kill switch: ${this.consecutiveFailures} consecutive failures (last: ${reason})`);

@@ -17,6 +17,7 @@ import { sendOrders } from '../gate/send-orders.ts';
 import { venueConfigOf } from '../venues.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import type { PortfolioRunner } from './portfolio-runner.ts';
+import { type Resumption, resumption } from './resume.ts';
 
 export interface ExecCounts {
   readonly sent: number;
@@ -80,11 +81,16 @@ export async function runStages(
     const early = r.paused ? await r.decide(HOLD, NO_PLAN, false) : await reconcile(r, detail);
     if (early !== null && early.kind !== 'nothing_to_do') return outcome(label(early), early.reason);
     await r.applyPaperFlows();
-    const seen = await observe(r, at, detail);
+    const seen = await observe(r, cycle, at, detail);
     if ('refused' in seen) return outcome('refused', seen.refused);
     const ledger = await r.ledger.load();
     const flows = await takeFlows(r, ledger, seen, detail);
-    const d = await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null);
+    // A cash flow since the interruption changed the holdings: plan afresh.
+    const resumed = flows.count > 0 ? null : await resumption(r, cycle, pricesOf(seen));
+    const d =
+      resumed === null
+        ? await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null)
+        : await resumeStage(r, resumed, detail);
     const exec = d.kind === 'execute' ? await execute(r, claim, d, cycle, seen.quotes, flows.inflow) : null;
     return await record(r, { d, exec, cycle, at, seen, ledger, inflow: flows.inflow });
   } finally {
@@ -116,6 +122,7 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
 /** Validated balances and prices, recorded, valued; or the guard's refusal. */
 async function observe(
   r: PortfolioRunner,
+  cycle: number,
   at: number,
   detail: Record<string, unknown>,
 ): Promise<Observed | { refused: string }> {
@@ -141,9 +148,29 @@ async function observe(
   const value = weightsInto(snap.qty, snap.prices, w);
   r.lastValue = value;
   r.lastWeights = Object.fromEntries(u.assets.map((a, i) => [a, w[i]!]));
+  // In the store (issue #28): `serve --workers` shows it whichever process ran the cycle.
+  await r.deps.journal.cycles.recordSnapshot({ portfolioId: r.id, cycle, at, value, weights: r.lastWeights, prices });
   detail.value = value;
   detail.prices = prices;
   return { snap, quotes, value, w, priceAge };
+}
+
+const pricesOf = (seen: Observed): Record<string, number> =>
+  Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
+
+/** The interrupted cycle's remaining legs (resume.ts), under the core's decision like any plan. */
+async function resumeStage(r: PortfolioRunner, x: Resumption, detail: Record<string, unknown>): Promise<CycleDecision> {
+  const n = x.plan.trades.length;
+  detail.resumed = { cycle: x.from, legsLeft: n, legs: x.legs };
+  const verdict: TriggerVerdict =
+    n > 0
+      ? { rebalance: true, reason: `resuming cycle ${x.from}'s plan: ${n} of ${x.legs} legs left`, inflow: false }
+      : {
+          rebalance: false,
+          reason: `cycle ${x.from}'s plan was executed in full before it was interrupted`,
+          inflow: false,
+        };
+  return r.decide(verdict, () => x.plan, false);
 }
 
 /** Cash flows not yet invested: an inflow is used to buy underweight assets before anything is sold. */
@@ -160,7 +187,7 @@ async function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed
     if (ledger.hodl !== null) r.hodlFlow(ledger, netFlow, prices);
   }
   detail.hodlValue = Ledger.hodlValue(ledger, new Map([...Object.entries(prices), [u.quote, 1]]));
-  return { inflow: flows.length > 0 && netFlow > 0, netFlow };
+  return { inflow: flows.length > 0 && netFlow > 0, netFlow, count: flows.length };
 }
 
 /** The trigger's verdict, then the core's decision (cooldown, limits, approval threshold, dry-run). */
@@ -197,6 +224,9 @@ async function execute(
   quotes: Map<string, PriceQuote>,
   inflow: boolean,
 ) {
+  // Journaled before the first order: an interruption resumes exactly these trades (resume.ts).
+  const prices = Object.fromEntries([...quotes].map(([a, q]) => [a, q.price]));
+  await r.deps.journal.cycles.recordPlan(r.id, cycle, { prices, plan: d.plan });
   const res = await sendOrders({
     claim,
     policy: r.policy(),

@@ -14,6 +14,11 @@ import type { PriceSource } from '../../venues/paper/paper-venue.ts';
 import type { ResolvedService } from '../config/parse.ts';
 import { Service } from '../service.ts';
 
+/** A bar-indexed job held back by an unknown leg (retryHeldBars): failed, to be retried. */
+export class HeldBarError extends BallastError {
+  override readonly name = 'HeldBarError';
+}
+
 export interface WorkerOptions {
   readonly storeUrl: string;
   readonly config: ResolvedService;
@@ -24,8 +29,16 @@ export interface WorkerOptions {
   readonly now?: () => number;
   readonly feed?: PriceSource | null;
   readonly journalId?: string;
-  /** Called with the bar (1, 2 …) a portfolio's job reads before its cycle runs (bar-indexed replays). */
-  readonly atBar?: (portfolioId: string, bar: number) => void;
+  /**
+   * Called with the bar (1, 2 …) a portfolio's job reads before its cycle runs (bar-indexed replays), and
+   * how many earlier attempts the job had.
+   */
+  readonly atBar?: (portfolioId: string, bar: number, attempt: number) => void;
+  /**
+   * Bar-indexed replays: a job whose cycle an unresolved (unknown) leg held back is not completed but
+   * retried, so the bar still runs once the leg is resolved by lookup (default: completed, as skipped).
+   */
+  readonly retryHeldBars?: boolean;
   /** Poll interval when the queue is empty (ms, default 200). */
   readonly idleMs?: number;
   /** Called when a cycle overran its deadline: its job is given to another worker, so this one must stop. */
@@ -49,6 +62,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   const service = await Service.start(o.config, {
     storeUrl: o.storeUrl,
     shared: true,
+    registerOnly: true,
     now: o.now,
     feed: o.feed ?? null,
     reference: o.feed === undefined ? undefined : null,
@@ -60,6 +74,13 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   try {
     queue = await CycleQueue.open(o.storeUrl, store, { deadlineMs: o.deadlineMs });
   } catch (e) {
+    await service.stop();
+    throw e;
+  }
+  try {
+    await store.workers.started(o.name, Date.now());
+  } catch (e) {
+    await queue.stop().catch(() => undefined);
     await service.stop();
     throw e;
   }
@@ -79,10 +100,12 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       const overrun = setTimeout(() => o.onOverrun?.(job.portfolioId), o.deadlineMs);
       try {
         const bar = await queue.nextBar(job.portfolioId);
-        o.atBar?.(job.portfolioId, bar);
+        o.atBar?.(job.portfolioId, bar, job.retryCount);
         const startedAt = service.now();
         await service.recoverPortfolio(job.portfolioId);
         const ev = await service.runCycle(job.portfolioId);
+        if (o.retryHeldBars === true && (await store.orders.hasUnknownLegs(job.portfolioId)))
+          throw new HeldBarError(`bar ${bar} of ${job.portfolioId} is held by an unknown leg; the job is retried`);
         await queue.finish(job, {
           bar,
           cycle: ev.cycle,
@@ -91,6 +114,8 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           startedAt,
           finishedAt: service.now(),
           durationMs: Date.now() - started,
+          ordersSent: ev.ordersSent,
+          ordersFilled: ev.ordersFilled,
         });
         completed += 1;
       } catch (e) {
@@ -98,6 +123,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           { err: e, portfolio: job.portfolioId, worker: o.name },
           'cycle job failed; it will be retried',
         );
+        await store.workers.jobFailed(o.name).catch(() => undefined);
         // A job that expired to another worker is that worker's now: never failed from here.
         if (!(e instanceof JournalConflictError)) await queue.boss.fail(CYCLE_QUEUE, job.id).catch(() => undefined);
       } finally {
@@ -113,6 +139,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     async stop() {
       stopping = true;
       await done.catch(() => undefined);
+      await store.workers.stopped(o.name, Date.now()).catch(() => undefined);
       await queue.stop().catch(() => undefined);
       await service.stop();
     },

@@ -15,7 +15,9 @@ const HOUR = 3_600_000;
 
 export class BarFeed implements PriceSource {
   bar = 0;
-  now = (): number => BAR_T0 + this.bar * HOUR;
+  /** Time into the bar (ms, < 1 hour): a retried job's later attempt. Prices are the bar's all the same. */
+  offsetMs = 0;
+  now = (): number => BAR_T0 + this.bar * HOUR + this.offsetMs;
 
   /** The close of `asset` at bar `k` (deterministic). */
   static price(asset: string, k: number): number {

@@ -3,10 +3,16 @@ import {
   type CycleDecision,
   type CycleRecord,
   type CycleRow,
+  type CycleSnapshot,
+  type PlannedCycle,
   type SkippedRow,
   type SkippedTrade,
+  type SnapshotRow,
+  snapshotArgs,
   toCycle,
   toSkipped,
+  toSnapshot,
+  UPSERT_SNAPSHOT,
 } from '../cycles.ts';
 import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../errors.ts';
 import type { CyclePort } from '../ports.ts';
@@ -149,5 +155,38 @@ export class PgCycleStore implements CyclePort {
             cycle,
           );
     return rows.map(toSkipped);
+  }
+
+  async recordSnapshot(snapshot: CycleSnapshot): Promise<void> {
+    const args = snapshotArgs(snapshot);
+    await this.get(snapshot.portfolioId, snapshot.cycle);
+    await this.sql.run(UPSERT_SNAPSHOT, ...args);
+  }
+
+  async snapshot(portfolioId: string): Promise<CycleSnapshot | undefined> {
+    const row = await this.sql.get<SnapshotRow>(
+      'SELECT * FROM portfolio_snapshots WHERE portfolio_id = ?',
+      portfolioId,
+    );
+    return row === undefined ? undefined : toSnapshot(row);
+  }
+
+  async recordPlan(portfolioId: string, cycle: number, planned: PlannedCycle): Promise<void> {
+    const json = toStoredJson('cycle.planned', planned);
+    const c = await this.get(portfolioId, cycle);
+    if (c.finishedAt !== null)
+      throw new JournalConflictError(
+        `journal: cycle ${cycle} of ${portfolioId} is finished; its plan is journaled before`,
+      );
+    await this.sql.run('UPDATE cycles SET planned = ? WHERE portfolio_id = ? AND cycle = ?', json, portfolioId, cycle);
+  }
+
+  async planned(portfolioId: string, cycle: number): Promise<PlannedCycle | undefined> {
+    const row = await this.sql.get<{ planned: string | null }>(
+      'SELECT planned FROM cycles WHERE portfolio_id = ? AND cycle = ?',
+      portfolioId,
+      cycle,
+    );
+    return row?.planned == null ? undefined : (JSON.parse(row.planned) as PlannedCycle);
   }
 }

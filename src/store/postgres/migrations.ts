@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { JournalError, JournalMigrationError, JournalTooNewError } from '../errors.ts';
 import type { Migration, MigrationResult } from '../migrations.ts';
-import { PG_SCHEMA_V1, PG_SCHEMA_V2, PG_SCHEMA_V3 } from './schema.ts';
+import { PG_SCHEMA_V1, PG_SCHEMA_V2, PG_SCHEMA_V3, PG_SCHEMA_V4 } from './schema.ts';
 
 export const PG_MIGRATIONS: readonly Migration[] = [
   {
@@ -23,6 +23,11 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'fill explanations (issue #25): matched inside a batch auction vs routed, per fill',
     sql: PG_SCHEMA_V3,
+  },
+  {
+    version: 4,
+    name: 'metrics per worker (issue #28): orders and take-overs per job, starts and kills per worker',
+    sql: PG_SCHEMA_V4,
   },
 ];
 

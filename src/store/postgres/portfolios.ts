@@ -115,4 +115,23 @@ export class PgPortfolioStore implements PortfolioPort {
       )
     ).map(toTarget);
   }
+
+  async failures(id: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>('SELECT consecutive_failures AS n FROM portfolios WHERE id = ?', id);
+    if (row === undefined) throw new JournalNotFoundError('portfolio', id);
+    return row.n;
+  }
+
+  async countFailure(id: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      'UPDATE portfolios SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS n',
+      id,
+    );
+    if (row === undefined) throw new JournalNotFoundError('portfolio', id);
+    return row.n;
+  }
+
+  async resetFailures(id: string): Promise<void> {
+    await this.sql.run('UPDATE portfolios SET consecutive_failures = 0 WHERE id = ? AND consecutive_failures <> 0', id);
+  }
 }

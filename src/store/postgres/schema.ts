@@ -290,3 +290,42 @@ export const PG_SCHEMA_V3 = `
 ALTER TABLE fills ADD COLUMN matched DOUBLE PRECISION CHECK (matched IS NULL OR matched >= 0);
 ALTER TABLE fills ADD COLUMN routed DOUBLE PRECISION CHECK (routed IS NULL OR routed >= 0);
 `;
+
+/**
+ * Migration 4 (issue #28, metrics per worker and live state across workers): what each job's worker sent and
+ * filled, and whether it took the job over from an earlier attempt (pg-boss's retry count > 0: the previous
+ * holder died or failed); one row per worker name (starts, starts after an unclean end = kills, job attempts
+ * that threw). `/metrics` of `serve --workers` reads them, so workers on other machines are listed too. And
+ * the SQLite journal's migration 6 (../schema-live.ts): the last cycle snapshot and the kill switch count.
+ */
+export const PG_SCHEMA_V4 = `
+ALTER TABLE cycles ADD COLUMN planned TEXT ${json('planned')};
+ALTER TABLE portfolios ADD COLUMN consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0);
+
+CREATE TABLE portfolio_snapshots (
+  portfolio_id TEXT PRIMARY KEY REFERENCES portfolios(id),
+  cycle INTEGER NOT NULL CHECK (cycle >= 1),
+  at BIGINT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  weights TEXT NOT NULL ${json('weights')},
+  prices TEXT NOT NULL ${json('prices')}
+);
+
+ALTER TABLE cycle_jobs
+  ADD COLUMN orders_sent INTEGER NOT NULL DEFAULT 0 CHECK (orders_sent >= 0),
+  ADD COLUMN orders_filled INTEGER NOT NULL DEFAULT 0 CHECK (orders_filled >= 0),
+  ADD COLUMN taken_over BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX cycle_jobs_worker ON cycle_jobs(worker);
+
+CREATE TABLE workers (
+  name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 200),
+  starts INTEGER NOT NULL CHECK (starts >= 1),
+  -- starts that found the previous process of this name still marked running: it ended without a clean stop
+  kills INTEGER NOT NULL DEFAULT 0 CHECK (kills >= 0),
+  -- job attempts that threw (the job is retried, by this worker or another)
+  failed_jobs INTEGER NOT NULL DEFAULT 0 CHECK (failed_jobs >= 0),
+  running BOOLEAN NOT NULL,
+  started_at BIGINT NOT NULL,
+  stopped_at BIGINT
+);
+`;

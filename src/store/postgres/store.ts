@@ -23,6 +23,7 @@ import { PgPortfolioStore } from './portfolios.ts';
 import { PgPriceStore } from './prices.ts';
 import { PoolSql } from './sql.ts';
 import { checkPostgresUrl, redactUrl } from './url.ts';
+import { WorkerStats } from './worker-stats.ts';
 
 export interface PostgresStoreOptions {
   /** As JournalOptions.journalId: fixes a new database's id; must match an existing one's. */
@@ -39,6 +40,8 @@ export interface PostgresStore extends Store {
   readonly pool: pg.Pool;
   readonly sql: PoolSql;
   readonly migration: MigrationResult;
+  /** The work queue's figures per worker (metrics of `serve --workers`). */
+  readonly workers: WorkerStats;
 }
 
 const INT8 = 20;
@@ -110,6 +113,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       paperAccounts: new PgPaperAccountStore(sql),
       prices: new PgPriceStore(sql),
       claims: new PgWorkClaimStore(sql),
+      workers: new WorkerStats(sql),
       close: () => pool.end(),
     });
   } catch (e) {
