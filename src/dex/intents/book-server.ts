@@ -28,6 +28,11 @@ export type BookStatus = 'open' | 'withdrawn';
 
 export interface BookEntry extends SignedOrder {
   readonly status: BookStatus;
+  /**
+   * The block the poster says the order was signed at (not signed itself: a hint for the owner's lookups,
+   * which scan the settlement's events from there and check them against `filledAmount`).
+   */
+  readonly block?: number;
 }
 
 export interface OrderBookOptions {
@@ -51,7 +56,21 @@ export interface OrderBookHandle {
 export const withdrawMessage = (uid: Hex): string => `ballast: withdraw order ${uid.toLowerCase()}`;
 
 export function entryToJson(e: BookEntry) {
-  return { uid: e.uid, owner: e.owner, signature: e.signature, status: e.status, order: orderToJson(e.order) };
+  return {
+    uid: e.uid,
+    owner: e.owner,
+    signature: e.signature,
+    status: e.status,
+    order: orderToJson(e.order),
+    ...(e.block === undefined ? {} : { block: e.block }),
+  };
+}
+
+/** The optional `block` of a posted order or a stored row. */
+export function blockFromJson(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new BadRequest('block: a block number');
+  return v;
 }
 
 const big = (v: unknown, field: string): bigint => {
@@ -129,14 +148,19 @@ export function loadBook(file: string | undefined): BookEntry[] {
     signature: Hex;
     status: BookStatus;
     order: unknown;
+    block?: unknown;
   }[];
-  return rows.map((r) => ({
-    uid: r.uid,
-    owner: r.owner,
-    signature: r.signature,
-    status: r.status,
-    order: orderFromJson(r.order),
-  }));
+  return rows.map((r) => {
+    const block = blockFromJson(r.block);
+    return {
+      uid: r.uid,
+      owner: r.owner,
+      signature: r.signature,
+      status: r.status,
+      order: orderFromJson(r.order),
+      ...(block === undefined ? {} : { block }),
+    };
+  });
 }
 
 export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookHandle> {
@@ -161,6 +185,7 @@ export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookH
     if (typeof b.signature !== 'string' || !isHex(b.signature) || b.signature.length !== 132)
       throw new BadRequest('signature: 65 bytes hex (EIP-712 r‖s‖v)');
     const signature = b.signature as Hex;
+    const block = blockFromJson(b.block);
     let signer: Address;
     try {
       signer = await signerOf(order, domain, signature);
@@ -181,7 +206,7 @@ export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookH
           uid: byUid.get(other)!.uid,
         },
       ];
-    const e: BookEntry = { order, owner, signature, uid, status: 'open' };
+    const e: BookEntry = { order, owner, signature, uid, status: 'open', ...(block === undefined ? {} : { block }) };
     byUid.set(key, e);
     byIntent.set(order.appData.toLowerCase(), key);
     persist();

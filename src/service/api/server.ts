@@ -72,7 +72,10 @@ export async function buildApi(
 
   const metrics =
     options.metrics ??
-    new ServiceMetrics({ views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))) });
+    new ServiceMetrics({
+      views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))),
+      solver: () => facade.solverStatus?.() ?? null,
+    });
   const history = new HistoryStore(facade);
   const offs = [
     facade.onCycle((e) => {
