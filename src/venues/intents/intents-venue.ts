@@ -234,7 +234,7 @@ export class IntentsVenue implements Venue {
    * settlement's `filledAmount`), the scan starts again from block 0, so a wrong hint costs time, never fills.
    * Each fill's time is the injected clock's when this venue first saw it, the same on every later lookup.
    */
-  private async fills(e: BookEntry, filled: bigint): Promise<Fill[]> {
+  private async fills(e: BookEntry, filled: bigint, head: bigint): Promise<Fill[]> {
     if (filled === 0n) return [];
     const mine = (ls: Awaited<ReturnType<IntentsVenue['tradeLogs']>>) =>
       ls.filter((l) => l.args.orderUid?.toLowerCase() === e.uid.toLowerCase());
@@ -244,7 +244,9 @@ export class IntentsVenue implements Venue {
         0n,
       );
     // an order invalidated on chain has filledAmount = uint256(-1): nothing to check the events against
-    const from = filled === INVALIDATED ? 0n : BigInt(e.block ?? 0);
+    // (a hint past the head would be refused by the node: it is clamped to the head, then found wrong)
+    const hint = BigInt(e.block ?? 0);
+    const from = filled === INVALIDATED ? 0n : hint < head ? hint : head;
     let logs = mine(await this.tradeLogs(from));
     if (executed(logs) < filled && from > 0n) logs = mine(await this.tradeLogs(0n));
     const buy = e.order.sellToken.toLowerCase() === this.token(this.c.quote)!.address.toLowerCase();
@@ -286,7 +288,7 @@ export class IntentsVenue implements Venue {
       }),
       this.client.getBlock(),
     ]);
-    const fills = await this.fills(e, filled);
+    const fills = await this.fills(e, filled, block.number);
     const filledQuantity = fills.reduce((s, f) => s + f.quantity, 0);
     const value = fills.reduce((s, f) => s + f.quantity * f.price, 0);
     const full = e.order.kind === 'sell' ? e.order.sellAmount : e.order.buyAmount;
