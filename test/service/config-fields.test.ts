@@ -321,3 +321,18 @@ test('a venue missing a required field is refused naming that field, not the who
     (e: unknown) => e instanceof InputError && /^service: portfolios\[0\]\.venue\.book: /.test(e.message),
   );
 });
+
+test('an intent venue without a token for a target asset, or with another quote, is refused naming the field', () => {
+  const at = (venue: Record<string, unknown>) => () =>
+    checkedExecution(
+      parseService({ portfolios: [{ id: 'p', portfolio: PORTFOLIO, venue }] }, 'service').portfolios[0]!,
+    );
+  assert.throws(
+    at(intents({ tokens: { USDT: { address: A, decimals: 6, usdFeed: A } } })),
+    /InputError: service: portfolios\.p\.venue\.tokens\.BTC: missing/,
+  );
+  assert.throws(
+    at(intents({ quote: 'BTC' })),
+    /InputError: service: portfolios\.p\.venue\.quote: is BTC, but the portfolio's quote is USDT/,
+  );
+});
