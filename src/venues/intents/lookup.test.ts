@@ -67,6 +67,17 @@ describe('intent venue lookups', () => {
     assert.deepEqual(again.fills, first.fills, 'the same fill, the same time, on every lookup');
   });
 
+  it('every configured token trades against the quote: `rules` only adds a lot step or a minimum', async () => {
+    const v = createIntentsVenue(intentsConfig(w, { rules: {} }), {
+      clock: { now: () => 0 },
+      env: { INTENT_WALLET_KEY: `0x${'33'.repeat(32)}` },
+    });
+    assert.deepEqual(await v.rules(['WETH', 'USDC', 'LINK'], 'USDC'), [
+      { asset: 'WETH', minQuantity: 0, tickSize: 0, lotStep: 0, minNotional: 0 },
+    ]);
+    assert.deepEqual(await v.rules(['WETH'], 'WETH'), [], 'only against the venue’s quote');
+  });
+
   it('a wrong hint (past the settlement) costs a second scan from block 0, never a fill', async () => {
     const owner = await w.owner({ WETH: parseEther('1') });
     const order = await sellOrder(w, 'WETH', 'USDC', parseEther('0.5'), { intent: 'badhint1' });
