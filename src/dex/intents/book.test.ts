@@ -81,7 +81,7 @@ test('order book: keeps the block an order was signed at (a hint, across restart
     const bad = await fetch(`${book.url}/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...(await (await fetch(`${book.url}/orders/${s.uid}`)).json()), block: -1 }),
+      body: JSON.stringify({ ...((await (await fetch(`${book.url}/orders/${s.uid}`)).json()) as object), block: -1 }),
     });
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { message: string }).message, /^block: /);
