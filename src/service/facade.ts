@@ -2,6 +2,7 @@ import type { Plan } from '../core/planner/describe.ts';
 import type { CashFlow, StoredPlan, TargetVersion } from '../store/index.ts';
 import type { Store } from '../store/ports.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
+import type { SolverStatus } from './solver-loop.ts';
 
 /** One portfolio as the API and dashboard show it. */
 export interface PortfolioView {
@@ -45,6 +46,8 @@ export interface ServiceStatus {
     lastCycleAt: number | null;
     lastDecision: string | null;
   }[];
+  /** Solver mode's counts, when the service file has `solver:`. */
+  readonly solver?: SolverStatus;
 }
 
 /** A plan offered for review: execute exactly it (same hash) before it expires, or nothing. */
@@ -80,4 +83,6 @@ export interface ServiceFacade {
   runCycle(id: string): Promise<CycleEvent>;
   onCycle(listener: (e: CycleEvent) => void): () => void;
   onAlert(listener: (e: AlertEvent) => void): () => void;
+  /** Solver mode's counts (null or absent: no solver in this service). */
+  solverStatus?(): SolverStatus | null;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PortfolioView } from './facade.ts';
-import { METRIC_NAMES, ServiceMetrics } from './metrics.ts';
+import { METRIC_NAMES, ServiceMetrics, SOLVER_METRIC_NAMES } from './metrics.ts';
+import type { SolverStatus } from './solver-loop.ts';
 
 const view: PortfolioView = {
   id: 'main',
@@ -53,4 +54,31 @@ test('metrics: every name is exported; counters, histogram and gauges follow the
   // Two instances do not collide (own registries).
   assert.doesNotThrow(() => new ServiceMetrics());
   assert.doesNotThrow(() => new ServiceMetrics());
+});
+
+test('metrics: solver mode’s counts are read at each scrape; without a solver there are none', async () => {
+  const none = await new ServiceMetrics({ processMetrics: false, solver: () => null }).text();
+  for (const name of SOLVER_METRIC_NAMES) assert.ok(!none.includes(name), name);
+  let status: SolverStatus = {
+    book: 'http://127.0.0.1:1',
+    send: true,
+    rounds: 3,
+    settled: 2,
+    failed: 1,
+    roundErrors: 0,
+    lastRoundSkipped: 4,
+    lastSettleAt: 90_000,
+    lastError: null,
+  };
+  const m = new ServiceMetrics({ processMetrics: false, solver: () => status });
+  let text = await m.text();
+  for (const name of SOLVER_METRIC_NAMES) assert.match(text, new RegExp(`^${name} `, 'm'), name);
+  assert.match(text, /^ballast_solver_orders_settled_total 2$/m);
+  assert.match(text, /^ballast_solver_orders_failed_total 1$/m);
+  assert.match(text, /^ballast_solver_last_round_skipped 4$/m);
+  assert.match(text, /^ballast_solver_last_settle_timestamp_seconds 90$/m);
+  status = { ...status, rounds: 4, settled: 5 };
+  text = await m.text();
+  assert.match(text, /^ballast_solver_orders_settled_total 5$/m, 'the count, not a sum of scrapes');
+  assert.match(text, /^ballast_solver_rounds_total 4$/m);
 });

@@ -9,6 +9,7 @@ import type { WorkerFigures } from '../store/postgres/worker-stats.ts';
 import type { PortfolioView } from './facade.ts';
 import { WORKER_LATENCY_BUCKETS, workerMetricsText } from './fleet-metrics.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
+import type { SolverStatus } from './solver-loop.ts';
 
 export const METRIC_NAMES = [
   'ballast_portfolio_value',
@@ -25,6 +26,16 @@ export const METRIC_NAMES = [
   'ballast_last_cycle_timestamp_seconds',
 ] as const;
 
+/** Exported only by a service in solver mode (`solver:` in its file). */
+export const SOLVER_METRIC_NAMES = [
+  'ballast_solver_rounds_total',
+  'ballast_solver_orders_settled_total',
+  'ballast_solver_orders_failed_total',
+  'ballast_solver_round_errors_total',
+  'ballast_solver_last_round_skipped',
+  'ballast_solver_last_settle_timestamp_seconds',
+] as const;
+
 export interface MetricsOptions {
   /** Also export node's process metrics (CPU, RSS, event-loop lag) with the `ballast_` prefix. Default true. */
   readonly processMetrics?: boolean;
@@ -35,6 +46,8 @@ export interface MetricsOptions {
    * latency bucket bounds), exported with a `worker` label (fleet-metrics.ts).
    */
   readonly workers?: (bucketsS: readonly number[]) => Promise<readonly WorkerFigures[]>;
+  /** Solver mode's counts, read at each scrape (null: no solver, no solver metrics). */
+  readonly solver?: () => SolverStatus | null;
 }
 
 export class ServiceMetrics {
@@ -133,7 +146,51 @@ export class ServiceMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: r,
     });
+    const solver = options.solver;
+    if (solver !== undefined && solver() !== null) this.solverMetrics(solver);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'ballast_' });
+  }
+
+  /** The solver's counts as metrics, each read from its status at scrape time. */
+  private solverMetrics(status: () => SolverStatus | null): void {
+    const r = [this.registry];
+    const counter = (name: string, help: string, get: (s: SolverStatus) => number) =>
+      new Counter({
+        name,
+        help,
+        registers: r,
+        collect() {
+          const s = status();
+          this.reset();
+          if (s !== null && get(s) > 0) this.inc(get(s));
+        },
+      });
+    const gauge = (name: string, help: string, get: (s: SolverStatus) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        registers: r,
+        collect() {
+          const v = ((s) => (s === null ? null : get(s)))(status());
+          if (v !== null) this.set(v);
+        },
+      });
+    counter('ballast_solver_rounds_total', 'Solver rounds run (solver mode)', (s) => s.rounds);
+    counter('ballast_solver_orders_settled_total', 'Orders the solver settled on chain', (s) => s.settled);
+    counter('ballast_solver_orders_failed_total', 'Settlements the solver sent that reverted', (s) => s.failed);
+    counter(
+      'ballast_solver_round_errors_total',
+      'Solver rounds that failed as a whole (node or order book unreachable)',
+      (s) => s.roundErrors,
+    );
+    gauge(
+      'ballast_solver_last_round_skipped',
+      'Orders the last solver round skipped or only simulated',
+      (s) => s.lastRoundSkipped,
+    );
+    gauge('ballast_solver_last_settle_timestamp_seconds', 'Time of the solver’s last settlement (Unix seconds)', (s) =>
+      s.lastSettleAt === null ? null : s.lastSettleAt / 1000,
+    );
   }
 
   observeCycle(e: CycleEvent, view?: PortfolioView): void {

@@ -1,12 +1,12 @@
 /**
  * What a service file asks for that can be checked without the journal or the network: every paper
- * venue has a price feed, every exchange's keys are there and readable, an API reachable from other
- * machines has a token. Run before the journal is opened (issue #16 item 4: a refused start leaves no
+ * venue has a price feed, every exchange's keys and every intent venue's wallet key are there and
+ * readable, an API reachable from other machines has a token. Run before the journal is opened (issue #16 item 4: a refused start leaves no
  * journal, lock or sidecar behind).
  */
 import { checkApiExposure, loadApiToken } from './api/auth.ts';
 import type { ResolvedService } from './config/parse.ts';
-import { checkedExecution, noFeed } from './venues.ts';
+import { checkedExecution, noFeed, venueWhere } from './venues.ts';
 
 export interface PreflightOptions {
   /** A price feed is supplied (a replay): paper venues need none of their own. */
@@ -23,6 +23,11 @@ export async function preflight(config: ResolvedService, o: PreflightOptions): P
     const v = p.venue === 'paper' ? { type: 'paper' as const, prices: undefined } : p.venue;
     if (v.type === 'paper') {
       if (!o.feed && v.prices === undefined) throw noFeed(p.id);
+      continue;
+    }
+    if (v.type === 'intents') {
+      const { loadWalletKey } = await import('../venues/intents/wallet-key.ts');
+      loadWalletKey(v, venueWhere(p), env);
       continue;
     }
     const { defaultEnvNames, loadCredentials } = await import('../venues/ccxt/credentials.ts');

@@ -21,6 +21,7 @@ import { Ledger } from './runner/ledger.ts';
 import { PortfolioRunner } from './runner/portfolio-runner.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 import { readPausedSidecar, removePausedSidecar, reservePausedSidecar } from './runner/write-failure.ts';
+import { prepareSolver, type SolverMode, type SolverStatus } from './solver-loop.ts';
 import { checkedExecution, createReference, createVenue } from './venues.ts';
 
 export interface ServiceOptions {
@@ -70,6 +71,8 @@ export class Service implements ServiceFacade {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   readonly startedAt: number;
   recovery: ReconcileReport | null = null;
+  /** Solver mode (`solver:` in the service file): started with the schedule, stopped with the service. */
+  private solver: SolverMode | null = null;
   private stopped = false;
   private readonly inflight = new Set<Promise<CycleEvent>>();
   /** stderr: disk write failures and scheduled cycles that threw are logged here (issue #13 item 4). */
@@ -119,6 +122,8 @@ export class Service implements ServiceFacade {
     }
     // Keys, feeds: checked before the journal is opened, so a refused start leaves nothing behind.
     await preflight(config, { feed: (o.feed ?? null) !== null, api: false });
+    // The solver's key, chain file and allow-listing, also before the journal opens.
+    const solver = config.solver === undefined ? null : await prepareSolver(config.solver, { now });
     const journal =
       o.storeUrl === undefined
         ? Journal.open(o.journalPath ?? config.journal, { now: now(), journalId: o.journalId, writer: true })
@@ -128,6 +133,7 @@ export class Service implements ServiceFacade {
         ? await openPostgresStore(o.storeUrl!, { now: now(), journalId: o.journalId })
         : sqliteStore(journal);
     const s = new Service(config, store, journal, now);
+    s.solver = solver;
     try {
       for (const p of config.portfolios) {
         let runner: PortfolioRunner | undefined;
@@ -204,6 +210,7 @@ export class Service implements ServiceFacade {
   schedule(dispatch?: (id: string) => Promise<unknown>): void {
     this.dispatch = dispatch ?? null;
     for (const r of this.runners.values()) this.scheduleNext(r);
+    this.solver?.start();
   }
 
   private scheduleNext(r: PortfolioRunner): void {
@@ -234,6 +241,7 @@ export class Service implements ServiceFacade {
     this.stopped = true;
     for (const t of this.timers.values()) clearTimeout(t);
     await Promise.allSettled([...this.inflight]);
+    await this.solver?.stop();
     for (const v of this.venues.values()) await v.close?.();
     await this.store.close();
   }
@@ -266,7 +274,12 @@ export class Service implements ServiceFacade {
         lastCycleAt: r.lastCycleAt,
         lastDecision: last[k]?.decision ?? null,
       })),
+      ...(this.solver === null ? {} : { solver: this.solver.status() }),
     };
+  }
+
+  solverStatus(): SolverStatus | null {
+    return this.solver?.status() ?? null;
   }
 
   portfolioIds(): string[] {

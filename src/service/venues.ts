@@ -9,6 +9,7 @@ import type { Store } from '../store/ports.ts';
 import type { VenueCapabilities } from '../venues/capabilities.ts';
 import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
 import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
+import { checkIntentsAssets, createIntentsVenue, intentsCapabilities } from '../venues/intents/config.ts';
 import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
@@ -30,17 +31,28 @@ export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig 
 }
 
 export function capabilitiesOf(v: VenueConfig): VenueCapabilities {
+  if (v.type === 'intents') return intentsCapabilities;
   return v.type === 'paper' ? paperCapabilities : ccxtVenueCapabilities(v);
 }
+
+const venueLabel = (v: VenueConfig): string =>
+  v.type === 'paper' ? 'the paper venue' : v.type === 'intents' ? 'the intent venue' : `the ccxt venue ${v.exchange}`;
+
+/** Where a portfolio's venue fields are, for one-line refusals (`service: portfolios.p1.venue.keyFile: …`). */
+export const venueWhere = (p: Pick<ResolvedPortfolio, 'id'>) => ({
+  source: 'service',
+  path: `portfolios.${p.id}.venue`,
+});
+
+/** The assets a portfolio trades against its quote. */
+export const tradedAssets = (p: Pick<ResolvedPortfolio, 'portfolio'>): string[] =>
+  Object.keys(p.portfolio.target).filter((a) => a !== p.portfolio.quote);
 
 /** The execution settings of a portfolio, refused at start when its venue cannot honour one. */
 export function checkedExecution(p: ResolvedPortfolio): ExecutionSettings {
   const v = venueConfigOf(p);
-  checkExecutionFields(v, capabilitiesOf(v), {
-    source: 'service',
-    path: `portfolios.${p.id}.venue`,
-    venue: v.type === 'paper' ? 'the paper venue' : `the ccxt venue ${v.exchange}`,
-  });
+  checkExecutionFields(v, capabilitiesOf(v), { ...venueWhere(p), venue: venueLabel(v) });
+  if (v.type === 'intents') checkIntentsAssets(v, p.portfolio.quote, tradedAssets(p), venueWhere(p));
   return v;
 }
 
@@ -53,6 +65,7 @@ export async function createVenue(
   const clock: Clock = { now: deps.now };
   // ccxt is loaded only when a portfolio needs it (a paper-only service starts without it).
   if (v.type === 'ccxt') return (await import('../venues/ccxt/factory.ts')).createCcxtVenueFrom(v, { clock });
+  if (v.type === 'intents') return createIntentsVenue(v, { clock, where: venueWhere(p) });
   const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
   if (feed === null) throw noFeed(p.id);
   const rules = new Map<string, MarketRules>(

@@ -36,6 +36,22 @@ const RUNNER = 'src/service/runner/portfolio-runner.ts';
 const CCXT = 'src/venues/ccxt/factory.ts';
 const EXEC = 'src/venues/execution-config.ts';
 const PAPER_LIMIT = { type: 'paper', orderType: 'limit' };
+const INTENTS = 'src/venues/intents/intents-venue.ts';
+const INTENTS_CONFIG = 'src/venues/intents/config.ts';
+const KEY = 'src/venues/intents/wallet-key.ts';
+const SOLVER = 'src/service/solver-loop.ts';
+const E2E = 'test/onchain/intents-serve.test.ts';
+const A = '0x0000000000000000000000000000000000000001';
+/** A complete intent venue for the portfolio below (USDT quote, BTC), plus `over`. */
+const intents = (over: Record<string, unknown>) => ({
+  type: 'intents',
+  rpcUrl: 'http://127.0.0.1:8545',
+  settlement: A,
+  book: 'http://127.0.0.1:8547',
+  quote: 'USDT',
+  tokens: { USDT: { address: A, decimals: 6, usdFeed: A }, BTC: { address: A, decimals: 8, usdFeed: A } },
+  ...over,
+});
 
 /** `portfolios[].venue[ccxt].orderType`: arrays as [], a venue by its `type`. */
 const FIELDS: Record<string, Row> = {
@@ -84,6 +100,50 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[ccxt].limit.pollMs': used(EXEC, /pollMs: l\.pollMs/),
   'portfolios[].venue[ccxt].timeoutMs': used(CCXT, /timeoutMs: c\.timeoutMs/),
   'portfolios[].venue[ccxt].recvWindowMs': used(CCXT, /recvWindow: c\.recvWindowMs/),
+  'portfolios[].venue[intents].type': used('src/service/venues.ts', /v\.type === 'intents'/),
+  'portfolios[].venue[intents].name': used(INTENTS, /this\.name = c\.name/),
+  'portfolios[].venue[intents].rpcUrl': used(INTENTS, /http\(c\.rpcUrl\)/, E2E),
+  'portfolios[].venue[intents].chainId': used(INTENTS, /gpv2Domain\(this\.c\.chainId/, E2E),
+  'portfolios[].venue[intents].settlement': used(INTENTS, /address: this\.c\.settlement/, E2E),
+  'portfolios[].venue[intents].book': used(INTENTS, /new OrderBookClient\(c\.book\)/, E2E),
+  'portfolios[].venue[intents].keyEnv': used(
+    KEY,
+    /s\.keyEnv \?\? DEFAULT_KEY_ENV/,
+    'src/venues/intents/wallet-key.test.ts',
+  ),
+  'portfolios[].venue[intents].keyFile': used(KEY, /const path = s\.keyFile/, E2E),
+  'portfolios[].venue[intents].quote': used(INTENTS_CONFIG, /quote !== c\.quote/, E2E),
+  'portfolios[].venue[intents].tokens': used(INTENTS, /this\.c\.tokens\[symbol\]/, E2E),
+  'portfolios[].venue[intents].rules': used(INTENTS, /this\.c\.rules\[a\]/, 'src/venues/intents/intents.test.ts'),
+  'portfolios[].venue[intents].maxSlippageBps': used(
+    INTENTS,
+    /this\.c\.maxSlippageBps/,
+    'src/venues/intents/intents-onchain.test.ts',
+  ),
+  'portfolios[].venue[intents].deadlineSec': used(
+    INTENTS,
+    /this\.c\.deadlineSec/,
+    'src/venues/intents/intents-onchain.test.ts',
+  ),
+  'portfolios[].venue[intents].feeBps': used(INTENTS, /this\.c\.feeBps/),
+  'portfolios[].venue[intents].partialAboveNotional': used(
+    INTENTS,
+    /this\.c\.partialAboveNotional/,
+    'src/venues/intents/intents-onchain.test.ts',
+  ),
+  'portfolios[].venue[intents].waitMs': used(INTENTS, /this\.c\.waitMs/, 'src/venues/intents/intents-onchain.test.ts'),
+  'portfolios[].venue[intents].pollMs': used(INTENTS, /this\.c\.pollMs/),
+  'portfolios[].venue[intents].cancel': used(
+    INTENTS,
+    /this\.c\.cancel === 'onchain'/,
+    'src/venues/intents/intents-onchain.test.ts',
+  ),
+  'portfolios[].venue[intents].orderType': { rejected: intents({ orderType: 'limit' }) },
+  'portfolios[].venue[intents].maxChunkNotional': { rejected: intents({ maxChunkNotional: 100 }) },
+  'portfolios[].venue[intents].limit.repegMs': { rejected: intents({ limit: { repegMs: 1 } }) },
+  'portfolios[].venue[intents].limit.timeoutMs': { rejected: intents({ limit: { timeoutMs: 1 } }) },
+  'portfolios[].venue[intents].limit.onTimeout': { rejected: intents({ limit: { onTimeout: 'market' } }) },
+  'portfolios[].venue[intents].limit.pollMs': { rejected: intents({ limit: { pollMs: 1 } }) },
   'portfolios[].reference.type': { literal: true },
   'portfolios[].reference.exchange': used(CCXT, /createExchange\(\{ exchange: c\.exchange/),
   'portfolios[].reference.url': used(CCXT, /simulatorUrl: c\.url/),
@@ -106,6 +166,12 @@ const FIELDS: Record<string, Row> = {
   'api.cors': used(SERVE, /cfg\.api\.cors/),
   'api.enabled': used(SERVE, /cfg\.api\.enabled/),
   'alerts.webhook': used(SERVE, /cfg\.alerts\.webhook/),
+  'solver.chainFile': used(SOLVER, /readChainFile\(c\.chainFile\)/, E2E),
+  'solver.book': used(SOLVER, /new OrderBookClient\(c\.book\)/, E2E),
+  'solver.keyEnv': used(SOLVER, /loadWalletKey\(c, /, E2E),
+  'solver.keyFile': used(SOLVER, /loadWalletKey\(c, /, E2E),
+  'solver.intervalMs': used(SOLVER, /intervalMs: c\.intervalMs/),
+  'solver.send': used(SOLVER, /send: c\.send/),
 };
 
 interface Def {
@@ -246,4 +312,27 @@ test('ballast serve refuses orderType: limit on a paper venue: exit 1, one line 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a venue missing a required field is refused naming that field, not the whole union', () => {
+  const doc = { portfolios: [{ id: 'p', portfolio: PORTFOLIO, venue: intents({ book: undefined }) }] };
+  assert.throws(
+    () => parseService(doc, 'service'),
+    (e: unknown) => e instanceof InputError && /^service: portfolios\[0\]\.venue\.book: /.test(e.message),
+  );
+});
+
+test('an intent venue without a token for a target asset, or with another quote, is refused naming the field', () => {
+  const at = (venue: Record<string, unknown>) => () =>
+    checkedExecution(
+      parseService({ portfolios: [{ id: 'p', portfolio: PORTFOLIO, venue }] }, 'service').portfolios[0]!,
+    );
+  assert.throws(
+    at(intents({ tokens: { USDT: { address: A, decimals: 6, usdFeed: A } } })),
+    /InputError: service: portfolios\.p\.venue\.tokens\.BTC: missing/,
+  );
+  assert.throws(
+    at(intents({ quote: 'BTC' })),
+    /InputError: service: portfolios\.p\.venue\.quote: is BTC, but the portfolio's quote is USDT/,
+  );
 });

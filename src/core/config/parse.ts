@@ -6,8 +6,21 @@ import { type PortfolioConfig, portfolioSchema } from './schema.ts';
 export const WEIGHT_SUM_TOLERANCE = 1e-9;
 
 /** zod issues → our one-line-per-problem issues, with messages that say what was expected. */
+/**
+ * A union none of whose branches matched: when exactly one branch got past the value's shape (its issues
+ * lie inside the value, not a type or literal mismatch at its root), its issues are the useful ones
+ * (`venue: { type: intents }` without `book` says `venue.book: …`, not `venue: Invalid input`).
+ */
+function unionBranch(i: z.core.$ZodIssue): z.core.$ZodIssue[] | null {
+  if (i.code !== 'invalid_union' || 'discriminator' in i || !Array.isArray(i.errors)) return null;
+  const deep = i.errors.filter((b) => b.length > 0 && b.some((x) => x.path.length > 0));
+  if (deep.length !== 1) return null;
+  return deep[0]!.map((x) => ({ ...x, path: [...i.path, ...x.path] }));
+}
+
 export function zodIssues(error: z.ZodError): InputIssue[] {
-  return error.issues.map((i) => {
+  const issues = error.issues.flatMap((i) => unionBranch(i) ?? [i]);
+  return issues.map((i) => {
     const path = joinPath(i.path);
     if (i.code === 'unrecognized_keys') {
       const keys = i.keys.join(', ');

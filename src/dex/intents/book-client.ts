@@ -12,7 +12,15 @@ export interface PostResult {
   readonly conflict: boolean;
 }
 
-type Row = { uid: Hex; owner: Address; signature: Hex; status: BookStatus; order: unknown; explanations?: unknown[] };
+type Row = {
+  uid: Hex;
+  owner: Address;
+  signature: Hex;
+  status: BookStatus;
+  order: unknown;
+  explanations?: unknown[];
+  block?: number;
+};
 const fromRow = (r: Row): BookEntry => {
   const { explanations, ...rest } = r;
   return {
@@ -47,8 +55,14 @@ export class OrderBookClient {
     return { status: res.status, json };
   }
 
-  async post(order: GPv2Order, owner: Address, signature: Hex): Promise<PostResult> {
-    const { status, json } = await this.call('POST', '/orders', { order: orderToJson(order), owner, signature });
+  /** `block`: the block the order was signed at (kept with it: the owner's lookups scan events from there). */
+  async post(order: GPv2Order, owner: Address, signature: Hex, block?: bigint): Promise<PostResult> {
+    const { status, json } = await this.call('POST', '/orders', {
+      order: orderToJson(order),
+      owner,
+      signature,
+      ...(block === undefined ? {} : { block: Number(block) }),
+    });
     const j = json as { uid?: Hex; message?: string };
     if ((status === 200 || status === 201 || status === 409) && j.uid !== undefined)
       return { uid: j.uid, created: status === 201, conflict: status === 409 };

@@ -41,6 +41,11 @@ export interface FillNote {
 export interface BookEntry extends SignedOrder {
   readonly status: BookStatus;
   readonly explanations?: readonly FillNote[];
+  /**
+   * The block the poster says the order was signed at (not signed itself: a hint for the owner's lookups,
+   * which scan the settlement's events from there and check them against `filledAmount`).
+   */
+  readonly block?: number;
 }
 
 export interface OrderBookOptions {
@@ -71,6 +76,7 @@ export function entryToJson(e: BookEntry) {
     status: e.status,
     order: orderToJson(e.order),
     ...(e.explanations === undefined ? {} : { explanations: e.explanations }),
+    ...(e.block === undefined ? {} : { block: e.block }),
   };
 }
 
@@ -85,6 +91,13 @@ export function noteFromJson(j: unknown): FillNote {
     matched: big(o.matched, 'matched').toString(),
     routed: big(o.routed, 'routed').toString(),
   };
+}
+
+/** The optional `block` of a posted order or a stored row. */
+export function blockFromJson(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new BadRequest('block: a block number');
+  return v;
 }
 
 const big = (v: unknown, field: string): bigint => {
@@ -163,15 +176,20 @@ export function loadBook(file: string | undefined): BookEntry[] {
     status: BookStatus;
     order: unknown;
     explanations?: unknown[];
+    block?: unknown;
   }[];
-  return rows.map((r) => ({
-    uid: r.uid,
-    owner: r.owner,
-    signature: r.signature,
-    status: r.status,
-    order: orderFromJson(r.order),
-    ...(r.explanations === undefined ? {} : { explanations: r.explanations.map(noteFromJson) }),
-  }));
+  return rows.map((r) => {
+    const block = blockFromJson(r.block);
+    return {
+      uid: r.uid,
+      owner: r.owner,
+      signature: r.signature,
+      status: r.status,
+      order: orderFromJson(r.order),
+      ...(r.explanations === undefined ? {} : { explanations: r.explanations.map(noteFromJson) }),
+      ...(block === undefined ? {} : { block }),
+    };
+  });
 }
 
 export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookHandle> {
@@ -196,6 +214,7 @@ export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookH
     if (typeof b.signature !== 'string' || !isHex(b.signature) || b.signature.length !== 132)
       throw new BadRequest('signature: 65 bytes hex (EIP-712 r‖s‖v)');
     const signature = b.signature as Hex;
+    const block = blockFromJson(b.block);
     let signer: Address;
     try {
       signer = await signerOf(order, domain, signature);
@@ -216,7 +235,7 @@ export async function startOrderBook(opts: OrderBookOptions): Promise<OrderBookH
           uid: byUid.get(other)!.uid,
         },
       ];
-    const e: BookEntry = { order, owner, signature, uid, status: 'open' };
+    const e: BookEntry = { order, owner, signature, uid, status: 'open', ...(block === undefined ? {} : { block }) };
     byUid.set(key, e);
     byIntent.set(order.appData.toLowerCase(), key);
     persist();

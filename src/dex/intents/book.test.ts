@@ -92,3 +92,29 @@ test('order book: a solver’s explanation of a settlement (issue #25) is valida
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('order book: keeps the block an order was signed at (a hint, across restarts); refuses one that is not a block number', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-book-'));
+  const file = join(dir, 'orders.json');
+  const alice = privateKeyToAccount(generatePrivateKey());
+  let book = await startOrderBook({ chainId: 1337, settlement, file });
+  try {
+    const c = new OrderBookClient(book.url);
+    const s = await signOrder(alice, order({ appData: appDataOf('hinted') }), domain);
+    await c.post(s.order, s.owner, s.signature, 1234n);
+    assert.equal((await c.byIntent(appDataOf('hinted')))?.block, 1234);
+    const bad = await fetch(`${book.url}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...((await (await fetch(`${book.url}/orders/${s.uid}`)).json()) as object), block: -1 }),
+    });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /^block: /);
+    await book.close();
+    book = await startOrderBook({ chainId: 1337, settlement, file });
+    assert.equal((await new OrderBookClient(book.url).byIntent(appDataOf('hinted')))?.block, 1234);
+  } finally {
+    await book.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

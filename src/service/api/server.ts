@@ -77,6 +77,7 @@ export async function buildApi(
     new ServiceMetrics({
       views: () => Promise.all(facade.portfolioIds().map((id) => facade.portfolio(id))),
       workers: options.workerFigures,
+      solver: () => facade.solverStatus?.() ?? null,
     });
   const history = new HistoryStore(facade);
   const offs = [

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
 import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
+import { intentsVenueSchema } from '../../venues/intents/config.ts';
 import { paperVenueSchema } from '../../venues/paper/config.ts';
+import { solverSchema } from './solver-schema.ts';
 
 /** Each venue owns its config schema (src/venues/<name>/config.ts); the service's is their union. */
-export { ccxtVenueSchema, paperVenueSchema, publicPricesSchema };
+export { ccxtVenueSchema, intentsVenueSchema, paperVenueSchema, publicPricesSchema };
 
 const seconds = z.number().finite().nonnegative();
 
@@ -38,7 +40,7 @@ export const riskSchema = z.strictObject({
   approvalAbove: z.number().finite().positive().optional(),
 });
 
-export const venueSchema = z.discriminatedUnion('type', [paperVenueSchema, ccxtVenueSchema]);
+export const venueSchema = z.discriminatedUnion('type', [paperVenueSchema, ccxtVenueSchema, intentsVenueSchema]);
 
 export const scheduleSchema = z.union([
   z.strictObject({ every: durationSchema }),
@@ -82,6 +84,8 @@ export const serviceSchema = z.strictObject({
   portfolios: z.array(servicePortfolioSchema).min(1),
   api: apiSchema.default({ host: '127.0.0.1', port: 8787, tokenEnv: 'BALLAST_API_TOKEN', cors: [], enabled: true }),
   alerts: alertsSchema.default({}),
+  /** Solver mode (issue #24): the service also settles the local order book's orders (src/service/solver-loop.ts). */
+  solver: solverSchema.optional(),
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
@@ -89,3 +93,4 @@ export type ServicePortfolioConfig = z.output<typeof servicePortfolioSchema>;
 export type GuardsConfig = z.output<typeof guardsSchema>;
 export type RiskConfig = z.output<typeof riskSchema>;
 export type VenueConfig = z.output<typeof venueSchema>;
+export type SolverConfig = z.output<typeof solverSchema>;

@@ -1,7 +1,8 @@
 /**
  * The intent venue's config, capabilities and factory (issue #24 item 2; the template's shape). It signs
  * GPv2 orders for CoW Protocol's settlement and posts them to a local order book; a solver settles them.
- * The wallet's key is referenced by environment-variable name (`keyEnv`), never written in the config.
+ * The wallet's key is referenced by environment-variable name (`keyEnv`, default BALLAST_PRIVATE_KEY) or by
+ * a key file (`keyFile`), never written in the config.
  */
 import { type Address, getAddress, isAddress } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -11,6 +12,7 @@ import type { Clock } from '../../core/ports.ts';
 import type { VenueCapabilities } from '../capabilities.ts';
 import { executionFields } from '../execution-config.ts';
 import { IntentsVenue } from './intents-venue.ts';
+import { type KeyWhere, loadWalletKey } from './wallet-key.ts';
 
 const amount = z.number().finite().nonnegative();
 const address = z
@@ -30,8 +32,13 @@ export const intentsVenueSchema = z.strictObject({
   settlement: address,
   /** The local order book's URL (`ballast solve --book-port`). */
   book: z.url(),
-  /** Name of the environment variable that holds the wallet's private key (0x…). */
-  keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+  /** Name of the environment variable that holds the wallet's private key (0x…); default BALLAST_PRIVATE_KEY. */
+  keyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .optional(),
+  /** Or a file (owner-only, chmod 600) holding the key; excludes keyEnv. */
+  keyFile: z.string().min(1).optional(),
   quote: z.string().min(1),
   /** Every asset traded and the quote: its ERC-20 address, decimals and USD feed (Chainlink-style, 8 decimals). */
   tokens: z.record(
@@ -70,19 +77,22 @@ export const intentsCapabilities: VenueCapabilities = {
   myTradesBySymbol: false,
 };
 
+/** Every asset the portfolio trades and its quote need a token; the quote must be the venue's (one line each). */
+export function checkIntentsAssets(c: IntentsVenueSettings, quote: string, assets: readonly string[], where: KeyWhere) {
+  const at = (f: string) => (where.path === '' ? f : `${where.path}.${f}`);
+  if (quote !== c.quote)
+    throw InputError.one(where.source, at('quote'), `is ${c.quote}, but the portfolio's quote is ${quote}`);
+  for (const s of [c.quote, ...assets, ...Object.keys(c.rules)])
+    if (c.tokens[s] === undefined)
+      throw InputError.one(where.source, at(`tokens.${s}`), 'missing: every traded asset and the quote need a token');
+}
+
 export function createIntentsVenue(
   c: IntentsVenueSettings,
-  deps: { clock: Clock; env?: Readonly<Record<string, string | undefined>> },
+  deps: { clock: Clock; env?: Readonly<Record<string, string | undefined>>; where?: KeyWhere },
 ): IntentsVenue {
-  const key = (deps.env ?? process.env)[c.keyEnv];
-  if (key === undefined || !/^0x[0-9a-fA-F]{64}$/.test(key))
-    throw InputError.one(
-      'venue',
-      'keyEnv',
-      `environment variable ${c.keyEnv} must hold the wallet's key (0x and 64 hex digits)`,
-    );
-  for (const s of [c.quote, ...Object.keys(c.rules)])
-    if (c.tokens[s] === undefined)
-      throw InputError.one('venue', `tokens.${s}`, 'missing: every traded asset and the quote need a token');
-  return new IntentsVenue(c, deps.clock, privateKeyToAccount(key as `0x${string}`));
+  const where = deps.where ?? { source: 'venue', path: '' };
+  const key = loadWalletKey(c, where, deps.env ?? process.env);
+  checkIntentsAssets(c, c.quote, [], where);
+  return new IntentsVenue(c, deps.clock, privateKeyToAccount(key));
 }

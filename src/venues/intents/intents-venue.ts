@@ -73,6 +73,8 @@ export class IntentsVenue implements Venue {
   readonly owner: Address;
   private readonly client: PublicClient;
   private readonly book: OrderBookClient;
+  /** When this venue first saw each fill (trade id → the injected clock's ms). */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly c: IntentsVenueSettings,
@@ -123,19 +125,20 @@ export class IntentsVenue implements Venue {
 
   async rules(assets: readonly string[], quote: string): Promise<MarketRules[]> {
     if (this.token(quote) === undefined || quote !== this.c.quote) return [];
+    // every configured token trades against the quote; `rules` only adds a lot step or a minimum notional
     return assets.flatMap((a) => {
-      const r = this.c.rules[a];
-      return r === undefined || this.token(a) === undefined ? [] : [{ asset: a, minQuantity: 0, tickSize: 0, ...r }];
+      const r = this.c.rules[a] ?? { lotStep: 0, minNotional: 0 };
+      return this.token(a) === undefined || a === quote ? [] : [{ asset: a, minQuantity: 0, tickSize: 0, ...r }];
     });
   }
 
-  /** The GPv2 order for a request (see the file's comment); exact base units. */
-  async orderFor(o: OrderRequest, quantity: number): Promise<GPv2Order> {
+  /** The GPv2 order for a request (see the file's comment); exact base units. `now`: the chain's latest block time. */
+  async orderFor(o: OrderRequest, quantity: number, now?: number): Promise<GPv2Order> {
     const a = this.token(o.asset)!;
     const q = this.token(o.quote)!;
     const slip = this.c.maxSlippageBps / 10_000;
     const price = o.type === 'limit' && o.limitPrice !== undefined ? o.limitPrice : o.referencePrice;
-    const now = Number((await this.client.getBlock()).timestamp);
+    now ??= Number((await this.client.getBlock()).timestamp);
     const common = {
       receiver: ZERO_ADDRESS,
       validTo: now + this.c.deadlineSec,
@@ -180,15 +183,20 @@ export class IntentsVenue implements Venue {
     const quantity = truncateToLot(o.quantity, r.lotStep);
     skipBelowMinimum(o.clientOrderId, r, quantity, o.referencePrice, o.quote);
     let signed: Awaited<ReturnType<typeof signOrder>>;
+    let block: bigint;
     try {
-      const order = await this.orderFor(o, quantity);
+      // the block the order is signed at: no settlement of it can come earlier, so lookups scan its
+      // Trade events from there (the book keeps it with the order)
+      const head = await this.client.getBlock();
+      block = head.number;
+      const order = await this.orderFor(o, quantity, Number(head.timestamp));
       signed = await signOrder(this.account, order, gpv2Domain(this.c.chainId, this.c.settlement));
     } catch (e) {
       // nothing was posted: the chain did not answer (block time) or the order could not be built
       throw new OrderRejectedError(o.clientOrderId, `not signed: ${(e as Error).message.split('\n')[0]}`);
     }
     try {
-      await this.book.post(signed.order, signed.owner, signed.signature);
+      await this.book.post(signed.order, signed.owner, signed.signature, block);
     } catch (e) {
       if (e instanceof OrderBookError && e.next === 'next-cycle')
         throw new OrderRejectedError(o.clientOrderId, e.message);
@@ -210,48 +218,76 @@ export class IntentsVenue implements Venue {
     return this.book.byIntent(appDataOf(clientOrderId));
   }
 
-  private async fills(e: BookEntry): Promise<Fill[]> {
-    const logs = await this.client.getLogs({
+  /** The Trade events of the owner from `fromBlock` on. */
+  private tradeLogs(fromBlock: bigint) {
+    return this.client.getLogs({
       address: this.c.settlement,
       event: tradeEvent,
       args: { owner: this.owner },
-      fromBlock: 0n,
+      fromBlock,
     });
+  }
+
+  /**
+   * The order's fills from the settlement's Trade events, scanned from the block it was signed at (the
+   * book's hint). The hint is not signed: when the events found add up to less than `filled` (the
+   * settlement's `filledAmount`), the scan starts again from block 0, so a wrong hint costs time, never fills.
+   * Each fill's time is the injected clock's when this venue first saw it, the same on every later lookup.
+   */
+  private async fills(e: BookEntry, filled: bigint, head: bigint): Promise<Fill[]> {
+    if (filled === 0n) return [];
+    const mine = (ls: Awaited<ReturnType<IntentsVenue['tradeLogs']>>) =>
+      ls.filter((l) => l.args.orderUid?.toLowerCase() === e.uid.toLowerCase());
+    const executed = (ls: ReturnType<typeof mine>) =>
+      ls.reduce(
+        (s, l) => s + (e.order.kind === 'sell' ? l.args.sellAmount! - l.args.feeAmount! : l.args.buyAmount!),
+        0n,
+      );
+    // an order invalidated on chain has filledAmount = uint256(-1): nothing to check the events against
+    // (a hint past the head would be refused by the node: it is clamped to the head, then found wrong)
+    const hint = BigInt(e.block ?? 0);
+    const from = filled === INVALIDATED ? 0n : hint < head ? hint : head;
+    let logs = mine(await this.tradeLogs(from));
+    if (executed(logs) < filled && from > 0n) logs = mine(await this.tradeLogs(0n));
     const buy = e.order.sellToken.toLowerCase() === this.token(this.c.quote)!.address.toLowerCase();
     const asset = Object.values(this.c.tokens).find(
       (t) => t.address.toLowerCase() === (buy ? e.order.buyToken : e.order.sellToken).toLowerCase(),
     )!;
     const q = this.token(this.c.quote)!;
     const assetSym = Object.keys(this.c.tokens).find((s) => this.c.tokens[s] === asset)!;
-    return logs
-      .filter((l) => l.args.orderUid?.toLowerCase() === e.uid.toLowerCase())
-      .map((l) => {
-        const sold = l.args.sellAmount! - l.args.feeAmount!;
-        const qty = buy ? num(l.args.buyAmount!, asset.decimals) : num(sold, asset.decimals);
-        const value = buy ? num(sold, q.decimals) : num(l.args.buyAmount!, q.decimals);
-        // a batch auction's explanation (issue #25), posted by the solver, in this order's asset
-        const note = e.explanations?.find(
-          (n) =>
-            n.txHash.toLowerCase() === l.transactionHash?.toLowerCase() &&
-            n.token.toLowerCase() === asset.address.toLowerCase(),
-        );
-        return {
-          tradeId: `${l.transactionHash}-${l.logIndex}`,
-          quantity: qty,
-          price: qty > 0 ? value / qty : 0,
-          fee: num(l.args.feeAmount!, buy ? q.decimals : asset.decimals),
-          feeAsset: buy ? this.c.quote : assetSym,
-          time: this.clock.now(),
-          ...(note === undefined
-            ? {}
-            : {
-                explanation: {
-                  matched: num(BigInt(note.matched), asset.decimals),
-                  routed: num(BigInt(note.routed), asset.decimals),
-                },
-              }),
-        };
-      });
+    return logs.map((l) => {
+      const sold = l.args.sellAmount! - l.args.feeAmount!;
+      const qty = buy ? num(l.args.buyAmount!, asset.decimals) : num(sold, asset.decimals);
+      const value = buy ? num(sold, q.decimals) : num(l.args.buyAmount!, q.decimals);
+      const tradeId = `${l.transactionHash}-${l.logIndex}`;
+      let time = this.seen.get(tradeId);
+      if (time === undefined) {
+        time = this.clock.now();
+        this.seen.set(tradeId, time);
+      }
+      // a batch auction's explanation (issue #25), posted by the solver, in this order's asset
+      const note = e.explanations?.find(
+        (n) =>
+          n.txHash.toLowerCase() === l.transactionHash?.toLowerCase() &&
+          n.token.toLowerCase() === asset.address.toLowerCase(),
+      );
+      return {
+        tradeId,
+        quantity: qty,
+        price: qty > 0 ? value / qty : 0,
+        fee: num(l.args.feeAmount!, buy ? q.decimals : asset.decimals),
+        feeAsset: buy ? this.c.quote : assetSym,
+        time,
+        ...(note === undefined
+          ? {}
+          : {
+              explanation: {
+                matched: num(BigInt(note.matched), asset.decimals),
+                routed: num(BigInt(note.routed), asset.decimals),
+              },
+            }),
+      };
+    });
   }
 
   async lookup(clientOrderId: string): Promise<OrderState> {
@@ -266,7 +302,7 @@ export class IntentsVenue implements Venue {
       }),
       this.client.getBlock(),
     ]);
-    const fills = await this.fills(e);
+    const fills = await this.fills(e, filled, block.number);
     const filledQuantity = fills.reduce((s, f) => s + f.quantity, 0);
     const value = fills.reduce((s, f) => s + f.quantity * f.price, 0);
     const full = e.order.kind === 'sell' ? e.order.sellAmount : e.order.buyAmount;
