@@ -66,7 +66,7 @@ export function chooseFunding(
     if (q.lender === 'uniswap-v3' && (q.pool === undefined || used.has(q.pool.toLowerCase()))) continue;
     const fee = flashFee(q, amount);
     if (best === null || fee < best.fee) {
-      best = { lender: q.lender, amount, fee, ...(q.pool === undefined ? {} : { pool: q.pool }) };
+      best = { lender: q.lender, amount, fee, ...(q.lender === 'uniswap-v3' ? { pool: q.pool } : {}) };
     }
   }
   return best;
