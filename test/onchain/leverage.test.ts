@@ -293,3 +293,32 @@ test('forged callbacks from a non-lender revert; only the owner starts a rebalan
   const { data } = await deleverageCall('balancer');
   assert.equal(await revertName(attacker, lev, data), 'NotOwner');
 });
+
+test('levering up in one transaction: a WETH loan supplied for the owner, USDC borrowed on its behalf, swapped back', async () => {
+  const before = await legs();
+  const wethPrice = before[0]!.price;
+  const loan = 5n * 10n ** 17n; // 0.5 WETH more collateral on the 70%-LTV position the tests above left
+  const borrow = BigInt(Math.floor(0.5 * wethPrice * 1.01 * 1e6)); // enough USDC to buy them back with fees
+  const block = await w.clients.public.getBlock();
+  const data = encodeLeverage({
+    lender: 'balancer',
+    token: weth,
+    amount: loan,
+    pre: [
+      { op: 'supply', asset: weth, amount: loan },
+      { op: 'borrow', asset: usdc, amount: borrow },
+    ],
+    steps: [{ ...sellWeth(loan), tokenIn: usdc, tokenOut: weth }],
+    post: [],
+    minHealthFactor: BigInt(1.05e18),
+    deadline: block.timestamp + 600n,
+  });
+  assert.equal(await revertName(OWNER, lev, data), 'no revert', `${before[0]!.collateral} ${before[1]!.debt} ${wethPrice}`);
+  const r = await send(data);
+  assert.equal(r.status, 'success');
+  const after = await legs();
+  assert.ok(after[0]!.collateral - before[0]!.collateral >= loan, 'collateral up by the loan');
+  assert.ok(after[1]!.debt - before[1]!.debt >= borrow, 'debt up by the delegated borrow');
+  assert.ok((await onChainHf()) >= BigInt(1.05e18));
+  for (const t of [weth, usdc]) assert.equal(await read(t, 'balanceOf', lev), 0n);
+});
