@@ -313,7 +313,11 @@ test('levering up in one transaction: a WETH loan supplied for the owner, USDC b
     minHealthFactor: BigInt(1.05e18),
     deadline: block.timestamp + 600n,
   });
-  assert.equal(await revertName(OWNER, lev, data), 'no revert', `${before[0]!.collateral} ${before[1]!.debt} ${wethPrice}`);
+  assert.equal(
+    await revertName(OWNER, lev, data),
+    'no revert',
+    `${before[0]!.collateral} ${before[1]!.debt} ${wethPrice}`,
+  );
   const r = await send(data);
   assert.equal(r.status, 'success');
   const after = await legs();
