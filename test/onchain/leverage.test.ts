@@ -227,7 +227,8 @@ async function deleverage(lender: LenderKind) {
   const ltv =
     ((Number(after[1]!.debt) / 1e6) * after[1]!.price) / ((Number(after[0]!.collateral) / 1e18) * after[0]!.price);
   assert.ok(Math.abs(ltv - 0.5) < 0.01, `LTV ${ltv} on its 50% target`);
-  assert.ok(before[1]!.debt - after[1]!.debt >= plan.loan - 1n);
+  // the debt accrues interest between blocks (wall-clock timestamps): a few units of 1e-6 USDC per second
+  assert.ok(before[1]!.debt - after[1]!.debt >= plan.loan - 1_000n, 'the debt fell by the loan');
   // nothing stays in the contract
   for (const t of [weth, usdc, aWeth]) assert.equal(await read(t, 'balanceOf', lev), 0n);
   return { ev, plan };
