@@ -5,7 +5,7 @@
  * it names the first check that fails with the contract's error name. No I/O: every input is given.
  */
 import type { Address } from 'viem';
-import type { BasketLeg, BasketPool } from './artifact.ts';
+import type { BasketLeg, BasketPool, BasketProfile } from './artifact.ts';
 
 const WAD = 10n ** 18n;
 const INT256_MAX = 2n ** 255n - 1n;
@@ -22,18 +22,20 @@ export interface CheckFeed {
   readonly maxAnswer: bigint;
 }
 
-export interface CheckProfile {
-  readonly targetBps: readonly number[];
-  readonly bandAbsBps: number;
-  readonly bandRelBps: number;
-  readonly calendar: boolean;
-  readonly minInterval: number;
-  readonly maxLossBps: number;
-  readonly maxTurnoverBps: number;
-  readonly keeper: Address;
-  readonly keeperWindow: number;
-  readonly pools: readonly BasketPool[];
-}
+/** What the checks read of the profile (the fee and the feeds are checked elsewhere). */
+export type CheckProfile = Pick<
+  BasketProfile,
+  | 'targetBps'
+  | 'bandAbsBps'
+  | 'bandRelBps'
+  | 'calendar'
+  | 'minInterval'
+  | 'maxLossBps'
+  | 'maxTurnoverBps'
+  | 'keeper'
+  | 'keeperWindow'
+  | 'pools'
+>;
 
 export interface CheckInput {
   /** The block time the transaction is expected to run at. */

@@ -5,21 +5,10 @@
 import type { Address, PublicClient } from 'viem';
 import { type BasketFeed, type BasketPool, type BasketProfile, basketArtifact } from './artifact.ts';
 
-interface RawProfile {
-  readonly targetBps: readonly number[];
-  readonly bandAbsBps: number;
-  readonly bandRelBps: number;
-  readonly calendar: boolean;
-  readonly minInterval: number;
-  readonly maxLossBps: number;
-  readonly maxTurnoverBps: number;
-  readonly keeper: Address;
-  readonly keeperWindow: number;
-  readonly feeBps: number;
-  readonly feeRecipient: Address;
-  readonly feeds: readonly BasketFeed[];
+/** The profile as viem decodes it: pool kinds as plain numbers. */
+type RawProfile = Omit<BasketProfile, 'pools'> & {
   readonly pools: readonly { kind: number; tokenA: Address; tokenB: Address; fee: number }[];
-}
+};
 
 function toProfile(p: RawProfile): BasketProfile {
   return {
