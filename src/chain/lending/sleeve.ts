@@ -28,7 +28,10 @@ export interface SleeveEntry {
   readonly buffer: bigint;
 }
 
-/** The sleeve's state at one block: every read in one multicall. */
+/**
+ * The sleeve's state at one block, every read in one multicall. Without `blockNumber`, the head, read uncached:
+ * viem caches the block number, so a read right after a transaction could see the block before it.
+ */
 export async function readSleeve(
   client: PublicClient,
   pool: Address,
@@ -36,7 +39,7 @@ export async function readSleeve(
   entries: readonly SleeveEntry[],
   blockNumber?: bigint,
 ): Promise<SleeveAsset[]> {
-  const at = blockNumber ?? (await client.getBlockNumber());
+  const at = blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const reserves = await client.multicall({
     allowFailure: false,
     blockNumber: at,
