@@ -39,7 +39,7 @@ describe('intent venue lookups', () => {
       clock,
       env: { INTENT_WALLET_KEY: owner.key },
     });
-    const head = await w.client.getBlockNumber();
+    const head = await w.client.getBlockNumber({ cacheTime: 0 });
     const placed = await v.place({
       clientOrderId: 'hint1',
       asset: 'WETH',
@@ -95,7 +95,7 @@ describe('intent venue lookups', () => {
     assert.equal(r.status, 'filled');
     assert.equal(r.fills.length, 1);
     assert.ok(Math.abs(r.filledQuantity - Number(order.sellAmount) / 1e18) < 1e-12, `${r.filledQuantity}`);
-    const head = await w.client.getBlockNumber();
+    const head = await w.client.getBlockNumber({ cacheTime: 0 });
     assert.deepEqual(fromBlocks(), [head, 0n], 'the hint, clamped to the head, then from block 0');
   });
 });
