@@ -15,7 +15,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../io.ts';
 
-interface SolveFlags {
+export interface SolveFlags {
   book?: string;
   serveBook?: string;
   bookFile?: string;
@@ -35,7 +35,9 @@ export function parseSolveFlags(f: SolveFlags): {
   intervalMs: number;
   batch?: { maxDeviationBps: number; heartbeatSec: number };
 } {
-  if ((f.book === undefined) === (f.serveBook === undefined))
+  if (f.book === undefined && f.serveBook === undefined)
+    throw new UsageError('--book: give --book URL (a running order book) or --serve-book PORT (start one)');
+  if (f.book !== undefined && f.serveBook !== undefined)
     throw new UsageError('--book: give either --book URL (a running order book) or --serve-book PORT, not both');
   if (f.book !== undefined && !/^https?:\/\/[^\s/]+/.test(f.book))
     throw new UsageError(`--book: ${JSON.stringify(f.book)} is not an http(s) URL`);
