@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -25,8 +25,10 @@ function sweep(...args: string[]): Promise<{ code: number; stdout: string; stder
 const SMALL = ['--synthetic', 'gbm', '--assets', '3', '--bars', '300', '--widths', '0.01:0.2:3', '--fees', '0:20:2'];
 
 describe('ballast sweep', () => {
-  it('runs the grid on 2 workers and writes one CSV row per configuration', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'ballast-sweep-')), 'r.csv');
+  it('runs the grid on 2 workers and writes one CSV row per configuration', async (t) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'ballast-sweep-'));
+    t.after(() => rmSync(tmp, { recursive: true, force: true }));
+    const out = join(tmp, 'r.csv');
     const r = await sweep(...SMALL, '--workers', '2', '--out', out);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /best per family by sharpe/);

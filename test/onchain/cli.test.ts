@@ -3,7 +3,7 @@
  * run (nothing sent, balances unchanged), then --execute (approvals + one batch, journaled) reaching the target.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,6 +32,7 @@ before(async () => {
 
 after(async () => {
   await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function config(executor?: string): string {

@@ -5,7 +5,7 @@
  * (what a sandwich then takes); with `--verify-rpc` on an honest node it refuses (RpcDisagreementError).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -106,6 +106,7 @@ before(async () => {
 after(async () => {
   await liar?.close();
   await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const plan = (rpc: string, verifyRpc?: string) =>

@@ -5,7 +5,7 @@
  * approvals and the batch go out through the private endpoint only.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -40,6 +40,7 @@ after(async () => {
   await read?.close();
   await priv?.close();
   await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('--send-rpc: the read RPC never sees the batch or its approvals; they are simulated on a local fork and sent privately', async () => {

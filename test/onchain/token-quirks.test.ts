@@ -4,7 +4,7 @@
  * rebalance is refused with TokenQuirkError naming it, nothing sent; the fixture's plain tokens pass.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -51,8 +51,9 @@ test('a fee-on-transfer token is refused by name, with what the test transfer to
   );
 });
 
-test('dex rebalance with the token in the portfolio: refused at planning, before any price or pool is used', async () => {
+test('dex rebalance with the token in the portfolio: refused at planning, before any price or pool is used', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ballast-quirk-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'chain.json'), JSON.stringify(w.fx));
   const cfg = join(dir, 'portfolio.yaml');
   writeFileSync(
