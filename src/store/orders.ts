@@ -9,8 +9,8 @@
  */
 
 import { clientOrderIdFromPrefix } from '../core/orders/client-order-id.ts';
-import { type IntentState, isTerminal, UNFINISHED_STATES } from '../core/orders/order-states.ts';
-import type { Fill, OrderRequest, OrderState, OrderStatus } from '../core/ports.ts';
+import { type IntentState, isTerminal } from '../core/orders/order-states.ts';
+import type { Fill, OrderRequest, OrderState } from '../core/ports.ts';
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
 import { IntentCore, requireFinite, writeTx } from './intent-core.ts';
 import {
@@ -26,47 +26,19 @@ import {
   toOrderIntent,
 } from './intent-rows.ts';
 import type { SqliteDatabase } from './open-database.ts';
+import {
+  ALL_FILLS_SQL,
+  type LookupWrite,
+  listSql,
+  PORTFOLIO_FILLS_SQL,
+  type ResolveOutcome,
+  reportDetail,
+  reportedTarget,
+  statusToState,
+  unfinishedSql,
+} from './order-rules.ts';
 
-/** Outcomes a lookup can resolve an intent to. */
-export type ResolveOutcome = 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'not_placed';
-
-// Venue reports can arrive out of order (a stale "open" after a partial fill): never step back.
-const PROGRESS: Readonly<Record<IntentState, number>> = {
-  committed: 0,
-  sent: 1,
-  unknown: 1,
-  open: 2,
-  partially_filled: 3,
-  filled: 4,
-  canceled: 4,
-  rejected: 4,
-  not_placed: 4,
-};
-
-function statusToState(cid: string, status: OrderStatus): Exclude<ResolveOutcome, 'not_placed'> {
-  if (status === 'not_found')
-    throw new JournalInputError(
-      'status',
-      `order ${cid}: 'not_found' is not an acknowledgement; record it with recordLookup and resolve by the not-placed rule`,
-    );
-  return status;
-}
-
-/** One lookup to journal and the transitions it implies, in order. */
-export interface LookupWrite {
-  readonly clientOrderId: string;
-  readonly at: number;
-  readonly outcome: OrderState | { error: string };
-  readonly transitions: readonly (
-    | { readonly kind: 'unknown'; readonly reason: string }
-    | {
-        readonly kind: 'resolve';
-        readonly outcome: ResolveOutcome;
-        readonly reason: string;
-        readonly state?: OrderState;
-      }
-  )[];
-}
+export type { LookupWrite, ResolveOutcome } from './order-rules.ts';
 
 export class OrderJournal {
   readonly core: IntentCore;
@@ -237,17 +209,8 @@ export class OrderJournal {
     let fresh = 0;
     for (const f of state?.fills ?? []) if (this.core.addFill(r, f, at)) fresh += 1;
     r = this.core.refreshTotals(r, at, state);
-    const stale = !isTerminal(to) && PROGRESS[to] < PROGRESS[r.state];
-    const target: IntentState = stale ? r.state : to;
-    const detail =
-      state === undefined
-        ? undefined
-        : {
-            status: state.status,
-            filledQuantity: state.filledQuantity,
-            averagePrice: state.averagePrice,
-            newFills: fresh,
-          };
+    const target = reportedTarget(to, r.state);
+    const detail = reportDetail(state, fresh);
     return this.core.transition(r, target, { reason, at, venueOrderId: state?.venueOrderId, detail });
   }
 
@@ -272,8 +235,7 @@ export class OrderJournal {
 
   /** Exchange intents start-up reconciliation must resolve (committed, sent, unknown, open, partially filled), oldest first. */
   unfinishedIntents(portfolioId?: string): OrderIntent[] {
-    const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');
-    const sql = `SELECT * FROM order_intents WHERE kind = 'order' AND state IN (${states})${portfolioId === undefined ? '' : ' AND portfolio_id = ?'} ORDER BY id`;
+    const sql = unfinishedSql(portfolioId !== undefined);
     const rows = (
       portfolioId === undefined ? this.db.prepare(sql).all() : this.db.prepare(sql).all(portfolioId)
     ) as IntentRow[];
@@ -294,16 +256,8 @@ export class OrderJournal {
     const limit = options.limit ?? 500;
     const rows =
       options.cycle === undefined
-        ? this.db
-            .prepare(
-              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
-            )
-            .all(portfolioId, limit)
-        : this.db
-            .prepare(
-              "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
-            )
-            .all(portfolioId, options.cycle, limit);
+        ? this.db.prepare(listSql(false)).all(portfolioId, limit)
+        : this.db.prepare(listSql(true)).all(portfolioId, options.cycle, limit);
     return (rows as ListedRow[]).map(toListedOrder);
   }
 
@@ -322,12 +276,10 @@ export class OrderJournal {
   /** Every fill of a portfolio, oldest first (for balances, TWR and the crash trials' accounting). */
   portfolioFills(portfolioId: string): FillRecord[] {
     return (
-      this.db
-        .prepare(
-          `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee, f.fee_asset AS feeAsset, f.at, f.matched, f.routed
-         FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
-        )
-        .all(portfolioId) as (FillRecord & { matched: number | null; routed: number | null })[]
+      this.db.prepare(PORTFOLIO_FILLS_SQL).all(portfolioId) as (FillRecord & {
+        matched: number | null;
+        routed: number | null;
+      })[]
     ).map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
   }
 
@@ -367,13 +319,11 @@ export class OrderJournal {
 
   /** Every fill of every portfolio, oldest first, with its intent's side and pair (the trials' ledger). */
   allFills(): (FillRecord & { side: 'buy' | 'sell'; asset: string; quote: string })[] {
-    return this.db
-      .prepare(
-        `SELECT i.client_order_id AS clientOrderId, f.venue, f.trade_id AS tradeId, f.quantity, f.price, f.fee,
-                f.fee_asset AS feeAsset, f.at, i.side, i.asset, i.quote
-           FROM fills f JOIN order_intents i ON i.id = f.intent_id ORDER BY f.id`,
-      )
-      .all() as (FillRecord & { side: 'buy' | 'sell'; asset: string; quote: string })[];
+    return this.db.prepare(ALL_FILLS_SQL).all() as (FillRecord & {
+      side: 'buy' | 'sell';
+      asset: string;
+      quote: string;
+    })[];
   }
 
   /** The request to send for a journaled intent. */

@@ -4,8 +4,8 @@
  * already left; an unknown outcome is resolved by lookup (recordLookups), never by sending again.
  */
 import { clientOrderIdFromPrefix } from '../../core/orders/client-order-id.ts';
-import { type IntentState, isTerminal, UNFINISHED_STATES } from '../../core/orders/order-states.ts';
-import type { Fill, OrderRequest, OrderState, OrderStatus } from '../../core/ports.ts';
+import { type IntentState, isTerminal } from '../../core/orders/order-states.ts';
+import type { Fill, OrderRequest, OrderState } from '../../core/ports.ts';
 import { IllegalTransitionError, JournalConflictError, JournalInputError } from '../errors.ts';
 import { requireFinite } from '../intent-core.ts';
 import {
@@ -20,31 +20,20 @@ import {
   toListedOrder,
   toOrderIntent,
 } from '../intent-rows.ts';
-import type { LookupWrite, ResolveOutcome } from '../orders.ts';
+import {
+  ALL_FILLS_SQL,
+  type LookupWrite,
+  listSql,
+  PORTFOLIO_FILLS_SQL,
+  type ResolveOutcome,
+  reportDetail,
+  reportedTarget,
+  statusToState,
+  unfinishedSql,
+} from '../order-rules.ts';
 import type { OrderPort } from '../ports.ts';
 import { PgIntentCore } from './intent-core.ts';
 import { isRetryable, type Sql } from './sql.ts';
-
-const PROGRESS: Readonly<Record<IntentState, number>> = {
-  committed: 0,
-  sent: 1,
-  unknown: 1,
-  open: 2,
-  partially_filled: 3,
-  filled: 4,
-  canceled: 4,
-  rejected: 4,
-  not_placed: 4,
-};
-
-function statusToState(cid: string, status: OrderStatus): Exclude<ResolveOutcome, 'not_placed'> {
-  if (status === 'not_found')
-    throw new JournalInputError(
-      'status',
-      `order ${cid}: 'not_found' is not an acknowledgement; record it with recordLookup and resolve by the not-placed rule`,
-    );
-  return status;
-}
 
 type FillWithPair = FillRecord & { side: 'buy' | 'sell'; asset: string; quote: string };
 
@@ -200,17 +189,8 @@ export class PgOrderJournal implements OrderPort {
     let fresh = 0;
     for (const f of state?.fills ?? []) if (await this.core.addFill(r, f, at)) fresh += 1;
     r = await this.core.refreshTotals(r, at, state);
-    const stale = !isTerminal(to) && PROGRESS[to] < PROGRESS[r.state];
-    const target: IntentState = stale ? r.state : to;
-    const detail =
-      state === undefined
-        ? undefined
-        : {
-            status: state.status,
-            filledQuantity: state.filledQuantity,
-            averagePrice: state.averagePrice,
-            newFills: fresh,
-          };
+    const target = reportedTarget(to, r.state);
+    const detail = reportDetail(state, fresh);
     return this.core.transition(r, target, { reason, at, venueOrderId: state?.venueOrderId, detail });
   }
 
@@ -235,8 +215,7 @@ export class PgOrderJournal implements OrderPort {
   }
 
   async unfinishedIntents(portfolioId?: string): Promise<OrderIntent[]> {
-    const states = UNFINISHED_STATES.map((s) => `'${s}'`).join(',');
-    const sql = `SELECT * FROM order_intents WHERE kind = 'order' AND state IN (${states})${portfolioId === undefined ? '' : ' AND portfolio_id = ?'} ORDER BY id`;
+    const sql = unfinishedSql(portfolioId !== undefined);
     const rows =
       portfolioId === undefined ? await this.sql.all<IntentRow>(sql) : await this.sql.all<IntentRow>(sql, portfolioId);
     return (rows as ListedRow[]).map(toListedOrder);
@@ -255,17 +234,8 @@ export class PgOrderJournal implements OrderPort {
     const limit = options.limit ?? 500;
     const rows =
       options.cycle === undefined
-        ? await this.sql.all<ListedRow>(
-            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? ORDER BY id DESC LIMIT ?",
-            portfolioId,
-            limit,
-          )
-        : await this.sql.all<ListedRow>(
-            "SELECT *, (SELECT SUM(f.matched) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_matched, (SELECT SUM(f.routed) FROM fills f WHERE f.intent_id = order_intents.id) AS fills_routed FROM order_intents WHERE kind = 'order' AND portfolio_id = ? AND cycle = ? ORDER BY id DESC LIMIT ?",
-            portfolioId,
-            options.cycle,
-            limit,
-          );
+        ? await this.sql.all<ListedRow>(listSql(false), portfolioId, limit)
+        : await this.sql.all<ListedRow>(listSql(true), portfolioId, options.cycle, limit);
     return (rows as ListedRow[]).map(toListedOrder);
   }
 
@@ -283,8 +253,7 @@ export class PgOrderJournal implements OrderPort {
 
   async portfolioFills(portfolioId: string): Promise<FillRecord[]> {
     const rows = await this.sql.all<FillRecord & { matched: number | null; routed: number | null }>(
-      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee, f.fee_asset AS "feeAsset", f.at, f.matched, f.routed
-       FROM fills f JOIN order_intents i ON i.id = f.intent_id WHERE i.portfolio_id = ? ORDER BY f.id`,
+      PORTFOLIO_FILLS_SQL,
       portfolioId,
     );
     return rows.map(({ matched, routed, ...r }) => ({ ...r, ...explainedOf({ matched, routed }) }));
@@ -325,11 +294,7 @@ export class PgOrderJournal implements OrderPort {
   }
 
   allFills(): Promise<FillWithPair[]> {
-    return this.sql.all<FillWithPair>(
-      `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee,
-              f.fee_asset AS "feeAsset", f.at, i.side, i.asset, i.quote
-         FROM fills f JOIN order_intents i ON i.id = f.intent_id ORDER BY f.id`,
-    );
+    return this.sql.all<FillWithPair>(ALL_FILLS_SQL);
   }
 
   async toOrderRequest(intent: OrderIntent): Promise<OrderRequest> {
