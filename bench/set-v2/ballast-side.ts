@@ -19,6 +19,7 @@ import {
   basketDeployArgs,
   basketFeed,
   DEFAULT_BASKET_OFFSET,
+  NO_POOL_ID,
 } from '../../src/chain/basket/artifact.ts';
 import { checkBasketRebalance } from '../../src/chain/basket/check.ts';
 import { basketLegs, checkInput, readSnapshot } from '../../src/chain/basket/plan.ts';
@@ -222,10 +223,11 @@ export async function setupBasket(
       feeRecipient: zeroAddress,
       feeds: await Promise.all(tokens.map((t) => basketFeed(clients.public, feeds[t.symbol]!, t.symbol))),
       pools: pools.map((p) => ({
-        kind: p.protocol === 'uniswap-v2' ? 0 : 1,
+        kind: p.protocol === 'uniswap-v2' ? (0 as const) : (1 as const),
         tokenA: p.tokens[0]!,
         tokenB: p.tokens[1]!,
         fee: p.protocol === 'uniswap-v2' ? 0 : p.feePips,
+        poolId: NO_POOL_ID,
       })),
     },
   };

@@ -7,7 +7,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {BasketProfile} from "./basket/BasketProfile.sol";
-import {BasketSwaps} from "./basket/BasketSwaps.sol";
+import {BasketPools} from "./basket/BasketPools.sol";
+import {StepTypes} from "./lean/StepTypes.sol";
+import {IBallastVault} from "./lean/IBallastPools.sol";
+import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 
 interface IBasketFeed {
     function decimals() external view returns (uint8);
@@ -25,15 +28,24 @@ interface IBasketDecimals {
 ///           block. Prices use virtual shares (10^offset) backed by virtual assets in the genesis composition, so a
 ///           first depositor's donation mostly accrues to the virtual shares and never profits (offset 0: none, a
 ///           naive vault, accepted only so the attack test can show the difference).
-///         - rebalance(legs, minOuts, deadline): the basket swaps through allowed Uniswap v2/v3 pools itself, then
-///           checks at validated oracle prices: due, no asset's drift grew (beyond the re-weighting by the value
-///           lost) and their sum fell, loss and turnover within the profile, or reverts with a named error.
+///         - rebalance(legs, minOuts, deadline): the basket swaps through allowed pools itself (Uniswap v2/v3,
+///           Balancer, v4: the lean executor's pool calls, contracts/src/lean/PoolSteps.sol, run by DELEGATECALL
+///           into the BasketPools it deploys, so the code runs in the basket and its assets go only to the pool
+///           being swapped with), then checks at validated oracle prices: due; no traded asset's drift grew; no
+///           untraded asset's weight rose beyond the NAV lost (w_after <= w_before x NAV_before / NAV_after); the
+///           sum of drifts fell; loss and turnover within the profile; or reverts with a named error.
 ///         - A streaming fee (0 by default, capped at deployment) is minted as shares.
-contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketProfile {
+contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
     using SafeERC20 for IERC20;
 
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant WAD = 1e18;
+    uint8 internal constant KIND_BALANCER = 2;
+    uint8 internal constant FROM_PAYER = 8;
+    uint256 internal constant ONE = 1e36;
+
+    /// The pool calls (PoolSteps), deployed by this constructor; run only by delegatecall from here.
+    BasketPools public immutable poolCalls;
 
     /// Virtual shares: 10^offset (0 with offset 0, a naive vault).
     uint256 public immutable virtualShares;
@@ -58,15 +70,25 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         bytes32 v2InitCodeHash;
         address v3Factory;
         bytes32 v3InitCodeHash;
+        /// Balancer v2 Vault (kind 2 legs) and Uniswap v4 PoolManager (kind 4; address 0: v4 legs revert).
+        address vault;
+        address v4PoolManager;
         Profile profile;
     }
 
     constructor(Init memory init)
         ERC20(init.name, init.symbol)
-        BasketSwaps(init.v2Factory, init.v2InitCodeHash, init.v3Factory, init.v3InitCodeHash)
         BasketProfile(init.owner, init.profileDelay, init.maxFeeBps, init.assets)
     {
         if (init.offset > 18) revert BadProfile("offset");
+        poolCalls = new BasketPools(
+            init.v2Factory,
+            init.v2InitCodeHash,
+            init.v3Factory,
+            init.v3InitCodeHash,
+            IBallastVault(init.vault),
+            IPoolManager(init.v4PoolManager)
+        );
         uint256 vs = init.offset == 0 ? 0 : 10 ** init.offset;
         virtualShares = vs;
         if (init.genesisUnits.length != init.assets.length) revert BadProfile("genesisUnits");
@@ -302,15 +324,16 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         (s.driftBefore, s.sumBefore) = _drifts(s.before, s.navBefore);
         if (!_profile.calendar && !_breached(s.driftBefore)) revert WithinBand();
 
-        for (uint256 k = 0; k < legs.length; k++) _leg(k, legs[k], minOuts[k]);
+        uint256 traded;
+        for (uint256 k = 0; k < legs.length; k++) traded |= _leg(k, legs[k], minOuts[k], deadline);
 
-        _checkAfter(s);
+        _checkAfter(s, traded);
         lastRebalance = block.timestamp;
         emit Rebalanced(msg.sender, s.navBefore, s.navAfter, s.turnover, legs.length);
     }
 
     /// Loss, turnover and drift of the balances now against those before, at the same prices.
-    function _checkAfter(State memory s) internal view {
+    function _checkAfter(State memory s, uint256 traded) internal view {
         uint256[] memory afterV;
         (afterV, s.navAfter) = _values(_balances(), s.prices);
         uint256 lost = s.navBefore > s.navAfter ? s.navBefore - s.navAfter : 0;
@@ -321,19 +344,61 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         }
         allowed = Math.mulDiv(s.navBefore, _profile.maxTurnoverBps, 10_000);
         if (s.turnover > allowed) revert TurnoverTooHigh(s.turnover, allowed);
-        _checkDrift(s, afterV, s.navAfter, lost);
+        _checkDrift(s, afterV, s.navAfter, lost, traded);
     }
 
-    function _leg(uint256 k, Leg calldata l, uint256 minOut) internal {
-        // an amount of 2^255 or more would turn into a negative (exact-output) v3 amount
-        if (l.amountIn == 0 || l.amountIn > uint256(type(int256).max) || _indexOf(l.tokenIn) == type(uint256).max || _indexOf(l.tokenOut) == type(uint256).max) {
+    /// Runs leg k through the pool calls (by delegatecall: in this contract) and returns the bits of the assets it
+    /// trades. v2/v3/v4 legs pay exactly amountIn (a FROM_PAYER step, paid from here); a Balancer leg's amountIn
+    /// becomes the share of the balance that is exactly it (ceil(amountIn x 1e36 / balance), exact below 1e36 units).
+    function _leg(uint256 k, Leg calldata l, uint256 minOut, uint256 deadline) internal returns (uint256) {
+        uint256 a = _indexOf(l.tokenIn);
+        uint256 b = _indexOf(l.tokenOut);
+        if (l.amountIn == 0 || l.amountIn > type(uint128).max || a == type(uint256).max || b == type(uint256).max) {
             revert BadLeg(k);
         }
-        if (!_poolAllowed(l.kind, l.tokenIn, l.tokenOut, l.fee)) revert PoolNotAllowed(k);
-        uint256 had = IERC20(l.tokenOut).balanceOf(address(this));
-        _swap(l.kind, l.tokenIn, l.tokenOut, l.fee, l.amountIn);
-        uint256 out = IERC20(l.tokenOut).balanceOf(address(this)) - had;
+        if (!_poolAllowed(l.kind, l.tokenIn, l.tokenOut, l.fee, l.poolId)) revert PoolNotAllowed(k);
+        uint256 share = l.amountIn;
+        uint8 flags = FROM_PAYER;
+        if (l.kind == KIND_BALANCER) {
+            uint256 bal = _balance(a);
+            if (l.amountIn > bal) revert BadLeg(k);
+            share = Math.mulDiv(l.amountIn, ONE, bal, Math.Rounding.Ceil);
+            flags = 0;
+        }
+        StepTypes.Step[] memory steps = new StepTypes.Step[](1);
+        steps[0] = StepTypes.Step(l.kind, flags, l.tokenIn, l.tokenOut, l.fee, l.poolId, uint128(share), 0);
+        (bool ok, bytes memory r) =
+            address(poolCalls).delegatecall(abi.encodeCall(BasketPools.runSteps, (steps, deadline)));
+        if (!ok) {
+            assembly {
+                revert(add(r, 32), mload(r))
+            }
+        }
+        uint256 out = abi.decode(r, (uint256[]))[0];
         if (out < minOut) revert LegOutputTooLow(k, out, minOut);
+        return (1 << a) | (1 << b);
+    }
+
+    /// The v3 pool's swap callback and the v4 PoolManager's unlock callback run the pool calls' handlers in this
+    /// contract (delegatecall), which accept them only from the pool / PoolManager of the leg in progress.
+    function uniswapV3SwapCallback(int256, int256, bytes calldata) external {
+        _forward();
+    }
+
+    function unlockCallback(bytes calldata) external returns (bytes memory) {
+        _forward();
+    }
+
+    function _forward() private {
+        address p = address(poolCalls);
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), p, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            switch ok
+            case 0 { revert(0, returndatasize()) }
+            default { return(0, returndatasize()) }
+        }
     }
 
     /// Band profile: some asset with |w - t| > bandAbs, or |w - t| / t > bandRel (a disabled test never fires).
@@ -347,14 +412,23 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketSwaps, BasketPr
         return false;
     }
 
-    /// No asset's drift grew by more than lost / navAfter (an untraded asset's weight rises by at most that when
-    /// the basket loses `lost`), and the sum of drifts strictly fell.
-    function _checkDrift(State memory s, uint256[] memory afterV, uint256 navAfter, uint256 lost) internal view {
+    /// The drift rule, exactly (docs/basket.md): an asset a leg trades (in or out) must not see its drift grow at
+    /// all; an asset no leg trades keeps its balance, so its weight may move only by the NAV's change:
+    /// w_after <= w_before x NAV_before / NAV_after, i.e. floor(v_after x 1e18 / NAV_after) <=
+    /// floor(v_before x 1e18 / NAV_after) (w_before x NAV_before = v_before x 1e18 exactly; the bound rounded down,
+    /// against the keeper); and the sum of all drifts must strictly fall.
+    function _checkDrift(State memory s, uint256[] memory afterV, uint256 navAfter, uint256 lost, uint256 traded)
+        internal
+        view
+    {
         if (navAfter == 0) revert LossTooHigh(lost, 0);
         (uint256[] memory d, uint256 sum) = _drifts(afterV, navAfter);
-        uint256 tol = Math.mulDiv(lost, WAD, navAfter, Math.Rounding.Ceil);
         for (uint256 i = 0; i < d.length; i++) {
-            if (d[i] > s.driftBefore[i] + tol) revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
+            if (traded & (1 << i) != 0) {
+                if (d[i] > s.driftBefore[i]) revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
+            } else if (Math.mulDiv(afterV[i], WAD, navAfter) > Math.mulDiv(s.before[i], WAD, navAfter)) {
+                revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
+            }
         }
         if (sum >= s.sumBefore) revert DriftNotReduced(s.sumBefore, sum);
     }

@@ -23,6 +23,7 @@ import {
   basketFeed,
   DEFAULT_BASKET_OFFSET,
   deployBasket,
+  NO_POOL_ID,
 } from '../../src/chain/basket/artifact.ts';
 import { readValuation } from '../../src/chain/basket/read.ts';
 import { poolSources } from '../../src/chain/executor/artifact.ts';
@@ -95,8 +96,9 @@ export function equalBps(n: number): number[] {
 export function defaultPools(w: World, symbols: readonly string[]): BasketProfile['pools'] {
   const pools: BasketProfile['pools'][number][] = symbols
     .filter((s) => s !== 'WETH')
-    .map((s) => ({ kind: 0, tokenA: tok(w, 'WETH'), tokenB: tok(w, s), fee: 0 }));
-  if (symbols.includes('USDC')) pools.push({ kind: 1, tokenA: tok(w, 'WETH'), tokenB: tok(w, 'USDC'), fee: 500 });
+    .map((s) => ({ kind: 0, tokenA: tok(w, 'WETH'), tokenB: tok(w, s), fee: 0, poolId: NO_POOL_ID }));
+  if (symbols.includes('USDC'))
+    pools.push({ kind: 1, tokenA: tok(w, 'WETH'), tokenB: tok(w, 'USDC'), fee: 500, poolId: NO_POOL_ID });
   return pools;
 }
 
@@ -225,7 +227,14 @@ export async function legsToTarget(
       const [from, fromAt] = sells ? [s, i] : ['WETH', wethAt];
       const amountIn = (usd * 10n ** BigInt(decOf(w, from) + 8)) / (prices[fromAt]! * 10n ** 18n);
       if (amountIn === 0n) return;
-      legs.push({ kind: 0, tokenIn: tok(w, from), tokenOut: tok(w, sells ? 'WETH' : s), fee: 0, amountIn });
+      legs.push({
+        kind: 0,
+        tokenIn: tok(w, from),
+        tokenOut: tok(w, sells ? 'WETH' : s),
+        fee: 0,
+        poolId: NO_POOL_ID,
+        amountIn,
+      });
     });
   }
   return legs;

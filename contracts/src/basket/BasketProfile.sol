@@ -143,11 +143,21 @@ abstract contract BasketProfile is IBallastBasket {
         if (p.feeBps > 0 && p.feeRecipient == address(0)) revert BadProfile("feeRecipient");
         for (uint256 i = 0; i < p.pools.length; i++) {
             PoolRef memory r = p.pools[i];
-            if (r.kind > 1 || (r.kind == 0 && r.fee != 0) || r.tokenA == r.tokenB) revert BadProfile("pools");
+            if (!_poolRefOk(r) || r.tokenA == r.tokenB) revert BadProfile("pools");
             if (_indexOf(r.tokenA) == type(uint256).max || _indexOf(r.tokenB) == type(uint256).max) {
                 revert BadProfile("pools");
             }
         }
+    }
+
+    /// v2: fee 0, poolId 0; v3: poolId 0; Balancer: fee 0, a pool id; v4: a tickSpacing in (0, 0x7fffff].
+    function _poolRefOk(PoolRef memory r) internal pure returns (bool) {
+        uint256 id = uint256(r.poolId);
+        if (r.kind == 0) return r.fee == 0 && id == 0;
+        if (r.kind == 1) return id == 0;
+        if (r.kind == 2) return r.fee == 0 && id != 0;
+        if (r.kind == 4) return id != 0 && id <= 0x7fffff;
+        return false;
     }
 
     /// Index of `token` in the assets (type(uint256).max: not an asset).
@@ -157,12 +167,12 @@ abstract contract BasketProfile is IBallastBasket {
         return type(uint256).max;
     }
 
-    /// Whether the pool (kind, a, b, fee) is in the active profile.
-    function _poolAllowed(uint8 kind, address a, address b, uint24 fee) internal view returns (bool) {
+    /// Whether the pool (kind, a, b, fee, poolId) is in the active profile.
+    function _poolAllowed(uint8 kind, address a, address b, uint24 fee, bytes32 poolId) internal view returns (bool) {
         PoolRef[] storage ps = _profile.pools;
         for (uint256 i = 0; i < ps.length; i++) {
             PoolRef storage r = ps[i];
-            if (r.kind != kind || r.fee != fee) continue;
+            if (r.kind != kind || r.fee != fee || r.poolId != poolId) continue;
             if ((r.tokenA == a && r.tokenB == b) || (r.tokenA == b && r.tokenB == a)) return true;
         }
         return false;

@@ -12,14 +12,17 @@ interface IBallastBasket {
         int128 maxAnswer;
     }
 
-    /// An allowed pool: a Uniswap v2 pair (kind 0, fee 0) or v3 pool (kind 1, its fee in pips) of two basket
-    /// assets. Its address is the CREATE2 address from the factory and init code hash fixed at deployment, so a
-    /// profile can only name genuine pools.
+    /// An allowed pool of two basket assets: a Uniswap v2 pair (kind 0, fee 0, poolId 0), a v3 pool (kind 1, its
+    /// fee in pips, poolId 0), a Balancer pool of the Vault (kind 2, fee 0, poolId its pool id) or a hook-less v4
+    /// pool of the PoolManager (kind 4, PoolKey.fee, poolId its tickSpacing as uint256(uint24(int24))). Uniswap
+    /// v2/v3 addresses are the CREATE2 addresses from the factories and init code hashes fixed at deployment, the
+    /// Vault and PoolManager are fixed at deployment too, so a profile can only name genuine pools.
     struct PoolRef {
         uint8 kind;
         address tokenA;
         address tokenB;
         uint24 fee;
+        bytes32 poolId;
     }
 
     /// The risk profile. Weights and bands are in basis points of the basket's value at oracle prices.
@@ -49,12 +52,14 @@ interface IBallastBasket {
         PoolRef[] pools;
     }
 
-    /// One swap: `amountIn` of `tokenIn` through the allowed pool (kind, tokenIn, tokenOut, fee), output to the basket.
+    /// One swap: exactly `amountIn` of `tokenIn` through the allowed pool (kind, tokenIn, tokenOut, fee, poolId),
+    /// paid from the basket's balance, output to the basket.
     struct Leg {
         uint8 kind;
         address tokenIn;
         address tokenOut;
         uint24 fee;
+        bytes32 poolId;
         uint256 amountIn;
     }
 
@@ -75,8 +80,17 @@ interface IBallastBasket {
     error StaleOracle(address asset, uint256 updatedAt, uint256 heartbeat);
     error OracleOutOfBounds(address asset, int256 answer);
     error BadOracle(address asset, int256 answer);
+    /// A v3 swap callback not from the pool of the swap in progress (or asking more than its input).
     error ForgedCallback(address caller);
-    error NoPool(address pool);
+    /// No contract at leg `step`'s Uniswap v2/v3 pool address.
+    error NoPool(uint256 step, address pool);
+    // Errors of the pool calls (contracts/src/lean/PoolSteps.sol, run by delegatecall), so the basket's ABI names
+    // them: an unlock callback not from the PoolManager during the basket's own unlock; a v4 leg without a
+    // PoolManager; a malformed step; a direct call to BasketPools.runSteps.
+    error V4ForgedCallback();
+    error UnsupportedStep(uint256 step, uint8 kind);
+    error BadStep(uint256 step);
+    error NotDelegated();
     error BadProfile(string field);
     error ProfileNotReady(uint256 eta);
     error NoPendingProfile();

@@ -26,7 +26,12 @@ export function basketArtifact(): BasketArtifact {
     .find((p) => existsSync(p));
   if (path === undefined)
     throw new BallastError('contracts/out/BallastBasket.json is missing: run node scripts/build-contracts.mjs');
-  cached = JSON.parse(readFileSync(path, 'utf8')) as BasketArtifact;
+  const basket = JSON.parse(readFileSync(path, 'utf8')) as BasketArtifact;
+  // the pool calls' errors (BasketPools, run by delegatecall) bubble out of the basket: its ABI names them too
+  const pools = JSON.parse(readFileSync(path.replace('BallastBasket.json', 'BasketPools.json'), 'utf8')) as BasketArtifact;
+  const names = new Set(basket.abi.filter((x) => x.type === 'error').map((x) => x.name));
+  const extra = pools.abi.filter((x) => x.type === 'error' && !names.has(x.name));
+  cached = { abi: [...basket.abi, ...extra], bytecode: basket.bytecode };
   return cached;
 }
 
@@ -38,12 +43,28 @@ export interface BasketFeed {
   readonly maxAnswer: bigint;
 }
 
-/** An allowed pool: Uniswap v2 (kind 0, fee 0) or v3 (kind 1, fee in pips) of two basket assets. */
+/** Leg and pool kinds: Uniswap v2, Uniswap v3, Balancer v2, Uniswap v4 (the lean executor's step kinds). */
+export type BasketPoolKind = 0 | 1 | 2 | 4;
+
+/** The poolId of a Uniswap v2/v3 pool (none). */
+export const NO_POOL_ID: Hex = `0x${'0'.repeat(64)}`;
+
+/** A v4 pool's poolId field: its tickSpacing as uint256(uint24(int24)). */
+export function v4PoolId(tickSpacing: number): Hex {
+  return `0x${(tickSpacing & 0xffffff).toString(16).padStart(64, '0')}`;
+}
+
+/**
+ * An allowed pool of two basket assets: Uniswap v2 (kind 0, fee 0, poolId 0), v3 (kind 1, fee in pips, poolId 0),
+ * a Balancer pool of the Vault (kind 2, fee 0, poolId its pool id) or a hook-less v4 pool (kind 4, its fee in
+ * pips, poolId its tickSpacing: v4PoolId).
+ */
 export interface BasketPool {
-  readonly kind: 0 | 1;
+  readonly kind: BasketPoolKind;
   readonly tokenA: Address;
   readonly tokenB: Address;
   readonly fee: number;
+  readonly poolId: Hex;
 }
 
 /** The on-chain risk profile (IBallastBasket.Profile); weights and bands in basis points. */
@@ -63,12 +84,13 @@ export interface BasketProfile {
   readonly pools: readonly BasketPool[];
 }
 
-/** One swap of a rebalance: exactly `amountIn` through the allowed pool, output to the basket. */
+/** One swap of a rebalance: exactly `amountIn` through the allowed pool (kind, tokens, fee, poolId), output to the basket. */
 export interface BasketLeg {
-  readonly kind: 0 | 1;
+  readonly kind: BasketPoolKind;
   readonly tokenIn: Address;
   readonly tokenOut: Address;
   readonly fee: number;
+  readonly poolId: Hex;
   readonly amountIn: bigint;
 }
 
@@ -107,12 +129,17 @@ export function basketDeployArgs(init: BasketInit, s: PoolSources): readonly unk
       v2InitCodeHash: s.v2InitCodeHash,
       v3Factory: s.v3Factory,
       v3InitCodeHash: s.v3InitCodeHash,
+      vault: s.vault,
+      v4PoolManager: s.v4PoolManager,
       profile: init.profile,
     },
   ];
 }
 
-/** Deploys a basket whose pools are the CREATE2 pools of `sources`' Uniswap v2/v3 factories. */
+/**
+ * Deploys a basket whose pools are the CREATE2 pools of `sources`' Uniswap v2/v3 factories, Balancer pools of its
+ * Vault and hook-less pools of its v4 PoolManager (the constructor deploys the basket's BasketPools).
+ */
 export function deployBasket(tx: TxSender, init: BasketInit, sources: PoolSources): Promise<Address> {
   const a = basketArtifact();
   return tx.deploy(a.abi, a.bytecode, basketDeployArgs(init, sources), `BallastBasket ${init.symbol}`);

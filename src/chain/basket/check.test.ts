@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Address } from 'viem';
+import { NO_POOL_ID } from './artifact.ts';
 import { type CheckInput, checkBasketRebalance } from './check.ts';
 
 const A = '0x00000000000000000000000000000000000000a1' as Address;
@@ -35,13 +36,13 @@ function input(over: Partial<CheckInput> = {}): CheckInput {
       maxTurnoverBps: 10_000,
       keeper: KEEPER,
       keeperWindow: 0,
-      pools: [{ kind: 0, tokenA: B, tokenB: A, fee: 0 }],
+      pools: [{ kind: 0, tokenA: B, tokenB: A, fee: 0, poolId: NO_POOL_ID }],
     },
     assets: [A, B],
     tokenDecimals: [18, 18],
     feeds: [feed, feed],
     balances: [70n * 10n ** 18n, 30n * 10n ** 18n],
-    legs: [{ kind: 0, tokenIn: A, tokenOut: B, fee: 0, amountIn: 20n * 10n ** 18n }],
+    legs: [{ kind: 0, tokenIn: A, tokenOut: B, fee: 0, poolId: NO_POOL_ID, amountIn: 20n * 10n ** 18n }],
     minOuts: [19n * 10n ** 18n],
     expectedOuts: [199n * 10n ** 17n],
     ...over,

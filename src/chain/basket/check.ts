@@ -1,14 +1,14 @@
 /**
  * The basket's rebalance checks, off-chain (issue #21 item 1): a pure mirror of `BallastBasket.rebalance` run on
  * known state and a route's expected outputs, in the contract's order and with its exact integer arithmetic
- * (floor divisions, the drift tolerance rounded up). The CLI and the service never send a rebalance this refuses;
+ * (floor divisions; the untraded assets' weight bound rounded down). The CLI and the service never send a rebalance this refuses;
  * it names the first check that fails with the contract's error name. No I/O: every input is given.
  */
 import type { Address } from 'viem';
 import type { BasketLeg, BasketPool, BasketProfile } from './artifact.ts';
 
 const WAD = 10n ** 18n;
-const INT256_MAX = 2n ** 255n - 1n;
+const UINT128_MAX = 2n ** 128n - 1n;
 
 /** A feed's latest round as the basket reads it, with the check the profile sets for it. */
 export interface CheckFeed {
@@ -125,6 +125,7 @@ export function poolAllowed(pools: readonly BasketPool[], l: BasketLeg): boolean
     (r) =>
       r.kind === l.kind &&
       r.fee === l.fee &&
+      BigInt(r.poolId) === BigInt(l.poolId) &&
       ((same(r.tokenA, l.tokenIn) && same(r.tokenB, l.tokenOut)) ||
         (same(r.tokenA, l.tokenOut) && same(r.tokenB, l.tokenIn))),
   );
@@ -157,10 +158,11 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
     );
   const bal = [...input.balances];
   const idx = (t: Address) => input.assets.findIndex((a) => same(a, t));
+  const traded = new Set<number>();
   for (const [k, l] of input.legs.entries()) {
     const i = idx(l.tokenIn);
     const o = idx(l.tokenOut);
-    if (l.amountIn === 0n || l.amountIn > INT256_MAX || i < 0 || o < 0)
+    if (l.amountIn === 0n || l.amountIn > UINT128_MAX || i < 0 || o < 0)
       return fail('BadLeg', `legs[${k}]: amount 0 or a token that is not a basket asset`);
     if (!poolAllowed(p.pools, l))
       return fail(
@@ -171,6 +173,7 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
     const out = input.expectedOuts[k] ?? 0n;
     if (out < input.minOuts[k]!)
       return fail('LegOutputTooLow', `legs[${k}]: expected output ${out} is below its minimum ${input.minOuts[k]}`);
+    traded.add(i).add(o);
     bal[i] = bal[i]! - l.amountIn;
     bal[o] = bal[o]! + out;
   }
@@ -186,10 +189,13 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
     return fail('TurnoverTooHigh', `turnover: ${turnover} above maxTurnoverBps ${p.maxTurnoverBps} (${maxTurnover})`);
   if (after.nav === 0n) return fail('LossTooHigh', 'loss: nothing would be left');
   const da = drifts(after.v, after.nav, p.targetBps);
-  const tol = (lost * WAD + after.nav - 1n) / after.nav;
-  for (const [i, d] of da.d.entries())
-    if (d > db.d[i]! + tol)
-      return fail('DriftGrew', `drift: asset ${input.assets[i]}'s drift would grow from ${db.d[i]} to ${d}`);
+  // traded: no growth at all; untraded: w_after <= w_before × navBefore / navAfter (= v_before × 1e18 / navAfter)
+  for (const [i, d] of da.d.entries()) {
+    const grew = traded.has(i)
+      ? d > db.d[i]!
+      : (after.v[i]! * WAD) / after.nav > (before.v[i]! * WAD) / after.nav;
+    if (grew) return fail('DriftGrew', `drift: asset ${input.assets[i]}'s drift would grow from ${db.d[i]} to ${d}`);
+  }
   if (da.sum >= db.sum) return fail('DriftNotReduced', `drift: the sum of drifts would go from ${db.sum} to ${da.sum}`);
   return {
     ok: true,

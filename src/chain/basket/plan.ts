@@ -1,7 +1,8 @@
 /**
  * A basket rebalance planned off-chain (issue #21 item 1): the state the contract will check (profile, feeds,
  * balances, last rebalance) read at one block, the trades to the targets at the feeds' prices netted and routed by
- * the joint router over the Uniswap v2/v3 pools the profile allows, turned into the basket's legs, and the whole
+ * the joint router over the Uniswap v2/v3 and Balancer pools the profile allows (v4 legs, which the basket runs
+ * too, are not routed here), turned into the basket's legs, and the whole
  * run through `checkBasketRebalance` (check.ts) so nothing the contract would refuse on that state is sent.
  */
 import { type Address, type PublicClient, parseAbi } from 'viem';
@@ -18,7 +19,7 @@ import {
   slipMin,
 } from '../rebalance/build.ts';
 import { netTrades } from '../rebalance/net.ts';
-import type { BasketLeg, BasketPool } from './artifact.ts';
+import { type BasketLeg, type BasketPool, type BasketPoolKind, NO_POOL_ID } from './artifact.ts';
 import { type CheckFeed, type CheckInput, type CheckResult, checkBasketRebalance, poolAllowed } from './check.ts';
 import { type BasketState, readBasket } from './read.ts';
 
@@ -102,13 +103,31 @@ export function checkInput(
   };
 }
 
-/** The fixture's Uniswap v2/v3 pools the profile allows (v2 pools are listed with fee 0). */
+/** The basket's leg for a swap of tokenIn → tokenOut through a fixture pool (undefined: a kind it cannot run here). */
+function legFor(p: FixturePool, tokenIn: Address, tokenOut: Address, amountIn: bigint): BasketLeg | undefined {
+  const kind: BasketPoolKind | undefined =
+    p.protocol === 'uniswap-v2'
+      ? 0
+      : p.protocol === 'uniswap-v3'
+        ? 1
+        : p.protocol === 'balancer-weighted' || p.protocol === 'balancer-stable'
+          ? 2
+          : undefined;
+  if (kind === undefined || (kind === 2 && p.poolId === undefined)) return undefined;
+  const fee = kind === 1 ? p.feePips : 0;
+  return { kind, tokenIn, tokenOut, fee, poolId: kind === 2 ? p.poolId! : NO_POOL_ID, amountIn };
+}
+
+/**
+ * The fixture's Uniswap v2/v3 and Balancer pools the profile allows (v2 and Balancer pools are listed with fee 0; a
+ * Balancer pool of more than two tokens when the profile lists every pair of its tokens that is in the basket).
+ */
 export function allowedPools(fx: Fixture, pools: readonly BasketPool[]): FixturePool[] {
   return fx.pools.filter((p) => {
-    if (p.protocol !== 'uniswap-v2' && p.protocol !== 'uniswap-v3') return false;
-    const kind = p.protocol === 'uniswap-v2' ? 0 : 1;
-    const fee = kind === 0 ? 0 : p.feePips;
-    return poolAllowed(pools, { kind, fee, tokenIn: p.tokens[0]!, tokenOut: p.tokens[1]!, amountIn: 1n });
+    const pairs = p.tokens.flatMap((a, i) => p.tokens.slice(i + 1).map((b) => [a, b] as const));
+    const legs = pairs.map(([a, b]) => legFor(p, a, b, 1n));
+    if (legs.some((l) => l === undefined)) return false;
+    return legs.every((l) => poolAllowed(pools, l!));
   });
 }
 
@@ -148,16 +167,12 @@ export function basketLegs(
   const expectedOuts: bigint[] = [];
   for (const l of batch.route.legs) {
     const p = byAddr.get(l.pool.toLowerCase());
-    if (!p || (p.protocol !== 'uniswap-v2' && p.protocol !== 'uniswap-v3'))
-      throw new RebalanceBuildError(`the route uses pool ${l.pool}, not a Uniswap v2/v3 pool the basket allows`);
-    const kind = p.protocol === 'uniswap-v2' ? 0 : 1;
-    legs.push({
-      kind,
-      tokenIn: l.tokenIn,
-      tokenOut: l.tokenOut,
-      fee: kind === 0 ? 0 : p.feePips,
-      amountIn: l.amountIn,
-    });
+    const leg = p ? legFor(p, l.tokenIn, l.tokenOut, l.amountIn) : undefined;
+    if (!leg)
+      throw new RebalanceBuildError(
+        `the route uses pool ${l.pool}, not a Uniswap v2/v3 or Balancer pool the basket allows`,
+      );
+    legs.push(leg);
     expectedOuts.push(l.amountOut);
   }
   return { legs, expectedOuts, minOuts: expectedOuts.map((x) => slipMin(x, batch.maxSlippageBps)) };

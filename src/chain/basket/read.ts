@@ -2,12 +2,12 @@
  * Reads of a deployed BallastBasket (issue #20) for the CLI, the service venue and the tests: its assets, the
  * active and pending risk profile, the last rebalance, the NAV inputs at its validated feeds and exact previews.
  */
-import type { Address, PublicClient } from 'viem';
+import type { Address, Hex, PublicClient } from 'viem';
 import { type BasketFeed, type BasketPool, type BasketProfile, basketArtifact } from './artifact.ts';
 
 /** The profile as viem decodes it: pool kinds as plain numbers. */
 type RawProfile = Omit<BasketProfile, 'pools'> & {
-  readonly pools: readonly { kind: number; tokenA: Address; tokenB: Address; fee: number }[];
+  readonly pools: readonly { kind: number; tokenA: Address; tokenB: Address; fee: number; poolId: Hex }[];
 };
 
 function toProfile(p: RawProfile): BasketProfile {
@@ -30,7 +30,13 @@ function toProfile(p: RawProfile): BasketProfile {
       maxAnswer: f.maxAnswer,
     })),
     pools: p.pools.map(
-      (x): BasketPool => ({ kind: x.kind === 0 ? 0 : 1, tokenA: x.tokenA, tokenB: x.tokenB, fee: x.fee }),
+      (x): BasketPool => ({
+        kind: x.kind === 0 || x.kind === 1 || x.kind === 2 || x.kind === 4 ? x.kind : 0,
+        tokenA: x.tokenA,
+        tokenB: x.tokenB,
+        fee: x.fee,
+        poolId: x.poolId,
+      }),
     ),
   };
 }

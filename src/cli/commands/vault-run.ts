@@ -24,6 +24,7 @@ import {
   basketErrorName,
   basketFeed,
   DEFAULT_BASKET_OFFSET,
+  NO_POOL_ID,
 } from '../../chain/basket/artifact.ts';
 import { planBasketRebalance, readSnapshot } from '../../chain/basket/plan.ts';
 import { previewIssue, previewRedeem, readValuation } from '../../chain/basket/read.ts';
@@ -163,6 +164,7 @@ async function deploy(c: Ctx): Promise<void> {
       tokenA: p.tokens[0]!,
       tokenB: p.tokens[1]!,
       fee: p.protocol === 'uniswap-v2' ? 0 : p.feePips,
+      poolId: NO_POOL_ID,
     }));
   if (pools.length === 0) throw InputError.one('--assets', '', 'no Uniswap v2/v3 pool of the chain file joins them');
   const shareUsd = BigInt(f.shareUsd ?? '100');
