@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { Address } from 'viem';
-import { basketArtifact, DEFAULT_BASKET_OFFSET } from '../../src/chain/basket/artifact.ts';
+import { basketArtifact, DEFAULT_BASKET_OFFSET, NO_POOL_ID } from '../../src/chain/basket/artifact.ts';
 import { previewIssue, previewRedeem, readBasket, readValuation } from '../../src/chain/basket/read.ts';
 import {
   ACCOUNT1,
@@ -232,7 +232,10 @@ test('a profile change applies only after the delay fixed at deployment; only th
     [{ ...base, bandAbsBps: 0, bandRelBps: 0 }, 'band'],
     [{ ...base, keeper: '0x0000000000000000000000000000000000000000' }, 'keeper'],
     [{ ...base, feeBps: 1 }, 'feeBps'],
-    [{ ...base, pools: [{ kind: 0, tokenA: tok(w, 'WETH'), tokenB: tok(w, 'LINK'), fee: 0 }] }, 'pools'],
+    [
+      { ...base, pools: [{ kind: 0, tokenA: tok(w, 'WETH'), tokenB: tok(w, 'LINK'), fee: 0, poolId: NO_POOL_ID }] },
+      'pools',
+    ],
   ] as const) {
     assert.equal(await basketRevert(w, basket, 'proposeProfile', [bad]), 'BadProfile', field);
   }

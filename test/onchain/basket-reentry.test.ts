@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, parseAbi, zeroAddress } from 'viem';
+import { NO_POOL_ID } from '../../src/chain/basket/artifact.ts';
 import { ownArtifact } from '../../src/chain/contracts.ts';
 import {
   abi,
@@ -139,7 +140,7 @@ test('issue, redeem and rebalance: a token re-entering them (or reading previews
   }
   // a leg that BUYS the token: the hook fires inside the pair's transfer to the basket; the pair reports its own
   // error (UniswapV2: TRANSFER_FAILED), the re-entry is still refused and nothing moves
-  const buy = [{ kind: 0, tokenIn: tok(w, 'WETH'), tokenOut: evil, fee: 0, amountIn: 10n ** 15n }];
+  const buy = [{ kind: 0, tokenIn: tok(w, 'WETH'), tokenOut: evil, fee: 0, poolId: NO_POOL_ID, amountIn: 10n ** 15n }];
   const r = await withHook('rebalance', [buy, [0n], dl], 'issue', [E18, me]);
   assert.equal(r.status, 'reverted');
   assert.equal(r.moved, false);

@@ -251,3 +251,4 @@ export async function drifts(w: World, basket: Address, targetBps: readonly numb
 }
 
 export type { Hex };
+export { NO_POOL_ID };
