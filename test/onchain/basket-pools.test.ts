@@ -4,14 +4,15 @@
  * Balancer leg and one with a Uniswap v4 leg pass the contract's checks; the callbacks accept only the pool /
  * PoolManager of the leg in progress (a forged v3 callback and a forged v4 unlock callback revert, even from the
  * genuine pool's or PoolManager's address outside a swap); BasketPools cannot be called directly; every contract
- * fits EIP-170. Named errors provoked alone: NoPool, EmptyBasket, DriftGrew (a traded asset), DriftNotReduced.
+ * fits EIP-170. Named errors provoked alone: NoPool, UnsupportedStep (a v4 leg without a PoolManager), EmptyBasket,
+ * DriftGrew (a traded asset), DriftNotReduced, SharesBelowMin.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Address, encodeFunctionData, type Hex, parseAbi } from 'viem';
+import { type Address, encodeFunctionData, type Hex, parseAbi, zeroAddress } from 'viem';
 import {
   type BasketLeg,
   type BasketPool,
@@ -20,6 +21,7 @@ import {
   v4PoolId,
 } from '../../src/chain/basket/artifact.ts';
 import { readValuation } from '../../src/chain/basket/read.ts';
+import { poolSources } from '../../src/chain/executor/artifact.ts';
 import {
   abi,
   basketRevert,
@@ -234,4 +236,38 @@ test('DriftNotReduced: a leg too small to move any weight (1 wei of WETH for DAI
   } finally {
     await w.clients.test.revert({ id: snap });
   }
+});
+
+test('UnsupportedStep: a v4 leg of a basket deployed without a v4 PoolManager', async () => {
+  const snap = await w.clients.test.snapshot();
+  try {
+    const b = await deployTestBasket(w, {
+      symbols: SYMS,
+      targetBps: TARGETS,
+      genesisBps: [5000, 2500, 2500],
+      profile: { pools: [v4Pool] },
+      sources: { ...poolSources(w.fx.contracts), v4PoolManager: zeroAddress },
+    });
+    await basketSend(w, b, 'issue', [100n * E18, w.account.address]);
+    await warp(w, 3600);
+    await refreshFeeds(w);
+    const leg: BasketLeg = { ...v4Pool, tokenIn: tok(w, 'WETH'), tokenOut: tok(w, 'USDC'), amountIn: 10n ** 16n };
+    assert.equal(await basketRevert(w, b, 'rebalance', [[leg], [0n], await deadline(w)]), 'UnsupportedStep');
+  } finally {
+    await w.clients.test.revert({ id: snap });
+  }
+});
+
+test('SharesBelowMin: a deposit whose amounts pay for fewer shares than its minimum', async () => {
+  const amounts = [10n ** 17n, 100_000_000n, 100_000n];
+  const preview = (await w.clients.public.readContract({
+    address: basket,
+    abi: abi(),
+    functionName: 'previewDeposit',
+    args: [amounts],
+  })) as bigint;
+  assert.ok(preview > 0n);
+  const me = w.account.address;
+  assert.equal(await basketRevert(w, basket, 'deposit', [amounts, preview + 1n, me]), 'SharesBelowMin');
+  assert.equal(await basketRevert(w, basket, 'deposit', [amounts, preview, me]), 'ok');
 });

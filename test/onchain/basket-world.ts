@@ -26,7 +26,7 @@ import {
   NO_POOL_ID,
 } from '../../src/chain/basket/artifact.ts';
 import { readValuation } from '../../src/chain/basket/read.ts';
-import { poolSources } from '../../src/chain/executor/artifact.ts';
+import { type PoolSources, poolSources } from '../../src/chain/executor/artifact.ts';
 import { feedAbi, type World } from './setup.ts';
 
 /** anvil's dev account #1 (unlocked on anvil): the other holder, the attacker, the outsider. */
@@ -85,6 +85,8 @@ export interface BasketSpec {
   readonly profileDelay?: number;
   readonly maxFeeBps?: number;
   readonly profile?: Partial<BasketProfile>;
+  /** The pools the basket may call (default: the fixture's, poolSources(w.fx.contracts)). */
+  readonly sources?: PoolSources;
 }
 
 export function equalBps(n: number): number[] {
@@ -140,7 +142,7 @@ export async function deployTestBasket(w: World, spec: BasketSpec): Promise<Addr
     maxFeeBps: spec.maxFeeBps ?? 0,
     profile: await defaultProfile(w, spec),
   };
-  const basket = await deployBasket(w.tx, init, poolSources(w.fx.contracts));
+  const basket = await deployBasket(w.tx, init, spec.sources ?? poolSources(w.fx.contracts));
   for (const who of [w.account.address, ACCOUNT1]) {
     for (const s of spec.symbols) await sendFrom(w, who, tok(w, s), tokenAbi, 'approve', [basket, maxUint256]);
   }

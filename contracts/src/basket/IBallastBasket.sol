@@ -84,12 +84,11 @@ interface IBallastBasket {
     error ForgedCallback(address caller);
     /// No contract at leg `step`'s Uniswap v2/v3 pool address.
     error NoPool(uint256 step, address pool);
-    // Errors of the pool calls (contracts/src/lean/PoolSteps.sol, run by delegatecall), so the basket's ABI names
-    // them: an unlock callback not from the PoolManager during the basket's own unlock; a v4 leg without a
-    // PoolManager; a malformed step; a direct call to BasketPools.runSteps.
+    // Errors of the pool calls (contracts/src/lean/PoolSteps.sol, run by delegatecall) a basket can meet, so its
+    // ABI names them: an unlock callback not from the PoolManager during the basket's own unlock; a v4 leg of a
+    // basket deployed without a PoolManager; a direct call to BasketPools.runSteps.
     error V4ForgedCallback();
     error UnsupportedStep(uint256 step, uint8 kind);
-    error BadStep(uint256 step);
     error NotDelegated();
     error BadProfile(string field);
     error ProfileNotReady(uint256 eta);

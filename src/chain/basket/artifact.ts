@@ -28,10 +28,12 @@ export function basketArtifact(): BasketArtifact {
     throw new BallastError('contracts/out/BallastBasket.json is missing: run node scripts/build-contracts.mjs');
   const basket = JSON.parse(readFileSync(path, 'utf8')) as BasketArtifact;
   // the pool calls' errors (BasketPools, run by delegatecall) bubble out of the basket: its ABI names them too
-  const pools = JSON.parse(readFileSync(path.replace('BallastBasket.json', 'BasketPools.json'), 'utf8')) as BasketArtifact;
+  const pools = JSON.parse(
+    readFileSync(path.replace('BallastBasket.json', 'BasketPools.json'), 'utf8'),
+  ) as BasketArtifact;
   const names = new Set(basket.abi.filter((x) => x.type === 'error').map((x) => x.name));
   const extra = pools.abi.filter((x) => x.type === 'error' && !names.has(x.name));
-  cached = { abi: [...basket.abi, ...extra], bytecode: basket.bytecode };
+  cached = { ...basket, abi: [...basket.abi, ...extra] };
   return cached;
 }
 

@@ -191,9 +191,7 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
   const da = drifts(after.v, after.nav, p.targetBps);
   // traded: no growth at all; untraded: w_after <= w_before × navBefore / navAfter (= v_before × 1e18 / navAfter)
   for (const [i, d] of da.d.entries()) {
-    const grew = traded.has(i)
-      ? d > db.d[i]!
-      : (after.v[i]! * WAD) / after.nav > (before.v[i]! * WAD) / after.nav;
+    const grew = traded.has(i) ? d > db.d[i]! : (after.v[i]! * WAD) / after.nav > (before.v[i]! * WAD) / after.nav;
     if (grew) return fail('DriftGrew', `drift: asset ${input.assets[i]}'s drift would grow from ${db.d[i]} to ${d}`);
   }
   if (da.sum >= db.sum) return fail('DriftNotReduced', `drift: the sum of drifts would go from ${db.sum} to ${da.sum}`);
