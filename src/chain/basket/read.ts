@@ -3,7 +3,7 @@
  * active and pending risk profile, the last rebalance, the NAV inputs at its validated feeds and exact previews.
  */
 import type { Address, Hex, PublicClient } from 'viem';
-import { type BasketFeed, type BasketPool, type BasketProfile, basketArtifact } from './artifact.ts';
+import { type BasketPool, type BasketProfile, basketArtifact } from './artifact.ts';
 
 /** The profile as viem decodes it: pool kinds as plain numbers. */
 type RawProfile = Omit<BasketProfile, 'pools'> & {
