@@ -14,6 +14,7 @@ import {
   zeroAddress,
 } from 'viem';
 import {
+  BASKET_DEPLOY_GAS,
   type BasketInit,
   basketArtifact,
   basketDeployArgs,
@@ -241,7 +242,7 @@ export async function setupBasket(
     account: clients.account,
     chain: clients.wallet.chain,
     data,
-    gas: 8_000_000n,
+    gas: BASKET_DEPLOY_GAS,
   });
   const deployed = await receiptOf(clients, hash, 'BallastBasket');
   const basket = deployed.contractAddress;

@@ -113,6 +113,12 @@ export interface BasketInit {
   readonly profile: BasketProfile;
 }
 
+/**
+ * Gas limit for a basket's deployment: the basket and, from its constructor, its BasketPools (~35 KB of runtime code
+ * together, 200 gas a byte, plus the profile's storage); a 7-asset basket with its pools deploys well within it.
+ */
+export const BASKET_DEPLOY_GAS = 15_000_000n;
+
 /** The offset the helpers deploy with unless told otherwise: 10^18 virtual shares (one whole share). */
 export const DEFAULT_BASKET_OFFSET = 18;
 

@@ -18,6 +18,7 @@ import {
 } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import {
+  BASKET_DEPLOY_GAS,
   type BasketInit,
   basketArtifact,
   basketDeployArgs,
@@ -211,7 +212,7 @@ async function deploy(c: Ctx): Promise<void> {
     );
     return;
   }
-  const r = await send(c, undefined, data, 'deploy', 8_000_000n);
+  const r = await send(c, undefined, data, 'deploy', BASKET_DEPLOY_GAS);
   c.out(`BallastBasket deployed at ${r.contractAddress}, owner and keeper ${owner}\n`, {
     basket: r.contractAddress,
     owner,
