@@ -86,3 +86,33 @@ test('each check fails on its own, in the contract’s order, named by the contr
   // an outsider is accepted once the keeper window has passed
   assert.equal(err(input({ caller: C, profile: { ...input().profile, keeperWindow: 1500 } })), 'ok');
 });
+
+test('the drift rule: an untraded asset may drift by the NAV effect alone, a traded one not at all', () => {
+  const E = 10n ** 18n;
+  // A, B, C at $1: 50/10/40 against 30/30/40 (C on target); A → B of 20 loses 0.1
+  const three = (legs: CheckInput['legs'], expectedOuts: bigint[]) =>
+    input({
+      profile: {
+        ...input().profile,
+        targetBps: [3000, 3000, 4000],
+        pools: [
+          { kind: 0, tokenA: A, tokenB: B, fee: 0, poolId: NO_POOL_ID },
+          { kind: 0, tokenA: A, tokenB: C, fee: 0, poolId: NO_POOL_ID },
+        ],
+      },
+      assets: [A, B, C],
+      tokenDecimals: [18, 18, 18],
+      feeds: [feed, feed, feed],
+      balances: [50n * E, 10n * E, 40n * E],
+      legs,
+      minOuts: legs.map(() => 0n),
+      expectedOuts,
+    });
+  const ab = { kind: 0 as const, tokenIn: A, tokenOut: B, fee: 0, poolId: NO_POOL_ID, amountIn: 20n * E };
+  // untraded C: its weight rises from 40% to 40/99.9 (its drift grows from 0), exactly the NAV effect: accepted
+  const ok = checkBasketRebalance(three([ab], [199n * 10n ** 17n]));
+  assert.ok(ok.ok);
+  // a further 0.01 A → C: C is traded now and its drift grows (by less than lost / NAV): refused
+  const ac = { ...ab, tokenOut: C, amountIn: 10n ** 16n };
+  assert.equal(err(three([ab, ac], [199n * 10n ** 17n, 995n * 10n ** 13n])), 'DriftGrew');
+});
