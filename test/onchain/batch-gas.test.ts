@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { encodeExecute, explainRevert, rebalanceId } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
 import { encodeExecutePermit2, signPermit2 } from '../../src/chain/executor/permit2.ts';
@@ -18,7 +19,6 @@ import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/rout
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
 import { deployHarness, harnessAbi, pathArg } from '../chain/v4.ts';
-import { privateKeyToAccount } from 'viem/accounts';
 import { KEY0, startWorld, type World } from './setup.ts';
 
 let w: World;
