@@ -4,7 +4,7 @@
  * the target. Refused with one line: a chain file without Permit2, a dry run without the key, a bad value.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -34,6 +34,7 @@ before(async () => {
 
 after(async () => {
   await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function config(executor?: string, approvals: unknown = 'permit2'): string {
