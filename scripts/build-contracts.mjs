@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import solc from 'solc';
+import { compilePermit2 } from './permit2-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'contracts', 'src');
@@ -71,7 +72,7 @@ function compile() {
 }
 
 const check = process.argv.includes('--check');
-const artifacts = compile();
+const artifacts = { ...compile(), ...compilePermit2() };
 let stale = 0;
 if (!check) mkdirSync(outDir, { recursive: true });
 for (const [name, a] of Object.entries(artifacts)) {

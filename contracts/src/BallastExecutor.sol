@@ -37,6 +37,11 @@ interface IBallastDecimals {
 ///           was spent (pulled + paid from the owner as declared), valued at the same prices: independent of any
 ///           off-chain quote.
 ///         - Deadline; non-reentrant; any failure reverts everything.
+///         - `executePermit2` (Permit2 fixed at deployment; zero disables it): the pulls come through ONE Permit2
+///           SignatureTransfer batch signed by the owner instead of a standing allowance to this contract: spender
+///           this contract, nonce = the rebalance id, deadline = the batch's deadline, exactly the pulls' tokens and
+///           amounts, and a witness binding the rebalance id, the steps (keccak256(abi.encode(steps))) and
+///           maxSlippageBps. FROM_PAYER steps still pay from a standing allowance (the CLI encodes none then).
 ///         - Uniswap v4 (step kind 4, hook-less pools of the PoolManager fixed at deployment; a zero PoolManager
 ///           disables v4): consecutive v4 steps run inside ONE `PoolManager.unlock` with net settlement
 ///           (contracts/src/lean/V4Swaps.sol); the unlock callback is accepted only from that PoolManager during
@@ -47,10 +52,27 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps, AaveSteps {
     using SafeERC20 for IERC20;
 
     address public immutable owner;
+    /// Permit2 (zero: executePermit2 reverts NoPermit2).
+    address public immutable permit2;
+    /// EIP-712 witness of executePermit2 (Permit2's witness type string: the witness field, then the witness
+    /// type and TokenPermissions, in alphabetical order).
+    string private constant WITNESS_TYPE =
+        "Rebalance witness)Rebalance(bytes32 id,bytes32 stepsHash,uint256 maxSlippageBps)TokenPermissions(address token,uint256 amount)";
+    bytes32 private constant WITNESS_TYPEHASH =
+        keccak256("Rebalance(bytes32 id,bytes32 stepsHash,uint256 maxSlippageBps)");
     /// A token pulled from the owner (standing allowance).
     struct Pull {
         address token;
         uint256 amount;
+    }
+
+    /// executePermit2's batch: execute's arguments.
+    struct Rebalance {
+        bytes32 id;
+        Pull[] pulls;
+        Step[] steps;
+        uint256 maxSlippageBps;
+        uint256 deadline;
     }
 
     /// TOKEN/USD feed configured by the owner; decimals read on-chain when configured.
@@ -88,6 +110,7 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps, AaveSteps {
     error HeartbeatTooLong(uint32 heartbeat);
     error SequencerDown(address feed);
     error SequencerGrace(address feed, uint256 upSince, uint256 gracePeriod);
+    error NoPermit2();
 
     event Rebalanced(bytes32 indexed id, uint256 steps, uint256 valueIn, uint256 valueOut);
     event FeedSet(address indexed token, address feed, uint32 heartbeat, int128 minAnswer, int128 maxAnswer);
@@ -101,9 +124,11 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps, AaveSteps {
         bytes32 v3InitCodeHash_,
         IBallastVault vault_,
         IPoolManager v4PoolManager_,
-        IBallastAavePool aavePool_
+        IBallastAavePool aavePool_,
+        address permit2_
     ) PoolSteps(v2Factory_, v2InitCodeHash_, v3Factory_, v3InitCodeHash_, vault_, v4PoolManager_) AaveSteps(aavePool_) {
         owner = owner_;
+        permit2 = permit2_;
         slippageCapBps = 10_000;
     }
 
@@ -173,20 +198,121 @@ contract BallastExecutor is ReentrancyGuardTransient, PoolSteps, AaveSteps {
         uint256 maxSlippageBps,
         uint256 deadline
     ) external nonReentrant onlyOwner returns (uint256[] memory outs, uint256 valueIn, uint256 valueOut) {
-        if (block.timestamp > deadline) revert Expired(deadline, block.timestamp);
-        {
-            uint256 word = executedBits[uint256(id) >> 8];
-            uint256 bit = 1 << (uint256(id) & 0xff);
-            if (word & bit != 0) revert AlreadyExecuted(id);
-            executedBits[uint256(id) >> 8] = word | bit;
-        }
-        if (maxSlippageBps > slippageCapBps) revert SlippageAboveCap(maxSlippageBps, slippageCapBps);
-        _checkSequencer();
-
-        Tracked memory t = _snapshot(pulls, steps);
+        Tracked memory t = _begin(id, pulls, steps, maxSlippageBps, deadline);
         for (uint256 i = 0; i < pulls.length; i++) {
             IERC20(pulls[i].token).safeTransferFrom(owner, address(this), pulls[i].amount);
         }
+        return _finish(t, id, pulls, steps, maxSlippageBps, deadline);
+    }
+
+    /// `execute` with the pulls moved by ONE Permit2 batch signature of the owner instead of a standing allowance
+    /// (see the contract's notice): Permit2 checks the signer, the deadline, the nonce (then spent), the tokens and
+    /// amounts and the witness; any mismatch reverts everything.
+    function executePermit2(Rebalance calldata r, bytes calldata signature)
+        external
+        nonReentrant
+        onlyOwner
+        returns (uint256[] memory, uint256, uint256)
+    {
+        Tracked memory t = _begin(r.id, r.pulls, r.steps, r.maxSlippageBps, r.deadline);
+        _permitPull(r, signature);
+        return _finish(t, r.id, r.pulls, r.steps, r.maxSlippageBps, r.deadline);
+    }
+
+    /// keccak256 of the steps' ABI encoding without its offset and length words (the steps are static structs:
+    /// their words are contiguous in calldata).
+    function _stepsHash(Step[] calldata steps) internal pure returns (bytes32 h) {
+        assembly {
+            let m := mload(0x40)
+            let n := mul(steps.length, 256)
+            calldatacopy(m, steps.offset, n)
+            h := keccak256(m, n)
+        }
+    }
+
+    /// The pulls into this contract through Permit2: nonce = the rebalance id, deadline = the batch's, the witness
+    /// binds the id, the steps and maxSlippageBps. The call is encoded here by hand (the ABI encoder for it alone
+    /// would not fit the size limit): Permit2's
+    /// permitWitnessTransferFrom(((address,uint256)[],uint256,uint256),(address,uint256)[],address,bytes32,string,bytes)
+    /// with the permit (permitted = the pulls), the transfer details (each pull's amount to this contract), the
+    /// owner, the witness, WITNESS_TYPE and the signature.
+    function _permitPull(Rebalance calldata r, bytes calldata signature) internal {
+        Pull[] calldata pulls = r.pulls;
+        bytes32 witness = keccak256(abi.encode(WITNESS_TYPEHASH, r.id, _stepsHash(r.steps), r.maxSlippageBps));
+        address own = owner;
+        address p2 = permit2;
+        bytes memory wt = bytes(WITNESS_TYPE); // allocated before the call is written past the free memory pointer
+        uint256 h; // the call's arguments start here (after the selector)
+        uint256 strOff; // where the witness type string starts, relative to h
+        assembly {
+            let n := pulls.length
+            h := add(mload(0x40), 4)
+            mstore(sub(h, 4), shl(224, 0xfe8ec1a7))
+            let detailsOff := add(0x140, mul(n, 0x40)) // head 6 words + permit (3 words, length, the pulls)
+            strOff := add(detailsOff, add(0x20, mul(n, 0x40)))
+            mstore(h, 0xc0)
+            mstore(add(h, 0x20), detailsOff)
+            mstore(add(h, 0x40), own)
+            mstore(add(h, 0x60), witness)
+            mstore(add(h, 0x80), strOff)
+            mstore(add(h, 0xc0), 0x60)
+            mstore(add(h, 0xe0), calldataload(r)) // nonce = id
+            mstore(add(h, 0x100), calldataload(add(r, 0x80))) // deadline
+            mstore(add(h, 0x120), n)
+            calldatacopy(add(h, 0x140), pulls.offset, mul(n, 0x40))
+            let q := add(h, detailsOff)
+            mstore(q, n)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let d := add(q, add(0x20, mul(i, 0x40)))
+                mstore(d, address())
+                mstore(add(d, 0x20), calldataload(add(pulls.offset, add(mul(i, 0x40), 0x20))))
+            }
+        }
+        assembly {
+            if iszero(extcodesize(p2)) {
+                mstore(0, 0xecc53ee6) // NoPermit2()
+                revert(0x1c, 4)
+            }
+            let q := add(h, strOff)
+            let sigOff := add(strOff, add(0x20, mul(div(add(mload(wt), 31), 32), 32)))
+            mstore(add(h, 0xa0), sigOff)
+            for { let k := 0 } lt(k, sub(sigOff, strOff)) { k := add(k, 0x20) } { mstore(add(q, k), mload(add(wt, k))) }
+            q := add(h, sigOff)
+            let padded := mul(div(add(signature.length, 31), 32), 32)
+            mstore(add(q, padded), 0)
+            mstore(q, signature.length)
+            calldatacopy(add(q, 0x20), signature.offset, signature.length)
+            if iszero(call(gas(), p2, 0, sub(h, 4), add(add(sigOff, 0x24), padded), 0, 0)) {
+                returndatacopy(0, 0, returndatasize())
+                revert(0, returndatasize())
+            }
+        }
+    }
+
+    /// Deadline, rebalance id (recorded), slippage cap, sequencer; the owner's balances before.
+    function _begin(bytes32 id, Pull[] calldata pulls, Step[] calldata steps, uint256 maxSlippageBps, uint256 deadline)
+        internal
+        returns (Tracked memory)
+    {
+        if (block.timestamp > deadline) revert Expired(deadline, block.timestamp);
+        uint256 word = executedBits[uint256(id) >> 8];
+        uint256 bit = 1 << (uint256(id) & 0xff);
+        if (word & bit != 0) revert AlreadyExecuted(id);
+        executedBits[uint256(id) >> 8] = word | bit;
+        if (maxSlippageBps > slippageCapBps) revert SlippageAboveCap(maxSlippageBps, slippageCapBps);
+        _checkSequencer();
+        return _snapshot(pulls, steps);
+    }
+
+    /// The steps, the sweep to the owner, the value floor.
+    function _finish(
+        Tracked memory t,
+        bytes32 id,
+        Pull[] calldata pulls,
+        Step[] calldata steps,
+        uint256 maxSlippageBps,
+        uint256 deadline
+    ) internal returns (uint256[] memory outs, uint256 valueIn, uint256 valueOut) {
         outs = _runSteps(steps, deadline);
         _sweepHeld(pulls, steps);
         (valueIn, valueOut) = _floor(t, maxSlippageBps);

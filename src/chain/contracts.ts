@@ -13,6 +13,7 @@ export interface Artifact {
 }
 
 export type OwnContract =
+  | 'Permit2'
   | 'TestERC20'
   | 'TestQuirkyERC20'
   | 'FeeOnTransferToken'

@@ -45,7 +45,7 @@ test('chain up prints the RPC URL and every address, and writes them as JSON', (
   for (const r of f.aaveReserves) assert.ok(text.includes(r.aToken), r.symbol);
 });
 
-test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GPv2 settlement included, issue #24; the Aave Pool, issue #22), solver, tokens (issue #17 item 2), aaveReserves', () => {
+test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GPv2 settlement included, issue #24; the Aave Pool, issue #22; Permit2, issue #19), solver, tokens (issue #17 item 2), aaveReserves', () => {
   const f = JSON.parse(readFileSync(chainFile, 'utf8')) as Fixture;
   const j = JSON.parse(JSON.stringify(fixtureJson(f, chainFile))) as Record<string, unknown>;
   assert.deepEqual(Object.keys(j).sort(), [
@@ -58,6 +58,7 @@ test('chain up --json: one object with rpcUrl, chainId, chainFile, contracts (GP
     'tokens',
   ]);
   assert.ok((j.contracts as Record<string, string>).aavePool);
+  assert.ok((j.contracts as Record<string, string>).permit2);
   assert.deepEqual(j.aaveReserves, f.aaveReserves);
   assert.equal(j.solver, f.solver);
   assert.equal(j.rpcUrl, up.rpcUrl);

@@ -10,14 +10,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type Address, encodeFunctionData, type Hex, maxUint256, parseAbi, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { encodeExecute, explainRevert, rebalanceId } from '../../src/chain/executor/calldata.ts';
 import { encodeSteps } from '../../src/chain/executor/legs.ts';
+import { encodeExecutePermit2, signPermit2 } from '../../src/chain/executor/permit2.ts';
 import { routePools } from '../../src/chain/fixture/route-pools.ts';
 import { v2RouterAbi, v3RouterAbi, vaultAbi } from '../../src/chain/fixture/router-abis.ts';
 import type { FixturePool } from '../../src/chain/fixture/types.ts';
 import type { JointLeg } from '../../src/dex/router/joint/index.ts';
 import { deployHarness, harnessAbi, pathArg } from '../chain/v4.ts';
-import { startWorld, type World } from './setup.ts';
+import { KEY0, startWorld, type World } from './setup.ts';
 
 let w: World;
 /** A v4 leg's "router swap from the wallet": V4SwapsHarness.swap with one path (one unlock per transaction). */
@@ -155,6 +157,21 @@ function routerCall(i: number, deadline: bigint): { to: Address; data: Hex } {
 
 /** The first n legs as executor steps (each a final output with minimum 1), their pulls, and calldata. */
 export function batchData(n: number, deadline: bigint, id: Hex): { data: Hex; pulls: Map<Address, bigint> } {
+  const b = batchArgs(n, deadline, id, true);
+  return { data: encodeExecute(b), pulls: b.pullMap };
+}
+
+/**
+ * The same batch through executePermit2 (issue #19's Permit2 option): every input pulled into the executor by one
+ * Permit2 batch signature of the owner (steps encoded with fromOwner: false), no allowance to the executor.
+ */
+async function permitData(n: number, deadline: bigint, id: Hex): Promise<Hex> {
+  const b = batchArgs(n, deadline, id, false);
+  const permit2 = w.fx.contracts.permit2!;
+  return encodeExecutePermit2(b, await signPermit2(privateKeyToAccount(KEY0), w.fx.chainId, permit2, w.executor, b));
+}
+
+function batchArgs(n: number, deadline: bigint, id: Hex, fromOwner: boolean) {
   const legs: JointLeg[] = GAS_LEGS.slice(0, n).map(([, sell, buy], i) => {
     const pool = poolFor(i);
     return {
@@ -172,9 +189,9 @@ export function batchData(n: number, deadline: bigint, id: Hex): { data: Hex; pu
   const pulls = new Map<Address, bigint>();
   for (const l of legs) pulls.set(l.tokenIn, (pulls.get(l.tokenIn) ?? 0n) + l.amountIn);
   const pl = [...pulls].map(([token, amount]) => ({ token, amount }));
-  const steps = encodeSteps(legs, pl, routePools(w.fx), () => 1n);
+  const steps = encodeSteps(legs, pl, routePools(w.fx), () => 1n, { fromOwner });
   // a loose value floor: this figure measures gas, the floor is tested in executor.test.ts
-  return { data: encodeExecute({ id, pulls: pl, legs: steps, maxSlippageBps: 1000, deadline }), pulls };
+  return { id, pulls: pl, legs: steps, maxSlippageBps: 1000, deadline, pullMap: pulls };
 }
 
 async function gasOf(to: Address, data: Hex): Promise<bigint> {
@@ -272,9 +289,13 @@ async function table(mix: GasLeg[]): Promise<number[]> {
   const deadline = (await w.clients.public.getBlock()).timestamp + 3600n;
   // steady state: the owner's standing approvals of the executor, the executor's of the Vault (set on first use)
   const warm = batchData(8, deadline, rebalanceId(`gas ${mix[0]![0]}`, 1));
-  for (const token of warm.pulls.keys())
+  for (const token of warm.pulls.keys()) {
     await w.tx.call(token, approveAbi, 'approve', [w.executor, maxUint256], 'approve executor');
+    await w.tx.call(token, approveAbi, 'approve', [w.fx.contracts.permit2!, maxUint256], 'approve Permit2');
+  }
   await gasOf(w.executor, warm.data);
+  // and Permit2's nonce word of these ids (cycles 1 … 255 share it): written once, as the id word is
+  await gasOf(w.executor, await permitData(8, deadline, rebalanceId(`gas ${mix[0]![0]}`, 9)));
   const rows: string[] = [];
   const ratios: number[] = [];
   for (let n = 2; n <= 8; n++) {
@@ -292,13 +313,20 @@ async function table(mix: GasLeg[]): Promise<number[]> {
     const snap3 = await w.clients.test.snapshot();
     const batch = await gasOf(w.executor, data);
     await w.clients.test.revert({ id: snap3 });
+    const snap4 = await w.clients.test.snapshot();
+    const permit = await gasOf(w.executor, await permitData(n, deadline, rebalanceId(`gas ${mix[0]![0]}`, n)));
+    await w.clients.test.revert({ id: snap4 });
     const ratio = Number(batch) / Number(separate);
     ratios.push(ratio);
-    rows.push(`| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${pulls.size} |`);
+    rows.push(
+      `| ${n} | ${separate} | ${batch} | ${ratio.toFixed(2)}× | ${permit} | ${(Number(permit) / Number(separate)).toFixed(2)}× | +${permit - batch} | ${pulls.size} |`,
+    );
   }
   console.log(mix === MIXED ? 'mixed legs (v2, v3, Balancer, v4)' : 'Balancer legs only');
-  console.log('| n legs | n router swaps from the wallet (gas) | one batch (gas) | batch / separate | tokens pulled |');
-  console.log('|---|---|---|---|---|');
+  console.log(
+    '| n legs | n router swaps from the wallet (gas) | one batch, standing allowances (gas) | batch / separate | one batch, Permit2 signature (gas) | Permit2 batch / separate | Permit2 − standing | tokens pulled |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   return ratios;
 }

@@ -151,7 +151,17 @@ test('an executor deployed without an Aave Pool refuses the Aave steps (AaveDisa
   const bare = await otx.deploy(
     a.abi,
     a.bytecode,
-    [OWNER, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, zeroAddress],
+    [
+      OWNER,
+      s.v2Factory,
+      s.v2InitCodeHash,
+      s.v3Factory,
+      s.v3InitCodeHash,
+      s.vault,
+      s.v4PoolManager,
+      zeroAddress,
+      zeroAddress,
+    ],
     'BallastExecutor (no Aave)',
   );
   await otx.call(aUsdc, erc20, 'approve', [bare, 2n ** 256n - 1n], 'approve bare executor');

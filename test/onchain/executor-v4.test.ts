@@ -239,7 +239,17 @@ test('an executor deployed without a PoolManager refuses v4 steps (UnsupportedSt
   const bare = await w.tx.deploy(
     a.abi,
     a.bytecode,
-    [w.account.address, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, zeroAddress, s.aavePool],
+    [
+      w.account.address,
+      s.v2Factory,
+      s.v2InitCodeHash,
+      s.v3Factory,
+      s.v3InitCodeHash,
+      s.vault,
+      zeroAddress,
+      s.aavePool,
+      s.permit2,
+    ],
     'BallastExecutor (no v4)',
   );
   const { pulls, data } = await twoV4Paths((_, x) => slipMin(x, 100));

@@ -52,6 +52,8 @@ export interface PoolSources {
   readonly v4PoolManager: Address;
   /** Aave v3 Pool of the idle sleeve's steps (issue #22; zero address: those steps revert AaveDisabled). */
   readonly aavePool: Address;
+  /** Permit2 of executePermit2 (issue #19; zero address: executePermit2 reverts NoPermit2). */
+  readonly permit2: Address;
 }
 
 /**
@@ -71,6 +73,7 @@ export function poolSources(c: FixtureContracts): PoolSources {
     vault: c.balancerVault,
     v4PoolManager: c.v4PoolManager ?? zeroAddress,
     aavePool: c.aavePool ?? zeroAddress,
+    permit2: c.permit2 ?? zeroAddress,
   };
 }
 
@@ -96,7 +99,17 @@ export function executorDeployData(owner: Address, s: PoolSources): Hex {
   return encodeDeployData({
     abi: a.abi,
     bytecode: a.bytecode,
-    args: [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, s.aavePool],
+    args: [
+      owner,
+      s.v2Factory,
+      s.v2InitCodeHash,
+      s.v3Factory,
+      s.v3InitCodeHash,
+      s.vault,
+      s.v4PoolManager,
+      s.aavePool,
+      s.permit2,
+    ],
   });
 }
 
@@ -111,7 +124,17 @@ export function deployExecutor(
   return tx.deploy(
     a.abi,
     a.bytecode,
-    [owner, s.v2Factory, s.v2InitCodeHash, s.v3Factory, s.v3InitCodeHash, s.vault, s.v4PoolManager, s.aavePool],
+    [
+      owner,
+      s.v2Factory,
+      s.v2InitCodeHash,
+      s.v3Factory,
+      s.v3InitCodeHash,
+      s.vault,
+      s.v4PoolManager,
+      s.aavePool,
+      s.permit2,
+    ],
     'BallastExecutor',
   );
 }

@@ -17,6 +17,10 @@ const ADVICE: Readonly<Record<string, string>> = {
   StepOutputTooLow: 'a path returned less than its minimum (the pools moved): plan again next block',
   ValueFloor:
     'what the batch returns is worth less than (1 − maxSlippageBps) × what it pulls at the executor’s feeds: the pools are off the oracles (a sandwich or thin depth); wait, or check the pools',
+  NoPermit2: 'this executor was deployed without Permit2: use standing approvals (chain.approvals "standing")',
+  InvalidSigner: 'the Permit2 signature is not the executor owner’s (or signs other tokens, amounts or steps)',
+  SignatureExpired: 'the Permit2 permit’s deadline (the batch’s) passed: plan again',
+  InvalidNonce: 'the Permit2 nonce (the rebalance id) is already used or was cancelled: plan again',
   SlippageAboveCap: 'maxSlippageBps is above the cap configured on the executor (setGuards): lower it or raise the cap',
   NoFeed:
     'the executor has no feed for this token: configure it (setFeed, `ballast dex rebalance --deploy-executor` does it)',
@@ -56,6 +60,18 @@ const PANICS: Readonly<Record<number, string>> = {
   81: 'call to an uninitialized function',
 };
 
+/** Permit2's errors (executePermit2 passes them on: a bad signature, an expired permit, a used nonce). */
+const permit2Errors = parseAbi([
+  'error SignatureExpired(uint256 signatureDeadline)',
+  'error InvalidNonce()',
+  'error InvalidAmount(uint256 maxAmount)',
+  'error LengthMismatch()',
+  'error InvalidSignatureLength()',
+  'error InvalidSignature()',
+  'error InvalidSigner()',
+  'error InvalidContractSignature()',
+]);
+
 /** Revert data → words: the reason string, the panic, or the custom error with its arguments. */
 export function describeRevertData(data: Hex): string {
   if (data === '0x' || data.length < 10) return 'reverted without a reason';
@@ -68,7 +84,7 @@ export function describeRevertData(data: Hex): string {
     // not a standard error
   }
   try {
-    const d = decodeErrorResult({ abi: executorArtifact().abi, data });
+    const d = decodeErrorResult({ abi: [...executorArtifact().abi, ...permit2Errors], data });
     const args = [...(d.args ?? [])];
     const advice = ADVICE[d.errorName];
     return `${d.errorName}(${args.map(String).join(', ')})${advice ? `: ${advice}` : ''}`;

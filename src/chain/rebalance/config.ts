@@ -26,6 +26,12 @@ export const chainSectionSchema = z.strictObject({
   owner: address.optional(),
   maxSlippageBps: z.number().int().min(0).max(1000),
   maxDeviationBps: z.number().int().min(1).max(5000),
+  /**
+   * How the executor gets the owner's tokens (issue #19): "standing" = approve(executor, max) once per token;
+   * "permit2" = approve(Permit2, max) once per token and one Permit2 batch signature per rebalance (the chain
+   * file's contracts.permit2; an executor deployed with it).
+   */
+  approvals: z.enum(['standing', 'permit2']).default('standing'),
   /** Seconds from the latest block to the batch's deadline. */
   deadlineSec: z.number().int().min(15).max(3600).default(300),
 });

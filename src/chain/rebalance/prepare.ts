@@ -14,6 +14,7 @@ import { makeUniverse } from '../../core/universe.ts';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools } from '../../dex/state/index.ts';
 import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
+import { encodeExecutePermit2 } from '../executor/permit2.ts';
 import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
@@ -55,6 +56,12 @@ export interface Prepared {
   readonly prices: ReadonlyMap<string, ValidPrice>;
 }
 
+/** chain.approvals "permit2": where the owner's one approval goes and how a batch's permit is signed. */
+export interface PermitSigner {
+  readonly permit2: Address;
+  sign(b: Batch): Promise<Hex>;
+}
+
 export interface Routed {
   readonly batch: Batch;
   readonly data: Hex;
@@ -75,6 +82,7 @@ export async function routeChecked(
   sizes: TradeSizes,
   id?: Hex,
   verify?: VerifyRpc,
+  permit?: PermitSigner,
 ): Promise<Routed> {
   const snapState = await readRouteStates(client, f);
   // --verify-rpc: every pool and feed read again from the second RPC at this block (issue #30 item 7)
@@ -97,12 +105,13 @@ export async function routeChecked(
     gasPriceWei,
     maxSlippageBps: p.chain.maxSlippageBps,
     ...(id ? { id } : {}),
+    ...(permit ? { fromOwner: false } : {}),
   });
   const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
   // every swap at its planned size against the oracles, harmful direction only (issue #30 item 2)
   checkExecutionPrices(batch.route.legs, prices, decimals, p.chain.maxDeviationBps);
   checkRouteGap(batch.route);
-  return { batch, data: encodeExecute(batch) };
+  return { batch, data: permit ? encodeExecutePermit2(batch, await permit.sign(batch)) : encodeExecute(batch) };
 }
 
 export async function prepareRebalance(
@@ -114,6 +123,7 @@ export async function prepareRebalance(
   verify?: VerifyRpc,
   /** Where the approvals and the batch are simulated (e.g. a local fork, so the read RPC never sees them). */
   simulator?: PublicClient,
+  permit?: PermitSigner,
 ): Promise<Prepared> {
   const symbols = [...new Set([...Object.keys(p.target), p.quote])];
   const tokens = new Map<string, RebalanceToken>();
@@ -164,8 +174,21 @@ export async function prepareRebalance(
   const plan = describePlan(ctx, snap, buf);
 
   const sizes = sizeTrades(netTrades(plan.trades, p.quote), tokens, prices, p.quote, raw);
-  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, undefined, verify);
-  const approvals = await approvalsNeeded(client, owner, executor, batch);
+  const { batch, data } = await routeChecked(
+    client,
+    p,
+    f,
+    owner,
+    executor,
+    tokens,
+    prices,
+    sizes,
+    undefined,
+    verify,
+    permit,
+  );
+  // the owner's standing approval goes to Permit2 instead of the executor with chain.approvals "permit2"
+  const approvals = await approvalsNeeded(client, owner, permit?.permit2 ?? executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {
     sim = await (simulator ?? client).simulateBlocks({

@@ -11,7 +11,7 @@ import { BallastError, type Next } from '../../core/errors.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { validatedPrices } from '../oracles/guard.ts';
 import type { OnchainPortfolio } from './config.ts';
-import { type Prepared, type Routed, routeChecked } from './prepare.ts';
+import { type PermitSigner, type Prepared, type Routed, routeChecked } from './prepare.ts';
 import type { VerifyRpc } from './verify.ts';
 
 export class RequoteError extends BallastError {
@@ -29,13 +29,14 @@ export async function requote(
   /** The rebalance id the executor records (rebalanceId(portfolio, cycle)). */
   id?: Hex,
   verify?: VerifyRpc,
+  permit?: PermitSigner,
 ): Promise<Routed> {
   const prices = await validatedPrices(
     client,
     { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
     [...pr.tokens.values()],
   );
-  const r = await routeChecked(client, p, f, owner, executor, pr.tokens, prices, pr.batch.sizes, id, verify);
+  const r = await routeChecked(client, p, f, owner, executor, pr.tokens, prices, pr.batch.sizes, id, verify, permit);
   const before = pr.batch.route.value;
   const now = r.batch.route.value;
   if (now < before * (1 - p.chain.maxSlippageBps / 1e4))

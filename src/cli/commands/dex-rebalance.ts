@@ -12,11 +12,12 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { executorConfigCalls, executorDeployData, poolSources } from '../../chain/executor/artifact.ts';
 import { type ForkSimulator, startForkSimulator } from '../../chain/executor/fork-sim.ts';
+import { signPermit2 } from '../../chain/executor/permit2.ts';
 import { rebalanceIdOf } from '../../chain/executor/rebalance-id.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
-import { type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
+import { type PermitSigner, type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
 import { requote } from '../../chain/rebalance/requote.ts';
 import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
@@ -92,6 +93,7 @@ function describe(
   pr: Prepared,
   executor: Address,
   known: readonly { address: Address; symbol: string; decimals: number }[],
+  viaPermit2 = false,
 ): string {
   const sym = new Map([...known, ...pr.tokens.values()].map((t) => [t.address.toLowerCase(), t]));
   const amt = (token: Address, v: bigint) => {
@@ -99,13 +101,14 @@ function describe(
     return t ? `${formatUnits(v, t.decimals)} ${t.symbol}` : `${v} base units of ${token}`;
   };
   const lines = [
-    `batch: execute() on executor ${executor}, ${pr.batch.legs.length} legs, deadline ${pr.batch.deadline}, ${(pr.data.length - 2) / 2} bytes of calldata`,
+    `batch: ${viaPermit2 ? 'executePermit2()' : 'execute()'} on executor ${executor}, ${pr.batch.legs.length} legs, deadline ${pr.batch.deadline}, ${(pr.data.length - 2) / 2} bytes of calldata`,
   ];
   for (const s of pr.plan.trades)
     lines.push(
       `  plan: ${s.side} ${s.quantity.toPrecision(8)} ${s.asset} (${s.notional.toFixed(2)} quote, cost ${s.cost.toFixed(2)})`,
     );
-  for (const p of pr.batch.pulls) lines.push(`  pull ${amt(p.token, p.amount)} from the owner (standing approval)`);
+  const how = viaPermit2 ? 'Permit2 signature' : 'standing approval';
+  for (const p of pr.batch.pulls) lines.push(`  pull ${amt(p.token, p.amount)} from the owner (${how})`);
   pr.batch.legs.forEach((l, i) => {
     lines.push(
       `  leg ${i}: ${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, pr.outs[i]!)} simulated, min ${amt(l.tokenOut, l.minOut)}${l.toOwner ? '' : ' (hub)'} via pool ${l.pool}`,
@@ -229,6 +232,20 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     throw new ChainConfigError(
       'chain.executor is not set: run once with --deploy-executor and put the address in the config',
     );
+  // chain.approvals "permit2" (issue #19): one Permit2 signature per batch, signed here with the owner's key
+  let permit: PermitSigner | undefined;
+  if (p.chain.approvals === 'permit2') {
+    const permit2 = f.contracts.permit2;
+    if (!permit2)
+      throw new ChainConfigError(
+        'chain.approvals is "permit2" but the chain file names no Permit2 (contracts.permit2): use "standing"',
+      );
+    if (!account)
+      throw new ChainConfigError(
+        'chain.approvals "permit2" needs the key even for a dry run (the batch is simulated with its signed permit): set BALLAST_PRIVATE_KEY or --key-file',
+      );
+    permit = { permit2, sign: (b) => signPermit2(account, f.chainId, permit2, executor, b) };
+  }
 
   if (o.execute && !account)
     throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');
@@ -259,8 +276,8 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     // Shown at once: what was resolved stays said even if the new plan is refused below.
     const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
     if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
-    const pr = await prepareRebalance(client, p, f, owner, executor, verify, fork?.client);
-    let text = describe(pr, executor, f.tokens);
+    const pr = await prepareRebalance(client, p, f, owner, executor, verify, fork?.client, permit);
+    let text = describe(pr, executor, f.tokens, permit !== undefined);
     const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
     if (!journal || !account || !base) {
       text += 'dry run: nothing sent (add --execute to send it)\n';
@@ -304,7 +321,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       });
     }
     // re-read the pools and re-solve just before sending (issue #18): refused only if a guard breaks
-    const fresh = await requote(client, p, f, owner, executor, pr, rebalanceId, verify);
+    const fresh = await requote(client, p, f, owner, executor, pr, rebalanceId, verify, permit);
     // What the batch does, journaled with it: the decision's id (recorded on-chain by the executor so a second
     // batch for it reverts) and the deadline (a dropped batch is never re-broadcast after it).
     const calls = {
