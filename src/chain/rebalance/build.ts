@@ -55,6 +55,11 @@ export interface BatchInput {
   readonly maxSlippageBps: number;
   /** The on-chain rebalance id (rebalanceId(portfolio, cycle)); default keccak(owner, deadline), for dry runs. */
   readonly id?: Hex;
+  /**
+   * false: every swap input is pulled into the executor, none paid FROM_PAYER (an idle sleeve's withdrawal pays
+   * part of a sold token to the executor before the swaps); default true.
+   */
+  readonly fromOwner?: boolean;
 }
 
 export interface Pull {
@@ -173,7 +178,9 @@ export function buildBatch(b: BatchInput): Batch {
   });
   checkPoolsTraded(route, b.poolInfo, b.contracts);
   const pulls = route.spent.map((x) => ({ token: x.token, amount: x.amount }));
-  const legs = encodeSteps(route.legs, pulls, b.poolInfo, (l) => slipMin(l.amountOut, b.maxSlippageBps));
+  const legs = encodeSteps(route.legs, pulls, b.poolInfo, (l) => slipMin(l.amountOut, b.maxSlippageBps), {
+    fromOwner: b.fromOwner !== false,
+  });
   // the executor values what it pulls and returns at its own feeds: each such token needs one
   for (const t of [...pulls.map((x) => x.token), ...route.legs.filter((l) => l.final).map((l) => l.tokenOut)])
     need(b.feeds[tokOf(t).symbol], `no feed for ${tokOf(t).symbol}`);

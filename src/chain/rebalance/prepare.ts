@@ -5,6 +5,7 @@
  */
 import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
+import type { WithdrawLimit } from '../../core/lending/idle-sleeve.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
 import { describePlan, type Plan } from '../../core/planner/describe.ts';
@@ -15,11 +16,21 @@ import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools } from '../../dex/state/index.ts';
 import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import { readRouteStates, routePools } from '../fixture/route-pools.ts';
+import {
+  holdings,
+  type IdlePlan,
+  type IdleState,
+  limitSwaps,
+  readIdle,
+  ownerCanPay,
+  withSleeve,
+} from '../lending/idle-batch.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
+import { KIND_AAVE_SUPPLY, KIND_AAVE_WITHDRAW } from '../lending/steps.ts';
 import { netTrades } from './net.ts';
 import { checkTokenQuirks } from './quirks.ts';
 import { dexCostComponent } from './venue-costs.ts';
@@ -53,6 +64,10 @@ export interface Prepared {
   /** Owner's balances per lower-case address when prepared. */
   readonly balances: ReadonlyMap<string, bigint>;
   readonly prices: ReadonlyMap<string, ValidPrice>;
+  /**
+   * The idle sleeve (chain.idle): its state as read, what the batch withdraws and supplies, the withdraw limits;
+   */
+  readonly sleeve?: { readonly state: IdleState; readonly plan: IdlePlan };
 }
 
 export interface Routed {
@@ -75,6 +90,8 @@ export async function routeChecked(
   sizes: TradeSizes,
   id?: Hex,
   verify?: VerifyRpc,
+  /** false: every swap input pulled into the executor (BatchInput.fromOwner). */
+  fromOwner?: boolean,
 ): Promise<Routed> {
   const snapState = await readRouteStates(client, f);
   // --verify-rpc: every pool and feed read again from the second RPC at this block (issue #30 item 7)
@@ -97,12 +114,42 @@ export async function routeChecked(
     gasPriceWei,
     maxSlippageBps: p.chain.maxSlippageBps,
     ...(id ? { id } : {}),
+    ...(fromOwner === false ? { fromOwner } : {}),
   });
   const decimals = new Map([...tokens.values()].map((t) => [t.address.toLowerCase(), t.decimals]));
   // every swap at its planned size against the oracles, harmful direction only (issue #30 item 2)
   checkExecutionPrices(batch.route.legs, prices, decimals, p.chain.maxDeviationBps);
   checkRouteGap(batch.route);
   return { batch, data: encodeExecute(batch) };
+}
+
+/**
+ * routeChecked with the idle sleeve's steps around the swaps (idle-batch.ts): the swaps paid from the owner's
+ * wallet after one withdrawal when the route allows it (ownerCanPay), else routed again with every swap input
+ * pulled into the executor.
+ */
+export async function routeSleeve(
+  client: PublicClient,
+  p: OnchainPortfolio,
+  f: Fixture,
+  owner: Address,
+  executor: Address,
+  tokens: ReadonlyMap<string, RebalanceToken>,
+  prices: ReadonlyMap<string, ValidPrice>,
+  sizes: TradeSizes,
+  id: Hex | undefined,
+  verify: VerifyRpc | undefined,
+  s: {
+    readonly idle?: IdleState;
+    readonly limits?: { readonly scale: number; readonly limited: readonly WithdrawLimit[] };
+  },
+): Promise<Routed & { readonly sleeve?: IdlePlan }> {
+  let r = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, id, verify);
+  if (!s.idle || !s.limits) return r;
+  if (!ownerCanPay(r.batch, s.idle))
+    r = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, id, verify, false);
+  const w = withSleeve(r.batch, s.idle, s.limits, tokens);
+  return { batch: w.batch, data: encodeExecute(w.batch), sleeve: w.plan };
 }
 
 export async function prepareRebalance(
@@ -140,9 +187,14 @@ export async function prepareRebalance(
   for (const [s, t] of tokens) {
     const b = await client.readContract({ address: t.address, abi: erc20, functionName: 'balanceOf', args: [owner] });
     raw.set(t.address.toLowerCase(), b);
-    balances[s] = Number(b) / 10 ** t.decimals;
     pricesQ[s] = usd(s) / usd(p.quote);
   }
+  // the idle sleeve: value and drift count its aTokens as the underlying they redeem to (scaled balance × index)
+  const idle = p.chain.idle
+    ? await readIdle(client, p.chain.idle, f, owner, executor, tokens, usd, p.target)
+    : undefined;
+  const held = idle ? holdings(raw, idle) : raw;
+  for (const [s, t] of tokens) balances[s] = Number(held.get(t.address.toLowerCase())!) / 10 ** t.decimals;
   const snapState = await readRouteStates(client, f);
   const { pools } = buildSwapPools(snapState.states);
   const gasPriceWei = await client.getGasPrice();
@@ -163,8 +215,14 @@ export async function prepareRebalance(
   planInto(ctx, snap.qty, snap.prices, 'full', buf);
   const plan = describePlan(ctx, snap, buf);
 
-  const sizes = sizeTrades(netTrades(plan.trades, p.quote), tokens, prices, p.quote, raw);
-  const { batch, data } = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, undefined, verify);
+  const swaps = netTrades(plan.trades, p.quote);
+  const limits = idle ? limitSwaps(swaps, tokens, prices, p.quote, raw, idle) : undefined;
+  const sizes = sizeTrades(limits?.swaps ?? swaps, tokens, prices, p.quote, limits?.sellable ?? raw);
+  const routed = await routeSleeve(client, p, f, owner, executor, tokens, prices, sizes, undefined, verify, {
+    ...(idle && limits ? { idle, limits } : {}),
+  });
+  const { batch, data } = routed;
+  const sleeve: Prepared['sleeve'] = idle && routed.sleeve ? { state: idle, plan: routed.sleeve } : undefined;
   const approvals = await approvalsNeeded(client, owner, executor, batch);
   let sim: Awaited<ReturnType<typeof client.simulateBlocks>>;
   try {
@@ -190,11 +248,13 @@ export async function prepareRebalance(
   const { outs, valueIn, totalValue } = decodeExecute(last.data);
   const gasApprovals = calls.slice(0, -1).reduce((g, c) => g + c.gasUsed, 0n);
 
-  const after = new Map(raw);
-  for (const pull of batch.pulls)
-    after.set(pull.token.toLowerCase(), after.get(pull.token.toLowerCase())! - pull.amount);
+  // what the owner holds after, a sleeve asset counted as wallet + supplied (the sleeve's steps move units
+  // between the two, not out of the holding)
+  const after = new Map(held);
+  for (const x of batch.route.spent) after.set(x.token.toLowerCase(), after.get(x.token.toLowerCase())! - x.amount);
   batch.legs.forEach((l, i) => {
-    if (l.toOwner) after.set(l.tokenOut.toLowerCase(), (after.get(l.tokenOut.toLowerCase()) ?? 0n) + outs[i]!);
+    if (l.toOwner && l.kind !== KIND_AAVE_SUPPLY && l.kind !== KIND_AAVE_WITHDRAW)
+      after.set(l.tokenOut.toLowerCase(), (after.get(l.tokenOut.toLowerCase()) ?? 0n) + outs[i]!);
   });
   // what the executor holds at the end (a bought token also forwarded) is swept back to the owner
   for (const x of batch.route.leftovers)
@@ -219,10 +279,11 @@ export async function prepareRebalance(
     totalValue,
     gasBatch: last.gasUsed,
     gasApprovals,
-    weightsBefore: weights(raw),
+    weightsBefore: weights(held),
     weightsAfter: weights(after),
     tokens,
     balances: raw,
     prices,
+    ...(sleeve ? { sleeve } : {}),
   };
 }
