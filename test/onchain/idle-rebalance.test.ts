@@ -15,8 +15,10 @@ import { type Address, type Hex, maxUint256, parseAbi, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { stringify } from 'yaml';
 import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
-import { encodeExecute } from '../../src/chain/executor/calldata.ts';
+import { encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
+import { type IdleState, ownerCanPay, withSleeve } from '../../src/chain/lending/idle-batch.ts';
+import { readSleeve } from '../../src/chain/lending/sleeve.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
@@ -130,8 +132,16 @@ test('one journaled transaction withdraws, swaps and re-supplies; balances as pl
   const cfg = config(IDLE);
   const dry = await cli(cfg, '--json');
   assert.equal(dry.code, 0, dry.stderr);
-  const d = JSON.parse(dry.stdout) as { idle: IdleJson; weights: { before: Record<string, number> } };
+  const d = JSON.parse(dry.stdout) as {
+    idle: IdleJson;
+    weights: { before: Record<string, number> };
+    pulls: { token: string }[];
+  };
   assert.deepEqual(d.idle.limited, []);
+  assert.ok(
+    d.pulls.some((x) => x.token === 'aUSDC'),
+    'the aTokens withdrawn are pulled: --execute approves them first',
+  );
   assert.ok(Math.abs(d.weights.before.USDC! - 1) < 1e-9, 'the aTokens count as USDC: all USDC');
   const toks = [usdc, weth, aUsdc, aWeth];
   const b0 = await balances(pub, OWNER, toks);
@@ -154,6 +164,11 @@ test('one journaled transaction withdraws, swaps and re-supplies; balances as pl
   assert.ok(supplyWeth > 0n && m.WETH!.withdraw === '0' && m.USDC!.supply === '0');
   assert.deepEqual(r.legs.map((l) => l.in.token).slice(0, 1), ['aUSDC'], 'the withdrawal runs first');
   const swapSteps = r.legs.length - 2;
+  // the swaps are paid from the wallet here: ONE withdrawal, to the owner (not a hub step)
+  assert.deepEqual(
+    r.legs.filter((l) => l.in.token === 'aUSDC').map((l) => (l as unknown as { hub: boolean }).hub),
+    [false],
+  );
   assert.equal(r.legs.at(-1)!.in.token, 'WETH', 'the supply runs last');
 
   const j = journalTxs(jpath, r.sent.txHash);
@@ -227,7 +242,7 @@ test('one journaled transaction withdraws, swaps and re-supplies; balances as pl
   const one = BigInt(r.sent.gasUsed);
   const separate = g1 + rc.gasUsed + g3;
   console.log(
-    `# idle sleeve rebalance: ONE transaction ${one} gas (withdraw + ${swapSteps} swap step(s) + supply) vs separate transactions ${separate} gas (withdraw ${g1} + swap batch of ${b.legs.length} step(s) ${rc.gasUsed} + supply ${g3}): ${(((Number(separate) - Number(one)) / Number(separate)) * 100).toFixed(1)}% less`,
+    `# idle sleeve rebalance: ONE transaction ${one} gas (withdraw + ${swapSteps} swap step(s) + supply) vs separate transactions ${separate} gas (withdraw ${g1} + swap batch of ${b.legs.length} step(s) ${rc.gasUsed} + supply ${g3}): the one transaction ${one > separate ? 'costs' : 'saves'} ${((Math.abs(Number(separate) - Number(one)) / Number(separate)) * 100).toFixed(1)}% ${one > separate ? 'more' : ''}`,
   );
 });
 
@@ -274,4 +289,90 @@ test('chain.idle.pool that is not the executor’s Aave Pool: one line naming th
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /chain\.idle\.pool: 0x[0-9a-fA-F]{40} is not the executor's Aave Pool/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('an executor with no feed for a sleeve’s aToken: one line naming the asset, exit 1', async () => {
+  // the world's own executor (same Aave Pool) was configured with the tokens' feeds only
+  const saved = executor;
+  executor = w.executor;
+  const cfg = config(IDLE);
+  executor = saved;
+  const r = await cli(cfg);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /chain\.idle\.assets\.USDC: the executor has no feed for its aToken 0x[0-9a-fA-F]{40}/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+test('the other form (every swap input pulled): the withdrawal split between the owner and the executor, one transaction', async () => {
+  await w.clients.test.revert({ id: snap });
+  snap = await w.clients.test.snapshot();
+  const pub = w.clients.public;
+  const pool = w.fx.contracts.aavePool;
+  const prices = await validatedPrices(pub, { feeds: w.feeds, maxDeviationBps: 10_000 }, [...w.tokens.values()]);
+  const entries = ['USDC', 'WETH'].map((sym) => {
+    const t = w.tokens.get(sym)!;
+    return { ...t, price: prices.get(t.address.toLowerCase())!.usd, target: 0.5, buffer: 0n };
+  });
+  const read = await readSleeve(pub, pool, OWNER, entries);
+  const idle: IdleState = { pool, assets: read.map((a, i) => ({ ...a, address: entries[i]!.address, share: 0.5 })) };
+  const sold = 5_000n * E6;
+  const sizes = sizeTrades(
+    netTrades(
+      [
+        { asset: 'WETH', side: 'buy', notional: 5_000 },
+        { asset: 'USDC', side: 'sell', notional: 5_000 },
+      ],
+      'USDC',
+    ),
+    w.tokens,
+    prices,
+    'USDC',
+    new Map([[usdc.toLowerCase(), sold]]),
+  );
+  const block = await pub.getBlock();
+  const swaps = buildBatch({
+    sizes,
+    tokens: w.tokens,
+    prices,
+    feeds: w.feeds,
+    quote: 'USDC',
+    market: await market(w),
+    poolInfo: w.fx.pools,
+    contracts: w.fx.contracts,
+    executor,
+    owner: OWNER,
+    deadline: block.timestamp + 600n,
+    gasPriceWei: 10n ** 9n,
+    maxSlippageBps: 100,
+    fromOwner: false,
+  });
+  assert.equal(ownerCanPay(swaps, idle), false, 'no swap paid from the wallet');
+  const b = withSleeve(swaps, idle, { scale: 1, limited: [] }, w.tokens).batch;
+  const [first, second] = b.legs;
+  assert.deepEqual(
+    [first!.kind, first!.toOwner, second!.kind, second!.toOwner, b.legs.at(-1)!.kind],
+    [5, true, 5, false, 6],
+    'the excess withdrawn to the owner, the rest to the executor for the swaps; the supply last',
+  );
+  const pulled = Object.fromEntries(b.pulls.map((x) => [x.token.toLowerCase(), x.amount]));
+  near(pulled[aUsdc.toLowerCase()]!, 7_400n * E6, 5n * E6, 'aUSDC pulled: 4,900 for the sell + 2,500 excess');
+  const toks = [usdc, weth, aUsdc, aWeth];
+  const b0 = await balances(pub, OWNER, toks);
+  await simulateExecute(pub, OWNER, executor, encodeExecute(b));
+  const hash = await otx.clients.wallet.sendTransaction({
+    account: OWNER,
+    chain: otx.clients.wallet.chain,
+    to: executor,
+    data: encodeExecute(b),
+    gas: 3_000_000n,
+  });
+  const rc = await pub.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  assert.equal(rc.status, 'success');
+  const b1 = await balances(pub, OWNER, toks);
+  const supply = b.legs.at(-1)!.share;
+  near(b0[2]! - b1[2]!, pulled[aUsdc.toLowerCase()]!, 10n * E6, 'aUSDC withdrawn as pulled');
+  near(b1[0]!, b0[0]! + pulled[aUsdc.toLowerCase()]! - sold, 5n * E6, 'USDC wallet: + withdrawn − sold');
+  near(b1[3]!, supply, 1n, 'aWETH: the supply (±1 wei)');
+  assert.deepEqual(await balances(pub, executor, toks), [0n, 0n, 0n, 0n], 'the executor keeps nothing');
+  console.log(`# every input pulled: withdraw ×2 + ${swaps.legs.length} swap step(s) + supply, ${rc.gasUsed} gas`);
 });
