@@ -15,7 +15,7 @@ import { type ExecutorStep, FROM_PAYER, ONE } from '../executor/legs.ts';
 import { aavePoolAbi } from '../fixture/deploy-aave.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { type Batch, type RebalanceToken, sizeTrades, type TradeSizes } from '../rebalance/build.ts';
+import { type Batch, type RebalanceToken, sizeTrades } from '../rebalance/build.ts';
 import type { IdleSection } from '../rebalance/idle-config.ts';
 import type { NettedSwap } from '../rebalance/net.ts';
 import { readSleeve, type SleeveRead } from './sleeve.ts';

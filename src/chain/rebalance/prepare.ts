@@ -5,8 +5,8 @@
  */
 import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
-import type { WithdrawLimit } from '../../core/lending/idle-sleeve.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
+import type { WithdrawLimit } from '../../core/lending/idle-sleeve.ts';
 import { makePlanContext, PlanBuffers } from '../../core/planner/context.ts';
 import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
@@ -16,21 +16,21 @@ import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { buildSwapPools } from '../../dex/state/index.ts';
 import { approvalsNeeded, decodeExecute, encodeExecute, explainRevert } from '../executor/calldata.ts';
 import { readRouteStates, routePools } from '../fixture/route-pools.ts';
+import type { Fixture } from '../fixture/types.ts';
 import {
   holdings,
   type IdlePlan,
   type IdleState,
   limitSwaps,
-  readIdle,
   ownerCanPay,
+  readIdle,
   withSleeve,
 } from '../lending/idle-batch.ts';
-import type { Fixture } from '../fixture/types.ts';
+import { KIND_AAVE_SUPPLY, KIND_AAVE_WITHDRAW } from '../lending/steps.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
 import { type Batch, buildBatch, checkRouteGap, type RebalanceToken, sizeTrades, type TradeSizes } from './build.ts';
 import type { OnchainPortfolio } from './config.ts';
-import { KIND_AAVE_SUPPLY, KIND_AAVE_WITHDRAW } from '../lending/steps.ts';
 import { netTrades } from './net.ts';
 import { checkTokenQuirks } from './quirks.ts';
 import { dexCostComponent } from './venue-costs.ts';
