@@ -64,9 +64,7 @@ export interface Prepared {
   /** Owner's balances per lower-case address when prepared. */
   readonly balances: ReadonlyMap<string, bigint>;
   readonly prices: ReadonlyMap<string, ValidPrice>;
-  /**
-   * The idle sleeve (chain.idle): its state as read, what the batch withdraws and supplies, the withdraw limits;
-   */
+  /** The idle sleeve (chain.idle): its state as read, what the batch withdraws and supplies, the withdraw limits. */
   readonly sleeve?: { readonly state: IdleState; readonly plan: IdlePlan };
 }
 
