@@ -46,11 +46,11 @@ let weth: Address;
 let aUsdc: Address;
 let aWeth: Address;
 
-function config(idle: unknown, withExecutor = true): string {
-  const syms = ['USDC', 'WETH'];
+function config(idle: unknown, withExecutor = true, target: Record<string, number> = { USDC: 0.5, WETH: 0.5 }): string {
+  const syms = Object.keys(target);
   const doc = {
     quote: 'USDC',
-    target: { USDC: 0.5, WETH: 0.5 },
+    target,
     chain: {
       tokens: Object.fromEntries(syms.map((s) => [s, w.tokens.get(s)!.address])),
       feeds: Object.fromEntries(syms.map((s) => [s, w.feeds[s]])),
@@ -375,4 +375,26 @@ test('the other form (every swap input pulled): the withdrawal split between the
   near(b1[3]!, supply, 1n, 'aWETH: the supply (±1 wei)');
   assert.deepEqual(await balances(pub, executor, toks), [0n, 0n, 0n, 0n], 'the executor keeps nothing');
   console.log(`# every input pulled: withdraw ×2 + ${swaps.legs.length} swap step(s) + supply, ${rc.gasUsed} gas`);
+});
+
+test('no trade, a sleeve above its share: the sleeve’s own withdrawal is sent, one journaled transaction', async () => {
+  await w.clients.test.revert({ id: snap });
+  snap = await w.clients.test.snapshot();
+  const pub = w.clients.public;
+  const cfg = config({ pool: 'fixture', assets: { USDC: { share: 0.5, buffer: 100 } } }, true, { USDC: 1 });
+  const jpath = join(dir, 'journal-sleeve-only.db');
+  const b0 = await balances(pub, OWNER, [usdc, aUsdc]);
+  const run = await cli(cfg, '--execute', '--json', '--journal', jpath);
+  assert.equal(run.code, 0, run.stderr);
+  const r = JSON.parse(run.stdout) as { plan: unknown[]; idle: IdleJson; sent: { txHash: Hex } };
+  assert.deepEqual(r.plan, [], 'no trade');
+  assert.equal(r.idle.moves[0]!.forSells, '0');
+  const withdraw = parseUnits(r.idle.moves[0]!.withdraw, 6);
+  near(withdraw, 4_900n * E6, 1n * E6, 'down to half of 10,000 USDC');
+  const j = journalTxs(jpath, r.sent.txHash);
+  assert.equal(j.n, 1);
+  assert.equal(j.tx?.state, 'filled');
+  const b1 = await balances(pub, OWNER, [usdc, aUsdc]);
+  assert.equal(b1[0]! - b0[0]!, withdraw, 'the wallet receives exactly the withdrawal');
+  near(b1[1]!, 5_000n * E6, 1n * E6, 'half of the holding stays supplied');
 });

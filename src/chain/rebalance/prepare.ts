@@ -3,7 +3,7 @@
  * plan with the router's on-chain costs, the netted swaps routed into one executor batch, the pools it uses
  * checked against the oracles, then the approvals and the batch simulated together (eth_simulateV1: nothing is sent).
  */
-import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
+import { type Address, encodePacked, type Hex, keccak256, type PublicClient, parseAbi } from 'viem';
 import { makeCostModel, withVenueCosts } from '../../core/costs.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { WithdrawLimit } from '../../core/lending/idle-sleeve.ts';
@@ -121,6 +121,32 @@ export async function routeChecked(
   return { batch, data: encodeExecute(batch) };
 }
 
+/** A batch with no swap (an idle sleeve's own moves go around it). */
+function noSwaps(sizes: TradeSizes, owner: Address, deadline: bigint, maxSlippageBps: number, id?: Hex): Batch {
+  const certificate = {
+    prices: {},
+    upperBound: 0,
+    achieved: 0,
+    gap: 0,
+    residual: 0,
+    iterations: 0,
+    evaluations: 0,
+    solves: 0,
+    droppedForGas: [],
+  };
+  return {
+    id: id ?? keccak256(encodePacked(['address', 'uint256'], [owner, deadline])),
+    sizes,
+    route: { legs: [], spent: [], received: [], leftovers: [], value: 0, gas: 0, gasCost: 0, hops: 0, certificate },
+    pulls: [],
+    legs: [],
+    expectedValue: 0n,
+    minTotalValue: 0n,
+    maxSlippageBps,
+    deadline,
+  };
+}
+
 /**
  * routeChecked with the idle sleeve's steps around the swaps (idle-batch.ts): the swaps paid from the owner's
  * wallet after one withdrawal when the route allows it (ownerCanPay), else routed again with every swap input
@@ -142,6 +168,12 @@ export async function routeSleeve(
     readonly limits?: { readonly scale: number; readonly limited: readonly WithdrawLimit[] };
   },
 ): Promise<Routed & { readonly sleeve?: IdlePlan }> {
+  if (s.idle && s.limits && sizes.sells.length === 0) {
+    // no trade: the batch is the sleeve's own steps (a sleeve off its share), nothing routed
+    const deadline = (await client.getBlock()).timestamp + BigInt(p.chain.deadlineSec);
+    const w = withSleeve(noSwaps(sizes, owner, deadline, p.chain.maxSlippageBps, id), s.idle, s.limits, tokens);
+    return { batch: w.batch, data: encodeExecute(w.batch), sleeve: w.plan };
+  }
   let r = await routeChecked(client, p, f, owner, executor, tokens, prices, sizes, id, verify);
   if (!s.idle || !s.limits) return r;
   if (!ownerCanPay(r.batch, s.idle))

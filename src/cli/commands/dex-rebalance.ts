@@ -308,7 +308,9 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       plan: () => pr.plan,
       approved: true,
     });
-    if (d.kind !== 'execute') throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
+    // an idle sleeve's own moves (no trade: a sleeve off its share) are a plan too: sent like any batch
+    const sleeveOnly = d.kind === 'refused' && d.code === 'empty' && pr.sleeve !== undefined && pr.plan.value > 0;
+    if (d.kind !== 'execute' && !sleeveOnly) throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
     journal.portfolios.upsert({ id, config: doc, at: now });
     const cycle = journal.cycles.start(id, now).cycle;
     const s: Sender = { ...base, cycle };
