@@ -2,8 +2,8 @@
  * Issue #22 item 2 on anvil with the real Aave v3 market: an owner holds 100 USDC in its wallet and 9,900 USDC
  * supplied, no WETH, target 50/50 with a 50% sleeve. The dev account borrows every USDC the reserve has left
  * (utilisation 100%): the planner reports "withdraw limited" and plans the partial rebalance it can do (sell the
- * 100 liquid USDC); that plan runs through the owner's BallastExecutor, then half of the WETH it bought is
- * supplied. The full rebalance's withdrawal would revert.
+ * 100 liquid USDC); that plan runs through the owner's BallastExecutor in ONE transaction whose last step supplies
+ * half of the WETH it bought (idle-batch.ts `withSleeve`). The full rebalance's withdrawal would revert.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -12,11 +12,12 @@ import { localClients, type TxSender, txSender } from '../../src/chain/client.ts
 import { configureExecutor, deployExecutor } from '../../src/chain/executor/artifact.ts';
 import { approvalsNeeded, encodeExecute, simulateExecute } from '../../src/chain/executor/calldata.ts';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
-import { readSleeve, type SleeveEntry, sendSleeveSteps } from '../../src/chain/lending/sleeve.ts';
+import { type IdleState, withSleeve } from '../../src/chain/lending/idle-batch.ts';
+import { readSleeve, type SleeveEntry } from '../../src/chain/lending/sleeve.ts';
 import { validatedPrices } from '../../src/chain/oracles/guard.ts';
 import { buildBatch, sizeTrades } from '../../src/chain/rebalance/build.ts';
 import { netTrades } from '../../src/chain/rebalance/net.ts';
-import { planSleeve, resleeve, sleeveWeights } from '../../src/core/lending/idle-sleeve.ts';
+import { desiredSupplied, planSleeve, sleeveWeights } from '../../src/core/lending/idle-sleeve.ts';
 import { balances, market, SLIPPAGE_CAP_BPS, startWorld, type World } from './setup.ts';
 
 /** anvil's dev account #3 (unlocked on anvil): the sleeve's owner. */
@@ -34,14 +35,16 @@ before(async () => {
   w = await startWorld();
   otx = txSender(localClients(w.node.rpcUrl, OWNER, w.fx.chainId));
   executor = await deployExecutor(otx, w.fx.contracts);
+  // the value floor counts the aTokens at their underlying's feed
+  const aFeeds = w.fx.aaveReserves.map((r) => ({ token: r.aToken, feed: w.feeds[r.symbol]! }));
   await configureExecutor(otx, executor, {
-    feeds: w.fx.tokens.map((t) => ({ token: t.address, feed: w.feeds[t.symbol]! })),
+    feeds: [...w.fx.tokens.map((t) => ({ token: t.address, feed: w.feeds[t.symbol]! })), ...aFeeds],
     slippageCapBps: SLIPPAGE_CAP_BPS,
   });
 });
 after(() => w?.node.stop());
 
-test('utilisation 100%: "withdraw limited", the partial rebalance runs on chain, the bought WETH half supplied', async () => {
+test('utilisation 100%: "withdraw limited", the partial rebalance and the supply of half the WETH bought in ONE transaction', async () => {
   const pool = w.fx.contracts.aavePool;
   const usdc = w.tokens.get('USDC')!;
   const weth = w.tokens.get('WETH')!;
@@ -82,8 +85,7 @@ test('utilisation 100%: "withdraw limited", the partial rebalance runs on chain,
     }),
   );
 
-  // the partial plan: withdrawals (none here), the swap batch, then the supplies
-  assert.deepEqual(await sendSleeveSteps(otx, pool, entries, plan.steps, 'withdraw'), []);
+  // the partial plan: no withdrawal (the reserve has nothing), the swap, then the supply, in one batch
   const sold = -usdcStep!.trade;
   const sizes = sizeTrades(
     netTrades(
@@ -99,7 +101,7 @@ test('utilisation 100%: "withdraw limited", the partial rebalance runs on chain,
     new Map([[usdc.address.toLowerCase(), sold]]),
   );
   const block = await pub.getBlock();
-  const b = buildBatch({
+  const swaps = buildBatch({
     sizes,
     tokens: w.tokens,
     prices,
@@ -114,6 +116,17 @@ test('utilisation 100%: "withdraw limited", the partial rebalance runs on chain,
     gasPriceWei: 10n ** 9n,
     maxSlippageBps: 100,
   });
+  const idle: IdleState = {
+    pool,
+    assets: before.map((a, i) => ({ ...a, address: entries[i]!.address, share: cfg.share })),
+  };
+  const b = withSleeve(swaps, idle, plan, w.tokens).batch;
+  assert.deepEqual(
+    b.legs.map((l) => l.kind),
+    [...swaps.legs.map((l) => l.kind), 6],
+    'the swaps, then one supply step; no withdrawal',
+  );
+  const supply = b.legs.at(-1)!.share;
   for (const a of await approvalsNeeded(pub, OWNER, executor, b))
     await otx.call(a.token, erc20, 'approve', [executor, a.amount], 'approve executor');
   const b0 = await balances(pub, OWNER, [usdc.address, weth.address]);
@@ -129,15 +142,12 @@ test('utilisation 100%: "withdraw limited", the partial rebalance runs on chain,
   const b1 = await balances(pub, OWNER, [usdc.address, weth.address]);
   assert.equal(b0[0]! - b1[0]!, sold, 'exactly the liquid USDC sold');
   const got = b.route.received.find((x) => x.token.toLowerCase() === weth.address.toLowerCase())!.amount;
-  assert.equal(b1[1]! - b0[1]!, got, 'WETH as the route said, to the wei');
-
-  const swapped = await readSleeve(pub, pool, OWNER, entries);
-  const supplies = resleeve(swapped, cfg);
-  assert.equal(supplies[1]!.supply, got / 2n, 'half the WETH goes to the sleeve');
-  assert.equal(supplies[0]!.withdraw, 0n, 'USDC stays over its share: the reserve still has nothing');
-  assert.equal((await sendSleeveSteps(otx, pool, entries, supplies, 'supply')).length, 1);
+  assert.equal(b1[1]! - b0[1]!, got - supply, 'WETH as the route said, to the wei, less the supply');
+  const minOut = swaps.legs.filter((l) => l.toOwner).reduce((s, l) => s + l.minOut, 0n);
+  assert.equal(supply, desiredSupplied(minOut, 0n, cfg.share), 'half the WETH (at its minimum output) to the sleeve');
+  assert.ok(supply <= minOut / 2n + 10n ** 6n && supply >= minOut / 2n - 10n ** 6n, `${supply} vs ${minOut / 2n}`);
   const aWethBalance = await pub.readContract({ address: aWeth, abi: erc20, functionName: 'balanceOf', args: [OWNER] });
-  assert.ok(aWethBalance >= got / 2n - 1n && aWethBalance <= got / 2n + 1n, `${aWethBalance} vs ${got / 2n}`);
+  assert.ok(aWethBalance >= supply - 1n && aWethBalance <= supply + 1n, `${aWethBalance} vs ${supply}`);
   const afterW = sleeveWeights(await readSleeve(pub, pool, OWNER, entries));
   const beforeW = sleeveWeights(before);
   assert.ok(afterW.get('WETH')! > beforeW.get('WETH')! && afterW.get('WETH')! < 0.5, `${afterW.get('WETH')}`);

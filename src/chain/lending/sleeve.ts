@@ -3,19 +3,16 @@
  * owner's wallet balance, what its aTokens redeem to (aToken.balanceOf = scaled balance × the liquidity index
  * now), the reserve's available liquidity (the underlying held by the aToken contract) and its total supply;
  * `planSleeve` (src/core/lending/idle-sleeve.ts) then plans what can be done now. The withdrawals and supplies
- * are sent from the owner's wallet as their own transactions, before and after the swap batch
- * (`sendSleeveSteps`).
+ * run as the executor's Aave steps in the same transaction as the swaps (idle-batch.ts, `dex rebalance` with a
+ * `chain.idle` section).
  */
-import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
-import type { SleeveAsset, SleeveStep } from '../../core/lending/idle-sleeve.ts';
-import type { TxSender } from '../client.ts';
+import { type Address, type PublicClient, parseAbi } from 'viem';
+import type { SleeveAsset } from '../../core/lending/idle-sleeve.ts';
 import { aavePoolAbi } from '../fixture/deploy-aave.ts';
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
   'function totalSupply() view returns (uint256)',
-  'function allowance(address, address) view returns (uint256)',
-  'function approve(address spender, uint256 amount) returns (bool)',
 ]);
 
 /** An asset of the sleeve: its token, oracle price, target weight and liquid buffer (base units). */
@@ -28,6 +25,11 @@ export interface SleeveEntry {
   readonly buffer: bigint;
 }
 
+/** A sleeve asset as read, with its reserve's aToken. */
+export interface SleeveRead extends SleeveAsset {
+  readonly aToken: Address;
+}
+
 /**
  * The sleeve's state at one block, every read in one multicall. Without `blockNumber`, the head, read uncached:
  * viem caches the block number, so a read right after a transaction could see the block before it.
@@ -38,7 +40,7 @@ export async function readSleeve(
   owner: Address,
   entries: readonly SleeveEntry[],
   blockNumber?: bigint,
-): Promise<SleeveAsset[]> {
+): Promise<SleeveRead[]> {
   const at = blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const reserves = await client.multicall({
     allowFailure: false,
@@ -64,6 +66,7 @@ export async function readSleeve(
     }),
   });
   return entries.map((e, i) => ({
+    aToken: reserves[i]!.aTokenAddress,
     symbol: e.symbol,
     decimals: e.decimals,
     price: e.price,
@@ -74,46 +77,4 @@ export async function readSleeve(
     available: reads[4 * i + 2] as bigint,
     reserveSupply: reads[4 * i + 3] as bigint,
   }));
-}
-
-/**
- * Sends the plan's withdrawals ('withdraw', before the swaps) or supplies ('supply', after them) from the owner's
- * wallet, one transaction each (a supply approves the Pool first when its allowance is short). Returns the hashes.
- */
-export async function sendSleeveSteps(
-  tx: TxSender,
-  pool: Address,
-  entries: readonly SleeveEntry[],
-  steps: readonly SleeveStep[],
-  which: 'withdraw' | 'supply',
-): Promise<Hex[]> {
-  const owner = tx.clients.account;
-  const hashes: Hex[] = [];
-  for (const s of steps) {
-    const e = entries.find((x) => x.symbol === s.symbol);
-    if (!e) continue;
-    if (which === 'withdraw' && s.withdraw > 0n) {
-      const r = await tx.call(
-        pool,
-        aavePoolAbi,
-        'withdraw',
-        [e.address, s.withdraw, owner],
-        `Aave withdraw ${e.symbol}`,
-      );
-      hashes.push(r.transactionHash);
-    }
-    if (which === 'supply' && s.supply > 0n) {
-      const allowance = await tx.clients.public.readContract({
-        address: e.address,
-        abi: erc20,
-        functionName: 'allowance',
-        args: [owner, pool],
-      });
-      if (allowance < s.supply)
-        await tx.call(e.address, erc20, 'approve', [pool, s.supply], `approve Aave ${e.symbol}`);
-      const r = await tx.call(pool, aavePoolAbi, 'supply', [e.address, s.supply, owner, 0], `Aave supply ${e.symbol}`);
-      hashes.push(r.transactionHash);
-    }
-  }
-  return hashes;
 }

@@ -6,19 +6,23 @@
  * minted to the owner. The contract checks that the aToken is the Pool's for that underlying.
  */
 import type { Address, Hex } from 'viem';
-import { type ExecutorStep, ONE, TO_OWNER } from '../executor/legs.ts';
+import { type ExecutorStep, FROM_PAYER, ONE, TO_OWNER } from '../executor/legs.ts';
 
 export const KIND_AAVE_WITHDRAW = 5;
 export const KIND_AAVE_SUPPLY = 6;
 const ZERO_ID: Hex = `0x${'0'.repeat(64)}`;
 
-/** Withdraws all the executor's `aToken` (the `amount` pulled) as `asset`, to the executor or the owner. */
+/**
+ * Withdraws `share` (× 1e36; default all) of the executor's `aToken` as `asset`, to the executor or the owner;
+ * `amount` is what that is planned to be (for display).
+ */
 export function aaveWithdrawStep(
   pool: Address,
   aToken: Address,
   asset: Address,
   amount: bigint,
   toOwner: boolean,
+  share: bigint = ONE,
 ): ExecutorStep {
   return {
     kind: KIND_AAVE_WITHDRAW,
@@ -27,7 +31,7 @@ export function aaveWithdrawStep(
     tokenOut: asset,
     fee: 0,
     poolId: ZERO_ID,
-    share: ONE,
+    share,
     minOut: 0n,
     amountIn: amount,
     amountOut: amount,
@@ -58,6 +62,27 @@ export function aaveSupplyStep(
     minOut: 0n,
     amountIn: planned,
     amountOut: planned,
+    pool,
+    toOwner: true,
+  };
+}
+
+/**
+ * Supplies exactly `amount` of `asset` paid from the owner's wallet (FROM_PAYER: from its standing allowance to
+ * the executor, after the swaps have paid their outputs there) for the owner.
+ */
+export function aaveSupplyFromOwnerStep(pool: Address, asset: Address, aToken: Address, amount: bigint): ExecutorStep {
+  return {
+    kind: KIND_AAVE_SUPPLY,
+    flags: TO_OWNER | FROM_PAYER,
+    tokenIn: asset,
+    tokenOut: aToken,
+    fee: 0,
+    poolId: ZERO_ID,
+    share: amount,
+    minOut: 0n,
+    amountIn: amount,
+    amountOut: amount,
     pool,
     toOwner: true,
   };

@@ -57,7 +57,8 @@ export interface BatchInput {
   readonly id?: Hex;
   /**
    * false: every input is pulled into the executor, no step paid straight from the owner's allowance (a Permit2
-   * batch, chain.approvals "permit2"); default true.
+   * batch, chain.approvals "permit2"; or an idle sleeve's withdrawal paying part of a sold token to the executor
+   * before the swaps); default true.
    */
   readonly fromOwner?: boolean;
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
+import { idleSectionSchema } from './idle-config.ts';
 
 const address = z
   .string()
@@ -34,6 +35,8 @@ export const chainSectionSchema = z.strictObject({
   approvals: z.enum(['standing', 'permit2']).default('standing'),
   /** Seconds from the latest block to the batch's deadline. */
   deadlineSec: z.number().int().min(15).max(3600).default(300),
+  /** The idle sleeve on an Aave v3 market (issue #22; idle-config.ts). */
+  idle: idleSectionSchema.optional(),
 });
 
 export type ChainSection = z.output<typeof chainSectionSchema>;
@@ -55,5 +58,8 @@ export function checkChainSection(p: OnchainPortfolio): void {
     if (!p.chain.tokens[a]) missing.push(`chain.tokens.${a}`);
     if (!p.chain.feeds[a]) missing.push(`chain.feeds.${a} (address, heartbeatSec, marginSec)`);
   }
+  for (const a of Object.keys(p.chain.idle?.assets ?? {}))
+    if (!assets.has(a))
+      throw new ChainConfigError(`chain.idle.assets.${a}: not an asset of the portfolio (target or quote)`);
   if (missing.length > 0) throw new ChainConfigError(`the portfolio's chain section lacks: ${missing.join(', ')}`);
 }

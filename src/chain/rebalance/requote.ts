@@ -11,7 +11,7 @@ import { BallastError, type Next } from '../../core/errors.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { validatedPrices } from '../oracles/guard.ts';
 import type { OnchainPortfolio } from './config.ts';
-import { type PermitSigner, type Prepared, type Routed, routeChecked } from './prepare.ts';
+import { type PermitSigner, type Prepared, type Routed, routeSleeve } from './prepare.ts';
 import type { VerifyRpc } from './verify.ts';
 
 export class RequoteError extends BallastError {
@@ -36,7 +36,21 @@ export async function requote(
     { feeds: p.chain.feeds, sequencer: p.chain.sequencer, maxDeviationBps: p.chain.maxDeviationBps },
     [...pr.tokens.values()],
   );
-  const r = await routeChecked(client, p, f, owner, executor, pr.tokens, prices, pr.batch.sizes, id, verify, permit);
+  // the idle sleeve's withdrawals and supplies around the re-quoted swaps (the sleeve as read when preparing)
+  const r = await routeSleeve(
+    client,
+    p,
+    f,
+    owner,
+    executor,
+    pr.tokens,
+    prices,
+    pr.batch.sizes,
+    id,
+    verify,
+    { ...(pr.sleeve ? { idle: pr.sleeve.state, limits: pr.sleeve.plan } : {}) },
+    permit,
+  );
   const before = pr.batch.route.value;
   const now = r.batch.route.value;
   if (now < before * (1 - p.chain.maxSlippageBps / 1e4))

@@ -51,6 +51,30 @@ export function rebalanceJson(pr: Prepared, executor: Address, known: readonly K
     },
     gas: { batch: pr.gasBatch.toString(), approvals: pr.gasApprovals.toString() },
     weights: { before: pr.weightsBefore, after: pr.weightsAfter },
+    ...(pr.sleeve ? { idle: idleJson(pr) } : {}),
     ...(sent === undefined ? {} : { sent }),
+  };
+}
+
+/** The idle sleeve (chain.idle): the Pool, each asset's withdrawal and supply, the withdraw limits and the scale. */
+function idleJson(pr: Prepared) {
+  const sl = pr.sleeve!.plan;
+  const dec = new Map([...pr.tokens.values()].map((t) => [t.symbol, t.decimals]));
+  const u = (sym: string, v: bigint) => formatUnits(v, dec.get(sym) ?? 0);
+  return {
+    pool: sl.pool,
+    scale: sl.scale,
+    limited: sl.limited.map((l) => ({
+      asset: l.symbol,
+      wanted: u(l.symbol, l.wanted),
+      sellable: u(l.symbol, l.sellable),
+      reason: l.reason,
+    })),
+    moves: sl.moves.map((m) => ({
+      asset: m.symbol,
+      withdraw: u(m.symbol, m.withdraw),
+      forSells: u(m.symbol, m.forSells),
+      supply: u(m.symbol, m.supply),
+    })),
   };
 }

@@ -16,6 +16,7 @@ import { signPermit2 } from '../../chain/executor/permit2.ts';
 import { rebalanceIdOf } from '../../chain/executor/rebalance-id.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { type Sender, sendTx } from '../../chain/executor/send.ts';
+import { idleATokenFeeds } from '../../chain/lending/idle-batch.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { type PermitSigner, type Prepared, prepareRebalance, type Routed } from '../../chain/rebalance/prepare.ts';
 import { requote } from '../../chain/rebalance/requote.ts';
@@ -121,6 +122,20 @@ function describe(
   lines.push(
     `gas: batch ${pr.gasBatch}, approvals ${pr.gasApprovals} (${pr.approvals.length} token${pr.approvals.length === 1 ? '' : 's'})`,
   );
+  const sl = pr.sleeve?.plan;
+  if (sl) {
+    lines.push(`idle sleeve on the Aave Pool ${sl.pool} (aTokens counted as their underlying):`);
+    const dec = new Map([...pr.tokens.values()].map((t) => [t.symbol, t.decimals]));
+    for (const m of sl.moves) {
+      const u = (v: bigint) => `${formatUnits(v, dec.get(m.symbol) ?? 0)} ${m.symbol}`;
+      lines.push(
+        `  ${m.symbol}: withdraw ${u(m.withdraw)} (${u(m.forSells)} of it for the sells), supply ${u(m.supply)}`,
+      );
+    }
+    for (const l of sl.limited) lines.push(l.reason);
+    if (sl.limited.length > 0)
+      lines.push(`partial rebalance: every trade at ${(sl.scale * 100).toFixed(2)}% of the full rebalance`);
+  }
   lines.push('weights: asset  before → after (target)');
   for (const s of Object.keys(pr.weightsBefore)) {
     lines.push(`  ${s.padEnd(6)} ${pct(pr.weightsBefore[s]!)} → ${pct(pr.weightsAfter[s]!)}`);
@@ -211,10 +226,14 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     if (r.status !== 'success' || !r.contractAddress) throw new ChainConfigError(`executor deployment ${hash} failed`);
     // its on-chain guards: the portfolio's feeds (heartbeat + margin, bounds), the sequencer, the slippage cap
     const cfg = {
-      feeds: Object.entries(p.chain.feeds).flatMap(([sym, feed]) => {
-        const token = p.chain.tokens[sym];
-        return token ? [{ token, feed }] : [];
-      }),
+      feeds: [
+        ...Object.entries(p.chain.feeds).flatMap(([sym, feed]) => {
+          const token = p.chain.tokens[sym];
+          return token ? [{ token, feed }] : [];
+        }),
+        // an idle sleeve's aTokens are valued at their underlying's feed by the executor's value floor
+        ...(p.chain.idle ? await idleATokenFeeds(client, p.chain.idle, f, p.chain.tokens, p.chain.feeds) : []),
+      ],
       ...(p.chain.sequencer ? { sequencer: p.chain.sequencer } : {}),
       slippageCapBps: p.chain.maxSlippageBps,
     };
@@ -277,8 +296,10 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     const resolved = settled.map((t) => `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}\n`).join('');
     if (resolved !== '') (o.json === true ? (x: string) => process.stderr.write(x) : write)(resolved);
     const pr = await prepareRebalance(client, p, f, owner, executor, verify, fork?.client, permit);
-    let text = describe(pr, executor, f.tokens, permit !== undefined);
-    const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, f.tokens, sent))}\n`;
+    const known = [...f.tokens, ...(pr.sleeve?.plan.aTokens ?? [])];
+    let text = describe(pr, executor, known, permit !== undefined);
+    const json = (sent?: SentInfo) => `${JSON.stringify(rebalanceJson(pr, executor, known, sent))}
+`;
     if (!journal || !account || !base) {
       text += 'dry run: nothing sent (add --execute to send it)\n';
       write(o.json === true ? json() : text);
@@ -305,7 +326,9 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       plan: () => pr.plan,
       approved: true,
     });
-    if (d.kind !== 'execute') throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
+    // an idle sleeve's own moves (no trade: a sleeve off its share) are a plan too: sent like any batch
+    const sleeveOnly = d.kind === 'refused' && d.code === 'empty' && pr.sleeve !== undefined && pr.plan.value > 0;
+    if (d.kind !== 'execute' && !sleeveOnly) throw new ChainConfigError(`portfolio ${id}: not sent: ${d.reason}`);
     journal.portfolios.upsert({ id, config: doc, at: now });
     const cycle = journal.cycles.start(id, now).cycle;
     const s: Sender = { ...base, cycle };

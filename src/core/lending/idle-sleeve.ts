@@ -128,6 +128,25 @@ function pctText(x: number): string {
 }
 
 /**
+ * A sell of `want` units beyond what can leave now (wallet + min(supplied, available)): the limit and its reason
+ * ("withdraw limited: …", with the amounts and the reserve's utilisation); undefined when it can all be sold.
+ */
+export function withdrawLimit(a: SleeveAsset, want: bigint): WithdrawLimit | undefined {
+  const sellable = a.wallet + withdrawable(a);
+  if (want <= sellable) return undefined;
+  const utilisation = a.reserveSupply > 0n ? 1 - Number(a.available) / Number(a.reserveSupply) : 0;
+  return {
+    symbol: a.symbol,
+    wanted: want,
+    sellable,
+    reason:
+      `withdraw limited: ${a.symbol} would sell ${want} but only ${sellable} can leave now ` +
+      `(${a.wallet} in the wallet, ${a.supplied} supplied, ${a.available} available in the reserve: ` +
+      `utilisation ${pctText(utilisation)})`,
+  };
+}
+
+/**
  * The rebalance to the targets that can be done now, and the sleeve's withdrawals and supplies around its
  * swaps: sells take the wallet first, then withdraw; after the swaps each asset's supplied part moves to
  * min(share × holding, holding − buffer), a withdrawal again bounded by the reserve's liquidity.
@@ -141,19 +160,10 @@ export function planSleeve(assets: readonly SleeveAsset[], cfg: IdleConfig): Sle
     const w = wanted[i] as number;
     if (w >= 0) return 0n;
     const want = min(units(a, -w), holding(a));
-    const sellable = a.wallet + withdrawable(a);
-    if (want <= sellable) return want;
-    const utilisation = a.reserveSupply > 0n ? 1 - Number(a.available) / Number(a.reserveSupply) : 0;
-    limited.push({
-      symbol: a.symbol,
-      wanted: want,
-      sellable,
-      reason:
-        `withdraw limited: ${a.symbol} would sell ${want} but only ${sellable} can leave now ` +
-        `(${a.wallet} in the wallet, ${a.supplied} supplied, ${a.available} available in the reserve: ` +
-        `utilisation ${pctText(utilisation)})`,
-    });
-    return sellable;
+    const limit = withdrawLimit(a, want);
+    if (!limit) return want;
+    limited.push(limit);
+    return limit.sellable;
   });
   const wantedSold = assets.reduce(
     (s, a, i) => s + worth(a, min(units(a, -Math.min(0, wanted[i] as number)), holding(a))),
