@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
+import { lendingSectionSchema } from './lending-config.ts';
 
 const address = z
   .string()
@@ -28,6 +29,8 @@ export const chainSectionSchema = z.strictObject({
   maxDeviationBps: z.number().int().min(1).max(5000),
   /** Seconds from the latest block to the batch's deadline. */
   deadlineSec: z.number().int().min(15).max(3600).default(300),
+  /** A position with debt on an Aave v3 market (issue #23, lending-config.ts): `ballast lever rebalance`. */
+  lending: lendingSectionSchema.optional(),
 });
 
 export type ChainSection = z.output<typeof chainSectionSchema>;

@@ -1,0 +1,346 @@
+/**
+ * Issue #23 items 2–3 through the real CLI on anvil (real Aave v3 market, real lenders): `ballast lever
+ * rebalance --execute` takes a 70%-LTV aWETH-collateral / USDC-debt position to its 50% target in ONE
+ * transaction, funded by a Balancer flash loan (the cheapest: fee 0), then by Aave's flashLoanSimple (its 5 bps
+ * premium exactly in the journal); the health factor is ≥ the floor after. A loan made unrepayable between the
+ * simulation and the block (the Pool admin's premium raise mined first) reverts the whole transaction and the
+ * journal says "reverted, nothing changed" (status + the position re-read equal); a kill -9 between the
+ * broadcast and the receipt is resolved by lookup on the next run, its fee journaled then.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Address, type Hex, keccak256, maxUint256, parseAbi, parseTransaction } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { stringify } from 'yaml';
+import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
+import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
+import { deployLeverage } from '../../src/chain/lending/leverage.ts';
+import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import { Journal } from '../../src/store/journal.ts';
+import { REPO_ROOT } from '../support/cli.ts';
+import { type RpcProxy, startRpcProxy } from '../support/rpc-proxy.ts';
+import { startWorld, type World } from './setup.ts';
+
+/** anvil's dev key #5 (public): the position's owner. */
+const KEY5: Hex = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba';
+const OWNER = privateKeyToAccount(KEY5).address;
+const SINK: Address = '0x000000000000000000000000000000000000dEaD';
+const FLOOR = 1.5;
+const erc20 = parseAbi([
+  'function transfer(address to, uint256 amount) returns (bool)',
+  'function approve(address spender, uint256 amount) returns (bool)',
+  'function balanceOf(address) view returns (uint256)',
+  'function scaledBalanceOf(address) view returns (uint256)',
+]);
+const configurator = parseAbi(['function updateFlashloanPremiumTotal(uint128 newFlashloanPremiumTotal)']);
+
+let w: World;
+let proxy: RpcProxy;
+let otx: TxSender;
+let dir: string;
+let cfg: string;
+let lev: Address;
+let weth: Address;
+let usdc: Address;
+let aWeth: Address;
+let dUsdc: Address;
+const journalPath = () => join(dir, 'journal.db');
+const rpc = (method: string, params: unknown[] = []) => w.clients.public.request({ method, params } as never);
+const read = (t: Address, who: Address) =>
+  w.clients.public.readContract({ address: t, abi: erc20, functionName: 'balanceOf', args: [who] });
+
+before(async () => {
+  w = await startWorld();
+  proxy = await startRpcProxy(w.node.rpcUrl);
+  dir = mkdtempSync(join(tmpdir(), 'ballast-lever-'));
+  writeFileSync(join(dir, 'chain.json'), JSON.stringify(w.fx));
+  otx = txSender(localClients(w.node.rpcUrl, OWNER, w.fx.chainId));
+  lev = await deployLeverage(otx, w.fx.contracts);
+  weth = w.tokens.get('WETH')!.address;
+  usdc = w.tokens.get('USDC')!.address;
+  aWeth = w.fx.aaveReserves.find((r) => r.symbol === 'WETH')!.aToken;
+  dUsdc = w.fx.aaveReserves.find((r) => r.symbol === 'USDC')!.variableDebtToken;
+  const pool = w.fx.contracts.aavePool;
+  await w.tx.call(weth, erc20, 'transfer', [OWNER, 10n * 10n ** 18n], 'fund WETH');
+  await otx.call(weth, erc20, 'approve', [pool, maxUint256], 'approve Pool');
+  await otx.call(pool, aavePoolAbi, 'supply', [weth, 10n * 10n ** 18n, OWNER, 0], 'supply WETH');
+  await otx.call(aWeth, erc20, 'approve', [lev, maxUint256], 'approve aWETH to BallastLeverage');
+  await relever(0.7);
+  const syms = w.fx.tokens.map((t) => t.symbol);
+  cfg = join(dir, 'portfolio.yaml');
+  writeFileSync(
+    cfg,
+    stringify({
+      quote: 'USDC',
+      target: { WETH: 0.5, USDC: 0.5 },
+      chain: {
+        tokens: Object.fromEntries(syms.map((s) => [s, w.tokens.get(s)!.address])),
+        feeds: Object.fromEntries(syms.map((s) => [s, w.feeds[s]])),
+        maxSlippageBps: 100,
+        maxDeviationBps: 150,
+        lending: {
+          pool: 'fixture',
+          leverage: lev,
+          collateral: 'WETH',
+          debt: 'USDC',
+          minHealthFactor: FLOOR,
+          targetLtv: 0.5,
+        },
+      },
+    }),
+  );
+});
+
+after(async () => {
+  await proxy?.close();
+  await w?.node.stop();
+});
+
+async function ltv(): Promise<number> {
+  const r = await w.clients.public.readContract({
+    address: w.fx.contracts.aavePool,
+    abi: aavePoolAbi,
+    functionName: 'getUserAccountData',
+    args: [OWNER],
+  });
+  return Number(r[1]) / Number(r[0]);
+}
+
+async function healthFactor(): Promise<bigint> {
+  const r = await w.clients.public.readContract({
+    address: w.fx.contracts.aavePool,
+    abi: aavePoolAbi,
+    functionName: 'getUserAccountData',
+    args: [OWNER],
+  });
+  return r[5];
+}
+
+/** Borrows USDC until debt / collateral ≈ `target` and spends it (sent away): the collateral is locked. */
+async function relever(target: number): Promise<void> {
+  const r = await w.clients.public.readContract({
+    address: w.fx.contracts.aavePool,
+    abi: aavePoolAbi,
+    functionName: 'getUserAccountData',
+    args: [OWNER],
+  });
+  const more = ((r[0] * BigInt(Math.round(target * 1e4))) / 10_000n - r[1]) / 100n; // base (1e8 USD) → USDC 1e6
+  if (more > 0n)
+    await otx.call(w.fx.contracts.aavePool, aavePoolAbi, 'borrow', [usdc, more, 2n, 0, OWNER], 'borrow USDC');
+  const held = await read(usdc, OWNER);
+  if (held > 0n) await otx.call(usdc, erc20, 'transfer', [SINK, held], 'spend the borrowed USDC');
+}
+
+/** The real CLI (through the proxy); `onChild` sees the process (to kill it). */
+function run(extra: string[] = [], onChild?: (c: ChildProcess) => void) {
+  const c = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'lever',
+      'rebalance',
+      '--rpc',
+      proxy.url,
+      '--config',
+      cfg,
+      '--chain-file',
+      join(dir, 'chain.json'),
+      '--journal',
+      journalPath(),
+      '--execute',
+      ...extra,
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, BALLAST_PRIVATE_KEY: KEY5 } },
+  );
+  onChild?.(c);
+  let out = '';
+  let err = '';
+  c.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  c.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  return new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((res) =>
+    c.on('close', (code, signal) => res({ code, signal, out, err })),
+  );
+}
+
+interface Row {
+  cycle: number;
+  decision: string | null;
+  reason: string | null;
+  detail: string | null;
+  state: string;
+  calls: string;
+  tx_hash: string;
+  receipt_status: string | null;
+}
+
+/** The journal's lever cycles with their transaction, newest last. */
+function journalRows(): Row[] {
+  const j = Journal.open(journalPath());
+  try {
+    return j.db
+      .prepare(
+        `SELECT y.cycle, y.decision, y.reason, y.detail, i.state, c.calls, c.tx_hash, c.receipt_status
+         FROM cycles y JOIN order_intents i ON i.portfolio_id = y.portfolio_id AND i.cycle = y.cycle
+         JOIN chain_txs c ON c.intent_id = i.id WHERE y.portfolio_id = 'lever' ORDER BY y.cycle`,
+      )
+      .all() as Row[];
+  } finally {
+    j.close();
+  }
+}
+
+test('Balancer flash loan through the CLI: 70% LTV → 50% in one transaction, fee 0 journaled, HF ≥ floor', async () => {
+  assert.ok(Math.abs((await ltv()) - 0.7) < 0.01);
+  const r = await run(['--json']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const out = JSON.parse(r.out);
+  assert.equal(out.funding.lender, 'balancer', 'the cheapest lender (fee 0 on the fixture)');
+  assert.equal(out.outcome.kind, 'rebalanced');
+  assert.ok(BigInt(out.minOut) > 0n, 'real minOuts');
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  assert.ok(Math.abs((await ltv()) - 0.5) < 0.01, `LTV ${await ltv()}`);
+  const row = journalRows().at(-1)!;
+  assert.equal(row.decision, 'rebalanced');
+  assert.equal(row.state, 'filled');
+  assert.equal(JSON.parse(row.detail!).fee, '0');
+  assert.equal(JSON.parse(row.calls).lender, 'balancer');
+});
+
+test('Aave flashLoanSimple through the CLI: its 5 bps premium is exactly the fee journaled', async () => {
+  await relever(0.7);
+  const r = await run(['--lender', 'aave', '--json']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const out = JSON.parse(r.out);
+  const loan = BigInt(out.funding.amount);
+  const premium = aaveFlashPremium(loan, 5n);
+  assert.ok(premium > 0n);
+  const row = journalRows().at(-1)!;
+  assert.equal(row.decision, 'rebalanced');
+  const detail = JSON.parse(row.detail!);
+  assert.equal(BigInt(detail.fee), premium, 'the fee paid (event) = the premium');
+  assert.equal(BigInt(JSON.parse(row.calls).fee), premium, 'the fee planned = the premium');
+  assert.equal(BigInt(detail.fee), (loan * 5n + 5_000n) / 10_000n);
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  assert.ok(Math.abs((await ltv()) - 0.5) < 0.01);
+});
+
+test('an unrepayable loan reverts the whole transaction: journaled "reverted, nothing changed"', async () => {
+  await relever(0.7);
+  const scaled = (t: Address) =>
+    w.clients.public.readContract({ address: t, abi: erc20, functionName: 'scaledBalanceOf', args: [OWNER] });
+  const before = [await scaled(aWeth), await scaled(dUsdc)];
+  // Mining off. Once the CLI's transaction (planned and simulated at 5 bps) is in the mempool, the Pool admin
+  // raises the premium to 100% with a higher tip and the block is mined: the raise runs first, and the lever
+  // transaction cannot repay the loan plus a 100% premium (LoanNotRepaid).
+  await rpc('evm_setAutomine', [false]);
+  const admin = privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
+  let raised: Hex | undefined;
+  const raise = async () => {
+    raised = await w.clients.wallet.writeContract({
+      account: admin.address,
+      address: w.fx.contracts.aavePoolConfigurator,
+      abi: configurator,
+      functionName: 'updateFlashloanPremiumTotal',
+      args: [10_000n],
+      gas: 200_000n,
+      maxPriorityFeePerGas: 1000n * 10n ** 9n,
+      maxFeePerGas: 2000n * 10n ** 9n,
+      chain: null,
+    });
+    await rpc('evm_mine');
+  };
+  try {
+    proxy.hook = (q) => {
+      if (q.method !== 'eth_sendRawTransaction') return undefined;
+      const to = parseTransaction(q.params[0] as Hex).to?.toLowerCase();
+      if (to !== lev.toLowerCase()) return undefined;
+      return {
+        rewrite: (x) => {
+          void raise();
+          return x;
+        },
+      };
+    };
+    const r = await run(['--lender', 'aave']);
+    assert.equal(r.code, 75, r.out + r.err);
+    assert.match(r.err, /reverted in block \d+: journaled "reverted, nothing changed"/);
+  } finally {
+    proxy.hook = () => undefined;
+    await rpc('evm_setAutomine', [true]);
+  }
+  const rc = await w.clients.public.getTransactionReceipt({ hash: raised! });
+  assert.equal(rc.status, 'success');
+  const row = journalRows().at(-1)!;
+  assert.equal(row.decision, 'failed');
+  assert.equal(row.reason, 'reverted, nothing changed');
+  assert.equal(row.state, 'rejected');
+  assert.equal(row.receipt_status, 'reverted');
+  const d = JSON.parse(row.detail!);
+  assert.equal(d.nothingChanged, true);
+  assert.deepEqual(d.after, d.before);
+  const lever = await w.clients.public.getTransactionReceipt({ hash: row.tx_hash as Hex });
+  assert.equal(lever.blockNumber, rc.blockNumber, 'the raise and the lever transaction in one block');
+  // the position as before, read by the test too (scaled: interest moves the unscaled balances by the second)
+  assert.deepEqual([await scaled(aWeth), await scaled(dUsdc)], before);
+  await w.tx.call(
+    w.fx.contracts.aavePoolConfigurator,
+    configurator,
+    'updateFlashloanPremiumTotal',
+    [5n],
+    'premium back',
+  );
+});
+
+test('kill -9 between the broadcast and the receipt: the next run resolves it by lookup and journals its fee', async () => {
+  await rpc('evm_setAutomine', [false]);
+  let child: ChildProcess | undefined;
+  let sent: Hex | undefined;
+  try {
+    proxy.hook = (q) => {
+      if (q.method !== 'eth_sendRawTransaction') return undefined;
+      sent = q.params[0] as Hex;
+      return {
+        rewrite: (x) => {
+          child?.kill('SIGKILL');
+          return x;
+        },
+      };
+    };
+    const k = await run(['--lender', 'balancer'], (c) => {
+      child = c;
+    });
+    assert.equal(k.signal, 'SIGKILL', k.out + k.err);
+    assert.ok(sent);
+    proxy.hook = () => undefined;
+    const open = journalRows().at(-1)!;
+    assert.equal(open.tx_hash, keccak256(sent!));
+    assert.equal(open.decision, null, 'killed: the cycle has no outcome yet');
+    await rpc('evm_mine');
+  } finally {
+    proxy.hook = () => undefined;
+    await rpc('evm_setAutomine', [true]);
+  }
+  const hash = keccak256(sent!);
+  const r = await run(['--lender', 'balancer']);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(
+    r.out,
+    new RegExp(`resolved first: ${hash} \\(nonce \\d+\\) filled: rebalanced in block \\d+: loan \\d+, flash fee 0`),
+  );
+  assert.match(r.out, /plan: nothing to send/, 'on target (interest aside): nothing sent twice');
+  const rows = journalRows().filter((x) => x.tx_hash === hash);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]!.decision, 'rebalanced');
+  assert.equal(rows[0]!.state, 'filled');
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+});
