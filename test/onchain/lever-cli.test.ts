@@ -18,8 +18,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { stringify } from 'yaml';
 import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
+import { v3PoolFee } from '../../src/chain/lending/funding-quotes.ts';
 import { deployLeverage } from '../../src/chain/lending/leverage.ts';
-import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import { aaveFlashPremium, v3FlashFee } from '../../src/core/lending/flash-funding.ts';
 import { Journal } from '../../src/store/journal.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { type RpcProxy, startRpcProxy } from '../support/rpc-proxy.ts';
@@ -136,7 +137,7 @@ async function relever(target: number): Promise<void> {
 }
 
 /** The real CLI (through the proxy); `onChild` sees the process (to kill it). */
-function run(extra: string[] = [], onChild?: (c: ChildProcess) => void) {
+function run(extra: string[] = [], onChild?: (c: ChildProcess) => void, execute = true) {
   const c = spawn(
     process.execPath,
     [
@@ -153,7 +154,7 @@ function run(extra: string[] = [], onChild?: (c: ChildProcess) => void) {
       join(dir, 'chain.json'),
       '--journal',
       journalPath(),
-      '--execute',
+      ...(execute ? ['--execute'] : []),
       ...extra,
     ],
     { cwd: REPO_ROOT, env: { ...process.env, BALLAST_PRIVATE_KEY: KEY5 } },
@@ -198,6 +199,16 @@ function journalRows(): Row[] {
     j.close();
   }
 }
+
+test('by default it only simulates: the plan, the lenders and the calldata shown, nothing sent', async () => {
+  const before = await ltv();
+  const r = await run([], undefined, false);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /funding: balancer, loan \d+, fee 0 /);
+  assert.match(r.out, /lender aave: fee rate 5 \(bps\)/);
+  assert.match(r.out, /simulated: success, gas \d+\ndry run: nothing sent/);
+  assert.equal(await ltv(), before);
+});
 
 test('Balancer flash loan through the CLI: 70% LTV → 50% in one transaction, fee 0 journaled, HF ≥ floor', async () => {
   assert.ok(Math.abs((await ltv()) - 0.7) < 0.01);
@@ -343,4 +354,20 @@ test('kill -9 between the broadcast and the receipt: the next run resolves it by
   assert.equal(rows[0]!.decision, 'rebalanced');
   assert.equal(rows[0]!.state, 'filled');
   assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+});
+
+test('Uniswap v3 flash through the CLI: a pool outside the route, its fee() read at plan time is the fee paid', async () => {
+  await relever(0.7);
+  const r = await run(['--lender', 'uniswap-v3', '--json']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const out = JSON.parse(r.out);
+  const pool = out.funding.pool as Address;
+  assert.ok(!out.routePools.map((p: string) => p.toLowerCase()).includes(pool.toLowerCase()), 'never a route pool');
+  const fee = await v3PoolFee(w.clients.public, pool);
+  assert.equal(Number(fee), w.fx.pools.find((p) => p.address.toLowerCase() === pool.toLowerCase())!.feePips);
+  const row = journalRows().at(-1)!;
+  assert.equal(row.decision, 'rebalanced');
+  assert.equal(BigInt(JSON.parse(row.detail!).fee), v3FlashFee(BigInt(out.funding.amount), fee));
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  assert.ok(Math.abs((await ltv()) - 0.5) < 0.01);
 });

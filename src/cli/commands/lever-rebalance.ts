@@ -9,6 +9,7 @@
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { explainRevert } from '../../chain/executor/calldata.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { ChainSendError, type Sender, sendTx } from '../../chain/executor/send.ts';
 import {
@@ -19,7 +20,7 @@ import {
   leverCalls,
   leverOutcome,
 } from '../../chain/lending/lever-outcome.ts';
-import { type LeverPlan, planLever } from '../../chain/lending/lever-plan.ts';
+import { type LeverPlan, LeverPlanError, planLever } from '../../chain/lending/lever-plan.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { checkLendingSection } from '../../chain/rebalance/lending-config.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
@@ -86,7 +87,17 @@ function describe(p: LeverPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-function json(p: LeverPlan, outcome?: LeverOutcome, txHash?: Hex): string {
+async function simulateLever(client: PublicClient, owner: Address, plan: LeverPlan): Promise<bigint> {
+  const req = { account: owner, to: plan.lending.leverage, data: plan.data! };
+  try {
+    await client.call(req);
+    return await client.estimateGas(req);
+  } catch (e) {
+    throw new LeverPlanError(`simulation of the lever transaction reverted, nothing sent: ${explainRevert(e)}`);
+  }
+}
+
+function json(p: LeverPlan, outcome?: LeverOutcome, txHash?: Hex, simulatedGas?: bigint): string {
   const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
   const { route: _r, call: _c, data, quotes, ...rest } = p;
   return `${JSON.stringify(
@@ -94,6 +105,8 @@ function json(p: LeverPlan, outcome?: LeverOutcome, txHash?: Hex): string {
       ...rest,
       quotes,
       calldataBytes: data === undefined ? 0 : (data.length - 2) / 2,
+      routePools: p.route === undefined ? [] : p.route.legs.map((l) => l.pool),
+      ...(simulatedGas !== undefined ? { simulatedGas } : {}),
       ...(txHash ? { txHash } : {}),
       ...(outcome ? { outcome } : {}),
     },
@@ -195,9 +208,16 @@ export async function leverRebalance(o: LeverRebalanceOptions): Promise<LeverReb
     }
     const plan = await planLever({ client, portfolio: p, fixture: f, owner, lender: o.lender ?? 'auto' });
     let text = describe(plan);
-    if (!journal || !base || plan.idle !== undefined) {
-      text += plan.idle !== undefined ? '' : 'dry run: nothing sent (add --execute to send it)\n';
+    if (plan.idle !== undefined) {
       write(o.json === true ? json(plan) : text);
+      return { plan, text };
+    }
+    // simulated from the owner on the latest block (eth_call + eth_estimateGas): a revert is shown, nothing sent
+    const gas = await simulateLever(client, owner, plan);
+    text += `simulated: success, gas ${gas}\n`;
+    if (!journal || !base) {
+      text += 'dry run: nothing sent (add --execute to send it)\n';
+      write(o.json === true ? json(plan, undefined, undefined, gas) : text);
       return { plan, text };
     }
     const now = Date.now();
