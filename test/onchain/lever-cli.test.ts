@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -207,7 +207,33 @@ test('by default it only simulates: the plan, the lenders and the calldata shown
   assert.match(r.out, /funding: balancer, loan \d+, fee 0 /);
   assert.match(r.out, /lender aave: fee rate 5 \(bps\)/);
   assert.match(r.out, /simulated: success, gas \d+\ndry run: nothing sent/);
+  assert.match(r.out, /LTV 70\.\d\d%, health factor 1\.1\d+ \(floor 1\.5, target LTV 50\.00%\)/);
+  assert.match(r.out, /net exposure: value [\d.]+, weights WETH [\d.]+% USDC -[\d.]+%/, 'the debt counts negative');
   assert.equal(await ltv(), before);
+});
+
+test('a target LTV below the floor, or a BallastLeverage of another owner or none, is refused before anything', async () => {
+  const text = readFileSync(cfg, 'utf8');
+  const other = await deployLeverage(w.tx, w.fx.contracts); // owned by anvil's account 0, not the signer
+  const cases: [string, RegExp][] = [
+    [
+      'targetLtv: 0.6',
+      /chain\.lending\.targetLtv: 0\.6 leaves a health factor of 1\.375 .* below minHealthFactor 1\.5/,
+    ],
+    [
+      `leverage: "${other}"`,
+      new RegExp(`chain\\.lending\\.leverage: ${other} is owned by 0x[0-9a-fA-F]{40}, not by ${OWNER}`),
+    ],
+    [`leverage: "${SINK}"`, /chain\.lending\.leverage: no contract at/],
+  ];
+  for (const [line, re] of cases) {
+    const bad = join(dir, 'bad.yaml');
+    const key = line.split(':')[0]!;
+    writeFileSync(bad, text.replace(new RegExp(`${key}: .*`), line));
+    const r = await run(['--config', bad], undefined, false);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.err, re);
+  }
 });
 
 test('Balancer flash loan through the CLI: 70% LTV → 50% in one transaction, fee 0 journaled, HF ≥ floor', async () => {
@@ -217,7 +243,13 @@ test('Balancer flash loan through the CLI: 70% LTV → 50% in one transaction, f
   const out = JSON.parse(r.out);
   assert.equal(out.funding.lender, 'balancer', 'the cheapest lender (fee 0 on the fixture)');
   assert.equal(out.outcome.kind, 'rebalanced');
-  assert.ok(BigInt(out.minOut) > 0n, 'real minOuts');
+  // real minOuts: the simulated output less maxSlippageBps (1%) on every final leg; no Balancer pool in the route
+  assert.ok(BigInt(out.minOut) <= BigInt(out.expectedOut));
+  assert.ok(BigInt(out.minOut) >= (BigInt(out.expectedOut) * 9_899n) / 10_000n, `${out.minOut} ${out.expectedOut}`);
+  const balancer = new Set(
+    w.fx.pools.filter((p) => p.protocol.startsWith('balancer')).map((p) => p.address.toLowerCase()),
+  );
+  assert.ok(out.routePools.length > 0 && out.routePools.every((p: string) => !balancer.has(p.toLowerCase())));
   assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
   assert.ok(Math.abs((await ltv()) - 0.5) < 0.01, `LTV ${await ltv()}`);
   const row = journalRows().at(-1)!;
