@@ -3,10 +3,10 @@
  * the file and field, no stack trace (issue #23 item 1). The RPC is a closed port: it is never reached.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { stringify } from 'yaml';
 import { ballast } from '../support/cli.ts';
 
@@ -14,6 +14,7 @@ const A = `0x${'11'.repeat(20)}`;
 const feed = { address: A, heartbeatSec: 3600, marginSec: 60 };
 const lending = { pool: 'fixture', leverage: A, collateral: 'WETH', debt: 'USDC', minHealthFactor: 1.5 };
 const dir = mkdtempSync(join(tmpdir(), 'ballast-lever-cfg-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function file(l: Record<string, unknown> | undefined): string {
   const path = join(dir, `p${Math.random().toString(36).slice(2)}.yaml`);

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -24,7 +24,7 @@ import { aaveFlashPremium, v3FlashFee } from '../../src/core/lending/flash-fundi
 import { Journal } from '../../src/store/journal.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { type RpcProxy, startRpcProxy } from '../support/rpc-proxy.ts';
-import { startWorld, type World } from './setup.ts';
+import { feedAbi, startWorld, type World } from './setup.ts';
 
 /** anvil's dev key #5 (public): the position's owner. */
 const KEY5: Hex = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba';
@@ -99,6 +99,7 @@ before(async () => {
 after(async () => {
   await proxy?.close();
   await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function ltv(): Promise<number> {
@@ -233,6 +234,30 @@ test('a target LTV below the floor, or a BallastLeverage of another owner or non
     const r = await run(['--config', bad], undefined, false);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.err, re);
+  }
+});
+
+test('a sale paying more than maxDeviationBps below the oracles is refused, nothing sent', async () => {
+  const feed = w.feeds.WETH!.address;
+  const [, answer] = await w.clients.public.readContract({
+    address: feed,
+    abi: feedAbi,
+    functionName: 'latestRoundData',
+  });
+  const at = (await w.clients.public.getBlock()).timestamp;
+  await w.tx.call(feed, feedAbi, 'setAnswer', [(answer * 103n) / 100n, at], 'WETH feed +3%');
+  try {
+    const r = await run([], undefined, false);
+    assert.equal(r.code, 75, r.out + r.err);
+    assert.match(r.err, /pays [\d.]+ bps less than the oracles for WETH → [A-Z]+ .* above maxDeviationBps 150/);
+  } finally {
+    await w.tx.call(
+      feed,
+      feedAbi,
+      'setAnswer',
+      [answer, (await w.clients.public.getBlock()).timestamp],
+      'WETH feed back',
+    );
   }
 });
 
