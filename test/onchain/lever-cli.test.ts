@@ -282,6 +282,7 @@ test('Balancer flash loan through the CLI: 70% LTV → 50% in one transaction, f
   assert.equal(row.state, 'filled');
   assert.equal(JSON.parse(row.detail!).fee, '0');
   assert.equal(JSON.parse(row.calls).lender, 'balancer');
+  console.log(`# lever gas balancer: ${out.outcome.gasUsed} (${out.routePools.length} route legs)`);
 });
 
 test('Aave flashLoanSimple through the CLI: its 5 bps premium is exactly the fee journaled', async () => {
@@ -298,6 +299,7 @@ test('Aave flashLoanSimple through the CLI: its 5 bps premium is exactly the fee
   assert.equal(BigInt(detail.fee), premium, 'the fee paid (event) = the premium');
   assert.equal(BigInt(JSON.parse(row.calls).fee), premium, 'the fee planned = the premium');
   assert.equal(BigInt(detail.fee), (loan * 5n + 5_000n) / 10_000n);
+  console.log(`# lever gas aave: ${out.outcome.gasUsed} (${out.routePools.length} route legs)`);
   assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
   assert.ok(Math.abs((await ltv()) - 0.5) < 0.01);
 });
@@ -425,6 +427,7 @@ test('Uniswap v3 flash through the CLI: a pool outside the route, its fee() read
   const row = journalRows().at(-1)!;
   assert.equal(row.decision, 'rebalanced');
   assert.equal(BigInt(JSON.parse(row.detail!).fee), v3FlashFee(BigInt(out.funding.amount), fee));
+  console.log(`# lever gas uniswap-v3: ${out.outcome.gasUsed} (${out.routePools.length} route legs)`);
   assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
   assert.ok(Math.abs((await ltv()) - 0.5) < 0.01);
 });

@@ -69,6 +69,7 @@ export type LeverOutcome =
       readonly fee: string;
       readonly plannedFee: string;
       readonly healthFactor: string;
+      readonly gasUsed: string;
     }
   | {
       readonly kind: 'reverted';
@@ -77,6 +78,7 @@ export type LeverOutcome =
       readonly nothingChanged: boolean;
       readonly before: Record<string, string>;
       readonly after: Record<string, string>;
+      readonly gasUsed: string;
     };
 
 export async function leverOutcome(client: PublicClient, txHash: Hex, calls: LeverCalls): Promise<LeverOutcome> {
@@ -86,7 +88,7 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
     const before = await positionFingerprint(client, calls.reserves, calls.owner, r.blockNumber - 1n);
     const after = await positionFingerprint(client, calls.reserves, calls.owner, r.blockNumber);
     const nothingChanged = Object.keys(before).every((k) => before[k] === after[k]);
-    return { kind: 'reverted', txHash, block, nothingChanged, before, after };
+    return { kind: 'reverted', txHash, block, nothingChanged, before, after, gasUsed: r.gasUsed.toString() };
   }
   for (const l of r.logs) {
     if (l.address.toLowerCase() !== calls.leverage.toLowerCase()) continue;
@@ -103,6 +105,7 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
         fee: a.fee.toString(),
         plannedFee: calls.fee,
         healthFactor: a.healthFactor.toString(),
+        gasUsed: r.gasUsed.toString(),
       };
     } catch {
       // another event of the contract
@@ -115,6 +118,7 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
     nothingChanged: false,
     before: {},
     after: { error: 'mined without a LeverageRebalanced event' },
+    gasUsed: r.gasUsed.toString(),
   };
 }
 
