@@ -431,3 +431,46 @@ test('Uniswap v3 flash through the CLI: a pool outside the route, its fee() read
   assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
   assert.ok(Math.abs((await ltv()) - 0.5) < 0.01);
 });
+
+test('kill -9 after the receipt is journaled, before the cycle is: the next run records the outcome', async () => {
+  await relever(0.7);
+  let child: ChildProcess | undefined;
+  let hash: Hex | undefined;
+  let receipts = 0;
+  try {
+    proxy.hook = (q) => {
+      if (q.method === 'eth_sendRawTransaction') {
+        const raw = q.params[0] as Hex;
+        if (parseTransaction(raw).to?.toLowerCase() === lev.toLowerCase()) hash = keccak256(raw);
+        return undefined;
+      }
+      if (q.method !== 'eth_getTransactionReceipt' || hash === undefined || q.params[0] !== hash) return undefined;
+      if (receipts > 0) {
+        // the receipt was answered and journaled: the outcome's own read is where the process dies
+        child?.kill('SIGKILL');
+        return 'hold';
+      }
+      return {
+        rewrite: (x) => {
+          if (x !== null) receipts++;
+          return x;
+        },
+      };
+    };
+    const k = await run(['--lender', 'balancer'], (c) => {
+      child = c;
+    });
+    assert.equal(k.signal, 'SIGKILL', k.out + k.err);
+  } finally {
+    proxy.hook = () => undefined;
+  }
+  const open = journalRows().at(-1)!;
+  assert.equal(open.tx_hash, hash);
+  assert.equal(open.state, 'filled', 'the receipt was journaled');
+  assert.equal(open.decision, null, 'the cycle was not');
+  const r = await run(['--lender', 'balancer']);
+  assert.equal(r.code, 0, r.out + r.err);
+  const done = journalRows().find((x) => x.tx_hash === hash)!;
+  assert.equal(done.decision, 'rebalanced');
+  assert.equal(JSON.parse(done.detail!).fee, '0');
+});

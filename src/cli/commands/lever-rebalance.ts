@@ -205,6 +205,12 @@ export async function leverRebalance(o: LeverRebalanceOptions): Promise<LeverReb
         const line = `resolved first: ${t.txHash} (nonce ${t.nonce}) ${t.state}${outcome ? `: ${describeOutcome(outcome)}` : ''}\n`;
         (o.json === true ? (x: string) => process.stderr.write(x) : write)(line);
       }
+      // a run killed after the receipt was journaled but before its cycle was: the outcome recorded now
+      for (const c of journal.cycles.unfinished()) {
+        if (c.portfolioId !== id) continue;
+        const t = minedLeg(journal, id, c.cycle);
+        if (t !== undefined && isLeverCalls(t.calls)) await finishCycle(journal, client, t, t.calls);
+      }
     }
     const plan = await planLever({ client, portfolio: p, fixture: f, owner, lender: o.lender ?? 'auto' });
     let text = describe(plan);
