@@ -31,4 +31,6 @@ export async function registerExtensions(program: Command): Promise<void> {
   registerVault(program);
   const { registerAdvise } = await import('./commands/advise.ts');
   registerAdvise(program);
+  const { registerLever } = await import('./commands/lever.ts');
+  registerLever(program);
 }

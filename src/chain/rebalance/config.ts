@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { idleSectionSchema } from './idle-config.ts';
+import { lendingSectionSchema } from './lending-config.ts';
 
 const address = z
   .string()
@@ -37,6 +38,8 @@ export const chainSectionSchema = z.strictObject({
   deadlineSec: z.number().int().min(15).max(3600).default(300),
   /** The idle sleeve on an Aave v3 market (issue #22; idle-config.ts). */
   idle: idleSectionSchema.optional(),
+  /** A position with debt on an Aave v3 market (issue #23, lending-config.ts): `ballast lever rebalance`. */
+  lending: lendingSectionSchema.optional(),
 });
 
 export type ChainSection = z.output<typeof chainSectionSchema>;

@@ -69,7 +69,7 @@ export interface DexRebalanceResult {
   readonly text: string;
 }
 
-function readKey(o: DexRebalanceOptions): Hex | undefined {
+export function readKey(o: Pick<DexRebalanceOptions, 'keyFile' | 'env'>): Hex | undefined {
   if (o.keyFile !== undefined && !existsSync(o.keyFile))
     throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
   const raw = o.keyFile !== undefined ? readTextFile(o.keyFile) : (o.env ?? process.env).BALLAST_PRIVATE_KEY;

@@ -1,0 +1,132 @@
+/**
+ * What a lever transaction did (issue #23 item 2), from the chain alone, so that the run that sent it and a run
+ * that resolved it after a crash journal the same thing: mined → the LeverageRebalanced event (lender, loan,
+ * the fee actually paid, health factor after); reverted → the owner's position re-read at the block before and
+ * at the transaction's block (scaled collateral and debt, wallet units): equal means "reverted, nothing changed".
+ */
+import { type Address, decodeEventLog, type Hex, type PublicClient } from 'viem';
+import type { LeverPlan } from './lever-plan.ts';
+import { leverageArtifact } from './leverage.ts';
+import { positionFingerprint, type Reserve } from './position.ts';
+
+/** Journaled with the transaction (chain_txs.calls): what it does, its deadline and the fee planned. */
+export interface LeverCalls {
+  readonly kind: 'lever';
+  readonly deadline: string;
+  readonly leverage: Address;
+  readonly owner: Address;
+  readonly lender: string;
+  readonly token: Address;
+  readonly loan: string;
+  /** The flash fee computed at plan time from the lender's rate read then (exact for Aave: the premium). */
+  readonly fee: string;
+  readonly lenderPool?: string;
+  readonly repay: string;
+  readonly withdraw: string;
+  readonly expectedOut: string;
+  readonly minOut: string;
+  readonly minHealthFactor: string;
+  readonly reserves: readonly { symbol: string; reserve: Reserve }[];
+}
+
+export function leverCalls(p: LeverPlan, owner: Address): LeverCalls {
+  const f = p.funding!;
+  const c = p.call!;
+  return {
+    kind: 'lever',
+    deadline: c.deadline.toString(),
+    leverage: p.lending.leverage,
+    owner,
+    lender: f.lender,
+    token: c.token,
+    loan: c.amount.toString(),
+    fee: f.fee.toString(),
+    ...(f.pool ? { lenderPool: f.pool } : {}),
+    repay: p.deleverage.repay.toString(),
+    withdraw: p.deleverage.withdraw.toString(),
+    expectedOut: p.expectedOut.toString(),
+    minOut: p.minOut.toString(),
+    minHealthFactor: c.minHealthFactor.toString(),
+    reserves: [
+      { symbol: p.collateral.symbol, reserve: p.collateral.reserve },
+      { symbol: p.debt.symbol, reserve: p.debt.reserve },
+    ],
+  };
+}
+
+export function isLeverCalls(x: unknown): x is LeverCalls {
+  return x !== null && typeof x === 'object' && (x as { kind?: unknown }).kind === 'lever';
+}
+
+export type LeverOutcome =
+  | {
+      readonly kind: 'rebalanced';
+      readonly txHash: Hex;
+      readonly block: string;
+      readonly lender: number;
+      readonly loan: string;
+      /** The fee the lender was paid, from the contract's event. */
+      readonly fee: string;
+      readonly plannedFee: string;
+      readonly healthFactor: string;
+      readonly gasUsed: string;
+    }
+  | {
+      readonly kind: 'reverted';
+      readonly txHash: Hex;
+      readonly block: string;
+      readonly nothingChanged: boolean;
+      readonly before: Record<string, string>;
+      readonly after: Record<string, string>;
+      readonly gasUsed: string;
+    };
+
+export async function leverOutcome(client: PublicClient, txHash: Hex, calls: LeverCalls): Promise<LeverOutcome> {
+  const r = await client.getTransactionReceipt({ hash: txHash });
+  const block = r.blockNumber.toString();
+  if (r.status !== 'success') {
+    const before = await positionFingerprint(client, calls.reserves, calls.owner, r.blockNumber - 1n);
+    const after = await positionFingerprint(client, calls.reserves, calls.owner, r.blockNumber);
+    const nothingChanged = Object.keys(before).every((k) => before[k] === after[k]);
+    return { kind: 'reverted', txHash, block, nothingChanged, before, after, gasUsed: r.gasUsed.toString() };
+  }
+  for (const l of r.logs) {
+    if (l.address.toLowerCase() !== calls.leverage.toLowerCase()) continue;
+    try {
+      const e = decodeEventLog({ abi: leverageArtifact().abi, data: l.data, topics: l.topics });
+      if (e.eventName !== 'LeverageRebalanced') continue;
+      const a = e.args as unknown as { lender: number; amount: bigint; fee: bigint; healthFactor: bigint };
+      return {
+        kind: 'rebalanced',
+        txHash,
+        block,
+        lender: Number(a.lender),
+        loan: a.amount.toString(),
+        fee: a.fee.toString(),
+        plannedFee: calls.fee,
+        healthFactor: a.healthFactor.toString(),
+        gasUsed: r.gasUsed.toString(),
+      };
+    } catch {
+      // another event of the contract
+    }
+  }
+  return {
+    kind: 'reverted',
+    txHash,
+    block,
+    nothingChanged: false,
+    before: {},
+    after: { error: 'mined without a LeverageRebalanced event' },
+    gasUsed: r.gasUsed.toString(),
+  };
+}
+
+/** One line for the journal's cycle reason and the output. */
+export function describeOutcome(o: LeverOutcome): string {
+  if (o.kind === 'rebalanced')
+    return `rebalanced in block ${o.block}: loan ${o.loan}, flash fee ${o.fee} (planned ${o.plannedFee}), health factor ${(Number(o.healthFactor) / 1e18).toFixed(4)}`;
+  return o.nothingChanged
+    ? 'reverted, nothing changed'
+    : `reverted in block ${o.block}, but the position moved in that block (another transaction): see the cycle detail`;
+}

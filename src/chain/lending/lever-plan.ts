@@ -1,0 +1,261 @@
+/**
+ * Everything before a lever transaction is sent (issue #23 item 2): the owner's position read from the Aave
+ * Pool, oracle-validated prices, the deleverage plan (planDeleverage), the collateral's sale routed by the joint
+ * router (minOut = simulated output less maxSlippageBps on every final leg, each swap checked against the
+ * oracles), the lenders' fees read now and the cheapest lender not in the route (chooseFunding), and the
+ * BallastLeverage calldata. Nothing is sent here.
+ *
+ * The route never uses a Balancer pool: the Vault's flash loan and its swaps share one reentrancy lock.
+ */
+import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
+import { BallastError, type Next } from '../../core/errors.ts';
+import { chooseFunding, type Funding, type FundingQuote, type Lender } from '../../core/lending/flash-funding.ts';
+import {
+  type DeleveragePlan,
+  healthFactor,
+  type LendingLeg,
+  netDrift,
+  netValue,
+  netWeights,
+  planDeleverage,
+} from '../../core/lending/leverage.ts';
+import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
+import { abiStep, encodeSteps } from '../executor/legs.ts';
+import { readRouteStates, routePools } from '../fixture/route-pools.ts';
+import type { Fixture } from '../fixture/types.ts';
+import type { ValidPrice } from '../oracles/feeds.ts';
+import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
+import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts';
+import type { OnchainPortfolio } from '../rebalance/config.ts';
+import { checkLendingSection, LendingConfigError, type LendingSection } from '../rebalance/lending-config.ts';
+import { readFundingQuotes } from './funding-quotes.ts';
+import { encodeLeverage, type LeverageCall } from './leverage.ts';
+import { type Reserve, readHolding, readReserve } from './position.ts';
+
+export class LeverPlanError extends BallastError {
+  static override readonly next: Next = 'next-cycle';
+  override readonly name = 'LeverPlanError';
+}
+
+const erc20 = parseAbi(['function decimals() view returns (uint8)']);
+const levAbi = parseAbi(['function owner() view returns (address)', 'function aavePool() view returns (address)']);
+
+export interface LeverAsset {
+  readonly symbol: string;
+  readonly address: Address;
+  readonly decimals: number;
+  readonly reserve: Reserve;
+}
+
+export interface LeverPlan {
+  readonly lending: LendingSection;
+  readonly pool: Address;
+  readonly collateral: LeverAsset;
+  readonly debt: LeverAsset;
+  /** [collateral, debt] as the core sees them (net exposure, health factor). */
+  readonly legs: readonly LendingLeg[];
+  readonly healthFactor: number;
+  readonly ltv: number;
+  readonly netValue: number;
+  /** Net weights of [collateral, debt] and their largest gap to the target's weights. */
+  readonly netWeights: readonly number[];
+  readonly netDrift: number;
+  readonly deleverage: DeleveragePlan;
+  /** Why nothing is sent, when nothing is. */
+  readonly idle?: string;
+  readonly route?: JointRoute;
+  readonly quotes: readonly FundingQuote[];
+  readonly funding?: Funding;
+  /** The flash fee in the quote (what the cost model adds to the leg). */
+  readonly feeQuote: number;
+  /** Expected output of the sale in the debt asset (base units) and its minimum (sum of final minOuts). */
+  readonly expectedOut: bigint;
+  readonly minOut: bigint;
+  readonly call?: LeverageCall;
+  readonly data?: Hex;
+  readonly deadline: bigint;
+}
+
+export interface LeverPlanInput {
+  readonly client: PublicClient;
+  readonly portfolio: OnchainPortfolio;
+  readonly fixture: Fixture;
+  readonly owner: Address;
+  /** `auto` (default): the cheapest lender; otherwise only that one. */
+  readonly lender?: Lender | 'auto';
+}
+
+const units = (x: bigint, d: number) => Number(x) / 10 ** d;
+
+async function asset(client: PublicClient, p: OnchainPortfolio, pool: Address, symbol: string): Promise<LeverAsset> {
+  const address = p.chain.tokens[symbol] as Address;
+  const decimals = Number(await client.readContract({ address, abi: erc20, functionName: 'decimals' }));
+  return { symbol, address, decimals, reserve: await readReserve(client, pool, address) };
+}
+
+/** The BallastLeverage must be the signer's and run on this Pool (its owner starts every rebalance). */
+async function checkLeverage(client: PublicClient, lev: Address, owner: Address, pool: Address): Promise<void> {
+  const code = await client.getCode({ address: lev });
+  if (code === undefined || code === '0x')
+    throw new LendingConfigError(`chain.lending.leverage: no contract at ${lev} on this chain`);
+  const [o, a] = await Promise.all([
+    client.readContract({ address: lev, abi: levAbi, functionName: 'owner' }),
+    client.readContract({ address: lev, abi: levAbi, functionName: 'aavePool' }),
+  ]);
+  if (o.toLowerCase() !== owner.toLowerCase())
+    throw new LendingConfigError(`chain.lending.leverage: ${lev} is owned by ${o}, not by ${owner}`);
+  if (a.toLowerCase() !== pool.toLowerCase())
+    throw new LendingConfigError(`chain.lending.leverage: ${lev} runs on the Aave Pool ${a}, not ${pool}`);
+}
+
+export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
+  const { client, portfolio: p, fixture: f, owner } = i;
+  const lending = checkLendingSection(p);
+  const pool = lending.pool === 'fixture' ? f.contracts.aavePool : lending.pool;
+  await checkLeverage(client, lending.leverage, owner, pool);
+  const collateral = await asset(client, p, pool, lending.collateral);
+  const debt = await asset(client, p, pool, lending.debt);
+  // every token with a feed is priced: the route's hub tokens are checked against the oracles too
+  const priced = Object.keys(p.chain.tokens).filter((s) => p.chain.feeds[s] !== undefined);
+  const guardTokens = await Promise.all(
+    priced.map(async (s) => {
+      const address = p.chain.tokens[s] as Address;
+      const decimals = Number(await client.readContract({ address, abi: erc20, functionName: 'decimals' }));
+      return { symbol: s, address, decimals };
+    }),
+  );
+  const prices = await validatedPrices(
+    client,
+    {
+      feeds: p.chain.feeds,
+      ...(p.chain.sequencer ? { sequencer: p.chain.sequencer } : {}),
+      maxDeviationBps: p.chain.maxDeviationBps,
+    },
+    guardTokens,
+  );
+  const usd = (a: LeverAsset) => (prices.get(a.address.toLowerCase()) as ValidPrice).usd;
+  const leg = async (a: LeverAsset): Promise<LendingLeg> => ({
+    symbol: a.symbol,
+    price: usd(a),
+    decimals: a.decimals,
+    ...(await readHolding(client, a.reserve, owner)),
+    liquidationThreshold: a.reserve.liquidationThresholdBps / 10_000,
+  });
+  const legs = [await leg(collateral), await leg(debt)];
+  const [cl, dl] = legs as [LendingLeg, LendingLeg];
+  const threshold = cl.liquidationThreshold;
+  if (lending.targetLtv !== undefined && threshold / lending.targetLtv < lending.minHealthFactor)
+    throw new LendingConfigError(
+      `chain.lending.targetLtv: ${lending.targetLtv} leaves a health factor of ${(threshold / lending.targetLtv).toFixed(3)} (liquidation threshold ${threshold}), below minHealthFactor ${lending.minHealthFactor}`,
+    );
+  const C = units(cl.collateral, cl.decimals) * cl.price;
+  const D = units(dl.debt, dl.decimals) * dl.price;
+  const targets = [p.target[collateral.symbol] ?? 0, p.target[debt.symbol] ?? 0];
+  const slip = p.chain.maxSlippageBps;
+  const deleverage = planDeleverage(
+    legs,
+    0,
+    1,
+    {
+      minHealthFactor: lending.minHealthFactor,
+      ...(lending.targetLtv !== undefined ? { targetLtv: lending.targetLtv } : {}),
+    },
+    slip / 10_000,
+  );
+  const block = await client.getBlock();
+  const deadline = block.timestamp + BigInt(p.chain.deadlineSec);
+  const base = {
+    lending,
+    pool,
+    collateral,
+    debt,
+    legs,
+    healthFactor: healthFactor(legs),
+    ltv: C === 0 ? 0 : D / C,
+    netValue: netValue(legs),
+    netWeights: netWeights(legs),
+    netDrift: netDrift(legs, targets),
+    deleverage,
+    quotes: [] as FundingQuote[],
+    feeQuote: 0,
+    expectedOut: 0n,
+    minOut: 0n,
+    deadline,
+  };
+  if (deleverage.repay === 0n) return { ...base, idle: deleverage.reason };
+  if (deleverage.loan === 0n)
+    return {
+      ...base,
+      idle: `the wallet's ${debt.symbol} repays it without a loan: repay ${deleverage.repay} base units with the Pool's repay() (lever rebalance only sends flash-loan rebalances)`,
+    };
+  // BallastLeverage repays from the loan only (it never spends the wallet's units): the loan is the repayment
+  const loan = deleverage.repay;
+  const states = await readRouteStates(client, f);
+  const info = routePools(f);
+  const exclude = new Set(info.filter((x) => x.protocol.startsWith('balancer')).map((x) => x.address.toLowerCase()));
+  const usdPerUnit = new Map(
+    [...prices.entries()].map(([a, v]) => [
+      a,
+      v.usd / 10 ** (guardTokens.find((t) => t.address.toLowerCase() === a)?.decimals ?? 18),
+    ]),
+  );
+  const weth = prices.get(f.contracts.weth9.toLowerCase());
+  const sellValue = units(deleverage.withdraw, cl.decimals) * cl.price; // USD: legs are priced at the feeds
+  const route = routeJoint({
+    market: prepareMarket(states.states),
+    sells: [{ token: collateral.address, amount: deleverage.withdraw }],
+    buys: [{ token: debt.address, value: sellValue }],
+    prices: usdPerUnit,
+    gasPriceWei: await client.getGasPrice(),
+    ethPrice: weth?.usd ?? 0,
+    exclude,
+  });
+  checkPoolsTraded(route, info, f.contracts);
+  const decimals = new Map(guardTokens.map((t) => [t.address.toLowerCase(), t.decimals]));
+  checkExecutionPrices(route.legs, prices, decimals, p.chain.maxDeviationBps);
+  checkRouteGap(route);
+  const steps = encodeSteps(route.legs, route.spent, info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
+  const isDebt = (t: Address) => t.toLowerCase() === debt.address.toLowerCase();
+  const expectedOut = route.received.filter((r) => isDebt(r.token)).reduce((s, r) => s + r.amount, 0n);
+  const minOut = steps.filter((s) => isDebt(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);
+  const routeAddrs = route.legs.map((l) => l.pool.toLowerCase());
+  const all = await readFundingQuotes(client, debt.address, {
+    vault: f.contracts.balancerVault,
+    aavePool: pool,
+    aToken: debt.reserve.aToken,
+    pools: f.pools,
+    routePools: routeAddrs,
+  });
+  const want = i.lender ?? 'auto';
+  const quotes = want === 'auto' ? all : all.filter((q) => q.lender === want);
+  const funding = chooseFunding(loan, quotes, routeAddrs);
+  if (funding === null)
+    throw new LeverPlanError(
+      `no ${want === 'auto' ? '' : `${want} `}lender can lend ${loan} base units of ${debt.symbol} (outside the route's pools): nothing sent`,
+    );
+  const feeQuote = units(funding.fee, dl.decimals) * dl.price;
+  if (expectedOut < loan + funding.fee)
+    throw new LeverPlanError(
+      `selling ${deleverage.withdraw} base units of ${collateral.symbol} is expected to return ${expectedOut} ${debt.symbol} base units, below the loan plus its fee (${loan + funding.fee}): nothing sent (raise chain.maxSlippageBps or deleverage in smaller steps)`,
+    );
+  const v3 =
+    funding.lender === 'uniswap-v3'
+      ? f.pools.find((x) => x.address.toLowerCase() === funding.pool?.toLowerCase())
+      : undefined;
+  const pair = v3?.tokens.find((t) => !isDebt(t));
+  const call: LeverageCall = {
+    lender: funding.lender,
+    token: debt.address,
+    amount: loan,
+    ...(v3 && pair ? { pairToken: pair, v3Fee: v3.feePips } : {}),
+    pre: [
+      { op: 'repay', asset: debt.address, amount: loan },
+      { op: 'withdraw', asset: collateral.address, amount: deleverage.withdraw },
+    ],
+    steps: steps.map(abiStep),
+    post: [],
+    minHealthFactor: BigInt(Math.round(lending.minHealthFactor * 1e18)),
+    deadline,
+  };
+  return { ...base, route, quotes: all, funding, feeQuote, expectedOut, minOut, call, data: encodeLeverage(call) };
+}
