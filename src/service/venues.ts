@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
 import type { VenueCapabilities } from '../venues/capabilities.ts';
+import { basketCapabilities, createBasketVenue } from '../venues/basket/config.ts';
 import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
 import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
 import { checkIntentsAssets, createIntentsVenue, intentsCapabilities } from '../venues/intents/config.ts';
@@ -32,11 +33,18 @@ export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig 
 
 export function capabilitiesOf(v: VenueConfig): VenueCapabilities {
   if (v.type === 'intents') return intentsCapabilities;
+  if (v.type === 'basket') return basketCapabilities;
   return v.type === 'paper' ? paperCapabilities : ccxtVenueCapabilities(v);
 }
 
 const venueLabel = (v: VenueConfig): string =>
-  v.type === 'paper' ? 'the paper venue' : v.type === 'intents' ? 'the intent venue' : `the ccxt venue ${v.exchange}`;
+  v.type === 'paper'
+    ? 'the paper venue'
+    : v.type === 'intents'
+      ? 'the intent venue'
+      : v.type === 'basket'
+        ? 'the basket venue (one atomic rebalance per decision)'
+        : `the ccxt venue ${v.exchange}`;
 
 /** Where a portfolio's venue fields are, for one-line refusals (`service: portfolios.p1.venue.keyFile: …`). */
 export const venueWhere = (p: Pick<ResolvedPortfolio, 'id'>) => ({
@@ -66,6 +74,13 @@ export async function createVenue(
   // ccxt is loaded only when a portfolio needs it (a paper-only service starts without it).
   if (v.type === 'ccxt') return (await import('../venues/ccxt/factory.ts')).createCcxtVenueFrom(v, { clock });
   if (v.type === 'intents') return createIntentsVenue(v, { clock, where: venueWhere(p) });
+  if (v.type === 'basket')
+    return createBasketVenue(v, {
+      clock,
+      chainTxs: deps.journal.chainTxs,
+      targets: p.portfolio.target,
+      where: venueWhere(p),
+    });
   const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
   if (feed === null) throw noFeed(p.id);
   const rules = new Map<string, MarketRules>(
