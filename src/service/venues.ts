@@ -6,8 +6,8 @@
 import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
-import type { VenueCapabilities } from '../venues/capabilities.ts';
 import { basketCapabilities, createBasketVenue } from '../venues/basket/config.ts';
+import type { VenueCapabilities } from '../venues/capabilities.ts';
 import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
 import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
 import { checkIntentsAssets, createIntentsVenue, intentsCapabilities } from '../venues/intents/config.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
-import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
 import { basketVenueSchema } from '../../venues/basket/config.ts';
+import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
 import { intentsVenueSchema } from '../../venues/intents/config.ts';
 import { paperVenueSchema } from '../../venues/paper/config.ts';
 import { solverSchema } from './solver-schema.ts';
