@@ -1,0 +1,288 @@
+/**
+ * The basket venue in the service (issue #21 items 2 and 3), real processes on anvil: a BallastBasket deployed
+ * by the test, run by a service child (test/trials/basket-child.ts) whose keeper key is in a key file.
+ *
+ * - One decision is ONE `rebalance` transaction, journaled; a decision the contract would refuse on known state
+ *   (not due yet) is refused off-chain with the contract's error name and nothing is sent.
+ * - Crash trials: the child is killed with SIGKILL before signing, after signing (nothing journaled), after the
+ *   signed bytes are journaled (nothing broadcast) and after the node accepted them (no receipt read); a new
+ *   child on the same journal resolves first. Invariant after every trial: exactly one `Rebalanced` event for
+ *   the decision, every rebalance transaction mined is journaled and filled, at most one per cycle, nothing
+ *   left unresolved. BASKET_CRASH_ROUNDS=N runs N rounds of the four points (default 5: 20 trials).
+ * - A second process on the same journal is refused (the writer lock) and sends nothing.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { type Address, parseAbi } from 'viem';
+import { basketArtifact } from '../../src/chain/basket/artifact.ts';
+import { readValuation } from '../../src/chain/basket/read.ts';
+import { REPO_ROOT } from '../support/cli.ts';
+import { ACCOUNT1, basketSend, deployTestBasket, refreshFeeds, tok, warp } from './basket-world.ts';
+import { KEY1, startWorld, type World } from './setup.ts';
+
+const ROUNDS = Number(process.env.BASKET_CRASH_ROUNDS ?? 5);
+const POINTS = ['batch_before_sign', 'batch_signed', 'batch_journaled', 'batch_broadcast'] as const;
+const E18 = 10n ** 18n;
+const transfer = parseAbi(['function transfer(address to, uint256 amount) returns (bool)']);
+
+let w: World;
+let basket: Address;
+let dir: string;
+let keyFile: string;
+
+before(async () => {
+  w = await startWorld();
+  await refreshFeeds(w);
+  basket = await deployTestBasket(w, {
+    symbols: ['WETH', 'USDC'],
+    targetBps: [5000, 5000],
+    profile: { keeper: ACCOUNT1, minInterval: 60, bandAbsBps: 200, maxLossBps: 100 },
+  });
+  await basketSend(w, basket, 'issue', [200n * E18, w.account.address]);
+  dir = mkdtempSync(join(tmpdir(), 'ballast-basket-serve-'));
+  writeFileSync(join(dir, 'chain.json'), JSON.stringify(w.fx));
+  keyFile = join(dir, 'keeper.key');
+  writeFileSync(keyFile, `${KEY1}\n`);
+  chmodSync(keyFile, 0o600);
+});
+
+after(async () => {
+  await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const journalOf = (name: string) => join(dir, `${name}.sqlite`);
+
+function serviceDoc(name: string): object {
+  return {
+    journal: journalOf(name),
+    portfolios: [
+      {
+        id: 'p1',
+        portfolio: { quote: 'USDC', target: { WETH: 0.5, USDC: 0.5 }, trigger: { type: 'band', band: 0.02 } },
+        venue: {
+          type: 'basket',
+          rpcUrl: w.node.rpcUrl,
+          basket,
+          chainFile: join(dir, 'chain.json'),
+          keyFile,
+          maxSlippageBps: 100,
+          receiptTimeoutMs: 30_000,
+        },
+        schedule: { every: '1h' },
+        mode: 'live',
+        guards: { maxPriceAgeSeconds: 3600, maxSlippageBps: 300 },
+        risk: { cooldown: 0, killSwitchAfter: 1000 },
+      },
+    ],
+  };
+}
+
+interface Child {
+  readonly proc: ChildProcess;
+  readonly lines: string[];
+  /** Resolves with the first line matching, or rejects when the process ends first. */
+  line(re: RegExp, ms?: number): Promise<string>;
+  send(cmd: string): void;
+  readonly exited: Promise<{ code: number | null; signal: string | null; out: string }>;
+}
+
+function child(name: string, crash?: string): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/trials/basket-child.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TRIAL_CONFIG: JSON.stringify(serviceDoc(name)), TRIAL_CRASH: crash ?? '' },
+  });
+  const lines: string[] = [];
+  let out = '';
+  let buf = '';
+  const waiters: (() => void)[] = [];
+  const wake = () => {
+    for (const f of waiters.splice(0)) f();
+  };
+  proc.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+    buf += b.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+    wake();
+  });
+  proc.stderr!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  let ended = false;
+  const exited = new Promise<{ code: number | null; signal: string | null; out: string }>((res) =>
+    proc.on('close', (code, signal) => {
+      ended = true;
+      wake();
+      res({ code, signal, out });
+    }),
+  );
+  const line = async (re: RegExp, ms = 120_000): Promise<string> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const hit = lines.find((l) => re.test(l));
+      if (hit !== undefined) return hit;
+      if (ended || Date.now() > end) throw new Error(`no line ${re} (ended: ${ended}); output:\n${out}`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 500);
+      });
+    }
+  };
+  return { proc, lines, line, send: (cmd) => proc.stdin!.write(`${cmd}\n`), exited };
+}
+
+/** Runs one cycle in a fresh child and exits it; returns the CYCLE line. */
+async function oneCycle(name: string): Promise<string> {
+  const c = child(name);
+  await c.line(/^READY/);
+  c.send('cycle');
+  const l = await c.line(/^CYCLE /);
+  c.send('exit');
+  await c.exited;
+  return l;
+}
+
+async function rebalancedTxs(): Promise<string[]> {
+  const logs = await w.clients.public.getContractEvents({
+    address: basket,
+    abi: basketArtifact().abi,
+    eventName: 'Rebalanced',
+    fromBlock: 0n,
+  });
+  return logs.map((l) => l.transactionHash.toLowerCase());
+}
+
+interface TxRow {
+  cycle: number;
+  child: number;
+  state: string;
+  tx_hash: string;
+}
+
+function chainTxs(name: string): TxRow[] {
+  const db = new Database(journalOf(name), { readonly: true });
+  try {
+    return db
+      .prepare(
+        'SELECT i.cycle, i.child, i.state, c.tx_hash FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id ORDER BY i.id',
+      )
+      .all() as TxRow[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Moves the basket ~8% off its targets (WETH sent to it), and makes it due (minInterval 60 s). */
+async function unbalance(): Promise<void> {
+  const v = await readValuation(w.clients.public, basket);
+  const wethUsd = Number(v.values[0]!) / Number(v.balances[0]!); // USD per wei × 1e18 / 1e18
+  const wei = BigInt(Math.floor((0.08 * Number(v.nav)) / wethUsd));
+  await w.tx.call(tok(w, 'WETH'), transfer, 'transfer', [basket, wei], 'unbalance the basket');
+  await warp(w, 61);
+  await refreshFeeds(w);
+}
+
+/** Every Rebalanced transaction is journaled filled; at most one transaction per cycle; none unfinished. */
+function checkJournal(name: string, events: readonly string[]): void {
+  const rows = chainTxs(name);
+  const filled = rows.filter((r) => r.state === 'filled');
+  const mine = events.filter((h) => rows.some((r) => r.tx_hash === h));
+  assert.deepEqual(
+    filled.map((r) => r.tx_hash).sort(),
+    [...mine].sort(),
+    'each filled transaction is a Rebalanced event',
+  );
+  const cycles = rows.map((r) => r.cycle);
+  assert.equal(new Set(cycles).size, cycles.length, `one transaction per cycle: ${JSON.stringify(rows)}`);
+  assert.ok(
+    rows.every((r) => ['filled', 'rejected', 'not_placed'].includes(r.state)),
+    `nothing unresolved: ${JSON.stringify(rows)}`,
+  );
+}
+
+test('one decision, one rebalance transaction; a rebalance the contract would refuse (not due) is refused off-chain, nothing sent', async () => {
+  await unbalance();
+  const e0 = await rebalancedTxs();
+  const first = await oneCycle('e2e');
+  assert.match(first, /^CYCLE \d+ rebalanced /, first);
+  const e1 = await rebalancedTxs();
+  assert.equal(e1.length, e0.length + 1, 'one Rebalanced event');
+  const rows = chainTxs('e2e');
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]!.state, 'filled');
+  assert.equal(rows[0]!.tx_hash, e1[e1.length - 1]);
+  // off target again, but the interval has not passed: the contract would revert NotDue
+  const v = await readValuation(w.clients.public, basket);
+  const wethUsd = Number(v.values[0]!) / Number(v.balances[0]!);
+  const wei = BigInt(Math.floor((0.08 * Number(v.nav)) / wethUsd));
+  await w.tx.call(tok(w, 'WETH'), transfer, 'transfer', [basket, wei], 'unbalance, not due');
+  const second = await oneCycle('e2e');
+  assert.match(second, /^CYCLE \d+ failed /, second);
+  const cycle = Number(second.split(' ')[1]);
+  const db = new Database(journalOf('e2e'), { readonly: true });
+  const skipped = db
+    .prepare('SELECT asset, code, reason FROM skipped_trades WHERE portfolio_id = ? AND cycle = ?')
+    .all('p1', cycle) as { asset: string; code: string; reason: string }[];
+  db.close();
+  assert.ok(skipped.length > 0, 'the refusal is recorded');
+  for (const s of skipped) {
+    assert.equal(s.code, 'NotDue', JSON.stringify(s));
+    assert.match(s.reason, /the basket would refuse it \(NotDue\): due: not before \d+/);
+  }
+  assert.equal((await rebalancedTxs()).length, e1.length, 'nothing executed');
+  assert.equal(chainTxs('e2e').length, 1, 'nothing signed or journaled');
+});
+
+test(`crash trials ×${ROUNDS * POINTS.length}: kill -9 before signing, after signing, after journaling, after broadcasting: one rebalance per decision, every transaction journaled and resolved`, async () => {
+  const counts: Record<string, number> = {};
+  const t0 = performance.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const point of POINTS) {
+      await unbalance();
+      const before = await rebalancedTxs();
+      const k = child('trials', point);
+      await k.line(/^READY/);
+      k.send('cycle');
+      const killed = await k.exited;
+      assert.equal(killed.signal, 'SIGKILL', `${point}: ${killed.out}`);
+      assert.match(killed.out, new RegExp(`^H ${point} `, 'm'));
+      const mid = await rebalancedTxs();
+      // killed before the bytes reached the node: nothing executed; after: exactly the one transaction
+      assert.equal(mid.length, before.length + (point === 'batch_broadcast' ? 1 : 0), `${point}: after the kill`);
+      const again = await oneCycle('trials');
+      assert.doesNotMatch(again, / failed /, `${point}: the run after the crash: ${again}`);
+      const after = await rebalancedTxs();
+      assert.equal(after.length, before.length + 1, `${point}: exactly one rebalance for the decision (${again})`);
+      checkJournal('trials', after);
+      counts[point] = (counts[point] ?? 0) + 1;
+    }
+  }
+  const rows = chainTxs('trials');
+  console.log(
+    `# basket crash trials: ${JSON.stringify(counts)}; journaled transactions ${rows.length}, filled ${rows.filter((r) => r.state === 'filled').length}; ${Math.round((performance.now() - t0) / 1000)} s`,
+  );
+});
+
+test('a second process on the same journal is refused and sends nothing', async () => {
+  await unbalance();
+  const e0 = await rebalancedTxs();
+  const a = child('lock');
+  await a.line(/^READY/);
+  const b = child('lock');
+  const out = await b.exited;
+  assert.notEqual(out.code, 0, out.out);
+  assert.match(out.out, /lock|another process|held by/i, out.out);
+  assert.equal((await rebalancedTxs()).length, e0.length, 'the refused process sent nothing');
+  a.send('cycle');
+  assert.match(await a.line(/^CYCLE /), / rebalanced /);
+  a.send('exit');
+  await a.exited;
+  assert.equal((await rebalancedTxs()).length, e0.length + 1);
+});
