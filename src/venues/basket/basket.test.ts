@@ -22,8 +22,8 @@ import {
 import { KEY1, startWorld, type World } from '../../../test/onchain/setup.ts';
 import { InputError } from '../../core/errors.ts';
 import { OrderRejectedError } from '../../core/ports.ts';
-import { sqliteStore } from '../../store/ports.ts';
 import { Journal } from '../../store/journal.ts';
+import { sqliteStore } from '../../store/ports.ts';
 import { basketVenueSchema, createBasketVenue } from './config.ts';
 
 const clock = { now: () => Date.UTC(2026, 0, 1) };
