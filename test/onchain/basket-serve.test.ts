@@ -21,6 +21,12 @@ import Database from 'better-sqlite3';
 import { type Address, parseAbi } from 'viem';
 import { basketArtifact } from '../../src/chain/basket/artifact.ts';
 import { readValuation } from '../../src/chain/basket/read.ts';
+import { createApi } from '../../src/service/api/server.ts';
+import { client } from '../../src/service/api/testing/client.ts';
+import { parseService } from '../../src/service/config/parse.ts';
+import { Service } from '../../src/service/service.ts';
+import type { BasketView } from '../../src/venues/basket/view.ts';
+import { chromiumSkip, launchChromium } from '../support/chromium.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { ACCOUNT1, basketSend, deployTestBasket, refreshFeeds, tok, warp } from './basket-world.ts';
 import { KEY1, startWorld, type World } from './setup.ts';
@@ -28,6 +34,7 @@ import { KEY1, startWorld, type World } from './setup.ts';
 const ROUNDS = Number(process.env.BASKET_CRASH_ROUNDS ?? 5);
 const POINTS = ['batch_before_sign', 'batch_signed', 'batch_journaled', 'batch_broadcast'] as const;
 const E18 = 10n ** 18n;
+const TOKEN = 'basket-dashboard-token-0123456789';
 const transfer = parseAbi(['function transfer(address to, uint256 amount) returns (bool)']);
 
 let w: World;
@@ -238,6 +245,74 @@ test('one decision, one rebalance transaction; a rebalance the contract would re
   }
   assert.equal((await rebalancedTxs()).length, e1.length, 'nothing executed');
   assert.equal(chainTxs('e2e').length, 1, 'nothing signed or journaled');
+});
+
+test('the dashboard: NAV per share at the oracle prices, weights vs targets, profile and the last rebalance, through the real HTTP server (and Chromium)', {
+  timeout: 180_000,
+}, async () => {
+  const svc = await Service.start(parseService(serviceDoc('e2e'), 'service'), { strictGuards: false });
+  const api = await createApi(svc, { port: 0, token: TOKEN });
+  try {
+    const res = await client(api.url, TOKEN)<{ basket: BasketView }>('GET', '/portfolios/p1/basket');
+    assert.equal(res.status, 200);
+    const b = res.body.basket;
+    const v = await readValuation(w.clients.public, basket);
+    const supply = (await w.clients.public.readContract({
+      address: basket,
+      abi: basketArtifact().abi,
+      functionName: 'totalSupply',
+    })) as bigint;
+    assert.equal(b.nav, Number(v.nav) / 1e18);
+    assert.equal(b.navPerShare, Number((v.nav * E18) / supply) / 1e18);
+    assert.deepEqual(
+      b.assets.map((a) => [a.symbol, a.target]),
+      [
+        ['WETH', 0.5],
+        ['USDC', 0.5],
+      ],
+    );
+    assert.equal(b.assets[0]!.weight, Number((v.values[0]! * 1_000_000n) / v.nav) / 1e6);
+    assert.equal(b.profile.bandAbsBps, 200);
+    assert.equal(b.profile.minInterval, 60);
+    assert.equal(b.profile.keeper, ACCOUNT1);
+    assert.equal(b.pending, null);
+    const filled = chainTxs('e2e').filter((r) => r.state === 'filled');
+    assert.equal(b.rebalances[0]!.txHash.toLowerCase(), filled[filled.length - 1]!.tx_hash);
+    assert.equal(b.rebalances[0]!.status, 'filled');
+    if (chromiumSkip) {
+      process.stdout.write(`# skipping the basket dashboard in the browser: ${chromiumSkip}\n`);
+      return;
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 2000 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(`${api.url}/?token=${TOKEN}&portfolio=p1`);
+      await page.waitForSelector('body[data-loaded]');
+      await page.waitForSelector('#basket:not([hidden])');
+      assert.equal(
+        await page.textContent('#basket-nps'),
+        `${b.navPerShare!.toLocaleString('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 })} USD`,
+      );
+      const weights = await page.locator('#basket-weights tbody tr').allTextContents();
+      assert.equal(weights.length, 2);
+      assert.match(weights[1]!, /USDC.*50\.00 %/);
+      assert.match(
+        (await page.textContent('#basket-profile')) ?? '',
+        /band 200 bps abs.*interval 60 s.*max loss 100 bps/,
+      );
+      assert.match((await page.textContent('#basket-pending')) ?? '', /none/);
+      const rows = await page.locator('#basket-rebalances tbody tr').allTextContents();
+      assert.ok(rows[0]!.includes(b.rebalances[0]!.txHash) && rows[0]!.includes('filled'), rows[0]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await api.close();
+    await svc.stop();
+  }
 });
 
 test(`crash trials ×${ROUNDS * POINTS.length}: kill -9 before signing, after signing, after journaling, after broadcasting: one rebalance per decision, every transaction journaled and resolved`, async () => {

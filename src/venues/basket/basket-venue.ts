@@ -46,6 +46,7 @@ import type { AtomicBatchVenue, BatchOutcome, BatchRequest, SettleReport } from 
 import type { KeyWhere } from '../intents/wallet-key.ts';
 import type { BasketVenueSettings } from './config.ts';
 import { legsForTrades, symbolIn } from './legs.ts';
+import { type BasketView, basketView } from './view.ts';
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
@@ -248,6 +249,11 @@ export class BasketVenue implements AtomicBatchVenue {
           }
         : {}),
     };
+  }
+
+  /** The dashboard's view of the basket (view.ts). */
+  async view(): Promise<BasketView> {
+    return basketView(this.client, this.fixture, this.c.basket, this.chainTxs);
   }
 
   async settleUnfinished(portfolioId: string): Promise<SettleReport> {
