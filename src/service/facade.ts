@@ -1,7 +1,7 @@
+import type { BasketView } from '../chain/basket/view.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import type { CashFlow, StoredPlan, TargetVersion } from '../store/index.ts';
 import type { Store } from '../store/ports.ts';
-import type { BasketView } from '../venues/basket/view.ts';
 import type { AlertEvent, CycleEvent } from './runner/types.ts';
 import type { SolverStatus } from './solver-loop.ts';
 

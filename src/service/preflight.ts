@@ -29,7 +29,7 @@ export async function preflight(config: ResolvedService, o: PreflightOptions): P
       const { loadWalletKey } = await import('../venues/intents/wallet-key.ts');
       loadWalletKey(v, venueWhere(p), env);
       if (v.type === 'basket')
-        (await import('../venues/basket/config.ts')).readBasketChainFile(v.chainFile, venueWhere(p));
+        (await import('../chain/basket/keeper.ts')).readBasketChainFile(v.chainFile, venueWhere(p));
       continue;
     }
     const { defaultEnvNames, loadCredentials } = await import('../venues/ccxt/credentials.ts');

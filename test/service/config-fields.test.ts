@@ -42,7 +42,7 @@ const KEY = 'src/venues/intents/wallet-key.ts';
 const SOLVER = 'src/service/solver-loop.ts';
 const E2E = 'test/onchain/intents-serve.test.ts';
 const A = '0x0000000000000000000000000000000000000001';
-const BASKET = 'src/venues/basket/basket-venue.ts';
+const BASKET = 'src/chain/basket/keeper.ts';
 const BASKET_E2E = 'test/onchain/basket-serve.test.ts';
 /** A basket venue, plus `over`. */
 const basket = (over: Record<string, unknown>) => ({
@@ -155,12 +155,12 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[intents].limit.onTimeout': { rejected: intents({ limit: { onTimeout: 'market' } }) },
   'portfolios[].venue[intents].limit.pollMs': { rejected: intents({ limit: { pollMs: 1 } }) },
   'portfolios[].venue[basket].type': used('src/service/venues.ts', /v\.type === 'basket'/, BASKET_E2E),
-  'portfolios[].venue[basket].name': used(BASKET, /this\.name = c\.name/),
+  'portfolios[].venue[basket].name': used('src/venues/basket/config.ts', /new BasketVenue\(c\.name/),
   'portfolios[].venue[basket].rpcUrl': used(BASKET, /http\(c\.rpcUrl/, BASKET_E2E),
   'portfolios[].venue[basket].basket': used(BASKET, /readBasket\(this\.client, this\.c\.basket\)/, BASKET_E2E),
   'portfolios[].venue[basket].chainFile': used(
-    'src/venues/basket/config.ts',
-    /readBasketChainFile\(c\.chainFile/,
+    'src/service/venues.ts',
+    /readBasketChainFile\(v\.chainFile/,
     'src/venues/basket/basket.test.ts',
   ),
   'portfolios[].venue[basket].keyEnv': used(KEY, /s\.keyEnv \?\? DEFAULT_KEY_ENV/, 'src/venues/basket/basket.test.ts'),

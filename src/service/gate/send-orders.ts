@@ -1,3 +1,4 @@
+import { type BatchCrashPoint, type BatchTrade, isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import { orderWithinLimits, type RiskPolicy } from '../../core/cycle-decision.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { slippageBps } from '../../core/guards.ts';
@@ -5,7 +6,6 @@ import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote, Venue } from '../../core/ports.ts';
 import { type CrashPoint, sendIntent } from '../../orders/index.ts';
 import type { Store } from '../../store/ports.ts';
-import { type BatchCrashPoint, type BatchTrade, isAtomicBatchVenue } from '../../venues/atomic-batch.ts';
 import type { ExecutionSettings } from '../../venues/execution-config.ts';
 import { executeChildren, isTradingVenue, usesChildren } from './children.ts';
 import type { Claim } from './claim.ts';

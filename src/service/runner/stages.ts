@@ -3,6 +3,8 @@
  * The decision is the core's (`decideCycle`: the risk rules live there once); execution goes through the
  * one gate (a claim on the portfolio's slot taken before anything is awaited, then `sendOrders`).
  */
+
+import { isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
 import { BallastError } from '../../core/errors.ts';
 import type { Plan } from '../../core/planner/describe.ts';
@@ -11,7 +13,6 @@ import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { weightsInto } from '../../core/valuation.ts';
 import { reconcileUnfinished } from '../../orders/index.ts';
 import { ClaimLostError } from '../../store/claims.ts';
-import { isAtomicBatchVenue } from '../../venues/atomic-batch.ts';
 import { cancelLeftovers } from '../gate/children.ts';
 import { Claim } from '../gate/claim.ts';
 import { sendOrders } from '../gate/send-orders.ts';

@@ -1,61 +1,31 @@
 /**
- * The basket venue (issue #21 item 2): a deployed BallastBasket run by the service as a portfolio.
+ * The basket venue (issue #21 item 2): the core's Venue port over a basket keeper that is passed in (the chain
+ * layer's `BasketKeeper`, src/chain/basket/keeper.ts, is a sibling of this layer: the service builds it).
  *
- * - balances: the basket's own token balances; prices: the basket's own feeds, checked as the contract checks
- *   them (a feed it would refuse gives no price, so the service's guards hold the cycle); rules: no lots.
- * - `placeBatch` (src/venues/atomic-batch.ts): the trades the gate passed → legs by the joint router → the
- *   contract's checks off-chain (`checkBasketRebalance`): a rebalance the contract would refuse on the state just
- *   read is never sent, its reason is returned. Otherwise ONE `rebalance` transaction goes through the chain
- *   transaction sender: simulated, signed, journaled (client id of the portfolio, the cycle, leg 0) before it
- *   is broadcast, then its receipt. A second transaction for the same cycle cannot be journaled (the journal
- *   refuses a second hash under one client id), so it is never broadcast.
- * - `settleUnfinished`: before the runner observes anything, every unfinished transaction of the portfolio or
- *   of the keeper is resolved by lookup (resolve.ts); one still pending stops the cycle, nothing is planned.
- * - `place`, `lookup`, `cancel`: a basket has no single orders. `place` refuses (see its comment).
+ * - balances, prices: the keeper's (the basket's own balances and feeds); rules: every basket asset against the
+ *   quote, no lots and no minimum.
+ * - `placeBatch`, `settleUnfinished` (src/core/atomic-batch.ts): the keeper's; the gate sends a cycle's
+ *   trades through `placeBatch` in one call, the runner settles unfinished transactions before each cycle.
+ * - `place` refuses, `lookup` and `cancel` answer not_found: see `place`.
  */
-import {
-  type Address,
-  createPublicClient,
-  encodeFunctionData,
-  formatUnits,
-  http,
-  type PrivateKeyAccount,
-  type PublicClient,
-  parseAbi,
-} from 'viem';
-import { basketArtifact } from '../../chain/basket/artifact.ts';
-import { checkBasketRebalance } from '../../chain/basket/check.ts';
-import { checkInput, readSnapshot } from '../../chain/basket/plan.ts';
-import { type BasketState, readBasket } from '../../chain/basket/read.ts';
-import { requireResolved } from '../../chain/executor/resolve.ts';
-import { ChainSendError, ChainTxPendingError, type Sender, sendTx } from '../../chain/executor/send.ts';
-import type { Fixture } from '../../chain/fixture/types.ts';
-import { InputError } from '../../core/errors.ts';
+import type { AtomicBatchVenue, BatchOutcome, BatchRequest, SettleReport } from '../../core/atomic-batch.ts';
 import {
   type Balances,
-  type Clock,
   type MarketRules,
   OrderRejectedError,
   type OrderRequest,
   type OrderState,
   type PriceQuote,
 } from '../../core/ports.ts';
-import { JournalConflictError } from '../../store/errors.ts';
-import type { ChainTxPort } from '../../store/ports.ts';
-import type { AtomicBatchVenue, BatchOutcome, BatchRequest, SettleReport } from '../atomic-batch.ts';
-import type { KeyWhere } from '../intents/wallet-key.ts';
-import type { BasketVenueSettings } from './config.ts';
-import { legsForTrades, symbolIn } from './legs.ts';
-import { type BasketView, basketView } from './view.ts';
 
-const erc20 = parseAbi([
-  'function balanceOf(address) view returns (uint256)',
-  'function decimals() view returns (uint8)',
-]);
-const feedAbi = parseAbi([
-  'function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)',
-  'function decimals() view returns (uint8)',
-]);
+/** What the venue asks of the keeper. */
+export interface Keeper {
+  assets(): Promise<readonly { readonly symbol: string }[]>;
+  balances(): Promise<Balances>;
+  prices(assets: readonly string[], quote: string): Promise<PriceQuote[]>;
+  placeBatch(request: BatchRequest): Promise<BatchOutcome>;
+  settleUnfinished(portfolioId: string): Promise<SettleReport>;
+}
 
 const notFound = (clientOrderId: string): OrderState => ({
   clientOrderId,
@@ -65,143 +35,24 @@ const notFound = (clientOrderId: string): OrderState => ({
   fills: [],
 });
 
-interface Asset {
-  readonly symbol: string;
-  readonly address: Address;
-  readonly decimals: number;
-}
-
 export class BasketVenue implements AtomicBatchVenue {
   readonly atomicBatch = true as const;
-  readonly name: string;
-  readonly keeper: Address;
-  readonly client: PublicClient;
-  private readonly clock: Clock;
-  private readonly account: PrivateKeyAccount;
-  readonly fixture: Fixture;
-  private readonly chainTxs: ChainTxPort;
-  private readonly where: KeyWhere;
-  private readonly targets: Readonly<Record<string, number>> | undefined;
-  private assetsCache: Asset[] | undefined;
 
   constructor(
-    readonly c: BasketVenueSettings,
-    d: {
-      clock: Clock;
-      account: PrivateKeyAccount;
-      fixture: Fixture;
-      chainTxs: ChainTxPort;
-      where: KeyWhere;
-      targets?: Readonly<Record<string, number>>;
-    },
-  ) {
-    this.name = c.name;
-    this.clock = d.clock;
-    this.account = d.account;
-    this.keeper = d.account.address;
-    this.fixture = d.fixture;
-    this.chainTxs = d.chainTxs;
-    this.where = d.where;
-    this.targets = d.targets;
-    this.client = createPublicClient({
-      transport: http(c.rpcUrl, { timeout: 30_000 }),
-      chain: {
-        id: d.fixture.chainId,
-        name: 'ballast',
-        nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-        rpcUrls: { default: { http: [c.rpcUrl] } },
-        contracts: { multicall3: { address: d.fixture.contracts.multicall3 } },
-      },
-    }) as PublicClient;
+    readonly name: string,
+    readonly keeper: Keeper,
+  ) {}
+
+  balances(): Promise<Balances> {
+    return this.keeper.balances();
   }
 
-  private refuse(field: string, message: string): never {
-    throw InputError.one(this.where.source, this.where.path === '' ? field : `${this.where.path}.${field}`, message);
-  }
-
-  /** The basket's assets by symbol, read once; the portfolio's targets must be the basket's. */
-  async assets(): Promise<Asset[]> {
-    if (this.assetsCache) return this.assetsCache;
-    const code = await this.client.getCode({ address: this.c.basket });
-    if (code === undefined || code === '0x') this.refuse('basket', `no contract at ${this.c.basket}`);
-    const s = await readBasket(this.client, this.c.basket);
-    const out = await Promise.all(
-      s.assets.map(async (a) => {
-        const symbol = symbolIn(this.fixture, a);
-        if (symbol === a) this.refuse('chainFile', `the basket's asset ${a} is not a token of ${this.c.chainFile}`);
-        const decimals = await this.client.readContract({ address: a, abi: erc20, functionName: 'decimals' });
-        return { symbol, address: a, decimals };
-      }),
-    );
-    if (this.targets) this.checkTargets(out, s);
-    this.assetsCache = out;
-    return out;
-  }
-
-  private checkTargets(assets: readonly Asset[], s: BasketState): void {
-    const t = this.targets!;
-    const mine = Object.fromEntries(assets.map((a, i) => [a.symbol, s.profile.targetBps[i]! / 10_000]));
-    const same =
-      Object.keys(t).length === assets.length &&
-      assets.every((a) => Math.abs((t[a.symbol] ?? -1) - mine[a.symbol]!) < 1e-9);
-    if (!same)
-      this.refuse(
-        'basket',
-        `the basket's targets are ${JSON.stringify(mine)}, the portfolio's ${JSON.stringify(t)}: set the portfolio's target to the basket's (the contract checks drift against its own)`,
-      );
-  }
-
-  async balances(): Promise<Balances> {
-    const assets = await this.assets();
-    const out: Record<string, number> = {};
-    for (const a of assets) {
-      const b = await this.client.readContract({
-        address: a.address,
-        abi: erc20,
-        functionName: 'balanceOf',
-        args: [this.c.basket],
-      });
-      if (b > 0n) out[a.symbol] = Number(formatUnits(b, a.decimals));
-    }
-    return out;
-  }
-
-  /**
-   * Each asset's price in the quote at the basket's feeds, when both feeds pass the contract's oracle checks
-   * (positive, complete round, inside the bounds, not older than the heartbeat at the head block). The time is
-   * the feed's age at the head block, counted back from the injected clock.
-   */
-  async prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
-    const all = await this.assets();
-    const s = await readBasket(this.client, this.c.basket);
-    const head = (await this.client.getBlock()).timestamp;
-    const read = async (symbol: string) => {
-      const i = all.findIndex((a) => a.symbol === symbol);
-      if (i < 0) return undefined;
-      const f = s.profile.feeds[i]!;
-      const [r, d] = await Promise.all([
-        this.client.readContract({ address: f.feed, abi: feedAbi, functionName: 'latestRoundData' }),
-        this.client.readContract({ address: f.feed, abi: feedAbi, functionName: 'decimals' }),
-      ]);
-      const [roundId, answer, , updatedAt, answeredInRound] = r;
-      const fresh = updatedAt > 0n && updatedAt <= head && head - updatedAt <= BigInt(f.heartbeat);
-      const ok = answer > 0n && answeredInRound >= roundId && answer > f.minAnswer && answer < f.maxAnswer;
-      return ok && fresh ? { usd: Number(answer) / 10 ** d, ageSec: Number(head - updatedAt) } : undefined;
-    };
-    const q = await read(quote);
-    if (q === undefined) return [];
-    const out: PriceQuote[] = [];
-    for (const a of assets) {
-      const p = await read(a);
-      if (p === undefined) continue;
-      const age = Math.max(p.ageSec, q.ageSec);
-      out.push({ asset: a, price: p.usd / q.usd, time: this.clock.now() - age * 1000, source: this.name });
-    }
-    return out;
+  prices(assets: readonly string[], quote: string): Promise<PriceQuote[]> {
+    return this.keeper.prices(assets, quote);
   }
 
   async rules(assets: readonly string[], quote: string): Promise<MarketRules[]> {
-    const all = await this.assets();
+    const all = await this.keeper.assets();
     if (!all.some((a) => a.symbol === quote)) return [];
     return assets.flatMap((asset) =>
       asset !== quote && all.some((a) => a.symbol === asset)
@@ -231,93 +82,11 @@ export class BasketVenue implements AtomicBatchVenue {
     return notFound(clientOrderId);
   }
 
-  private sender(portfolioId: string, cycle: number, hook?: BatchRequest['hook']): Sender {
-    const id = `${portfolioId}/${cycle}`;
-    return {
-      client: this.client,
-      account: this.account,
-      chainId: this.fixture.chainId,
-      journal: this.chainTxs,
-      portfolioId,
-      cycle,
-      now: () => this.clock.now(),
-      receiptTimeoutMs: this.c.receiptTimeoutMs,
-      ...(hook
-        ? {
-            hook: (p: 'signed' | 'journaled' | 'broadcast') =>
-              hook(p === 'signed' ? 'batch_signed' : p === 'journaled' ? 'batch_journaled' : 'batch_broadcast', id),
-          }
-        : {}),
-    };
+  placeBatch(request: BatchRequest): Promise<BatchOutcome> {
+    return this.keeper.placeBatch(request);
   }
 
-  /** The dashboard's view of the basket (view.ts). */
-  async view(): Promise<BasketView> {
-    return basketView(this.client, this.fixture, this.c.basket, this.chainTxs);
-  }
-
-  async settleUnfinished(portfolioId: string): Promise<SettleReport> {
-    const { cycle: _c, ...resolver } = this.sender(portfolioId, 0);
-    const settled = await requireResolved(resolver);
-    return { settled: settled.map((t) => ({ txHash: t.txHash, state: t.state })) };
-  }
-
-  async placeBatch(r: BatchRequest): Promise<BatchOutcome> {
-    await this.assets();
-    const s = await readSnapshot(this.client, this.c.basket);
-    const deadline = s.now + BigInt(this.c.deadlineSec);
-    let built: Awaited<ReturnType<typeof legsForTrades>>;
-    try {
-      built = await legsForTrades(this.client, this.fixture, s, r.trades, {
-        quote: r.quote,
-        maxSlippageBps: this.c.maxSlippageBps,
-        deadline,
-      });
-    } catch (e) {
-      return { status: 'refused', code: 'route', reason: `no legs: ${(e as Error).message.split('\n')[0]}` };
-    }
-    const { legs, minOuts, expectedOuts } = built;
-    const check = checkBasketRebalance(checkInput(s, this.keeper, legs, minOuts, expectedOuts, deadline));
-    if (!check.ok)
-      return {
-        status: 'refused',
-        code: check.error,
-        reason: `the basket would refuse it (${check.error}): ${check.message}`,
-      };
-    r.hook?.('batch_before_sign', `${r.portfolioId}/${r.cycle}`);
-    const args = [legs, minOuts, deadline] as const;
-    const data = encodeFunctionData({ abi: basketArtifact().abi, functionName: 'rebalance', args });
-    const calls = {
-      kind: 'basket-rebalance',
-      basket: this.c.basket,
-      deadline: deadline.toString(),
-      legs: legs.map((l) => ({ ...l, amountIn: l.amountIn.toString() })),
-      minOuts: minOuts.map(String),
-      expectedOuts: expectedOuts.map(String),
-    };
-    try {
-      const sent = await sendTx(this.sender(r.portfolioId, r.cycle, r.hook), {
-        to: this.c.basket,
-        data,
-        leg: 0,
-        calls,
-      });
-      return {
-        status: 'filled',
-        txHash: sent.receipt.transactionHash,
-        legs: legs.length,
-        reason: `rebalanced in block ${sent.receipt.blockNumber}: ${legs.length} legs, gas ${sent.receipt.gasUsed}`,
-      };
-    } catch (e) {
-      if (e instanceof ChainTxPendingError) return { status: 'unknown', reason: e.message };
-      if (e instanceof JournalConflictError)
-        return { status: 'refused', code: 'journal', reason: `not sent: ${e.message}` };
-      if (e instanceof ChainSendError) {
-        const m = /transaction (0x[0-9a-f]{64}) reverted/.exec(e.message);
-        if (m) return { status: 'reverted', txHash: m[1]!, reason: e.message };
-        return { status: 'refused', code: 'node', reason: e.message };
-      }
-      throw e;
-    }
+  settleUnfinished(portfolioId: string): Promise<SettleReport> {
+    return this.keeper.settleUnfinished(portfolioId);
   }
 }

@@ -18,13 +18,15 @@ import {
   deployTestBasket,
   refreshFeeds,
   tok,
+  warp,
 } from '../../../test/onchain/basket-world.ts';
 import { KEY1, startWorld, type World } from '../../../test/onchain/setup.ts';
 import { InputError } from '../../core/errors.ts';
 import { OrderRejectedError } from '../../core/ports.ts';
+import { basketParts } from '../../service/venues.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
-import { basketVenueSchema, createBasketVenue } from './config.ts';
+import { basketVenueSchema } from './config.ts';
 
 const clock = { now: () => Date.UTC(2026, 0, 1) };
 const A = '0x0000000000000000000000000000000000000001';
@@ -45,7 +47,7 @@ describe('basket venue config', () => {
 
   test('no key: one line naming keyEnv', () => {
     assert.throws(
-      () => createBasketVenue(cfg(), { clock, chainTxs: j(), env: {}, where }),
+      () => basketParts(cfg(), { clock, chainTxs: j(), env: {}, where }),
       (e: unknown) =>
         e instanceof InputError &&
         /^service: portfolios\.p1\.venue\.keyEnv: environment variable BALLAST_PRIVATE_KEY/.test(e.message),
@@ -53,7 +55,7 @@ describe('basket venue config', () => {
   });
   test('a chain file that does not exist: one line naming chainFile', () => {
     assert.throws(
-      () => createBasketVenue(cfg(), { clock, chainTxs: j(), env: { BALLAST_PRIVATE_KEY: KEY1 }, where }),
+      () => basketParts(cfg(), { clock, chainTxs: j(), env: { BALLAST_PRIVATE_KEY: KEY1 }, where }),
       (e: unknown) =>
         e instanceof InputError &&
         e.message.split('\n').length === 1 &&
@@ -66,7 +68,8 @@ describe('basket venue on anvil', () => {
   let w: World;
   let dir: string;
   let journal: Journal;
-  let venue: ReturnType<typeof createBasketVenue>;
+  let venue: ReturnType<typeof basketParts>['venue'];
+  let c: ReturnType<typeof basketVenueSchema.parse>;
   let basket: `0x${string}`;
   before(async () => {
     w = await startWorld();
@@ -83,14 +86,19 @@ describe('basket venue on anvil', () => {
     writeFileSync(keyFile, KEY1);
     chmodSync(keyFile, 0o600);
     journal = Journal.open(join(dir, 'j.sqlite'), { now: 0 });
-    const c = basketVenueSchema.parse({
+    c = basketVenueSchema.parse({
       type: 'basket',
       rpcUrl: w.node.rpcUrl,
       basket,
       chainFile: join(dir, 'chain.json'),
       keyFile,
     });
-    venue = createBasketVenue(c, { clock, chainTxs: sqliteStore(journal).chainTxs, targets: { WETH: 0.5, USDC: 0.5 } });
+    venue = basketParts(c, {
+      clock,
+      chainTxs: sqliteStore(journal).chainTxs,
+      targets: { WETH: 0.5, USDC: 0.5 },
+      where: { source: 'service', path: 'portfolios.p1.venue' },
+    }).venue;
   });
   after(async () => {
     journal?.close();
@@ -160,16 +168,35 @@ describe('basket venue on anvil', () => {
   });
 
   test('a portfolio whose targets are not the basket’s is refused, naming the basket', async () => {
-    const v = createBasketVenue(venue.c, {
+    const v = basketParts(c, {
       clock,
       chainTxs: sqliteStore(journal).chainTxs,
       targets: { WETH: 0.6, USDC: 0.4 },
       where: { source: 'service', path: 'portfolios.p1.venue' },
-    });
+    }).venue;
     await assert.rejects(
       v.balances(),
       (e: unknown) =>
         e instanceof InputError && /^service: portfolios\.p1\.venue\.basket: the basket's targets are/.test(e.message),
     );
+  });
+  test('no contract at the basket address: one line naming basket', async () => {
+    const v = basketParts(
+      { ...c, basket: '0x00000000000000000000000000000000000000aa' },
+      { clock, chainTxs: sqliteStore(journal).chainTxs, where: { source: 'service', path: 'portfolios.p1.venue' } },
+    ).venue;
+    await assert.rejects(
+      v.balances(),
+      (e: unknown) =>
+        e instanceof InputError && /^service: portfolios\.p1\.venue\.basket: no contract at 0x0+aA?a?/i.test(e.message),
+    );
+  });
+
+  test('a feed the basket would refuse (older than its heartbeat of 3660 s) gives no price', async () => {
+    assert.equal((await venue.prices(['WETH'], 'USDC')).length, 1);
+    await warp(w, 3700); // the basket's heartbeat: 3600 s + 60 s margin
+    assert.deepEqual(await venue.prices(['WETH'], 'USDC'), []);
+    await refreshFeeds(w);
+    assert.equal((await venue.prices(['WETH'], 'USDC')).length, 1);
   });
 });

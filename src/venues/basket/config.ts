@@ -3,24 +3,19 @@
  * runs a deployed BallastBasket as a portfolio: its holdings are the basket's balances, its prices the basket's
  * own feeds, and each decision is ONE `rebalance` transaction signed by the keeper's key (referenced by
  * environment-variable name or key file, never written here) and journaled in the chain transaction store.
+ * The chain work is the keeper's (src/chain/basket/keeper.ts, a sibling layer): the service builds it and
+ * passes it in (src/service/venues.ts `basketParts`).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { type Address, getAddress, isAddress } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { getAddress, isAddress } from 'viem';
 import { z } from 'zod';
-import type { Fixture } from '../../chain/fixture/types.ts';
-import { InputError } from '../../core/errors.ts';
-import type { Clock } from '../../core/ports.ts';
-import type { ChainTxPort } from '../../store/ports.ts';
 import type { VenueCapabilities } from '../capabilities.ts';
 import { executionFields } from '../execution-config.ts';
-import { type KeyWhere, loadWalletKey } from '../intents/wallet-key.ts';
-import { BasketVenue } from './basket-venue.ts';
+import { BasketVenue, type Keeper } from './basket-venue.ts';
 
 const address = z
   .string()
   .refine((s) => isAddress(s), 'an address (0x and 40 hex digits)')
-  .transform((s) => getAddress(s) as Address);
+  .transform((s) => getAddress(s) as `0x${string}`);
 
 export const basketVenueSchema = z.strictObject({
   type: z.literal('basket'),
@@ -63,45 +58,6 @@ export const basketCapabilities: VenueCapabilities = {
   myTradesBySymbol: false,
 };
 
-const at = (where: KeyWhere, f: string) => (where.path === '' ? f : `${where.path}.${f}`);
-
-/** The chain file, or one line naming `chainFile`. */
-export function readBasketChainFile(path: string, where: KeyWhere): Fixture {
-  const refuse = (m: string): never => {
-    throw InputError.one(where.source, at(where, 'chainFile'), m);
-  };
-  if (!existsSync(path)) refuse(`${path} does not exist: start a local chain with \`ballast chain up\` (it writes it)`);
-  let f: Partial<Fixture> | null = null;
-  try {
-    f = JSON.parse(readFileSync(path, 'utf8')) as Partial<Fixture>;
-  } catch {
-    refuse(`${path} is not JSON`);
-  }
-  if (f === null || typeof f.chainId !== 'number' || !Array.isArray(f.tokens) || !Array.isArray(f.pools))
-    refuse(`${path} is not a chain file (chainId, tokens, pools)`);
-  return f as Fixture;
-}
-
-export function createBasketVenue(
-  c: BasketVenueSettings,
-  deps: {
-    clock: Clock;
-    chainTxs: ChainTxPort;
-    /** The portfolio's targets by symbol: checked against the basket's own at the first read. */
-    targets?: Readonly<Record<string, number>>;
-    env?: Readonly<Record<string, string | undefined>>;
-    where?: KeyWhere;
-  },
-): BasketVenue {
-  const where = deps.where ?? { source: 'venue', path: '' };
-  const key = loadWalletKey(c, where, deps.env ?? process.env);
-  const fx = readBasketChainFile(c.chainFile, where);
-  return new BasketVenue(c, {
-    clock: deps.clock,
-    account: privateKeyToAccount(key),
-    fixture: fx,
-    chainTxs: deps.chainTxs,
-    where,
-    ...(deps.targets ? { targets: deps.targets } : {}),
-  });
+export function createBasketVenue(c: BasketVenueSettings, deps: { keeper: Keeper }): BasketVenue {
+  return new BasketVenue(c.name, deps.keeper);
 }

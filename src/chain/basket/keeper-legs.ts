@@ -6,14 +6,14 @@
  * the result through `checkBasketRebalance` before anything is signed.
  */
 import type { Address, PublicClient } from 'viem';
-import type { BasketLeg } from '../../chain/basket/artifact.ts';
-import { allowedPools, type BasketSnapshot, basketLegs } from '../../chain/basket/plan.ts';
-import type { Fixture } from '../../chain/fixture/types.ts';
-import type { FeedConfig, ValidPrice } from '../../chain/oracles/feeds.ts';
-import { buildBatch, type RebalanceToken, sizeTrades } from '../../chain/rebalance/build.ts';
-import { netTrades } from '../../chain/rebalance/net.ts';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
+import type { Fixture } from '../fixture/types.ts';
+import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
+import { buildBatch, type RebalanceToken, sizeTrades } from '../rebalance/build.ts';
+import { netTrades } from '../rebalance/net.ts';
+import type { BasketLeg } from './artifact.ts';
+import { allowedPools, type BasketSnapshot, basketLegs } from './plan.ts';
 
 export interface BasketLegs {
   readonly legs: readonly BasketLeg[];

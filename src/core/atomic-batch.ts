@@ -7,7 +7,7 @@
  * `settleUnfinished`, which resolves by lookup the batches a crash left unfinished and refuses (throws) while
  * one stays unresolved: no second batch is ever planned meanwhile.
  */
-import type { Venue } from '../core/ports.ts';
+import type { Venue } from './ports.ts';
 
 /** A trade of the core's plan that passed the gate's rules. */
 export interface BatchTrade {

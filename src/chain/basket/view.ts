@@ -5,11 +5,11 @@
  * (the basket's `Rebalanced` events, each with its state in the journal's chain transaction store).
  */
 import { type Address, formatUnits, type PublicClient } from 'viem';
-import { basketArtifact, basketErrorName } from '../../chain/basket/artifact.ts';
-import { readBasket, readValuation } from '../../chain/basket/read.ts';
-import type { Fixture } from '../../chain/fixture/types.ts';
 import type { ChainTxPort } from '../../store/ports.ts';
-import { symbolIn } from './legs.ts';
+import type { Fixture } from '../fixture/types.ts';
+import { basketArtifact, basketErrorName } from './artifact.ts';
+import { symbolIn } from './keeper-legs.ts';
+import { readBasket, readValuation } from './read.ts';
 
 export interface BasketView {
   readonly basket: Address;
