@@ -65,7 +65,7 @@ after(async () => {
 
 const journalOf = (name: string) => join(dir, `${name}.sqlite`);
 
-function serviceDoc(name: string): object {
+function serviceDoc(name: string, venueOver: Record<string, unknown> = {}): object {
   return {
     journal: journalOf(name),
     portfolios: [
@@ -80,6 +80,7 @@ function serviceDoc(name: string): object {
           keyFile,
           maxSlippageBps: 100,
           receiptTimeoutMs: 30_000,
+          ...venueOver,
         },
         schedule: { every: '1h' },
         mode: 'live',
@@ -99,10 +100,10 @@ interface Child {
   readonly exited: Promise<{ code: number | null; signal: string | null; out: string }>;
 }
 
-function child(name: string, crash?: string): Child {
+function child(name: string, crash?: string, venueOver: Record<string, unknown> = {}): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'test/trials/basket-child.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TRIAL_CONFIG: JSON.stringify(serviceDoc(name)), TRIAL_CRASH: crash ?? '' },
+    env: { ...process.env, TRIAL_CONFIG: JSON.stringify(serviceDoc(name, venueOver)), TRIAL_CRASH: crash ?? '' },
   });
   const lines: string[] = [];
   let out = '';
@@ -343,6 +344,42 @@ test(`crash trials ×${ROUNDS * POINTS.length}: kill -9 before signing, after si
   console.log(
     `# basket crash trials: ${JSON.stringify(counts)}; journaled transactions ${rows.length}, filled ${rows.filter((r) => r.state === 'filled').length}; ${Math.round((performance.now() - t0) / 1000)} s`,
   );
+});
+
+test('no receipt within receiptTimeoutMs: the transaction is left to the next cycle, which refuses to plan while it is pending, then resolves it', async () => {
+  await unbalance();
+  const e0 = await rebalancedTxs();
+  const rpc = (method: string, params: unknown[] = []) => w.clients.public.request({ method, params } as never);
+  await rpc('evm_setAutomine', [false]);
+  const c = child('stuck', undefined, { receiptTimeoutMs: 1500 });
+  try {
+    await c.line(/^READY/);
+    c.send('cycle');
+    assert.match(await c.line(/^CYCLE 1 /), /^CYCLE 1 failed /);
+    const rows = chainTxs('stuck');
+    assert.equal(rows.length, 1);
+    assert.ok(['sent', 'open'].includes(rows[0]!.state), rows[0]!.state);
+    c.send('cycle');
+    const second = await c.line(/^CYCLE 2 /);
+    assert.match(second, new RegExp(`^CYCLE 2 failed .*still unresolved: ${rows[0]!.tx_hash}`), second);
+    assert.equal(chainTxs('stuck').length, 1, 'nothing new signed while it is pending');
+    await rpc('evm_mine');
+    await rpc('evm_setAutomine', [true]);
+    c.send('cycle');
+    const third = await c.line(/^CYCLE 3 /);
+    assert.doesNotMatch(third, / failed /, third);
+    const after = await rebalancedTxs();
+    assert.equal(after.length, e0.length + 1, 'one rebalance for the decision');
+    assert.deepEqual(
+      chainTxs('stuck').map((r) => [r.cycle, r.state, r.tx_hash]),
+      [[1, 'filled', after[after.length - 1]]],
+    );
+    c.send('exit');
+    await c.exited;
+  } finally {
+    await rpc('evm_setAutomine', [true]);
+    c.proc.kill('SIGKILL');
+  }
 });
 
 test('a second process on the same journal is refused and sends nothing', async () => {
