@@ -1,3 +1,4 @@
+import type { BasketView } from '../chain/basket/view.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import type { CashFlow, StoredPlan, TargetVersion } from '../store/index.ts';
 import type { Store } from '../store/ports.ts';
@@ -83,6 +84,8 @@ export interface ServiceFacade {
   runCycle(id: string): Promise<CycleEvent>;
   onCycle(listener: (e: CycleEvent) => void): () => void;
   onAlert(listener: (e: AlertEvent) => void): () => void;
+  /** A basket portfolio's on-chain view (src/venues/basket/view.ts); null for any other venue. */
+  basket?(id: string): Promise<BasketView | null>;
   /** Solver mode's counts (null or absent: no solver in this service). */
   solverStatus?(): SolverStatus | null;
 }

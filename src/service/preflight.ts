@@ -25,9 +25,11 @@ export async function preflight(config: ResolvedService, o: PreflightOptions): P
       if (!o.feed && v.prices === undefined) throw noFeed(p.id);
       continue;
     }
-    if (v.type === 'intents') {
+    if (v.type === 'intents' || v.type === 'basket') {
       const { loadWalletKey } = await import('../venues/intents/wallet-key.ts');
       loadWalletKey(v, venueWhere(p), env);
+      if (v.type === 'basket')
+        (await import('../chain/basket/keeper.ts')).readBasketChainFile(v.chainFile, venueWhere(p));
       continue;
     }
     const { defaultEnvNames, loadCredentials } = await import('../venues/ccxt/credentials.ts');

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { CronExpressionParser } from 'cron-parser';
 import pino from 'pino';
+import { BasketKeeper } from '../chain/basket/keeper.ts';
+import type { BasketView } from '../chain/basket/view.ts';
 import { parsePortfolio } from '../core/config/parse.ts';
 import { BallastError, type Next } from '../core/errors.ts';
 import type { Venue } from '../core/ports.ts';
@@ -8,6 +10,7 @@ import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
 import { Journal, type TargetVersion } from '../store/index.ts';
 import { type Store, sqliteStore } from '../store/ports.ts';
 import { openPostgresStore } from '../store/postgres/index.ts';
+import { BasketVenue } from '../venues/basket/basket-venue.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedService } from './config/parse.ts';
 import { toSeconds } from './config/schema.ts';
@@ -251,6 +254,12 @@ export class Service implements ServiceFacade {
     if (!r)
       throw new NotFoundError(`no portfolio ${JSON.stringify(id)}; known: ${[...this.runners.keys()].join(', ')}`);
     return r;
+  }
+
+  async basket(id: string): Promise<BasketView | null> {
+    this.runner(id);
+    const v = this.venues.get(id);
+    return v instanceof BasketVenue && v.keeper instanceof BasketKeeper ? v.keeper.view() : null;
   }
 
   runCycle(id: string): Promise<CycleEvent> {

@@ -3,13 +3,19 @@
  * (src/venues/<name>/config.ts). Before anything is built, the config's execution fields are checked
  * against the venue's capabilities: a field the venue cannot honour stops the start with one line.
  */
+
+import { privateKeyToAccount } from 'viem/accounts';
+import { BasketKeeper, type ConfigWhere, readBasketChainFile } from '../chain/basket/keeper.ts';
 import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
+import type { BasketVenue } from '../venues/basket/basket-venue.ts';
+import { type BasketVenueSettings, basketCapabilities, createBasketVenue } from '../venues/basket/config.ts';
 import type { VenueCapabilities } from '../venues/capabilities.ts';
 import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
 import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
 import { checkIntentsAssets, createIntentsVenue, intentsCapabilities } from '../venues/intents/config.ts';
+import { loadWalletKey } from '../venues/intents/wallet-key.ts';
 import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
@@ -32,11 +38,18 @@ export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig 
 
 export function capabilitiesOf(v: VenueConfig): VenueCapabilities {
   if (v.type === 'intents') return intentsCapabilities;
+  if (v.type === 'basket') return basketCapabilities;
   return v.type === 'paper' ? paperCapabilities : ccxtVenueCapabilities(v);
 }
 
 const venueLabel = (v: VenueConfig): string =>
-  v.type === 'paper' ? 'the paper venue' : v.type === 'intents' ? 'the intent venue' : `the ccxt venue ${v.exchange}`;
+  v.type === 'paper'
+    ? 'the paper venue'
+    : v.type === 'intents'
+      ? 'the intent venue'
+      : v.type === 'basket'
+        ? 'the basket venue (one atomic rebalance per decision)'
+        : `the ccxt venue ${v.exchange}`;
 
 /** Where a portfolio's venue fields are, for one-line refusals (`service: portfolios.p1.venue.keyFile: …`). */
 export const venueWhere = (p: Pick<ResolvedPortfolio, 'id'>) => ({
@@ -66,6 +79,13 @@ export async function createVenue(
   // ccxt is loaded only when a portfolio needs it (a paper-only service starts without it).
   if (v.type === 'ccxt') return (await import('../venues/ccxt/factory.ts')).createCcxtVenueFrom(v, { clock });
   if (v.type === 'intents') return createIntentsVenue(v, { clock, where: venueWhere(p) });
+  if (v.type === 'basket')
+    return basketParts(v, {
+      clock,
+      chainTxs: deps.journal.chainTxs,
+      targets: p.portfolio.target,
+      where: venueWhere(p),
+    }).venue;
   const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
   if (feed === null) throw noFeed(p.id);
   const rules = new Map<string, MarketRules>(
@@ -82,6 +102,34 @@ export async function createVenue(
     clock,
     rules,
   });
+}
+
+/**
+ * A basket portfolio's venue and the chain-layer keeper it runs on (venues and chain are sibling layers: the
+ * service joins them). The key (keyFile or keyEnv) and the chain file are read here: a missing one is one line
+ * naming the field.
+ */
+export function basketParts(
+  v: BasketVenueSettings,
+  o: {
+    clock: Clock;
+    chainTxs: Store['chainTxs'];
+    targets?: Readonly<Record<string, number>>;
+    where: ConfigWhere;
+    env?: Readonly<Record<string, string | undefined>>;
+  },
+): { venue: BasketVenue; keeper: BasketKeeper } {
+  const key = loadWalletKey(v, o.where, o.env ?? process.env);
+  const fixture = readBasketChainFile(v.chainFile, o.where);
+  const keeper = new BasketKeeper(v, {
+    clock: o.clock,
+    account: privateKeyToAccount(key),
+    fixture,
+    chainTxs: o.chainTxs,
+    where: o.where,
+    ...(o.targets ? { targets: o.targets } : {}),
+  });
+  return { keeper, venue: createBasketVenue(v, { keeper }) };
 }
 
 /** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */

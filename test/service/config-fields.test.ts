@@ -42,6 +42,16 @@ const KEY = 'src/venues/intents/wallet-key.ts';
 const SOLVER = 'src/service/solver-loop.ts';
 const E2E = 'test/onchain/intents-serve.test.ts';
 const A = '0x0000000000000000000000000000000000000001';
+const BASKET = 'src/chain/basket/keeper.ts';
+const BASKET_E2E = 'test/onchain/basket-serve.test.ts';
+/** A basket venue, plus `over`. */
+const basket = (over: Record<string, unknown>) => ({
+  type: 'basket',
+  rpcUrl: 'http://127.0.0.1:8545',
+  basket: A,
+  chainFile: 'chain.json',
+  ...over,
+});
 /** A complete intent venue for the portfolio below (USDT quote, BTC), plus `over`. */
 const intents = (over: Record<string, unknown>) => ({
   type: 'intents',
@@ -144,6 +154,26 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[intents].limit.timeoutMs': { rejected: intents({ limit: { timeoutMs: 1 } }) },
   'portfolios[].venue[intents].limit.onTimeout': { rejected: intents({ limit: { onTimeout: 'market' } }) },
   'portfolios[].venue[intents].limit.pollMs': { rejected: intents({ limit: { pollMs: 1 } }) },
+  'portfolios[].venue[basket].type': used('src/service/venues.ts', /v\.type === 'basket'/, BASKET_E2E),
+  'portfolios[].venue[basket].name': used('src/venues/basket/config.ts', /new BasketVenue\(c\.name/),
+  'portfolios[].venue[basket].rpcUrl': used(BASKET, /http\(c\.rpcUrl/, BASKET_E2E),
+  'portfolios[].venue[basket].basket': used(BASKET, /readBasket\(this\.client, this\.c\.basket\)/, BASKET_E2E),
+  'portfolios[].venue[basket].chainFile': used(
+    'src/service/venues.ts',
+    /readBasketChainFile\(v\.chainFile/,
+    'src/venues/basket/basket.test.ts',
+  ),
+  'portfolios[].venue[basket].keyEnv': used(KEY, /s\.keyEnv \?\? DEFAULT_KEY_ENV/, 'src/venues/basket/basket.test.ts'),
+  'portfolios[].venue[basket].keyFile': used(KEY, /const path = s\.keyFile/, BASKET_E2E),
+  'portfolios[].venue[basket].maxSlippageBps': used(BASKET, /maxSlippageBps: this\.c\.maxSlippageBps/, BASKET_E2E),
+  'portfolios[].venue[basket].deadlineSec': used(BASKET, /BigInt\(this\.c\.deadlineSec\)/),
+  'portfolios[].venue[basket].receiptTimeoutMs': used(BASKET, /receiptTimeoutMs: this\.c\.receiptTimeoutMs/),
+  'portfolios[].venue[basket].orderType': { rejected: basket({ orderType: 'limit' }) },
+  'portfolios[].venue[basket].maxChunkNotional': { rejected: basket({ maxChunkNotional: 100 }) },
+  'portfolios[].venue[basket].limit.repegMs': { rejected: basket({ limit: { repegMs: 1 } }) },
+  'portfolios[].venue[basket].limit.timeoutMs': { rejected: basket({ limit: { timeoutMs: 1 } }) },
+  'portfolios[].venue[basket].limit.onTimeout': { rejected: basket({ limit: { onTimeout: 'market' } }) },
+  'portfolios[].venue[basket].limit.pollMs': { rejected: basket({ limit: { pollMs: 1 } }) },
   'portfolios[].reference.type': { literal: true },
   'portfolios[].reference.exchange': used(CCXT, /createExchange\(\{ exchange: c\.exchange/),
   'portfolios[].reference.url': used(CCXT, /simulatorUrl: c\.url/),

@@ -3,6 +3,7 @@
  * (src/core/orders/crash-points.ts) plus 'after_intent_committed'; 'after_outcome_journaled' is split
  * by whether the journaled outcome carried a fill.
  */
+import type { CrashPoint } from '../../src/core/orders/crash-points.ts';
 import type { ServiceCrashPoint } from '../../src/service/gate/send-orders.ts';
 
 export const TRIAL_POINTS = [
@@ -16,7 +17,11 @@ export const TRIAL_POINTS = [
 ] as const;
 export type TrialPoint = (typeof TRIAL_POINTS)[number];
 
-export function trialPoint(p: ServiceCrashPoint, filledQuantity: number | undefined): TrialPoint {
+/** A basket's batch points (src/venues/atomic-batch.ts) keep their own names. */
+export function trialPoint(
+  p: ServiceCrashPoint,
+  filledQuantity: number | undefined,
+): TrialPoint | Exclude<ServiceCrashPoint, CrashPoint | 'after_intent_committed'> {
   switch (p) {
     case 'after_intent_committed':
       return 'P1_after_intent_commit';
@@ -30,5 +35,7 @@ export function trialPoint(p: ServiceCrashPoint, filledQuantity: number | undefi
       return 'P6_reconcile_after_lookup';
     case 'reconcile_after_commit':
       return 'P7_reconcile_after_commit';
+    default:
+      return p;
   }
 }

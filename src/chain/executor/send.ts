@@ -53,6 +53,11 @@ export interface Sender {
   readonly now?: () => number;
   /** Receipt wait limit; default 120 s. */
   readonly receiptTimeoutMs?: number;
+  /**
+   * Crash-trial hook (tests only): called after signing (nothing journaled yet), after the signed bytes are
+   * journaled (nothing broadcast yet) and after the node accepted them (no receipt read yet).
+   */
+  readonly hook?: (point: 'signed' | 'journaled' | 'broadcast', txHash: string) => void;
 }
 
 export interface TxRequest {
@@ -110,6 +115,7 @@ async function signAndBroadcast(s: Sender, u: Unsigned, fees: Fees, child: numbe
     maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
   });
   const hash = keccak256(raw);
+  s.hook?.('signed', hash);
   const intent = await s.journal.commitTx({
     portfolioId: s.portfolioId,
     cycle: s.cycle,
@@ -129,6 +135,7 @@ async function signAndBroadcast(s: Sender, u: Unsigned, fees: Fees, child: numbe
     at: now(),
   });
   const cid = intent.clientOrderId;
+  s.hook?.('journaled', hash);
   await s.journal.markSent(cid, now());
   const out = await broadcastRaw(sendClient(s.client, s.sendRpcUrl), raw);
   if (out.kind === 'refused') {
@@ -143,6 +150,7 @@ async function signAndBroadcast(s: Sender, u: Unsigned, fees: Fees, child: numbe
       `broadcast of ${hash} has no answer (${out.reason}); journaled unknown: run again later, the next run looks it up before planning anything`,
     );
   }
+  s.hook?.('broadcast', hash);
   await s.journal.markAccepted(cid, now());
   return { cid, hash, fees, child };
 }

@@ -74,6 +74,7 @@ test('OpenAPI: every route of the brief is documented with its method, and the b
     'post /portfolios/{id}/deposits',
     'post /portfolios/{id}/withdrawals',
     'post /portfolios/{id}/plan',
+    'get /portfolios/{id}/basket',
     'post /plans/{id}/execute',
     'get /events',
     'get /metrics',

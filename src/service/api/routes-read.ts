@@ -47,6 +47,10 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     await requirePortfolio(facade, req.params.id);
     return ctx.history.get(req.params.id);
   });
+  app.get<IdReq>('/portfolios/:id/basket', { schema: schemas.basket }, async (req) => {
+    await requirePortfolio(facade, req.params.id);
+    return { basket: (await facade.basket?.(req.params.id)) ?? null };
+  });
   app.get<IdReq>('/portfolios/:id/plan', { schema: schemas.pendingPlan }, async (req) => {
     await requirePortfolio(facade, req.params.id);
     return { pending: (await journal.plans.pending(req.params.id)) ?? null };

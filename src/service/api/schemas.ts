@@ -163,6 +163,12 @@ export const schemas = {
       },
     ),
   plan: doc('plans', 'Plan for review: id, hash and expiry; nothing is traded', reviewPlan, { params: idParams }),
+  basket: doc(
+    'portfolios',
+    "A basket portfolio's on-chain view: NAV per share at the basket's validated feeds, weights vs targets, profile, pending change, last rebalances (null for other venues)",
+    open({ basket: { type: ['object', 'null'] } }),
+    { params: idParams },
+  ),
   pendingPlan: doc(
     'plans',
     'The pending plan awaiting approval (404 when none)',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { portfolioSchema } from '../../core/config/schema.ts';
+import { basketVenueSchema } from '../../venues/basket/config.ts';
 import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
 import { intentsVenueSchema } from '../../venues/intents/config.ts';
 import { paperVenueSchema } from '../../venues/paper/config.ts';
 import { solverSchema } from './solver-schema.ts';
 
 /** Each venue owns its config schema (src/venues/<name>/config.ts); the service's is their union. */
-export { ccxtVenueSchema, intentsVenueSchema, paperVenueSchema, publicPricesSchema };
+export { basketVenueSchema, ccxtVenueSchema, intentsVenueSchema, paperVenueSchema, publicPricesSchema };
 
 const seconds = z.number().finite().nonnegative();
 
@@ -40,7 +41,12 @@ export const riskSchema = z.strictObject({
   approvalAbove: z.number().finite().positive().optional(),
 });
 
-export const venueSchema = z.discriminatedUnion('type', [paperVenueSchema, ccxtVenueSchema, intentsVenueSchema]);
+export const venueSchema = z.discriminatedUnion('type', [
+  paperVenueSchema,
+  ccxtVenueSchema,
+  intentsVenueSchema,
+  basketVenueSchema,
+]);
 
 export const scheduleSchema = z.union([
   z.strictObject({ every: durationSchema }),

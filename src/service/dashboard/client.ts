@@ -152,14 +152,39 @@ export const CLIENT_JS = `'use strict';
     $('approve').disabled = !(plan.trades || []).length;
   }
 
+  // A basket portfolio (GET /portfolios/:id/basket is null for other venues): its on-chain view.
+  function renderBasket(b) {
+    var box = $('basket');
+    box.hidden = !b;
+    if (!b) return;
+    $('basket-nps').textContent = b.navPerShare === null ? '–' : fmt(b.navPerShare, 4) + ' USD';
+    $('basket-nav').textContent = b.nav === null ? (b.navError || '–') : fmt(b.nav, 2) + ' USD';
+    $('basket-supply').textContent = fmt(b.supply, 4);
+    $('basket-due').textContent = time(b.nextDue * 1000);
+    var p = b.profile;
+    $('basket-profile').textContent = 'profile: band ' + p.bandAbsBps + ' bps abs / ' + p.bandRelBps + ' bps rel' + (p.calendar ? ', calendar' : '') +
+      ', interval ' + p.minInterval + ' s, max loss ' + p.maxLossBps + ' bps, max turnover ' + p.maxTurnoverBps + ' bps, keeper ' + p.keeper +
+      ' (window ' + p.keeperWindow + ' s), fee ' + p.feeBps + ' bps, ' + p.pools + ' pools';
+    $('basket-pending').textContent = b.pending === null ? 'pending profile change: none'
+      : 'pending profile change: targets ' + Object.keys(b.pending.targets).map(function (k) { return k + ' ' + pct(b.pending.targets[k]); }).join(', ') + ' from ' + time(b.pending.eta * 1000);
+    var wt = $('basket-weights').querySelector('tbody');
+    wt.textContent = '';
+    b.assets.forEach(function (a) { row(wt, [a.symbol, fmt(a.balance, 6), pct(a.weight), pct(a.target)]); });
+    var rt = $('basket-rebalances').querySelector('tbody');
+    rt.textContent = '';
+    if (!b.rebalances.length) row(rt, ['no rebalance yet', '', '', '', '', '']);
+    b.rebalances.forEach(function (r) { row(rt, [r.block, r.txHash, tag(r.status), r.legs, fmt(r.navBefore, 2), fmt(r.navAfter, 2)]); });
+  }
+
   function refresh() {
     if (!current) return Promise.resolve();
     var id = encodeURIComponent(current);
     return Promise.all([
       api('/portfolios/' + id), api('/portfolios/' + id + '/history'),
       api('/portfolios/' + id + '/cycles?limit=100'), api('/portfolios/' + id + '/orders?limit=100'),
-      api('/portfolios/' + id + '/plan')
+      api('/portfolios/' + id + '/plan'), api('/portfolios/' + id + '/basket')
     ]).then(function (r) {
+      renderBasket(r[5].basket);
       var assets = renderView(r[0]);
       renderHistory(r[1], r[0], assets);
       renderTables(r[2], r[3]);

@@ -67,6 +67,19 @@ export function dashboardPage(nonce: string): string {
     <div><button id="review" class="secondary">Review a plan now</button> <button id="approve" disabled>Approve and execute</button></div>
     <div id="plan-msg"></div>
   </section>
+  <section class="wide" id="basket" hidden><h2>On-chain basket</h2>
+    <div class="kpis">
+      <div class="kpi"><div class="label">NAV per share</div><div class="v" id="basket-nps">–</div></div>
+      <div class="kpi"><div class="label">NAV (oracle prices)</div><div class="v" id="basket-nav">–</div></div>
+      <div class="kpi"><div class="label">Shares</div><div class="v" id="basket-supply">–</div></div>
+      <div class="kpi"><div class="label">Next due</div><div class="v" id="basket-due">–</div></div>
+    </div>
+    <div id="basket-profile" class="muted"></div>
+    <div id="basket-pending" class="muted"></div>
+    <table id="basket-weights"><thead><tr><th>Asset</th><th>Balance</th><th>Weight</th><th>Target</th></tr></thead><tbody></tbody></table>
+    <div class="scroll"><table id="basket-rebalances"><thead><tr>
+      <th>Block</th><th>Transaction</th><th>Status</th><th>Legs</th><th>NAV before</th><th>NAV after</th></tr></thead><tbody></tbody></table></div>
+  </section>
   <section class="wide"><h2>Rebalances and cycles</h2><div class="scroll"><table id="cycles"><thead><tr>
     <th>Time</th><th>Cycle</th><th>Decision</th><th>Reason</th></tr></thead><tbody></tbody></table></div></section>
   <section class="wide"><h2>Orders</h2><div class="scroll"><table id="orders"><thead><tr>

@@ -1,3 +1,4 @@
+import { type BatchCrashPoint, type BatchTrade, isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import { orderWithinLimits, type RiskPolicy } from '../../core/cycle-decision.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { slippageBps } from '../../core/guards.ts';
@@ -10,7 +11,7 @@ import { executeChildren, isTradingVenue, usesChildren } from './children.ts';
 import type { Claim } from './claim.ts';
 
 /** The journal's crash points plus the runner's own boundary right after an intent is committed (#6 trials). */
-export type ServiceCrashPoint = 'after_intent_committed' | CrashPoint;
+export type ServiceCrashPoint = 'after_intent_committed' | CrashPoint | BatchCrashPoint;
 /** Crash-trial hook (tests only): called at each step boundary; a trial SIGKILLs the process there. */
 export type ServiceCrashHook = (point: ServiceCrashPoint, clientOrderId: string) => void;
 
@@ -40,7 +41,9 @@ export class GateClosedError extends BallastError {
  * is journaled, then sends its trades, sells first (they fund the buys), each journal-first: commit the
  * intent with its deterministic client order id, then send (sendIntent marks it sent before the request
  * leaves and never sends twice). A trade whose expected fill is beyond maxSlippageBps of the validated
- * price is not sent.
+ * price is not sent. On a venue that executes a cycle as one atomic transaction (src/venues/atomic-batch.ts:
+ * the on-chain basket), the same rules run on each trade, then the trades that passed go out in ONE
+ * `placeBatch` call, its outcome counted for each of them.
  */
 export async function sendOrders(args: {
   claim: Claim;
@@ -63,6 +66,7 @@ export async function sendOrders(args: {
     throw new GateClosedError(`portfolio ${args.portfolioId}: no live claim to send orders; nothing was sent`);
   const res: ExecutionResult = { sent: 0, filled: 0, failed: 0, skipped: [] };
   let leg = 0;
+  const batch: (BatchTrade & Plan['trades'][number])[] = [];
   for (const t of plan.trades) {
     const limit = orderWithinLimits(t.notional, args.policy);
     if (limit !== null) {
@@ -82,6 +86,10 @@ export async function sendOrders(args: {
         code: 'slippage',
         reason: `expected fill ${expected} is ${slip.toFixed(1)} bps beyond the validated price ${ref} (max ${args.maxSlippageBps})`,
       });
+      continue;
+    }
+    if (isAtomicBatchVenue(venue)) {
+      batch.push({ ...t, referencePrice: ref });
       continue;
     }
     if (usesChildren(args.execution)) {
@@ -139,6 +147,31 @@ export async function sendOrders(args: {
         reason: out.reason ?? out.state,
       });
       if (out.state === 'unknown') break; // no new order while a leg is unknown
+    }
+  }
+  if (batch.length > 0 && isAtomicBatchVenue(venue)) {
+    const hook = args.crashHook;
+    const out = await venue.placeBatch({
+      portfolioId: args.portfolioId,
+      cycle: args.cycle,
+      quote: args.quote,
+      trades: batch,
+      ...(hook ? { hook: (p: BatchCrashPoint, id: string) => hook(p, id) } : {}),
+    });
+    if (out.status !== 'refused') res.sent += batch.length;
+    if (out.status === 'filled') res.filled += batch.length;
+    else {
+      res.failed += batch.length;
+      const code = out.status === 'refused' ? out.code : out.status;
+      for (const t of batch)
+        res.skipped.push({
+          asset: t.asset,
+          side: t.side,
+          quantity: t.quantity,
+          notional: t.notional,
+          code,
+          reason: out.reason,
+        });
     }
   }
   return res;

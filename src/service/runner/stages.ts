@@ -3,6 +3,8 @@
  * The decision is the core's (`decideCycle`: the risk rules live there once); execution goes through the
  * one gate (a claim on the portfolio's slot taken before anything is awaited, then `sendOrders`).
  */
+
+import { isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
 import { BallastError } from '../../core/errors.ts';
 import type { Plan } from '../../core/planner/describe.ts';
@@ -86,7 +88,9 @@ export async function runStages(
     const ledger = await r.ledger.load();
     const flows = await takeFlows(r, ledger, seen, detail);
     // A cash flow since the interruption changed the holdings: plan afresh.
-    const resumed = flows.count > 0 ? null : await resumption(r, cycle, pricesOf(seen));
+    // A venue whose cycle is one atomic transaction has no remaining legs to resume: it plans afresh.
+    const resumed =
+      flows.count > 0 || isAtomicBatchVenue(r.deps.venue) ? null : await resumption(r, cycle, pricesOf(seen));
     const d =
       resumed === null
         ? await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null)
@@ -100,7 +104,13 @@ export async function runStages(
 
 /** Brings open orders up to date and resolves unknown legs by lookup (never by re-sending). */
 async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): Promise<CycleDecision | null> {
-  const { journal } = r.deps;
+  const { journal, venue } = r.deps;
+  // A venue whose cycle is one transaction resolves the ones a crash left (by lookup) before anything is
+  // observed; one still unresolved throws: the cycle fails with its hashes and nothing is planned.
+  if (isAtomicBatchVenue(venue)) {
+    const rep = await venue.settleUnfinished(r.id);
+    if (rep.settled.length > 0) detail.settledBatches = rep.settled;
+  }
   if ((await journal.orders.unfinishedIntents(r.id)).length === 0) return null;
   const rep = await reconcileUnfinished(journal.orders, r.deps.venue, {
     clock: { now: r.deps.now },
