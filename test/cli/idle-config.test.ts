@@ -3,17 +3,18 @@
  * the field, exit 1, no stack trace.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { stringify } from 'yaml';
 import { ballast } from '../support/cli.ts';
 
 const A = `0x${'11'.repeat(20)}`;
 const dir = mkdtempSync(join(tmpdir(), 'ballast-idle-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-function config(idle: unknown): string {
+function config(idle: unknown, extra: Record<string, unknown> = {}): string {
   const doc = {
     quote: 'USDC',
     target: { WETH: 0.5, USDC: 0.5 },
@@ -26,6 +27,7 @@ function config(idle: unknown): string {
       maxSlippageBps: 50,
       maxDeviationBps: 150,
       idle,
+      ...extra,
     },
   };
   const path = join(dir, `p-${Math.random().toString(36).slice(2)}.yaml`);
@@ -60,3 +62,22 @@ for (const [what, idle, field] of [
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 }
+
+test('dex rebalance refuses a chain.lending section (a position with debt is `lever rebalance`): one line, exit 1', async () => {
+  const lending = { pool: 'fixture', leverage: A, collateral: 'WETH', debt: 'USDC', minHealthFactor: 1.5 };
+  const r = await ballast(
+    'dex',
+    'rebalance',
+    '--rpc',
+    'http://127.0.0.1:1',
+    '--config',
+    config(undefined, { lending }),
+  );
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /chain\.lending: dex rebalance does not rebalance a position with debt: use `ballast lever rebalance`/,
+  );
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});

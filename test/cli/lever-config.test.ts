@@ -16,7 +16,7 @@ const lending = { pool: 'fixture', leverage: A, collateral: 'WETH', debt: 'USDC'
 const dir = mkdtempSync(join(tmpdir(), 'ballast-lever-cfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(l: Record<string, unknown> | undefined): string {
+function file(l: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}): string {
   const path = join(dir, `p${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(
     path,
@@ -29,24 +29,35 @@ function file(l: Record<string, unknown> | undefined): string {
         maxSlippageBps: 50,
         maxDeviationBps: 150,
         ...(l === undefined ? {} : { lending: l }),
+        ...extra,
       },
     }),
   );
   return path;
 }
 
-const cases: [string, Record<string, unknown> | undefined, RegExp][] = [
+const cases: [string, Record<string, unknown> | undefined, RegExp, Record<string, unknown>?][] = [
   ['a floor at 1', { ...lending, minHealthFactor: 1 }, /chain\.lending\.minHealthFactor: must be > 1/],
   ['a target LTV of 1', { ...lending, targetLtv: 1 }, /chain\.lending\.targetLtv: must be < 1/],
   ['an unknown field', { ...lending, lender: 'aave' }, /chain\.lending: .*lender/],
   ['a bad contract address', { ...lending, leverage: 'x' }, /chain\.lending\.leverage: must be a 0x address/],
   ['a collateral not in chain.tokens', { ...lending, collateral: 'WBTC' }, /chain\.lending\.collateral: WBTC/],
   ['no lending section', undefined, /chain\.lending: missing/],
+  // dex rebalance's fields this command cannot honour are refused, not ignored
+  [
+    'an idle sleeve',
+    lending,
+    /chain\.idle: lever rebalance does not move an idle sleeve/,
+    {
+      idle: { pool: 'fixture', assets: { WETH: { share: 0.5 } } },
+    },
+  ],
+  ['Permit2 approvals', lending, /chain\.approvals: lever rebalance .* no Permit2/, { approvals: 'permit2' }],
 ];
 
-for (const [name, l, re] of cases) {
+for (const [name, l, re, extra] of cases) {
   test(`lever rebalance refuses ${name}: exit 1, one line naming the field`, async () => {
-    const r = await ballast('lever', 'rebalance', '--rpc', 'http://127.0.0.1:9', '--config', file(l));
+    const r = await ballast('lever', 'rebalance', '--rpc', 'http://127.0.0.1:9', '--config', file(l, extra));
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

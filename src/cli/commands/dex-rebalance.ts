@@ -166,6 +166,13 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     );
   const p = parsed.data;
   checkChainSection(p);
+  // a position with debt is not a wallet: valuing it without its debt would plan the wrong trades
+  if (p.chain.lending !== undefined)
+    throw InputError.one(
+      o.config,
+      'chain.lending',
+      'dex rebalance does not rebalance a position with debt: use `ballast lever rebalance` for it, or remove the section',
+    );
   if (o.journal !== undefined) Journal.checkPath(o.journal);
   const f = loadChainFile(o.chainFile ?? findChainFile());
   const client = createPublicClient({

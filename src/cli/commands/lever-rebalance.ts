@@ -157,6 +157,19 @@ function loadPortfolio(path: string) {
     );
   checkChainSection(parsed.data);
   checkLendingSection(parsed.data);
+  // fields of `dex rebalance` this command would otherwise silently ignore
+  if (parsed.data.chain.idle !== undefined)
+    throw InputError.one(
+      path,
+      'chain.idle',
+      'lever rebalance does not move an idle sleeve: rebalance it with `ballast dex rebalance` from a file without `lending`',
+    );
+  if (parsed.data.chain.approvals === 'permit2')
+    throw InputError.one(
+      path,
+      'chain.approvals',
+      'lever rebalance sends to BallastLeverage, which takes no Permit2 signature: use approvals: standing (the default)',
+    );
   return { doc, p: parsed.data };
 }
 
