@@ -1,8 +1,8 @@
 import type { PlanBuffers, PlanContext, PlanMode } from '../../core/planner/context.ts';
 import { rowAbsBreachUniform, rowValue, uniformWidth } from '../../core/triggers/scan.ts';
 import { BREACH, inStep, NEAR_BREACH, NEAR_CLEAR } from './band-track.ts';
-import { applyPlan } from './fast.ts';
-import { applyFullPlan, fullPlanFits } from './full-plan.ts';
+import { trade } from './fast.ts';
+import { fullPlanFits } from './full-plan.ts';
 import { finishMetrics } from './metrics.ts';
 import type { Metrics } from './types.ts';
 
@@ -61,8 +61,8 @@ export function runFusedPair(
   for (let i = 0; i < n; i++) px[i] = P[i]!;
   qa[q] = a.capital;
   qb[q] = b.capital;
-  applyPlan(a.ctx, buf, qa, px, 'full', full, sums, 0);
-  applyPlan(b.ctx, buf, qb, px, 'full', full, sums, 3);
+  trade(a.ctx, buf, qa, px, 'full', full, false, sums, 0);
+  trade(b.ctx, buf, qb, px, 'full', full, false, sums, 3);
   // In step with the reference run of the band track (band-track.ts): then a CLEAR or BREACH bar's test
   // is not run, its answer is proven.
   const fullA = a.mode === 'full' && fullPlanFits(a.ctx);
@@ -113,8 +113,7 @@ export function runFusedPair(
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
       if (fa) {
         rebA++;
-        if (!fullA || !applyFullPlan(a.ctx, buf, qa, px, sums, 0))
-          applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
+        trade(a.ctx, buf, qa, px, a.mode, optsA, fullA, sums, 0);
         va = sums[2]!;
         if (sa && !inStep(qa, px, target, va)) {
           sa = false;
@@ -123,8 +122,7 @@ export function runFusedPair(
       }
       if (fb) {
         rebB++;
-        if (!fullB || !applyFullPlan(b.ctx, buf, qb, px, sums, 3))
-          applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
+        trade(b.ctx, buf, qb, px, b.mode, optsB, fullB, sums, 3);
         vb = sums[5]!;
         if (sb && !inStep(qb, px, target, vb)) {
           sb = false;
