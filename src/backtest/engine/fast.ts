@@ -63,6 +63,28 @@ export function applyPlan(
 }
 
 /**
+ * A fused run's trade: applyFullPlan when `fits` (fullPlanFits, a `full` plan) and it covers the plan,
+ * else applyPlan (its numbers either way). The bar-0 investment (fits false) and every rebalance go
+ * through it, so both of its calls have run before V8 optimizes a loop that inlines it: a call that never
+ * ran when the loop was compiled throws the compiled loop away the first time it runs ("insufficient type
+ * feedback"), and a long loop then runs on on-stack-replacement code, which V8 did not replace in a sweep
+ * (W3: 0.18 instead of 0.14 s, and 256 MB of boxed numbers per sweep; docs/benchmarks.md).
+ */
+export function trade(
+  ctx: PlanContext,
+  buf: PlanBuffers,
+  qty: Float64Array,
+  px: Float64Array,
+  mode: PlanMode,
+  opts: { halfWidth: Float64Array | null; cov: null },
+  fits: boolean,
+  sums: Float64Array,
+  at: number,
+): void {
+  if (!fits || !applyFullPlan(ctx, buf, qty, px, sums, at)) applyPlan(ctx, buf, qty, px, mode, opts, sums, at);
+}
+
+/**
  * runBacktest for an absolute band on a fixed target, in one loop per bar: the value Σ qtyᵢ·pᵢ and the
  * band test are the core's own scan helpers (rowValue, rowAbsBreachUniform: what the band kernel's scan
  * runs),
@@ -97,7 +119,7 @@ export function runFusedBand(
   qty.fill(0);
   for (let i = 0; i < n; i++) px[i] = P[i]!;
   qty[q] = opts.capital;
-  applyPlan(r.ctx, r.buf, qty, px, 'full', full, sums, 0);
+  trade(r.ctx, r.buf, qty, px, 'full', full, false, sums, 0);
   let prev = sums[2]!;
   equity[0] = prev;
   let mean = 0;
@@ -114,8 +136,7 @@ export function runFusedBand(
       rebalances++;
       if (keepBars) rebalanceBars.push(t);
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
-      if (!fullFits || !applyFullPlan(r.ctx, r.buf, qty, px, sums, 0))
-        applyPlan(r.ctx, r.buf, qty, px, spec.mode, planOpts, sums, 0);
+      trade(r.ctx, r.buf, qty, px, spec.mode, planOpts, fullFits, sums, 0);
       v = sums[2]!;
     }
     equity[t] = v;

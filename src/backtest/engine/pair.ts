@@ -1,8 +1,8 @@
 import type { PlanBuffers, PlanContext, PlanMode } from '../../core/planner/context.ts';
 import { rowAbsBreachUniform, rowValue, uniformWidth } from '../../core/triggers/scan.ts';
 import { BREACH, inStep, NEAR_BREACH, NEAR_CLEAR } from './band-track.ts';
-import { applyPlan } from './fast.ts';
-import { applyFullPlan, fullPlanFits } from './full-plan.ts';
+import { trade } from './fast.ts';
+import { fullPlanFits } from './full-plan.ts';
 import { finishMetrics } from './metrics.ts';
 import type { Metrics } from './types.ts';
 
@@ -61,8 +61,8 @@ export function runFusedPair(
   for (let i = 0; i < n; i++) px[i] = P[i]!;
   qa[q] = a.capital;
   qb[q] = b.capital;
-  applyPlan(a.ctx, buf, qa, px, 'full', full, sums, 0);
-  applyPlan(b.ctx, buf, qb, px, 'full', full, sums, 3);
+  trade(a.ctx, buf, qa, px, 'full', full, false, sums, 0);
+  trade(b.ctx, buf, qb, px, 'full', full, false, sums, 3);
   // In step with the reference run of the band track (band-track.ts): then a CLEAR or BREACH bar's test
   // is not run, its answer is proven.
   const fullA = a.mode === 'full' && fullPlanFits(a.ctx);
@@ -71,14 +71,16 @@ export function runFusedPair(
   const trB = b.track ?? NONE;
   let sa = a.track !== null && inStep(qa, px, target, sums[2]!);
   let sb = b.track !== null && inStep(qb, px, target, sums[5]!);
-  let prevA = sums[2]!;
-  let prevB = sums[5]!;
-  let meanA = 0;
-  let meanB = 0;
-  let m2A = 0;
-  let m2B = 0;
-  let peakA = prevA;
-  let peakB = prevB;
+  // Each run's prev, mean and m2 (runFusedBand's, assigned every bar; a at 0–2, b at 3–5) live in a typed
+  // array, not in local variables: on-stack-replacement code (which V8 runs a long loop on after a
+  // deoptimization, and did not replace in later runs) keeps numbers a loop carries in locals boxed, one
+  // allocation per assignment (~100 bytes a bar, 256 MB per W3 sweep; docs/benchmarks.md). The drawdown's
+  // state changes on few bars and stays local.
+  const m = new Float64Array(6);
+  m[0] = sums[2]!;
+  m[3] = sums[5]!;
+  let peakA = m[0]!;
+  let peakB = m[3]!;
   let mddA = 0;
   let mddB = 0;
   let deepA = peakA * (1 + 1e-9);
@@ -113,8 +115,7 @@ export function runFusedPair(
       for (let i = 0; i < n; i++) px[i] = P[off + i]!;
       if (fa) {
         rebA++;
-        if (!fullA || !applyFullPlan(a.ctx, buf, qa, px, sums, 0))
-          applyPlan(a.ctx, buf, qa, px, a.mode, optsA, sums, 0);
+        trade(a.ctx, buf, qa, px, a.mode, optsA, fullA, sums, 0);
         va = sums[2]!;
         if (sa && !inStep(qa, px, target, va)) {
           sa = false;
@@ -123,8 +124,7 @@ export function runFusedPair(
       }
       if (fb) {
         rebB++;
-        if (!fullB || !applyFullPlan(b.ctx, buf, qb, px, sums, 3))
-          applyPlan(b.ctx, buf, qb, px, b.mode, optsB, sums, 3);
+        trade(b.ctx, buf, qb, px, b.mode, optsB, fullB, sums, 3);
         vb = sums[5]!;
         if (sb && !inStep(qb, px, target, vb)) {
           sb = false;
@@ -133,14 +133,16 @@ export function runFusedPair(
       }
     }
     // runFusedBand's metric recurrences, once per run (k = t: the count of returns so far).
-    const retA = va / prevA - 1;
-    const retB = vb / prevB - 1;
-    const dA = retA - meanA;
-    const dB = retB - meanB;
-    meanA += dA / t;
-    meanB += dB / t;
-    m2A += dA * (retA - meanA);
-    m2B += dB * (retB - meanB);
+    const retA = va / m[0]! - 1;
+    const retB = vb / m[3]! - 1;
+    const dA = retA - m[1]!;
+    const dB = retB - m[4]!;
+    const meanA = m[1]! + dA / t;
+    const meanB = m[4]! + dB / t;
+    m[1] = meanA;
+    m[4] = meanB;
+    m[2] = m[2]! + dA * (retA - meanA);
+    m[5] = m[5]! + dB * (retB - meanB);
     if (va >= peakA) {
       peakA = va;
       deepA = peakA * (1 - mddA) * (1 + 1e-9);
@@ -161,16 +163,16 @@ export function runFusedPair(
         deepB = peakB * (1 - mddB) * (1 + 1e-9);
       }
     }
-    prevA = va;
-    prevB = vb;
+    m[0] = va;
+    m[3] = vb;
   }
   return [
-    finishMetrics(prevA, meanA, m2A, T - 1, mddA, times, a.capital, a.periodsPerYear, {
+    finishMetrics(m[0]!, m[1]!, m[2]!, T - 1, mddA, times, a.capital, a.periodsPerYear, {
       rebalances: rebA,
       fees: sums[0]!,
       turnover: sums[1]!,
     }),
-    finishMetrics(prevB, meanB, m2B, T - 1, mddB, times, b.capital, b.periodsPerYear, {
+    finishMetrics(m[3]!, m[4]!, m[5]!, T - 1, mddB, times, b.capital, b.periodsPerYear, {
       rebalances: rebB,
       fees: sums[3]!,
       turnover: sums[4]!,
