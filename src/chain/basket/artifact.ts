@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Abi, type Address, BaseError, decodeErrorResult, type Hex, type PublicClient } from 'viem';
+import { type Abi, type Address, BaseError, decodeErrorResult, type Hex, type PublicClient, zeroAddress } from 'viem';
 import { BallastError } from '../../core/errors.ts';
 import type { TxSender } from '../client.ts';
 import type { PoolSources } from '../executor/artifact.ts';
@@ -46,7 +46,17 @@ export interface BasketFeed {
 }
 
 /** Leg and pool kinds: Uniswap v2, Uniswap v3, Balancer v2, Uniswap v4 (the lean executor's step kinds). */
-export type BasketPoolKind = 0 | 1 | 2 | 4;
+/** 0 v2, 1 v3, 2 Balancer, 4 v4; 5/6: a sleeve withdraw/supply (BASKET_SLEEVE_*). */
+export type BasketPoolKind = 0 | 1 | 2 | 4 | 5 | 6;
+
+/** Leg kinds of a basket's Aave sleeve (issue #22): withdraw aToken → asset, supply asset → aToken. */
+export const BASKET_SLEEVE_WITHDRAW = 5;
+export const BASKET_SLEEVE_SUPPLY = 6;
+
+/** The poolId a sleeve leg names: the basket's Aave Pool address, left-padded to 32 bytes. */
+export function sleevePoolId(aavePool: Address): Hex {
+  return `0x${aavePool.slice(2).toLowerCase().padStart(64, '0')}`;
+}
 
 /** The poolId of a Uniswap v2/v3 pool (none). */
 export const NO_POOL_ID: Hex = `0x${'0'.repeat(64)}`;
@@ -111,6 +121,11 @@ export interface BasketInit {
   /** The largest fee (bps per year) any profile may set; at most 500. */
   readonly maxFeeBps: number;
   readonly profile: BasketProfile;
+  /**
+   * Aave v3 Pool of the basket's idle sleeve (issue #22; absent: none). Each asset's aToken is read from the Pool's
+   * reserve data at deployment; NAV, issue and redeem count an asset's aToken balance as the asset.
+   */
+  readonly aavePool?: Address;
 }
 
 /**
@@ -139,6 +154,7 @@ export function basketDeployArgs(init: BasketInit, s: PoolSources): readonly unk
       v3InitCodeHash: s.v3InitCodeHash,
       vault: s.vault,
       v4PoolManager: s.v4PoolManager,
+      aavePool: init.aavePool ?? zeroAddress,
       profile: init.profile,
     },
   ];
