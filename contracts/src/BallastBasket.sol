@@ -10,7 +10,6 @@ import {BasketProfile} from "./basket/BasketProfile.sol";
 import {BasketPools} from "./basket/BasketPools.sol";
 import {StepTypes} from "./lean/StepTypes.sol";
 import {IBallastVault} from "./lean/IBallastPools.sol";
-import {IBallastAavePool} from "./lean/AaveSteps.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
 
 interface IBasketFeed {
@@ -20,11 +19,6 @@ interface IBasketFeed {
 
 interface IBasketDecimals {
     function decimals() external view returns (uint8);
-}
-
-interface IBasketAToken {
-    function UNDERLYING_ASSET_ADDRESS() external view returns (address);
-    function POOL() external view returns (address);
 }
 
 /// @title BallastBasket (issue #20): an ERC-20 index token over N ERC-20 assets that can only rebalance inside the
@@ -41,10 +35,8 @@ interface IBasketAToken {
 ///           untraded asset's weight rose beyond the NAV lost (w_after <= w_before x NAV_before / NAV_after); the
 ///           sum of drifts fell; loss and turnover within the profile; or reverts with a named error.
 ///         - A streaming fee (0 by default, capped at deployment) is minted as shares.
-///         - Idle sleeve (issue #22, optional): with an Aave v3 Pool fixed at deployment, an asset's balance is its
-///           wallet balance plus its aToken balance (the underlying it redeems to); rebalance legs of kind 5/6
-///           withdraw/supply between the two (to and from the basket only); redeem pays each asset pro rata from
-///           both parts, the supplied part as aTokens, so an exit never needs the market's liquidity.
+///         - BallastSleeveBasket (issue #22) extends it with an idle Aave sleeve through the hooks _balance, _payOut,
+///           _sleeveLeg and _bound; here legs of kind 5/6 revert NotSleeve.
 contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
     using SafeERC20 for IERC20;
 
@@ -66,10 +58,6 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
     /// The virtual assets behind the virtual shares: genesis units x virtualShares / 1e18 (rounded up).
     uint256[] internal _virtualAssets;
     uint8[] internal _tokenDecimals;
-    /// The Aave v3 Pool of the idle sleeve (address 0: no sleeve) and each asset's aToken in it (0: none), read
-    /// from the Pool's reserve data at deployment and checked against the aToken's own underlying and Pool.
-    address public immutable aavePool;
-    address[] internal _aTokens;
     /// When the management fee was last minted.
     uint256 public feeAccruedAt;
 
@@ -89,8 +77,6 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         /// Balancer v2 Vault (kind 2 legs) and Uniswap v4 PoolManager (kind 4; address 0: v4 legs revert).
         address vault;
         address v4PoolManager;
-        /// Aave v3 Pool of the idle sleeve (address 0: no sleeve; legs of kind 5/6 revert NotSleeve).
-        address aavePool;
         Profile profile;
     }
 
@@ -114,29 +100,11 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
             if (init.genesisUnits[i] == 0) revert BadProfile("genesisUnits");
             _virtualAssets.push(Math.mulDiv(init.genesisUnits[i], vs, WAD, Math.Rounding.Ceil));
             _tokenDecimals.push(IBasketDecimals(init.assets[i]).decimals());
-            _aTokens.push(_aTokenOf(init.aavePool, init.assets[i]));
         }
-        aavePool = init.aavePool;
         _genesisUnits = init.genesisUnits;
         _validate(init.profile);
         _copy(_profile, init.profile);
         feeAccruedAt = block.timestamp;
-    }
-
-    /// The Pool's aToken of `asset` (0: no sleeve or no reserve), checked: its underlying is `asset`, its Pool is the
-    /// Pool, and it is not itself a basket asset (it would count twice).
-    function _aTokenOf(address pool, address asset) internal view returns (address a) {
-        if (pool == address(0)) return address(0);
-        a = IBallastAavePool(pool).getReserveData(asset).aTokenAddress;
-        if (a == address(0)) return a;
-        if (
-            IBasketAToken(a).UNDERLYING_ASSET_ADDRESS() != asset || IBasketAToken(a).POOL() != pool
-                || _indexOf(a) != type(uint256).max
-        ) revert BadProfile("aavePool");
-    }
-
-    function aTokens() external view returns (address[] memory) {
-        return _aTokens;
     }
 
     // ------------------------------------------------------------------ issue and redeem (item 1)
@@ -176,12 +144,9 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         if (shares == 0) revert ZeroShares();
         _accrueFee();
         amounts = _amountsFor(shares, totalSupply(), Math.Rounding.Floor);
-        uint256[] memory fromSleeve = _sleeveParts(amounts);
         _burn(msg.sender, shares);
         for (uint256 i = 0; i < amounts.length; i++) {
-            uint256 w = amounts[i] - fromSleeve[i];
-            if (w > 0) IERC20(_assets[i]).safeTransfer(to, w);
-            if (fromSleeve[i] > 0) IERC20(_aTokens[i]).safeTransfer(to, fromSleeve[i]);
+            if (amounts[i] > 0) _payOut(i, amounts[i], to);
         }
         emit Redeemed(msg.sender, to, shares, amounts);
     }
@@ -194,28 +159,6 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
     function previewRedeem(uint256 shares) external view returns (uint256[] memory) {
         _notEntered();
         return _amountsFor(shares, totalSupply() + pendingFeeShares(), Math.Rounding.Floor);
-    }
-
-    /// previewRedeem's amounts split: what is paid as the asset itself and what as its aToken (amounts = sum).
-    function previewRedeemParts(uint256 shares)
-        external
-        view
-        returns (uint256[] memory wallet, uint256[] memory sleeve)
-    {
-        _notEntered();
-        wallet = _amountsFor(shares, totalSupply() + pendingFeeShares(), Math.Rounding.Floor);
-        sleeve = _sleeveParts(wallet);
-        for (uint256 i = 0; i < wallet.length; i++) wallet[i] -= sleeve[i];
-    }
-
-    /// Per asset, the part of `amounts` paid as aTokens: floor(amount x sleeve / (wallet + sleeve)), the rest from the
-    /// wallet (at most the wallet balance, as amount <= wallet + sleeve).
-    function _sleeveParts(uint256[] memory amounts) internal view returns (uint256[] memory p) {
-        p = new uint256[](amounts.length);
-        for (uint256 i = 0; i < amounts.length; i++) {
-            uint256 sl = _sleeve(i);
-            if (sl > 0) p[i] = Math.mulDiv(amounts[i], sl, _balance(i));
-        }
     }
 
     function previewDeposit(uint256[] calldata amounts) external view returns (uint256) {
@@ -266,14 +209,14 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         if (shares == 0 || shares == type(uint256).max) revert ZeroShares();
     }
 
-    /// The asset held: its wallet balance plus its sleeve (aToken balance: the underlying it redeems to).
-    function _balance(uint256 i) internal view returns (uint256) {
-        return IERC20(_assets[i]).balanceOf(address(this)) + _sleeve(i);
+    /// What the basket holds of asset i (here its wallet balance; a sleeve basket adds its aToken balance).
+    function _balance(uint256 i) internal view virtual returns (uint256) {
+        return IERC20(_assets[i]).balanceOf(address(this));
     }
 
-    function _sleeve(uint256 i) internal view returns (uint256) {
-        address a = _aTokens[i];
-        return a == address(0) ? 0 : IERC20(a).balanceOf(address(this));
+    /// Pays `amount` of asset i to `to` on a redeem.
+    function _payOut(uint256 i, uint256 amount, address to) internal virtual {
+        IERC20(_assets[i]).safeTransfer(to, amount);
     }
 
     function _notEntered() internal view {
@@ -344,10 +287,14 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         uint256 n = b.length;
         v = new uint256[](n);
         for (uint256 i = 0; i < n; i++) {
-            uint256 scale = 10 ** (uint256(_tokenDecimals[i]) + IBasketFeed(_profile.feeds[i].feed).decimals());
-            v[i] = Math.mulDiv(b[i], p[i] * WAD, scale);
+            v[i] = _value(i, b[i], p[i]);
             nav += v[i];
         }
+    }
+
+    function _value(uint256 i, uint256 b, uint256 p) internal view returns (uint256) {
+        uint256 scale = 10 ** (uint256(_tokenDecimals[i]) + IBasketFeed(_profile.feeds[i].feed).decimals());
+        return Math.mulDiv(b, p * WAD, scale);
     }
 
     /// |value / nav - target| per asset (1e18 = 100%) and their sum.
@@ -458,29 +405,9 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         return (1 << a) | (1 << b);
     }
 
-    /// A sleeve leg: withdraw (kind 5: tokenIn the asset's aToken, tokenOut the asset) or supply (kind 6: tokenIn
-    /// the asset, tokenOut its aToken) exactly amountIn, to and from this basket only, in the Pool fixed at
-    /// deployment, which the leg must name (poolId = the Pool's address, fee 0); anything else: NotSleeve. Returns
-    /// the asset's bit (moved between its parts, not traded).
-    function _sleeveLeg(uint256 k, Leg calldata l, uint256 minOut) internal returns (uint256) {
-        bool supply = l.kind == KIND_SLEEVE_SUPPLY;
-        address asset = supply ? l.tokenIn : l.tokenOut;
-        uint256 i = _indexOf(asset);
-        address pool = aavePool;
-        if (
-            i == type(uint256).max || l.amountIn == 0 || l.fee != 0 || pool == address(0)
-                || l.poolId != bytes32(uint256(uint160(pool))) || _aTokens[i] == address(0)
-                || _aTokens[i] != (supply ? l.tokenOut : l.tokenIn)
-        ) revert NotSleeve(k);
-        uint256 out = l.amountIn;
-        if (supply) {
-            IERC20(asset).forceApprove(pool, out);
-            IBallastAavePool(pool).supply(asset, out, address(this), 0);
-        } else {
-            out = IBallastAavePool(pool).withdraw(asset, out, address(this));
-        }
-        if (out < minOut) revert LegOutputTooLow(k, out, minOut);
-        return 1 << i;
+    /// A sleeve leg (kind 5/6): none without a sleeve. Returns the bits of the assets it moved between their parts.
+    function _sleeveLeg(uint256 k, Leg calldata, uint256) internal virtual returns (uint256) {
+        revert NotSleeve(k);
     }
 
     /// The v3 pool's swap callback and the v4 PoolManager's unlock callback run the pool calls' handlers in this
@@ -537,14 +464,9 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         if (sum >= s.sumBefore) revert DriftNotReduced(s.sumBefore, sum);
     }
 
-    /// An untraded asset's value before; a sleeve leg moved it: plus one wei per leg (Aave's rounding of an aToken
-    /// balance, at most 1 wei per supply or withdraw) at its price.
-    function _bound(State memory s, uint256 i) internal view returns (uint256) {
-        if (s.sleeved & (1 << i) == 0) return s.before[i];
-        uint256[] memory b = new uint256[](s.bal.length);
-        b[i] = s.bal[i] + s.legs;
-        (uint256[] memory v,) = _values(b, s.prices);
-        return v[i];
+    /// An untraded asset's value before (a sleeve basket adds the slack of its sleeve legs' rounding).
+    function _bound(State memory s, uint256 i) internal view virtual returns (uint256) {
+        return s.before[i];
     }
 
     function decimals() public pure override returns (uint8) {
