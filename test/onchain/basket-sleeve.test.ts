@@ -209,6 +209,20 @@ test('a sleeve leg to another Pool, another aToken, or in a basket without a sle
   assert.equal(await attempt(plain, sleeveLeg('USDC', true, 1000n)), 'NotSleeve', 'no sleeve configured');
 });
 
+test('a sleeve basket of 4 assets (4 pools) deploys within EIP-3860; every aToken read from the Pool', async () => {
+  const symbols = ['WETH', 'USDC', 'WBTC', 'LINK'];
+  const b = await deployTestBasket(w, { symbols, aavePool: pool });
+  const got = (await w.clients.public.readContract({
+    address: b,
+    abi: sleeveBasketArtifact().abi,
+    functionName: 'aTokens',
+  })) as Address[];
+  assert.deepEqual(
+    got.map((a) => a.toLowerCase()),
+    symbols.map((s) => aToken(s).toLowerCase()),
+  );
+});
+
 test('redeem at 100% utilisation: the holder exits, the supplied part paid as aTokens', async () => {
   await basketSend(w, basket, 'issue', [20n * E18, ACCOUNT1], ACCOUNT1);
   const usdc = tok(w, 'USDC');
