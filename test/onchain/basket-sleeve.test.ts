@@ -7,11 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Address } from 'viem';
+import { type Address, BaseError, decodeErrorResult, encodeDeployData, type Hex } from 'viem';
 import {
   BASKET_SLEEVE_SUPPLY,
   BASKET_SLEEVE_WITHDRAW,
+  type BasketInit,
   type BasketLeg,
+  basketDeployArgs,
   sleeveBasketArtifact,
   sleevePoolId,
 } from '../../src/chain/basket/artifact.ts';
@@ -22,6 +24,7 @@ import {
   basketRevert,
   basketSend,
   deadline,
+  defaultProfile,
   deployTestBasket,
   legsToTarget,
   refreshFeeds,
@@ -30,6 +33,7 @@ import {
   tokenAbi,
   warp,
 } from './basket-world.ts';
+import { poolSources } from '../../src/chain/executor/artifact.ts';
 import { balances, startWorld, type World } from './setup.ts';
 
 const SYMS = ['WETH', 'USDC'] as const;
@@ -221,6 +225,63 @@ test('a sleeve basket of 4 assets (4 pools) deploys within EIP-3860; every aToke
     got.map((a) => a.toLowerCase()),
     symbols.map((s) => aToken(s).toLowerCase()),
   );
+});
+
+/** The sleeve basket's revert (name and args) when deploying it over `assets` with `aavePool`; 'ok' if it deploys. */
+async function deployRevert(assets: readonly Address[], feedsOf: readonly string[], aavePool: Address) {
+  const profile = await defaultProfile(w, { symbols: feedsOf, profile: { pools: [] } });
+  const init: BasketInit = {
+    name: 'Sleeve',
+    symbol: 'SLV',
+    owner: w.account.address,
+    assets,
+    genesisUnits: assets.map(() => 10n ** 6n),
+    offset: 18,
+    profileDelay: 0,
+    maxFeeBps: 0,
+    aavePool,
+    profile,
+  };
+  const a = sleeveBasketArtifact();
+  const args = [...basketDeployArgs(init, poolSources(w.fx.contracts)), aavePool];
+  const data = encodeDeployData({ abi: a.abi, bytecode: a.bytecode, args });
+  try {
+    await w.clients.public.call({ account: w.account.address, data, gas: 15_000_000n });
+    return 'ok';
+  } catch (e) {
+    let raw: Hex | undefined;
+    (e as BaseError).walk((x) => {
+      const d = (x as { data?: unknown }).data;
+      if (typeof d === 'string' && d.startsWith('0x') && d.length >= 10) raw = d as Hex;
+      return false;
+    });
+    if (!raw) return `undecoded: ${(e as Error).message.split('\n')[0]}`;
+    const r = decodeErrorResult({ abi: a.abi, data: raw });
+    return `${r.errorName}(${(r.args ?? []).join(',')})`;
+  }
+}
+
+test("deployment: the Pool must be set, each aToken must be the Pool's for that asset, and no aToken an asset", async () => {
+  const [weth, usdc] = [tok(w, 'WETH'), tok(w, 'USDC')];
+  assert.equal(await deployRevert([weth, usdc], ['WETH', 'USDC'], pool), 'ok');
+  assert.equal(
+    await deployRevert([weth, usdc], ['WETH', 'USDC'], '0x0000000000000000000000000000000000000000'),
+    'BadProfile(aavePool)',
+  );
+  // an aToken as a basket asset would count twice
+  assert.equal(await deployRevert([aToken('USDC'), usdc], ['USDC', 'USDC'], pool), 'BadProfile(aavePool)');
+  // a fake "Pool" whose reserve data names aWETH for every asset: for USDC the aToken's underlying is not USDC; for
+  // WETH the underlying matches but the aToken's POOL() is the real Pool, not this one
+  const fake: Address = '0x00000000000000000000000000000000000fa4e0';
+  const words = Array.from({ length: 15 }, (_, i) => (i === 8 ? BigInt(aToken('WETH')) : 0n));
+  let code = '';
+  words.forEach((v, i) => {
+    code += `7f${v.toString(16).padStart(64, '0')}61${(i * 32).toString(16).padStart(4, '0')}52`;
+  });
+  code += `61${(15 * 32).toString(16).padStart(4, '0')}5ff3`;
+  await w.clients.test.setCode({ address: fake, bytecode: `0x${code}` });
+  assert.equal(await deployRevert([usdc, weth], ['USDC', 'WETH'], fake), 'BadProfile(aavePool)');
+  assert.equal(await deployRevert([weth, usdc], ['WETH', 'USDC'], fake), 'BadProfile(aavePool)');
 });
 
 test('redeem at 100% utilisation: the holder exits, the supplied part paid as aTokens', async () => {
