@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { type Address, BaseError, decodeErrorResult, encodeDeployData, type Hex } from 'viem';
+import { type Address, type BaseError, decodeErrorResult, encodeDeployData, type Hex } from 'viem';
 import {
   BASKET_SLEEVE_SUPPLY,
   BASKET_SLEEVE_WITHDRAW,
@@ -18,6 +18,7 @@ import {
   sleevePoolId,
 } from '../../src/chain/basket/artifact.ts';
 import { previewIssue } from '../../src/chain/basket/read.ts';
+import { poolSources } from '../../src/chain/executor/artifact.ts';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
 import {
   ACCOUNT1,
@@ -33,7 +34,6 @@ import {
   tokenAbi,
   warp,
 } from './basket-world.ts';
-import { poolSources } from '../../src/chain/executor/artifact.ts';
 import { balances, startWorld, type World } from './setup.ts';
 
 const SYMS = ['WETH', 'USDC'] as const;
