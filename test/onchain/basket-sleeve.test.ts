@@ -209,6 +209,11 @@ test('a sleeve leg to another Pool, another aToken, or in a basket without a sle
   assert.equal(await attempt(sleeved, { ...sleeveLeg('USDC', true, 1000n), tokenOut: aToken('WETH') }), 'NotSleeve');
   assert.equal(await attempt(sleeved, { ...sleeveLeg('WETH', false, 1000n), tokenIn: tok(w, 'USDC') }), 'NotSleeve');
   assert.equal(await attempt(sleeved, { ...sleeveLeg('USDC', true, 1000n), fee: 500 }), 'NotSleeve');
+  // DAI has a reserve in the Pool but is not an asset of this basket
+  assert.equal(
+    await attempt(sleeved, { ...sleeveLeg('USDC', true, 1000n), tokenIn: tok(w, 'DAI'), tokenOut: aToken('DAI') }),
+    'NotSleeve',
+  );
   assert.equal(await attempt(sleeved, sleeveLeg('USDC', true, 0n)), 'NotSleeve');
   assert.equal(await attempt(plain, sleeveLeg('USDC', true, 1000n)), 'NotSleeve', 'no sleeve configured');
 });
