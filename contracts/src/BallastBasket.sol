@@ -35,12 +35,16 @@ interface IBasketDecimals {
 ///           untraded asset's weight rose beyond the NAV lost (w_after <= w_before x NAV_before / NAV_after); the
 ///           sum of drifts fell; loss and turnover within the profile; or reverts with a named error.
 ///         - A streaming fee (0 by default, capped at deployment) is minted as shares.
+///         - BallastSleeveBasket (issue #22) extends it with an idle Aave sleeve through the hooks _balance, _payOut,
+///           _sleeveLeg and _bound; here legs of kind 5/6 revert NotSleeve.
 contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
     using SafeERC20 for IERC20;
 
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant WAD = 1e18;
     uint8 internal constant KIND_BALANCER = 2;
+    uint8 internal constant KIND_SLEEVE_WITHDRAW = 5;
+    uint8 internal constant KIND_SLEEVE_SUPPLY = 6;
     uint8 internal constant FROM_PAYER = 8;
     uint256 internal constant ONE = 1e36;
 
@@ -142,7 +146,7 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         amounts = _amountsFor(shares, totalSupply(), Math.Rounding.Floor);
         _burn(msg.sender, shares);
         for (uint256 i = 0; i < amounts.length; i++) {
-            if (amounts[i] > 0) IERC20(_assets[i]).safeTransfer(to, amounts[i]);
+            if (amounts[i] > 0) _payOut(i, amounts[i], to);
         }
         emit Redeemed(msg.sender, to, shares, amounts);
     }
@@ -205,8 +209,14 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         if (shares == 0 || shares == type(uint256).max) revert ZeroShares();
     }
 
-    function _balance(uint256 i) internal view returns (uint256) {
+    /// What the basket holds of asset i (here its wallet balance; a sleeve basket adds its aToken balance).
+    function _balance(uint256 i) internal view virtual returns (uint256) {
         return IERC20(_assets[i]).balanceOf(address(this));
+    }
+
+    /// Pays `amount` of asset i to `to` on a redeem.
+    function _payOut(uint256 i, uint256 amount, address to) internal virtual {
+        IERC20(_assets[i]).safeTransfer(to, amount);
     }
 
     function _notEntered() internal view {
@@ -277,10 +287,14 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         uint256 n = b.length;
         v = new uint256[](n);
         for (uint256 i = 0; i < n; i++) {
-            uint256 scale = 10 ** (uint256(_tokenDecimals[i]) + IBasketFeed(_profile.feeds[i].feed).decimals());
-            v[i] = Math.mulDiv(b[i], p[i] * WAD, scale);
+            v[i] = _value(i, b[i], p[i]);
             nav += v[i];
         }
+    }
+
+    function _value(uint256 i, uint256 b, uint256 p) internal view returns (uint256) {
+        uint256 scale = 10 ** (uint256(_tokenDecimals[i]) + IBasketFeed(_profile.feeds[i].feed).decimals());
+        return Math.mulDiv(b, p * WAD, scale);
     }
 
     /// |value / nav - target| per asset (1e18 = 100%) and their sum.
@@ -305,6 +319,10 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         uint256 sumBefore;
         uint256 navAfter;
         uint256 turnover;
+        uint256[] bal;
+        /// Bits of the assets a sleeve leg moved, and the number of legs (the rounding slack, in wei).
+        uint256 sleeved;
+        uint256 legs;
     }
 
     function rebalance(Leg[] calldata legs, uint256[] calldata minOuts, uint256 deadline) external nonReentrant {
@@ -319,13 +337,21 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
 
         State memory s;
         s.prices = _prices();
-        (s.before, s.navBefore) = _values(_balances(), s.prices);
+        s.bal = _balances();
+        s.legs = legs.length;
+        (s.before, s.navBefore) = _values(s.bal, s.prices);
         if (s.navBefore == 0) revert EmptyBasket();
         (s.driftBefore, s.sumBefore) = _drifts(s.before, s.navBefore);
         if (!_profile.calendar && !_breached(s.driftBefore)) revert WithinBand();
 
         uint256 traded;
-        for (uint256 k = 0; k < legs.length; k++) traded |= _leg(k, legs[k], minOuts[k], deadline);
+        for (uint256 k = 0; k < legs.length; k++) {
+            if (legs[k].kind == KIND_SLEEVE_WITHDRAW || legs[k].kind == KIND_SLEEVE_SUPPLY) {
+                s.sleeved |= _sleeveLeg(k, legs[k], minOuts[k]);
+            } else {
+                traded |= _leg(k, legs[k], minOuts[k], deadline);
+            }
+        }
 
         _checkAfter(s, traded);
         lastRebalance = block.timestamp;
@@ -360,7 +386,7 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         uint256 share = l.amountIn;
         uint8 flags = FROM_PAYER;
         if (l.kind == KIND_BALANCER) {
-            uint256 bal = _balance(a);
+            uint256 bal = IERC20(l.tokenIn).balanceOf(address(this));
             if (l.amountIn > bal) revert BadLeg(k);
             share = Math.mulDiv(l.amountIn, ONE, bal, Math.Rounding.Ceil);
             flags = 0;
@@ -377,6 +403,11 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         uint256 out = abi.decode(r, (uint256[]))[0];
         if (out < minOut) revert LegOutputTooLow(k, out, minOut);
         return (1 << a) | (1 << b);
+    }
+
+    /// A sleeve leg (kind 5/6): none without a sleeve. Returns the bits of the assets it moved between their parts.
+    function _sleeveLeg(uint256 k, Leg calldata, uint256) internal virtual returns (uint256) {
+        revert NotSleeve(k);
     }
 
     /// The v3 pool's swap callback and the v4 PoolManager's unlock callback run the pool calls' handlers in this
@@ -426,11 +457,16 @@ contract BallastBasket is ERC20, ReentrancyGuardTransient, BasketProfile {
         for (uint256 i = 0; i < d.length; i++) {
             if (traded & (1 << i) != 0) {
                 if (d[i] > s.driftBefore[i]) revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
-            } else if (Math.mulDiv(afterV[i], WAD, navAfter) > Math.mulDiv(s.before[i], WAD, navAfter)) {
+            } else if (Math.mulDiv(afterV[i], WAD, navAfter) > Math.mulDiv(_bound(s, i), WAD, navAfter)) {
                 revert DriftGrew(_assets[i], s.driftBefore[i], d[i]);
             }
         }
         if (sum >= s.sumBefore) revert DriftNotReduced(s.sumBefore, sum);
+    }
+
+    /// An untraded asset's value before (a sleeve basket adds the slack of its sleeve legs' rounding).
+    function _bound(State memory s, uint256 i) internal view virtual returns (uint256) {
+        return s.before[i];
     }
 
     function decimals() public pure override returns (uint8) {

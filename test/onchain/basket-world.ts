@@ -87,6 +87,8 @@ export interface BasketSpec {
   readonly profile?: Partial<BasketProfile>;
   /** The pools the basket may call (default: the fixture's, poolSources(w.fx.contracts)). */
   readonly sources?: PoolSources;
+  /** Aave v3 Pool of an idle sleeve (default: none). */
+  readonly aavePool?: Address;
 }
 
 export function equalBps(n: number): number[] {
@@ -141,6 +143,7 @@ export async function deployTestBasket(w: World, spec: BasketSpec): Promise<Addr
     profileDelay: spec.profileDelay ?? 0,
     maxFeeBps: spec.maxFeeBps ?? 0,
     profile: await defaultProfile(w, spec),
+    ...(spec.aavePool ? { aavePool: spec.aavePool } : {}),
   };
   const basket = await deployBasket(w.tx, init, spec.sources ?? poolSources(w.fx.contracts));
   for (const who of [w.account.address, ACCOUNT1]) {

@@ -53,6 +53,8 @@ interface IBallastBasket {
     }
 
     /// One swap: exactly `amountIn` of `tokenIn` through the allowed pool (kind, tokenIn, tokenOut, fee, poolId),
+    /// or (kinds 5/6, a basket with an Aave sleeve) a withdraw/supply of exactly `amountIn` between an asset and its
+    /// aToken, poolId = the Aave Pool address;
     /// paid from the basket's balance, output to the basket.
     struct Leg {
         uint8 kind;
@@ -76,6 +78,8 @@ interface IBallastBasket {
     error TurnoverTooHigh(uint256 turnover, uint256 allowed);
     error PoolNotAllowed(uint256 leg);
     error BadLeg(uint256 leg);
+    /// A sleeve leg (kind 5/6) not between an asset and its aToken in the basket's own Aave Pool (or no sleeve).
+    error NotSleeve(uint256 leg);
     error LegOutputTooLow(uint256 leg, uint256 out, uint256 minOut);
     error StaleOracle(address asset, uint256 updatedAt, uint256 heartbeat);
     error OracleOutOfBounds(address asset, int256 answer);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Abi, type Address, BaseError, decodeErrorResult, type Hex, type PublicClient } from 'viem';
+import { type Abi, type Address, BaseError, decodeErrorResult, type Hex, type PublicClient, zeroAddress } from 'viem';
 import { BallastError } from '../../core/errors.ts';
 import type { TxSender } from '../client.ts';
 import type { PoolSources } from '../executor/artifact.ts';
@@ -16,25 +16,34 @@ export interface BasketArtifact {
   readonly bytecode: Hex;
 }
 
-let cached: BasketArtifact | undefined;
+const cached = new Map<string, BasketArtifact>();
 
-export function basketArtifact(): BasketArtifact {
-  if (cached) return cached;
+function load(name: 'BallastBasket' | 'BallastSleeveBasket'): BasketArtifact {
+  const hit = cached.get(name);
+  if (hit) return hit;
   const here = dirname(fileURLToPath(import.meta.url));
   const path = ['../../..', '../../../..']
-    .map((up) => join(here, up, 'contracts', 'out', 'BallastBasket.json'))
+    .map((up) => join(here, up, 'contracts', 'out', `${name}.json`))
     .find((p) => existsSync(p));
   if (path === undefined)
-    throw new BallastError('contracts/out/BallastBasket.json is missing: run node scripts/build-contracts.mjs');
+    throw new BallastError(`contracts/out/${name}.json is missing: run node scripts/build-contracts.mjs`);
   const basket = JSON.parse(readFileSync(path, 'utf8')) as BasketArtifact;
   // the pool calls' errors (BasketPools, run by delegatecall) bubble out of the basket: its ABI names them too
-  const pools = JSON.parse(
-    readFileSync(path.replace('BallastBasket.json', 'BasketPools.json'), 'utf8'),
-  ) as BasketArtifact;
+  const pools = JSON.parse(readFileSync(path.replace(`${name}.json`, 'BasketPools.json'), 'utf8')) as BasketArtifact;
   const names = new Set(basket.abi.filter((x) => x.type === 'error').map((x) => x.name));
   const extra = pools.abi.filter((x) => x.type === 'error' && !names.has(x.name));
-  cached = { ...basket, abi: [...basket.abi, ...extra] };
-  return cached;
+  const a = { ...basket, abi: [...basket.abi, ...extra] };
+  cached.set(name, a);
+  return a;
+}
+
+export function basketArtifact(): BasketArtifact {
+  return load('BallastBasket');
+}
+
+/** BallastSleeveBasket (issue #22): a basket with an idle Aave v3 sleeve; its ABI is the basket's plus the sleeve's. */
+export function sleeveBasketArtifact(): BasketArtifact {
+  return load('BallastSleeveBasket');
 }
 
 /** An asset's feed as the basket checks it: heartbeat (seconds) and the open interval (minAnswer, maxAnswer). */
@@ -46,7 +55,17 @@ export interface BasketFeed {
 }
 
 /** Leg and pool kinds: Uniswap v2, Uniswap v3, Balancer v2, Uniswap v4 (the lean executor's step kinds). */
-export type BasketPoolKind = 0 | 1 | 2 | 4;
+/** 0 v2, 1 v3, 2 Balancer, 4 v4; 5/6: a sleeve withdraw/supply (BASKET_SLEEVE_*). */
+export type BasketPoolKind = 0 | 1 | 2 | 4 | 5 | 6;
+
+/** Leg kinds of a basket's Aave sleeve (issue #22): withdraw aToken → asset, supply asset → aToken. */
+export const BASKET_SLEEVE_WITHDRAW = 5;
+export const BASKET_SLEEVE_SUPPLY = 6;
+
+/** The poolId a sleeve leg names: the basket's Aave Pool address, left-padded to 32 bytes. */
+export function sleevePoolId(aavePool: Address): Hex {
+  return `0x${aavePool.slice(2).toLowerCase().padStart(64, '0')}`;
+}
 
 /** The poolId of a Uniswap v2/v3 pool (none). */
 export const NO_POOL_ID: Hex = `0x${'0'.repeat(64)}`;
@@ -111,6 +130,18 @@ export interface BasketInit {
   /** The largest fee (bps per year) any profile may set; at most 500. */
   readonly maxFeeBps: number;
   readonly profile: BasketProfile;
+  /**
+   * Aave v3 Pool of the basket's idle sleeve (issue #22; absent or zero: a plain BallastBasket). Set: deployBasket
+   * deploys a BallastSleeveBasket, which reads each asset's aToken from the Pool's reserve data; NAV, issue and
+   * redeem count an asset's aToken balance as the asset.
+   */
+  readonly aavePool?: Address;
+}
+
+/** Constructor arguments: the Init struct, and for a sleeve basket the Aave Pool after it. */
+export function basketConstructorArgs(init: BasketInit, s: PoolSources): readonly unknown[] {
+  const args = basketDeployArgs(init, s);
+  return init.aavePool && init.aavePool !== zeroAddress ? [...args, init.aavePool] : args;
 }
 
 /**
@@ -149,8 +180,10 @@ export function basketDeployArgs(init: BasketInit, s: PoolSources): readonly unk
  * Vault and hook-less pools of its v4 PoolManager (the constructor deploys the basket's BasketPools).
  */
 export function deployBasket(tx: TxSender, init: BasketInit, sources: PoolSources): Promise<Address> {
-  const a = basketArtifact();
-  return tx.deploy(a.abi, a.bytecode, basketDeployArgs(init, sources), `BallastBasket ${init.symbol}`);
+  const sleeve = init.aavePool !== undefined && init.aavePool !== zeroAddress;
+  const a = sleeve ? sleeveBasketArtifact() : basketArtifact();
+  const label = `${sleeve ? 'BallastSleeveBasket' : 'BallastBasket'} ${init.symbol}`;
+  return tx.deploy(a.abi, a.bytecode, basketConstructorArgs(init, sources), label);
 }
 
 const INT128_MAX = 2n ** 127n - 1n;
