@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { healthFactor, type LendingLeg, planDeleverage } from './leverage.ts';
 import { afterLeverUp, LEVER_UP_TOLERANCE, planLeverUp } from './lever-up.ts';
+import { healthFactor, type LendingLeg, planDeleverage } from './leverage.ts';
 
 const E = 10n ** 18n;
 const U = 10n ** 6n;

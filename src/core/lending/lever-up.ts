@@ -9,7 +9,7 @@
  * The LTV after is increasing in y, so rounding y down (and the borrow down) never lands above t, and the target
  * is capped at liquidationThreshold / minHealthFactor: the plan never levers past the health-factor floor.
  */
-import { healthFactor, LeverageConfigError, type LendingLeg, type LeverageTarget, validateTarget } from './leverage.ts';
+import { healthFactor, type LendingLeg, LeverageConfigError, type LeverageTarget, validateTarget } from './leverage.ts';
 
 export interface LeverUpPlan {
   /** Collateral units flash-borrowed and supplied for the owner (0: nothing to do). */
