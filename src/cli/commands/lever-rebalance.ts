@@ -69,8 +69,11 @@ function describe(p: LeverPlan): string {
     return `${lines.join('\n')}\n`;
   }
   const f = p.funding!;
+  const up = p.leverUp;
   lines.push(
-    `plan: repay ${p.deleverage.repay} ${d!.symbol} base units with a flash loan, withdraw and sell ${p.deleverage.withdraw} ${c!.symbol} base units`,
+    up === undefined
+      ? `plan: repay ${p.deleverage.repay} ${d!.symbol} base units with a flash loan, withdraw and sell ${p.deleverage.withdraw} ${c!.symbol} base units`
+      : `plan: lever up to LTV ${pct(up.targetLtv)}: flash-borrow and supply ${up.supply} ${c!.symbol} base units for the owner, borrow ${up.borrow} ${d!.symbol} base units on its behalf (credit delegation) and swap them back`,
   );
   for (const q of p.quotes)
     lines.push(
@@ -82,7 +85,7 @@ function describe(p: LeverPlan): string {
   for (const l of p.route!.legs)
     lines.push(`  swap ${l.amountIn} ${l.tokenIn} → ${l.amountOut} ${l.tokenOut} via ${l.protocol} ${l.pool}`);
   lines.push(
-    `sale: expected ${p.expectedOut} ${d!.symbol} base units, minimum ${p.minOut} (maxSlippageBps); deadline ${p.deadline}; ${(p.data!.length - 2) / 2} bytes of calldata`,
+    `${up === undefined ? 'sale' : 'swap back'}: expected ${p.expectedOut} ${(up === undefined ? d : c)!.symbol} base units, minimum ${p.minOut} (maxSlippageBps); deadline ${p.deadline}; ${(p.data!.length - 2) / 2} bytes of calldata`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -37,6 +37,13 @@ test('a 30% LTV position levers to 50%: supply and borrow land on the target, HF
   assert.ok(Math.abs(ltv(after) - 0.5) < 1e-9);
   assert.ok(ltv(after) <= 0.5);
   assert.ok(Math.abs(healthFactor(after) - 0.825 / 0.5) < 1e-8);
+  // interest accrued after it (0.04 LTV points, 15 USDC) is within the band: no deleverage bounces it back
+  const accrued = [after[0]!, usdc(after[1]!.debt + 15n * U)];
+  assert.equal(
+    planDeleverage(accrued, 0, 1, { minHealthFactor: 1.5, targetLtv: 0.5 }, 0.01, LEVER_UP_TOLERANCE).repay,
+    0n,
+  );
+  assert.ok(planDeleverage(accrued, 0, 1, { minHealthFactor: 1.5, targetLtv: 0.5 }, 0.01).repay > 0n);
 });
 
 test('on target, above it, or without a targetLtv: nothing to lever', () => {
