@@ -1,6 +1,7 @@
 /**
  * Everything before a lever transaction is sent (issue #23 item 2): the owner's position read from the Aave
- * Pool, oracle-validated prices, the deleverage plan (planDeleverage), the collateral's sale routed by the joint
+ * Pool, oracle-validated prices, the deleverage plan (planDeleverage; below targetLtv the lever-up plan of
+ * lever-up-plan.ts instead), the collateral's sale routed by the joint
  * router (minOut = simulated output less maxSlippageBps on every final leg, each swap checked against the
  * oracles), the lenders' fees read now and the cheapest lender not in the route (chooseFunding), and the
  * BallastLeverage calldata. Nothing is sent here.

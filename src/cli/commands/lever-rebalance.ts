@@ -1,7 +1,7 @@
 /**
  * `ballast lever rebalance --rpc URL --config portfolio.yaml [--execute] [--key-file F] [--journal F]
  *  [--lender auto|balancer|aave|uniswap-v3] [--json]` (issue #23 item 2). Reads the `chain.lending` position,
- * plans the deleverage, chooses the lender by its fee read now, builds the BallastLeverage calldata with real
+ * plans the deleverage (or, below targetLtv, the lever up), chooses the lender by its fee read now, builds the BallastLeverage calldata with real
  * minOuts and, with --execute, sends it as ONE transaction through the chain transaction journal (simulated,
  * signed, journaled before broadcast, resolved by lookup after a crash). The journal's cycle records the
  * outcome: the flash fee paid (the LeverageRebalanced event), or "reverted, nothing changed".
