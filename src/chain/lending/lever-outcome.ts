@@ -23,6 +23,9 @@ export interface LeverCalls {
   readonly lenderPool?: string;
   readonly repay: string;
   readonly withdraw: string;
+  /** Lever up: collateral supplied for the owner (the loan) and debt borrowed on its behalf. */
+  readonly supply?: string;
+  readonly borrow?: string;
   readonly expectedOut: string;
   readonly minOut: string;
   readonly minHealthFactor: string;
@@ -44,6 +47,7 @@ export function leverCalls(p: LeverPlan, owner: Address): LeverCalls {
     ...(f.pool ? { lenderPool: f.pool } : {}),
     repay: p.deleverage.repay.toString(),
     withdraw: p.deleverage.withdraw.toString(),
+    ...(p.leverUp ? { supply: p.leverUp.supply.toString(), borrow: p.leverUp.borrow.toString() } : {}),
     expectedOut: p.expectedOut.toString(),
     minOut: p.minOut.toString(),
     minHealthFactor: c.minHealthFactor.toString(),

@@ -1,6 +1,7 @@
 /**
  * Everything before a lever transaction is sent (issue #23 item 2): the owner's position read from the Aave
- * Pool, oracle-validated prices, the deleverage plan (planDeleverage), the collateral's sale routed by the joint
+ * Pool, oracle-validated prices, the deleverage plan (planDeleverage; below targetLtv the lever-up plan of
+ * lever-up-plan.ts instead), the collateral's sale routed by the joint
  * router (minOut = simulated output less maxSlippageBps on every final leg, each swap checked against the
  * oracles), the lenders' fees read now and the cheapest lender not in the route (chooseFunding), and the
  * BallastLeverage calldata. Nothing is sent here.
@@ -8,8 +9,8 @@
  * The route never uses a Balancer pool: the Vault's flash loan and its swaps share one reentrancy lock.
  */
 import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
-import { BallastError, type Next } from '../../core/errors.ts';
 import { chooseFunding, type Funding, type FundingQuote, type Lender } from '../../core/lending/flash-funding.ts';
+import { LEVER_UP_TOLERANCE } from '../../core/lending/lever-up.ts';
 import {
   type DeleveragePlan,
   healthFactor,
@@ -29,13 +30,12 @@ import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts'
 import type { OnchainPortfolio } from '../rebalance/config.ts';
 import { checkLendingSection, LendingConfigError, type LendingSection } from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
+import { LeverPlanError } from './lever-error.ts';
+import { type LeverUpTx, planLeverUpTx } from './lever-up-plan.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
 import { type Reserve, readHolding, readReserve } from './position.ts';
 
-export class LeverPlanError extends BallastError {
-  static override readonly next: Next = 'next-cycle';
-  override readonly name = 'LeverPlanError';
-}
+export { LeverPlanError };
 
 const erc20 = parseAbi(['function decimals() view returns (uint8)']);
 const levAbi = parseAbi(['function owner() view returns (address)', 'function aavePool() view returns (address)']);
@@ -61,6 +61,8 @@ export interface LeverPlan {
   readonly netWeights: readonly number[];
   readonly netDrift: number;
   readonly deleverage: DeleveragePlan;
+  /** Set when the position is below targetLtv: the lever-up plan (flash loan of the collateral). */
+  readonly leverUp?: LeverUpTx['leverUp'];
   /** Why nothing is sent, when nothing is. */
   readonly idle?: string;
   readonly route?: JointRoute;
@@ -161,6 +163,8 @@ export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
       ...(lending.targetLtv !== undefined ? { targetLtv: lending.targetLtv } : {}),
     },
     slip / 10_000,
+    // with a leverage target the position is levered both ways: a band keeps accrued interest from bouncing it
+    lending.targetLtv !== undefined ? LEVER_UP_TOLERANCE : 0,
   );
   const block = await client.getBlock();
   const deadline = block.timestamp + BigInt(p.chain.deadlineSec);
@@ -182,6 +186,26 @@ export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
     minOut: 0n,
     deadline,
   };
+  if (deleverage.repay === 0n && lending.targetLtv !== undefined) {
+    const up = await planLeverUpTx({
+      client,
+      fixture: f,
+      owner,
+      leverage: lending.leverage,
+      pool,
+      collateral,
+      debt,
+      legs,
+      target: { minHealthFactor: lending.minHealthFactor, targetLtv: lending.targetLtv },
+      prices,
+      guardTokens,
+      maxSlippageBps: slip,
+      maxDeviationBps: p.chain.maxDeviationBps,
+      lender: i.lender ?? 'auto',
+      deadline,
+    });
+    return { ...base, ...up };
+  }
   if (deleverage.repay === 0n) return { ...base, idle: deleverage.reason };
   if (deleverage.loan === 0n)
     return {

@@ -1,7 +1,7 @@
 /**
  * `ballast lever rebalance --rpc URL --config portfolio.yaml [--execute] [--key-file F] [--journal F]
  *  [--lender auto|balancer|aave|uniswap-v3] [--json]` (issue #23 item 2). Reads the `chain.lending` position,
- * plans the deleverage, chooses the lender by its fee read now, builds the BallastLeverage calldata with real
+ * plans the deleverage (or, below targetLtv, the lever up), chooses the lender by its fee read now, builds the BallastLeverage calldata with real
  * minOuts and, with --execute, sends it as ONE transaction through the chain transaction journal (simulated,
  * signed, journaled before broadcast, resolved by lookup after a crash). The journal's cycle records the
  * outcome: the flash fee paid (the LeverageRebalanced event), or "reverted, nothing changed".
@@ -69,8 +69,11 @@ function describe(p: LeverPlan): string {
     return `${lines.join('\n')}\n`;
   }
   const f = p.funding!;
+  const up = p.leverUp;
   lines.push(
-    `plan: repay ${p.deleverage.repay} ${d!.symbol} base units with a flash loan, withdraw and sell ${p.deleverage.withdraw} ${c!.symbol} base units`,
+    up === undefined
+      ? `plan: repay ${p.deleverage.repay} ${d!.symbol} base units with a flash loan, withdraw and sell ${p.deleverage.withdraw} ${c!.symbol} base units`
+      : `plan: lever up to LTV ${pct(up.targetLtv)}: flash-borrow and supply ${up.supply} ${c!.symbol} base units for the owner, borrow ${up.borrow} ${d!.symbol} base units on its behalf (credit delegation) and swap them back`,
   );
   for (const q of p.quotes)
     lines.push(
@@ -82,7 +85,7 @@ function describe(p: LeverPlan): string {
   for (const l of p.route!.legs)
     lines.push(`  swap ${l.amountIn} ${l.tokenIn} → ${l.amountOut} ${l.tokenOut} via ${l.protocol} ${l.pool}`);
   lines.push(
-    `sale: expected ${p.expectedOut} ${d!.symbol} base units, minimum ${p.minOut} (maxSlippageBps); deadline ${p.deadline}; ${(p.data!.length - 2) / 2} bytes of calldata`,
+    `${up === undefined ? 'sale' : 'swap back'}: expected ${p.expectedOut} ${(up === undefined ? d : c)!.symbol} base units, minimum ${p.minOut} (maxSlippageBps); deadline ${p.deadline}; ${(p.data!.length - 2) / 2} bytes of calldata`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -91,7 +91,7 @@ export interface DeleveragePlan {
  * One collateral asset `c` backing one debt asset `d`. When the health factor is below the floor (or the LTV above
  * `targetLtv`), repays x of debt value and sells x·(1 + sellCost) of collateral so that debt / collateral lands on
  * the target: x = (D − t·C) / (1 − t·(1 + sellCost)). The repayment first uses the wallet's own debt asset;
- * only the rest is a flash loan.
+ * only the rest is a flash loan. Within `band` LTV points above the target (and HF ≥ the floor) it is on target.
  */
 export function planDeleverage(
   legs: readonly LendingLeg[],
@@ -99,6 +99,8 @@ export function planDeleverage(
   d: number,
   target: LeverageTarget,
   sellCost: number,
+  /** LTV points above the target still counted on target (0: none): interest accrued since a lever up. */
+  band = 0,
 ): DeleveragePlan {
   validateTarget(target);
   const cl = legs[c] as LendingLeg;
@@ -107,7 +109,7 @@ export function planDeleverage(
   const D = units(dl.debt, dl.decimals) * dl.price;
   const t = target.targetLtv ?? cl.liquidationThreshold / target.minHealthFactor;
   const hf = healthFactor(legs);
-  if (D <= t * C && hf >= target.minHealthFactor) {
+  if (D <= (t + band) * C && hf >= target.minHealthFactor) {
     return { repay: 0n, withdraw: 0n, loan: 0n, reason: 'on target: no repayment, no loan' };
   }
   const x = Math.max(0, (D - t * C) / (1 - t * (1 + sellCost)));

@@ -1,0 +1,194 @@
+/**
+ * The lever-up half of `ballast lever rebalance` (issue #23 item 1): a position below `targetLtv` is levered up
+ * in ONE flash-loan transaction. BallastLeverage flash-borrows the collateral asset, supplies it for the owner,
+ * borrows the debt asset on the owner's behalf (credit delegation: VariableDebtToken.approveDelegation to the
+ * BallastLeverage) and swaps it back into the collateral through the joint router (minOut = simulated output
+ * less maxSlippageBps on every final leg, each swap checked against the oracles) to repay the loan plus its fee.
+ *
+ * The borrow is sized so that the route's minimum output covers the loan plus the lender's fee: the cost fed to
+ * planLeverUp starts at maxSlippageBps and is corrected from the route's own minimum output (a few rounds).
+ * Nothing is sent here.
+ */
+import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
+import { chooseFunding, type Funding, type FundingQuote, type Lender } from '../../core/lending/flash-funding.ts';
+import { type LeverUpPlan, planLeverUp } from '../../core/lending/lever-up.ts';
+import type { LendingLeg, LeverageTarget } from '../../core/lending/leverage.ts';
+import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
+import { abiStep, encodeSteps } from '../executor/legs.ts';
+import { readRouteStates, routePools } from '../fixture/route-pools.ts';
+import type { Fixture } from '../fixture/types.ts';
+import type { ValidPrice } from '../oracles/feeds.ts';
+import { checkExecutionPrices } from '../oracles/guard.ts';
+import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts';
+import { LendingConfigError } from '../rebalance/lending-config.ts';
+import { readFundingQuotes } from './funding-quotes.ts';
+import { LeverPlanError } from './lever-error.ts';
+import { encodeLeverage, type LeverageCall } from './leverage.ts';
+import type { Reserve } from './position.ts';
+
+const delegationAbi = parseAbi(['function borrowAllowance(address fromUser, address toUser) view returns (uint256)']);
+
+export interface LeverUpAsset {
+  readonly symbol: string;
+  readonly address: Address;
+  readonly decimals: number;
+  readonly reserve: Reserve;
+}
+
+export interface LeverUpInput {
+  readonly client: PublicClient;
+  readonly fixture: Fixture;
+  readonly owner: Address;
+  readonly leverage: Address;
+  readonly pool: Address;
+  readonly collateral: LeverUpAsset;
+  readonly debt: LeverUpAsset;
+  /** [collateral, debt]. */
+  readonly legs: readonly LendingLeg[];
+  readonly target: LeverageTarget;
+  readonly prices: ReadonlyMap<string, ValidPrice>;
+  readonly guardTokens: readonly { symbol: string; address: Address; decimals: number }[];
+  readonly maxSlippageBps: number;
+  readonly maxDeviationBps: number;
+  readonly lender: Lender | 'auto';
+  readonly deadline: bigint;
+}
+
+export interface LeverUpTx {
+  readonly leverUp: LeverUpPlan;
+  readonly idle?: string;
+  readonly route?: JointRoute;
+  readonly quotes: readonly FundingQuote[];
+  readonly funding?: Funding;
+  readonly feeQuote: number;
+  readonly expectedOut: bigint;
+  readonly minOut: bigint;
+  readonly call?: LeverageCall;
+  readonly data?: Hex;
+}
+
+const units = (x: bigint, d: number) => Number(x) / 10 ** d;
+const ROUNDS = 6;
+
+export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
+  const { client, fixture: f, collateral, debt, legs } = i;
+  const slip = i.maxSlippageBps;
+  const empty = { quotes: [] as FundingQuote[], feeQuote: 0, expectedOut: 0n, minOut: 0n };
+  let up = planLeverUp(legs, 0, 1, i.target, slip / 10_000);
+  if (up.supply === 0n) return { ...empty, leverUp: up, idle: up.reason };
+  const [cl, dl] = legs as [LendingLeg, LendingLeg];
+  const states = await readRouteStates(client, f);
+  const info = routePools(f);
+  // the route never uses a Balancer pool: the Vault's flash loan and its swaps share one reentrancy lock
+  const exclude = new Set(info.filter((x) => x.protocol.startsWith('balancer')).map((x) => x.address.toLowerCase()));
+  const usdPerUnit = new Map(
+    [...i.prices.entries()].map(([a, v]) => [
+      a,
+      v.usd / 10 ** (i.guardTokens.find((t) => t.address.toLowerCase() === a)?.decimals ?? 18),
+    ]),
+  );
+  const ethPrice = i.prices.get(f.contracts.weth9.toLowerCase())?.usd ?? 0;
+  const gasPriceWei = await client.getGasPrice();
+  const all = await readFundingQuotes(client, collateral.address, {
+    vault: f.contracts.balancerVault,
+    aavePool: i.pool,
+    aToken: collateral.reserve.aToken,
+    pools: f.pools,
+    routePools: [],
+  });
+  const quotes = i.lender === 'auto' ? all : all.filter((q) => q.lender === i.lender);
+  const isColl = (t: Address) => t.toLowerCase() === collateral.address.toLowerCase();
+  let cost = slip / 10_000;
+  let best:
+    | {
+        up: LeverUpPlan;
+        route: JointRoute;
+        funding: Funding;
+        minOut: bigint;
+        expectedOut: bigint;
+        steps: ReturnType<typeof encodeSteps>;
+      }
+    | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    up = planLeverUp(legs, 0, 1, i.target, cost);
+    if (up.supply === 0n) return { ...empty, leverUp: up, idle: up.reason };
+    const route = routeJoint({
+      market: prepareMarket(states.states),
+      sells: [{ token: debt.address, amount: up.borrow }],
+      // the buy is worth what is sold (the router's costs come out of it, as in the deleverage sale)
+      buys: [{ token: collateral.address, value: units(up.borrow, dl.decimals) * dl.price }],
+      prices: usdPerUnit,
+      gasPriceWei,
+      ethPrice,
+      exclude,
+    });
+    const steps = encodeSteps(route.legs, route.spent, info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
+    const expectedOut = route.received.filter((r) => isColl(r.token)).reduce((s, r) => s + r.amount, 0n);
+    const minOut = steps.filter((s) => isColl(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);
+    const funding = chooseFunding(
+      up.supply,
+      quotes,
+      route.legs.map((l) => l.pool.toLowerCase()),
+    );
+    if (funding === null)
+      throw new LeverPlanError(
+        `no ${i.lender === 'auto' ? '' : `${i.lender} `}lender can lend ${up.supply} base units of ${collateral.symbol} (outside the route's pools): nothing sent`,
+      );
+    const needed = up.supply + funding.fee;
+    if (minOut >= needed) best = { up, route, funding, minOut, expectedOut, steps };
+    // close enough: the swap's minimum covers the loan and its fee with at most 0.1% to spare
+    if (minOut >= needed && minOut * 1000n <= needed * 1001n) break;
+    if (minOut === 0n) break;
+    cost = Math.max(0, (1 + cost) * (Number(needed) / Number(minOut)) * (1 + 1e-5) - 1);
+  }
+  if (best === undefined)
+    throw new LeverPlanError(
+      `levering up: swapping ${up.borrow} base units of ${debt.symbol} is not expected to return the ${collateral.symbol} loan plus its fee at maxSlippageBps ${slip}: nothing sent`,
+    );
+  const { route, funding, minOut, expectedOut, steps } = best;
+  up = best.up;
+  checkPoolsTraded(route, info, f.contracts);
+  const decimals = new Map(i.guardTokens.map((t) => [t.address.toLowerCase(), t.decimals]));
+  checkExecutionPrices(route.legs, i.prices, decimals, i.maxDeviationBps);
+  checkRouteGap(route);
+  const allowance = await client.readContract({
+    address: debt.reserve.debtToken,
+    abi: delegationAbi,
+    functionName: 'borrowAllowance',
+    args: [i.owner, i.leverage],
+  });
+  if (allowance < up.borrow)
+    throw new LendingConfigError(
+      `levering up borrows ${up.borrow} base units of ${debt.symbol} on the owner's behalf, but the owner delegated only ${allowance} to the BallastLeverage ${i.leverage}: call approveDelegation(${i.leverage}, amount) on ${debt.symbol}'s variable debt token ${debt.reserve.debtToken} from the owner: nothing sent`,
+    );
+  const v3 =
+    funding.lender === 'uniswap-v3'
+      ? f.pools.find((x) => x.address.toLowerCase() === funding.pool?.toLowerCase())
+      : undefined;
+  const pair = v3?.tokens.find((t) => !isColl(t));
+  const call: LeverageCall = {
+    lender: funding.lender,
+    token: collateral.address,
+    amount: up.supply,
+    ...(v3 && pair ? { pairToken: pair, v3Fee: v3.feePips } : {}),
+    pre: [
+      { op: 'supply', asset: collateral.address, amount: up.supply },
+      { op: 'borrow', asset: debt.address, amount: up.borrow },
+    ],
+    steps: steps.map(abiStep),
+    post: [],
+    minHealthFactor: BigInt(Math.round(i.target.minHealthFactor * 1e18)),
+    deadline: i.deadline,
+  };
+  return {
+    leverUp: up,
+    route,
+    quotes: all,
+    funding,
+    feeQuote: units(funding.fee, cl.decimals) * cl.price,
+    expectedOut,
+    minOut,
+    call,
+    data: encodeLeverage(call),
+  };
+}
