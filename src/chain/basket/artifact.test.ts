@@ -42,6 +42,7 @@ test('EIP-3860 (49,152 bytes of deployment code): a plain basket fits 7 assets w
     vault: A,
     v4PoolManager: A,
     aavePool: A,
+    permit2: A,
   };
   const size = (n: number, aavePool?: Address) => {
     const init: BasketInit = {
