@@ -16,13 +16,18 @@ const lending = { pool: 'fixture', leverage: A, collateral: 'WETH', debt: 'USDC'
 const dir = mkdtempSync(join(tmpdir(), 'ballast-lever-cfg-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(l: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}): string {
+function file(
+  l: Record<string, unknown> | undefined,
+  extra: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+): string {
   const path = join(dir, `p${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(
     path,
     stringify({
       quote: 'USDC',
       target: { WETH: 0.5, USDC: 0.5 },
+      ...top,
       chain: {
         tokens: { WETH: A, USDC: A },
         feeds: { WETH: feed, USDC: feed },
@@ -36,7 +41,13 @@ function file(l: Record<string, unknown> | undefined, extra: Record<string, unkn
   return path;
 }
 
-const cases: [string, Record<string, unknown> | undefined, RegExp, Record<string, unknown>?][] = [
+const cases: [
+  string,
+  Record<string, unknown> | undefined,
+  RegExp,
+  Record<string, unknown>?,
+  Record<string, unknown>?,
+][] = [
   ['a floor at 1', { ...lending, minHealthFactor: 1 }, /chain\.lending\.minHealthFactor: must be > 1/],
   ['a target LTV of 1', { ...lending, targetLtv: 1 }, /chain\.lending\.targetLtv: must be < 1/],
   ['an unknown field', { ...lending, lender: 'aave' }, /chain\.lending: .*lender/],
@@ -52,12 +63,19 @@ const cases: [string, Record<string, unknown> | undefined, RegExp, Record<string
       idle: { pool: 'fixture', assets: { WETH: { share: 0.5 } } },
     },
   ],
+  [
+    'a portfolio trigger',
+    lending,
+    /: trigger: lever rebalance decides by chain\.lending/,
+    undefined,
+    { trigger: { type: 'band', band: 0.05 } },
+  ],
   ['Permit2 approvals', lending, /chain\.approvals: lever rebalance .* no Permit2/, { approvals: 'permit2' }],
 ];
 
-for (const [name, l, re, extra] of cases) {
+for (const [name, l, re, extra, top] of cases) {
   test(`lever rebalance refuses ${name}: exit 1, one line naming the field`, async () => {
-    const r = await ballast('lever', 'rebalance', '--rpc', 'http://127.0.0.1:9', '--config', file(l, extra));
+    const r = await ballast('lever', 'rebalance', '--rpc', 'http://127.0.0.1:9', '--config', file(l, extra, top));
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

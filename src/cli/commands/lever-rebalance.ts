@@ -160,7 +160,14 @@ function loadPortfolio(path: string) {
     );
   checkChainSection(parsed.data);
   checkLendingSection(parsed.data);
-  // fields of `dex rebalance` this command would otherwise silently ignore
+  // fields of `dex rebalance` and of the portfolio's own decision this command would otherwise silently ignore
+  for (const k of ['trigger', 'costs', 'constraints', 'ignore'] as const)
+    if (doc[k] !== undefined)
+      throw InputError.one(
+        path,
+        k,
+        "lever rebalance decides by chain.lending (targetLtv, minHealthFactor) and prices by the route, not by the portfolio's trigger, costs or constraints: remove it from this file",
+      );
   if (parsed.data.chain.idle !== undefined)
     throw InputError.one(
       path,
