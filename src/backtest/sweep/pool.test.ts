@@ -5,7 +5,7 @@ import type { BacktestOptions } from '../engine/types.ts';
 import { generateGbm } from '../synthetic/index.ts';
 import { buildGrid, linSpace, logSpace } from './grid.ts';
 import { K, METRIC_KEYS } from './metrics-layout.ts';
-import { bundleWorkerOptions, runSweep, SweepPool } from './pool.ts';
+import { alignedChunk, bundleWorkerOptions, runSweep, SweepPool } from './pool.ts';
 import { packConfigs, preparedFor, type SweepData, type SweepTask, warmUp } from './task.ts';
 
 const mkt = generateGbm({
@@ -100,5 +100,33 @@ describe('runSweep', () => {
     assert.ok(process.execArgv.length > 0, 'this test runs with preloads to drop');
     const sweep: SweepData = { cash: 'USD', target, times: data.times.buffer, prices: data.prices.buffer, options };
     assert.deepEqual(bundleWorkerOptions(sweep).execArgv, []);
+  });
+});
+
+describe('alignedChunk', () => {
+  // W3's grid: 100 band widths × 20 fees, the fees of one width side by side
+  const grid = Int32Array.from({ length: 2000 }, (_, c) => Math.floor(c / 20));
+  it('rounds a chunk up to whole runs of one strategy, so no band width is split between two workers', () => {
+    assert.equal(alignedChunk(grid, 10, 2), 20);
+    assert.equal(alignedChunk(grid, 21, 2), 40);
+    for (let lo = 0; lo < 2000; lo += alignedChunk(grid, 10, 2)) assert.equal(grid[lo - 1] === grid[lo], false);
+  });
+  it('keeps the chunk when every config is its own strategy, or when whole runs would leave a worker < 8 chunks', () => {
+    assert.equal(
+      alignedChunk(
+        Int32Array.from({ length: 500 }, (_, c) => c),
+        3,
+        2,
+      ),
+      3,
+    );
+    assert.equal(
+      alignedChunk(
+        Int32Array.from({ length: 200 }, (_, c) => Math.floor(c / 20)),
+        1,
+        2,
+      ),
+      1,
+    );
   });
 });

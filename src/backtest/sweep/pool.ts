@@ -49,6 +49,18 @@ async function spawn(sweep: SweepData): Promise<Worker> {
 type SweepOptions = Omit<BacktestOptions, 'costs'> & { costs: BacktestOptions['costs'] };
 
 /**
+ * A chunk size rounded up to whole runs of configs that share one strategy (a grid's fees of one band width sit
+ * side by side): a run split across two chunks, likely taken by two workers, makes both compute its band track.
+ * Kept only while every worker still gets ≥ 8 chunks.
+ */
+export function alignedChunk(specOf: Int32Array | readonly number[], chunk: number, workers: number): number {
+  let run = 1;
+  while (run < specOf.length && specOf[run] === specOf[0]) run++;
+  const aligned = Math.ceil(chunk / run) * run;
+  return run > 1 && aligned * workers * 8 <= specOf.length ? aligned : chunk;
+}
+
+/**
  * worker_threads over one data set, reusable for many sweeps (walk-forward runs two; a caller may run
  * more): the prices live in one SharedArrayBuffer read by all, and a worker keeps what it has compiled and
  * computed (EWMA tracks, run buffers) from one sweep to the next. Workers take chunks of configs from a
@@ -107,7 +119,7 @@ export class SweepPool {
     }
     const id = ++this.seq;
     // Small chunks (~100 per worker): taking one costs an atomic add, and they keep the tail short.
-    const chunk = Math.max(1, Math.ceil(total / (workers.length * 100)));
+    const chunk = alignedChunk(packed.specOf, Math.max(1, Math.ceil(total / (workers.length * 100))), workers.length);
     const next = new SharedArrayBuffer(4);
     let done = 0;
     const detach: (() => void)[] = [];
