@@ -113,3 +113,20 @@ export function txSender(clients: LocalClients): TxSender {
     },
   };
 }
+
+/** A read client for the chain a chain file describes (its id and Multicall3), 30 s per request. */
+export function chainFileClient(
+  rpcUrl: string,
+  f: { readonly chainId: number; readonly contracts: { readonly multicall3: Address } },
+): PublicClient {
+  return createPublicClient({
+    transport: http(rpcUrl, { timeout: 30_000 }),
+    chain: {
+      id: f.chainId,
+      name: 'ballast',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+      contracts: { multicall3: { address: f.contracts.multicall3 } },
+    },
+  }) as PublicClient;
+}

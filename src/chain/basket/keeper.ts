@@ -17,10 +17,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   type Address,
-  createPublicClient,
   encodeFunctionData,
   formatUnits,
-  http,
   type PrivateKeyAccount,
   type PublicClient,
   parseAbi,
@@ -30,6 +28,7 @@ import { InputError } from '../../core/errors.ts';
 import type { Balances, Clock, PriceQuote } from '../../core/ports.ts';
 import { JournalConflictError } from '../../store/errors.ts';
 import type { ChainTxPort } from '../../store/ports.ts';
+import { chainFileClient } from '../client.ts';
 import { requireResolved } from '../executor/resolve.ts';
 import { ChainSendError, ChainTxPendingError, type Sender, sendTx } from '../executor/send.ts';
 import type { Fixture } from '../fixture/types.ts';
@@ -122,16 +121,7 @@ export class BasketKeeper {
     this.chainTxs = d.chainTxs;
     this.where = d.where;
     this.targets = d.targets;
-    this.client = createPublicClient({
-      transport: http(c.rpcUrl, { timeout: 30_000 }),
-      chain: {
-        id: d.fixture.chainId,
-        name: 'ballast',
-        nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-        rpcUrls: { default: { http: [c.rpcUrl] } },
-        contracts: { multicall3: { address: d.fixture.contracts.multicall3 } },
-      },
-    }) as PublicClient;
+    this.client = chainFileClient(c.rpcUrl, d.fixture);
   }
 
   private refuse(field: string, message: string): never {

@@ -3,18 +3,11 @@
  * Pools, tokens and helper contracts come from the chain file that `ballast chain up` writes (default
  * .ballast/chain.json); pool state is read with one multicall at the latest block and routed by src/dex/router.
  */
+
 import { existsSync } from 'node:fs';
-import {
-  type Address,
-  BaseError,
-  createPublicClient,
-  getAddress,
-  http,
-  isAddress,
-  type PublicClient,
-  parseAbi,
-} from 'viem';
+import { type Address, BaseError, getAddress, isAddress, type PublicClient, parseAbi } from 'viem';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { chainFileClient } from '../../chain/client.ts';
 import { readRouteStates, routePools } from '../../chain/fixture/route-pools.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
@@ -193,16 +186,7 @@ export function routeJson(r: Route): QuoteJson {
 export async function dexQuote(opts: DexQuoteOptions): Promise<DexQuoteResult> {
   const write = opts.write ?? ((s: string) => process.stdout.write(s));
   const f = loadChainFile(opts.chainFile ?? findChainFile());
-  const client = createPublicClient({
-    transport: http(opts.rpc, { timeout: 30_000 }),
-    chain: {
-      id: f.chainId,
-      name: 'ballast',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [opts.rpc] } },
-      contracts: { multicall3: { address: f.contracts.multicall3 } },
-    },
-  }) as PublicClient;
+  const client = chainFileClient(opts.rpc, f);
   await requireChain(client, opts.rpc, f.chainId);
   if ((await client.getCode({ address: f.contracts.multicall3 })) === undefined) {
     throw new QuoteError(

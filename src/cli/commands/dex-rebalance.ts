@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { type Address, createPublicClient, formatUnits, type Hex, http, type PublicClient, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { chainFileClient } from '../../chain/client.ts';
 import { executorConfigCalls, executorDeployData, poolSources } from '../../chain/executor/artifact.ts';
 import { type ForkSimulator, startForkSimulator } from '../../chain/executor/fork-sim.ts';
 import { signPermit2 } from '../../chain/executor/permit2.ts';
@@ -175,16 +176,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     );
   if (o.journal !== undefined) Journal.checkPath(o.journal);
   const f = loadChainFile(o.chainFile ?? findChainFile());
-  const client = createPublicClient({
-    transport: http(o.rpc, { timeout: 30_000 }),
-    chain: {
-      id: f.chainId,
-      name: 'ballast',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [o.rpc] } },
-      contracts: { multicall3: { address: f.contracts.multicall3 } },
-    },
-  }) as PublicClient;
+  const client = chainFileClient(o.rpc, f);
   let verify: VerifyRpc | undefined;
   if (o.verifyRpc !== undefined) {
     const vc = createPublicClient({

@@ -6,9 +6,11 @@
  * signed, journaled before broadcast, resolved by lookup after a crash). The journal's cycle records the
  * outcome: the flash fee paid (the LeverageRebalanced event), or "reverted, nothing changed".
  */
-import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem';
+
+import type { Address, Hex, PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { chainFileClient } from '../../chain/client.ts';
 import { explainRevert } from '../../chain/executor/calldata.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { ChainSendError, type Sender, sendTx } from '../../chain/executor/send.ts';
@@ -188,16 +190,7 @@ export async function leverRebalance(o: LeverRebalanceOptions): Promise<LeverReb
   const { doc, p } = loadPortfolio(o.config);
   if (o.journal !== undefined) Journal.checkPath(o.journal);
   const f = loadChainFile(o.chainFile ?? findChainFile());
-  const client = createPublicClient({
-    transport: http(o.rpc, { timeout: 30_000 }),
-    chain: {
-      id: f.chainId,
-      name: 'ballast',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [o.rpc] } },
-      contracts: { multicall3: { address: f.contracts.multicall3 } },
-    },
-  }) as PublicClient;
+  const client = chainFileClient(o.rpc, f);
   const key = readKey(o);
   const account = key ? privateKeyToAccount(key) : undefined;
   if (o.execute && !account)

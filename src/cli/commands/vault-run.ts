@@ -1,9 +1,9 @@
 /** The actions of `ballast vault …` (vault.ts registers and checks the flags; docs/basket.md#cli). */
+
 import { existsSync } from 'node:fs';
 import {
   type Abi,
   type Address,
-  createPublicClient,
   createWalletClient,
   encodeDeployData,
   encodeFunctionData,
@@ -30,6 +30,7 @@ import {
 import { planBasketRebalance, readSnapshot } from '../../chain/basket/plan.ts';
 import { previewIssue, previewRedeem, readValuation } from '../../chain/basket/read.ts';
 import { findChainFile } from '../../chain/chain-file.ts';
+import { chainFileClient } from '../../chain/client.ts';
 import { poolSources } from '../../chain/executor/artifact.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
 import { BallastError, InputError } from '../../core/errors.ts';
@@ -77,16 +78,7 @@ const jsonSafe = (x: unknown): unknown =>
 async function context(f: VaultFlags): Promise<Ctx> {
   const fx = loadChainFile(f.chainFile ?? findChainFile());
   const key = readKey(f);
-  const client = createPublicClient({
-    transport: http(f.rpc, { timeout: 30_000 }),
-    chain: {
-      id: fx.chainId,
-      name: 'ballast',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [f.rpc] } },
-      contracts: { multicall3: { address: fx.contracts.multicall3 } },
-    },
-  }) as PublicClient;
+  const client = chainFileClient(f.rpc, fx);
   await requireChain(client, f.rpc, fx.chainId);
   const out = (text: string, json: Record<string, unknown>) =>
     void process.stdout.write(f.json === true ? `${JSON.stringify(jsonSafe(json))}\n` : text);
