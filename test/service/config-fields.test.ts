@@ -156,7 +156,7 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[intents].limit.pollMs': { rejected: intents({ limit: { pollMs: 1 } }) },
   'portfolios[].venue[basket].type': used('src/service/venues.ts', /v\.type === 'basket'/, BASKET_E2E),
   'portfolios[].venue[basket].name': used('src/venues/basket/config.ts', /new BasketVenue\(c\.name/),
-  'portfolios[].venue[basket].rpcUrl': used(BASKET, /http\(c\.rpcUrl/, BASKET_E2E),
+  'portfolios[].venue[basket].rpcUrl': used(BASKET, /chainFileClient\(c\.rpcUrl,/, BASKET_E2E),
   'portfolios[].venue[basket].basket': used(BASKET, /readBasket\(this\.client, this\.c\.basket\)/, BASKET_E2E),
   'portfolios[].venue[basket].chainFile': used(
     'src/service/venues.ts',
