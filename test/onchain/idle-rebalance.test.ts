@@ -7,7 +7,7 @@
  * The gas of the one transaction is compared with the same moves as separate transactions (the old path).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -104,7 +104,10 @@ before(async () => {
   for (const t of [usdc, weth, aUsdc]) await otx.call(t, erc20, 'approve', [executor, maxUint256], 'approve executor');
   snap = await w.clients.test.snapshot();
 });
-after(() => w?.node.stop());
+after(async () => {
+  await w?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const near = (x: bigint, y: bigint, tol: bigint, what: string) =>
   assert.ok(x - y <= tol && y - x <= tol, `${what}: ${x} vs ${y} (±${tol})`);
