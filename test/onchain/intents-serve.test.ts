@@ -135,12 +135,26 @@ function intents(name: string): Intent[] {
   }
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
+/**
+ * Polls until `f` gives a value. The wait is generous (a loaded 2-core CI machine runs each 2 s cycle late), and a
+ * timeout says what the service was doing: the journal's intents and the tail of the service's stderr.
+ */
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined>,
+  ctx?: { name: string; serve: { stderr(): string } },
+  ms = 240_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) {
+      const state = ctx
+        ? `; intents ${JSON.stringify(intents(ctx.name))}; stderr …${ctx.serve.stderr().slice(-1500)}`
+        : '';
+      throw new Error(`timed out after ${ms / 1000} s waiting for ${what}${state}`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -227,11 +241,16 @@ describe('ballast serve with an intents venue and solver mode', () => {
       assert.ok(sent.length >= 1, JSON.stringify(intents(name)));
       const second = await startServe(serviceFile(name, key), dir, 60_000);
       serves.push(second);
-      await until('the intent filled after the restart', async () =>
-        intents(name).some((i) => i.state === 'filled') ? true : undefined,
+      const ctx = { name, serve: second };
+      await until(
+        'the intent filled after the restart',
+        async () => (intents(name).some((i) => i.state === 'filled') ? true : undefined),
+        ctx,
       );
-      await until('the target', async () =>
-        Math.abs((await wethWeight(owner.address)) - 0.5) < 0.02 ? true : undefined,
+      await until(
+        'the target',
+        async () => (Math.abs((await wethWeight(owner.address)) - 0.5) < 0.02 ? true : undefined),
+        ctx,
       );
       await second.stop();
       const all = intents(name);
