@@ -46,17 +46,35 @@ export const toFlow = (r: FlowRow): CashFlow => ({
   externalId: r.external_id,
 });
 
+/** Checks a cash flow before either store writes it (one line naming the field). */
+export function checkFlowInput(input: CashFlowInput): void {
+  if (input.kind !== 'deposit' && input.kind !== 'withdrawal')
+    throw new JournalInputError('kind', `must be 'deposit' or 'withdrawal', got ${String(input.kind)}`);
+  requireFinite('quantity', input.quantity, { positive: true });
+  if (input.value !== undefined) requireFinite('value', input.value, { nonNegative: true });
+  requireFinite('at', input.at);
+  if (input.asset.length === 0) throw new JournalInputError('asset', 'must not be empty');
+}
+
+/** Recording a flow again under its external id is idempotent only with the same fields. */
+export function requireSameFlow(prev: FlowRow, input: CashFlowInput): void {
+  if (
+    prev.portfolio_id !== input.portfolioId ||
+    prev.kind !== input.kind ||
+    prev.asset !== input.asset ||
+    prev.quantity !== input.quantity
+  )
+    throw new JournalConflictError(
+      `journal: cash flow ${input.externalId} is already recorded with other fields (${prev.kind} ${prev.quantity} ${prev.asset} for ${prev.portfolio_id}); use a new id.`,
+    );
+}
+
 export class CashFlowStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   /** Records a flow; the same externalId again returns the first record (a retried API call is not a second deposit). */
   record(input: CashFlowInput): CashFlow {
-    if (input.kind !== 'deposit' && input.kind !== 'withdrawal')
-      throw new JournalInputError('kind', `must be 'deposit' or 'withdrawal', got ${String(input.kind)}`);
-    requireFinite('quantity', input.quantity, { positive: true });
-    if (input.value !== undefined) requireFinite('value', input.value, { nonNegative: true });
-    requireFinite('at', input.at);
-    if (input.asset.length === 0) throw new JournalInputError('asset', 'must not be empty');
+    checkFlowInput(input);
     return this.db
       .transaction(() => {
         if (this.db.prepare('SELECT 1 FROM portfolios WHERE id = ?').get(input.portfolioId) === undefined)
@@ -66,16 +84,7 @@ export class CashFlowStore {
             | FlowRow
             | undefined;
           if (prev !== undefined) {
-            if (
-              prev.portfolio_id !== input.portfolioId ||
-              prev.kind !== input.kind ||
-              prev.asset !== input.asset ||
-              prev.quantity !== input.quantity
-            ) {
-              throw new JournalConflictError(
-                `journal: cash flow ${input.externalId} is already recorded with other fields (${prev.kind} ${prev.quantity} ${prev.asset} for ${prev.portfolio_id}); use a new id.`,
-              );
-            }
+            requireSameFlow(prev, input);
             return toFlow(prev);
           }
         }

@@ -122,6 +122,34 @@ export function hex(field: string, v: string, len?: number): string {
   return s;
 }
 
+/** Checks a transaction before either journal writes it (one line naming the field); returns its stored forms. */
+export function checkTxInput(input: ChainTxInput): {
+  from: string;
+  to: string | null;
+  txHash: string;
+  rawTx: string;
+  calls: string | null;
+} {
+  if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
+    throw new JournalInputError('chainId', `must be a positive integer, got ${input.chainId}`);
+  if (!Number.isSafeInteger(input.nonce) || input.nonce < 0)
+    throw new JournalInputError('nonce', `must be an integer ≥ 0, got ${input.nonce}`);
+  requireFinite('at', input.at);
+  const from = hex('from', input.from, 42);
+  const to = input.to === null ? null : hex('to', input.to, 42);
+  const txHash = hex('txHash', input.txHash, 66);
+  const rawTx = hex('rawTx', input.rawTx);
+  for (const [f, v] of [
+    ['valueWei', input.valueWei],
+    ['gasLimit', input.gasLimit],
+    ['maxFeePerGas', input.maxFeePerGas],
+  ] as const) {
+    if (v !== undefined && v < 0n) throw new JournalInputError(f, `must be ≥ 0, got ${v}`);
+  }
+  const calls = input.calls === undefined ? null : toStoredJson('calls', input.calls);
+  return { from, to, txHash, rawTx, calls };
+}
+
 export const SELECT_TX = 'SELECT i.*, c.* FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id';
 
 export class ChainTxJournal {
@@ -132,23 +160,7 @@ export class ChainTxJournal {
 
   /** Commits the signed transaction durably BEFORE broadcasting it. Same child again with the same hash: returns it. */
   commitTx(input: ChainTxInput): ChainTxIntent {
-    if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
-      throw new JournalInputError('chainId', `must be a positive integer, got ${input.chainId}`);
-    if (!Number.isSafeInteger(input.nonce) || input.nonce < 0)
-      throw new JournalInputError('nonce', `must be an integer ≥ 0, got ${input.nonce}`);
-    requireFinite('at', input.at);
-    const from = hex('from', input.from, 42);
-    const to = input.to === null ? null : hex('to', input.to, 42);
-    const txHash = hex('txHash', input.txHash, 66);
-    const rawTx = hex('rawTx', input.rawTx);
-    for (const [f, v] of [
-      ['valueWei', input.valueWei],
-      ['gasLimit', input.gasLimit],
-      ['maxFeePerGas', input.maxFeePerGas],
-    ] as const) {
-      if (v !== undefined && v < 0n) throw new JournalInputError(f, `must be ≥ 0, got ${v}`);
-    }
-    const calls = input.calls === undefined ? null : toStoredJson('calls', input.calls);
+    const { from, to, txHash, rawTx, calls } = checkTxInput(input);
     return writeTx(this.db, () => {
       const cid = clientOrderIdFromPrefix(this.core.prefixOf(input.portfolioId), input.cycle, input.leg, input.child);
       const existing = this.core.findRow(cid);

@@ -44,6 +44,37 @@ export function requireFinite(
   if (opts.nonNegative === true && v < 0) throw new JournalInputError(field, `must be ≥ 0, got ${v}`);
 }
 
+/** Checks a fill before either journal records it (one line naming the field). */
+export function checkFill(fill: Fill): void {
+  if (fill.tradeId.length === 0)
+    throw new JournalInputError(
+      'fill.tradeId',
+      'must not be empty (venues without trade ids must derive one, e.g. clientOrderId + fill number)',
+    );
+  requireFinite('fill.quantity', fill.quantity, { positive: true });
+  requireFinite('fill.price', fill.price, { positive: true });
+  requireFinite('fill.fee', fill.fee);
+  requireFinite('fill.time', fill.time);
+  if (fill.explanation !== undefined) {
+    requireFinite('fill.explanation.matched', fill.explanation.matched);
+    requireFinite('fill.explanation.routed', fill.explanation.routed);
+  }
+}
+
+/** A venue trade id recorded again must be the same fill of the same order; anything else is a conflict. */
+export function requireSameFill(
+  row: IntentRow,
+  fill: Fill,
+  existing: { intent_id: number; quantity: number; price: number },
+): void {
+  if (existing.intent_id !== row.id || existing.quantity !== fill.quantity || existing.price !== fill.price) {
+    throw new JournalConflictError(
+      `journal: ${row.venue} trade ${fill.tradeId} is already recorded ${existing.intent_id !== row.id ? 'for another order' : `with quantity ${existing.quantity} @ ${existing.price}`}; ` +
+        `refusing ${fill.quantity} @ ${fill.price} for ${row.client_order_id}. Check the venue adapter's trade ids.`,
+    );
+  }
+}
+
 export class IntentCore {
   private readonly byCid;
   private readonly insertEvent;
@@ -116,19 +147,7 @@ export class IntentCore {
    * on another order, or with other numbers, is a conflict: the venue contradicts the journal.
    */
   addFill(row: IntentRow, fill: Fill, recordedAt: number): boolean {
-    if (fill.tradeId.length === 0)
-      throw new JournalInputError(
-        'fill.tradeId',
-        'must not be empty (venues without trade ids must derive one, e.g. clientOrderId + fill number)',
-      );
-    requireFinite('fill.quantity', fill.quantity, { positive: true });
-    requireFinite('fill.price', fill.price, { positive: true });
-    requireFinite('fill.fee', fill.fee);
-    requireFinite('fill.time', fill.time);
-    if (fill.explanation !== undefined) {
-      requireFinite('fill.explanation.matched', fill.explanation.matched);
-      requireFinite('fill.explanation.routed', fill.explanation.routed);
-    }
+    checkFill(fill);
     const r = this.insertFillStmt.run(
       row.id,
       row.venue,
@@ -148,12 +167,7 @@ export class IntentCore {
       quantity: number;
       price: number;
     };
-    if (existing.intent_id !== row.id || existing.quantity !== fill.quantity || existing.price !== fill.price) {
-      throw new JournalConflictError(
-        `journal: ${row.venue} trade ${fill.tradeId} is already recorded ${existing.intent_id !== row.id ? 'for another order' : `with quantity ${existing.quantity} @ ${existing.price}`}; ` +
-          `refusing ${fill.quantity} @ ${fill.price} for ${row.client_order_id}. Check the venue adapter's trade ids.`,
-      );
-    }
+    requireSameFill(row, fill, existing);
     return false;
   }
 

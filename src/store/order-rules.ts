@@ -6,7 +6,9 @@
  */
 import { type IntentState, isTerminal, UNFINISHED_STATES } from '../core/orders/order-states.ts';
 import type { OrderState, OrderStatus } from '../core/ports.ts';
-import { JournalInputError } from './errors.ts';
+import { JournalConflictError, JournalInputError } from './errors.ts';
+import { requireFinite } from './intent-core.ts';
+import type { IntentInput, IntentRow } from './intent-rows.ts';
 
 /** Outcomes a lookup can resolve an intent to. */
 export type ResolveOutcome = 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'not_placed';
@@ -83,3 +85,38 @@ export const PORTFOLIO_FILLS_SQL = `SELECT i.client_order_id AS "clientOrderId",
 export const ALL_FILLS_SQL = `SELECT i.client_order_id AS "clientOrderId", f.venue, f.trade_id AS "tradeId", f.quantity, f.price, f.fee,
        f.fee_asset AS "feeAsset", f.at, i.side, i.asset, i.quote
   FROM fills f JOIN order_intents i ON i.id = f.intent_id ORDER BY f.id`;
+
+/**
+ * Checks an intent before either journal writes it (one line naming the field) and returns its stored limit price
+ * (null for a market order).
+ */
+export function checkIntentInput(input: IntentInput): number | null {
+  requireFinite('quantity', input.quantity, { positive: true });
+  requireFinite('referencePrice', input.referencePrice, { positive: true });
+  requireFinite('at', input.at);
+  if (input.side !== 'buy' && input.side !== 'sell')
+    throw new JournalInputError('side', `must be 'buy' or 'sell', got ${String(input.side)}`);
+  if (input.orderType !== 'market' && input.orderType !== 'limit')
+    throw new JournalInputError('orderType', `must be 'market' or 'limit', got ${String(input.orderType)}`);
+  if (input.orderType === 'limit') requireFinite('limitPrice', input.limitPrice ?? Number.NaN, { positive: true });
+  for (const f of ['venue', 'asset', 'quote'] as const)
+    if (input[f].length === 0) throw new JournalInputError(f, 'must not be empty');
+  return input.orderType === 'limit' ? (input.limitPrice ?? null) : null;
+}
+
+/** Committing an intent again is idempotent only with the same fields; otherwise it is a conflict. */
+export function requireSameIntent(cid: string, existing: IntentRow, input: IntentInput, limit: number | null): void {
+  const same =
+    existing.venue === input.venue &&
+    existing.asset === input.asset &&
+    existing.quote === input.quote &&
+    existing.side === input.side &&
+    existing.quantity === input.quantity &&
+    existing.order_type === input.orderType &&
+    existing.limit_price === limit &&
+    existing.reference_price === input.referencePrice;
+  if (!same)
+    throw new JournalConflictError(
+      `journal: intent ${cid} (${input.portfolioId} cycle ${input.cycle} leg ${input.leg} child ${input.child}) is already committed with other fields; a re-peg or chunk must use a new child number.`,
+    );
+}

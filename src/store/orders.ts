@@ -11,8 +11,8 @@
 import { clientOrderIdFromPrefix } from '../core/orders/client-order-id.ts';
 import { type IntentState, isTerminal } from '../core/orders/order-states.ts';
 import type { Fill, OrderRequest, OrderState } from '../core/ports.ts';
-import { IllegalTransitionError, JournalConflictError, JournalInputError } from './errors.ts';
-import { IntentCore, requireFinite, writeTx } from './intent-core.ts';
+import { IllegalTransitionError } from './errors.ts';
+import { IntentCore, writeTx } from './intent-core.ts';
 import {
   explainedOf,
   type FillRecord,
@@ -28,12 +28,14 @@ import {
 import type { SqliteDatabase } from './open-database.ts';
 import {
   ALL_FILLS_SQL,
+  checkIntentInput,
   type LookupWrite,
   listSql,
   PORTFOLIO_FILLS_SQL,
   type ResolveOutcome,
   reportDetail,
   reportedTarget,
+  requireSameIntent,
   statusToState,
   unfinishedSql,
 } from './order-rules.ts';
@@ -62,34 +64,12 @@ export class OrderJournal {
    * fields returns the journaled one unchanged; with different fields it is a conflict.
    */
   commitIntent(input: IntentInput): OrderIntent {
-    requireFinite('quantity', input.quantity, { positive: true });
-    requireFinite('referencePrice', input.referencePrice, { positive: true });
-    requireFinite('at', input.at);
-    if (input.side !== 'buy' && input.side !== 'sell')
-      throw new JournalInputError('side', `must be 'buy' or 'sell', got ${String(input.side)}`);
-    if (input.orderType !== 'market' && input.orderType !== 'limit')
-      throw new JournalInputError('orderType', `must be 'market' or 'limit', got ${String(input.orderType)}`);
-    if (input.orderType === 'limit') requireFinite('limitPrice', input.limitPrice ?? Number.NaN, { positive: true });
-    for (const f of ['venue', 'asset', 'quote'] as const)
-      if (input[f].length === 0) throw new JournalInputError(f, 'must not be empty');
-    const limit = input.orderType === 'limit' ? (input.limitPrice ?? null) : null;
+    const limit = checkIntentInput(input);
     return writeTx(this.db, () => {
       const cid = this.clientOrderIdFor(input.portfolioId, input.cycle, input.leg, input.child);
       const existing = this.core.findRow(cid);
       if (existing !== undefined) {
-        const same =
-          existing.venue === input.venue &&
-          existing.asset === input.asset &&
-          existing.quote === input.quote &&
-          existing.side === input.side &&
-          existing.quantity === input.quantity &&
-          existing.order_type === input.orderType &&
-          existing.limit_price === limit &&
-          existing.reference_price === input.referencePrice;
-        if (!same)
-          throw new JournalConflictError(
-            `journal: intent ${cid} (${input.portfolioId} cycle ${input.cycle} leg ${input.leg} child ${input.child}) is already committed with other fields; a re-peg or chunk must use a new child number.`,
-          );
+        requireSameIntent(cid, existing, input, limit);
         return toOrderIntent(existing);
       }
       this.core.requireCycle(input.portfolioId, input.cycle);

@@ -1,7 +1,13 @@
 /** The PostgreSQL image of CashFlowStore (../cash-flows.ts): the same checks, rows and messages. */
-import { type CashFlow, type CashFlowInput, type FlowRow, toFlow } from '../cash-flows.ts';
-import { JournalConflictError, JournalInputError, JournalNotFoundError } from '../errors.ts';
-import { requireFinite } from '../intent-core.ts';
+import {
+  type CashFlow,
+  type CashFlowInput,
+  checkFlowInput,
+  type FlowRow,
+  requireSameFlow,
+  toFlow,
+} from '../cash-flows.ts';
+import { JournalNotFoundError } from '../errors.ts';
 import type { CashFlowPort } from '../ports.ts';
 import type { Sql } from './sql.ts';
 
@@ -9,28 +15,14 @@ export class PgCashFlowStore implements CashFlowPort {
   constructor(private readonly sql: Sql) {}
 
   async record(input: CashFlowInput): Promise<CashFlow> {
-    if (input.kind !== 'deposit' && input.kind !== 'withdrawal')
-      throw new JournalInputError('kind', `must be 'deposit' or 'withdrawal', got ${String(input.kind)}`);
-    requireFinite('quantity', input.quantity, { positive: true });
-    if (input.value !== undefined) requireFinite('value', input.value, { nonNegative: true });
-    requireFinite('at', input.at);
-    if (input.asset.length === 0) throw new JournalInputError('asset', 'must not be empty');
+    checkFlowInput(input);
     return this.sql.tx(async (s) => {
       if ((await s.get('SELECT 1 FROM portfolios WHERE id = ?', input.portfolioId)) === undefined)
         throw new JournalNotFoundError('portfolio', input.portfolioId);
       if (input.externalId !== undefined) {
         const prev = await s.get<FlowRow>('SELECT * FROM cash_flows WHERE external_id = ?', input.externalId);
         if (prev !== undefined) {
-          if (
-            prev.portfolio_id !== input.portfolioId ||
-            prev.kind !== input.kind ||
-            prev.asset !== input.asset ||
-            prev.quantity !== input.quantity
-          ) {
-            throw new JournalConflictError(
-              `journal: cash flow ${input.externalId} is already recorded with other fields (${prev.kind} ${prev.quantity} ${prev.asset} for ${prev.portfolio_id}); use a new id.`,
-            );
-          }
+          requireSameFlow(prev, input);
           return toFlow(prev);
         }
       }

@@ -5,16 +5,15 @@ import {
   type ChainReceipt,
   type ChainTxInput,
   type ChainTxIntent,
+  checkTxInput,
   hex,
   SELECT_TX,
   type TxRow,
   toTx,
 } from '../chain-txs.ts';
-import { IllegalTransitionError, JournalConflictError, JournalInputError } from '../errors.ts';
-import { requireFinite } from '../intent-core.ts';
+import { IllegalTransitionError, JournalConflictError } from '../errors.ts';
 import type { OrderEvent, OrderLookup } from '../intent-rows.ts';
 import type { ChainTxPort } from '../ports.ts';
-import { toStoredJson } from '../secrets.ts';
 import { PgIntentCore } from './intent-core.ts';
 import type { Sql } from './sql.ts';
 
@@ -25,23 +24,7 @@ export class PgChainTxJournal implements ChainTxPort {
   }
 
   async commitTx(input: ChainTxInput): Promise<ChainTxIntent> {
-    if (!Number.isSafeInteger(input.chainId) || input.chainId <= 0)
-      throw new JournalInputError('chainId', `must be a positive integer, got ${input.chainId}`);
-    if (!Number.isSafeInteger(input.nonce) || input.nonce < 0)
-      throw new JournalInputError('nonce', `must be an integer ≥ 0, got ${input.nonce}`);
-    requireFinite('at', input.at);
-    const from = hex('from', input.from, 42);
-    const to = input.to === null ? null : hex('to', input.to, 42);
-    const txHash = hex('txHash', input.txHash, 66);
-    const rawTx = hex('rawTx', input.rawTx);
-    for (const [f, v] of [
-      ['valueWei', input.valueWei],
-      ['gasLimit', input.gasLimit],
-      ['maxFeePerGas', input.maxFeePerGas],
-    ] as const) {
-      if (v !== undefined && v < 0n) throw new JournalInputError(f, `must be ≥ 0, got ${v}`);
-    }
-    const calls = input.calls === undefined ? null : toStoredJson('calls', input.calls);
+    const { from, to, txHash, rawTx, calls } = checkTxInput(input);
     return this.sql.tx(async (s) => {
       const self = new PgChainTxJournal(s);
       const cid = clientOrderIdFromPrefix(

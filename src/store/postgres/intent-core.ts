@@ -1,8 +1,8 @@
 /** The PostgreSQL image of IntentCore (../intent-core.ts): states with their events, fills, lookups. */
 import { canTransition, type IntentState } from '../../core/orders/order-states.ts';
 import type { Fill } from '../../core/ports.ts';
-import { IllegalTransitionError, JournalConflictError, JournalInputError, JournalNotFoundError } from '../errors.ts';
-import { requireFinite, type TransitionInput } from '../intent-core.ts';
+import { IllegalTransitionError, JournalNotFoundError } from '../errors.ts';
+import { checkFill, requireFinite, requireSameFill, type TransitionInput } from '../intent-core.ts';
 import {
   type EventRow,
   type FillRecord,
@@ -68,19 +68,7 @@ export class PgIntentCore {
   }
 
   async addFill(row: IntentRow, fill: Fill, recordedAt: number): Promise<boolean> {
-    if (fill.tradeId.length === 0)
-      throw new JournalInputError(
-        'fill.tradeId',
-        'must not be empty (venues without trade ids must derive one, e.g. clientOrderId + fill number)',
-      );
-    requireFinite('fill.quantity', fill.quantity, { positive: true });
-    requireFinite('fill.price', fill.price, { positive: true });
-    requireFinite('fill.fee', fill.fee);
-    requireFinite('fill.time', fill.time);
-    if (fill.explanation !== undefined) {
-      requireFinite('fill.explanation.matched', fill.explanation.matched);
-      requireFinite('fill.explanation.routed', fill.explanation.routed);
-    }
+    checkFill(fill);
     const r = await this.sql.run(
       'INSERT INTO fills (intent_id, venue, trade_id, quantity, price, fee, fee_asset, at, recorded_at, matched, routed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(venue, trade_id) DO NOTHING',
       row.id,
@@ -101,12 +89,7 @@ export class PgIntentCore {
       row.venue,
       fill.tradeId,
     ))!;
-    if (existing.intent_id !== row.id || existing.quantity !== fill.quantity || existing.price !== fill.price) {
-      throw new JournalConflictError(
-        `journal: ${row.venue} trade ${fill.tradeId} is already recorded ${existing.intent_id !== row.id ? 'for another order' : `with quantity ${existing.quantity} @ ${existing.price}`}; ` +
-          `refusing ${fill.quantity} @ ${fill.price} for ${row.client_order_id}. Check the venue adapter's trade ids.`,
-      );
-    }
+    requireSameFill(row, fill, existing);
     return false;
   }
 
