@@ -6,8 +6,16 @@
 
 /** V = Σ qtyᵢ·P[off + i]. */
 export function rowValue(P: Float64Array, qty: Float64Array, off: number): number {
+  const n = qty.length;
   let v = 0;
-  for (let i = 0; i < qty.length; i++) v += qty[i]! * P[off + i]!;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    v += qty[i]! * P[off + i]!;
+    v += qty[i + 1]! * P[off + i + 1]!;
+    v += qty[i + 2]! * P[off + i + 2]!;
+    v += qty[i + 3]! * P[off + i + 3]!;
+  }
+  for (; i < n; i++) v += qty[i]! * P[off + i]!;
   return v;
 }
 
@@ -41,7 +49,18 @@ export function rowAbsBreachUniform(
   band: number,
 ): boolean {
   const inv = 1 / v;
-  for (let i = 0; i < t.length; i++) {
+  const n = t.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    if (
+      Math.abs(qty[i]! * P[off + i]! * inv - t[i]!) > band ||
+      Math.abs(qty[i + 1]! * P[off + i + 1]! * inv - t[i + 1]!) > band ||
+      Math.abs(qty[i + 2]! * P[off + i + 2]! * inv - t[i + 2]!) > band ||
+      Math.abs(qty[i + 3]! * P[off + i + 3]! * inv - t[i + 3]!) > band
+    )
+      return true;
+  }
+  for (; i < n; i++) {
     // |d| > band, the same answer as d > band || −d > band for every double (NaN: false), one test.
     const d = qty[i]! * P[off + i]! * inv - t[i]!;
     if (Math.abs(d) > band) return true;
