@@ -24,18 +24,16 @@ const num = fc.oneof(
   { weight: 8, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
   { weight: 1, arbitrary: fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, -1e-300, 5e-324, 1e300) },
 );
-const row = fc
-  .integer({ min: 0, max: 13 })
-  .chain((n) =>
-    fc.record({
-      n: fc.constant(n),
-      pad: fc.integer({ min: 0, max: 3 }),
-      qty: fc.array(num, { minLength: n, maxLength: n }),
-      p: fc.array(num, { minLength: n + 3, maxLength: n + 3 }),
-      t: fc.array(fc.oneof(num, fc.double({ min: 0, max: 1, noNaN: true })), { minLength: n, maxLength: n }),
-      band: fc.oneof(fc.double({ min: 0, max: 0.5, noNaN: true }), num),
-    }),
-  );
+const row = fc.integer({ min: 0, max: 13 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    pad: fc.integer({ min: 0, max: 3 }),
+    qty: fc.array(num, { minLength: n, maxLength: n }),
+    p: fc.array(num, { minLength: n + 3, maxLength: n + 3 }),
+    t: fc.array(fc.oneof(num, fc.double({ min: 0, max: 1, noNaN: true })), { minLength: n, maxLength: n }),
+    band: fc.oneof(fc.double({ min: 0, max: 0.5, noNaN: true }), num),
+  }),
+);
 
 test('rowValue unrolled by four: the same bits as one entry per iteration (lengths 0..13, generated doubles)', () => {
   fc.assert(
