@@ -8,7 +8,7 @@
  * V = Σ qtyᵢ·P[off + i], added in entry order. The loop is unrolled by four (the same additions in the same
  * order, so the same bits as one entry per iteration: scan.test.ts). V8's optimized code checks every typed
  * array's map, reloads its length and data pointer and checks for an interrupt at each iteration; four
- * entries per iteration do that once per four (issue #29: W4 1.25–1.31× → 1.12–1.14× its floor loop;
+ * entries per iteration do that once per four (issue #29: W4 1.24–1.31× → 1.11–1.14× its floor loop;
  * docs/benchmarks.md).
  */
 export function rowValue(P: Float64Array, qty: Float64Array, off: number): number {
