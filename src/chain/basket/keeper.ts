@@ -35,6 +35,7 @@ import type { Fixture } from '../fixture/types.ts';
 import { basketArtifact } from './artifact.ts';
 import { checkBasketRebalance } from './check.ts';
 import { legsForTrades, symbolIn } from './keeper-legs.ts';
+import { type ResolvedSleeve, resolveSleeve, SleeveConfigError, type SleeveSetting } from './sleeve.ts';
 import { checkInput, readSnapshot } from './plan.ts';
 import { type BasketState, readBasket } from './read.ts';
 import { type BasketView, basketView } from './view.ts';
@@ -58,6 +59,8 @@ export interface KeeperSettings {
   readonly maxSlippageBps: number;
   readonly deadlineSec: number;
   readonly receiptTimeoutMs: number;
+  /** A sleeve basket's share and liquid buffer per asset (the venue's `sleeve:`); refused on a plain basket. */
+  readonly sleeve?: SleeveSetting;
 }
 
 /** Where the config's fields are, for one-line refusals (`service: portfolios.p1.venue.basket: …`). */
@@ -101,6 +104,7 @@ export class BasketKeeper {
   private readonly where: ConfigWhere;
   private readonly targets: Readonly<Record<string, number>> | undefined;
   private assetsCache: BasketAsset[] | undefined;
+  private sleeveCache: ResolvedSleeve | undefined;
 
   constructor(
     readonly c: KeeperSettings,
@@ -143,6 +147,15 @@ export class BasketKeeper {
       }),
     );
     if (this.targets) this.checkTargets(out, s);
+    const snap = await readSnapshot(this.client, this.c.basket);
+    try {
+      this.sleeveCache = resolveSleeve(this.c.sleeve ?? {}, snap.sleeve, out, (sym, part) =>
+        sym === undefined ? 'sleeve' : part === undefined ? `sleeve.${sym}` : `sleeve.${sym}.${part}`,
+      );
+    } catch (e) {
+      if (e instanceof SleeveConfigError) this.refuse(e.field, e.detail);
+      throw e;
+    }
     this.assetsCache = out;
     return out;
   }
@@ -160,18 +173,15 @@ export class BasketKeeper {
       );
   }
 
+  /** The basket's holdings as the contract counts them: wallet plus, in a sleeve basket, what its aTokens redeem to. */
   async balances(): Promise<Balances> {
     const assets = await this.assets();
+    const s = await readSnapshot(this.client, this.c.basket);
     const out: Record<string, number> = {};
-    for (const a of assets) {
-      const b = await this.client.readContract({
-        address: a.address,
-        abi: erc20,
-        functionName: 'balanceOf',
-        args: [this.c.basket],
-      });
+    assets.forEach((a, i) => {
+      const b = s.balances[i]!;
       if (b > 0n) out[a.symbol] = Number(formatUnits(b, a.decimals));
-    }
+    });
     return out;
   }
 
@@ -250,17 +260,19 @@ export class BasketKeeper {
         quote: r.quote,
         maxSlippageBps: this.c.maxSlippageBps,
         deadline,
+        ...(this.sleeveCache ? { sleeve: this.sleeveCache } : {}),
       });
     } catch (e) {
       return { status: 'refused', code: 'route', reason: `no legs: ${(e as Error).message.split('\n')[0]}` };
     }
     const { legs, minOuts, expectedOuts } = built;
+    const limited = built.sleeve?.limited.map((l) => l.reason).join('; ');
     const check = checkBasketRebalance(checkInput(s, this.keeper, legs, minOuts, expectedOuts, deadline));
     if (!check.ok)
       return {
         status: 'refused',
         code: check.error,
-        reason: `the basket would refuse it (${check.error}): ${check.message}`,
+        reason: `the basket would refuse it (${check.error}): ${check.message}${limited ? ` (${limited})` : ''}`,
       };
     r.hook?.('batch_before_sign', `${r.portfolioId}/${r.cycle}`);
     const args = [legs, minOuts, deadline] as const;
@@ -284,7 +296,7 @@ export class BasketKeeper {
         status: 'filled',
         txHash: sent.receipt.transactionHash,
         legs: legs.length,
-        reason: `rebalanced in block ${sent.receipt.blockNumber}: ${legs.length} legs, gas ${sent.receipt.gasUsed}`,
+        reason: `rebalanced in block ${sent.receipt.blockNumber}: ${legs.length} legs, gas ${sent.receipt.gasUsed}${limited ? `; partial: ${limited}` : ''}`,
       };
     } catch (e) {
       if (e instanceof ChainTxPendingError) return { status: 'unknown', reason: e.message };

@@ -19,6 +19,14 @@ const erc20 = parseAbi([
 export class SleeveConfigError extends BallastError {
   static override readonly next: Next = 'fix-input';
   override readonly name = 'SleeveConfigError';
+  constructor(
+    /** The field refused (`--sleeve WETH`, `sleeve.WETH.share`). */
+    readonly field: string,
+    /** What is wrong with it. */
+    readonly detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+  }
 }
 
 /** The basket's sleeve at one block, per asset in the basket's order (aToken zero: no reserve, no sleeve). */
@@ -94,25 +102,25 @@ export function resolveSleeve(
   if (syms.length === 0) return assets.map(() => undefined);
   if (!sleeve)
     throw new SleeveConfigError(
-      `${field(undefined)}: the basket is a plain BallastBasket, it has no idle sleeve (deploy a BallastSleeveBasket: \`ballast vault deploy --aave-pool fixture\`)`,
+      field(undefined),
+      `the basket is a plain BallastBasket, it has no idle sleeve (deploy a BallastSleeveBasket: \`ballast vault deploy --aave-pool fixture\`)`,
     );
   for (const s of syms) {
     const i = assets.findIndex((a) => a.symbol === s);
     if (i < 0)
-      throw new SleeveConfigError(
-        `${field(s)}: not an asset of the basket (${assets.map((a) => a.symbol).join(', ')})`,
-      );
+      throw new SleeveConfigError(field(s), `not an asset of the basket (${assets.map((a) => a.symbol).join(', ')})`);
     if (sleeve.aTokens[i] === zeroAddress)
-      throw new SleeveConfigError(`${field(s)}: the basket's Aave Pool ${sleeve.pool} has no reserve for ${s}`);
+      throw new SleeveConfigError(field(s), `the basket's Aave Pool ${sleeve.pool} has no reserve for ${s}`);
     const st = setting[s]!;
     if (!(st.share >= 0 && st.share <= 1))
-      throw new SleeveConfigError(`${field(s, 'share')}: ${st.share} is not in [0, 1]`);
+      throw new SleeveConfigError(field(s, 'share'), `${st.share} is not in [0, 1]`);
     if (!/^\d+(\.\d+)?$/.test(st.buffer))
-      throw new SleeveConfigError(`${field(s, 'buffer')}: ${JSON.stringify(st.buffer)} is not a non-negative decimal`);
+      throw new SleeveConfigError(field(s, 'buffer'), `${JSON.stringify(st.buffer)} is not a non-negative decimal`);
     const frac = st.buffer.split('.')[1] ?? '';
     if (frac.length > assets[i]!.decimals)
       throw new SleeveConfigError(
-        `${field(s, 'buffer')}: ${st.buffer} has more than ${assets[i]!.decimals} decimals (${s})`,
+        field(s, 'buffer'),
+        `${st.buffer} has more than ${assets[i]!.decimals} decimals (${s})`,
       );
   }
   return assets.map((a) => {

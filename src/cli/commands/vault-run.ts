@@ -21,13 +21,15 @@ import {
   BASKET_DEPLOY_GAS,
   type BasketInit,
   basketArtifact,
-  basketDeployArgs,
+  basketConstructorArgs,
   basketErrorName,
   basketFeed,
   DEFAULT_BASKET_OFFSET,
   NO_POOL_ID,
+  sleeveBasketArtifact,
 } from '../../chain/basket/artifact.ts';
-import { planBasketRebalance, readSnapshot } from '../../chain/basket/plan.ts';
+import { planBasketRebalance } from '../../chain/basket/keeper-legs.ts';
+import { readSnapshot } from '../../chain/basket/plan.ts';
 import { previewIssue, previewRedeem, readValuation } from '../../chain/basket/read.ts';
 import { findChainFile } from '../../chain/chain-file.ts';
 import { chainFileClient } from '../../chain/client.ts';
@@ -37,7 +39,8 @@ import { BallastError, InputError } from '../../core/errors.ts';
 import { readTextFile } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
 import type { VaultFlags } from './vault.ts';
-import { basketFlag, fractionFlag, sharesFlag } from './vault.ts';
+import { aavePoolFlag, basketFlag, fractionFlag, sharesFlag } from './vault.ts';
+import { sleeveLegLine, sleevePlanLines, sleeveStatus, vaultSleeve } from './vault-sleeve.ts';
 
 const erc20 = parseAbi([
   'function approve(address spender, uint256 amount) returns (bool)',
@@ -161,7 +164,15 @@ async function deploy(c: Ctx): Promise<void> {
     }));
   if (pools.length === 0) throw InputError.one('--assets', '', 'no Uniswap v2/v3 pool of the chain file joins them');
   const shareUsd = BigInt(f.shareUsd ?? '100');
+  const aave = aavePoolFlag(f.aavePool);
+  const aavePool = aave === 'fixture' ? c.fx.contracts.aavePool : aave;
+  if (aave === 'fixture' && (!aavePool || aavePool === zeroAddress))
+    throw InputError.one('--aave-pool', '', 'fixture, but the chain file has no Aave Pool (contracts.aavePool)');
+  if (aavePool && (await c.client.getCode({ address: aavePool }).then((x) => x === undefined || x === '0x')))
+    throw InputError.one('--aave-pool', '', `no contract at ${aavePool}`);
+  const kind = aavePool ? 'BallastSleeveBasket' : 'BallastBasket';
   const init: BasketInit = {
+    ...(aavePool ? { aavePool } : {}),
     name: 'Ballast Basket',
     symbol: 'BSKT',
     owner,
@@ -188,25 +199,27 @@ async function deploy(c: Ctx): Promise<void> {
       pools,
     },
   };
-  const a = basketArtifact();
+  const a = aavePool ? sleeveBasketArtifact() : basketArtifact();
   const data = encodeDeployData({
     abi: a.abi,
     bytecode: a.bytecode,
-    args: basketDeployArgs(init, poolSources(c.fx.contracts)),
+    args: basketConstructorArgs(init, poolSources(c.fx.contracts)),
   });
   if (f.execute !== true) {
     await c.client.call({ data, account: owner }).catch((e: unknown) => {
       throw new VaultError(`deploy: the constructor refuses it (${basketErrorName(e) ?? 'revert'}); nothing sent`);
     });
     c.out(
-      `dry run: nothing sent. BallastBasket over ${symbols.join(', ')} targets ${targets.join('/')} bps, ${pools.length} pools, owner and keeper ${owner}\n`,
+      `dry run: nothing sent. ${kind} over ${symbols.join(', ')} targets ${targets.join('/')} bps, ${pools.length} pools${aavePool ? `, idle sleeve on the Aave Pool ${aavePool}` : ''}, owner and keeper ${owner}\n`,
       { dryRun: true, init },
     );
     return;
   }
   const r = await send(c, undefined, data, 'deploy', BASKET_DEPLOY_GAS);
-  c.out(`BallastBasket deployed at ${r.contractAddress}, owner and keeper ${owner}\n`, {
+  c.out(`${kind} deployed at ${r.contractAddress}, owner and keeper ${owner}\n`, {
     basket: r.contractAddress,
+    kind,
+    ...(aavePool ? { aavePool } : {}),
     owner,
     tx: r.transactionHash,
   });
@@ -283,6 +296,7 @@ async function status(c: Ctx): Promise<void> {
   const v = await readValuation(c.client, basket).catch((e: unknown) => {
     throw new VaultError(`status: the basket's feeds fail its checks (${basketErrorName(e) ?? 'revert'}): no NAV`);
   });
+  const sl = sleeveStatus(c.fx, snap);
   const supply = s.totalSupply + s.pendingFeeShares;
   const navPerShare = supply === 0n ? 0n : (v.nav * 10n ** 18n) / supply;
   const weightsBps = v.values.map((x) => (v.nav === 0n ? 0 : Number((x * 1_000_000n) / v.nav) / 100));
@@ -306,6 +320,7 @@ async function status(c: Ctx): Promise<void> {
     `basket ${basket}: supply ${formatUnits(s.totalSupply, 18)} shares, NAV ${usd(v.nav)} USD, NAV per share ${usd(navPerShare)} USD (oracle prices)`,
     'weights: asset  weight (target)',
     ...s.assets.map((a, i) => `  ${symbolOf(c.fx, a).padEnd(6)} ${pct(weightsBps[i]!)} (${pct(p.targetBps[i]!)})`),
+    ...sl.lines,
     `profile: band ${p.bandAbsBps} bps abs / ${p.bandRelBps} bps rel${p.calendar ? ', calendar' : ''}, minInterval ${p.minInterval} s, maxLoss ${p.maxLossBps} bps, maxTurnover ${p.maxTurnoverBps} bps, keeper ${p.keeper} (window ${p.keeperWindow} s), fee ${p.feeBps} bps, ${p.pools.length} pools`,
     s.pending
       ? `pending profile: targets ${s.pending.profile.targetBps.join('/')} bps, may apply from ${s.pending.eta}`
@@ -330,6 +345,7 @@ async function status(c: Ctx): Promise<void> {
       weightBps: weightsBps[i],
       targetBps: p.targetBps[i],
     })),
+    ...sl.json,
     profile: p,
     pending: s.pending ?? null,
     lastRebalance: s.lastRebalance,
@@ -340,17 +356,21 @@ async function status(c: Ctx): Promise<void> {
 async function rebalance(c: Ctx): Promise<void> {
   const basket = basketFlag(c.f.basket);
   await requireBasket(c, basket);
-  const caller = c.account?.address ?? (await readSnapshot(c.client, basket)).state.profile.keeper;
+  const snap = await readSnapshot(c.client, basket);
+  const caller = c.account?.address ?? snap.state.profile.keeper;
+  const sleeve = vaultSleeve(c.fx, snap, c.f.sleeve, c.f.buffer);
   const plan = await planBasketRebalance(c.client, c.fx, basket, {
     caller,
     maxSlippageBps: Number(c.f.maxSlippageBps ?? '50'),
     fraction: fractionFlag(c.f.fraction),
+    sleeve,
   });
   const amt = (a: Address, x: bigint) => `${formatUnits(x, decimalsOf(c.fx, a))} ${symbolOf(c.fx, a)}`;
   const legLines = plan.legs.map(
     (l, i) =>
-      `  leg ${i}: ${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, plan.expectedOuts[i]!)} expected, min ${amt(l.tokenOut, plan.minOuts[i]!)} via Uniswap ${l.kind === 0 ? 'v2' : `v3 ${l.fee / 1e4}%`}`,
+      `  leg ${i}: ${sleeveLegLine(c.fx, l, (a) => decimalsOf(c.fx, a)) ?? `${amt(l.tokenIn, l.amountIn)} → ${amt(l.tokenOut, plan.expectedOuts[i]!)} expected, min ${amt(l.tokenOut, plan.minOuts[i]!)} via ${l.kind === 2 ? 'Balancer' : `Uniswap ${l.kind === 0 ? 'v2' : `v3 ${l.fee / 1e4}%`}`}`}`,
   );
+  legLines.push(...sleevePlanLines(plan.sleeve).map((x) => `  ${x}`));
   const json = {
     basket,
     legs: plan.legs,
@@ -358,6 +378,7 @@ async function rebalance(c: Ctx): Promise<void> {
     expectedOuts: plan.expectedOuts,
     deadline: plan.deadline,
     check: plan.check,
+    ...(plan.sleeve ? { sleeve: plan.sleeve } : {}),
   };
   if (!plan.check.ok)
     throw new VaultError(`rebalance refused before sending: ${plan.check.message} (${plan.check.error}); nothing sent`);
