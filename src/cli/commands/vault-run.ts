@@ -40,7 +40,7 @@ import { readTextFile } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
 import type { VaultFlags } from './vault.ts';
 import { aavePoolFlag, basketFlag, fractionFlag, sharesFlag } from './vault.ts';
-import { sleeveLegLine, sleevePlanLines, sleeveStatus, vaultSleeve } from './vault-sleeve.ts';
+import { redeemParts, sleeveLegLine, sleevePlanLines, sleeveStatus, vaultSleeve } from './vault-sleeve.ts';
 
 const erc20 = parseAbi([
   'function approve(address spender, uint256 amount) returns (bool)',
@@ -233,12 +233,14 @@ async function issueOrRedeem(c: Ctx, kind: 'issue' | 'redeem'): Promise<void> {
   const amounts =
     kind === 'issue' ? await previewIssue(c.client, basket, shares) : await previewRedeem(c.client, basket, shares);
   const who = c.account?.address;
+  const parts = kind === 'redeem' ? await redeemParts(c.client, snap, shares, c.fx) : { lines: [], json: {} };
   const lines = snap.state.assets.map(
-    (a, i) => `  ${formatUnits(amounts[i]!, decimalsOf(c.fx, a))} ${symbolOf(c.fx, a)}`,
+    (a, i) =>
+      `  ${formatUnits(amounts[i]!, decimalsOf(c.fx, a))} ${symbolOf(c.fx, a)}${parts.lines[i] ? `\n${parts.lines[i]}` : ''}`,
   );
   const verb = kind === 'issue' ? 'pays' : 'receives';
   const head = `${kind} ${formatUnits(shares, 18)} shares: ${verb}\n${lines.join('\n')}\n`;
-  const json = { basket, shares, assets: snap.state.assets, amounts };
+  const json = { basket, shares, assets: snap.state.assets, amounts, ...parts.json };
   if (c.f.execute !== true) {
     if (kind === 'redeem' && who) await simulate(c, basket, 'redeem', [shares, who], who);
     c.out(`${head}dry run: nothing sent\n`, { ...json, dryRun: true });

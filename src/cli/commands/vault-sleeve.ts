@@ -4,8 +4,8 @@
  * the status lines per asset (liquid vs supplied) and the rebalance's sleeve lines (withdrawals, supplies,
  * "withdraw limited").
  */
-import { type Address, formatUnits } from 'viem';
-import type { BasketLeg } from '../../chain/basket/artifact.ts';
+import { type Address, formatUnits, type PublicClient } from 'viem';
+import { type BasketLeg, sleeveBasketArtifact } from '../../chain/basket/artifact.ts';
 import type { BasketSnapshot } from '../../chain/basket/plan.ts';
 import { type ResolvedSleeve, resolveSleeve } from '../../chain/basket/sleeve.ts';
 import type { SleeveLegsPlan } from '../../chain/basket/sleeve-legs.ts';
@@ -71,4 +71,26 @@ export function sleevePlanLines(p: SleeveLegsPlan | undefined): string[] {
     ...p.limited.map((l) => l.reason),
     `partial rebalance: ${(p.scale * 100).toFixed(1)}% of the way the targets need (what the reserves let be withdrawn now)`,
   ];
+}
+
+/** A sleeve basket's redeem: previewRedeem's amounts split into what is paid as the asset and as its aToken. */
+export async function redeemParts(
+  client: PublicClient,
+  s: BasketSnapshot,
+  shares: bigint,
+  fx: Fixture,
+): Promise<{ lines: string[]; json: Record<string, unknown> }> {
+  if (!s.sleeve) return { lines: [], json: {} };
+  const [wallet, sleeve] = (await client.readContract({
+    address: s.basket,
+    abi: sleeveBasketArtifact().abi,
+    functionName: 'previewRedeemParts',
+    args: [shares],
+  })) as readonly [readonly bigint[], readonly bigint[]];
+  const lines = s.state.assets.map((a, i) => {
+    const sym = symbolOf(fx, a);
+    const d = s.tokenDecimals[i]!;
+    return `    of which ${formatUnits(wallet[i]!, d)} ${sym} and ${formatUnits(sleeve[i]!, d)} a${sym} (the supplied part, as aTokens)`;
+  });
+  return { lines, json: { parts: { wallet, sleeve, aTokens: s.sleeve.aTokens } } };
 }
