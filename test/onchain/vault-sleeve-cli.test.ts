@@ -155,7 +155,7 @@ test('100% utilisation: the plan says "withdraw limited" and the partial rebalan
   const b = ['--basket', basket, '--key-file', keyFile];
   // USDC overweight, all of the excess in the sleeve; then the USDC reserve is borrowed empty
   const usdcHeld = BigInt((await status()).assets[1]!.balance);
-  await donateToSleeve('USDC', usdcHeld);
+  await donateToSleeve('USDC', 3n * usdcHeld);
   const usdc = tok('USDC');
   const left = await bal(usdc, aToken('USDC'));
   await w.tx.call(
@@ -185,14 +185,14 @@ test('bad sleeve settings: one line naming the flag (usage 2, refuted by the bas
   const plain = (JSON.parse(ok(await vault('deploy', ...plainArgs))) as { basket: Address }).basket;
   const at = (x: Address) => ['--basket', x, '--key-file', keyFile];
   const cases: [string[], number, RegExp][] = [
-    [['deploy', '--assets', 'WETH,USDC', '--targets', '5000,5000', '--aave-pool', 'aave'], 2, /^--aave-pool: /],
-    [['rebalance', ...at(basket), '--sleeve', 'WETH=1.5'], 2, /^--sleeve: WETH=1\.5: the share must be in \[0, 1\]/],
-    [['rebalance', ...at(basket), '--sleeve', 'WETH'], 2, /^--sleeve: "WETH" is not SYMBOL=SHARE/],
-    [['rebalance', ...at(basket), '--buffer', 'USDC=1'], 2, /^--buffer: needs --sleeve/],
+    [['deploy', '--assets', 'WETH,USDC', '--targets', '5000,5000', '--aave-pool', 'aave'], 2, /^ballast: --aave-pool: /],
+    [['rebalance', ...at(basket), '--sleeve', 'WETH=1.5'], 2, /^ballast: --sleeve: WETH=1\.5: the share must be in \[0, 1\]/],
+    [['rebalance', ...at(basket), '--sleeve', 'WETH'], 2, /^ballast: --sleeve: "WETH" is not SYMBOL=SHARE/],
+    [['rebalance', ...at(basket), '--buffer', 'USDC=1'], 2, /^ballast: --buffer: needs --sleeve/],
     [
       ['rebalance', ...at(basket), '--sleeve', 'WETH=0.5', '--buffer', 'USDC=1'],
       2,
-      /^--buffer: USDC is not in --sleeve/,
+      /^ballast: --buffer: USDC is not in --sleeve/,
     ],
     [['rebalance', ...at(plain), '--sleeve', 'WETH=0.5'], 1, /--sleeve: the basket is a plain BallastBasket/],
     [['rebalance', ...at(basket), '--sleeve', 'DAI=0.5'], 1, /--sleeve DAI: not an asset of the basket/],
