@@ -70,6 +70,7 @@ describe('basket venue with a sleeve basket on anvil', () => {
     writeFileSync(keyFile, KEY1);
     chmodSync(keyFile, 0o600);
     journal = Journal.open(join(dir, 'j.sqlite'), { now: 0 });
+    journal.portfolios.upsert({ id: 'p1', config: {}, at: 1 });
   });
   after(async () => {
     journal?.close();
