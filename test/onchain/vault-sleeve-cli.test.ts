@@ -185,8 +185,16 @@ test('bad sleeve settings: one line naming the flag (usage 2, refuted by the bas
   const plain = (JSON.parse(ok(await vault('deploy', ...plainArgs))) as { basket: Address }).basket;
   const at = (x: Address) => ['--basket', x, '--key-file', keyFile];
   const cases: [string[], number, RegExp][] = [
-    [['deploy', '--assets', 'WETH,USDC', '--targets', '5000,5000', '--aave-pool', 'aave'], 2, /^ballast: --aave-pool: /],
-    [['rebalance', ...at(basket), '--sleeve', 'WETH=1.5'], 2, /^ballast: --sleeve: WETH=1\.5: the share must be in \[0, 1\]/],
+    [
+      ['deploy', '--assets', 'WETH,USDC', '--targets', '5000,5000', '--aave-pool', 'aave'],
+      2,
+      /^ballast: --aave-pool: /,
+    ],
+    [
+      ['rebalance', ...at(basket), '--sleeve', 'WETH=1.5'],
+      2,
+      /^ballast: --sleeve: WETH=1\.5: the share must be in \[0, 1\]/,
+    ],
     [['rebalance', ...at(basket), '--sleeve', 'WETH'], 2, /^ballast: --sleeve: "WETH" is not SYMBOL=SHARE/],
     [['rebalance', ...at(basket), '--buffer', 'USDC=1'], 2, /^ballast: --buffer: needs --sleeve/],
     [

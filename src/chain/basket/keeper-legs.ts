@@ -10,8 +10,8 @@
 import type { Address, PublicClient } from 'viem';
 import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
-import { limitSwaps } from '../lending/idle-batch.ts';
 import type { Fixture } from '../fixture/types.ts';
+import { limitSwaps } from '../lending/idle-batch.ts';
 import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
 import { type Batch, buildBatch, type RebalanceToken, sizeTrades } from '../rebalance/build.ts';
 import { type NettedSwap, netTrades } from '../rebalance/net.ts';

@@ -35,9 +35,9 @@ import type { Fixture } from '../fixture/types.ts';
 import { basketArtifact } from './artifact.ts';
 import { checkBasketRebalance } from './check.ts';
 import { legsForTrades, symbolIn } from './keeper-legs.ts';
-import { type ResolvedSleeve, resolveSleeve, SleeveConfigError, type SleeveSetting } from './sleeve.ts';
 import { checkInput, readSnapshot } from './plan.ts';
 import { type BasketState, readBasket } from './read.ts';
+import { type ResolvedSleeve, resolveSleeve, SleeveConfigError, type SleeveSetting } from './sleeve.ts';
 import { type BasketView, basketView } from './view.ts';
 
 const erc20 = parseAbi([
