@@ -23,6 +23,8 @@ let keyFile: string;
 let chainFile: string;
 let basket: Address;
 const E18 = 10n ** 18n;
+/** Gas of the rebalances `vault rebalance --sleeve` planned and sent (docs/benchmarks.md). */
+const gas: Record<string, string> = {};
 
 before(async () => {
   w = await startWorld();
@@ -34,6 +36,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (Object.keys(gas).length > 0) console.log(`vault sleeve gas: ${JSON.stringify(gas)}`);
   await w?.node.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -91,7 +94,8 @@ test('a basket with a 50% sleeve issues, rebalances (withdraw + swap + supply in
   assert.match(plan1, /leg 0: [\d.]+ WETH → [\d.]+ USDC expected/);
   assert.match(plan1, /supply [\d.]+ WETH to the Aave sleeve/);
   assert.match(plan1, /supply [\d.]+ USDC to the Aave sleeve/);
-  ok(await vault('rebalance', ...b, ...sleeve, '--execute'));
+  const r1 = JSON.parse(ok(await vault('rebalance', ...b, ...sleeve, '--execute', '--json'))) as { gas: string };
+  gas.swapAndSupply = r1.gas;
   const s1 = await status();
   for (const x of shares(s1)) assert.ok(Math.abs(x - 0.5) < 0.002, `supplied share ${x}`);
 
@@ -102,7 +106,9 @@ test('a basket with a 50% sleeve issues, rebalances (withdraw + swap + supply in
     legs: { kind: number; tokenIn: string; amountIn: string }[];
     sleeve: { moves: { symbol: string; withdraw: string; forSells: string; supply: string }[] };
     tx: string;
+    gas: string;
   };
+  gas.withdrawSwapSupply = r2.gas;
   assert.equal(r2.legs[0]!.kind, 5, 'a withdrawal first');
   assert.equal(r2.legs.at(-1)!.kind, 6, 'a supply last');
   assert.ok(
@@ -173,7 +179,12 @@ test('100% utilisation: the plan says "withdraw limited" and the partial rebalan
   assert.match(plan, /withdraw limited: USDC would sell \d+ but only \d+ can leave now .*utilisation 100\.0%/);
   assert.match(plan, /partial rebalance: [\d.]+% of the way/);
   assert.doesNotMatch(plan, /withdraw [\d.]+ USDC from the Aave sleeve/);
-  const sent = JSON.parse(ok(await vault('rebalance', ...b, ...sleeve, '--execute', '--json'))) as { tx: string };
+  const sent = JSON.parse(ok(await vault('rebalance', ...b, ...sleeve, '--execute', '--json'))) as {
+    tx: string;
+    gas: string;
+    legs: unknown[];
+  };
+  gas[`partial${sent.legs.length}Legs`] = sent.gas;
   assert.match(sent.tx, /^0x/);
   const afterS = await status();
   assert.ok(afterS.assets[1]!.weightBps < before.assets[1]!.weightBps, 'USDC moved toward its target');
