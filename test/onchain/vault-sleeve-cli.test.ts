@@ -214,6 +214,19 @@ test('bad sleeve settings: one line naming the flag (usage 2, refuted by the bas
       /^ballast: --buffer: USDC is not in --sleeve/,
     ],
     [['rebalance', ...at(plain), '--sleeve', 'WETH=0.5'], 1, /--sleeve: the basket is a plain BallastBasket/],
+    [
+      [
+        'deploy',
+        '--assets',
+        'WETH,USDC,WBTC,LINK,DAI',
+        '--targets',
+        '2000,2000,2000,2000,2000',
+        '--aave-pool',
+        'fixture',
+      ],
+      1,
+      /--assets: the BallastSleeveBasket's deployment code over 5 assets and \d+ pools is \d+ bytes, over EIP-3860's 49152/,
+    ],
     [['rebalance', ...at(basket), '--sleeve', 'DAI=0.5'], 1, /--sleeve DAI: not an asset of the basket/],
     [
       ['rebalance', ...at(basket), '--sleeve', 'USDC=0.5', '--buffer', 'USDC=1.0000001'],

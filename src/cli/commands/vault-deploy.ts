@@ -15,6 +15,9 @@ import { InputError } from '../../core/errors.ts';
 import { aavePoolFlag } from './vault.ts';
 import { type Ctx, HEARTBEAT_SEC, MARGIN_SEC, send, VaultError } from './vault-ctx.ts';
 
+/** EIP-3860: the largest deployment code (initcode) a transaction may carry. */
+const MAX_INITCODE = 49_152;
+
 export async function deploy(c: Ctx): Promise<void> {
   const f = c.f;
   const symbols = (f.assets ?? '').split(',').map((s) => s.trim());
@@ -98,6 +101,13 @@ export async function deploy(c: Ctx): Promise<void> {
     bytecode: a.bytecode,
     args: basketConstructorArgs(init, poolSources(c.fx.contracts)),
   });
+  const initcode = (data.length - 2) / 2;
+  if (initcode > MAX_INITCODE)
+    throw InputError.one(
+      '--assets',
+      '',
+      `the ${kind}'s deployment code over ${symbols.length} assets and ${pools.length} pools is ${initcode} bytes, over EIP-3860's ${MAX_INITCODE}: use fewer assets (docs/basket.md)`,
+    );
   if (f.execute !== true) {
     await c.client.call({ data, account: owner }).catch((e: unknown) => {
       throw new VaultError(`deploy: the constructor refuses it (${basketErrorName(e) ?? 'revert'}); nothing sent`);

@@ -117,9 +117,10 @@ describe('basket venue with a sleeve basket on anvil', () => {
     const [p] = await venue.prices(['WETH'], 'USDC');
     const nav = b0.WETH! * p!.price + b0.USDC!;
     const sell = b0.WETH! * p!.price - nav / 2;
+    const cycle = journal.cycles.start('p1', clock.now()).cycle;
     const out = await venue.placeBatch({
       portfolioId: 'p1',
-      cycle: 1,
+      cycle,
       quote: 'USDC',
       trades: [{ asset: 'WETH', side: 'sell', quantity: sell / p!.price, notional: sell, referencePrice: p!.price }],
     });
