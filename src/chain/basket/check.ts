@@ -2,7 +2,10 @@
  * The basket's rebalance checks, off-chain (issue #21 item 1): a pure mirror of `BallastBasket.rebalance` run on
  * known state and a route's expected outputs, in the contract's order and with its exact integer arithmetic
  * (floor divisions; the untraded assets' weight bound rounded down). The CLI and the service never send a rebalance this refuses;
- * it names the first check that fails with the contract's error name. No I/O: every input is given.
+ * it names the first check that fails with the contract's error name. No I/O: every input is given. With `sleeve`
+ * it mirrors BallastSleeveBasket (issue #22): balances are wallet + aToken, a swap spends only the wallet, legs of
+ * kind 5/6 move between the two parts (NotSleeve unless between an asset and its aToken in the basket's Pool), are
+ * not trading, give an untraded asset one wei per leg of slack and count one wei each as lost (Aave's rounding).
  */
 import type { Address } from 'viem';
 import type { BasketLeg, BasketPool, BasketProfile } from './artifact.ts';

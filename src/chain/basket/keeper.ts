@@ -2,9 +2,11 @@
  * The keeper's side of a basket run by the service (issue #21 item 2), in the chain layer; the service passes
  * it into the basket venue (src/venues/basket/), which adapts it to the core's Venue port.
  *
- * - balances: the basket's own token balances; prices: the basket's own feeds, checked as the contract checks
- *   them (a feed it would refuse gives no price, so the service's guards hold the cycle).
- * - `placeBatch` (src/core/atomic-batch.ts): the trades the gate passed → legs by the joint router → the
+ * - balances: the basket's own token balances (a sleeve basket: wallet + what its aTokens redeem to); prices:
+ *   the basket's own feeds, checked as the contract checks them (a feed it would refuse gives no price, so the
+ *   service's guards hold the cycle).
+ * - `placeBatch` (src/core/atomic-batch.ts): the trades the gate passed → legs by the joint router (and, in a
+ *   sleeve basket, the sleeve's withdrawals and supplies for the venue's `sleeve:`, keeper-legs.ts) → the
  *   contract's checks off-chain (`checkBasketRebalance`): a rebalance the contract would refuse on the state just
  *   read is never sent, its reason is returned. Otherwise ONE `rebalance` transaction goes through the chain
  *   transaction sender: simulated, signed, journaled (client id of the portfolio, the cycle, leg 0) before it
