@@ -10,7 +10,7 @@ import { type Address, type PublicClient, parseAbi } from 'viem';
 import type { Fixture, FixturePool } from '../fixture/types.ts';
 import { type Batch, RebalanceBuildError, slipMin } from '../rebalance/build.ts';
 import { type BasketLeg, type BasketPool, type BasketPoolKind, NO_POOL_ID } from './artifact.ts';
-import { type CheckFeed, type CheckInput, type CheckResult, checkBasketRebalance, poolAllowed } from './check.ts';
+import { type CheckFeed, type CheckInput, type CheckResult, poolAllowed } from './check.ts';
 import { type BasketState, readBasket } from './read.ts';
 import { type BasketSleeve, type ResolvedSleeve, readBasketSleeve } from './sleeve.ts';
 import type { SleeveLegsPlan } from './sleeve-legs.ts';
