@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import type { Address } from 'viem';
-import { planBasketRebalance } from '../../src/chain/basket/plan.ts';
+import { planBasketRebalance } from '../../src/chain/basket/keeper-legs.ts';
 import { readBasket } from '../../src/chain/basket/read.ts';
 import { ACCOUNT1, basketRevert, basketSend, deployTestBasket, refreshFeeds, warp } from './basket-world.ts';
 import { startWorld, type World } from './setup.ts';

@@ -168,6 +168,11 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[basket].maxSlippageBps': used(BASKET, /maxSlippageBps: this\.c\.maxSlippageBps/, BASKET_E2E),
   'portfolios[].venue[basket].deadlineSec': used(BASKET, /BigInt\(this\.c\.deadlineSec\)/),
   'portfolios[].venue[basket].receiptTimeoutMs': used(BASKET, /receiptTimeoutMs: this\.c\.receiptTimeoutMs/),
+  'portfolios[].venue[basket].sleeve': used(
+    BASKET,
+    /resolveSleeve\(this\.c\.sleeve \?\? \{\}/,
+    'src/venues/basket/basket-sleeve.test.ts',
+  ),
   'portfolios[].venue[basket].orderType': { rejected: basket({ orderType: 'limit' }) },
   'portfolios[].venue[basket].maxChunkNotional': { rejected: basket({ maxChunkNotional: 100 }) },
   'portfolios[].venue[basket].limit.repegMs': { rejected: basket({ limit: { repegMs: 1 } }) },

@@ -2,7 +2,10 @@
  * The basket's rebalance checks, off-chain (issue #21 item 1): a pure mirror of `BallastBasket.rebalance` run on
  * known state and a route's expected outputs, in the contract's order and with its exact integer arithmetic
  * (floor divisions; the untraded assets' weight bound rounded down). The CLI and the service never send a rebalance this refuses;
- * it names the first check that fails with the contract's error name. No I/O: every input is given.
+ * it names the first check that fails with the contract's error name. No I/O: every input is given. With `sleeve`
+ * it mirrors BallastSleeveBasket (issue #22): balances are wallet + aToken, a swap spends only the wallet, legs of
+ * kind 5/6 move between the two parts (NotSleeve unless between an asset and its aToken in the basket's Pool), are
+ * not trading, give an untraded asset one wei per leg of slack and count one wei each as lost (Aave's rounding).
  */
 import type { Address } from 'viem';
 import type { BasketLeg, BasketPool, BasketProfile } from './artifact.ts';
@@ -53,6 +56,19 @@ export interface CheckInput {
   readonly minOuts: readonly bigint[];
   /** Each leg's expected output (the route's simulation on the same state). */
   readonly expectedOuts: readonly bigint[];
+  /**
+   * A BallastSleeveBasket's sleeve (issue #22): `balances` are then wallet + aToken (what the contract counts),
+   * `wallet` the liquid part, `available` each reserve's liquidity. Absent: a plain basket (legs 5/6: NotSleeve).
+   */
+  readonly sleeve?: CheckSleeve;
+}
+
+export interface CheckSleeve {
+  readonly pool: Address;
+  /** Per asset (zero address: no reserve). */
+  readonly aTokens: readonly Address[];
+  readonly wallet: readonly bigint[];
+  readonly available: readonly bigint[];
 }
 
 export interface CheckPassed {
@@ -77,6 +93,9 @@ export interface CheckFailed {
 export type CheckResult = CheckPassed | CheckFailed;
 
 const fail = (error: string, message: string): CheckFailed => ({ ok: false, error, message });
+const ZERO: Address = '0x0000000000000000000000000000000000000000';
+const KIND_WITHDRAW = 5;
+const KIND_SUPPLY = 6;
 const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
 
 function values(input: CheckInput, balances: readonly bigint[]): { v: bigint[]; nav: bigint } {
@@ -85,6 +104,13 @@ function values(input: CheckInput, balances: readonly bigint[]): { v: bigint[]; 
     return (b * f.answer * WAD) / 10n ** BigInt(input.tokenDecimals[i]! + f.decimals);
   });
   return { v, nav: v.reduce((a, x) => a + x, 0n) };
+}
+
+/** USD × 1e18 of one base unit of asset i, rounded up (the ±1 wei of a sleeve leg, counted as a loss). */
+function oneWei(input: CheckInput, i: number): bigint {
+  const f = input.feeds[i]!;
+  const den = 10n ** BigInt(input.tokenDecimals[i]! + f.decimals);
+  return (f.answer * WAD + den - 1n) / den;
 }
 
 function drifts(v: readonly bigint[], nav: bigint, targetBps: readonly number[]): { d: bigint[]; sum: bigint } {
@@ -157,9 +183,47 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
       `drift: every asset is inside its band (bandAbsBps ${p.bandAbsBps}, bandRelBps ${p.bandRelBps})`,
     );
   const bal = [...input.balances];
+  const sl = input.sleeve;
+  // the liquid part: what a swap leg can spend (a plain basket: all of it)
+  const wallet = sl ? [...sl.wallet] : bal;
+  const supplied = sl ? bal.map((b, i) => b - sl.wallet[i]!) : [];
+  const available = sl ? [...sl.available] : [];
   const idx = (t: Address) => input.assets.findIndex((a) => same(a, t));
   const traded = new Set<number>();
+  const sleeved = new Set<number>();
   for (const [k, l] of input.legs.entries()) {
+    if (l.kind === KIND_WITHDRAW || l.kind === KIND_SUPPLY) {
+      const supply = l.kind === KIND_SUPPLY;
+      const i = idx(supply ? l.tokenIn : l.tokenOut);
+      const aToken = i < 0 || !sl ? ZERO : sl.aTokens[i]!;
+      if (
+        !sl ||
+        i < 0 ||
+        l.amountIn === 0n ||
+        l.fee !== 0 ||
+        BigInt(l.poolId) !== BigInt(sl.pool) ||
+        aToken === ZERO ||
+        !same(aToken, supply ? l.tokenOut : l.tokenIn)
+      )
+        return fail('NotSleeve', `legs[${k}]: not a sleeve leg of this basket (its Pool, an asset and its aToken)`);
+      if (supply && l.amountIn > wallet[i]!)
+        return fail('BadLeg', `legs[${k}]: supplies ${l.amountIn}, the basket's wallet holds ${wallet[i]}`);
+      if (!supply && l.amountIn > supplied[i]!)
+        return fail('BadLeg', `legs[${k}]: withdraws ${l.amountIn}, the basket's sleeve holds ${supplied[i]}`);
+      if (!supply && l.amountIn > available[i]!)
+        return fail(
+          'ReserveLiquidity',
+          `legs[${k}]: withdraw limited: withdraws ${l.amountIn}, the reserve has ${available[i]} available (Aave's revert)`,
+        );
+      if (l.amountIn < input.minOuts[k]!)
+        return fail('LegOutputTooLow', `legs[${k}]: moves ${l.amountIn}, below its minimum ${input.minOuts[k]}`);
+      const d = supply ? l.amountIn : -l.amountIn;
+      wallet[i] = wallet[i]! - d;
+      supplied[i] = supplied[i]! + d;
+      available[i] = available[i]! + d;
+      sleeved.add(i);
+      continue;
+    }
     const i = idx(l.tokenIn);
     const o = idx(l.tokenOut);
     if (l.amountIn === 0n || l.amountIn > UINT128_MAX || i < 0 || o < 0)
@@ -169,16 +233,31 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
         'PoolNotAllowed',
         `pools: legs[${k}] (kind ${l.kind}, fee ${l.fee}) uses a pool the profile does not list`,
       );
-    if (l.amountIn > bal[i]!) return fail('BadLeg', `legs[${k}]: sells ${l.amountIn}, the basket holds ${bal[i]}`);
+    if (l.amountIn > wallet[i]!)
+      return fail('BadLeg', `legs[${k}]: sells ${l.amountIn}, the basket${sl ? "'s wallet" : ''} holds ${wallet[i]}`);
     const out = input.expectedOuts[k] ?? 0n;
     if (out < input.minOuts[k]!)
       return fail('LegOutputTooLow', `legs[${k}]: expected output ${out} is below its minimum ${input.minOuts[k]}`);
     traded.add(i).add(o);
     bal[i] = bal[i]! - l.amountIn;
     bal[o] = bal[o]! + out;
+    if (sl) {
+      wallet[i] = wallet[i]! - l.amountIn;
+      wallet[o] = wallet[o]! + out;
+    }
   }
   const after = values(input, bal);
-  const lost = before.nav > after.nav ? before.nav - after.nav : 0n;
+  // Aave rounds an aToken balance by up to 1 wei per supply or withdraw: count each sleeve leg as 1 wei lost
+  const weiLoss = input.legs.reduce(
+    (a, l) =>
+      l.kind === KIND_WITHDRAW
+        ? a + oneWei(input, idx(l.tokenOut))
+        : l.kind === KIND_SUPPLY
+          ? a + oneWei(input, idx(l.tokenIn))
+          : a,
+    0n,
+  );
+  const lost = (before.nav > after.nav ? before.nav - after.nav : 0n) + weiLoss;
   const maxLoss = (before.nav * BigInt(p.maxLossBps)) / 10_000n;
   if (lost > maxLoss)
     return fail('LossTooHigh', `loss: ${lost} (USD × 1e18) above maxLossBps ${p.maxLossBps} (${maxLoss})`);
@@ -190,8 +269,16 @@ export function checkBasketRebalance(input: CheckInput): CheckResult {
   if (after.nav === 0n) return fail('LossTooHigh', 'loss: nothing would be left');
   const da = drifts(after.v, after.nav, p.targetBps);
   // traded: no growth at all; untraded: w_after <= w_before × navBefore / navAfter (= v_before × 1e18 / navAfter)
+  // an untraded asset a sleeve leg moved: its bound is its balance before plus one wei per leg (the contract's _bound)
+  const bound = (i: number) =>
+    sleeved.has(i)
+      ? values(
+          input,
+          input.balances.map((b, j) => (j === i ? b + BigInt(input.legs.length) : b)),
+        ).v[i]!
+      : before.v[i]!;
   for (const [i, d] of da.d.entries()) {
-    const grew = traded.has(i) ? d > db.d[i]! : (after.v[i]! * WAD) / after.nav > (before.v[i]! * WAD) / after.nav;
+    const grew = traded.has(i) ? d > db.d[i]! : (after.v[i]! * WAD) / after.nav > (bound(i) * WAD) / after.nav;
     if (grew) return fail('DriftGrew', `drift: asset ${input.assets[i]}'s drift would grow from ${db.d[i]} to ${d}`);
   }
   if (da.sum >= db.sum) return fail('DriftNotReduced', `drift: the sum of drifts would go from ${db.sum} to ${da.sum}`);

@@ -2,9 +2,11 @@
  * The keeper's side of a basket run by the service (issue #21 item 2), in the chain layer; the service passes
  * it into the basket venue (src/venues/basket/), which adapts it to the core's Venue port.
  *
- * - balances: the basket's own token balances; prices: the basket's own feeds, checked as the contract checks
- *   them (a feed it would refuse gives no price, so the service's guards hold the cycle).
- * - `placeBatch` (src/core/atomic-batch.ts): the trades the gate passed → legs by the joint router → the
+ * - balances: the basket's own token balances (a sleeve basket: wallet + what its aTokens redeem to); prices:
+ *   the basket's own feeds, checked as the contract checks them (a feed it would refuse gives no price, so the
+ *   service's guards hold the cycle).
+ * - `placeBatch` (src/core/atomic-batch.ts): the trades the gate passed → legs by the joint router (and, in a
+ *   sleeve basket, the sleeve's withdrawals and supplies for the venue's `sleeve:`, keeper-legs.ts) → the
  *   contract's checks off-chain (`checkBasketRebalance`): a rebalance the contract would refuse on the state just
  *   read is never sent, its reason is returned. Otherwise ONE `rebalance` transaction goes through the chain
  *   transaction sender: simulated, signed, journaled (client id of the portfolio, the cycle, leg 0) before it
@@ -37,6 +39,7 @@ import { checkBasketRebalance } from './check.ts';
 import { legsForTrades, symbolIn } from './keeper-legs.ts';
 import { checkInput, readSnapshot } from './plan.ts';
 import { type BasketState, readBasket } from './read.ts';
+import { type ResolvedSleeve, resolveSleeve, SleeveConfigError, type SleeveSetting } from './sleeve.ts';
 import { type BasketView, basketView } from './view.ts';
 
 const erc20 = parseAbi([
@@ -58,6 +61,8 @@ export interface KeeperSettings {
   readonly maxSlippageBps: number;
   readonly deadlineSec: number;
   readonly receiptTimeoutMs: number;
+  /** A sleeve basket's share and liquid buffer per asset (the venue's `sleeve:`); refused on a plain basket. */
+  readonly sleeve?: SleeveSetting;
 }
 
 /** Where the config's fields are, for one-line refusals (`service: portfolios.p1.venue.basket: …`). */
@@ -101,6 +106,7 @@ export class BasketKeeper {
   private readonly where: ConfigWhere;
   private readonly targets: Readonly<Record<string, number>> | undefined;
   private assetsCache: BasketAsset[] | undefined;
+  private sleeveCache: ResolvedSleeve | undefined;
 
   constructor(
     readonly c: KeeperSettings,
@@ -143,6 +149,15 @@ export class BasketKeeper {
       }),
     );
     if (this.targets) this.checkTargets(out, s);
+    const snap = await readSnapshot(this.client, this.c.basket);
+    try {
+      this.sleeveCache = resolveSleeve(this.c.sleeve ?? {}, snap.sleeve, out, (sym, part) =>
+        sym === undefined ? 'sleeve' : part === undefined ? `sleeve.${sym}` : `sleeve.${sym}.${part}`,
+      );
+    } catch (e) {
+      if (e instanceof SleeveConfigError) this.refuse(e.field, e.detail);
+      throw e;
+    }
     this.assetsCache = out;
     return out;
   }
@@ -160,18 +175,15 @@ export class BasketKeeper {
       );
   }
 
+  /** The basket's holdings as the contract counts them: wallet plus, in a sleeve basket, what its aTokens redeem to. */
   async balances(): Promise<Balances> {
     const assets = await this.assets();
+    const s = await readSnapshot(this.client, this.c.basket);
     const out: Record<string, number> = {};
-    for (const a of assets) {
-      const b = await this.client.readContract({
-        address: a.address,
-        abi: erc20,
-        functionName: 'balanceOf',
-        args: [this.c.basket],
-      });
+    assets.forEach((a, i) => {
+      const b = s.balances[i]!;
       if (b > 0n) out[a.symbol] = Number(formatUnits(b, a.decimals));
-    }
+    });
     return out;
   }
 
@@ -250,17 +262,19 @@ export class BasketKeeper {
         quote: r.quote,
         maxSlippageBps: this.c.maxSlippageBps,
         deadline,
+        ...(this.sleeveCache ? { sleeve: this.sleeveCache } : {}),
       });
     } catch (e) {
       return { status: 'refused', code: 'route', reason: `no legs: ${(e as Error).message.split('\n')[0]}` };
     }
     const { legs, minOuts, expectedOuts } = built;
+    const limited = built.sleeve?.limited.map((l) => l.reason).join('; ');
     const check = checkBasketRebalance(checkInput(s, this.keeper, legs, minOuts, expectedOuts, deadline));
     if (!check.ok)
       return {
         status: 'refused',
         code: check.error,
-        reason: `the basket would refuse it (${check.error}): ${check.message}`,
+        reason: `the basket would refuse it (${check.error}): ${check.message}${limited ? ` (${limited})` : ''}`,
       };
     r.hook?.('batch_before_sign', `${r.portfolioId}/${r.cycle}`);
     const args = [legs, minOuts, deadline] as const;
@@ -284,7 +298,7 @@ export class BasketKeeper {
         status: 'filled',
         txHash: sent.receipt.transactionHash,
         legs: legs.length,
-        reason: `rebalanced in block ${sent.receipt.blockNumber}: ${legs.length} legs, gas ${sent.receipt.gasUsed}`,
+        reason: `rebalanced in block ${sent.receipt.blockNumber}: ${legs.length} legs, gas ${sent.receipt.gasUsed}${limited ? `; partial: ${limited}` : ''}`,
       };
     } catch (e) {
       if (e instanceof ChainTxPendingError) return { status: 'unknown', reason: e.message };

@@ -1,27 +1,19 @@
 /**
  * A basket rebalance planned off-chain (issue #21 item 1): the state the contract will check (profile, feeds,
- * balances, last rebalance) read at one block, the trades to the targets at the feeds' prices netted and routed by
- * the joint router over the Uniswap v2/v3 and Balancer pools the profile allows (v4 legs, which the basket runs
- * too, are not routed here), turned into the basket's legs, and the whole
- * run through `checkBasketRebalance` (check.ts) so nothing the contract would refuse on that state is sent.
+ * balances, last rebalance; a sleeve basket's sleeve) read at one block (`readSnapshot`), the pools the profile
+ * allows and the joint router's route turned into the basket's legs (`basketLegs`). The planning itself, shared by
+ * `ballast vault rebalance` and the service's keeper, is in keeper-legs.ts (`planBasketRebalance`,
+ * `legsForTrades`); everything is run through `checkBasketRebalance` (check.ts) so nothing the contract would
+ * refuse on that state is sent.
  */
 import { type Address, type PublicClient, parseAbi } from 'viem';
-import { prepareMarket } from '../../dex/router/joint/index.ts';
-import { readPoolStates } from '../../dex/state/index.ts';
 import type { Fixture, FixturePool } from '../fixture/types.ts';
-import type { FeedConfig, ValidPrice } from '../oracles/feeds.ts';
-import {
-  type Batch,
-  buildBatch,
-  RebalanceBuildError,
-  type RebalanceToken,
-  sizeTrades,
-  slipMin,
-} from '../rebalance/build.ts';
-import { netTrades } from '../rebalance/net.ts';
+import { type Batch, RebalanceBuildError, slipMin } from '../rebalance/build.ts';
 import { type BasketLeg, type BasketPool, type BasketPoolKind, NO_POOL_ID } from './artifact.ts';
-import { type CheckFeed, type CheckInput, type CheckResult, checkBasketRebalance, poolAllowed } from './check.ts';
+import { type CheckFeed, type CheckInput, type CheckResult, poolAllowed } from './check.ts';
 import { type BasketState, readBasket } from './read.ts';
+import { type BasketSleeve, type ResolvedSleeve, readBasketSleeve } from './sleeve.ts';
+import type { SleeveLegsPlan } from './sleeve-legs.ts';
 
 const erc20 = parseAbi([
   'function balanceOf(address) view returns (uint256)',
@@ -40,7 +32,12 @@ export interface BasketSnapshot {
   readonly block: bigint;
   readonly tokenDecimals: readonly number[];
   readonly feeds: readonly CheckFeed[];
+  /** What the contract counts: the wallet plus, in a sleeve basket, what the aTokens redeem to. */
   readonly balances: readonly bigint[];
+  /** The liquid part (the assets' own balances). */
+  readonly wallet: readonly bigint[];
+  /** A BallastSleeveBasket's sleeve at the same block (undefined: a plain basket). */
+  readonly sleeve?: BasketSleeve;
 }
 
 export async function readSnapshot(client: PublicClient, basket: Address): Promise<BasketSnapshot> {
@@ -51,7 +48,7 @@ export async function readSnapshot(client: PublicClient, basket: Address): Promi
   const tokenDecimals = await Promise.all(
     state.assets.map((a) => client.readContract({ address: a, abi: erc20, functionName: 'decimals', ...at })),
   );
-  const balances = await Promise.all(
+  const wallet = await Promise.all(
     state.assets.map((a) =>
       client.readContract({ address: a, abi: erc20, functionName: 'balanceOf', args: [basket], ...at }),
     ),
@@ -74,7 +71,19 @@ export async function readSnapshot(client: PublicClient, basket: Address): Promi
       };
     }),
   );
-  return { basket, state, now: blk.timestamp, block: blockNumber, tokenDecimals, feeds, balances };
+  const sleeve = await readBasketSleeve(client, basket, state.assets, blockNumber);
+  const balances = sleeve ? wallet.map((x, i) => x + sleeve.supplied[i]!) : wallet;
+  return {
+    basket,
+    state,
+    now: blk.timestamp,
+    block: blockNumber,
+    tokenDecimals,
+    feeds,
+    balances,
+    wallet,
+    ...(sleeve ? { sleeve } : {}),
+  };
 }
 
 /** The check's input for `legs` on a snapshot, expected at `now` (default: the snapshot's block time + 1). */
@@ -100,6 +109,16 @@ export function checkInput(
     legs,
     minOuts,
     expectedOuts,
+    ...(s.sleeve
+      ? {
+          sleeve: {
+            pool: s.sleeve.pool,
+            aTokens: s.sleeve.aTokens,
+            wallet: s.wallet,
+            available: s.sleeve.available,
+          },
+        }
+      : {}),
   };
 }
 
@@ -138,6 +157,8 @@ export interface BasketPlan {
   readonly expectedOuts: readonly bigint[];
   readonly deadline: bigint;
   readonly batch?: Batch;
+  /** A sleeve basket's withdrawals and supplies (and "withdraw limited" reasons). */
+  readonly sleeve?: SleeveLegsPlan;
   /** The off-chain check of the contract's rules on this state. */
   readonly check: CheckResult;
 }
@@ -151,6 +172,8 @@ export interface PlanOptions {
   /** Fraction of the way to the targets (default 1). */
   readonly fraction?: number;
   readonly gasPriceWei?: bigint;
+  /** A sleeve basket's setting resolved against it (resolveSleeve). */
+  readonly sleeve?: ResolvedSleeve;
 }
 
 /**
@@ -176,93 +199,4 @@ export function basketLegs(
     expectedOuts.push(l.amountOut);
   }
   return { legs, expectedOuts, minOuts: expectedOuts.map((x) => slipMin(x, batch.maxSlippageBps)) };
-}
-
-/** Plans legs to the profile's targets on the current state and checks them as the contract will. */
-export async function planBasketRebalance(
-  client: PublicClient,
-  fx: Fixture,
-  basket: Address,
-  o: PlanOptions,
-): Promise<BasketPlan> {
-  const s = await readSnapshot(client, basket);
-  const deadline = s.now + BigInt(o.deadlineSec ?? 600);
-  const { assets, profile } = s.state;
-  const symbolOf = (a: Address) => fx.tokens.find((t) => t.address.toLowerCase() === a.toLowerCase())?.symbol ?? a;
-  const tokens = new Map<string, RebalanceToken>(
-    assets.map((a, i) => [symbolOf(a), { symbol: symbolOf(a), address: a, decimals: s.tokenDecimals[i]! }]),
-  );
-  const prices = new Map<string, ValidPrice>();
-  const feeds: Record<string, FeedConfig> = {};
-  assets.forEach((a, i) => {
-    const f = s.feeds[i]!;
-    const feed = profile.feeds[i]!.feed;
-    prices.set(a.toLowerCase(), {
-      ...f,
-      feed,
-      symbol: symbolOf(a),
-      usd: Number(f.answer) / 10 ** f.decimals,
-    });
-    feeds[symbolOf(a)] = { address: feed, heartbeatSec: f.heartbeat, marginSec: 0 };
-  });
-  const usd = assets.map(
-    (_, i) =>
-      Number(
-        (s.balances[i]! * s.feeds[i]!.answer * 10n ** 18n) / 10n ** BigInt(s.tokenDecimals[i]! + s.feeds[i]!.decimals),
-      ) / 1e18,
-  );
-  const nav = usd.reduce((a, x) => a + x, 0);
-  const frac = o.fraction ?? 1;
-  const quote = symbolOf(assets[0]!);
-  const quoteUsd = prices.get(assets[0]!.toLowerCase())!.usd;
-  const trades = assets.map((a, i) => {
-    const delta = ((nav * profile.targetBps[i]!) / 10_000 - usd[i]!) * frac;
-    return {
-      asset: symbolOf(a),
-      side: delta > 0 ? ('buy' as const) : ('sell' as const),
-      notional: Math.abs(delta) / quoteUsd,
-    };
-  });
-  const balances = new Map(assets.map((a, i) => [a.toLowerCase(), s.balances[i]!]));
-  const sizes = sizeTrades(netTrades(trades, quote), tokens, prices, quote, balances);
-  const pools = allowedPools(fx, profile.pools);
-  const empty = (): BasketPlan => ({
-    snapshot: s,
-    legs: [],
-    minOuts: [],
-    expectedOuts: [],
-    deadline,
-    check: checkBasketRebalance(checkInput(s, o.caller, [], [], [], deadline)),
-  });
-  if (sizes.sells.length === 0 || pools.length === 0) return empty();
-  const snap = await readPoolStates(
-    { client, v3TickLens: fx.contracts.v3TickLens, balancerVault: fx.contracts.balancerVault },
-    pools,
-    s.block,
-  );
-  const batch = buildBatch({
-    sizes,
-    tokens,
-    prices,
-    feeds,
-    quote,
-    market: prepareMarket(snap.states),
-    poolInfo: pools,
-    contracts: fx.contracts,
-    executor: basket,
-    owner: basket,
-    deadline,
-    gasPriceWei: o.gasPriceWei ?? 0n,
-    maxSlippageBps: o.maxSlippageBps,
-  });
-  const { legs, expectedOuts, minOuts } = basketLegs(batch, pools);
-  return {
-    snapshot: s,
-    legs,
-    minOuts,
-    expectedOuts,
-    deadline,
-    batch,
-    check: checkBasketRebalance(checkInput(s, o.caller, legs, minOuts, expectedOuts, deadline)),
-  };
 }

@@ -27,6 +27,9 @@ export interface VaultFlags {
   maxSlippageBps?: string;
   fraction?: string;
   events?: string;
+  aavePool?: string;
+  sleeve?: string;
+  buffer?: string;
 }
 
 /** 18-decimal share amount: a positive decimal with at most 18 decimals. */
@@ -50,6 +53,56 @@ export function fractionFlag(v: string | undefined): number {
   if (v.trim() === '' || !(x > 0 && x <= 1))
     throw new UsageError(`--fraction: must be in (0, 1], got ${JSON.stringify(v)}`);
   return x;
+}
+
+/** `--aave-pool`: `fixture` (the chain file's Aave Pool) or an address; absent: a plain basket. */
+export function aavePoolFlag(v: string | undefined): 'fixture' | `0x${string}` | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  if (t === 'fixture') return t;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(t))
+    throw new UsageError(`--aave-pool: ${JSON.stringify(v)} is neither "fixture" nor an address`);
+  return t as `0x${string}`;
+}
+
+function symbolPairs(flag: string, v: string, value: RegExp, what: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of v.split(',')) {
+    const m = /^\s*([A-Za-z0-9.]+)\s*=\s*(\S+)\s*$/.exec(part);
+    if (!m || !value.test(m[2]!)) throw new UsageError(`${flag}: ${JSON.stringify(part)} is not SYMBOL=${what}`);
+    if (out.has(m[1]!)) throw new UsageError(`${flag}: ${m[1]} is given twice`);
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+/**
+ * `--sleeve WETH=0.5,USDC=0.5 [--buffer USDC=100]`: per asset, the share of its holding kept supplied in the
+ * basket's Aave sleeve (in [0, 1]) and the liquid buffer in whole tokens (default 0). A buffer for an asset
+ * `--sleeve` does not list is refused.
+ */
+export function sleeveFlags(
+  sleeve: string | undefined,
+  buffer: string | undefined,
+): Record<string, { share: number; buffer: string }> {
+  if (sleeve === undefined) {
+    if (buffer !== undefined) throw new UsageError('--buffer: needs --sleeve (the share of each asset kept supplied)');
+    return {};
+  }
+  const shares = symbolPairs('--sleeve', sleeve, /^\d+(\.\d+)?$/, 'SHARE (a number in [0, 1])');
+  const buffers =
+    buffer === undefined
+      ? new Map<string, string>()
+      : symbolPairs('--buffer', buffer, /^\d+(\.\d+)?$/, 'TOKENS (a non-negative decimal)');
+  const out: Record<string, { share: number; buffer: string }> = {};
+  for (const [sym, x] of shares) {
+    const share = Number(x);
+    if (!(share >= 0 && share <= 1)) throw new UsageError(`--sleeve: ${sym}=${x}: the share must be in [0, 1]`);
+    out[sym] = { share, buffer: buffers.get(sym) ?? '0' };
+  }
+  for (const sym of buffers.keys())
+    if (!shares.has(sym)) throw new UsageError(`--buffer: ${sym} is not in --sleeve (a buffer needs its share)`);
+  return out;
 }
 
 const common = (c: Command, sends: boolean): Command => {
@@ -84,7 +137,12 @@ export function registerVault(program: Command): void {
     .option('--max-turnover-bps <n>', 'most value one rebalance may sell', '10000')
     .option('--keeper-window <s>', 'after this long without a rebalance anyone may rebalance (0: never)', '86400')
     .option('--share-usd <n>', 'USD value of one share at genesis', '100')
+    .option(
+      '--aave-pool <pool>',
+      'deploy a BallastSleeveBasket with an idle sleeve on this Aave v3 Pool (`fixture`: the chain file’s)',
+    )
     .action((f: VaultFlags) => {
+      aavePoolFlag(f.aavePool);
       whole('--band-abs-bps', f.bandAbsBps ?? '200', 1, 10_000);
       whole('--min-interval', f.minInterval ?? '3600', 0, 2 ** 32 - 1);
       whole('--max-loss-bps', f.maxLossBps ?? '100', 0, 10_000);
@@ -121,7 +179,10 @@ export function registerVault(program: Command): void {
     .requiredOption('--basket <address>', 'the basket')
     .option('--max-slippage-bps <n>', 'each leg’s minimum output below its expected output', '50')
     .option('--fraction <x>', 'fraction of the way to the targets, in (0, 1]', '1')
+    .option('--sleeve <sym=share,…>', 'a sleeve basket: each asset’s share kept supplied to Aave, in [0, 1]')
+    .option('--buffer <sym=tokens,…>', 'with --sleeve: whole tokens of each asset kept liquid (default 0)')
     .action((f: VaultFlags) => {
+      sleeveFlags(f.sleeve, f.buffer);
       basketFlag(f.basket);
       whole('--max-slippage-bps', f.maxSlippageBps ?? '50', 0, 9_999);
       fractionFlag(f.fraction);

@@ -17,6 +17,16 @@ const address = z
   .refine((s) => isAddress(s), 'an address (0x and 40 hex digits)')
   .transform((s) => getAddress(s) as `0x${string}`);
 
+/** One asset's sleeve: the share kept supplied, in [0, 1], and the liquid buffer in whole tokens (exact decimal). */
+const sleeveAssetSchema = z.strictObject({
+  share: z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]'),
+  buffer: z
+    .union([z.string(), z.number().nonnegative('must be ≥ 0')])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal number of whole tokens, e.g. "250.5"'))
+    .default('0'),
+});
+
 export const basketVenueSchema = z.strictObject({
   type: z.literal('basket'),
   name: z
@@ -41,6 +51,12 @@ export const basketVenueSchema = z.strictObject({
   deadlineSec: z.number().int().min(30).max(86_400).default(600),
   /** How long to wait for the receipt before leaving the transaction to the next cycle's lookup (ms). */
   receiptTimeoutMs: z.number().int().positive().default(120_000),
+  /**
+   * A BallastSleeveBasket's idle sleeve: per asset symbol, the `share` of its holding kept supplied to the basket's
+   * Aave Pool, in [0, 1], and the liquid `buffer` (whole tokens, default 0). The keeper's choice (the holders' exit
+   * is the contract's in-kind redeem); refused on a plain basket. An asset not listed keeps its supplied part.
+   */
+  sleeve: z.record(z.string().min(1), sleeveAssetSchema).optional(),
   ...executionFields,
 });
 
