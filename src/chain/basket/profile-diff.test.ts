@@ -86,7 +86,7 @@ const SCALARS = [
 
 test('property: the changed fields are exactly the scalar fields and targets that differ, each once, from → to', () => {
   const scalar = fc.integer({ min: 0, max: 10_000 });
-  const profile = fc.record({
+  const profile: fc.Arbitrary<Record<string, number | boolean>> = fc.record({
     t: fc.integer({ min: 0, max: 10_000 }),
     calendar: fc.boolean(),
     ...Object.fromEntries(SCALARS.map((k) => [k, scalar])),
