@@ -9,7 +9,8 @@
  * - A second `ballast serve` on the same journal is refused at start (the writer lock) and sends nothing; the
  *   pending plan is then approved once by the first.
  * - The dashboard with a pending profile change (the basket's timelocked `proposeProfile`): `GET
- *   /portfolios/:id/basket` and the "On-chain basket" panel in headless Chromium show what changes and from when;
+ *   /portfolios/:id/basket`, the "On-chain basket" panel in headless Chromium and `ballast vault status` show what
+ *   changes and from when;
  *   after the delay and `applyProfile`, the new profile and no pending change.
  * The deviation guard's independent reference is the local exchange simulator at the WETH feed's price.
  */
@@ -24,7 +25,7 @@ import { basketArtifact } from '../../src/chain/basket/artifact.ts';
 import { readBasket, readValuation } from '../../src/chain/basket/read.ts';
 import { type SimHandle, start as startSim } from '../../src/venues/simulator/server.ts';
 import { chromiumSkip, launchChromium } from '../support/chromium.ts';
-import { API_TOKEN, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import { API_TOKEN, runCli, type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
 import {
   ACCOUNT1,
   answers,
@@ -326,6 +327,22 @@ test('the dashboard with a pending profile change: what changes and from when; a
     { field: 'maxLossBps', from: 100, to: 150 },
   ]);
   assert.equal(b.profile.bandAbsBps, 200, 'the active profile is still the old one');
+  // the CLI's `ballast vault status` shows the same change, text and JSON
+  const vault = (...args: string[]) =>
+    runCli(
+      ['vault', 'status', '--rpc', w.node.rpcUrl, '--chain-file', join(dir, 'chain.json'), '--basket', basket, ...args],
+      dir,
+    );
+  const st = await vault();
+  assert.equal(st.code, 0, st.stderr);
+  assert.ok(
+    st.stdout.includes(
+      `pending profile: target.WETH 50.00% → 60.00%; target.USDC 50.00% → 40.00%; bandAbsBps 200 → 300; maxLossBps 100 → 150; may apply from ${eta} (${new Date(eta * 1000).toISOString()})`,
+    ),
+    st.stdout,
+  );
+  const stJson = JSON.parse((await vault('--json')).stdout);
+  assert.deepEqual(stJson.pending.changes, b.pending.changes);
   const etaText = new Date(eta * 1000).toISOString().replace('T', ' ').slice(0, 19);
   const panel = async (check: (pending: string, profile: string, weights: string[]) => void) => {
     if (chromiumSkip) {
@@ -368,6 +385,7 @@ test('the dashboard with a pending profile change: what changes and from when; a
   await basketSend(w, basket, 'applyProfile', [], ACCOUNT1);
   const applied = (await serve.request('GET', '/portfolios/p1/basket')).body.basket;
   assert.equal(applied.pending, null);
+  assert.match((await vault()).stdout, /^pending profile: none$/m);
   assert.equal(applied.profile.bandAbsBps, 300);
   assert.equal(applied.profile.maxLossBps, 150);
   assert.deepEqual(

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Address } from 'viem';
 import { type BasketProfile, NO_POOL_ID } from './artifact.ts';
-import { profileChanges } from './profile-diff.ts';
+import { changeText, profileChanges } from './profile-diff.ts';
 
 const A = '0x00000000000000000000000000000000000000A1' as Address;
 const B = '0x00000000000000000000000000000000000000b2' as Address;
@@ -42,6 +42,15 @@ test('the changes of a proposal: each field that differs, from the active value 
     { field: 'target.USDC', from: 0.5, to: 0.4 },
     { field: 'bandAbsBps', from: 200, to: 300 },
     { field: 'maxLossBps', from: 100, to: 150 },
+  ]);
+});
+
+test('as text: targets in percent, other fields as stored', () => {
+  const pending: BasketProfile = { ...base, targetBps: [6000, 4000], calendar: true };
+  assert.deepEqual(profileChanges(base, pending, SYMBOLS, name).map(changeText), [
+    'target.WETH 50.00% → 60.00%',
+    'target.USDC 50.00% → 40.00%',
+    'calendar false → true',
   ]);
 });
 

@@ -67,3 +67,10 @@ export function profileChanges(
   add('pools', poolsText(active.pools, name), poolsText(pending.pools, name));
   return out;
 }
+
+/** One change as text, `field from → to`: targets as percentages, the rest as the contract stores them. */
+export function changeText(ch: ProfileChange): string {
+  const v = (x: ProfileChange['from']) =>
+    ch.field.startsWith('target.') && typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : String(x);
+  return `${ch.field} ${v(ch.from)} → ${v(ch.to)}`;
+}
