@@ -21,9 +21,11 @@ import { basketArtifact } from '../../src/chain/basket/artifact.ts';
 import { readValuation } from '../../src/chain/basket/read.ts';
 import { parseService } from '../../src/service/config/parse.ts';
 import { Service } from '../../src/service/service.ts';
+import { type SimHandle, start as startSim } from '../../src/venues/simulator/server.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import { freshDatabase, pgSkip } from '../support/postgres.ts';
-import { ACCOUNT1, basketSend, deployTestBasket, refreshFeeds, tok, warp } from './basket-world.ts';
+import { type ServeProcess, startServe, writeServiceFile } from '../support/serve-process.ts';
+import { ACCOUNT1, answers, basketSend, deployTestBasket, refreshFeeds, tok, warp } from './basket-world.ts';
 import { KEY1, startWorld, type World } from './setup.ts';
 
 const E18 = 10n ** 18n;
@@ -34,6 +36,8 @@ let basket: Address;
 let dir: string;
 let keyFile: string;
 let url: string;
+let sim: SimHandle | undefined;
+const serves: ServeProcess[] = [];
 
 before(async () => {
   if (pgSkip) return;
@@ -54,6 +58,8 @@ before(async () => {
 });
 
 after(async () => {
+  for (const x of serves) await x.stop('SIGKILL').catch(() => undefined);
+  await sim?.stop();
   await w?.node.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -202,4 +208,73 @@ test('PostgreSQL store: kill -9 after the signed bytes are journaled, before the
   );
   const cycles = rows.map((r) => r.cycle);
   assert.equal(new Set(cycles).size, cycles.length, 'one transaction per cycle');
+});
+
+test('PostgreSQL store: two `ballast serve` processes on one database, N concurrent approvals of one plan split between them: exactly one executes, ONE transaction', {
+  skip: pgSkip,
+  timeout: 240_000,
+}, async (t) => {
+  const n = Number(process.env.BASKET_APPROVALS ?? 8);
+  const [weth] = await answers(w, ['WETH']);
+  sim = await startSim({
+    markets: [
+      {
+        symbol: 'WETHUSDC',
+        base: 'WETH',
+        quote: 'USDC',
+        price: (Number(weth) / 1e8).toString(),
+        tickSize: '0.01',
+        stepSize: '0.0001',
+        minQty: '0.0001',
+        minNotional: '1',
+      },
+    ],
+    balances: {},
+  });
+  const doc = serviceDoc() as { portfolios: Record<string, unknown>[] };
+  const file = writeServiceFile(
+    dir,
+    {
+      ...doc,
+      api: { host: '127.0.0.1', port: 0 },
+      portfolios: doc.portfolios.map((p) => ({
+        ...p,
+        reference: { type: 'ccxt', exchange: 'binance', url: sim!.url },
+        // only approvals send: no cycle comes on its own (a yearly cron)
+        schedule: { cron: '0 0 1 1 *' },
+        guards: { maxPriceAgeSeconds: 1e9, maxDeviationBps: 100, maxSlippageBps: 300 },
+        risk: { cooldown: 0, killSwitchAfter: 1000, approvalAbove: 1 },
+      })),
+    },
+    'serve-pg.json',
+  );
+  const a = await startServe(file, dir, 90_000, ['--store', url]);
+  serves.push(a);
+  const b = await startServe(file, dir, 90_000, ['--store', url]);
+  serves.push(b);
+  await unbalance();
+  const made = await a.request('POST', '/portfolios/p1/plan');
+  assert.equal(made.status, 201, `${JSON.stringify(made.body)}\n${a.stderr()}`);
+  assert.ok(made.body.plan.trades.length >= 1, JSON.stringify(made.body.plan));
+  const seen = await b.request('GET', '/portfolios/p1/plan');
+  assert.equal(seen.body.pending?.id, made.body.id, 'the second process sees the plan in the shared store');
+  const nonce0 = await w.clients.public.getTransactionCount({ address: ACCOUNT1 });
+  const e0 = await rebalancedTxs();
+  const rows0 = (await chainTxs()).length;
+  const answersOf = await Promise.all(
+    Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : b).request('POST', `/plans/${made.body.id}/execute`, {})),
+  );
+  const all = JSON.stringify(answersOf.map((r) => [r.status, r.body?.error ?? r.body?.reason]));
+  t.diagnostic(`two processes, ${n} approvals: ${all}`);
+  assert.equal(answersOf.filter((r) => r.status === 200).length, 1, all);
+  assert.equal(answersOf.filter((r) => r.status === 409).length, n - 1, all);
+  assert.equal((await w.clients.public.getTransactionCount({ address: ACCOUNT1 })) - nonce0, 1, 'ONE transaction');
+  const e1 = await rebalancedTxs();
+  assert.equal(e1.length, e0.length + 1, 'ONE Rebalanced event');
+  const rows = await chainTxs();
+  assert.equal(rows.length, rows0 + 1, 'ONE journaled chain transaction');
+  assert.equal(rows.at(-1)!.state, 'filled');
+  assert.equal(rows.at(-1)!.tx_hash, e1.at(-1));
+  await a.stop();
+  await b.stop();
 });
