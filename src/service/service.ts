@@ -133,7 +133,7 @@ export class Service implements ServiceFacade {
         : null;
     const store =
       journal === null
-        ? await openPostgresStore(o.storeUrl!, { now: now(), journalId: o.journalId })
+        ? await openPostgresStore(o.storeUrl!, { now: now(), journalId: o.journalId, writer: o.shared !== true })
         : sqliteStore(journal);
     const s = new Service(config, store, journal, now);
     s.solver = solver;

@@ -3,6 +3,7 @@
  * driven by stdin lines, killing itself with SIGKILL at a batch crash point.
  *   env TRIAL_CONFIG   the service document (JSON), parsed here as `ballast serve` parses it
  *   env TRIAL_CRASH    a batch crash point (src/venues/atomic-batch.ts): SIGKILL at its first hit
+ *   env TRIAL_STORE    a PostgreSQL URL: the service's store instead of the document's SQLite journal (optional)
  * stdin:  "cycle" → runCycle('p1');  "exit" → stop and exit 0.
  * stdout (synchronous writes): "READY", "H <point> <id>" at each hit (before a kill), "CYCLE <n> <decision> <reason>".
  */
@@ -17,8 +18,10 @@ const say = (line: string): void => {
 const config = parseService(JSON.parse(process.env.TRIAL_CONFIG ?? ''), 'service');
 const target = process.env.TRIAL_CRASH ?? '';
 
+const store = process.env.TRIAL_STORE ?? '';
 const s = await Service.start(config, {
   strictGuards: false,
+  ...(store === '' ? {} : { storeUrl: store }),
   crashHook: (p, id) => {
     say(`H ${p} ${id}`);
     if (p === target) process.kill(process.pid, 'SIGKILL');

@@ -9,6 +9,7 @@ import type { ChainTxPort } from '../../store/ports.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { basketArtifact, basketErrorName } from './artifact.ts';
 import { symbolIn } from './keeper-legs.ts';
+import { type ProfileChange, profileChanges } from './profile-diff.ts';
 import { readBasket, readValuation } from './read.ts';
 
 export interface BasketView {
@@ -31,7 +32,12 @@ export interface BasketView {
     readonly feeBps: number;
     readonly pools: number;
   };
-  readonly pending: { readonly targets: Record<string, number>; readonly eta: number } | null;
+  /** A proposed profile: its targets, what it changes (each field that differs, from → to), and from when it may apply. */
+  readonly pending: {
+    readonly targets: Record<string, number>;
+    readonly changes: readonly ProfileChange[];
+    readonly eta: number;
+  } | null;
   readonly lastRebalance: number;
   readonly nextDue: number;
   readonly rebalances: readonly {
@@ -120,6 +126,7 @@ export async function basketView(
         ? null
         : {
             targets: Object.fromEntries(symbols.map((sym, i) => [sym, s.pending!.profile.targetBps[i]! / 10_000])),
+            changes: profileChanges(p, s.pending.profile, symbols, (a) => symbolIn(fx, a)),
             eta: Number(s.pending.eta),
           },
     lastRebalance: Number(s.lastRebalance),

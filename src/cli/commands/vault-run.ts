@@ -4,6 +4,7 @@ import { type Abi, type Address, encodeFunctionData, formatUnits, maxUint256, pa
 import { basketArtifact, basketErrorName } from '../../chain/basket/artifact.ts';
 import { planBasketRebalance } from '../../chain/basket/keeper-legs.ts';
 import { readSnapshot } from '../../chain/basket/plan.ts';
+import { changeText, profileChanges } from '../../chain/basket/profile-diff.ts';
 import { previewIssue, previewRedeem, readValuation } from '../../chain/basket/read.ts';
 import { InputError } from '../../core/errors.ts';
 import type { VaultFlags } from './vault.ts';
@@ -116,6 +117,8 @@ async function status(c: Ctx): Promise<void> {
   });
   const p = s.profile;
   const usd = (x: bigint) => (Number(x) / 1e18).toFixed(2);
+  const name = (a: Address) => symbolOf(c.fx, a);
+  const changes = s.pending ? profileChanges(p, s.pending.profile, s.assets.map(name), name) : [];
   const lines = [
     `basket ${basket}: supply ${formatUnits(s.totalSupply, 18)} shares, NAV ${usd(v.nav)} USD, NAV per share ${usd(navPerShare)} USD (oracle prices)`,
     'weights: asset  weight (target)',
@@ -123,7 +126,7 @@ async function status(c: Ctx): Promise<void> {
     ...sl.lines,
     `profile: band ${p.bandAbsBps} bps abs / ${p.bandRelBps} bps rel${p.calendar ? ', calendar' : ''}, minInterval ${p.minInterval} s, maxLoss ${p.maxLossBps} bps, maxTurnover ${p.maxTurnoverBps} bps, keeper ${p.keeper} (window ${p.keeperWindow} s), fee ${p.feeBps} bps, ${p.pools.length} pools`,
     s.pending
-      ? `pending profile: targets ${s.pending.profile.targetBps.join('/')} bps, may apply from ${s.pending.eta}`
+      ? `pending profile: ${changes.length === 0 ? 'no field changes' : changes.map(changeText).join('; ')}; may apply from ${s.pending.eta} (${new Date(Number(s.pending.eta) * 1000).toISOString()})`
       : 'pending profile: none',
     `last rebalance: ${s.lastRebalance}; next due from ${s.lastRebalance + BigInt(p.minInterval)}`,
     `rebalances: ${logs.length}`,
@@ -147,7 +150,7 @@ async function status(c: Ctx): Promise<void> {
     })),
     ...sl.json,
     profile: p,
-    pending: s.pending ?? null,
+    pending: s.pending ? { ...s.pending, changes } : null,
     lastRebalance: s.lastRebalance,
     rebalances: last,
   });

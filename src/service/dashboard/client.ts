@@ -152,6 +152,15 @@ export const CLIENT_JS = `'use strict';
     $('approve').disabled = !(plan.trades || []).length;
   }
 
+  // One field of a pending basket profile change, as "what: from → to".
+  var CHANGE_UNITS = { bandAbsBps: ['band abs', ' bps'], bandRelBps: ['band rel', ' bps'], maxLossBps: ['max loss', ' bps'],
+    maxTurnoverBps: ['max turnover', ' bps'], feeBps: ['fee', ' bps'], minInterval: ['interval', ' s'], keeperWindow: ['keeper window', ' s'] };
+  function change(c) {
+    if (c.field.indexOf('target.') === 0) return 'target ' + c.field.slice(7) + ' ' + pct(c.from) + ' → ' + pct(c.to);
+    var u = CHANGE_UNITS[c.field];
+    return u ? u[0] + ' ' + c.from + ' → ' + c.to + u[1] : c.field + ' ' + c.from + ' → ' + c.to;
+  }
+
   // A basket portfolio (GET /portfolios/:id/basket is null for other venues): its on-chain view.
   function renderBasket(b) {
     var box = $('basket');
@@ -166,7 +175,8 @@ export const CLIENT_JS = `'use strict';
       ', interval ' + p.minInterval + ' s, max loss ' + p.maxLossBps + ' bps, max turnover ' + p.maxTurnoverBps + ' bps, keeper ' + p.keeper +
       ' (window ' + p.keeperWindow + ' s), fee ' + p.feeBps + ' bps, ' + p.pools + ' pools';
     $('basket-pending').textContent = b.pending === null ? 'pending profile change: none'
-      : 'pending profile change: targets ' + Object.keys(b.pending.targets).map(function (k) { return k + ' ' + pct(b.pending.targets[k]); }).join(', ') + ' from ' + time(b.pending.eta * 1000);
+      : 'pending profile change: ' + (b.pending.changes.length ? b.pending.changes.map(change).join('; ') : 'no field changes') +
+        '; can apply from ' + time(b.pending.eta * 1000) + ' (chain time)';
     var wt = $('basket-weights').querySelector('tbody');
     wt.textContent = '';
     b.assets.forEach(function (a) { row(wt, [a.symbol, fmt(a.balance, 6), pct(a.weight), pct(a.target)]); });

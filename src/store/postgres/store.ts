@@ -24,6 +24,7 @@ import { PgPriceStore } from './prices.ts';
 import { PoolSql } from './sql.ts';
 import { checkPostgresUrl, redactUrl } from './url.ts';
 import { WorkerStats } from './worker-stats.ts';
+import { type PgWriterLock, takePgWriterLock } from './writer-lock.ts';
 
 export interface PostgresStoreOptions {
   /** As JournalOptions.journalId: fixes a new database's id; must match an existing one's. */
@@ -34,6 +35,11 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
   /** Give up connecting after this long (ms, default 10 000). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Take the database's writer lock (writer-lock.ts) and hold it until close: a `serve` that runs its own
+   * cycles. Refused with JournalLockedError while another process holds it.
+   */
+  readonly writer?: boolean;
 }
 
 export interface PostgresStore extends Store {
@@ -65,6 +71,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   });
   // An idle connection the server drops must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
+  let lock: PgWriterLock | null = null;
   try {
     let client: pg.PoolClient;
     try {
@@ -81,6 +88,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     } finally {
       client.release();
     }
+    lock = options.writer === true ? await takePgWriterLock(url, location, options.connectTimeoutMs ?? 10_000) : null;
     const sql = new PoolSql(pool, location);
     const id = await sql.tx(async (s) => {
       const meta = new PgMetaStore(s);
@@ -114,10 +122,14 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       prices: new PgPriceStore(sql),
       claims: new PgWorkClaimStore(sql),
       workers: new WorkerStats(sql),
-      close: () => pool.end(),
+      close: async () => {
+        await pool.end();
+        await lock?.release();
+      },
     });
   } catch (e) {
     await pool.end().catch(() => undefined);
+    await lock?.release();
     throw e;
   }
 }
