@@ -1,0 +1,362 @@
+/**
+ * Issue #23 in the service: a lending position run by `ballast serve`'s runner as a portfolio (venue type
+ * `lever`), real processes on anvil (the fixture's real Aave v3 market and lenders), the service a child process
+ * (test/trials/basket-child.ts: a `Service` over the service document, one cycle per stdin line) whose key is
+ * in a key file; the world is lever-cli.test.ts's (test/onchain/lever-world.ts: anvil's account #5 holds a 70%
+ * LTV aWETH-collateral / USDC-debt position with its own BallastLeverage).
+ *
+ * - dry-run: the decision and the flash fee named, nothing sent;
+ * - live, band trigger, Aave as the lender: 70% → the 50% target in ONE journaled transaction, its premium
+ *   exactly in the journal, health factor ≥ the floor after;
+ * - the cost-aware trigger with only Aave (its premium raised by the Pool configurator) declines and names the
+ *   fee; with the cheap lender (Balancer, fee 0) the same trigger acts;
+ * - under its health-factor floor the position acts although the cost-aware trigger declines;
+ * - kill -9 between the broadcast and the receipt: the next cycle resolves it by lookup (its fee named) before
+ *   anything is planned; LEVER_SERVE_TRIALS=N trials (default 2), drifts from LEVER_SERVE_SEED (default 23).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { leverageArtifact } from '../../src/chain/lending/leverage.ts';
+import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import { REPO_ROOT } from '../support/cli.ts';
+import {
+  configurator,
+  dir,
+  FLOOR,
+  healthFactor,
+  KEY5,
+  lev,
+  ltv,
+  relever,
+  setupLeverWorld,
+  teardownLeverWorld,
+  w,
+} from './lever-world.ts';
+import { feedAbi } from './setup.ts';
+
+const TRIALS = Number(process.env.LEVER_SERVE_TRIALS ?? 2);
+const SEED = Number(process.env.LEVER_SERVE_SEED ?? 23);
+
+let keyFile: string;
+
+before(async () => {
+  await setupLeverWorld();
+  keyFile = join(dir, 'owner.key');
+  writeFileSync(keyFile, `${KEY5}\n`);
+  chmodSync(keyFile, 0o600);
+});
+after(teardownLeverWorld);
+
+const journalOf = (name: string) => join(dir, `${name}.sqlite`);
+
+interface Opts {
+  readonly target?: number;
+  readonly trigger?: Record<string, unknown>;
+  readonly mode?: 'live' | 'dry-run';
+  readonly venue?: Record<string, unknown>;
+}
+
+function serviceDoc(name: string, o: Opts): object {
+  const t = o.target ?? 0.5;
+  return {
+    journal: journalOf(name),
+    portfolios: [
+      {
+        id: 'p1',
+        portfolio: {
+          quote: 'USDC',
+          target: { WETH: 1 - t, USDC: t },
+          trigger: o.trigger ?? { type: 'band', band: 0.02 },
+          costs: { feeBps: 0, halfSpreadBps: 0 },
+        },
+        venue: {
+          type: 'lever',
+          rpcUrl: w.node.rpcUrl,
+          chainFile: join(dir, 'chain.json'),
+          leverage: lev,
+          collateral: 'WETH',
+          debt: 'USDC',
+          minHealthFactor: FLOOR,
+          feeds: w.feeds,
+          keyFile,
+          maxSlippageBps: 100,
+          maxDeviationBps: 150,
+          receiptTimeoutMs: 30_000,
+          ...o.venue,
+        },
+        schedule: { every: '1h' },
+        mode: o.mode ?? 'live',
+        guards: { maxPriceAgeSeconds: 86_400, maxSlippageBps: 300 },
+        risk: { cooldown: 0, killSwitchAfter: 1000 },
+      },
+    ],
+  };
+}
+
+interface Child {
+  readonly proc: ChildProcess;
+  line(re: RegExp, ms?: number): Promise<string>;
+  send(cmd: string): void;
+  readonly exited: Promise<{ code: number | null; signal: string | null; out: string }>;
+}
+
+function child(name: string, o: Opts, crash?: string): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/trials/basket-child.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TRIAL_CONFIG: JSON.stringify(serviceDoc(name, o)), TRIAL_CRASH: crash ?? '' },
+  });
+  const lines: string[] = [];
+  let out = '';
+  let buf = '';
+  let seen = 0;
+  proc.stdout!.on('data', (b: Buffer) => {
+    out += b.toString();
+    buf += b.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts);
+  });
+  proc.stderr!.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  let ended = false;
+  const exited = new Promise<{ code: number | null; signal: string | null; out: string }>((res) =>
+    proc.on('close', (code, signal) => {
+      ended = true;
+      res({ code, signal, out });
+    }),
+  );
+  // each call returns the next matching line after the previous match
+  const line = async (re: RegExp, ms = 180_000): Promise<string> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const i = lines.findIndex((l, k) => k >= seen && re.test(l));
+      if (i >= 0) {
+        seen = i + 1;
+        return lines[i]!;
+      }
+      if (ended || Date.now() > end) throw new Error(`no line ${re} (ended: ${ended}); output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  return { proc, line, send: (cmd) => proc.stdin!.write(`${cmd}\n`), exited };
+}
+
+interface CycleRow {
+  cycle: number;
+  decision: string;
+  reason: string;
+  detail: string;
+}
+
+function cycles(name: string): CycleRow[] {
+  const db = new Database(journalOf(name), { readonly: true });
+  try {
+    return db
+      .prepare("SELECT cycle, decision, reason, detail FROM cycles WHERE portfolio_id = 'p1' ORDER BY cycle")
+      .all() as CycleRow[];
+  } finally {
+    db.close();
+  }
+}
+
+interface TxRow {
+  cycle: number;
+  state: string;
+  tx_hash: string;
+  calls: string;
+}
+
+function chainTxs(name: string): TxRow[] {
+  const db = new Database(journalOf(name), { readonly: true });
+  try {
+    return db
+      .prepare(
+        'SELECT i.cycle, i.state, c.tx_hash, c.calls FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id ORDER BY i.id',
+      )
+      .all() as TxRow[];
+  } finally {
+    db.close();
+  }
+}
+
+async function leverEvents(): Promise<string[]> {
+  const logs = await w.clients.public.getContractEvents({
+    address: lev,
+    abi: leverageArtifact().abi,
+    eventName: 'LeverageRebalanced',
+    fromBlock: 0n,
+  });
+  return logs.map((l) => l.transactionHash.toLowerCase());
+}
+
+/** Cycles in a fresh child, each after `before(k)`; returns the CYCLE lines. */
+async function runCycles(name: string, o: Opts, n = 1, each?: (k: number) => Promise<void>): Promise<string[]> {
+  const c = child(name, o);
+  await c.line(/^READY/);
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) {
+    await each?.(k);
+    c.send('cycle');
+    out.push(await c.line(/^CYCLE /));
+  }
+  c.send('exit');
+  const end = await c.exited;
+  assert.equal(end.code, 0, end.out);
+  return out;
+}
+
+/** Moves the WETH feed by `bps` (a fresh round): the cost-aware trigger needs returns to estimate risk. */
+async function moveWeth(bps: number): Promise<void> {
+  const feed = w.feeds.WETH!.address;
+  const [, answer] = await w.clients.public.readContract({
+    address: feed,
+    abi: feedAbi,
+    functionName: 'latestRoundData',
+  });
+  const at = (await w.clients.public.getBlock()).timestamp;
+  await w.tx.call(feed, feedAbi, 'setAnswer', [(answer * BigInt(10_000 + bps)) / 10_000n, at], `WETH ${bps} bps`);
+}
+
+const setPremium = (bps: bigint) =>
+  w.tx.call(w.fx.contracts.aavePoolConfigurator, configurator, 'updateFlashloanPremiumTotal', [bps], `premium ${bps}`);
+
+test('dry-run: the decision and the flash fee named in the cycle, nothing sent', async () => {
+  const before = await ltv();
+  const events = (await leverEvents()).length;
+  const [l] = await runCycles('dry', { mode: 'dry-run', venue: { lender: 'aave' } });
+  assert.match(l!, /^CYCLE 1 dry_run /, l);
+  assert.match(l!, /the plan's cost includes the flash fee [\d.]+ USDC \(\d+ base units, aave/, l);
+  assert.match(l!, /dry-run: nothing sent/, l);
+  assert.equal(chainTxs('dry').length, 0);
+  assert.equal((await leverEvents()).length, events);
+  assert.ok(Math.abs((await ltv()) - before) < 1e-4);
+});
+
+test('live: a 70% LTV position drifted from its 50% target → ONE transaction, Aave premium in the journal, HF ≥ floor', async () => {
+  assert.ok(Math.abs((await ltv()) - 0.7) < 0.01);
+  const events = (await leverEvents()).length;
+  const [l] = await runCycles('live', { venue: { lender: 'aave' } });
+  assert.match(l!, /^CYCLE 1 rebalanced /, l);
+  const txs = chainTxs('live');
+  assert.equal(txs.length, 1, 'one transaction');
+  assert.equal(txs[0]!.state, 'filled');
+  assert.equal((await leverEvents()).length, events + 1);
+  // the premium exactly: the fee the contract paid (its event) = Aave's percentMul of the loan at 5 bps
+  const row = cycles('live')[0]!;
+  const batch = JSON.parse(row.detail).batch as { status: string; reason: string };
+  assert.equal(batch.status, 'filled');
+  const m = /loan (\d+), flash fee (\d+) \(planned (\d+)\)/.exec(batch.reason);
+  assert.ok(m, batch.reason);
+  assert.equal(BigInt(m[2]!), aaveFlashPremium(BigInt(m[1]!), 5n));
+  assert.equal(m[2], m[3]);
+  assert.ok(BigInt(m[2]!) > 0n);
+  assert.match(row.reason, /transaction: rebalanced in block \d+: loan \d+, flash fee \d+/);
+  assert.equal(JSON.parse(txs[0]!.calls).fee, m[2], 'the planned fee journaled with the transaction');
+  assert.ok(Math.abs((await ltv()) - 0.5) < 0.01, `LTV ${await ltv()}`);
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+});
+
+// the cost-aware trigger: a tiny risk aversion, so its benefit is positive but below any real fee; no other cost
+const costaware = { type: 'costaware', riskAversion: 0.001, horizon: 30, warmup: 2 };
+
+test('cost-aware: with only Aave (premium raised) it declines and names the fee; with Balancer (fee 0) it acts', async () => {
+  await setPremium(30n);
+  try {
+    const events = (await leverEvents()).length;
+    // target 45%, the position at ~50% (HF ≈ 1.65, above the floor): the cost decides
+    const lines = await runCycles('cost', { target: 0.45, trigger: costaware, venue: { lender: 'aave' } }, 4, (k) =>
+      moveWeth(k % 2 === 0 ? 50 : -50),
+    );
+    const last = lines.at(-1)!;
+    assert.match(
+      last,
+      /nothing_to_do "costaware: benefit [\d.]+ ≤ cost [\d.]+ USDC; the plan's cost includes the flash fee/,
+      last,
+    );
+    const fee = Number(/flash fee ([\d.]+) USDC/.exec(last)![1]);
+    const cost = Number(/≤ cost ([\d.]+) USDC/.exec(last)![1]);
+    assert.ok(fee > 0 && cost >= fee - 0.01, last);
+    assert.match(last, /aave: the cheapest lender read at plan time/);
+    assert.equal((await leverEvents()).length, events, 'nothing sent');
+    // the same portfolio and journal (its price history warms the trigger up), the cheap lender allowed
+    const [l] = await runCycles('cost', { target: 0.45, trigger: costaware, venue: { lender: 'auto' } }, 1, () =>
+      moveWeth(50),
+    );
+    assert.match(
+      l!,
+      /rebalanced "costaware: benefit [\d.]+ > cost 0\.00 USDC; .*flash fee 0\.000000 USDC \(0 base units, balancer/,
+      l,
+    );
+    assert.equal((await leverEvents()).length, events + 1);
+    assert.ok(Math.abs((await ltv()) - 0.45) < 0.01, `LTV ${await ltv()}`);
+  } finally {
+    await setPremium(5n);
+  }
+});
+
+test('under its health-factor floor the position acts although the cost-aware trigger declines', async () => {
+  await setPremium(30n);
+  try {
+    await relever(0.6); // HF ≈ 0.825 / 0.6 = 1.375 < 1.5
+    assert.ok((await healthFactor()) < BigInt(FLOOR * 1e18));
+    const events = (await leverEvents()).length;
+    const [l] = await runCycles('cost', { target: 0.45, trigger: costaware, venue: { lender: 'aave' } }, 1, () =>
+      moveWeth(-50),
+    );
+    assert.match(l!, /rebalanced "health factor 1\.3\d+ below the floor 1\.5: acting regardless of cost/, l);
+    assert.match(l!, /the trigger said: costaware: benefit [\d.]+ ≤ cost/, l);
+    assert.equal((await leverEvents()).length, events + 1);
+    assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  } finally {
+    await setPremium(5n);
+  }
+});
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test(`kill -9 between the broadcast and the receipt, ${TRIALS} trial(s): resolved by lookup on restart, its fee named`, async () => {
+  const r = rng(SEED);
+  for (let k = 0; k < TRIALS; k++) {
+    const name = `crash-${k}`;
+    await relever(0.5 + 0.04 * r()); // target 45%, band 2%: due
+    const events = (await leverEvents()).length;
+    const o: Opts = { target: 0.45, venue: { lender: 'aave' } };
+    const c = child(name, o, 'batch_broadcast');
+    await c.line(/^READY/);
+    c.send('cycle');
+    await c.line(/^H batch_broadcast /);
+    const end = await c.exited;
+    assert.equal(end.signal, 'SIGKILL', end.out);
+    const open = chainTxs(name);
+    assert.equal(open.length, 1);
+    assert.equal(open[0]!.state, 'sent', 'journaled before the broadcast, no receipt read');
+    const [l] = await runCycles(name, o);
+    assert.match(l!, /^CYCLE 2 /, l);
+    const settled = JSON.parse(cycles(name).at(-1)!.detail).settledBatches as { txHash: string; outcome?: string }[];
+    assert.equal(settled.length, 1, l);
+    assert.equal(settled[0]!.txHash, open[0]!.tx_hash);
+    assert.match(settled[0]!.outcome ?? '', /^rebalanced in block \d+: loan \d+, flash fee \d+ \(planned \d+\)/);
+    const after = await leverEvents();
+    assert.equal(after.length, events + 1, 'exactly one rebalance for the decision');
+    assert.equal(after.at(-1), open[0]!.tx_hash.toLowerCase());
+    const txs = chainTxs(name);
+    assert.equal(txs.length, 1, 'nothing sent a second time');
+    assert.equal(txs[0]!.state, 'filled');
+    assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  }
+});
