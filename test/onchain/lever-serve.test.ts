@@ -5,6 +5,8 @@
  * in a key file; the world is lever-cli.test.ts's (test/onchain/lever-world.ts: anvil's account #5 holds a 70%
  * LTV aWETH-collateral / USDC-debt position with its own BallastLeverage).
  *
+ * - the venue on its own: the debt's weight is the LTV, prices in the debt asset, a single order and a decision
+ *   the position does not need (lever up when it needs a deleverage) refused, nothing sent; no key: one line;
  * - dry-run: the decision and the flash fee named, nothing sent;
  * - live, band trigger, Aave as the lender: 70% → the 50% target in ONE journaled transaction, its premium
  *   exactly in the journal, health factor ≥ the floor after;
@@ -21,16 +23,27 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { leverageArtifact } from '../../src/chain/lending/leverage.ts';
+import { parsePortfolio } from '../../src/core/config/parse.ts';
+import { InputError } from '../../src/core/errors.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import { OrderRejectedError } from '../../src/core/ports.ts';
+import { leverParts } from '../../src/service/venues.ts';
+import { Journal } from '../../src/store/journal.ts';
+import { sqliteStore } from '../../src/store/ports.ts';
+import { leverVenueSchema } from '../../src/venues/lever/config.ts';
 import { REPO_ROOT } from '../support/cli.ts';
 import {
+  aWeth,
   configurator,
   dir,
+  dUsdc,
   FLOOR,
   healthFactor,
   KEY5,
   lev,
   ltv,
+  OWNER,
+  read,
   relever,
   setupLeverWorld,
   teardownLeverWorld,
@@ -224,6 +237,78 @@ async function moveWeth(bps: number): Promise<void> {
 
 const setPremium = (bps: bigint) =>
   w.tx.call(w.fx.contracts.aavePoolConfigurator, configurator, 'updateFlashloanPremiumTotal', [bps], `premium ${bps}`);
+
+test('the venue on its own: the debt weighs the LTV, prices in the debt asset, single orders and a decision the position does not need refused, nothing sent', async () => {
+  const v = leverVenueSchema.parse(
+    (serviceDoc('own', { venue: { lender: 'aave' } }) as { portfolios: { venue: object }[] }).portfolios[0]!.venue,
+  );
+  const portfolio = parsePortfolio({ quote: 'USDC', target: { WETH: 0.5, USDC: 0.5 } }, 'test');
+  const where = { source: 'service', path: 'portfolios.p1.venue' };
+  assert.throws(
+    () =>
+      leverParts(
+        { ...v, keyFile: undefined, keyEnv: 'NO_SUCH_KEY' },
+        { clock: { now: Date.now }, chainTxs: {} as never, portfolio, where, env: {} },
+      ),
+    (e: unknown) =>
+      e instanceof InputError &&
+      /^service: portfolios\.p1\.venue\.keyEnv: /.test(e.message) &&
+      e.message.split('\n').length === 1,
+  );
+  const journal = Journal.open(journalOf('own'), { writer: true });
+  try {
+    const { venue } = leverParts(v, {
+      clock: { now: Date.now },
+      chainTxs: sqliteStore(journal).chainTxs,
+      portfolio,
+      where,
+    });
+    const [bal, [q]] = await Promise.all([venue.balances(), venue.prices(['WETH'], 'USDC')]);
+    const C = Number(await read(aWeth, OWNER)) / 1e18;
+    const D = Number(await read(dUsdc, OWNER)) / 1e6;
+    const pos = venue.position()!;
+    // the debt in its own units (the quote); the LTV as the Pool reports it (within a second's interest)
+    assert.ok(Math.abs(bal.USDC! - D) < 0.01, `${bal.USDC} ${D}`);
+    assert.ok(Math.abs(bal.USDC! / (bal.USDC! + bal.WETH! * q!.price) - (await ltv())) < 1e-4);
+    assert.ok(Math.abs(pos.collateralValue - C * q!.price) < 0.01);
+    assert.equal(q!.asset, 'WETH');
+    assert.ok(pos.healthFactor < FLOOR && pos.flash !== null && pos.flash.lender === 'aave');
+    assert.deepEqual(await venue.prices(['WETH'], 'WETH'), [], 'prices only in the debt asset');
+    assert.deepEqual(
+      (await venue.rules(['WETH'], 'USDC')).map((r) => r.asset),
+      ['WETH'],
+    );
+    await assert.rejects(
+      venue.place({
+        clientOrderId: 'x',
+        asset: 'WETH',
+        quote: 'USDC',
+        side: 'buy',
+        quantity: 1,
+        type: 'market',
+      } as never),
+      (e: unknown) => e instanceof OrderRejectedError && /one flash-loan transaction/.test(e.message),
+    );
+    assert.equal((await venue.lookup('x')).status, 'not_found');
+    const events = (await leverEvents()).length;
+    // the position needs a deleverage: a decision to lever up (sell the collateral) is refused, nothing sent
+    const out = await venue.placeBatch({
+      portfolioId: 'own',
+      cycle: 1,
+      quote: 'USDC',
+      trades: [{ asset: 'WETH', side: 'sell', quantity: 0.1, notional: 300, referencePrice: 3000 }],
+    });
+    assert.equal(out.status, 'refused');
+    assert.match(
+      (out as { reason: string }).reason,
+      /the decision asked to lever up, the position read now needs the other way/,
+    );
+    assert.equal((await leverEvents()).length, events);
+    assert.equal(chainTxs('own').length, 0);
+  } finally {
+    journal.close();
+  }
+});
 
 test('dry-run: the decision and the flash fee named in the cycle, nothing sent', async () => {
   const before = await ltv();
