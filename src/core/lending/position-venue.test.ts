@@ -12,7 +12,13 @@ import { makeSnapshot } from '../snapshot.ts';
 import { makeUniverse } from '../universe.ts';
 import { weightsInto } from '../valuation.ts';
 import { flashFeeCost } from './flash-funding.ts';
-import { flashFeeNote, type LendingCycleView, positionHoldings, withHealthFloor } from './position-venue.ts';
+import {
+  flashFeeNote,
+  type LendingCycleView,
+  positionHoldings,
+  positionVerdict,
+  withHealthFloor,
+} from './position-venue.ts';
 
 const view = (over: Partial<LendingCycleView> = {}): LendingCycleView => ({
   collateral: 'WETH',
@@ -77,6 +83,19 @@ test('the health floor: below it the verdict acts whatever the trigger said; at 
     "the plan's cost includes the flash fee 4.200000 USDC (4200000 base units, aave: the cheapest lender read at plan time)",
   );
   assert.equal(flashFeeNote(view({ flash: null, idle: 'on target' }), 'USDC'), 'no flash loan planned (on target)');
+});
+
+test('a plan the chain cannot send holds the verdict, unless the health factor is below the floor', () => {
+  const go: TriggerVerdict = { rebalance: true, reason: 'costaware: benefit 0.01 > cost 0.00 USDC', inflow: false };
+  const idle = 'on target: no repayment, no loan';
+  const healthy = view({ flash: null, idle, healthFactor: 1.7 });
+  assert.deepEqual(positionVerdict(go, healthy), {
+    rebalance: false,
+    inflow: false,
+    reason: `costaware: benefit 0.01 > cost 0.00 USDC; held: the chain plan sends nothing (${idle})`,
+  });
+  assert.equal(positionVerdict(go, view({ healthFactor: 1.7 })), go, 'a plan with a loan: the trigger decides');
+  assert.equal(positionVerdict(go, view({ flash: null, idle, healthFactor: 1.2 })).rebalance, true);
 });
 
 test("the flash fee is in the plan's cost: a trade pays it once, beside the trading costs", () => {

@@ -75,6 +75,19 @@ export function withHealthFloor(verdict: TriggerVerdict, healthFactor: number, f
   };
 }
 
+/**
+ * The position's verdict: the trigger's, held when the chain plan read now sends nothing (on target within the
+ * lever's tolerance, or a debt the wallet's own units repay without a loan: `idle`), since no transaction could
+ * follow it; then overridden by the health-factor floor (`withHealthFloor`).
+ */
+export function positionVerdict(verdict: TriggerVerdict, v: LendingCycleView): TriggerVerdict {
+  const held: TriggerVerdict =
+    verdict.rebalance && v.idle !== undefined
+      ? { rebalance: false, inflow: false, reason: `${verdict.reason}; held: the chain plan sends nothing (${v.idle})` }
+      : verdict;
+  return withHealthFloor(held, v.healthFactor, v.minHealthFactor);
+}
+
 /** The line that names the flash fee in the cycle's reason. */
 export function flashFeeNote(v: LendingCycleView, quote: string): string {
   if (v.flash === null) return `no flash loan planned${v.idle ? ` (${v.idle})` : ''}`;

@@ -7,7 +7,7 @@
 import { isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
 import { BallastError } from '../../core/errors.ts';
-import { flashFeeNote, isLendingPositionVenue, withHealthFloor } from '../../core/lending/position-venue.ts';
+import { flashFeeNote, isLendingPositionVenue, positionVerdict } from '../../core/lending/position-venue.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
@@ -234,7 +234,7 @@ async function decideStage(
   const k = c.trigger.check(bar);
   let verdict: TriggerVerdict = { rebalance: k >= 0, reason: c.trigger.explain(k, bar), inflow: false };
   if (view !== null) {
-    verdict = withHealthFloor(verdict, view.healthFactor, view.minHealthFactor);
+    verdict = positionVerdict(verdict, view);
     verdict = { ...verdict, reason: `${verdict.reason}; ${flashFeeNote(view, c.ctx.u.quote)}` };
   }
   return r.decide(verdict, () => r.planFor(seen.snap, r.config.planMode, false), false);
