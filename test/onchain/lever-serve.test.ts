@@ -11,7 +11,7 @@
  * - live, band trigger, Aave as the lender: 70% → the 50% target in ONE journaled transaction, its premium
  *   exactly in the journal, health factor ≥ the floor after;
  * - the cost-aware trigger with only Aave (its premium raised by the Pool configurator) declines and names the
- *   fee; with the cheap lender (Balancer, fee 0) the same trigger acts;
+ *   fee; with the cheap lender (Balancer, fee 0) the same trigger acts; on target, the next cycle holds;
  * - under its health-factor floor the position acts although the cost-aware trigger declines;
  * - kill -9 between the broadcast and the receipt: the next cycle resolves it by lookup (its fee named) before
  *   anything is planned; LEVER_SERVE_TRIALS=N trials (default 2), drifts from LEVER_SERVE_SEED (default 23).
@@ -379,6 +379,11 @@ test('cost-aware: with only Aave (premium raised) it declines and names the fee;
     );
     assert.equal((await leverEvents()).length, events + 1);
     assert.ok(Math.abs((await ltv()) - 0.45) < 0.01, `LTV ${await ltv()}`);
+    // on target within the lever's tolerance: the trigger (cost 0) still sees a drift, but no transaction
+    // could follow it, so the cycle holds and says why (not a failed cycle)
+    const [held] = await runCycles('cost', { target: 0.45, trigger: costaware, venue: { lender: 'auto' } });
+    assert.match(held!, /nothing_to_do ".*; held: the chain plan sends nothing \(on target/, held);
+    assert.equal((await leverEvents()).length, events + 1);
   } finally {
     await setPremium(5n);
   }
