@@ -442,3 +442,23 @@ test('an intent venue without a token for a target asset, or with another quote,
     /InputError: service: portfolios\.p\.venue\.quote: is BTC, but the portfolio's quote is USDT/,
   );
 });
+
+test('ballast serve refuses a lever venue whose debt is not the quote: exit 1, one line naming the field, no journal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-fields-'));
+  try {
+    const journal = join(dir, 'j.sqlite');
+    const file = writeServiceFile(dir, {
+      journal,
+      api: { enabled: false },
+      portfolios: [{ id: 'main', portfolio: PORTFOLIO, venue: lever({ debt: 'USDC' }) }],
+    });
+    const r = await runCli(['serve', '--config', file], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /portfolios\.main\.venue\.debt: USDC is not the portfolio's quote USDT/);
+    assert.equal(existsSync(journal), false, 'refused before the journal was opened');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
