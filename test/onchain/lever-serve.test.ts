@@ -13,6 +13,7 @@
  * - the cost-aware trigger with only Aave (its premium raised by the Pool configurator) declines and names the
  *   fee; with the cheap lender (Balancer, fee 0) the same trigger acts; on target, the next cycle holds;
  * - under its health-factor floor the position acts although the cost-aware trigger declines;
+ * - the real `ballast serve` process (dry-run, scheduled every 2 s, its API up): the cycles decide and name the fee;
  * - kill -9 between the broadcast and the receipt: the next cycle resolves it by lookup (its fee named) before
  *   anything is planned; LEVER_SERVE_TRIALS=N trials (default 2), drifts from LEVER_SERVE_SEED (default 23).
  */
@@ -32,6 +33,7 @@ import { Journal } from '../../src/store/journal.ts';
 import { sqliteStore } from '../../src/store/ports.ts';
 import { leverVenueSchema } from '../../src/venues/lever/config.ts';
 import { REPO_ROOT } from '../support/cli.ts';
+import { startServe, writeServiceFile } from '../support/serve-process.ts';
 import {
   aWeth,
   configurator,
@@ -449,4 +451,32 @@ test(`kill -9 between the broadcast and the receipt, ${TRIALS} trial(s): resolve
     assert.equal(txs[0]!.state, 'filled');
     assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
   }
+});
+
+test('the real `ballast serve` (dry-run, every 2 s): its scheduled cycles decide the position and name the fee, nothing sent', async () => {
+  await relever(0.52); // target 45%, band 2%: due
+  const events = (await leverEvents()).length;
+  const doc = serviceDoc('serve', { target: 0.45, mode: 'dry-run', venue: { lender: 'aave' } }) as {
+    portfolios: Record<string, unknown>[];
+  };
+  doc.portfolios[0]!.schedule = { every: '2s' };
+  const file = writeServiceFile(dir, { ...doc, api: { port: 0 } }, 'serve.json');
+  const s = await startServe(file, dir, 60_000);
+  try {
+    const end = Date.now() + 120_000;
+    let done: CycleRow[] = [];
+    while (done.length === 0 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 500));
+      done = cycles('serve').filter((c) => c.decision !== null);
+    }
+    assert.ok(done.length > 0, s.stderr());
+    assert.equal(done[0]!.decision, 'dry_run', done[0]!.reason);
+    assert.match(done[0]!.reason, /the plan's cost includes the flash fee [\d.]+ USDC \(\d+ base units, aave/);
+    const status = await s.request('GET', '/status');
+    assert.equal(status.status, 200);
+  } finally {
+    assert.equal(await s.stop(), 0, s.stderr());
+  }
+  assert.equal(chainTxs('serve').length, 0);
+  assert.equal((await leverEvents()).length, events);
 });
