@@ -18,12 +18,7 @@
  *   anything is planned; LEVER_SERVE_TRIALS=N trials (default 2), drifts from LEVER_SERVE_SEED (default 23).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Database from 'better-sqlite3';
-import { leverageArtifact } from '../../src/chain/lending/leverage.ts';
 import { parsePortfolio } from '../../src/core/config/parse.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
@@ -32,213 +27,44 @@ import { leverParts } from '../../src/service/venues.ts';
 import { Journal } from '../../src/store/journal.ts';
 import { sqliteStore } from '../../src/store/ports.ts';
 import { leverVenueSchema } from '../../src/venues/lever/config.ts';
-import { REPO_ROOT } from '../support/cli.ts';
 import { startServe, writeServiceFile } from '../support/serve-process.ts';
 import {
+  type CycleRow,
+  chainTxs,
+  child,
+  cycles,
+  journalOf,
+  leverEvents,
+  moveWeth,
+  type Opts,
+  rng,
+  runCycles,
+  serviceDoc,
+  setPremium,
+  writeKeyFile,
+} from './lever-serve-world.ts';
+import {
   aWeth,
-  configurator,
   dir,
   dUsdc,
   FLOOR,
   healthFactor,
-  KEY5,
-  lev,
   ltv,
   OWNER,
   read,
   relever,
   setupLeverWorld,
   teardownLeverWorld,
-  w,
 } from './lever-world.ts';
-import { feedAbi } from './setup.ts';
 
 const TRIALS = Number(process.env.LEVER_SERVE_TRIALS ?? 2);
 const SEED = Number(process.env.LEVER_SERVE_SEED ?? 23);
 
-let keyFile: string;
-
 before(async () => {
   await setupLeverWorld();
-  keyFile = join(dir, 'owner.key');
-  writeFileSync(keyFile, `${KEY5}\n`);
-  chmodSync(keyFile, 0o600);
+  writeKeyFile();
 });
 after(teardownLeverWorld);
-
-const journalOf = (name: string) => join(dir, `${name}.sqlite`);
-
-interface Opts {
-  readonly target?: number;
-  readonly trigger?: Record<string, unknown>;
-  readonly mode?: 'live' | 'dry-run';
-  readonly venue?: Record<string, unknown>;
-}
-
-function serviceDoc(name: string, o: Opts): object {
-  const t = o.target ?? 0.5;
-  return {
-    journal: journalOf(name),
-    portfolios: [
-      {
-        id: 'p1',
-        portfolio: {
-          quote: 'USDC',
-          target: { WETH: 1 - t, USDC: t },
-          trigger: o.trigger ?? { type: 'band', band: 0.02 },
-          costs: { feeBps: 0, halfSpreadBps: 0 },
-        },
-        venue: {
-          type: 'lever',
-          rpcUrl: w.node.rpcUrl,
-          chainFile: join(dir, 'chain.json'),
-          leverage: lev,
-          collateral: 'WETH',
-          debt: 'USDC',
-          minHealthFactor: FLOOR,
-          feeds: w.feeds,
-          keyFile,
-          maxSlippageBps: 100,
-          maxDeviationBps: 150,
-          receiptTimeoutMs: 30_000,
-          ...o.venue,
-        },
-        schedule: { every: '1h' },
-        mode: o.mode ?? 'live',
-        guards: { maxPriceAgeSeconds: 86_400, maxSlippageBps: 300 },
-        risk: { cooldown: 0, killSwitchAfter: 1000 },
-      },
-    ],
-  };
-}
-
-interface Child {
-  readonly proc: ChildProcess;
-  line(re: RegExp, ms?: number): Promise<string>;
-  send(cmd: string): void;
-  readonly exited: Promise<{ code: number | null; signal: string | null; out: string }>;
-}
-
-function child(name: string, o: Opts, crash?: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/trials/basket-child.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, TRIAL_CONFIG: JSON.stringify(serviceDoc(name, o)), TRIAL_CRASH: crash ?? '' },
-  });
-  const lines: string[] = [];
-  let out = '';
-  let buf = '';
-  let seen = 0;
-  proc.stdout!.on('data', (b: Buffer) => {
-    out += b.toString();
-    buf += b.toString();
-    const parts = buf.split('\n');
-    buf = parts.pop()!;
-    lines.push(...parts);
-  });
-  proc.stderr!.on('data', (b: Buffer) => {
-    out += b.toString();
-  });
-  let ended = false;
-  const exited = new Promise<{ code: number | null; signal: string | null; out: string }>((res) =>
-    proc.on('close', (code, signal) => {
-      ended = true;
-      res({ code, signal, out });
-    }),
-  );
-  // each call returns the next matching line after the previous match
-  const line = async (re: RegExp, ms = 180_000): Promise<string> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const i = lines.findIndex((l, k) => k >= seen && re.test(l));
-      if (i >= 0) {
-        seen = i + 1;
-        return lines[i]!;
-      }
-      if (ended || Date.now() > end) throw new Error(`no line ${re} (ended: ${ended}); output:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  return { proc, line, send: (cmd) => proc.stdin!.write(`${cmd}\n`), exited };
-}
-
-interface CycleRow {
-  cycle: number;
-  decision: string;
-  reason: string;
-  detail: string;
-}
-
-function cycles(name: string): CycleRow[] {
-  const db = new Database(journalOf(name), { readonly: true });
-  try {
-    return db
-      .prepare("SELECT cycle, decision, reason, detail FROM cycles WHERE portfolio_id = 'p1' ORDER BY cycle")
-      .all() as CycleRow[];
-  } finally {
-    db.close();
-  }
-}
-
-interface TxRow {
-  cycle: number;
-  state: string;
-  tx_hash: string;
-  calls: string;
-}
-
-function chainTxs(name: string): TxRow[] {
-  const db = new Database(journalOf(name), { readonly: true });
-  try {
-    return db
-      .prepare(
-        'SELECT i.cycle, i.state, c.tx_hash, c.calls FROM order_intents i JOIN chain_txs c ON c.intent_id = i.id ORDER BY i.id',
-      )
-      .all() as TxRow[];
-  } finally {
-    db.close();
-  }
-}
-
-async function leverEvents(): Promise<string[]> {
-  const logs = await w.clients.public.getContractEvents({
-    address: lev,
-    abi: leverageArtifact().abi,
-    eventName: 'LeverageRebalanced',
-    fromBlock: 0n,
-  });
-  return logs.map((l) => l.transactionHash.toLowerCase());
-}
-
-/** Cycles in a fresh child, each after `before(k)`; returns the CYCLE lines. */
-async function runCycles(name: string, o: Opts, n = 1, each?: (k: number) => Promise<void>): Promise<string[]> {
-  const c = child(name, o);
-  await c.line(/^READY/);
-  const out: string[] = [];
-  for (let k = 0; k < n; k++) {
-    await each?.(k);
-    c.send('cycle');
-    out.push(await c.line(/^CYCLE /));
-  }
-  c.send('exit');
-  const end = await c.exited;
-  assert.equal(end.code, 0, end.out);
-  return out;
-}
-
-/** Moves the WETH feed by `bps` (a fresh round): the cost-aware trigger needs returns to estimate risk. */
-async function moveWeth(bps: number): Promise<void> {
-  const feed = w.feeds.WETH!.address;
-  const [, answer] = await w.clients.public.readContract({
-    address: feed,
-    abi: feedAbi,
-    functionName: 'latestRoundData',
-  });
-  const at = (await w.clients.public.getBlock()).timestamp;
-  await w.tx.call(feed, feedAbi, 'setAnswer', [(answer * BigInt(10_000 + bps)) / 10_000n, at], `WETH ${bps} bps`);
-}
-
-const setPremium = (bps: bigint) =>
-  w.tx.call(w.fx.contracts.aavePoolConfigurator, configurator, 'updateFlashloanPremiumTotal', [bps], `premium ${bps}`);
 
 test('the venue on its own: the debt weighs the LTV, prices in the debt asset, single orders and a decision the position does not need refused, nothing sent', async () => {
   const v = leverVenueSchema.parse(
@@ -408,18 +234,6 @@ test('under its health-factor floor the position acts although the cost-aware tr
     await setPremium(5n);
   }
 });
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test(`kill -9 between the broadcast and the receipt, ${TRIALS} trial(s): resolved by lookup on restart, its fee named`, async () => {
   const r = rng(SEED);
