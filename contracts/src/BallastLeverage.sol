@@ -4,53 +4,9 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IPoolManager} from "@uniswap/v4-core/src/interfaces/IPoolManager.sol";
+import {IBallastAavePool} from "./lean/AaveSteps.sol";
 import {PoolSteps} from "./lean/PoolSteps.sol";
 import {IBallastVault} from "./lean/IBallastPools.sol";
-
-/// The part of the Aave v3 Pool (npm package aave core-v3 1.19) BallastLeverage calls.
-interface IBallastAavePool {
-    struct ReserveConfigurationMap {
-        uint256 data;
-    }
-
-    struct ReserveData {
-        ReserveConfigurationMap configuration;
-        uint128 liquidityIndex;
-        uint128 currentLiquidityRate;
-        uint128 variableBorrowIndex;
-        uint128 currentVariableBorrowRate;
-        uint128 currentStableBorrowRate;
-        uint40 lastUpdateTimestamp;
-        uint16 id;
-        address aTokenAddress;
-        address stableDebtTokenAddress;
-        address variableDebtTokenAddress;
-        address interestRateStrategyAddress;
-        uint128 accruedToTreasury;
-        uint128 unbacked;
-        uint128 isolationModeTotalDebt;
-    }
-
-    function supply(address asset, uint256 amount, address onBehalfOf, uint16 referralCode) external;
-    function withdraw(address asset, uint256 amount, address to) external returns (uint256);
-    function borrow(address asset, uint256 amount, uint256 interestRateMode, uint16 referralCode, address onBehalfOf)
-        external;
-    function repay(address asset, uint256 amount, uint256 interestRateMode, address onBehalfOf)
-        external
-        returns (uint256);
-    function flashLoanSimple(
-        address receiverAddress,
-        address asset,
-        uint256 amount,
-        bytes calldata params,
-        uint16 referralCode
-    ) external;
-    function getReserveData(address asset) external view returns (ReserveData memory);
-    function getUserAccountData(address user)
-        external
-        view
-        returns (uint256, uint256, uint256, uint256, uint256, uint256 healthFactor);
-}
 
 /// Balancer v2 Vault's flash loan (FlashLoans.sol): the recipient must hold amount + fee again when it returns.
 interface IBallastFlashVault {

@@ -44,7 +44,12 @@ export type BatchOutcome =
 
 export interface SettleReport {
   /** Transactions settled by this call (hash and final state). */
-  readonly settled: readonly { readonly txHash: string; readonly state: string }[];
+  readonly settled: readonly {
+    readonly txHash: string;
+    readonly state: string;
+    /** What the mined transaction did, when the venue can tell (a lever transaction: the flash fee paid). */
+    readonly outcome?: string;
+  }[];
 }
 
 export interface AtomicBatchVenue extends Venue {

@@ -25,10 +25,10 @@ export async function preflight(config: ResolvedService, o: PreflightOptions): P
       if (!o.feed && v.prices === undefined) throw noFeed(p.id);
       continue;
     }
-    if (v.type === 'intents' || v.type === 'basket') {
+    if (v.type === 'intents' || v.type === 'basket' || v.type === 'lever') {
       const { loadWalletKey } = await import('../venues/intents/wallet-key.ts');
       loadWalletKey(v, venueWhere(p), env);
-      if (v.type === 'basket')
+      if (v.type === 'basket' || v.type === 'lever')
         (await import('../chain/basket/keeper.ts')).readBasketChainFile(v.chainFile, venueWhere(p));
       continue;
     }

@@ -6,6 +6,8 @@
 
 import { privateKeyToAccount } from 'viem/accounts';
 import { BasketKeeper, type ConfigWhere, readBasketChainFile } from '../chain/basket/keeper.ts';
+import { LeverKeeper } from '../chain/lending/lever-keeper.ts';
+import type { PortfolioConfig } from '../core/config/schema.ts';
 import { InputError } from '../core/errors.ts';
 import type { Clock, MarketRules, Venue } from '../core/ports.ts';
 import type { Store } from '../store/ports.ts';
@@ -16,6 +18,8 @@ import { ccxtVenueCapabilities } from '../venues/ccxt/config.ts';
 import { checkExecutionFields, type ExecutionSettings } from '../venues/execution-config.ts';
 import { checkIntentsAssets, createIntentsVenue, intentsCapabilities } from '../venues/intents/config.ts';
 import { loadWalletKey } from '../venues/intents/wallet-key.ts';
+import { createLeverVenue, type LeverVenueSettings, leverCapabilities } from '../venues/lever/config.ts';
+import type { LeverVenue } from '../venues/lever/lever-venue.ts';
 import { createPaperVenue, paperCapabilities } from '../venues/paper/config.ts';
 import type { PriceSource } from '../venues/paper/paper-venue.ts';
 import type { ResolvedPortfolio } from './config/parse.ts';
@@ -39,6 +43,7 @@ export function venueConfigOf(p: Pick<ResolvedPortfolio, 'venue'>): VenueConfig 
 export function capabilitiesOf(v: VenueConfig): VenueCapabilities {
   if (v.type === 'intents') return intentsCapabilities;
   if (v.type === 'basket') return basketCapabilities;
+  if (v.type === 'lever') return leverCapabilities;
   return v.type === 'paper' ? paperCapabilities : ccxtVenueCapabilities(v);
 }
 
@@ -49,7 +54,9 @@ const venueLabel = (v: VenueConfig): string =>
       ? 'the intent venue'
       : v.type === 'basket'
         ? 'the basket venue (one atomic rebalance per decision)'
-        : `the ccxt venue ${v.exchange}`;
+        : v.type === 'lever'
+          ? 'the lever venue (one flash-loan transaction per decision)'
+          : `the ccxt venue ${v.exchange}`;
 
 /** Where a portfolio's venue fields are, for one-line refusals (`service: portfolios.p1.venue.keyFile: …`). */
 export const venueWhere = (p: Pick<ResolvedPortfolio, 'id'>) => ({
@@ -66,7 +73,35 @@ export function checkedExecution(p: ResolvedPortfolio): ExecutionSettings {
   const v = venueConfigOf(p);
   checkExecutionFields(v, capabilitiesOf(v), { ...venueWhere(p), venue: venueLabel(v) });
   if (v.type === 'intents') checkIntentsAssets(v, p.portfolio.quote, tradedAssets(p), venueWhere(p));
+  if (v.type === 'lever') checkLeverPortfolio(v, p);
   return v;
+}
+
+/**
+ * A lending position's portfolio is its LTV (src/core/lending/position-venue.ts): the quote is the debt asset,
+ * the target names exactly the collateral and the debt, and the debt's weight (the target LTV) is below 1.
+ */
+export function checkLeverPortfolio(v: LeverVenueSettings, p: Pick<ResolvedPortfolio, 'id' | 'portfolio'>): void {
+  const where = venueWhere(p);
+  const refuse = (field: string, m: string): never => {
+    throw InputError.one(where.source, `${where.path}.${field}`, m);
+  };
+  const q = p.portfolio.quote;
+  if (v.collateral === v.debt) refuse('debt', `${v.debt} is also the collateral; they must differ`);
+  if (q !== v.debt)
+    refuse(
+      'debt',
+      `${v.debt} is not the portfolio's quote ${q}: a lending position is measured in its debt asset (set quote: ${v.debt})`,
+    );
+  const keys = Object.keys(p.portfolio.target).sort();
+  const want = [v.collateral, v.debt].sort();
+  if (keys.length !== 2 || keys[0] !== want[0] || keys[1] !== want[1])
+    refuse(
+      'collateral',
+      `the portfolio's target names ${keys.join(', ')}; a lending position's target is { ${v.collateral}: 1 − targetLtv, ${v.debt}: targetLtv } (one collateral and one debt asset)`,
+    );
+  if (!((p.portfolio.target[v.debt] ?? 0) < 1))
+    refuse('debt', `the target weight of ${v.debt} is the target LTV and must be below 1`);
 }
 
 export async function createVenue(
@@ -84,6 +119,13 @@ export async function createVenue(
       clock,
       chainTxs: deps.journal.chainTxs,
       targets: p.portfolio.target,
+      where: venueWhere(p),
+    }).venue;
+  if (v.type === 'lever')
+    return leverParts(v, {
+      clock,
+      chainTxs: deps.journal.chainTxs,
+      portfolio: p.portfolio,
       where: venueWhere(p),
     }).venue;
   const feed = deps.feed ?? (v.prices ? await createReference(v.prices, 'prices', deps.now) : null);
@@ -130,6 +172,29 @@ export function basketParts(
     ...(o.targets ? { targets: o.targets } : {}),
   });
   return { keeper, venue: createBasketVenue(v, { keeper }) };
+}
+
+/** A lending position's venue and the chain-layer keeper it runs on (the service joins the sibling layers). */
+export function leverParts(
+  v: LeverVenueSettings,
+  o: {
+    clock: Clock;
+    chainTxs: Store['chainTxs'];
+    portfolio: PortfolioConfig;
+    where: ConfigWhere;
+    env?: Readonly<Record<string, string | undefined>>;
+  },
+): { venue: LeverVenue; keeper: LeverKeeper } {
+  const key = loadWalletKey(v, o.where, o.env ?? process.env);
+  const fixture = readBasketChainFile(v.chainFile, o.where);
+  const keeper = new LeverKeeper(v, {
+    clock: o.clock,
+    account: privateKeyToAccount(key),
+    fixture,
+    chainTxs: o.chainTxs,
+    portfolio: o.portfolio,
+  });
+  return { keeper, venue: createLeverVenue(v, { keeper, clock: o.clock }) };
 }
 
 /** A public (key-less) ccxt venue used only for its prices: the independent reference of the guards. */

@@ -52,6 +52,20 @@ const basket = (over: Record<string, unknown>) => ({
   chainFile: 'chain.json',
   ...over,
 });
+const LEVER = 'src/chain/lending/lever-keeper.ts';
+const LEVER_E2E = 'test/onchain/lever-serve.test.ts';
+/** A lever venue, plus `over`. */
+const lever = (over: Record<string, unknown>) => ({
+  type: 'lever',
+  rpcUrl: 'http://127.0.0.1:8545',
+  chainFile: 'chain.json',
+  leverage: A,
+  collateral: 'BTC',
+  debt: 'USDT',
+  minHealthFactor: 1.5,
+  feeds: {},
+  ...over,
+});
 /** A complete intent venue for the portfolio below (USDT quote, BTC), plus `over`. */
 const intents = (over: Record<string, unknown>) => ({
   type: 'intents',
@@ -179,6 +193,29 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[basket].limit.timeoutMs': { rejected: basket({ limit: { timeoutMs: 1 } }) },
   'portfolios[].venue[basket].limit.onTimeout': { rejected: basket({ limit: { onTimeout: 'market' } }) },
   'portfolios[].venue[basket].limit.pollMs': { rejected: basket({ limit: { pollMs: 1 } }) },
+  'portfolios[].venue[lever].type': used('src/service/venues.ts', /v\.type === 'lever'/, LEVER_E2E),
+  'portfolios[].venue[lever].name': used('src/venues/lever/config.ts', /new LeverVenue\(c\.name/),
+  'portfolios[].venue[lever].rpcUrl': used(LEVER, /chainFileClient\(c\.rpcUrl,/, LEVER_E2E),
+  'portfolios[].venue[lever].chainFile': used('src/service/venues.ts', /readBasketChainFile\(v\.chainFile/, LEVER_E2E),
+  'portfolios[].venue[lever].leverage': used(LEVER, /leverage: c\.leverage/, LEVER_E2E),
+  'portfolios[].venue[lever].pool': used(LEVER, /pool: c\.pool/, LEVER_E2E),
+  'portfolios[].venue[lever].collateral': used(LEVER, /collateral: c\.collateral/, LEVER_E2E),
+  'portfolios[].venue[lever].debt': used(LEVER, /debt: c\.debt/, LEVER_E2E),
+  'portfolios[].venue[lever].minHealthFactor': used(LEVER, /minHealthFactor: c\.minHealthFactor/, LEVER_E2E),
+  'portfolios[].venue[lever].feeds': used(LEVER, /feeds: c\.feeds/, LEVER_E2E),
+  'portfolios[].venue[lever].lender': used(LEVER, /lender: this\.c\.lender/, LEVER_E2E),
+  'portfolios[].venue[lever].keyEnv': used(KEY, /s\.keyEnv \?\? DEFAULT_KEY_ENV/),
+  'portfolios[].venue[lever].keyFile': used(KEY, /const path = s\.keyFile/, LEVER_E2E),
+  'portfolios[].venue[lever].maxSlippageBps': used(LEVER, /maxSlippageBps: c\.maxSlippageBps/, LEVER_E2E),
+  'portfolios[].venue[lever].maxDeviationBps': used(LEVER, /maxDeviationBps: c\.maxDeviationBps/, LEVER_E2E),
+  'portfolios[].venue[lever].deadlineSec': used(LEVER, /deadlineSec: c\.deadlineSec/),
+  'portfolios[].venue[lever].receiptTimeoutMs': used(LEVER, /receiptTimeoutMs: this\.c\.receiptTimeoutMs/, LEVER_E2E),
+  'portfolios[].venue[lever].orderType': { rejected: lever({ orderType: 'limit' }) },
+  'portfolios[].venue[lever].maxChunkNotional': { rejected: lever({ maxChunkNotional: 100 }) },
+  'portfolios[].venue[lever].limit.repegMs': { rejected: lever({ limit: { repegMs: 1 } }) },
+  'portfolios[].venue[lever].limit.timeoutMs': { rejected: lever({ limit: { timeoutMs: 1 } }) },
+  'portfolios[].venue[lever].limit.onTimeout': { rejected: lever({ limit: { onTimeout: 'market' } }) },
+  'portfolios[].venue[lever].limit.pollMs': { rejected: lever({ limit: { pollMs: 1 } }) },
   'portfolios[].reference.type': { literal: true },
   'portfolios[].reference.exchange': used(CCXT, /createExchange\(\{ exchange: c\.exchange/),
   'portfolios[].reference.url': used(CCXT, /simulatorUrl: c\.url/),
@@ -314,6 +351,45 @@ for (const [field, row] of Object.entries(FIELDS)) {
 
 const PORTFOLIO = { quote: 'USDT', target: { BTC: 0.5, USDT: 0.5 } };
 
+test('a lever venue: its portfolio is its LTV (quote = the debt, target = collateral and debt), else one line', () => {
+  const check = (portfolio: object, venue: object) => () =>
+    checkedExecution(parseService({ portfolios: [{ id: 'p', portfolio, venue }] }, 'service').portfolios[0]!);
+  assert.doesNotThrow(check(PORTFOLIO, lever({})));
+  const cases: [object, object, RegExp][] = [
+    [
+      { quote: 'BTC', target: { BTC: 0.5, USDT: 0.5 } },
+      lever({}),
+      /^service: portfolios\.p\.venue\.debt: USDT is not the portfolio's quote BTC/,
+    ],
+    [
+      { quote: 'USDT', target: { BTC: 0.4, ETH: 0.1, USDT: 0.5 } },
+      lever({}),
+      /^service: portfolios\.p\.venue\.collateral: the portfolio's target names BTC, ETH, USDT; .*one collateral and one debt asset/,
+    ],
+    [
+      { quote: 'USDT', target: { USDT: 1 } },
+      lever({ collateral: 'USDT' }),
+      /^service: portfolios\.p\.venue\.debt: USDT is also the collateral/,
+    ],
+  ];
+  for (const [portfolio, venue, re] of cases)
+    assert.throws(check(portfolio, venue), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.message.split('\n').length, 1);
+      assert.match(e.message, re);
+      return true;
+    });
+  // several collateral (or debt) assets per position are not supported: a list is refused naming the field
+  assert.throws(
+    () =>
+      parseService(
+        { portfolios: [{ id: 'p', portfolio: PORTFOLIO, venue: lever({ collateral: ['BTC', 'ETH'] }) }] },
+        'service',
+      ),
+    /portfolios\[0\]\.venue\.collateral: one symbol: a position has one collateral and one debt asset/,
+  );
+});
+
 test('the ccxt venue honours what the paper venue refuses', () => {
   const doc = {
     portfolios: [
@@ -370,4 +446,24 @@ test('an intent venue without a token for a target asset, or with another quote,
     at(intents({ quote: 'BTC' })),
     /InputError: service: portfolios\.p\.venue\.quote: is BTC, but the portfolio's quote is USDT/,
   );
+});
+
+test('ballast serve refuses a lever venue whose debt is not the quote: exit 1, one line naming the field, no journal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-fields-'));
+  try {
+    const journal = join(dir, 'j.sqlite');
+    const file = writeServiceFile(dir, {
+      journal,
+      api: { enabled: false },
+      portfolios: [{ id: 'main', portfolio: PORTFOLIO, venue: lever({ debt: 'USDC' }) }],
+    });
+    const r = await runCli(['serve', '--config', file], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /portfolios\.main\.venue\.debt: USDC is not the portfolio's quote USDT/);
+    assert.equal(existsSync(journal), false, 'refused before the journal was opened');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,6 @@
 /**
- * Crash-trial child for the basket venue (issue #21 item 3): a service over the parent's anvil and journal,
+ * Crash-trial child for the basket venue (issue #21 item 3; the lever venue's test, test/onchain/lever-serve.test.ts,
+ * runs it too): a service over the parent's anvil and journal,
  * driven by stdin lines, killing itself with SIGKILL at a batch crash point.
  *   env TRIAL_CONFIG   the service document (JSON), parsed here as `ballast serve` parses it
  *   env TRIAL_CRASH    a batch crash point (src/venues/atomic-batch.ts): SIGKILL at its first hit

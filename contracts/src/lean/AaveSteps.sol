@@ -4,7 +4,8 @@ pragma solidity ^0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-/// The part of Aave v3's Pool that the steps call (its ReserveData as in the npm package aave/core-v3 1.19's DataTypes).
+/// The part of Aave v3's Pool that the steps and BallastLeverage call (its ReserveData as in the npm package
+/// aave/core-v3 1.19's DataTypes).
 interface IBallastAavePool {
     struct ReserveData {
         uint256 configuration;
@@ -27,6 +28,23 @@ interface IBallastAavePool {
     function supply(address asset, uint256 amount, address onBehalfOf, uint16 referralCode) external;
     function withdraw(address asset, uint256 amount, address to) external returns (uint256);
     function getReserveData(address asset) external view returns (ReserveData memory);
+    // BallastLeverage (issue #23) also repays, borrows, takes Aave's flash loan and reads the health factor
+    function borrow(address asset, uint256 amount, uint256 interestRateMode, uint16 referralCode, address onBehalfOf)
+        external;
+    function repay(address asset, uint256 amount, uint256 interestRateMode, address onBehalfOf)
+        external
+        returns (uint256);
+    function flashLoanSimple(
+        address receiverAddress,
+        address asset,
+        uint256 amount,
+        bytes calldata params,
+        uint16 referralCode
+    ) external;
+    function getUserAccountData(address user)
+        external
+        view
+        returns (uint256, uint256, uint256, uint256, uint256, uint256 healthFactor);
 }
 
 /**

@@ -22,30 +22,24 @@ import {
 } from '../../core/lending/leverage.ts';
 import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
 import { abiStep, encodeSteps } from '../executor/legs.ts';
-import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { checkExecutionPrices, validatedPrices } from '../oracles/guard.ts';
-import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts';
+import { validatedPrices } from '../oracles/guard.ts';
+import { slipMin } from '../rebalance/build.ts';
 import type { OnchainPortfolio } from '../rebalance/config.ts';
 import { checkLendingSection, LendingConfigError, type LendingSection } from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
+import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
 import { type LeverUpTx, planLeverUpTx } from './lever-up-plan.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
-import { type Reserve, readHolding, readReserve } from './position.ts';
+import { readHolding, readReserve } from './position.ts';
 
+export type { LeverAsset };
 export { LeverPlanError };
 
 const erc20 = parseAbi(['function decimals() view returns (uint8)']);
 const levAbi = parseAbi(['function owner() view returns (address)', 'function aavePool() view returns (address)']);
-
-export interface LeverAsset {
-  readonly symbol: string;
-  readonly address: Address;
-  readonly decimals: number;
-  readonly reserve: Reserve;
-}
 
 export interface LeverPlan {
   readonly lending: LendingSection;
@@ -214,31 +208,19 @@ export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
     };
   // BallastLeverage repays from the loan only (it never spends the wallet's units): the loan is the repayment
   const loan = deleverage.repay;
-  const states = await readRouteStates(client, f);
-  const info = routePools(f);
-  const exclude = new Set(info.filter((x) => x.protocol.startsWith('balancer')).map((x) => x.address.toLowerCase()));
-  const usdPerUnit = new Map(
-    [...prices.entries()].map(([a, v]) => [
-      a,
-      v.usd / 10 ** (guardTokens.find((t) => t.address.toLowerCase() === a)?.decimals ?? 18),
-    ]),
-  );
-  const weth = prices.get(f.contracts.weth9.toLowerCase());
+  const ctx = await leverRouteContext(client, f, prices, guardTokens);
   const sellValue = units(deleverage.withdraw, cl.decimals) * cl.price; // USD: legs are priced at the feeds
   const route = routeJoint({
-    market: prepareMarket(states.states),
+    market: prepareMarket(ctx.states.states),
     sells: [{ token: collateral.address, amount: deleverage.withdraw }],
     buys: [{ token: debt.address, value: sellValue }],
-    prices: usdPerUnit,
-    gasPriceWei: await client.getGasPrice(),
-    ethPrice: weth?.usd ?? 0,
-    exclude,
+    prices: ctx.usdPerUnit,
+    gasPriceWei: ctx.gasPriceWei,
+    ethPrice: ctx.ethPrice,
+    exclude: ctx.exclude,
   });
-  checkPoolsTraded(route, info, f.contracts);
-  const decimals = new Map(guardTokens.map((t) => [t.address.toLowerCase(), t.decimals]));
-  checkExecutionPrices(route.legs, prices, decimals, p.chain.maxDeviationBps);
-  checkRouteGap(route);
-  const steps = encodeSteps(route.legs, route.spent, info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
+  checkLeverRoute(route, ctx, f, prices, guardTokens, p.chain.maxDeviationBps);
+  const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
   const isDebt = (t: Address) => t.toLowerCase() === debt.address.toLowerCase();
   const expectedOut = route.received.filter((r) => isDebt(r.token)).reduce((s, r) => s + r.amount, 0n);
   const minOut = steps.filter((s) => isDebt(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);
@@ -262,16 +244,11 @@ export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
     throw new LeverPlanError(
       `selling ${deleverage.withdraw} base units of ${collateral.symbol} is expected to return ${expectedOut} ${debt.symbol} base units, below the loan plus its fee (${loan + funding.fee}): nothing sent (raise chain.maxSlippageBps or deleverage in smaller steps)`,
     );
-  const v3 =
-    funding.lender === 'uniswap-v3'
-      ? f.pools.find((x) => x.address.toLowerCase() === funding.pool?.toLowerCase())
-      : undefined;
-  const pair = v3?.tokens.find((t) => !isDebt(t));
   const call: LeverageCall = {
     lender: funding.lender,
     token: debt.address,
     amount: loan,
-    ...(v3 && pair ? { pairToken: pair, v3Fee: v3.feePips } : {}),
+    ...v3LoanFields(f, funding, debt.address),
     pre: [
       { op: 'repay', asset: debt.address, amount: loan },
       { op: 'withdraw', asset: collateral.address, amount: deleverage.withdraw },

@@ -15,25 +15,19 @@ import { type LeverUpPlan, planLeverUp } from '../../core/lending/lever-up.ts';
 import type { LendingLeg, LeverageTarget } from '../../core/lending/leverage.ts';
 import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
 import { abiStep, encodeSteps } from '../executor/legs.ts';
-import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { checkExecutionPrices } from '../oracles/guard.ts';
-import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts';
+import { slipMin } from '../rebalance/build.ts';
 import { LendingConfigError } from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
+import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
-import type { Reserve } from './position.ts';
 
 const delegationAbi = parseAbi(['function borrowAllowance(address fromUser, address toUser) view returns (uint256)']);
 
-export interface LeverUpAsset {
-  readonly symbol: string;
-  readonly address: Address;
-  readonly decimals: number;
-  readonly reserve: Reserve;
-}
+/** The position's asset (lever-route.ts). */
+export type LeverUpAsset = LeverAsset;
 
 export interface LeverUpInput {
   readonly client: PublicClient;
@@ -77,18 +71,7 @@ export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
   let up = planLeverUp(legs, 0, 1, i.target, slip / 10_000);
   if (up.supply === 0n) return { ...empty, leverUp: up, idle: up.reason };
   const [cl, dl] = legs as [LendingLeg, LendingLeg];
-  const states = await readRouteStates(client, f);
-  const info = routePools(f);
-  // the route never uses a Balancer pool: the Vault's flash loan and its swaps share one reentrancy lock
-  const exclude = new Set(info.filter((x) => x.protocol.startsWith('balancer')).map((x) => x.address.toLowerCase()));
-  const usdPerUnit = new Map(
-    [...i.prices.entries()].map(([a, v]) => [
-      a,
-      v.usd / 10 ** (i.guardTokens.find((t) => t.address.toLowerCase() === a)?.decimals ?? 18),
-    ]),
-  );
-  const ethPrice = i.prices.get(f.contracts.weth9.toLowerCase())?.usd ?? 0;
-  const gasPriceWei = await client.getGasPrice();
+  const ctx = await leverRouteContext(client, f, i.prices, i.guardTokens);
   const all = await readFundingQuotes(client, collateral.address, {
     vault: f.contracts.balancerVault,
     aavePool: i.pool,
@@ -113,16 +96,18 @@ export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
     up = planLeverUp(legs, 0, 1, i.target, cost);
     if (up.supply === 0n) return { ...empty, leverUp: up, idle: up.reason };
     const route = routeJoint({
-      market: prepareMarket(states.states),
+      market: prepareMarket(ctx.states.states),
       sells: [{ token: debt.address, amount: up.borrow }],
       // the buy is worth what is sold (the router's costs come out of it, as in the deleverage sale)
       buys: [{ token: collateral.address, value: units(up.borrow, dl.decimals) * dl.price }],
-      prices: usdPerUnit,
-      gasPriceWei,
-      ethPrice,
-      exclude,
+      prices: ctx.usdPerUnit,
+      gasPriceWei: ctx.gasPriceWei,
+      ethPrice: ctx.ethPrice,
+      exclude: ctx.exclude,
     });
-    const steps = encodeSteps(route.legs, route.spent, info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
+    const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slip), {
+      fromOwner: false,
+    });
     const expectedOut = route.received.filter((r) => isColl(r.token)).reduce((s, r) => s + r.amount, 0n);
     const minOut = steps.filter((s) => isColl(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);
     const funding = chooseFunding(
@@ -147,10 +132,7 @@ export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
     );
   const { route, funding, minOut, expectedOut, steps } = best;
   up = best.up;
-  checkPoolsTraded(route, info, f.contracts);
-  const decimals = new Map(i.guardTokens.map((t) => [t.address.toLowerCase(), t.decimals]));
-  checkExecutionPrices(route.legs, i.prices, decimals, i.maxDeviationBps);
-  checkRouteGap(route);
+  checkLeverRoute(route, ctx, f, i.prices, i.guardTokens, i.maxDeviationBps);
   const allowance = await client.readContract({
     address: debt.reserve.debtToken,
     abi: delegationAbi,
@@ -161,16 +143,11 @@ export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
     throw new LendingConfigError(
       `levering up borrows ${up.borrow} base units of ${debt.symbol} on the owner's behalf, but the owner delegated only ${allowance} to the BallastLeverage ${i.leverage}: call approveDelegation(${i.leverage}, amount) on ${debt.symbol}'s variable debt token ${debt.reserve.debtToken} from the owner: nothing sent`,
     );
-  const v3 =
-    funding.lender === 'uniswap-v3'
-      ? f.pools.find((x) => x.address.toLowerCase() === funding.pool?.toLowerCase())
-      : undefined;
-  const pair = v3?.tokens.find((t) => !isColl(t));
   const call: LeverageCall = {
     lender: funding.lender,
     token: collateral.address,
     amount: up.supply,
-    ...(v3 && pair ? { pairToken: pair, v3Fee: v3.feePips } : {}),
+    ...v3LoanFields(f, funding, collateral.address),
     pre: [
       { op: 'supply', asset: collateral.address, amount: up.supply },
       { op: 'borrow', asset: debt.address, amount: up.borrow },

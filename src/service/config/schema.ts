@@ -3,11 +3,19 @@ import { portfolioSchema } from '../../core/config/schema.ts';
 import { basketVenueSchema } from '../../venues/basket/config.ts';
 import { ccxtVenueSchema, publicPricesSchema } from '../../venues/ccxt/config.ts';
 import { intentsVenueSchema } from '../../venues/intents/config.ts';
+import { leverVenueSchema } from '../../venues/lever/config.ts';
 import { paperVenueSchema } from '../../venues/paper/config.ts';
 import { solverSchema } from './solver-schema.ts';
 
 /** Each venue owns its config schema (src/venues/<name>/config.ts); the service's is their union. */
-export { basketVenueSchema, ccxtVenueSchema, intentsVenueSchema, paperVenueSchema, publicPricesSchema };
+export {
+  basketVenueSchema,
+  ccxtVenueSchema,
+  intentsVenueSchema,
+  leverVenueSchema,
+  paperVenueSchema,
+  publicPricesSchema,
+};
 
 const seconds = z.number().finite().nonnegative();
 
@@ -46,6 +54,7 @@ export const venueSchema = z.discriminatedUnion('type', [
   ccxtVenueSchema,
   intentsVenueSchema,
   basketVenueSchema,
+  leverVenueSchema,
 ]);
 
 export const scheduleSchema = z.union([

@@ -1,4 +1,9 @@
-import { type BatchCrashPoint, type BatchTrade, isAtomicBatchVenue } from '../../core/atomic-batch.ts';
+import {
+  type BatchCrashPoint,
+  type BatchOutcome,
+  type BatchTrade,
+  isAtomicBatchVenue,
+} from '../../core/atomic-batch.ts';
 import { orderWithinLimits, type RiskPolicy } from '../../core/cycle-decision.ts';
 import { BallastError, type Next } from '../../core/errors.ts';
 import { slippageBps } from '../../core/guards.ts';
@@ -27,6 +32,8 @@ export interface ExecutionResult {
     code: string;
     reason: string;
   }[];
+  /** The atomic batch's outcome (its transaction and what it did), when one was placed. */
+  batch?: BatchOutcome;
 }
 
 /** The gate refused to send: no live claim for the portfolio. Nothing was sent. */
@@ -158,6 +165,7 @@ export async function sendOrders(args: {
       trades: batch,
       ...(hook ? { hook: (p: BatchCrashPoint, id: string) => hook(p, id) } : {}),
     });
+    res.batch = out;
     if (out.status !== 'refused') res.sent += batch.length;
     if (out.status === 'filled') res.filled += batch.length;
     else {

@@ -1,4 +1,4 @@
-import { makeCostModel, orderCost } from '../../core/costs.ts';
+import { makeCostModel, orderCost, withVenueCosts } from '../../core/costs.ts';
 import { type CycleDecision, decideCycle, type RiskPolicy, type TriggerVerdict } from '../../core/cycle-decision.ts';
 import { type Compiled, compilePortfolio } from '../../core/decide.ts';
 import { checkPrices } from '../../core/guards.ts';
@@ -15,6 +15,7 @@ import type { ResolvedPortfolio } from '../config/parse.ts';
 import { toSeconds } from '../config/schema.ts';
 import type { ServiceCrashHook } from '../gate/send-orders.ts';
 import { checkBalanceReply } from './balance-check.ts';
+import { FlashFeeCell } from './flash-fee.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
 import { outcome, runStages, type StageOutcome } from './stages.ts';
 import type { AlertEvent, CycleEvent, RunnerObserver } from './types.ts';
@@ -51,11 +52,14 @@ export class PortfolioRunner {
   guardsOff: string[] = [];
   readonly ledger: Ledger;
   readonly fileTarget: Record<string, number>;
+  /** A lending position's flash fee in its cost model (flash-fee.ts); null for every other venue. */
+  readonly flashFee: FlashFeeCell | null;
 
   private constructor(
     readonly config: ResolvedPortfolio,
     readonly deps: RunnerDeps,
   ) {
+    this.flashFee = config.venue !== 'paper' && config.venue.type === 'lever' ? new FlashFeeCell() : null;
     this.fileTarget = { ...config.portfolio.target };
     this.ledger = new Ledger(deps.journal, config.id);
     this.compiled = this.compile(this.fileTarget);
@@ -101,7 +105,11 @@ export class PortfolioRunner {
   compile(target: Record<string, number>): Compiled {
     const p = { ...this.config.portfolio, target };
     const u = makeUniverse(p.quote, target);
-    return compilePortfolio(p, makePlanContext(u, p, makeCostModel(u, p.costs)));
+    const costs = makeCostModel(u, p.costs);
+    return compilePortfolio(
+      p,
+      makePlanContext(u, p, this.flashFee === null ? costs : withVenueCosts(costs, this.flashFee)),
+    );
   }
 
   /** Feeds the trigger the price history the journal kept, so vol-adaptive and cost-aware state survives restarts. */

@@ -7,6 +7,7 @@
 import { isAtomicBatchVenue } from '../../core/atomic-batch.ts';
 import type { CycleDecision, SkippedTrade, TriggerVerdict } from '../../core/cycle-decision.ts';
 import { BallastError } from '../../core/errors.ts';
+import { flashFeeNote, isLendingPositionVenue, positionVerdict } from '../../core/lending/position-venue.ts';
 import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
@@ -93,9 +94,9 @@ export async function runStages(
       flows.count > 0 || isAtomicBatchVenue(r.deps.venue) ? null : await resumption(r, cycle, pricesOf(seen));
     const d =
       resumed === null
-        ? await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null)
+        ? await decideStage(r, seen, at, flows.inflow ? flows.netFlow : null, detail)
         : await resumeStage(r, resumed, detail);
-    const exec = d.kind === 'execute' ? await execute(r, claim, d, cycle, seen.quotes, flows.inflow) : null;
+    const exec = d.kind === 'execute' ? await execute(r, claim, d, cycle, seen.quotes, flows.inflow, detail) : null;
     return await record(r, { d, exec, cycle, at, seen, ledger, inflow: flows.inflow });
   } finally {
     await claim.release();
@@ -206,8 +207,18 @@ async function decideStage(
   seen: Observed,
   at: number,
   inflow: number | null,
+  detail: Record<string, unknown>,
 ): Promise<CycleDecision> {
   const c = r.compiled;
+  // A lending position: the flash fee of the loan its rebalance would take (the cheapest lender, read now)
+  // enters the cost model before the trigger and the planner run; a health factor below the floor acts.
+  const venue = r.deps.venue;
+  const view = isLendingPositionVenue(venue) ? venue.position() : null;
+  if (view !== null) {
+    detail.lending = view;
+    const i = c.ctx.u.index.get(view.collateral);
+    if (r.flashFee !== null && i !== undefined) r.flashFee.set(i, view.flash?.feeQuote ?? 0);
+  }
   if (inflow !== null) {
     const reason = `invest inflow of ${inflow.toFixed(2)} ${c.ctx.u.quote} (buy-only)`;
     return r.decide({ rebalance: true, reason, inflow: true }, () => r.planFor(seen.snap, 'full', true), false);
@@ -221,7 +232,11 @@ async function decideStage(
     value: seen.value,
   };
   const k = c.trigger.check(bar);
-  const verdict = { rebalance: k >= 0, reason: c.trigger.explain(k, bar), inflow: false };
+  let verdict: TriggerVerdict = { rebalance: k >= 0, reason: c.trigger.explain(k, bar), inflow: false };
+  if (view !== null) {
+    verdict = positionVerdict(verdict, view);
+    verdict = { ...verdict, reason: `${verdict.reason}; ${flashFeeNote(view, c.ctx.u.quote)}` };
+  }
   return r.decide(verdict, () => r.planFor(seen.snap, r.config.planMode, false), false);
 }
 
@@ -233,6 +248,7 @@ async function execute(
   cycle: number,
   quotes: Map<string, PriceQuote>,
   inflow: boolean,
+  detail: Record<string, unknown>,
 ) {
   // Journaled before the first order: an interruption resumes exactly these trades (resume.ts).
   const prices = Object.fromEntries([...quotes].map(([a, q]) => [a, q.price]));
@@ -252,6 +268,7 @@ async function execute(
     crashHook: r.deps.crashHook,
     execution: venueConfigOf(r.config),
   });
+  if (res.batch !== undefined) detail.batch = res.batch;
   const decision = res.failed > 0 ? (res.filled > 0 ? 'partial' : 'failed') : inflow ? 'invested' : 'rebalanced';
   return { res, decision };
 }
@@ -299,5 +316,11 @@ async function record(
     o.ledger.hodl = Object.fromEntries(u.assets.map((a) => [a, after[a] ?? 0]));
   }
   await r.ledger.save(o.ledger, at);
-  return outcome(decision, d.reason, plan, exec?.res ?? NONE, o.seen.priceAge);
+  // a lending position's transaction says what it did in the cycle's reason: the flash fee paid, or why not
+  const batch = exec?.res.batch;
+  const reason =
+    batch !== undefined && isLendingPositionVenue(r.deps.venue)
+      ? `${d.reason}; transaction: ${batch.reason}`
+      : d.reason;
+  return outcome(decision, reason, plan, exec?.res ?? NONE, o.seen.priceAge);
 }
