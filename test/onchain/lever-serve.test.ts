@@ -19,6 +19,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { parsePortfolio } from '../../src/core/config/parse.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
@@ -145,6 +146,22 @@ test('dry-run: the decision and the flash fee named in the cycle, nothing sent',
   assert.match(l!, /^CYCLE 1 dry_run /, l);
   assert.match(l!, /the plan's cost includes the flash fee [\d.]+ USDC \(\d+ base units, aave/, l);
   assert.match(l!, /dry-run: nothing sent/, l);
+  // value counts net exposure: the journaled value is the equity C − D, not the collateral's value C
+  const d = JSON.parse(cycles('dry')[0]!.detail) as {
+    value: number;
+    lending: { collateralValue: number; debtValue: number; ltv: number };
+  };
+  assert.ok(d.lending.debtValue > 0.6 * d.lending.collateralValue, JSON.stringify(d.lending));
+  assert.ok(Math.abs(d.value - (d.lending.collateralValue - d.lending.debtValue)) < 1e-9 * d.value, String(d.value));
+  const snap = new Database(journalOf('dry'), { readonly: true });
+  try {
+    const row = snap.prepare("SELECT value FROM portfolio_snapshots WHERE portfolio_id = 'p1'").get() as {
+      value: number;
+    };
+    assert.equal(row.value, d.value, 'the snapshot the API and dashboard show');
+  } finally {
+    snap.close();
+  }
   assert.equal(chainTxs('dry').length, 0);
   assert.equal((await leverEvents()).length, events);
   assert.ok(Math.abs((await ltv()) - before) < 1e-4);

@@ -62,7 +62,14 @@ function label(d: CycleDecision): string {
 interface Observed {
   readonly snap: Snapshot;
   readonly quotes: Map<string, PriceQuote>;
+  /** Σ qty·price of the holdings the decision sees: the trigger's and the planner's value. */
   readonly value: number;
+  /**
+   * The portfolio's value as journaled, shown and used for returns: `value`, except for a lending position,
+   * whose holdings (the debt D and the equity C − D: position-venue.ts) sum to the collateral's value C while
+   * the owner's net exposure is C − D (issue #23: "value and drift count net exposure").
+   */
+  readonly reported: number;
   readonly w: Float64Array;
   readonly priceAge: number;
 }
@@ -157,13 +164,28 @@ async function observe(
   c.trigger.observe(snap.prices);
   const w = new Float64Array(u.n);
   const value = weightsInto(snap.qty, snap.prices, w);
-  r.lastValue = value;
+  const reported = reportedValue(r, value);
+  r.lastValue = reported;
   r.lastWeights = Object.fromEntries(u.assets.map((a, i) => [a, w[i]!]));
   // In the store (issue #28): `serve --workers` shows it whichever process ran the cycle.
-  await r.deps.journal.cycles.recordSnapshot({ portfolioId: r.id, cycle, at, value, weights: r.lastWeights, prices });
-  detail.value = value;
+  await r.deps.journal.cycles.recordSnapshot({
+    portfolioId: r.id,
+    cycle,
+    at,
+    value: reported,
+    weights: r.lastWeights,
+    prices,
+  });
+  detail.value = reported;
   detail.prices = prices;
-  return { snap, quotes, value, w, priceAge };
+  return { snap, quotes, value, reported, w, priceAge };
+}
+
+/** A lending position's net value C − D, read with its balances this cycle; any other portfolio's `value`. */
+function reportedValue(r: PortfolioRunner, value: number): number {
+  const venue = r.deps.venue;
+  const view = isLendingPositionVenue(venue) ? venue.position() : null;
+  return view === null ? value : view.collateralValue - view.debtValue;
 }
 
 const pricesOf = (seen: Observed): Record<string, number> =>
@@ -193,7 +215,7 @@ async function takeFlows(r: PortfolioRunner, ledger: LedgerState, seen: Observed
   for (const f of flows)
     netFlow += (f.kind === 'deposit' ? 1 : -1) * f.quantity * (prices[f.asset] ?? (f.asset === u.quote ? 1 : 0));
   if (flows.length > 0) {
-    Ledger.flow(ledger, seen.value - netFlow, netFlow);
+    Ledger.flow(ledger, seen.reported - netFlow, netFlow);
     ledger.lastFlowId = flows[flows.length - 1]!.id;
     if (ledger.hodl !== null) r.hodlFlow(ledger, netFlow, prices);
   }
