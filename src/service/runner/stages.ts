@@ -131,10 +131,31 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
   const canceled = await cancelLeftovers(journal, r.deps.venue, r.id, { now: r.deps.now });
   if (canceled > 0) detail.canceledLeftovers = canceled;
   const d = await r.decide(HOLD, NO_PLAN, false);
-  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return null;
+  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return restingHold(r);
   const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
   const items = rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ');
   return { ...d, reason: `${d.reason} (${items})${next}` };
+}
+
+/**
+ * Orders still resting at the venue (open, partly filled) after reconciliation: the balances do not show them
+ * yet, so a plan made now would trade the same drift again (found: an intent order left in the book by a killed
+ * process, then a new cycle that sold again before the solver settled the first). No new plan until they fill,
+ * expire or are canceled; each cycle's reconciliation looks them up.
+ */
+async function restingHold(r: PortfolioRunner): Promise<CycleDecision | null> {
+  const resting = (await r.deps.journal.orders.unfinishedIntents(r.id)).filter(
+    (i) => i.state === 'open' || i.state === 'partially_filled',
+  );
+  if (resting.length === 0) return null;
+  const ids = resting.map((i) => `${i.clientOrderId} ${i.state}`).join(', ');
+  return {
+    kind: 'skipped',
+    code: 'unknown_leg',
+    reason: `${resting.length} order(s) of this portfolio still open at the venue (${ids}): no new plan until they fill, expire or are canceled (the balances do not show them yet)`,
+    plan: null,
+    skipped: [],
+  };
 }
 
 /** Validated balances and prices, recorded, valued; or the guard's refusal. */
