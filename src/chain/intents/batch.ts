@@ -13,8 +13,10 @@ import type { BookEntry } from '../../dex/intents/book-server.ts';
 import { INVALIDATED, tradeFlags } from '../../dex/intents/gpv2-order.ts';
 import { type JointRoute, prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
+import { headAtLeast } from '../head.ts';
 import type { FeedConfig } from '../oracles/feeds.ts';
 import { validatedPrices } from '../oracles/guard.ts';
+import { revertOf } from '../trace-revert.ts';
 import { SolverError } from './errors.ts';
 import { legInteractions } from './interactions.ts';
 import { jointRouteFn } from './route.ts';
@@ -47,6 +49,8 @@ export interface BatchResult {
   readonly txHash?: Hex;
   readonly gasUsed?: bigint;
   readonly calldata?: Hex;
+  /** The block the settlement was mined in: later reads of the round are pinned at or after it (head.ts). */
+  readonly minedIn?: bigint;
 }
 
 /** Prices on one scale: USD per base unit × 10^40 (exact from the feeds' answers). */
@@ -72,18 +76,20 @@ export async function solveBatch(
   const outcomes: OrderOutcome[] = [];
   const rest: BookEntry[] = [];
   const eligible: BookEntry[] = [];
-  const now = (await d.client.getBlock()).timestamp;
+  // every read of the batch pinned to one block: the simulation meets exactly the state it was planned on
+  const head = await headAtLeast(d.client, 0n);
+  const now = head.timestamp;
   for (const e of open) {
     const base = { uid: e.uid, owner: e.owner, kind: e.order.kind };
     if (BigInt(e.order.validTo) < now) {
       outcomes.push({ ...base, status: 'skipped', reason: 'expired' });
       continue;
     }
-    const filled = await filledAmount(d.client, settlement, e.uid);
+    const filled = await filledAmount(d.client, settlement, e.uid, head.number);
     if (filled === INVALIDATED) outcomes.push({ ...base, status: 'skipped', reason: 'invalidated on chain' });
     else if (filled > 0n) rest.push(e);
     else {
-      const notReady = await ownerReady(d.client, f, e, e.order.sellAmount + e.order.feeAmount);
+      const notReady = await ownerReady(d.client, f, e, e.order.sellAmount + e.order.feeAmount, head.number);
       if (notReady === null) eligible.push(e);
       else outcomes.push({ ...base, status: 'skipped', reason: notReady });
     }
@@ -109,6 +115,7 @@ export async function solveBatch(
       multicall3: f.contracts.multicall3,
     },
     f.pools,
+    head.number,
   );
   const market = prepareMarket(snap.states);
   const usd = await usdPerUnit(d.client, f);
@@ -200,8 +207,10 @@ export async function solveBatch(
       functionName: 'settle',
       args,
       account: d.account,
+      blockNumber: head.number,
     });
-    request = sim.request as Parameters<WalletClient['writeContract']>[0];
+    const { blockNumber: _pinned, ...req } = sim.request as typeof sim.request & { blockNumber?: bigint };
+    request = req as Parameters<WalletClient['writeContract']>[0];
   } catch (err) {
     const reason = `batch simulation reverted: ${firstLine(err)}`;
     return { ...batch, outcomes: [...outcomes, ...filled('skipped', { reason })] };
@@ -228,6 +237,16 @@ export async function solveBatch(
     ...batch,
     txHash: hash,
     gasUsed: receipt.gasUsed,
-    outcomes: [...outcomes, ...filled(status, { txHash: hash, gasUsed: receipt.gasUsed })],
+    minedIn: receipt.blockNumber,
+    outcomes: [
+      ...outcomes,
+      ...filled(status, {
+        txHash: hash,
+        gasUsed: receipt.gasUsed,
+        ...(status === 'reverted'
+          ? { reason: `simulated, then reverted on chain: ${await revertOf(d.client, hash)}` }
+          : {}),
+      }),
+    ],
   };
 }

@@ -23,7 +23,9 @@ import { prepareMarket } from '../../dex/router/joint/index.ts';
 import { readPoolStates } from '../../dex/state/index.ts';
 import { cowArtifact } from '../fixture/deploy-cow.ts';
 import type { Fixture } from '../fixture/types.ts';
+import { headAtLeast } from '../head.ts';
 import { aggregatorAbi } from '../oracles/feeds.ts';
+import { revertOf } from '../trace-revert.ts';
 import { type BatchSettings, solveBatch } from './batch.ts';
 import { SolverError } from './errors.ts';
 import { clearing, decideFill, type OrderFill } from './fill.ts';
@@ -66,8 +68,19 @@ export interface SettleArgs {
   readonly interactions: [unknown[], unknown[], unknown[]];
 }
 
-export async function filledAmount(client: PublicClient, settlement: Address, uid: Hex): Promise<bigint> {
-  return client.readContract({ address: settlement, abi: filledAbi, functionName: 'filledAmount', args: [uid] });
+export async function filledAmount(
+  client: PublicClient,
+  settlement: Address,
+  uid: Hex,
+  blockNumber?: bigint,
+): Promise<bigint> {
+  return client.readContract({
+    address: settlement,
+    abi: filledAbi,
+    functionName: 'filledAmount',
+    args: [uid],
+    ...(blockNumber === undefined ? {} : { blockNumber }),
+  });
 }
 
 /** USD per base unit of each fixture token, from its mock feed (lower-case address). */
@@ -104,15 +117,23 @@ export function settleArgs(fills: readonly OrderFill[], f: Fixture, deadline: bi
   return { tokens, prices, trades, interactions: [[], inter, []] };
 }
 
-export async function ownerReady(client: PublicClient, f: Fixture, e: BookEntry, need: bigint): Promise<string | null> {
+export async function ownerReady(
+  client: PublicClient,
+  f: Fixture,
+  e: BookEntry,
+  need: bigint,
+  blockNumber?: bigint,
+): Promise<string | null> {
   const t = e.order.sellToken;
+  const at = blockNumber === undefined ? {} : { blockNumber };
   const [bal, allowance] = await Promise.all([
-    client.readContract({ address: t, abi: erc20Abi, functionName: 'balanceOf', args: [e.owner] }),
+    client.readContract({ address: t, abi: erc20Abi, functionName: 'balanceOf', args: [e.owner], ...at }),
     client.readContract({
       address: t,
       abi: erc20Abi,
       functionName: 'allowance',
       args: [e.owner, f.contracts.gpv2VaultRelayer],
+      ...at,
     }),
   ]);
   if (bal < need) return `owner holds ${bal} of the sell token, the fill needs ${need}`;
@@ -136,14 +157,18 @@ export async function solveOnce(
   if (open.length === 0) return [];
   if (opts.batch === undefined) return settleAlone(d, open, opts);
   const b = await solveBatch(d, open, { send: opts.send, ...opts.batch });
-  return [...b.outcomes, ...(await settleAlone(d, b.rest, opts))];
+  return [...b.outcomes, ...(await settleAlone(d, b.rest, { ...opts, after: b.minedIn ?? 0n }))];
 }
 
-/** Part 1: each entry settled alone, in its own `settle`. */
+/**
+ * Part 1: each entry settled alone, in its own `settle`. Every read of an entry (its fill, its owner, the
+ * pools, the simulation) is pinned to one block no older than the last settlement mined (`after`, then each
+ * receipt's): the route is simulated on exactly the state the transaction will meet (head.ts).
+ */
 export async function settleAlone(
   d: SolverDeps,
   open: readonly BookEntry[],
-  opts: { send: boolean },
+  opts: { send: boolean; after?: bigint },
 ): Promise<OrderOutcome[]> {
   const f = d.fixture;
   const settlement = f.contracts.gpv2Settlement;
@@ -152,14 +177,16 @@ export async function settleAlone(
   const prices = await usdPerUnit(d.client, f);
   const weth = f.contracts.weth9.toLowerCase();
   const ethUsd = (prices.get(weth) ?? 0) * 1e18;
+  let floor = opts.after ?? 0n;
   for (const e of open) {
     const base = { uid: e.uid, owner: e.owner, kind: e.order.kind };
-    const now = (await d.client.getBlock()).timestamp;
+    const head = await headAtLeast(d.client, floor);
+    const now = head.timestamp;
     if (BigInt(e.order.validTo) < now) {
       out.push({ ...base, status: 'skipped', reason: 'expired' });
       continue;
     }
-    const filled = await filledAmount(d.client, settlement, e.uid);
+    const filled = await filledAmount(d.client, settlement, e.uid, head.number);
     if (filled === INVALIDATED) {
       out.push({ ...base, status: 'skipped', reason: 'invalidated on chain' });
       continue;
@@ -172,6 +199,7 @@ export async function settleAlone(
         multicall3: f.contracts.multicall3,
       },
       f.pools,
+      head.number,
     );
     const market = prepareMarket(snap.states);
     const gasPriceWei = await d.client.getGasPrice();
@@ -182,7 +210,7 @@ export async function settleAlone(
       continue;
     }
     const fill = decision.fill;
-    const notReady = await ownerReady(d.client, f, e, fill.executedSell + fill.fee);
+    const notReady = await ownerReady(d.client, f, e, fill.executedSell + fill.fee, head.number);
     if (notReady !== null) {
       out.push({ ...base, status: 'skipped', reason: notReady });
       continue;
@@ -198,8 +226,11 @@ export async function settleAlone(
         functionName: 'settle',
         args,
         account: d.account,
+        blockNumber: head.number,
       });
-      request = sim.request as Parameters<WalletClient['writeContract']>[0];
+      // the pinned block is the simulation's only: the transaction goes to the head as usual
+      const { blockNumber: _pinned, ...req } = sim.request as typeof sim.request & { blockNumber?: bigint };
+      request = req as Parameters<WalletClient['writeContract']>[0];
     } catch (err) {
       out.push({ ...base, status: 'skipped', reason: `simulation reverted: ${firstLine(err)}` });
       continue;
@@ -212,9 +243,12 @@ export async function settleAlone(
     if (d.wallet === undefined) throw new SolverError('sending needs the solver wallet', { next: 'stop' });
     const hash = await d.wallet.writeContract(request);
     const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    const ok = receipt.status === 'success';
+    floor = receipt.blockNumber;
     out.push({
       ...base,
-      status: receipt.status === 'success' ? 'settled' : 'reverted',
+      status: ok ? 'settled' : 'reverted',
+      ...(ok ? {} : { reason: `simulated, then reverted on chain: ${await revertOf(d.client, hash)}` }),
       ...amounts,
       txHash: hash,
       gasUsed: receipt.gasUsed,
