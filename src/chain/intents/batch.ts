@@ -7,7 +7,7 @@
  * residual of the batch uses. Orders outside the batch (another pair, a partial fill already begun) are
  * returned in `rest` for the part-1 path. The solver simulates `settle` first and sends only with `send`.
  */
-import { type Address, encodeFunctionData, getAddress, type Hex, type WalletClient } from 'viem';
+import { type Address, encodeFunctionData, getAddress, type Hex } from 'viem';
 import { type AuctionOrder, auction, type Residual } from '../../dex/intents/auction/index.ts';
 import type { BookEntry } from '../../dex/intents/book-server.ts';
 import { INVALIDATED, tradeFlags } from '../../dex/intents/gpv2-order.ts';
@@ -16,15 +16,14 @@ import { readPoolStates } from '../../dex/state/index.ts';
 import { headAtLeast } from '../head.ts';
 import type { FeedConfig } from '../oracles/feeds.ts';
 import { validatedPrices } from '../oracles/guard.ts';
-import { revertOf } from '../trace-revert.ts';
-import { SolverError } from './errors.ts';
 import { legInteractions } from './interactions.ts';
 import { jointRouteFn } from './route.ts';
+import { sendSettle, simulateSettle } from './settle-tx.ts';
 import {
   filledAmount,
-  firstLine,
   type OrderOutcome,
   ownerReady,
+  type SettleArgs,
   type SolverDeps,
   settlementAbi,
   usdPerUnit,
@@ -173,13 +172,17 @@ export async function solveBatch(
     };
   });
   const interactions = result.residuals.flatMap((r) => legInteractions(r.route.legs, f.pools, f.contracts, now + 600n));
-  const args = [
-    tokenList as Address[],
-    tokenList.map((t) => result.prices.get(t)!),
+  const settle: SettleArgs = {
+    tokens: tokenList as Address[],
+    prices: tokenList.map((t) => result.prices.get(t)!),
     trades,
-    [[], interactions, []],
-  ] as const;
-  const calldata = encodeFunctionData({ abi: settlementAbi, functionName: 'settle', args });
+    interactions: [[], interactions, []],
+  };
+  const calldata = encodeFunctionData({
+    abi: settlementAbi,
+    functionName: 'settle',
+    args: [settle.tokens, settle.prices, settle.trades, settle.interactions] as never,
+  });
   const explained = new Map(result.explanations.map((x) => [x.id, x]));
   const filled = (status: OrderOutcome['status'], extra: Partial<OrderOutcome> = {}): OrderOutcome[] =>
     result.executions.map((x) => {
@@ -199,26 +202,13 @@ export async function solveBatch(
       };
     });
   const batch = { rest, prices: result.prices, residuals: result.residuals, calldata };
-  let request: Parameters<WalletClient['writeContract']>[0];
-  try {
-    const sim = await d.client.simulateContract({
-      address: settlement,
-      abi: settlementAbi,
-      functionName: 'settle',
-      args,
-      account: d.account,
-      blockNumber: head.number,
-    });
-    const { blockNumber: _pinned, ...req } = sim.request as typeof sim.request & { blockNumber?: bigint };
-    request = req as Parameters<WalletClient['writeContract']>[0];
-  } catch (err) {
-    const reason = `batch simulation reverted: ${firstLine(err)}`;
+  const sim = await simulateSettle(d, settle, head.number);
+  if ('error' in sim) {
+    const reason = `batch simulation reverted: ${sim.error}`;
     return { ...batch, outcomes: [...outcomes, ...filled('skipped', { reason })] };
   }
   if (!opts.send) return { ...batch, outcomes: [...outcomes, ...filled('simulated')] };
-  if (d.wallet === undefined) throw new SolverError('sending needs the solver wallet', { next: 'stop' });
-  const hash = await d.wallet.writeContract(request);
-  const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+  const { hash, receipt, reverted } = await sendSettle(d, sim.request);
   const status = receipt.status === 'success' ? 'settled' : 'reverted';
   if (status === 'settled')
     for (const x of result.explanations) {
@@ -243,9 +233,7 @@ export async function solveBatch(
       ...filled(status, {
         txHash: hash,
         gasUsed: receipt.gasUsed,
-        ...(status === 'reverted'
-          ? { reason: `simulated, then reverted on chain: ${await revertOf(d.client, hash)}` }
-          : {}),
+        ...(reverted === undefined ? {} : { reason: reverted }),
       }),
     ],
   };

@@ -25,12 +25,11 @@ import { cowArtifact } from '../fixture/deploy-cow.ts';
 import type { Fixture } from '../fixture/types.ts';
 import { headAtLeast } from '../head.ts';
 import { aggregatorAbi } from '../oracles/feeds.ts';
-import { revertOf } from '../trace-revert.ts';
 import { type BatchSettings, solveBatch } from './batch.ts';
-import { SolverError } from './errors.ts';
 import { clearing, decideFill, type OrderFill } from './fill.ts';
 import { legInteractions } from './interactions.ts';
 import { jointRouteFn } from './route.ts';
+import { sendSettle, simulateSettle } from './settle-tx.ts';
 
 export const settlementAbi = cowArtifact('GPv2Settlement').abi;
 const filledAbi = parseAbi(['function filledAmount(bytes) view returns (uint256)']);
@@ -217,41 +216,29 @@ export async function settleAlone(
     }
     const a = settleArgs([fill], f, now + 600n);
     const amounts = { executedSell: fill.executedSell, executedBuy: fill.executedBuy, fee: fill.fee };
-    const args = [a.tokens, a.prices, a.trades, a.interactions] as const;
-    let request: Parameters<WalletClient['writeContract']>[0];
-    try {
-      const sim = await d.client.simulateContract({
-        address: settlement,
-        abi: settlementAbi,
-        functionName: 'settle',
-        args,
-        account: d.account,
-        blockNumber: head.number,
-      });
-      // the pinned block is the simulation's only: the transaction goes to the head as usual
-      const { blockNumber: _pinned, ...req } = sim.request as typeof sim.request & { blockNumber?: bigint };
-      request = req as Parameters<WalletClient['writeContract']>[0];
-    } catch (err) {
-      out.push({ ...base, status: 'skipped', reason: `simulation reverted: ${firstLine(err)}` });
+    const sim = await simulateSettle(d, a, head.number);
+    if ('error' in sim) {
+      out.push({ ...base, status: 'skipped', reason: `simulation reverted: ${sim.error}` });
       continue;
     }
-    const calldata = encodeFunctionData({ abi: settlementAbi, functionName: 'settle', args });
+    const calldata = encodeFunctionData({
+      abi: settlementAbi,
+      functionName: 'settle',
+      args: [a.tokens, a.prices, a.trades, a.interactions] as never,
+    });
     if (!opts.send) {
       out.push({ ...base, status: 'simulated', ...amounts, calldata });
       continue;
     }
-    if (d.wallet === undefined) throw new SolverError('sending needs the solver wallet', { next: 'stop' });
-    const hash = await d.wallet.writeContract(request);
-    const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
-    const ok = receipt.status === 'success';
-    floor = receipt.blockNumber;
+    const sent = await sendSettle(d, sim.request);
+    floor = sent.receipt.blockNumber;
     out.push({
       ...base,
-      status: ok ? 'settled' : 'reverted',
-      ...(ok ? {} : { reason: `simulated, then reverted on chain: ${await revertOf(d.client, hash)}` }),
+      status: sent.reverted === undefined ? 'settled' : 'reverted',
+      ...(sent.reverted === undefined ? {} : { reason: sent.reverted }),
       ...amounts,
-      txHash: hash,
-      gasUsed: receipt.gasUsed,
+      txHash: sent.hash,
+      gasUsed: sent.receipt.gasUsed,
       calldata,
     });
   }
