@@ -19,6 +19,7 @@ import {
 import { BallastError, type Next } from '../../core/errors.ts';
 import type { ChainTxIntent } from '../../store/chain-txs.ts';
 import type { ChainTxPort } from '../../store/ports.ts';
+import { gasWithHeadroom } from '../gas-headroom.ts';
 import { broadcastRaw, recordReceipt, sendClient } from './broadcast.ts';
 import { explainRevert } from './calldata.ts';
 import { bumpedFees, cappedFees, type Fees } from './fees.ts';
@@ -206,7 +207,7 @@ export async function sendTx(s: Sender, req: TxRequest): Promise<SentTx> {
   const journaled = await s.journal.highestNonce(s.chainId, s.account.address);
   const nonce = Math.max(pending, journaled === undefined ? 0 : journaled + 1);
   const fees = await cappedFees(s.client, s.maxFeePerGas);
-  const u: Unsigned = { req, nonce, gasLimit: (gas * 12n) / 10n }; // 20% headroom over the estimate
+  const u: Unsigned = { req, nonce, gasLimit: gasWithHeadroom(gas) };
   const sent = await waitMined(s, u, [await signAndBroadcast(s, u, fees, 0)]);
   if (sent.receipt.status !== 'success')
     throw new ChainSendError(

@@ -1,9 +1,11 @@
 /**
  * One `settle` transaction of the solver, both paths (each order alone, the batch): simulated from the solver
  * at a pinned block (the block every read of the plan used: head.ts), then sent to the head and waited for.
- * A send that simulated fine and still reverted says which call failed, from the node's trace.
+ * The gas limit is the estimate plus 20% (gas-headroom.ts). A send that simulated fine and still reverted
+ * says which call failed, from the node's trace.
  */
 import type { Hex, TransactionReceipt, WalletClient } from 'viem';
+import { gasWithHeadroom } from '../gas-headroom.ts';
 import { revertOf } from '../trace-revert.ts';
 import { SolverError } from './errors.ts';
 import { firstLine, type SettleArgs, type SolverDeps, settlementAbi } from './solve.ts';
@@ -43,7 +45,8 @@ export interface SentSettle {
 /** Sends a simulated settlement from the solver's wallet and waits for its receipt. */
 export async function sendSettle(d: SolverDeps, request: Request): Promise<SentSettle> {
   if (d.wallet === undefined) throw new SolverError('sending needs the solver wallet', { next: 'stop' });
-  const hash = await d.wallet.writeContract(request);
+  const estimate = await d.client.estimateContractGas({ ...(request as object), account: d.account } as never);
+  const hash = await d.wallet.writeContract({ ...request, gas: gasWithHeadroom(estimate) });
   const receipt = await d.client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
   if (receipt.status === 'success') return { hash, receipt };
   return { hash, receipt, reverted: `simulated, then reverted on chain: ${await revertOf(d.client, hash)}` };

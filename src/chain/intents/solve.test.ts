@@ -28,6 +28,11 @@ describe('solver: one order settled alone on the real GPv2Settlement', () => {
     assert.ok(got >= order.buyAmount, `${got} ≥ limit ${order.buyAmount}`);
     assert.equal(await w.balance(weth.address, owner.address), 10n ** 18n);
     assert.equal(await w.client.getBalance({ address: owner.address }), 0n, 'the owner never held ETH');
+    // the gas limit is the estimate plus 20% (an estimate alone ran out of gas inside a settlement on chain)
+    const tx = await w.client.getTransaction({ hash: res.txHash! });
+    const estimate = (tx.gas * 10n) / 12n;
+    assert.ok(estimate >= res.gasUsed!, `limit ${tx.gas} = 1.2 × an estimate ≥ the ${res.gasUsed} used`);
+    assert.ok(tx.gas * 10n >= res.gasUsed! * 12n, `limit ${tx.gas} has 20% over the ${res.gasUsed} used`);
     // replayed: the same settle calldata again reverts (the order is filled)
     await assert.rejects(
       w.client.call({ account: w.fx.solver, to: w.fx.contracts.gpv2Settlement, data: res.calldata! }),
