@@ -23,7 +23,7 @@ import { type PermitSigner, type Prepared, prepareRebalance, type Routed } from 
 import { requote } from '../../chain/rebalance/requote.ts';
 import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
-import { decideCycle } from '../../core/cycle-decision.ts';
+import { decideCycle, restingOf } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
@@ -310,8 +310,8 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       return { prepared: pr, text };
     }
     const now = Date.now();
-    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause or an
-    // order of this portfolio with an unknown outcome refuses it whole, nothing sent.
+    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause, an order
+    // of this portfolio with an unknown outcome or one resting at a venue refuses it whole, nothing sent.
     const d = decideCycle({
       now,
       state: {
@@ -319,6 +319,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         pauseReason: journal.meta.get(`paused:${id}`) ?? null,
         lastRebalanceAt: journal.cycles.lastRebalanceAt(id),
         unknownLegs: journal.orders.hasUnknownLegs(id),
+        restingLegs: restingOf(journal.orders.unfinishedIntents(id)),
       },
       policy: { mode: 'live', cooldownMs: 0 },
       trigger: { rebalance: true, reason: 'dex rebalance --execute', inflow: false },
