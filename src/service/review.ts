@@ -91,7 +91,7 @@ export async function executeReviewPlan(
 ): Promise<ApprovalResult> {
   const stored = await journal.plans.get(planId);
   if (stored.state !== 'pending')
-    return { executed: false, reason: `plan is ${stored.state}`, plan: stored, conflict: true };
+    return { executed: false, reason: `plan is ${stored.state}${why(stored)}`, plan: stored, conflict: true };
   if (now() > stored.expiresAt) {
     const p = await journal.plans.decide(planId, 'expired', { at: now(), reason: 'expired before approval' });
     return { executed: false, reason: `plan expired at ${new Date(stored.expiresAt).toISOString()}`, plan: p };
@@ -124,6 +124,8 @@ export async function executeReviewPlan(
     await claim.release();
   }
 }
+
+const why = (p: StoredPlan): string => (p.decisionReason === null ? '' : ` (${p.decisionReason})`);
 
 const approvedVerdict = (planId: string) => ({ rebalance: true, reason: `approved plan ${planId}`, inflow: false });
 
