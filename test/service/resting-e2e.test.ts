@@ -45,7 +45,10 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_0
 test('no path places an order while one of the portfolio rests at the venue; after it fills, one approval places once', {
   timeout: 240_000,
 }, async () => {
-  assert.ok(Number.isInteger(N) && N >= 1, `RESTING_E2E_N must be a positive integer, got ${process.env.RESTING_E2E_N}`);
+  assert.ok(
+    Number.isInteger(N) && N >= 1,
+    `RESTING_E2E_N must be a positive integer, got ${process.env.RESTING_E2E_N}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'ballast-resting-'));
   cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
   const sim: SimHandle = await start(trialSimOptions());
