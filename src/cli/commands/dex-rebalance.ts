@@ -27,9 +27,10 @@ import { decideCycle, restingOf } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
-import { readDocument, readTextFile } from '../io.ts';
+import { readDocument } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
 import { rebalanceJson, type SentInfo } from './dex-rebalance-json.ts';
+import { readKey } from './private-key.ts';
 
 export interface DexRebalanceOptions {
   readonly rpc: string;
@@ -68,21 +69,6 @@ export interface DexRebalanceResult {
   readonly sent?: Routed;
   readonly executor?: Address;
   readonly text: string;
-}
-
-export function readKey(o: Pick<DexRebalanceOptions, 'keyFile' | 'env'>): Hex | undefined {
-  if (o.keyFile !== undefined && !existsSync(o.keyFile))
-    throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
-  const raw = o.keyFile !== undefined ? readTextFile(o.keyFile) : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
-  // An empty variable is unset; an empty key file is a malformed key.
-  if (raw === undefined || (o.keyFile === undefined && raw.trim() === '')) return undefined;
-  const k = raw.trim();
-  // The message never contains the key itself.
-  if (!/^0x[0-9a-fA-F]{64}$/.test(k))
-    throw new ChainConfigError(
-      `the private key from ${o.keyFile ?? 'BALLAST_PRIVATE_KEY'} is not 0x followed by 64 hex digits`,
-    );
-  return k as Hex;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -186,7 +172,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     await requireChain(vc, o.verifyRpc, f.chainId);
     verify = { client: vc, toleranceBps: o.verifyToleranceBps ?? 0 };
   }
-  const key = readKey(o);
+  const key = readKey(o.keyFile, o.env);
   const account = key ? privateKeyToAccount(key) : undefined;
   await requireChain(client, o.rpc, f.chainId);
   const owner = account?.address ?? p.chain.owner;
