@@ -23,6 +23,7 @@ import { checkInvariants } from '../../src/service/trials/invariants.ts';
 import { TRIAL_BALANCES, trialService, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
 import { type ServeProcess, simPortfolioEntry, startServe, writeServiceFile } from '../support/serve-process.ts';
+import { until } from '../support/until.ts';
 
 const N = Number(process.env.RESTING_E2E_N ?? 8);
 const TOKEN = 'resting-e2e-token-0123456789abcdef';
@@ -31,16 +32,6 @@ const cleanup: (() => Promise<unknown>)[] = [];
 after(async () => {
   for (const f of cleanup.reverse()) await f().catch(() => undefined);
 });
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('no path places an order while one of the portfolio rests at the venue; after it fills, one approval places once', {
   timeout: 240_000,
@@ -122,11 +113,16 @@ test('no path places an order while one of the portfolio rests at the venue; aft
   });
   const cli: ServeProcess = await startServe(file, dir, 60_000);
   cleanup.push(() => cli.stop('SIGKILL'));
-  await until('a CLI cycle that holds for the resting order', async () => {
-    const r = await cli.request('GET', '/portfolios/p1/cycles');
-    const cycles = (r.body as { cycle: number; decision: string; reason: string }[]) ?? [];
-    return cycles.find((c) => c.cycle > held.cycle && c.decision === 'skipped' && named.test(c.reason));
-  });
+  await until(
+    'a CLI cycle that holds for the resting order',
+    async () => {
+      const r = await cli.request('GET', '/portfolios/p1/cycles');
+      const cycles = (r.body as { cycle: number; decision: string; reason: string }[]) ?? [];
+      return cycles.find((c) => c.cycle > held.cycle && c.decision === 'skipped' && named.test(c.reason));
+    },
+    60_000,
+    100,
+  );
   const cliPlan = await cli.request('POST', '/portfolios/p1/plan');
   assert.equal(cliPlan.status, 409, JSON.stringify(cliPlan.body));
   assert.match(cliPlan.body.message, named);
