@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type DecisionInput, decideCycle, orderWithinLimits, type RiskPolicy } from './cycle-decision.ts';
+import {
+  type DecisionInput,
+  decideCycle,
+  orderWithinLimits,
+  type RestingLeg,
+  type RiskPolicy,
+  restingOf,
+} from './cycle-decision.ts';
 import type { Plan, TradeLine } from './planner/describe.ts';
 
 const trade = (asset: string, side: 'buy' | 'sell', notional: number): TradeLine => ({
@@ -25,7 +32,7 @@ const plan = (trades: TradeLine[]): Plan => ({
 });
 
 const live: RiskPolicy = { mode: 'live', cooldownMs: 0 };
-const calm = { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false };
+const calm = { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false, restingLegs: [] };
 const fire = { rebalance: true, reason: 'band', inflow: false };
 
 function input(o: Partial<DecisionInput> & { trades?: TradeLine[] } = {}): DecisionInput {
@@ -154,7 +161,13 @@ test('property: no decision ever executes an order over the limit, in dry-run, p
           approvalAbove: p.approvalAbove,
           cooldownMs: p.cooldownMs,
         };
-        const state = { paused: st.paused, pauseReason: 'x', unknownLegs: st.unknownLegs, lastRebalanceAt: st.last };
+        const state = {
+          ...calm,
+          paused: st.paused,
+          pauseReason: 'x',
+          unknownLegs: st.unknownLegs,
+          lastRebalanceAt: st.last,
+        };
         const trades = ts.map((t) => trade(t.asset, t.side, t.notional));
         const d = decideCycle(input({ trades, policy, state, approved, now: 20_000, trigger: { ...fire, rebalance } }));
         if (d.kind !== 'execute') return;
@@ -168,5 +181,78 @@ test('property: no decision ever executes an order over the limit, in dry-run, p
       },
     ),
     { numRuns: 2000 },
+  );
+});
+
+test('an order resting at the venue skips a cycle (even a quiet one) and refuses an approval, naming the order', () => {
+  const restingLegs: RestingLeg[] = [{ clientOrderId: 'bal-p1-7-1', state: 'open' }];
+  const quiet = { rebalance: false, reason: 'inside band', inflow: false };
+  const hold = decideCycle(
+    input({ state: { ...calm, restingLegs }, trigger: quiet, plan: () => assert.fail('no plan') }),
+  );
+  assert.equal(hold.kind === 'skipped' && hold.code, 'resting');
+  assert.match(hold.reason, /1 order\(s\) of this portfolio still open at the venue \(bal-p1-7-1 open\)/);
+  const app = decideCycle(input({ state: { ...calm, restingLegs }, approved: true }));
+  assert.equal(app.kind === 'refused' && app.code, 'resting');
+  assert.match(app.reason, /bal-p1-7-1 open/);
+  // a pause and an unknown leg still say so first
+  const paused = decideCycle(input({ state: { ...calm, restingLegs, paused: true, pauseReason: 'operator' } }));
+  assert.equal(paused.kind === 'skipped' && paused.code, 'paused');
+});
+
+test('restingOf keeps exactly the open and partly filled intents', () => {
+  const states = ['committed', 'sent', 'unknown', 'open', 'partially_filled', 'filled', 'canceled'];
+  const got = restingOf(states.map((state, i) => ({ clientOrderId: `c${i}`, state })));
+  assert.deepEqual(got, [
+    { clientOrderId: 'c3', state: 'open' },
+    { clientOrderId: 'c4', state: 'partially_filled' },
+  ]);
+});
+
+test('property: with any resting leg, no decision sends an order, and the reason names every resting order', () => {
+  const tradeArb = fc.record({
+    asset: fc.constantFrom('BTC', 'ETH', 'SOL'),
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    notional: fc.double({ min: 0.01, max: 1e6, noNaN: true }),
+  });
+  const legArb = fc.record({
+    clientOrderId: fc.stringMatching(/^[a-z0-9-]{1,24}$/),
+    state: fc.constantFrom('open' as const, 'partially_filled' as const),
+  });
+  fc.assert(
+    fc.property(
+      fc.array(tradeArb, { maxLength: 5 }),
+      fc.array(legArb, { minLength: 1, maxLength: 4 }),
+      fc.record({
+        mode: fc.constantFrom('live' as const, 'dry-run' as const),
+        approvalAbove: fc.option(fc.double({ min: 1, max: 1e6, noNaN: true }), { nil: undefined }),
+        cooldownMs: fc.integer({ min: 0, max: 10_000 }),
+        last: fc.option(fc.integer({ min: 0, max: 20_000 })),
+      }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.boolean(),
+      (ts, restingLegs, p, approved, rebalance, inflow) => {
+        const policy: RiskPolicy = { mode: p.mode, approvalAbove: p.approvalAbove, cooldownMs: p.cooldownMs };
+        const trades = ts.map((t) => trade(t.asset, t.side, t.notional));
+        const state = { ...calm, restingLegs, lastRebalanceAt: p.last };
+        const d = decideCycle(
+          input({
+            trades,
+            policy,
+            state,
+            approved,
+            now: 20_000,
+            trigger: { reason: 'band', rebalance, inflow },
+            plan: () => assert.fail('no plan is made while an order rests'),
+          }),
+        );
+        assert.notEqual(d.kind, 'execute');
+        assert.notEqual(d.kind, 'needs_approval');
+        assert.equal(d.kind === 'refused' || d.kind === 'skipped' ? d.code : d.kind, 'resting');
+        for (const l of restingLegs) assert.ok(d.reason.includes(`${l.clientOrderId} ${l.state}`), d.reason);
+      },
+    ),
+    { numRuns: 1000 },
   );
 });

@@ -1,9 +1,9 @@
 /**
  * The cycle decision (issue #13): one pure function that every path which could send an order passes
- * through — the scheduled cycle, plan review, plan approval, and the backtest's kernel (through
- * `decisionCode`, which allocates nothing). The risk rules live here once: pause (and so the kill switch,
- * which pauses), an unresolved leg, the trigger, cooldown, maxOrderNotional, the approval threshold, and
- * dry-run. No I/O, no clock: time and state come in as arguments.
+ * through — the scheduled cycle, plan review, plan approval, `dex rebalance --execute`, and the backtest's
+ * kernel (through `decisionCode`, which allocates nothing). The risk rules live here once: pause (and so the
+ * kill switch, which pauses), an unresolved leg, an order resting at the venue, the trigger, cooldown,
+ * maxOrderNotional, the approval threshold, and dry-run. No I/O, no clock: time and state come in as arguments.
  */
 import type { Plan, TradeLine } from './planner/describe.ts';
 
@@ -25,6 +25,33 @@ export interface PortfolioState {
   readonly lastRebalanceAt: number | null;
   /** An order of this portfolio has an unknown outcome: nothing new until it is resolved by lookup. */
   readonly unknownLegs: boolean;
+  /**
+   * Orders of this portfolio the venue acknowledged and still holds in its book (open, partly filled): the
+   * balances do not show them yet, so a plan made now would trade the same drift again. Nothing new until
+   * they fill, expire or are canceled (`restingOf` picks them from the journal's unfinished intents).
+   */
+  readonly restingLegs: readonly RestingLeg[];
+}
+
+/** An order resting at the venue, as the journal last saw it (by reconciliation or the order's own ack). */
+export interface RestingLeg {
+  readonly clientOrderId: string;
+  readonly state: 'open' | 'partially_filled';
+}
+
+/** The resting legs among a portfolio's unfinished intents (any other state is not resting). */
+export function restingOf(intents: readonly { clientOrderId: string; state: string }[]): RestingLeg[] {
+  const out: RestingLeg[] = [];
+  for (const i of intents)
+    if (i.state === 'open' || i.state === 'partially_filled')
+      out.push({ clientOrderId: i.clientOrderId, state: i.state });
+  return out;
+}
+
+/** Why nothing new is planned while orders rest; names each of them. */
+export function restingReason(legs: readonly RestingLeg[]): string {
+  const ids = legs.map((l) => `${l.clientOrderId} ${l.state}`).join(', ');
+  return `${legs.length} order(s) of this portfolio still open at the venue (${ids}): no new plan until they fill, expire or are canceled (the balances do not show them yet)`;
 }
 
 export interface TriggerVerdict {
@@ -52,7 +79,7 @@ export type CycleDecision =
     }
   | {
       readonly kind: 'skipped';
-      readonly code: 'paused' | 'unknown_leg' | 'cooldown' | 'dry_run';
+      readonly code: 'paused' | 'unknown_leg' | 'resting' | 'cooldown' | 'dry_run';
       readonly reason: string;
       readonly plan: Plan | null;
       readonly skipped: readonly SkippedTrade[];
@@ -71,7 +98,7 @@ export type CycleDecision =
     }
   | {
       readonly kind: 'refused';
-      readonly code: 'paused' | 'unknown_leg' | 'cooldown' | 'dry_run' | 'max_order_notional' | 'empty';
+      readonly code: 'paused' | 'unknown_leg' | 'resting' | 'cooldown' | 'dry_run' | 'max_order_notional' | 'empty';
       readonly reason: string;
     };
 
@@ -123,11 +150,14 @@ export function decideCycle(input: DecisionInput): CycleDecision {
     state.lastRebalanceAt ?? Number.NaN,
     policy.cooldownMs,
   );
-  const stop = (c: 'paused' | 'unknown_leg' | 'cooldown', reason: string): CycleDecision =>
+  const stop = (c: 'paused' | 'unknown_leg' | 'resting' | 'cooldown', reason: string): CycleDecision =>
     approved ? { kind: 'refused', code: c, reason } : { kind: 'skipped', code: c, reason, plan: null, skipped: [] };
   if (code === Rule.Paused) return stop('paused', `paused: ${state.pauseReason ?? 'paused'}`);
   if (code === Rule.UnknownLeg)
     return stop('unknown_leg', 'an order of this portfolio has an unknown outcome; no new order until it is resolved');
+  // Before the trigger and cooldown: a resting order holds every path, a scheduled hold included (the
+  // backtest has no venue book, so `decisionCode` does not carry this rule).
+  if (state.restingLegs.length > 0) return stop('resting', restingReason(state.restingLegs));
   if (code === Rule.Hold) return { kind: 'nothing_to_do', reason: trigger.reason, plan: null, skipped: [] };
   if (code === Rule.Cooldown) {
     const ago = (now - state.lastRebalanceAt!) / 1000;

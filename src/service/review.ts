@@ -3,7 +3,7 @@ import { BallastError, type Next } from '../core/errors.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import { ClaimLostError } from '../store/claims.ts';
 import type { StoredPlan } from '../store/index.ts';
-import { planHash } from '../store/index.ts';
+import { JournalConflictError, planHash } from '../store/index.ts';
 import type { Store } from '../store/ports.ts';
 import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
@@ -23,7 +23,8 @@ interface StoredReview {
 /**
  * Review then execute: a plan with an id, a hash and an expiry, stored in the journal. The plan is the
  * core's decision at a forced trigger: trades over maxOrderNotional are left out (as skipped lines), and a
- * portfolio that is paused, in cooldown or has an unresolved leg gets no plan.
+ * portfolio that is paused, has an unresolved leg or an order resting at the venue gets no plan (one in
+ * cooldown gets a plan whose approval is refused until the cooldown ends).
  */
 export async function createReviewPlan(runner: PortfolioRunner, journal: Store, now: number): Promise<ReviewPlan> {
   const seen = await runner.observe();
@@ -78,7 +79,7 @@ export interface ApprovalResult {
 /**
  * Executes exactly a stored plan if it is still pending, has not expired, its hash still matches, the
  * core's decision allows it now (not paused, no cooldown, within maxOrderNotional, not dry-run, no
- * unresolved leg), and no price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses
+ * unresolved leg, no order resting at the venue), and no price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses
  * (recording why). The plan and its portfolio are claimed in one transaction before anything is awaited,
  * so of N concurrent approvals exactly one executes and the others send nothing.
  */
@@ -90,7 +91,7 @@ export async function executeReviewPlan(
 ): Promise<ApprovalResult> {
   const stored = await journal.plans.get(planId);
   if (stored.state !== 'pending')
-    return { executed: false, reason: `plan is ${stored.state}`, plan: stored, conflict: true };
+    return { executed: false, reason: `plan is ${stored.state}${why(stored)}`, plan: stored, conflict: true };
   if (now() > stored.expiresAt) {
     const p = await journal.plans.decide(planId, 'expired', { at: now(), reason: 'expired before approval' });
     return { executed: false, reason: `plan expired at ${new Date(stored.expiresAt).toISOString()}`, plan: p };
@@ -101,6 +102,11 @@ export async function executeReviewPlan(
     return { executed: false, reason, plan: await journal.plans.decide(planId, 'refused', { at: now(), reason }) };
   }
   const runner = runners.get(stored.portfolioId)!;
+  // The core's decision before the claim too: while a rule refuses (an order resting at the venue, a pause),
+  // each of N concurrent approvals answers with that reason instead of a claim conflict. It only refuses;
+  // the claimed path decides again before anything is sent.
+  const early = await runner.decide(approvedVerdict(planId), () => body.plan, true);
+  if (early.kind !== 'execute') return refusePending(journal, planId, early.reason, now());
   let claim: Claim;
   try {
     claim = await Claim.take(journal, { portfolioId: runner.id, source: 'approval', planId, at: now() });
@@ -119,6 +125,20 @@ export async function executeReviewPlan(
   }
 }
 
+const why = (p: StoredPlan): string => (p.decisionReason === null ? '' : ` (${p.decisionReason})`);
+
+const approvedVerdict = (planId: string) => ({ rebalance: true, reason: `approved plan ${planId}`, inflow: false });
+
+/** Refuses a pending plan with `reason`; a concurrent refusal that decided it first keeps its own record. */
+async function refusePending(journal: Store, planId: string, reason: string, at: number): Promise<ApprovalResult> {
+  try {
+    return { executed: false, reason, plan: await journal.plans.decide(planId, 'refused', { at, reason }) };
+  } catch (e) {
+    if (!(e instanceof JournalConflictError)) throw e;
+    return { executed: false, reason, plan: await journal.plans.get(planId) };
+  }
+}
+
 async function executeClaimed(
   claim: Claim,
   runner: PortfolioRunner,
@@ -132,7 +152,7 @@ async function executeClaimed(
     reason,
     plan: await journal.plans.finish(planId, 'refused', { at: now(), reason }),
   });
-  const verdict = { rebalance: true, reason: `approved plan ${planId}`, inflow: false };
+  const verdict = approvedVerdict(planId);
   const first = await runner.decide(verdict, () => body.plan, true);
   if (first.kind !== 'execute') return refuse(first.reason);
   const seen = await runner.observe();

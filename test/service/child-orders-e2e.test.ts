@@ -16,6 +16,7 @@ import { checkInvariants } from '../../src/service/trials/invariants.ts';
 import { TRIAL_BALANCES, trialSimOptions, writeKeyFile } from '../../src/service/trials/setup.ts';
 import { type SimHandle, start } from '../../src/venues/simulator/server.ts';
 import { type ServeProcess, simPortfolioEntry, startServe, writeServiceFile } from '../support/serve-process.ts';
+import { until } from '../support/until.ts';
 
 const dirs: string[] = [];
 const sims: SimHandle[] = [];
@@ -55,16 +56,6 @@ async function cycleWith(s: ServeProcess, decisions: string[]) {
     const cycles = (r.body as { cycle: number; decision: string }[]) ?? [];
     return cycles.find((c) => decisions.includes(c.decision));
   });
-}
-
-async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface Intent {

@@ -23,13 +23,14 @@ import { type PermitSigner, type Prepared, prepareRebalance, type Routed } from 
 import { requote } from '../../chain/rebalance/requote.ts';
 import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
-import { decideCycle } from '../../core/cycle-decision.ts';
+import { decideCycle, restingOf } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
-import { readDocument, readTextFile } from '../io.ts';
+import { readDocument } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
 import { rebalanceJson, type SentInfo } from './dex-rebalance-json.ts';
+import { readKey } from './private-key.ts';
 
 export interface DexRebalanceOptions {
   readonly rpc: string;
@@ -68,21 +69,6 @@ export interface DexRebalanceResult {
   readonly sent?: Routed;
   readonly executor?: Address;
   readonly text: string;
-}
-
-export function readKey(o: Pick<DexRebalanceOptions, 'keyFile' | 'env'>): Hex | undefined {
-  if (o.keyFile !== undefined && !existsSync(o.keyFile))
-    throw new ChainConfigError(`--key-file ${o.keyFile} does not exist`);
-  const raw = o.keyFile !== undefined ? readTextFile(o.keyFile) : (o.env ?? process.env).BALLAST_PRIVATE_KEY;
-  // An empty variable is unset; an empty key file is a malformed key.
-  if (raw === undefined || (o.keyFile === undefined && raw.trim() === '')) return undefined;
-  const k = raw.trim();
-  // The message never contains the key itself.
-  if (!/^0x[0-9a-fA-F]{64}$/.test(k))
-    throw new ChainConfigError(
-      `the private key from ${o.keyFile ?? 'BALLAST_PRIVATE_KEY'} is not 0x followed by 64 hex digits`,
-    );
-  return k as Hex;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
@@ -186,7 +172,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     await requireChain(vc, o.verifyRpc, f.chainId);
     verify = { client: vc, toleranceBps: o.verifyToleranceBps ?? 0 };
   }
-  const key = readKey(o);
+  const key = readKey(o.keyFile, o.env);
   const account = key ? privateKeyToAccount(key) : undefined;
   await requireChain(client, o.rpc, f.chainId);
   const owner = account?.address ?? p.chain.owner;
@@ -310,8 +296,8 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
       return { prepared: pr, text };
     }
     const now = Date.now();
-    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause or an
-    // order of this portfolio with an unknown outcome refuses it whole, nothing sent.
+    // The core's decision (issue #13): `--execute` is the approval of exactly this plan; a pause, an order
+    // of this portfolio with an unknown outcome or one resting at a venue refuses it whole, nothing sent.
     const d = decideCycle({
       now,
       state: {
@@ -319,6 +305,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
         pauseReason: journal.meta.get(`paused:${id}`) ?? null,
         lastRebalanceAt: journal.cycles.lastRebalanceAt(id),
         unknownLegs: journal.orders.hasUnknownLegs(id),
+        restingLegs: restingOf(journal.orders.unfinishedIntents(id)),
       },
       policy: { mode: 'live', cooldownMs: 0 },
       trigger: { rebalance: true, reason: 'dex rebalance --execute', inflow: false },

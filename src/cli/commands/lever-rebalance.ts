@@ -34,7 +34,7 @@ import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
 import { readDocument } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
-import { readKey } from './dex-rebalance.ts';
+import { readKey } from './private-key.ts';
 
 export interface LeverRebalanceOptions {
   readonly rpc: string;
@@ -191,7 +191,7 @@ export async function leverRebalance(o: LeverRebalanceOptions): Promise<LeverReb
   if (o.journal !== undefined) Journal.checkPath(o.journal);
   const f = loadChainFile(o.chainFile ?? findChainFile());
   const client = chainFileClient(o.rpc, f);
-  const key = readKey(o);
+  const key = readKey(o.keyFile, o.env);
   const account = key ? privateKeyToAccount(key) : undefined;
   if (o.execute && !account)
     throw new ChainConfigError('--execute needs the key: set BALLAST_PRIVATE_KEY or --key-file');

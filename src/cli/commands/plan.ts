@@ -107,14 +107,14 @@ function verdictReason(d: Decision, verdict: CycleDecision, trigger: string | un
 
 /**
  * The core's cycle decision (issue #13) for an offline plan: no journal, so nothing paused, no unknown
- * leg, no cooldown, live. The verdict is the one the service would reach on the same snapshot; it says
+ * leg, no order resting at a venue, no cooldown, live. The verdict is the one the service would reach on the same snapshot; it says
  * REBALANCE only when there is something to send (a trigger that fires on a plan whose every trade is
  * skipped holds). The plan itself is always shown, for review.
  */
 function offlineVerdict(d: Decision): CycleDecision {
   return decideCycle({
     now: 0,
-    state: { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false },
+    state: { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false, restingLegs: [] },
     policy: { mode: 'live', cooldownMs: 0 },
     trigger: { rebalance: d.decision.rebalance, reason: d.decision.reason, inflow: false },
     plan: () => d.plan,

@@ -1,5 +1,4 @@
 /** What every `ballast vault` action shares: the context (chain file, client, key), sending, simulating. */
-import { existsSync } from 'node:fs';
 import { type Address, createWalletClient, type Hex, http, type PublicClient, parseAbi } from 'viem';
 import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
 import { basketArtifact, basketErrorName } from '../../chain/basket/artifact.ts';
@@ -7,8 +6,8 @@ import { findChainFile } from '../../chain/chain-file.ts';
 import { chainFileClient } from '../../chain/client.ts';
 import type { Fixture } from '../../chain/fixture/types.ts';
 import { BallastError, InputError } from '../../core/errors.ts';
-import { readTextFile } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
+import { readKey } from './private-key.ts';
 import type { VaultFlags } from './vault.ts';
 
 export const erc20 = parseAbi([
@@ -25,17 +24,6 @@ export class VaultError extends BallastError {
 export const HEARTBEAT_SEC = 3600;
 export const MARGIN_SEC = 60;
 
-export function readKey(f: VaultFlags): Hex | undefined {
-  if (f.keyFile !== undefined && !existsSync(f.keyFile))
-    throw InputError.one('--key-file', '', `${f.keyFile} does not exist`);
-  const raw = f.keyFile !== undefined ? readTextFile(f.keyFile) : process.env.BALLAST_PRIVATE_KEY;
-  if (raw === undefined || (f.keyFile === undefined && raw.trim() === '')) return undefined;
-  const k = raw.trim();
-  if (!/^0x[0-9a-fA-F]{64}$/.test(k))
-    throw InputError.one(f.keyFile ?? 'BALLAST_PRIVATE_KEY', '', 'the private key is not 0x followed by 64 hex digits');
-  return k as Hex;
-}
-
 export interface Ctx {
   readonly client: PublicClient;
   readonly fx: Fixture;
@@ -49,7 +37,7 @@ export const jsonSafe = (x: unknown): unknown =>
 
 export async function context(f: VaultFlags): Promise<Ctx> {
   const fx = loadChainFile(f.chainFile ?? findChainFile());
-  const key = readKey(f);
+  const key = readKey(f.keyFile);
   const client = chainFileClient(f.rpc, fx);
   await requireChain(client, f.rpc, fx.chainId);
   const out = (text: string, json: Record<string, unknown>) =>

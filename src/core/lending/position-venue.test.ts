@@ -153,7 +153,7 @@ test('a higher flash fee never makes a declined rebalance happen (the cost-aware
           const k = c.trigger.check(bar);
           return decideCycle({
             now: 1,
-            state: { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false },
+            state: { paused: false, pauseReason: null, lastRebalanceAt: null, unknownLegs: false, restingLegs: [] },
             policy: { mode: 'live', cooldownMs: 0 },
             trigger: { rebalance: k >= 0, reason: c.trigger.explain(k, bar), inflow: false },
             plan: () => {

@@ -1,5 +1,11 @@
 import { makeCostModel, orderCost, withVenueCosts } from '../../core/costs.ts';
-import { type CycleDecision, decideCycle, type RiskPolicy, type TriggerVerdict } from '../../core/cycle-decision.ts';
+import {
+  type CycleDecision,
+  decideCycle,
+  type RiskPolicy,
+  restingOf,
+  type TriggerVerdict,
+} from '../../core/cycle-decision.ts';
 import { type Compiled, compilePortfolio } from '../../core/decide.ts';
 import { checkPrices } from '../../core/guards.ts';
 import { makePlanContext } from '../../core/planner/context.ts';
@@ -212,14 +218,23 @@ export class PortfolioRunner {
     };
   }
 
-  /** The core's decision for this portfolio's current state (see core/cycle-decision.ts). */
+  /**
+   * The core's decision for this portfolio's current state (see core/cycle-decision.ts): every path that
+   * could send an order (the cycle, plan review, approval) asks here. The state is the journal's as it is
+   * now: an unknown leg, and the orders resting at the venue among the unfinished intents reconciliation
+   * keeps up to date (each cycle's, and start-up recovery's).
+   */
   async decide(
     trigger: TriggerVerdict,
     plan: () => Plan,
     approved: boolean,
     policy = this.policy(),
   ): Promise<CycleDecision> {
-    const unknownLegs = await this.deps.journal.orders.hasUnknownLegs(this.id);
+    const { orders } = this.deps.journal;
+    const [unknownLegs, unfinished] = await Promise.all([
+      orders.hasUnknownLegs(this.id),
+      orders.unfinishedIntents(this.id),
+    ]);
     return decideCycle({
       now: this.deps.now(),
       state: {
@@ -227,6 +242,7 @@ export class PortfolioRunner {
         pauseReason: this.pauseReason,
         lastRebalanceAt: this.lastRebalanceAt,
         unknownLegs,
+        restingLegs: restingOf(unfinished),
       },
       policy,
       trigger,

@@ -130,32 +130,14 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
   // Limit children a crashed process left resting: canceled (and journaled) before anything is re-planned.
   const canceled = await cancelLeftovers(journal, r.deps.venue, r.id, { now: r.deps.now });
   if (canceled > 0) detail.canceledLeftovers = canceled;
+  // The core's rules on the reconciled state: an unknown leg, or an order still resting at the venue (the
+  // balances do not show it yet), holds the cycle with its reason; nothing else is decided before observing.
   const d = await r.decide(HOLD, NO_PLAN, false);
-  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return restingHold(r);
+  if (d.kind === 'nothing_to_do') return null;
+  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return d;
   const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
   const items = rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ');
   return { ...d, reason: `${d.reason} (${items})${next}` };
-}
-
-/**
- * Orders still resting at the venue (open, partly filled) after reconciliation: the balances do not show them
- * yet, so a plan made now would trade the same drift again (found: an intent order left in the book by a killed
- * process, then a new cycle that sold again before the solver settled the first). No new plan until they fill,
- * expire or are canceled; each cycle's reconciliation looks them up.
- */
-async function restingHold(r: PortfolioRunner): Promise<CycleDecision | null> {
-  const resting = (await r.deps.journal.orders.unfinishedIntents(r.id)).filter(
-    (i) => i.state === 'open' || i.state === 'partially_filled',
-  );
-  if (resting.length === 0) return null;
-  const ids = resting.map((i) => `${i.clientOrderId} ${i.state}`).join(', ');
-  return {
-    kind: 'skipped',
-    code: 'unknown_leg',
-    reason: `${resting.length} order(s) of this portfolio still open at the venue (${ids}): no new plan until they fill, expire or are canceled (the balances do not show them yet)`,
-    plan: null,
-    skipped: [],
-  };
 }
 
 /** Validated balances and prices, recorded, valued; or the guard's refusal. */
