@@ -14,10 +14,39 @@ import { venueConfigOf } from './venues.ts';
 /** How long a reviewed plan stays executable, and how far prices may move before it is refused. */
 export const PLAN_TTL_MS = 5 * 60_000;
 export const PLAN_PRICE_TOLERANCE_BPS = 50;
+/**
+ * How far any holding may move (its value at the plan's prices, over the portfolio's) before a plan is stale:
+ * 0.01 bp, above float noise and below any trade the planner makes (a cycle's smallest trade moved 7.5 bp).
+ */
+export const PLAN_HOLDINGS_TOLERANCE_BPS = 0.01;
 
 interface StoredReview {
   readonly plan: Plan;
   readonly prices: Record<string, number>;
+  /** The holdings the plan was made from (absent in plans stored before this rule: those are refused). */
+  readonly balances?: Record<string, number>;
+}
+
+/**
+ * Why a plan no longer fits the portfolio: a holding moved by more than PLAN_HOLDINGS_TOLERANCE_BPS of the
+ * portfolio's value since the plan was made (a cycle or another approval traded, a deposit or a withdrawal,
+ * a trade outside Ballast). Executing it would trade a drift that is gone: a second sell of the same excess.
+ */
+export function holdingsMoved(body: StoredReview, now: Record<string, number>): string | null {
+  if (body.balances === undefined) return 'the plan does not record the holdings it was made from: plan again';
+  const before = body.balances;
+  const price = (a: string) => body.prices[a] ?? 1;
+  const total = Object.entries(before).reduce((v, [a, q]) => v + q * price(a), 0);
+  const moved: string[] = [];
+  for (const a of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    const q0 = before[a] ?? 0;
+    const q1 = now[a] ?? 0;
+    if (total > 0 && (Math.abs(q1 - q0) * price(a) * 1e4) / total > PLAN_HOLDINGS_TOLERANCE_BPS)
+      moved.push(`${a} ${q0} → ${q1}`);
+  }
+  return moved.length === 0
+    ? null
+    : `holdings changed since the plan (${moved.join(', ')}): a trade or a transfer came first; plan again`;
 }
 
 /**
@@ -50,7 +79,7 @@ export async function createReviewPlan(runner: PortfolioRunner, journal: Store, 
     ],
   };
   const prices = Object.fromEntries([...seen.quotes].map(([a, q]) => [a, q.price]));
-  const body: StoredReview = { plan, prices };
+  const body: StoredReview = { plan, prices, balances: seen.balances };
   const id = randomUUID();
   const stored = await journal.plans.add({
     id,
@@ -79,7 +108,8 @@ export interface ApprovalResult {
 /**
  * Executes exactly a stored plan if it is still pending, has not expired, its hash still matches, the
  * core's decision allows it now (not paused, no cooldown, within maxOrderNotional, not dry-run, no
- * unresolved leg, no order resting at the venue), and no price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses
+ * unresolved leg, no order resting at the venue), no holding moved since the plan (holdingsMoved: a cycle, another
+ * approval or a transfer came first) and no price moved more than PLAN_PRICE_TOLERANCE_BPS since; otherwise refuses
  * (recording why). The plan and its portfolio are claimed in one transaction before anything is awaited,
  * so of N concurrent approvals exactly one executes and the others send nothing.
  */
@@ -157,6 +187,9 @@ async function executeClaimed(
   if (first.kind !== 'execute') return refuse(first.reason);
   const seen = await runner.observe();
   if (!seen.ok) return refuse(seen.reason);
+  // read under the claim: no cycle or approval of this portfolio can trade between this check and the sends
+  const stale = holdingsMoved(body, seen.balances);
+  if (stale !== null) return refuse(stale);
   for (const [a, p0] of Object.entries(body.prices)) {
     const p1 = seen.quotes.get(a)?.price;
     const moved = p1 === undefined ? Number.POSITIVE_INFINITY : (Math.abs(p1 - p0) / p0) * 1e4;
