@@ -47,7 +47,7 @@ export function deployLeverage(
   );
 }
 
-export const LENDER = { balancer: 1, aave: 2, 'uniswap-v3': 3 } as const;
+export const LENDER = { none: 0, balancer: 1, aave: 2, 'uniswap-v3': 3 } as const;
 export type LenderKind = keyof typeof LENDER;
 export const OP = { repay: 1, withdraw: 2, supply: 3, borrow: 4 } as const;
 
@@ -71,9 +71,13 @@ export interface LeverageStep {
 }
 
 export interface LeverageCall {
+  /** `none`: no loan (token/amount ignored, `loans` empty). */
   readonly lender: LenderKind;
+  /** The (first) loaned token and its amount. */
   readonly token: Address;
   readonly amount: bigint;
+  /** Several tokens in one loan (Balancer, Aave); when set, `token`/`amount` are its first entry. */
+  readonly loans?: readonly { readonly token: Address; readonly amount: bigint }[];
   /** Uniswap v3 only: the loan pool's other token and fee tier. */
   readonly pairToken?: Address;
   readonly v3Fee?: number;
@@ -87,14 +91,24 @@ export interface LeverageCall {
 
 const op = (o: LeverageOp) => ({ op: OP[o.op], asset: o.asset, amount: o.amount });
 
+/** The loan's tokens and amounts as the contract takes them (sorted by address: the Balancer Vault requires it). */
+export function loanArrays(c: LeverageCall): { tokens: Address[]; amounts: bigint[] } {
+  if (c.lender === 'none') return { tokens: [], amounts: [] };
+  const loans = [...(c.loans ?? [{ token: c.token, amount: c.amount }])].sort((a, b) =>
+    BigInt(a.token) < BigInt(b.token) ? -1 : 1,
+  );
+  return { tokens: loans.map((l) => l.token), amounts: loans.map((l) => l.amount) };
+}
+
 export function encodeLeverage(c: LeverageCall): Hex {
+  const { tokens, amounts } = loanArrays(c);
   return encodeFunctionData({
     abi: leverageArtifact().abi,
     functionName: 'rebalance',
     args: [
       LENDER[c.lender],
-      c.token,
-      c.amount,
+      tokens,
+      amounts,
       c.pairToken ?? zeroAddress,
       c.v3Fee ?? 0,
       {
