@@ -83,3 +83,60 @@ export function flashFeeCost(i: number, feeQuote: number, inner: VenueCostCompon
     cost: (j, notional, side) => (inner === null ? 0 : inner.cost(j, notional, side)) + (j === i ? feeQuote : 0),
   };
 }
+
+/** One token of a loan of several, priced to compare the lenders' fees across tokens. */
+export interface LoanNeed {
+  readonly token: string;
+  readonly amount: bigint;
+  /** Quote per base unit of the token. */
+  readonly pricePerUnit: number;
+}
+
+export interface MultiFunding {
+  readonly lender: Lender;
+  /** Every token lent, its amount and its fee (the loan's order). */
+  readonly loans: readonly { readonly token: string; readonly amount: bigint; readonly fee: bigint }[];
+  /** The fees' sum in the quote. */
+  readonly feeValue: number;
+  readonly pool?: string;
+}
+
+/**
+ * The cheapest lender able to lend EVERY token of `needs` in one loan (fees summed in the quote): the Balancer
+ * Vault and the Aave Pool lend several tokens at once; a Uniswap v3 pool only when one token is needed (the
+ * BallastLeverage takes one token from a v3 pool) and the pool is not in the route. `quotes` per token (lower-case
+ * address). Null when nothing is needed or nobody can lend it all.
+ */
+export function chooseMultiFunding(
+  needs: readonly LoanNeed[],
+  quotes: ReadonlyMap<string, readonly FundingQuote[]>,
+  routePools: readonly string[] = [],
+): MultiFunding | null {
+  const want = needs.filter((n) => n.amount > 0n);
+  if (want.length === 0) return null;
+  if (want.length === 1) {
+    const n = want[0] as LoanNeed;
+    const f = chooseFunding(n.amount, quotes.get(n.token.toLowerCase()) ?? [], routePools);
+    if (f === null) return null;
+    return {
+      lender: f.lender,
+      loans: [{ token: n.token, amount: n.amount, fee: f.fee }],
+      feeValue: Number(f.fee) * n.pricePerUnit,
+      ...(f.pool !== undefined ? { pool: f.pool } : {}),
+    };
+  }
+  let best: MultiFunding | null = null;
+  for (const lender of ['balancer', 'aave'] as const) {
+    const loans = [];
+    let feeValue = 0;
+    for (const n of want) {
+      const q = (quotes.get(n.token.toLowerCase()) ?? []).find((x) => x.lender === lender);
+      if (q === undefined || q.available < n.amount) break;
+      const fee = flashFee(q, n.amount);
+      loans.push({ token: n.token, amount: n.amount, fee });
+      feeValue += Number(fee) * n.pricePerUnit;
+    }
+    if (loans.length === want.length && (best === null || feeValue < best.feeValue)) best = { lender, loans, feeValue };
+  }
+  return best;
+}
