@@ -30,11 +30,41 @@ export interface LeverCalls {
   readonly minOut: string;
   readonly minHealthFactor: string;
   readonly reserves: readonly { symbol: string; reserve: Reserve }[];
+  /** Several assets: every loaned token with its amount and planned fee (empty: no loan), and each asset's
+   *  planned change of collateral or debt (base units, signed). */
+  readonly loans?: readonly { token: Address; amount: string; fee: string }[];
+  readonly deltas?: Readonly<Record<string, string>>;
 }
 
 export function leverCalls(p: LeverPlan, owner: Address): LeverCalls {
-  const f = p.funding!;
   const c = p.call!;
+  if (p.multi !== undefined) {
+    const m = p.multi;
+    return {
+      kind: 'lever',
+      deadline: c.deadline.toString(),
+      leverage: p.lending.leverage,
+      owner,
+      lender: m.funding?.lender ?? 'none',
+      token: c.token,
+      loan: c.amount.toString(),
+      fee: m.funding?.loans[0]?.fee.toString() ?? '0',
+      ...(m.funding?.pool ? { lenderPool: m.funding.pool } : {}),
+      repay: '0',
+      withdraw: '0',
+      expectedOut: p.expectedOut.toString(),
+      minOut: p.minOut.toString(),
+      minHealthFactor: c.minHealthFactor.toString(),
+      reserves: m.assets.map((a) => ({ symbol: a.symbol, reserve: a.reserve })),
+      loans: (m.funding?.loans ?? []).map((l) => ({
+        token: l.token as Address,
+        amount: l.amount.toString(),
+        fee: l.fee.toString(),
+      })),
+      deltas: Object.fromEntries(m.assets.map((a, k) => [a.symbol, String(m.plan.deltas[k])])),
+    };
+  }
+  const f = p.funding!;
   return {
     kind: 'lever',
     deadline: c.deadline.toString(),
@@ -74,6 +104,8 @@ export type LeverOutcome =
       readonly plannedFee: string;
       readonly healthFactor: string;
       readonly gasUsed: string;
+      /** Every loaned token with the amount and the fee actually paid (LeverageLoan events; empty: no loan). */
+      readonly loans: readonly { token: Address; amount: string; fee: string }[];
     }
   | {
       readonly kind: 'reverted';
@@ -94,13 +126,20 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
     const nothingChanged = Object.keys(before).every((k) => before[k] === after[k]);
     return { kind: 'reverted', txHash, block, nothingChanged, before, after, gasUsed: r.gasUsed.toString() };
   }
+  const loans: { token: Address; amount: string; fee: string }[] = [];
+  let done: Extract<LeverOutcome, { kind: 'rebalanced' }> | undefined;
   for (const l of r.logs) {
     if (l.address.toLowerCase() !== calls.leverage.toLowerCase()) continue;
     try {
       const e = decodeEventLog({ abi: leverageArtifact().abi, data: l.data, topics: l.topics });
+      if (e.eventName === 'LeverageLoan') {
+        const a = e.args as unknown as { token: Address; amount: bigint; fee: bigint };
+        loans.push({ token: a.token, amount: a.amount.toString(), fee: a.fee.toString() });
+        continue;
+      }
       if (e.eventName !== 'LeverageRebalanced') continue;
       const a = e.args as unknown as { lender: number; amount: bigint; fee: bigint; healthFactor: bigint };
-      return {
+      done = {
         kind: 'rebalanced',
         txHash,
         block,
@@ -110,11 +149,13 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
         plannedFee: calls.fee,
         healthFactor: a.healthFactor.toString(),
         gasUsed: r.gasUsed.toString(),
+        loans,
       };
     } catch {
       // another event of the contract
     }
   }
+  if (done !== undefined) return done;
   return {
     kind: 'reverted',
     txHash,
@@ -128,8 +169,13 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
 
 /** One line for the journal's cycle reason and the output. */
 export function describeOutcome(o: LeverOutcome): string {
+  const hf = (x: string) => (Number(x) / 1e18).toFixed(4);
+  if (o.kind === 'rebalanced' && o.lender === 0)
+    return `rebalanced in block ${o.block} without a loan, health factor ${hf(o.healthFactor)}`;
+  if (o.kind === 'rebalanced' && o.loans.length > 1)
+    return `rebalanced in block ${o.block}: one loan of ${o.loans.length} tokens: ${o.loans.map((l) => `${l.amount} of ${l.token}, flash fee ${l.fee}`).join('; ')}, health factor ${hf(o.healthFactor)}`;
   if (o.kind === 'rebalanced')
-    return `rebalanced in block ${o.block}: loan ${o.loan}, flash fee ${o.fee} (planned ${o.plannedFee}), health factor ${(Number(o.healthFactor) / 1e18).toFixed(4)}`;
+    return `rebalanced in block ${o.block}: loan ${o.loan}, flash fee ${o.fee} (planned ${o.plannedFee}), health factor ${hf(o.healthFactor)}`;
   return o.nothingChanged
     ? 'reverted, nothing changed'
     : `reverted in block ${o.block}, but the position moved in that block (another transaction): see the cycle detail`;

@@ -24,22 +24,25 @@ import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joi
 import { abiStep, encodeSteps } from '../executor/legs.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { validatedPrices } from '../oracles/guard.ts';
 import { slipMin } from '../rebalance/build.ts';
 import type { OnchainPortfolio } from '../rebalance/config.ts';
-import { checkLendingSection, LendingConfigError, type LendingSection } from '../rebalance/lending-config.ts';
+import {
+  checkLendingSection,
+  isMultiAsset,
+  LendingConfigError,
+  type LendingSection,
+} from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
 import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
 import { type LeverUpTx, planLeverUpTx } from './lever-up-plan.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
-import { readHolding, readReserve } from './position.ts';
+import { type MultiLever, planLeverMulti } from './lever-multi-plan.ts';
+import { asset, checkLeverage, leverPrices } from './lever-read.ts';
+import { readHolding } from './position.ts';
 
 export type { LeverAsset };
 export { LeverPlanError };
-
-const erc20 = parseAbi(['function decimals() view returns (uint8)']);
-const levAbi = parseAbi(['function owner() view returns (address)', 'function aavePool() view returns (address)']);
 
 export interface LeverPlan {
   readonly lending: LendingSection;
@@ -70,6 +73,9 @@ export interface LeverPlan {
   readonly call?: LeverageCall;
   readonly data?: Hex;
   readonly deadline: bigint;
+  /** Several collateral or debt assets: the general plan (then `collateral`/`debt` are the first of each,
+   *  `legs` every asset, collateral first, and `deleverage` is empty). */
+  readonly multi?: MultiLever;
 }
 
 export interface LeverPlanInput {
@@ -83,52 +89,15 @@ export interface LeverPlanInput {
 
 const units = (x: bigint, d: number) => Number(x) / 10 ** d;
 
-async function asset(client: PublicClient, p: OnchainPortfolio, pool: Address, symbol: string): Promise<LeverAsset> {
-  const address = p.chain.tokens[symbol] as Address;
-  const decimals = Number(await client.readContract({ address, abi: erc20, functionName: 'decimals' }));
-  return { symbol, address, decimals, reserve: await readReserve(client, pool, address) };
-}
-
-/** The BallastLeverage must be the signer's and run on this Pool (its owner starts every rebalance). */
-async function checkLeverage(client: PublicClient, lev: Address, owner: Address, pool: Address): Promise<void> {
-  const code = await client.getCode({ address: lev });
-  if (code === undefined || code === '0x')
-    throw new LendingConfigError(`chain.lending.leverage: no contract at ${lev} on this chain`);
-  const [o, a] = await Promise.all([
-    client.readContract({ address: lev, abi: levAbi, functionName: 'owner' }),
-    client.readContract({ address: lev, abi: levAbi, functionName: 'aavePool' }),
-  ]);
-  if (o.toLowerCase() !== owner.toLowerCase())
-    throw new LendingConfigError(`chain.lending.leverage: ${lev} is owned by ${o}, not by ${owner}`);
-  if (a.toLowerCase() !== pool.toLowerCase())
-    throw new LendingConfigError(`chain.lending.leverage: ${lev} runs on the Aave Pool ${a}, not ${pool}`);
-}
-
 export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
   const { client, portfolio: p, fixture: f, owner } = i;
   const lending = checkLendingSection(p);
   const pool = lending.pool === 'fixture' ? f.contracts.aavePool : lending.pool;
   await checkLeverage(client, lending.leverage, owner, pool);
-  const collateral = await asset(client, p, pool, lending.collateral);
-  const debt = await asset(client, p, pool, lending.debt);
-  // every token with a feed is priced: the route's hub tokens are checked against the oracles too
-  const priced = Object.keys(p.chain.tokens).filter((s) => p.chain.feeds[s] !== undefined);
-  const guardTokens = await Promise.all(
-    priced.map(async (s) => {
-      const address = p.chain.tokens[s] as Address;
-      const decimals = Number(await client.readContract({ address, abi: erc20, functionName: 'decimals' }));
-      return { symbol: s, address, decimals };
-    }),
-  );
-  const prices = await validatedPrices(
-    client,
-    {
-      feeds: p.chain.feeds,
-      ...(p.chain.sequencer ? { sequencer: p.chain.sequencer } : {}),
-      maxDeviationBps: p.chain.maxDeviationBps,
-    },
-    guardTokens,
-  );
+  if (isMultiAsset(lending)) return planLeverMulti(i, lending, pool);
+  const collateral = await asset(client, p, pool, lending.collateral as string, 'collateral');
+  const debt = await asset(client, p, pool, lending.debt as string, 'debt');
+  const { prices, guardTokens } = await leverPrices(client, p);
   const usd = (a: LeverAsset) => (prices.get(a.address.toLowerCase()) as ValidPrice).usd;
   const leg = async (a: LeverAsset): Promise<LendingLeg> => ({
     symbol: a.symbol,

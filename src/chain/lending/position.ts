@@ -18,6 +18,8 @@ export interface Reserve {
   readonly debtToken: Address;
   /** Liquidation threshold, bps (8250 = 82.5%). */
   readonly liquidationThresholdBps: number;
+  /** Max LTV as collateral, bps (configuration bits 0–15): what Aave lets a position borrow against it. */
+  readonly ltvBps: number;
 }
 
 export async function readReserve(client: PublicClient, pool: Address, asset: Address): Promise<Reserve> {
@@ -32,6 +34,7 @@ export async function readReserve(client: PublicClient, pool: Address, asset: Ad
     aToken: r.aTokenAddress,
     debtToken: r.variableDebtTokenAddress,
     liquidationThresholdBps: Number((r.configuration.data >> 16n) & 0xffffn),
+    ltvBps: Number(r.configuration.data & 0xffffn),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   leverCalls,
   leverOutcome,
 } from '../../chain/lending/lever-outcome.ts';
+import { describeMultiLever } from '../../chain/lending/lever-multi-plan.ts';
 import { type LeverPlan, LeverPlanError, planLever } from '../../chain/lending/lever-plan.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { checkLendingSection } from '../../chain/rebalance/lending-config.ts';
@@ -61,6 +62,7 @@ export interface LeverRebalanceResult {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 function describe(p: LeverPlan): string {
+  if (p.multi !== undefined) return describeMultiLever(p);
   const [c, d] = p.legs;
   const lines = [
     `position: ${c!.symbol} collateral ${c!.collateral}, ${d!.symbol} debt ${d!.debt} (base units); LTV ${pct(p.ltv)}, health factor ${p.healthFactor.toFixed(4)} (floor ${p.lending.minHealthFactor}${p.lending.targetLtv !== undefined ? `, target LTV ${pct(p.lending.targetLtv)}` : ''})`,

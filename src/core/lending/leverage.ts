@@ -6,9 +6,10 @@
  * a debt is locked: it can only be sold after part of the debt is repaid, so the plan funds that repayment with a
  * flash loan, unless the wallet already holds the debt asset it needs (then no loan is ever taken).
  */
-import { BallastError } from '../errors.ts';
+import { BallastError, type Next } from '../errors.ts';
 
 export class LeverageConfigError extends BallastError {
+  static override readonly next: Next = 'fix-input';
   override readonly name = 'LeverageConfigError';
 }
 

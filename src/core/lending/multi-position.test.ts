@@ -90,7 +90,10 @@ test('the loan chooser: one lender for every token, the cheaper in the quote; v3
     ...(pool ? { pool } : {}),
   });
   const quotes = new Map([
-    ['0xa', [q('balancer', 10n ** 15n, 10n ** 30n), q('aave', 5n, 10n ** 30n), q('uniswap-v3', 100n, 10n ** 30n, '0xp')]],
+    [
+      '0xa',
+      [q('balancer', 10n ** 15n, 10n ** 30n), q('aave', 5n, 10n ** 30n), q('uniswap-v3', 100n, 10n ** 30n, '0xp')],
+    ],
     ['0xb', [q('balancer', 10n ** 15n, 10n ** 30n), q('aave', 5n, 10n ** 30n)]],
   ]);
   const two = chooseMultiFunding(
@@ -128,11 +131,19 @@ test('property: a plan that needs no loan never takes one; HF ≥ floor after; n
       const D = C * a.ltv;
       const legs = position(a.weth, a.wbtc, D * a.usdcShare, D * (1 - a.usdcShare), [a.s0, 1 - a.s0, a.t0, 1 - a.t0]);
       const floor = 1.2;
-      const p = planMulti(legs, { minHealthFactor: floor, ...(a.target !== undefined ? { targetLtv: a.target } : {}) }, a.cost);
+      const p = planMulti(
+        legs,
+        { minHealthFactor: floor, ...(a.target !== undefined ? { targetLtv: a.target } : {}) },
+        a.cost,
+      );
       const after = applyMulti(legs, p.deltas);
       // a loan exactly when the withdrawals and borrows cannot run first
       assert.equal(p.needsLoan, !sourcesFirstAllowed(legs, p.deltas) && p.deltas.some((d) => d !== 0n));
-      if (!p.needsLoan) assert.ok(p.loans.every((x) => x === 0n), 'no loan when none is needed');
+      if (!p.needsLoan)
+        assert.ok(
+          p.loans.every((x) => x === 0n),
+          'no loan when none is needed',
+        );
       if (p.deltas.every((d) => d === 0n)) return;
       assert.ok(multiHealthFactor(after) >= floor * (1 - 1e-6), `HF ${multiHealthFactor(after)}`);
       assert.ok(after.every((l) => l.amount >= 0n));

@@ -110,7 +110,9 @@ export function multiDebtValue(legs: readonly MultiLeg[]): number {
 export function multiHealthFactor(legs: readonly MultiLeg[]): number {
   const d = multiDebtValue(legs);
   if (d === 0) return Number.POSITIVE_INFINITY;
-  const c = legs.filter((l) => l.role === 'collateral').reduce((s, l) => s + value(l, l.amount) * l.liquidationThreshold, 0);
+  const c = legs
+    .filter((l) => l.role === 'collateral')
+    .reduce((s, l) => s + value(l, l.amount) * l.liquidationThreshold, 0);
   return c / d;
 }
 
@@ -181,7 +183,10 @@ export function planMulti(legs: readonly MultiLeg[], t: MultiTarget, cost: numbe
   let dv: number[] = [];
   for (let round = 0; round < 8; round++) {
     dv = legs.map((l) => targetValue(l, eff) - value(l, l.amount));
-    const sold = legs.reduce((s, l, i) => s + (l.role === 'collateral' ? Math.max(0, -dv[i]!) : Math.max(0, dv[i]!)), 0);
+    const sold = legs.reduce(
+      (s, l, i) => s + (l.role === 'collateral' ? Math.max(0, -dv[i]!) : Math.max(0, dv[i]!)),
+      0,
+    );
     eff = E - cost * sold;
   }
   const largest = dv.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
