@@ -87,21 +87,28 @@ export function checkLeverPortfolio(v: LeverVenueSettings, p: Pick<ResolvedPortf
     throw InputError.one(where.source, `${where.path}.${field}`, m);
   };
   const q = p.portfolio.quote;
-  if (v.collateral === v.debt) refuse('debt', `${v.debt} is also the collateral; they must differ`);
-  if (q !== v.debt)
+  const cs = typeof v.collateral === 'string' ? [v.collateral] : v.collateral;
+  const ds = typeof v.debt === 'string' ? [v.debt] : v.debt;
+  const both = cs.find((c) => ds.includes(c));
+  if (both !== undefined) refuse('debt', `${both} is also the collateral; they must differ`);
+  if (new Set([...cs, ...ds]).size !== cs.length + ds.length) refuse('collateral', 'an asset is listed twice');
+  const d0 = ds[0] as string;
+  if (q !== d0)
     refuse(
       'debt',
-      `${v.debt} is not the portfolio's quote ${q}: a lending position is measured in its debt asset (set quote: ${v.debt})`,
+      `${d0} is not the portfolio's quote ${q}: a lending position is measured in its (first) debt asset (set quote: ${d0})`,
     );
   const keys = Object.keys(p.portfolio.target).sort();
-  const want = [v.collateral, v.debt].sort();
-  if (keys.length !== 2 || keys[0] !== want[0] || keys[1] !== want[1])
+  const want = [...cs, ...ds].sort();
+  if (keys.length !== want.length || keys.some((k, i) => k !== want[i]))
     refuse(
       'collateral',
-      `the portfolio's target names ${keys.join(', ')}; a lending position's target is { ${v.collateral}: 1 − targetLtv, ${v.debt}: targetLtv } (one collateral and one debt asset)`,
+      cs.length === 1 && ds.length === 1
+        ? `the portfolio's target names ${keys.join(', ')}; a lending position's target is { ${cs[0]}: 1 − targetLtv, ${d0}: targetLtv } (its collateral and debt assets)`
+        : `the portfolio's target names ${keys.join(', ')}; a lending position's target names exactly its assets ${want.join(', ')} (debt weights sum to the target LTV)`,
     );
-  if (!((p.portfolio.target[v.debt] ?? 0) < 1))
-    refuse('debt', `the target weight of ${v.debt} is the target LTV and must be below 1`);
+  const ltv = ds.reduce((s, d) => s + (p.portfolio.target[d] ?? 0), 0);
+  if (!(ltv < 1)) refuse('debt', `the target weight of ${ds.join(' + ')} is the target LTV and must be below 1`);
 }
 
 export async function createVenue(

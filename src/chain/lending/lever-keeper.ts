@@ -17,7 +17,7 @@ import type { Address, Hex, PrivateKeyAccount, PublicClient } from 'viem';
 import type { BatchOutcome, BatchRequest, SettleReport } from '../../core/atomic-batch.ts';
 import type { PortfolioConfig } from '../../core/config/schema.ts';
 import type { Lender } from '../../core/lending/flash-funding.ts';
-import type { LendingCycleView } from '../../core/lending/position-venue.ts';
+import { type LendingCycleView, multiTargetOf } from '../../core/lending/position-venue.ts';
 import type { Clock } from '../../core/ports.ts';
 import { JournalConflictError } from '../../store/errors.ts';
 import type { ChainTxPort } from '../../store/ports.ts';
@@ -37,8 +37,9 @@ export interface LeverKeeperSettings {
   readonly rpcUrl: string;
   readonly leverage: Address;
   readonly pool: 'fixture' | Address;
-  readonly collateral: string;
-  readonly debt: string;
+  /** One symbol, or several (then the portfolio's target gives the target LTV and the shares). */
+  readonly collateral: string | readonly string[];
+  readonly debt: string | readonly string[];
   readonly minHealthFactor: number;
   readonly feeds: Readonly<Record<string, FeedConfig>>;
   readonly lender: Lender | 'auto';
@@ -62,6 +63,10 @@ export class LeverKeeper {
   readonly client: PublicClient;
   readonly owner: Address;
   private readonly portfolio: OnchainPortfolio;
+  /** Several collateral or debt assets (the general plan; no direction check: one plan moves every weight). */
+  private readonly multi: boolean;
+  /** The (first) collateral asset. */
+  private readonly collateral: string;
 
   constructor(
     readonly c: LeverKeeperSettings,
@@ -76,7 +81,11 @@ export class LeverKeeper {
   ) {
     this.client = chainFileClient(c.rpcUrl, d.fixture);
     this.owner = d.account.address;
-    const targetLtv = d.portfolio.target[c.debt] ?? 0;
+    const cs = typeof c.collateral === 'string' ? [c.collateral] : [...c.collateral];
+    const ds = typeof c.debt === 'string' ? [c.debt] : [...c.debt];
+    this.multi = cs.length > 1 || ds.length > 1;
+    this.collateral = cs[0] as string;
+    const { targetLtv, shares } = multiTargetOf(d.portfolio.target, cs, ds);
     this.portfolio = {
       ...d.portfolio,
       chain: {
@@ -89,8 +98,9 @@ export class LeverKeeper {
         lending: {
           pool: c.pool,
           leverage: c.leverage,
-          collateral: c.collateral,
-          debt: c.debt,
+          ...(this.multi
+            ? { collateral: cs, debt: ds, shares }
+            : { collateral: cs[0] as string, debt: ds[0] as string }),
           minHealthFactor: c.minHealthFactor,
           targetLtv,
         },
@@ -106,7 +116,9 @@ export class LeverKeeper {
       owner: this.owner,
       lender: this.c.lender,
     });
-    const [cl, dl] = plan.legs as [(typeof plan.legs)[0], (typeof plan.legs)[0]];
+    // the first collateral and the first debt asset (the quote); one of each but for a multi-asset position
+    const cl = plan.legs.find((l) => l.symbol === plan.collateral.symbol) as (typeof plan.legs)[0];
+    const dl = plan.legs.find((l) => l.symbol === plan.debt.symbol) as (typeof plan.legs)[0];
     const C = units(cl.collateral, cl.decimals) * cl.price;
     const D = units(dl.debt, dl.decimals) * dl.price;
     // the plan validated both feeds (heartbeat + margin); the service's price-age guard sees their age too
@@ -133,8 +145,27 @@ export class LeverKeeper {
           ? null
           : { lender: plan.funding.lender, fee: plan.funding.fee.toString(), feeQuote: plan.feeQuote / dl.price },
       ...(plan.idle !== undefined ? { idle: plan.idle } : {}),
+      ...(plan.multi !== undefined
+        ? {
+            assets: plan.multi.legs.map((l) => ({
+              symbol: l.symbol,
+              role: l.role,
+              value: (units(l.amount, l.decimals) * l.price) / dl.price,
+              price: l.price / dl.price,
+            })),
+            collateralValue:
+              plan.multi.legs
+                .filter((l) => l.role === 'collateral')
+                .reduce((s, l) => s + units(l.amount, l.decimals) * l.price, 0) / dl.price,
+            debtValue:
+              plan.multi.legs
+                .filter((l) => l.role === 'debt')
+                .reduce((s, l) => s + units(l.amount, l.decimals) * l.price, 0) / dl.price,
+          }
+        : {}),
     };
-    const priceAgeSec = Math.max(await age(cl.symbol), await age(dl.symbol));
+    const ages = await Promise.all(plan.legs.map((l) => age(l.symbol)));
+    const priceAgeSec = Math.max(...ages);
     return { view, collateralPrice: cl.price / dl.price, priceAgeSec, plan };
   }
 
@@ -173,9 +204,9 @@ export class LeverKeeper {
 
   async placeBatch(r: BatchRequest): Promise<BatchOutcome> {
     // the core asked to buy the collateral (lower the debt's share: deleverage) or to sell it (lever up)
-    const leg = r.trades.find((t) => t.asset === this.c.collateral);
+    const leg = this.multi ? r.trades[0] : r.trades.find((t) => t.asset === this.collateral);
     if (leg === undefined)
-      return { status: 'refused', code: 'plan', reason: `no trade of ${this.c.collateral}: nothing to do` };
+      return { status: 'refused', code: 'plan', reason: `no trade of ${this.collateral}: nothing to do` };
     let plan: LeverPlan;
     try {
       plan = (await this.read()).plan;
@@ -185,7 +216,7 @@ export class LeverKeeper {
     if (plan.idle !== undefined || plan.data === undefined)
       return { status: 'refused', code: 'on_target', reason: `not sent: ${plan.idle ?? 'nothing to send'}` };
     const up = plan.leverUp !== undefined;
-    if ((leg.side === 'buy') === up)
+    if (!this.multi && (leg.side === 'buy') === up)
       return {
         status: 'refused',
         code: 'direction',

@@ -180,12 +180,12 @@ export async function planLeverMulti(i: LeverPlanInput, lending: LendingSection,
       fromOwner: false,
     });
     const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
-    const minOuts = assets.map((a) =>
-      steps.filter((s) => same(s.tokenOut, a.address)).reduce((s, x) => s + x.minOut, 0n),
-    );
     const expected = assets.map((a) =>
       route.received.filter((r) => same(r.token, a.address)).reduce((s, r) => s + r.amount, 0n),
     );
+    // what the route is expected to deliver of each token less maxSlippageBps (a token both bought and passed
+    // through, e.g. USDC on the way to DAI, has no single final leg whose minOut bounds it)
+    const minOuts = expected.map((x) => slipMin(x, slip));
     const routeAddrs = route.legs.map((l) => l.pool.toLowerCase());
     let funding: MultiFunding | null = null;
     if (plan.needsLoan) {

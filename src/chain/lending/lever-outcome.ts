@@ -32,7 +32,7 @@ export interface LeverCalls {
   readonly reserves: readonly { symbol: string; reserve: Reserve }[];
   /** Several assets: every loaned token with its amount and planned fee (empty: no loan), and each asset's
    *  planned change of collateral or debt (base units, signed). */
-  readonly loans?: readonly { token: Address; amount: string; fee: string }[];
+  readonly loans?: readonly { asset: Address; amount: string; fee: string }[];
   readonly deltas?: Readonly<Record<string, string>>;
 }
 
@@ -57,7 +57,7 @@ export function leverCalls(p: LeverPlan, owner: Address): LeverCalls {
       minHealthFactor: c.minHealthFactor.toString(),
       reserves: m.assets.map((a) => ({ symbol: a.symbol, reserve: a.reserve })),
       loans: (m.funding?.loans ?? []).map((l) => ({
-        token: l.token as Address,
+        asset: l.token as Address,
         amount: l.amount.toString(),
         fee: l.fee.toString(),
       })),
@@ -105,7 +105,7 @@ export type LeverOutcome =
       readonly healthFactor: string;
       readonly gasUsed: string;
       /** Every loaned token with the amount and the fee actually paid (LeverageLoan events; empty: no loan). */
-      readonly loans: readonly { token: Address; amount: string; fee: string }[];
+      readonly loans: readonly { asset: Address; amount: string; fee: string }[];
     }
   | {
       readonly kind: 'reverted';
@@ -126,7 +126,8 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
     const nothingChanged = Object.keys(before).every((k) => before[k] === after[k]);
     return { kind: 'reverted', txHash, block, nothingChanged, before, after, gasUsed: r.gasUsed.toString() };
   }
-  const loans: { token: Address; amount: string; fee: string }[] = [];
+  // `asset`, not `token`: the journal redacts fields named like credentials
+  const loans: { asset: Address; amount: string; fee: string }[] = [];
   let done: Extract<LeverOutcome, { kind: 'rebalanced' }> | undefined;
   for (const l of r.logs) {
     if (l.address.toLowerCase() !== calls.leverage.toLowerCase()) continue;
@@ -134,7 +135,7 @@ export async function leverOutcome(client: PublicClient, txHash: Hex, calls: Lev
       const e = decodeEventLog({ abi: leverageArtifact().abi, data: l.data, topics: l.topics });
       if (e.eventName === 'LeverageLoan') {
         const a = e.args as unknown as { token: Address; amount: bigint; fee: bigint };
-        loans.push({ token: a.token, amount: a.amount.toString(), fee: a.fee.toString() });
+        loans.push({ asset: a.token, amount: a.amount.toString(), fee: a.fee.toString() });
         continue;
       }
       if (e.eventName !== 'LeverageRebalanced') continue;
@@ -173,7 +174,7 @@ export function describeOutcome(o: LeverOutcome): string {
   if (o.kind === 'rebalanced' && o.lender === 0)
     return `rebalanced in block ${o.block} without a loan, health factor ${hf(o.healthFactor)}`;
   if (o.kind === 'rebalanced' && o.loans.length > 1)
-    return `rebalanced in block ${o.block}: one loan of ${o.loans.length} tokens: ${o.loans.map((l) => `${l.amount} of ${l.token}, flash fee ${l.fee}`).join('; ')}, health factor ${hf(o.healthFactor)}`;
+    return `rebalanced in block ${o.block}: one loan of ${o.loans.length} tokens: ${o.loans.map((l) => `${l.amount} of ${l.asset}, flash fee ${l.fee}`).join('; ')}, health factor ${hf(o.healthFactor)}`;
   if (o.kind === 'rebalanced')
     return `rebalanced in block ${o.block}: loan ${o.loan}, flash fee ${o.fee} (planned ${o.plannedFee}), health factor ${hf(o.healthFactor)}`;
   return o.nothingChanged

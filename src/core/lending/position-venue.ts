@@ -36,6 +36,16 @@ export interface LendingCycleView {
   } | null;
   /** Why the chain plan sends nothing, when it does not. */
   readonly idle?: string;
+  /** Several collateral or debt assets: every asset with its role, its collateral or debt value (in the debt
+   *  asset `debt`, the quote) and its price in the quote; `collateral`/`debt` are then the first of each. */
+  readonly assets?: readonly PositionAsset[];
+}
+
+export interface PositionAsset {
+  readonly symbol: string;
+  readonly role: 'collateral' | 'debt';
+  readonly value: number;
+  readonly price: number;
 }
 
 export interface LendingPositionVenue extends AtomicBatchVenue {
@@ -53,9 +63,10 @@ export function isLendingPositionVenue(v: object): v is LendingPositionVenue {
  * (C − D) / price and the debt D (the quote, price 1). `collateralPrice` is in the debt asset.
  */
 export function positionHoldings(
-  v: Pick<LendingCycleView, 'collateral' | 'debt' | 'collateralValue' | 'debtValue'>,
+  v: Pick<LendingCycleView, 'collateral' | 'debt' | 'collateralValue' | 'debtValue' | 'assets'>,
   collateralPrice: number,
 ): Record<string, number> {
+  if (v.assets !== undefined) return multiPositionHoldings(v.assets);
   return {
     [v.collateral]: collateralPrice > 0 ? (v.collateralValue - v.debtValue) / collateralPrice : 0,
     [v.debt]: v.debtValue,
@@ -92,4 +103,32 @@ export function positionVerdict(verdict: TriggerVerdict, v: LendingCycleView): T
 export function flashFeeNote(v: LendingCycleView, quote: string): string {
   if (v.flash === null) return `no flash loan planned${v.idle ? ` (${v.idle})` : ''}`;
   return `the plan's cost includes the flash fee ${v.flash.feeQuote.toFixed(6)} ${quote} (${v.flash.fee} base units, ${v.flash.lender}: the cheapest lender read at plan time)`;
+}
+
+/**
+ * Several assets: each debt asset j holds its debt D_j (weight D_j / C: the debt weights sum to the LTV) and
+ * each collateral asset i its share of the equity, C_i·(1 − LTV) (weight s_i·(1 − LTV)), in whole units at the
+ * quote prices. The portfolio's target { debt_j: t_j·L', collateral_i: s_i·(1 − L') } is then the position's
+ * target LTV L' and its shares, and every trigger reads the drift of each weight.
+ */
+export function multiPositionHoldings(assets: readonly PositionAsset[]): Record<string, number> {
+  const c = assets.filter((a) => a.role === 'collateral').reduce((s, a) => s + a.value, 0);
+  const d = assets.filter((a) => a.role === 'debt').reduce((s, a) => s + a.value, 0);
+  const keep = c > 0 ? 1 - d / c : 0;
+  return Object.fromEntries(
+    assets.map((a) => [a.symbol, a.price > 0 ? (a.role === 'debt' ? a.value : a.value * keep) / a.price : 0]),
+  );
+}
+
+/** The position's target LTV and shares from the portfolio's target (see multiPositionHoldings). */
+export function multiTargetOf(
+  target: Readonly<Record<string, number>>,
+  collateral: readonly string[],
+  debt: readonly string[],
+): { targetLtv: number; shares: Record<string, number> } {
+  const ltv = debt.reduce((s, a) => s + (target[a] ?? 0), 0);
+  const shares: Record<string, number> = {};
+  for (const a of collateral) shares[a] = ltv < 1 ? (target[a] ?? 0) / (1 - ltv) : 0;
+  for (const a of debt) shares[a] = ltv > 0 ? (target[a] ?? 0) / ltv : 1 / debt.length;
+  return { targetLtv: ltv, shares };
 }

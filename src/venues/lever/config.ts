@@ -19,7 +19,8 @@ const address = z
   .refine((s) => isAddress(s), 'an address (0x and 40 hex digits)')
   .transform((s) => getAddress(s) as `0x${string}`);
 
-const symbol = z.string({ error: 'one symbol: a position has one collateral and one debt asset' }).min(1);
+const symbol = z.string({ error: 'one symbol or a list of symbols' }).min(1);
+const symbols = z.union([symbol, z.array(symbol).min(1)]);
 
 export const leverVenueSchema = z.strictObject({
   type: z.literal('lever'),
@@ -34,10 +35,11 @@ export const leverVenueSchema = z.strictObject({
   leverage: address,
   /** The Aave v3 Pool: its address, or `fixture` for the chain file's Pool. */
   pool: z.union([z.literal('fixture'), address]).default('fixture'),
-  /** The symbol supplied as collateral (sold to deleverage, bought to lever up). */
-  collateral: symbol,
-  /** The symbol borrowed (the portfolio's quote); its target weight is the target LTV. */
-  debt: symbol,
+  /** The symbol supplied as collateral (sold to deleverage, bought to lever up); or several. */
+  collateral: symbols,
+  /** The symbol borrowed (the portfolio's quote); its target weight is the target LTV. Or several: the first is
+   *  the quote, and the debt assets' target weights sum to the target LTV. */
+  debt: symbols,
   /** Health factor floor: below it the position acts whatever the trigger says; the transaction reverts below it. */
   minHealthFactor: z.number().gt(1, 'must be > 1').max(100),
   /** Symbol → TOKEN/USD feed: the position's two assets and every token a route may pass through. */

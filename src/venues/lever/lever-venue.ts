@@ -1,6 +1,6 @@
 /**
- * The lever venue (issue #23): the core's Venue port over a lending position (one collateral asset backing one
- * debt asset on an Aave v3 market, rebalanced by a BallastLeverage contract through a flash loan). The chain
+ * The lever venue (issue #23): the core's Venue port over a lending position (one or several collateral assets
+ * backing one or several debt assets on an Aave v3 market, rebalanced by a BallastLeverage contract through a flash loan). The chain
  * work is the keeper's (src/chain/lending/lever-keeper.ts, a sibling layer): the service builds it and passes
  * it in, as for the basket.
  *
@@ -57,13 +57,28 @@ export class LeverVenue implements LendingPositionVenue {
   /** The read `balances()` started, shared with the `prices()` call of the same observation. */
   private pending: Promise<LeverRead> | null = null;
 
+  /** The quote (the first debt asset) and every other asset of the position, priced in it. */
+  readonly debt: string;
+  private readonly priced: readonly string[];
+
   constructor(
     readonly name: string,
     readonly keeper: LeverKeeperPort,
     private readonly clock: Clock,
-    readonly collateral: string,
-    readonly debt: string,
-  ) {}
+    collateral: string | readonly string[],
+    debt: string | readonly string[],
+  ) {
+    const cs = typeof collateral === 'string' ? [collateral] : [...collateral];
+    const ds = typeof debt === 'string' ? [debt] : [...debt];
+    this.debt = ds[0] as string;
+    this.priced = [...cs, ...ds.slice(1)];
+  }
+
+  /** An asset's price in the quote from a read: the collateral's (one asset) or the view's (several). */
+  private priceOf(r: LeverRead, a: string): number | undefined {
+    if (r.view.assets !== undefined) return r.view.assets.find((x) => x.symbol === a)?.price;
+    return a === r.view.collateral ? r.collateralPrice : undefined;
+  }
 
   position(): LendingCycleView | null {
     return this.last;
@@ -89,15 +104,16 @@ export class LeverVenue implements LendingPositionVenue {
     const r = await this.take();
     if (quote !== this.debt) return [];
     const time = this.clock.now() - r.priceAgeSec * 1000;
-    return assets.flatMap((a) =>
-      a === this.collateral ? [{ asset: a, price: r.collateralPrice, time, source: this.name }] : [],
-    );
+    return assets.flatMap((a) => {
+      const price = this.priced.includes(a) ? this.priceOf(r, a) : undefined;
+      return price === undefined ? [] : [{ asset: a, price, time, source: this.name }];
+    });
   }
 
   async rules(assets: readonly string[], quote: string): Promise<MarketRules[]> {
     if (quote !== this.debt) return [];
     return assets.flatMap((asset) =>
-      asset === this.collateral ? [{ asset, lotStep: 0, minNotional: 0, minQuantity: 0, tickSize: 0 }] : [],
+      this.priced.includes(asset) ? [{ asset, lotStep: 0, minNotional: 0, minQuantity: 0, tickSize: 0 }] : [],
     );
   }
 
