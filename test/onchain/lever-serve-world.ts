@@ -29,6 +29,8 @@ export interface Opts {
   readonly trigger?: Record<string, unknown>;
   readonly mode?: 'live' | 'dry-run';
   readonly venue?: Record<string, unknown>;
+  /** Overrides of the portfolio (e.g. a multi-asset position's target). */
+  readonly portfolio?: Record<string, unknown>;
 }
 
 export function serviceDoc(name: string, o: Opts): object {
@@ -43,6 +45,7 @@ export function serviceDoc(name: string, o: Opts): object {
           target: { WETH: 1 - t, USDC: t },
           trigger: o.trigger ?? { type: 'band', band: 0.02 },
           costs: { feeBps: 0, halfSpreadBps: 0 },
+          ...o.portfolio,
         },
         venue: {
           type: 'lever',

@@ -36,6 +36,7 @@ import {
   teardownLeverWorld,
   w,
 } from './lever-world.ts';
+import { chainTxs, cycles, runCycles, writeKeyFile } from './lever-serve-world.ts';
 
 const FLOOR = 1.5;
 const TARGET_LTV = 0.45;
@@ -376,4 +377,31 @@ test('bad multi-asset configs: one line naming the field, exit 1, nothing writte
     assert.ok(!existsSync(journal), 'nothing written');
   }
   assert.ok(existsSync(journalPath()));
+});
+
+test('`ballast serve`: a lever venue with two collateral and two debt assets runs a cycle to its target', async () => {
+  writeKeyFile();
+  await relever(0.68);
+  // the target's debt weights sum to the target LTV; each role's weights split as its shares
+  const keep = 1 - TARGET_LTV;
+  const target = {
+    WETH: SHARES.WETH * keep,
+    WBTC: SHARES.WBTC * keep,
+    USDC: SHARES.USDC * TARGET_LTV,
+    DAI: 1 - SHARES.WETH * keep - SHARES.WBTC * keep - SHARES.USDC * TARGET_LTV,
+  };
+  const [l] = await runCycles('multi-serve', {
+    portfolio: { target },
+    venue: { collateral: ['WETH', 'WBTC'], debt: ['USDC', 'DAI'], lender: 'balancer' },
+  });
+  assert.match(l!, /^CYCLE 1 rebalanced /, l);
+  const txs = chainTxs('multi-serve');
+  assert.equal(txs.length, 1, 'one transaction');
+  assert.equal(txs[0]!.state, 'filled');
+  const row = cycles('multi-serve')[0]!;
+  assert.match(row.reason, /one loan of [23] tokens/);
+  assert.ok(JSON.parse(txs[0]!.calls).loans.length >= 2);
+  assert.ok((await healthFactor()) >= BigInt(FLOOR * 1e18));
+  assert.ok(Math.abs((await ltvNow()) - TARGET_LTV) < 0.01, `LTV ${await ltvNow()}`);
+  checkOnTarget(await dryPlan());
 });
