@@ -15,6 +15,8 @@ import { flashFeeCost } from './flash-funding.ts';
 import {
   flashFeeNote,
   type LendingCycleView,
+  multiPositionHoldings,
+  multiTargetOf,
   positionHoldings,
   positionVerdict,
   withHealthFloor,
@@ -173,4 +175,22 @@ test('a higher flash fee never makes a declined rebalance happen (the cost-aware
   );
   // not vacuous: both outcomes occur, and a higher fee does turn some rebalances down
   assert.ok(seen.executed > 0 && seen.declined > 0 && seen.declinedByFee > 0, JSON.stringify(seen));
+});
+
+test('several assets: the debt weights sum to the LTV, the collateral splits the equity by its shares', () => {
+  const assets = [
+    { symbol: 'WETH', role: 'collateral' as const, value: 30_000, price: 3000 },
+    { symbol: 'WBTC', role: 'collateral' as const, value: 10_000, price: 60_000 },
+    { symbol: 'USDC', role: 'debt' as const, value: 12_000, price: 1 },
+    { symbol: 'DAI', role: 'debt' as const, value: 4_000, price: 1 },
+  ];
+  const h = multiPositionHoldings(assets);
+  const value = (s: string) => (h[s] ?? 0) * assets.find((a) => a.symbol === s)!.price;
+  const total = ['WETH', 'WBTC', 'USDC', 'DAI'].reduce((t, s) => t + value(s), 0);
+  assert.ok(Math.abs(total - 40_000) < 1e-6, 'weights are over the collateral value');
+  assert.ok(Math.abs((value('USDC') + value('DAI')) / total - 0.4) < 1e-12, 'debt weights sum to the LTV');
+  assert.ok(Math.abs(value('WETH') / total - 0.75 * 0.6) < 1e-12);
+  const t = multiTargetOf({ WETH: 0.33, WBTC: 0.22, USDC: 0.315, DAI: 0.135 }, ['WETH', 'WBTC'], ['USDC', 'DAI']);
+  assert.ok(Math.abs(t.targetLtv - 0.45) < 1e-12);
+  assert.ok(Math.abs(t.shares.WETH! - 0.6) < 1e-12 && Math.abs(t.shares.DAI! - 0.3) < 1e-12);
 });

@@ -1,7 +1,8 @@
 /**
  * A lending position run by the service as a portfolio (issue #23: "the fee enters the cost model, so triggers
- * see it"), pure. The position (one collateral asset backing one debt asset on an Aave v3 market) is shown to
- * the core's decision code as two holdings measured in the debt asset (the portfolio's quote):
+ * see it"), pure. A position of one collateral asset backing one debt asset on an Aave v3 market is shown to
+ * the core's decision code as two holdings measured in the debt asset (the portfolio's quote) (several assets:
+ * `multiPositionHoldings` below):
  *
  * - the debt asset: the debt's value D, so its weight is D / C, the loan-to-value ratio;
  * - the collateral asset: the owner's equity C − D in collateral units (its net exposure), weight 1 − LTV.
