@@ -199,8 +199,8 @@ const FIELDS: Record<string, Row> = {
   'portfolios[].venue[lever].chainFile': used('src/service/venues.ts', /readBasketChainFile\(v\.chainFile/, LEVER_E2E),
   'portfolios[].venue[lever].leverage': used(LEVER, /leverage: c\.leverage/, LEVER_E2E),
   'portfolios[].venue[lever].pool': used(LEVER, /pool: c\.pool/, LEVER_E2E),
-  'portfolios[].venue[lever].collateral': used(LEVER, /collateral: c\.collateral/, LEVER_E2E),
-  'portfolios[].venue[lever].debt': used(LEVER, /debt: c\.debt/, LEVER_E2E),
+  'portfolios[].venue[lever].collateral': used(LEVER, /const cs = typeof c\.collateral === 'string'/, LEVER_E2E),
+  'portfolios[].venue[lever].debt': used(LEVER, /const ds = typeof c\.debt === 'string'/, LEVER_E2E),
   'portfolios[].venue[lever].minHealthFactor': used(LEVER, /minHealthFactor: c\.minHealthFactor/, LEVER_E2E),
   'portfolios[].venue[lever].feeds': used(LEVER, /feeds: c\.feeds/, LEVER_E2E),
   'portfolios[].venue[lever].lender': used(LEVER, /lender: this\.c\.lender/, LEVER_E2E),
@@ -364,7 +364,7 @@ test('a lever venue: its portfolio is its LTV (quote = the debt, target = collat
     [
       { quote: 'USDT', target: { BTC: 0.4, ETH: 0.1, USDT: 0.5 } },
       lever({}),
-      /^service: portfolios\.p\.venue\.collateral: the portfolio's target names BTC, ETH, USDT; .*one collateral and one debt asset/,
+      /^service: portfolios\.p\.venue\.collateral: the portfolio's target names BTC, ETH, USDT; .*its collateral and debt assets/,
     ],
     [
       { quote: 'USDT', target: { USDT: 1 } },
@@ -379,14 +379,17 @@ test('a lever venue: its portfolio is its LTV (quote = the debt, target = collat
       assert.match(e.message, re);
       return true;
     });
-  // several collateral (or debt) assets per position are not supported: a list is refused naming the field
+  // several collateral (or debt) assets: lists, the target naming exactly the position's assets
+  assert.doesNotThrow(
+    check({ quote: 'USDT', target: { BTC: 0.3, ETH: 0.3, USDT: 0.4 } }, lever({ collateral: ['BTC', 'ETH'] })),
+  );
   assert.throws(
-    () =>
-      parseService(
-        { portfolios: [{ id: 'p', portfolio: PORTFOLIO, venue: lever({ collateral: ['BTC', 'ETH'] }) }] },
-        'service',
-      ),
-    /portfolios\[0\]\.venue\.collateral: one symbol: a position has one collateral and one debt asset/,
+    check(PORTFOLIO, lever({ collateral: ['BTC', 'ETH'] })),
+    /service: portfolios\.p\.venue\.collateral: the portfolio's target names BTC, USDT; a lending position's target names exactly its assets BTC, ETH, USDT/,
+  );
+  assert.throws(
+    check({ quote: 'USDT', target: { BTC: 0.5, USDT: 0.5 } }, lever({ collateral: ['BTC', 'USDT'] })),
+    /service: portfolios\.p\.venue\.debt: USDT is also the collateral/,
   );
 });
 
