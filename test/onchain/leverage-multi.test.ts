@@ -9,7 +9,7 @@
  * "reverted, nothing changed". Bad configs: one line naming the field, exit 1, nothing written.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Address, type Hex, maxUint256, parseAbi, parseTransaction } from 'viem';
@@ -18,6 +18,7 @@ import { stringify } from 'yaml';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
 import { encodeLeverage, leverageArtifact } from '../../src/chain/lending/leverage.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import { chainTxs, cycles, runCycles, writeKeyFile } from './lever-serve-world.ts';
 import {
   configurator,
   dir,
@@ -36,7 +37,6 @@ import {
   teardownLeverWorld,
   w,
 } from './lever-world.ts';
-import { chainTxs, cycles, runCycles, writeKeyFile } from './lever-serve-world.ts';
 
 const FLOOR = 1.5;
 const TARGET_LTV = 0.45;
@@ -165,12 +165,11 @@ function checkOnTarget(plan: {
   ltv: number;
 }) {
   assert.ok(Math.abs(plan.ltv - TARGET_LTV) < 0.01, `LTV ${plan.ltv}`);
-  plan.netWeights.forEach((x, k) =>
+  for (const [k, x] of plan.netWeights.entries())
     assert.ok(
       Math.abs(x - plan.multi.targetWeights[k]!) < 0.02,
       `${plan.multi.legs[k]!.symbol}: net weight ${x} vs target ${plan.multi.targetWeights[k]}`,
-    ),
-  );
+    );
 }
 
 test('two collateral and two debt assets, one Balancer loan of both debt tokens: on target in one transaction', async () => {

@@ -14,7 +14,7 @@
  * The swaps' cost starts at maxSlippageBps and is corrected from the route's own minimum outputs (a few rounds)
  * until every loaned token's minimum output covers its loan plus its fee. Nothing is sent here.
  */
-import { type Address, type PublicClient, parseAbi } from 'viem';
+import { type Address, parseAbi } from 'viem';
 import { chooseMultiFunding, type FundingQuote, type MultiFunding } from '../../core/lending/flash-funding.ts';
 import type { LendingLeg } from '../../core/lending/leverage.ts';
 import {
@@ -223,7 +223,7 @@ export async function planLeverMulti(i: LeverPlanInput, lending: LendingSection,
             .join(' and ')} base units in one loan (outside the route's pools): nothing sent`,
         );
     }
-    const owed = assets.map((a, k) => {
+    const owed = assets.map((a, _k) => {
       const l = funding?.loans.find((x) => x.token.toLowerCase() === a.address.toLowerCase());
       return l === undefined ? 0n : l.amount + l.fee;
     });

@@ -8,7 +8,7 @@
  *
  * The route never uses a Balancer pool: the Vault's flash loan and its swaps share one reentrancy lock.
  */
-import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
+import type { Address, Hex, PublicClient } from 'viem';
 import { chooseFunding, type Funding, type FundingQuote, type Lender } from '../../core/lending/flash-funding.ts';
 import { LEVER_UP_TOLERANCE } from '../../core/lending/lever-up.ts';
 import {
@@ -34,11 +34,11 @@ import {
 } from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
+import { type MultiLever, planLeverMulti } from './lever-multi-plan.ts';
+import { asset, checkLeverage, leverPrices } from './lever-read.ts';
 import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
 import { type LeverUpTx, planLeverUpTx } from './lever-up-plan.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
-import { type MultiLever, planLeverMulti } from './lever-multi-plan.ts';
-import { asset, checkLeverage, leverPrices } from './lever-read.ts';
 import { readHolding } from './position.ts';
 
 export type { LeverAsset };

@@ -14,6 +14,7 @@ import { chainFileClient } from '../../chain/client.ts';
 import { explainRevert } from '../../chain/executor/calldata.ts';
 import { type Resolver, requireResolved } from '../../chain/executor/resolve.ts';
 import { ChainSendError, type Sender, sendTx } from '../../chain/executor/send.ts';
+import { describeMultiLever } from '../../chain/lending/lever-multi-plan.ts';
 import {
   describeOutcome,
   isLeverCalls,
@@ -22,7 +23,6 @@ import {
   leverCalls,
   leverOutcome,
 } from '../../chain/lending/lever-outcome.ts';
-import { describeMultiLever } from '../../chain/lending/lever-multi-plan.ts';
 import { type LeverPlan, LeverPlanError, planLever } from '../../chain/lending/lever-plan.ts';
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { checkLendingSection } from '../../chain/rebalance/lending-config.ts';

@@ -51,7 +51,7 @@ test('two collateral and two debt assets: the plan lands on the target LTV and s
   assert.ok(Math.abs(ltvOf(after) - 0.4) < 1e-4, `LTV ${ltvOf(after)}`);
   const w = multiNetWeights(after);
   const tw = multiTargetWeights(after, 0.4);
-  w.forEach((x, i) => assert.ok(Math.abs(x - tw[i]!) < 1e-3, `${after[i]!.symbol} ${x} vs ${tw[i]}`));
+  for (const [i, x] of w.entries()) assert.ok(Math.abs(x - tw[i]!) < 1e-3, `${after[i]!.symbol} ${x} vs ${tw[i]}`);
   assert.ok(multiHealthFactor(after) >= 1.3);
   // the loan is exactly the sinks: DAI repaid and WBTC supplied... here: both debts repaid
   p.loans.forEach((x, i) => {
