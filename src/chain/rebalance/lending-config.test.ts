@@ -55,3 +55,36 @@ test('chain.lending: its assets must be distinct tokens of chain.tokens with fee
   assert.throws(check(null), LendingConfigError);
   assert.throws(check(null), /^LendingConfigError: chain\.lending: missing/);
 });
+
+test('chain.lending with several assets: lists and shares, each bad one refused naming its field', () => {
+  const multi = { ...lending, collateral: ['WETH', 'LINK'], debt: ['USDC'], shares: { WETH: 0.7, LINK: 0.3 } };
+  const withFeeds = (l: Record<string, unknown>) => {
+    const d = doc(l);
+    return onchainPortfolioSchema.parse({ ...d, chain: { ...d.chain, feeds: { ...d.chain.feeds, LINK: feed } } });
+  };
+  assert.deepEqual(checkLendingSection(withFeeds(multi)).collateral, ['WETH', 'LINK']);
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ ...multi, collateral: ['WETH', 'WETH'] }, /^chain\.lending\.collateral: WETH is listed twice$/],
+    [{ ...multi, debt: ['USDC', 'LINK'] }, /^chain\.lending\.debt: LINK is also the collateral; they must differ$/],
+    [{ ...multi, shares: { WETH: 0.7 } }, /^chain\.lending\.shares\.LINK: missing/],
+    [
+      { ...multi, shares: { WETH: 0.7, LINK: 0.2 } },
+      /^chain\.lending\.shares: the collateral assets' shares sum to 0\.9/,
+    ],
+    [
+      { ...multi, shares: { WETH: 0.7, LINK: 0.3, USDC: 0.5 } },
+      /^chain\.lending\.shares\.USDC: the only debt asset's share is 1$/,
+    ],
+    [
+      { ...multi, shares: { WETH: 0.7, LINK: 0.3, UNI: 1 } },
+      /^chain\.lending\.shares\.UNI: not one of the collateral or debt assets$/,
+    ],
+    [{ ...lending, shares: { WETH: 1 } }, /^chain\.lending\.shares: only with several collateral or debt assets/],
+  ];
+  for (const [l, re] of bad)
+    assert.throws(
+      () => checkLendingSection(withFeeds(l)),
+      (e: unknown) => e instanceof LendingConfigError && re.test(e.message),
+      JSON.stringify(l),
+    );
+});

@@ -75,7 +75,7 @@ export function sharesOf(l: LendingSection): Record<string, number> {
       sum += v;
     }
     if (Math.abs(sum - 1) > 1e-9)
-      throw new LendingConfigError(`chain.lending.shares: the ${role} assets' shares sum to ${sum}, not 1`);
+      throw new LendingConfigError(`chain.lending.shares: the ${role} assets' shares sum to ${+sum.toFixed(9)}, not 1`);
   }
   for (const s of Object.keys(l.shares ?? {}))
     if (out[s] === undefined)

@@ -80,7 +80,9 @@ export function validateMulti(legs: readonly MultiLeg[], t: MultiTarget): void {
     if (of.length === 0) throw new LeverageConfigError(`chain.lending.${role}: at least one asset`);
     const sum = of.reduce((s, l) => s + l.share, 0);
     if (Math.abs(sum - 1) > 1e-9)
-      throw new LeverageConfigError(`chain.lending.shares: the ${role} assets' shares sum to ${sum}, not 1`);
+      throw new LeverageConfigError(
+        `chain.lending.shares: the ${role} assets' shares sum to ${+sum.toFixed(9)}, not 1`,
+      );
   }
   if (t.targetLtv !== undefined) {
     if (!(t.targetLtv >= 0 && t.targetLtv < 1)) throw new LeverageConfigError('chain.lending.targetLtv: in [0, 1)');
