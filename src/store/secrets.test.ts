@@ -68,3 +68,18 @@ test('toStoredJson: canonical (sorted keys), secrets redacted, non-finite number
   assert.equal(toStoredJson('x', { b: 1, a: { token: 't', d: 2n } }), '{"a":{"d":"2","token":"[redacted]"},"b":1}');
   assert.throws(() => toStoredJson('x', { w: Number.NaN }), /x\.w: NaN cannot be stored/);
 });
+
+test('a token address under a key named token is public and kept; a 64-hex value or any other token is redacted', () => {
+  const addr = `0x${'aB'.repeat(20)}`;
+  const key64 = `0x${'1f'.repeat(32)}`;
+  const v = { token: addr, buyToken: addr, apiToken: 'tk_live_123', loans: [{ token: key64 }], privateKey: addr };
+  assert.deepEqual(redactSecrets(v), {
+    apiToken: REDACTED,
+    buyToken: addr,
+    loans: [{ token: REDACTED }],
+    privateKey: REDACTED,
+    token: addr,
+  });
+  assert.deepEqual(findSecrets(v), ['apiToken', 'loans[0].token', 'privateKey']);
+  assert.match(toStoredJson('detail', { token: addr }), new RegExp(addr));
+});

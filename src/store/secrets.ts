@@ -4,6 +4,7 @@
  * Detection is by key name (apiKey, secret, privateKey, password, token, passphrase, mnemonic,
  * authorization, cookie…, in any case or separator style). Keys that only *reference* a secret
  * (apiKeyEnv, secretFile, tokenPath, privateKeyEnvVar) are kept: a reference is how a user should configure one.
+ * An ERC-20 token's address under a key named like a token (`token`, `buyToken`) is public and kept.
  * Free text (reasons, messages) is not scanned: callers must not put secrets there.
  */
 import { JournalInputError, SecretInJournalError } from './errors.ts';
@@ -43,6 +44,14 @@ function words(key: string): string[] {
     .filter((w) => w !== '');
 }
 
+/**
+ * "token" names an auth token and an ERC-20 token alike: under a key ending in "token", a value that is an
+ * Ethereum address (0x and exactly 40 hex digits: public by nature, never a key, which has 64) is kept.
+ */
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const publicTokenAddress = (key: string, v: unknown): boolean =>
+  typeof v === 'string' && ADDRESS.test(v) && words(key).join('').endsWith('token');
+
 /** True when `key` names a secret value (and not merely a reference to one). */
 export function isSecretKey(key: string): boolean {
   const w = words(key);
@@ -59,7 +68,7 @@ function walk(value: unknown, path: string, found: string[], redact: boolean): u
     // Keys sorted: the stored text is canonical, so equal values compare equal as text.
     for (const [k, v] of Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const p = path === '' ? k : `${path}.${k}`;
-      if (isSecretKey(k) && v !== null && v !== undefined && v !== '' && v !== REDACTED) {
+      if (isSecretKey(k) && v !== null && v !== undefined && v !== '' && v !== REDACTED && !publicTokenAddress(k, v)) {
         found.push(p);
         out[k] = redact ? REDACTED : v;
       } else {
