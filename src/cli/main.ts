@@ -18,7 +18,7 @@ export async function main(args: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlan(program);
   registerSchema(program);
-  await registerExtensions(program);
+  await registerExtensions(program, argv);
   try {
     await program.parseAsync(argv);
     return 0;
