@@ -13,14 +13,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Address, type Hex, keccak256, parseTransaction } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { v3PoolFee } from '../../src/chain/lending/funding-quotes.ts';
 import { deployLeverage } from '../../src/chain/lending/leverage.ts';
 import { aaveFlashPremium, v3FlashFee } from '../../src/core/lending/flash-funding.ts';
 import {
   aWeth,
   cfg,
-  configurator,
   dir,
   dUsdc,
   erc20,
@@ -38,6 +36,7 @@ import {
   setupLeverWorld,
   teardownLeverWorld,
   w,
+  withPremiumRaisedFirst,
 } from './lever-world.ts';
 import { feedAbi } from './setup.ts';
 
@@ -155,43 +154,10 @@ test('an unrepayable loan reverts the whole transaction: journaled "reverted, no
   // Mining off. Once the CLI's transaction (planned and simulated at 5 bps) is in the mempool, the Pool admin
   // raises the premium to 100% with a higher tip and the block is mined: the raise runs first, and the lever
   // transaction cannot repay the loan plus a 100% premium (LoanNotRepaid).
-  await rpc('evm_setAutomine', [false]);
-  const admin = privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
-  let raised: Hex | undefined;
-  const raise = async () => {
-    raised = await w.clients.wallet.writeContract({
-      account: admin.address,
-      address: w.fx.contracts.aavePoolConfigurator,
-      abi: configurator,
-      functionName: 'updateFlashloanPremiumTotal',
-      args: [10_000n],
-      gas: 200_000n,
-      maxPriorityFeePerGas: 1000n * 10n ** 9n,
-      maxFeePerGas: 2000n * 10n ** 9n,
-      chain: null,
-    });
-    await rpc('evm_mine');
-  };
-  try {
-    proxy.hook = (q) => {
-      if (q.method !== 'eth_sendRawTransaction') return undefined;
-      const to = parseTransaction(q.params[0] as Hex).to?.toLowerCase();
-      if (to !== lev.toLowerCase()) return undefined;
-      return {
-        rewrite: (x) => {
-          void raise();
-          return x;
-        },
-      };
-    };
-    const r = await run(['--lender', 'aave']);
-    assert.equal(r.code, 75, r.out + r.err);
-    assert.match(r.err, /reverted in block \d+: journaled "reverted, nothing changed"/);
-  } finally {
-    proxy.hook = () => undefined;
-    await rpc('evm_setAutomine', [true]);
-  }
-  const rc = await w.clients.public.getTransactionReceipt({ hash: raised! });
+  const { result: r, raised } = await withPremiumRaisedFirst(() => run(['--lender', 'aave']));
+  assert.equal(r.code, 75, r.out + r.err);
+  assert.match(r.err, /reverted in block \d+: journaled "reverted, nothing changed"/);
+  const rc = await w.clients.public.getTransactionReceipt({ hash: raised });
   assert.equal(rc.status, 'success');
   const row = journalRows().at(-1)!;
   assert.equal(row.decision, 'failed');
@@ -205,13 +171,6 @@ test('an unrepayable loan reverts the whole transaction: journaled "reverted, no
   assert.equal(lever.blockNumber, rc.blockNumber, 'the raise and the lever transaction in one block');
   // the position as before, read by the test too (scaled: interest moves the unscaled balances by the second)
   assert.deepEqual([await scaled(aWeth), await scaled(dUsdc)], before);
-  await w.tx.call(
-    w.fx.contracts.aavePoolConfigurator,
-    configurator,
-    'updateFlashloanPremiumTotal',
-    [5n],
-    'premium back',
-  );
 });
 
 test('kill -9 between the broadcast and the receipt: the next run resolves it by lookup and journals its fee', async () => {

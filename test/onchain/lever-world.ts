@@ -4,11 +4,12 @@
  * position with its own BallastLeverage, the portfolio file with its `chain.lending` section, the real CLI as
  * a child process and the journal's lever cycles.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Address, type Hex, maxUint256, parseAbi } from 'viem';
+import { type Address, type Hex, maxUint256, parseAbi, parseTransaction } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { stringify } from 'yaml';
 import { localClients, type TxSender, txSender } from '../../src/chain/client.ts';
@@ -191,5 +192,56 @@ export function journalRows(): Row[] {
       .all() as Row[];
   } finally {
     j.close();
+  }
+}
+
+/**
+ * Runs `fn` (a CLI run that sends a lever transaction) with mining off. When the lever transaction reaches the
+ * node, the Pool admin raises Aave's flash premium to 100% with a higher tip and mines the block: the raise runs
+ * first, so the lever transaction cannot repay its loan plus the premium (LoanNotRepaid). Afterwards mining is
+ * back on, the proxy passes everything and the premium is back at 5 bps. Gives the raise's hash.
+ */
+export async function withPremiumRaisedFirst<T>(fn: () => Promise<T>): Promise<{ result: T; raised: Hex }> {
+  await rpc('evm_setAutomine', [false]);
+  const admin = privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
+  let raised: Hex | undefined;
+  const raise = async () => {
+    raised = await w.clients.wallet.writeContract({
+      account: admin.address,
+      address: w.fx.contracts.aavePoolConfigurator,
+      abi: configurator,
+      functionName: 'updateFlashloanPremiumTotal',
+      args: [10_000n],
+      gas: 200_000n,
+      maxPriorityFeePerGas: 1000n * 10n ** 9n,
+      maxFeePerGas: 2000n * 10n ** 9n,
+      chain: null,
+    });
+    await rpc('evm_mine');
+  };
+  try {
+    proxy.hook = (q) => {
+      if (q.method !== 'eth_sendRawTransaction') return undefined;
+      if (parseTransaction(q.params[0] as Hex).to?.toLowerCase() !== lev.toLowerCase()) return undefined;
+      return {
+        rewrite: (x) => {
+          void raise();
+          return x;
+        },
+      };
+    };
+    const result = await fn();
+    assert.ok(raised !== undefined, 'the lever transaction never reached the node: nothing was raised');
+    return { result, raised };
+  } finally {
+    proxy.hook = () => undefined;
+    await rpc('evm_setAutomine', [true]);
+    await w.tx.call(
+      w.fx.contracts.aavePoolConfigurator,
+      configurator,
+      'updateFlashloanPremiumTotal',
+      [5n],
+      'premium back',
+    );
   }
 }

@@ -12,15 +12,13 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Address, type Hex, maxUint256, parseAbi, parseTransaction } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { type Address, maxUint256, parseAbi } from 'viem';
 import { stringify } from 'yaml';
 import { aavePoolAbi } from '../../src/chain/fixture/deploy-aave.ts';
 import { encodeLeverage, leverageArtifact } from '../../src/chain/lending/leverage.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
 import { chainTxs, cycles, runCycles, writeKeyFile } from './lever-serve-world.ts';
 import {
-  configurator,
   dir,
   erc20,
   healthFactor,
@@ -29,13 +27,12 @@ import {
   lev,
   OWNER,
   otx,
-  proxy,
-  rpc,
   run,
   SINK,
   setupLeverWorld,
   teardownLeverWorld,
   w,
+  withPremiumRaisedFirst,
 } from './lever-world.ts';
 
 const FLOOR = 1.5;
@@ -293,47 +290,9 @@ test('one of two loaned tokens not repaid reverts the whole transaction: nothing
 test('a two-token Aave loan made unrepayable before its block: journaled "reverted, nothing changed"', async () => {
   await relever(0.68);
   const before = await fingerprint();
-  await rpc('evm_setAutomine', [false]);
-  const admin = privateKeyToAccount('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
-  const raise = async () => {
-    await w.clients.wallet.writeContract({
-      account: admin.address,
-      address: w.fx.contracts.aavePoolConfigurator,
-      abi: configurator,
-      functionName: 'updateFlashloanPremiumTotal',
-      args: [10_000n],
-      gas: 200_000n,
-      maxPriorityFeePerGas: 1000n * 10n ** 9n,
-      maxFeePerGas: 2000n * 10n ** 9n,
-      chain: null,
-    });
-    await rpc('evm_mine');
-  };
-  try {
-    proxy.hook = (q) => {
-      if (q.method !== 'eth_sendRawTransaction') return undefined;
-      if (parseTransaction(q.params[0] as Hex).to?.toLowerCase() !== lev.toLowerCase()) return undefined;
-      return {
-        rewrite: (x) => {
-          void raise();
-          return x;
-        },
-      };
-    };
-    const r = await run(['--config', multiCfg, '--lender', 'aave']);
-    assert.equal(r.code, 75, r.out + r.err);
-    assert.match(r.err, /journaled "reverted, nothing changed"/);
-  } finally {
-    proxy.hook = () => undefined;
-    await rpc('evm_setAutomine', [true]);
-    await w.tx.call(
-      w.fx.contracts.aavePoolConfigurator,
-      configurator,
-      'updateFlashloanPremiumTotal',
-      [5n],
-      'premium back',
-    );
-  }
+  const { result: r } = await withPremiumRaisedFirst(() => run(['--config', multiCfg, '--lender', 'aave']));
+  assert.equal(r.code, 75, r.out + r.err);
+  assert.match(r.err, /journaled "reverted, nothing changed"/);
   const row = journalRows().at(-1)!;
   assert.equal(row.decision, 'failed');
   assert.equal(row.reason, 'reverted, nothing changed');

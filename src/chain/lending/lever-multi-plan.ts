@@ -25,8 +25,8 @@ import {
   multiTargetWeights,
   planMulti,
 } from '../../core/lending/multi-position.ts';
-import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
-import { abiStep, encodeSteps } from '../executor/legs.ts';
+import type { JointRoute } from '../../dex/router/joint/index.ts';
+import { abiStep, type encodeSteps } from '../executor/legs.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { slipMin } from '../rebalance/build.ts';
 import {
@@ -40,7 +40,7 @@ import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
 import type { LeverPlan, LeverPlanInput } from './lever-plan.ts';
 import { asset, checkLeverage, leverPrices } from './lever-read.ts';
-import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
+import { checkLeverRoute, type LeverAsset, leverRouteContext, routeLever, v3LoanFields } from './lever-route.ts';
 import { encodeLeverage, type LeverageCall, type LeverageOp } from './leverage.ts';
 import { readHolding } from './position.ts';
 
@@ -167,18 +167,7 @@ export async function planLeverMulti(i: LeverPlanInput, lending: LendingSection,
     const buys = plan.deltas.flatMap((d, k) =>
       d !== 0n && isSink(k, d) ? [{ token: assets[k]!.address, value: sinkValue(k) * scale }] : [],
     );
-    const route = routeJoint({
-      market: prepareMarket(ctx.states.states),
-      sells,
-      buys,
-      prices: ctx.usdPerUnit,
-      gasPriceWei: ctx.gasPriceWei,
-      ethPrice: ctx.ethPrice,
-      exclude: ctx.exclude,
-    });
-    const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slip), {
-      fromOwner: false,
-    });
+    const { route, steps } = routeLever(ctx, sells, buys, slip);
     const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
     const expected = assets.map((a) =>
       route.received.filter((r) => same(r.token, a.address)).reduce((s, r) => s + r.amount, 0n),

@@ -20,11 +20,10 @@ import {
   netWeights,
   planDeleverage,
 } from '../../core/lending/leverage.ts';
-import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
-import { abiStep, encodeSteps } from '../executor/legs.ts';
+import type { JointRoute } from '../../dex/router/joint/index.ts';
+import { abiStep } from '../executor/legs.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { slipMin } from '../rebalance/build.ts';
 import type { OnchainPortfolio } from '../rebalance/config.ts';
 import {
   checkLendingSection,
@@ -36,7 +35,7 @@ import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
 import { type MultiLever, planLeverMulti } from './lever-multi-plan.ts';
 import { asset, checkLeverage, leverPrices } from './lever-read.ts';
-import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
+import { checkLeverRoute, type LeverAsset, leverRouteContext, routeLever, v3LoanFields } from './lever-route.ts';
 import { type LeverUpTx, planLeverUpTx } from './lever-up-plan.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
 import { readHolding } from './position.ts';
@@ -179,17 +178,13 @@ export async function planLever(i: LeverPlanInput): Promise<LeverPlan> {
   const loan = deleverage.repay;
   const ctx = await leverRouteContext(client, f, prices, guardTokens);
   const sellValue = units(deleverage.withdraw, cl.decimals) * cl.price; // USD: legs are priced at the feeds
-  const route = routeJoint({
-    market: prepareMarket(ctx.states.states),
-    sells: [{ token: collateral.address, amount: deleverage.withdraw }],
-    buys: [{ token: debt.address, value: sellValue }],
-    prices: ctx.usdPerUnit,
-    gasPriceWei: ctx.gasPriceWei,
-    ethPrice: ctx.ethPrice,
-    exclude: ctx.exclude,
-  });
+  const { route, steps } = routeLever(
+    ctx,
+    [{ token: collateral.address, amount: deleverage.withdraw }],
+    [{ token: debt.address, value: sellValue }],
+    slip,
+  );
   checkLeverRoute(route, ctx, f, prices, guardTokens, p.chain.maxDeviationBps);
-  const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slip), { fromOwner: false });
   const isDebt = (t: Address) => t.toLowerCase() === debt.address.toLowerCase();
   const expectedOut = route.received.filter((r) => isDebt(r.token)).reduce((s, r) => s + r.amount, 0n);
   const minOut = steps.filter((s) => isDebt(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);

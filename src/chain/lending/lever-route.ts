@@ -7,12 +7,13 @@
  */
 import type { Address, PublicClient } from 'viem';
 import type { Funding } from '../../core/lending/flash-funding.ts';
-import type { JointRoute } from '../../dex/router/joint/index.ts';
+import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
+import { encodeSteps } from '../executor/legs.ts';
 import { readRouteStates, routePools } from '../fixture/route-pools.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
 import { checkExecutionPrices } from '../oracles/guard.ts';
-import { checkPoolsTraded, checkRouteGap } from '../rebalance/build.ts';
+import { checkPoolsTraded, checkRouteGap, slipMin } from '../rebalance/build.ts';
 import type { Reserve } from './position.ts';
 
 /** One asset of the position: its token and its Aave reserve. */
@@ -84,4 +85,32 @@ export function v3LoanFields(
   const v3 = f.pools.find((x) => x.address.toLowerCase() === funding.pool?.toLowerCase());
   const pair = v3?.tokens.find((t) => t.toLowerCase() !== loanToken.toLowerCase());
   return v3 && pair ? { pairToken: pair, v3Fee: v3.feePips } : {};
+}
+
+type Sells = Parameters<typeof routeJoint>[0]['sells'];
+type Buys = Parameters<typeof routeJoint>[0]['buys'];
+
+/**
+ * A lever transaction's swaps: the joint route of `sells` into `buys` on the context's pools (never a
+ * Balancer pool), and its BallastLeverage steps, each final leg's minimum its simulated output less `slipBps`.
+ */
+export function routeLever(
+  ctx: LeverRouteContext,
+  sells: Sells,
+  buys: Buys,
+  slipBps: number,
+): { route: JointRoute; steps: ReturnType<typeof encodeSteps> } {
+  const route = routeJoint({
+    market: prepareMarket(ctx.states.states),
+    sells,
+    buys,
+    prices: ctx.usdPerUnit,
+    gasPriceWei: ctx.gasPriceWei,
+    ethPrice: ctx.ethPrice,
+    exclude: ctx.exclude,
+  });
+  const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slipBps), {
+    fromOwner: false,
+  });
+  return { route, steps };
 }

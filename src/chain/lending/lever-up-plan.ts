@@ -13,15 +13,14 @@ import { type Address, type Hex, type PublicClient, parseAbi } from 'viem';
 import { chooseFunding, type Funding, type FundingQuote, type Lender } from '../../core/lending/flash-funding.ts';
 import { type LeverUpPlan, planLeverUp } from '../../core/lending/lever-up.ts';
 import type { LendingLeg, LeverageTarget } from '../../core/lending/leverage.ts';
-import { type JointRoute, prepareMarket, routeJoint } from '../../dex/router/joint/index.ts';
-import { abiStep, encodeSteps } from '../executor/legs.ts';
+import type { JointRoute } from '../../dex/router/joint/index.ts';
+import { abiStep, type encodeSteps } from '../executor/legs.ts';
 import type { Fixture } from '../fixture/types.ts';
 import type { ValidPrice } from '../oracles/feeds.ts';
-import { slipMin } from '../rebalance/build.ts';
 import { LendingConfigError } from '../rebalance/lending-config.ts';
 import { readFundingQuotes } from './funding-quotes.ts';
 import { LeverPlanError } from './lever-error.ts';
-import { checkLeverRoute, type LeverAsset, leverRouteContext, v3LoanFields } from './lever-route.ts';
+import { checkLeverRoute, type LeverAsset, leverRouteContext, routeLever, v3LoanFields } from './lever-route.ts';
 import { encodeLeverage, type LeverageCall } from './leverage.ts';
 
 const delegationAbi = parseAbi(['function borrowAllowance(address fromUser, address toUser) view returns (uint256)']);
@@ -95,19 +94,13 @@ export async function planLeverUpTx(i: LeverUpInput): Promise<LeverUpTx> {
   for (let round = 0; round < ROUNDS; round++) {
     up = planLeverUp(legs, 0, 1, i.target, cost);
     if (up.supply === 0n) return { ...empty, leverUp: up, idle: up.reason };
-    const route = routeJoint({
-      market: prepareMarket(ctx.states.states),
-      sells: [{ token: debt.address, amount: up.borrow }],
-      // the buy is worth what is sold (the router's costs come out of it, as in the deleverage sale)
-      buys: [{ token: collateral.address, value: units(up.borrow, dl.decimals) * dl.price }],
-      prices: ctx.usdPerUnit,
-      gasPriceWei: ctx.gasPriceWei,
-      ethPrice: ctx.ethPrice,
-      exclude: ctx.exclude,
-    });
-    const steps = encodeSteps(route.legs, route.spent, ctx.info, (l) => slipMin(l.amountOut, slip), {
-      fromOwner: false,
-    });
+    // the buy is worth what is sold (the router's costs come out of it, as in the deleverage sale)
+    const { route, steps } = routeLever(
+      ctx,
+      [{ token: debt.address, amount: up.borrow }],
+      [{ token: collateral.address, value: units(up.borrow, dl.decimals) * dl.price }],
+      slip,
+    );
     const expectedOut = route.received.filter((r) => isColl(r.token)).reduce((s, r) => s + r.amount, 0n);
     const minOut = steps.filter((s) => isColl(s.tokenOut)).reduce((s, x) => s + x.minOut, 0n);
     const funding = chooseFunding(
