@@ -311,3 +311,29 @@ test('the real `ballast serve` (dry-run, every 2 s): its scheduled cycles decide
   assert.equal(chainTxs('serve').length, 0);
   assert.equal((await leverEvents()).length, events);
 });
+
+test('a plan through the API is costed with the flash fee read now, not the last cycle’s', async () => {
+  await relever(0.52); // target 45%: the plan trades
+  const doc = serviceDoc('apiplan', { target: 0.45, mode: 'dry-run', venue: { lender: 'aave' } }) as {
+    portfolios: Record<string, unknown>[];
+  };
+  doc.portfolios[0]!.schedule = { cron: '0 0 1 1 *' }; // yearly: no cycle between the two plans
+  const file = writeServiceFile(dir, { ...doc, api: { port: 0 } }, 'apiplan.json');
+  const s = await startServe(file, dir, 60_000);
+  try {
+    await setPremium(5n);
+    const a = await s.request('POST', '/portfolios/p1/plan');
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+    await setPremium(30n);
+    const b = await s.request('POST', '/portfolios/p1/plan');
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+    const [ca, cb] = [a.body.plan.cost as number, b.body.plan.cost as number];
+    assert.ok(ca > 0, `the plan at 5 bps includes the fee: cost ${ca}`);
+    // the same trade; only Aave's premium moved (5 → 30 bps of the same loan): the fee part is six times larger
+    assert.ok(cb > ca * 2, `plan cost ${ca} at 5 bps, ${cb} at 30 bps`);
+  } finally {
+    await setPremium(5n);
+    assert.equal(await s.stop(), 0, s.stderr());
+  }
+  assert.equal(chainTxs('apiplan').length, 0);
+});

@@ -8,6 +8,7 @@ import {
 } from '../../core/cycle-decision.ts';
 import { type Compiled, compilePortfolio } from '../../core/decide.ts';
 import { checkPrices } from '../../core/guards.ts';
+import { isLendingPositionVenue, type LendingCycleView } from '../../core/lending/position-venue.ts';
 import { makePlanContext } from '../../core/planner/context.ts';
 import { describePlan, type Plan } from '../../core/planner/describe.ts';
 import { planInto } from '../../core/planner/plan.ts';
@@ -175,7 +176,22 @@ export class PortfolioRunner {
     const verdict = checkPrices(needed, quotes, reference, this.deps.now(), g, quoteUsd);
     this.guardsOff = verdict.off;
     if (!verdict.ok) return { ok: false, reason: `price guard: ${verdict.problems.join('; ')}` };
+    this.lendingView(); // a plan made from these balances (the API's review) is costed with the fee read now
     return { ok: true, quotes: new Map(quotes.map((q) => [q.asset, q])), balances: { ...balances } };
+  }
+
+  /**
+   * A lending position (issue #23): the position and the loan its rebalance would take, as the venue read them
+   * with its latest balances, the loan's fee set in the cost model's flash-fee cell (so the trigger and the
+   * planner see it); null for any other venue.
+   */
+  lendingView(): LendingCycleView | null {
+    const venue = this.deps.venue;
+    const view = isLendingPositionVenue(venue) ? venue.position() : null;
+    if (view === null) return null;
+    const i = this.compiled.ctx.u.index.get(view.collateral);
+    if (this.flashFee !== null && i !== undefined) this.flashFee.set(i, view.flash?.feeQuote ?? 0);
+    return view;
   }
 
   /** Plans for review (API) or execution: the core's plan at these balances and prices. */

@@ -237,13 +237,8 @@ async function decideStage(
   const c = r.compiled;
   // A lending position: the flash fee of the loan its rebalance would take (the cheapest lender, read now)
   // enters the cost model before the trigger and the planner run; a health factor below the floor acts.
-  const venue = r.deps.venue;
-  const view = isLendingPositionVenue(venue) ? venue.position() : null;
-  if (view !== null) {
-    detail.lending = view;
-    const i = c.ctx.u.index.get(view.collateral);
-    if (r.flashFee !== null && i !== undefined) r.flashFee.set(i, view.flash?.feeQuote ?? 0);
-  }
+  const view = r.lendingView();
+  if (view !== null) detail.lending = view;
   if (inflow !== null) {
     const reason = `invest inflow of ${inflow.toFixed(2)} ${c.ctx.u.quote} (buy-only)`;
     return r.decide({ rebalance: true, reason, inflow: true }, () => r.planFor(seen.snap, 'full', true), false);
