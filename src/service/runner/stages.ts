@@ -133,8 +133,8 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
   // The core's rules on the reconciled state: an unknown leg, or an order still resting at the venue (the
   // balances do not show it yet), holds the cycle with its reason; nothing else is decided before observing.
   const d = await r.decide(HOLD, NO_PLAN, false);
-  if (d.kind === 'nothing_to_do') return null;
-  if (d.kind !== 'skipped' || d.code !== 'unknown_leg') return d;
+  if (d.kind !== 'skipped' || (d.code !== 'unknown_leg' && d.code !== 'resting')) return null; // pause: decided later
+  if (d.code === 'resting') return d;
   const next = rep.nextCheckAt === undefined ? '' : `; next check from ${new Date(rep.nextCheckAt).toISOString()}`;
   const items = rep.items.map((i) => `${i.clientOrderId}: ${i.note}`).join('; ');
   return { ...d, reason: `${d.reason} (${items})${next}` };
