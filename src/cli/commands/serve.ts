@@ -12,6 +12,7 @@ import { checkPostgresUrl, isPostgresUrl, type PostgresStore, type WorkerFigures
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
 import { progressBar } from '../progress.ts';
+import { stopSignals } from '../stop-signals.ts';
 import { fmtNum, fmtPct, table } from '../table.ts';
 import { dayFlag } from './backtest.ts';
 
@@ -154,6 +155,7 @@ export function registerServe(program: Command): void {
       if (f.paper) cfg = forcePaper(cfg);
       // Keys, feeds and the API's token are checked before the journal is opened (nothing left behind).
       await preflight(cfg, { feed: false, api: true });
+      const signals = stopSignals();
       const service = await Service.start(cfg, {
         journalPath: f.journal,
         storeUrl,
@@ -169,7 +171,8 @@ export function registerServe(program: Command): void {
         f.workers === true && storeUrl !== undefined
           ? await CycleQueue.open(storeUrl, service.store as PostgresStore, { deadlineMs: 60_000 })
           : null;
-      service.schedule(queue === null ? undefined : (id) => queue.enqueue([id]));
+      // A stop asked for during start-up starts no cycle.
+      if (!signals.requested) service.schedule(queue === null ? undefined : (id) => queue.enqueue([id]));
       // The workers' cycles reach the dashboard's live stream and the metrics as if run here.
       const relay = queue === null ? null : await relayWorkerCycles(service, storeUrl!);
       if (queue !== null) process.stderr.write('scheduler: due cycles are queued for the workers\n');
@@ -180,8 +183,7 @@ export function registerServe(program: Command): void {
         await service.stop();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      signals.ready(stop);
       await new Promise(() => {});
     });
 }

@@ -12,6 +12,7 @@ import { start } from '../../venues/simulator/server.ts';
 import type { SimConfig } from '../../venues/simulator/types.ts';
 import { startWalk } from '../../venues/simulator/walk.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { stopSignals } from '../stop-signals.ts';
 
 interface SimFlags {
   port: string;
@@ -65,6 +66,7 @@ export function registerSim(program: Command): void {
       const port = int('--port', f.port, 0, 65535);
       const walk = walkOptions(f);
       const config = readConfig(f.config);
+      const signals = stopSignals();
       const sim = await start({ ...config, port, host: f.host });
       const markets = config.markets ?? DEFAULT_MARKETS;
       const stopWalk = walk.volBps > 0 ? startWalk(markets, (s, p) => sim.setPrice(s, p), walk) : () => undefined;
@@ -73,12 +75,10 @@ export function registerSim(program: Command): void {
         `simulator listening on ${sim.url}${walk.volBps > 0 ? ` (prices walk ${walk.volBps} bps every ${walk.everyMs / 1000} s, seed ${walk.seed})` : ''}\n`,
       );
       await new Promise<void>((resolve) => {
-        const stop = () => {
+        signals.ready(() => {
           stopWalk();
           void sim.stop().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        });
       });
     });
 }

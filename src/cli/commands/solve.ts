@@ -14,6 +14,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../io.ts';
+import { stopSignals } from '../stop-signals.ts';
 
 export interface SolveFlags {
   book?: string;
@@ -101,6 +102,7 @@ export function registerSolve(program: Command): void {
     .option('--feed-heartbeat-sec <n>', 'with --batch: the oracle feeds are stale after this (+60 s margin)')
     .action(async (f: SolveFlags) => {
       const p = parseSolveFlags(f);
+      const signals = f.watch === true ? stopSignals() : null;
       const { createPublicClient, createWalletClient, http } = await import('viem');
       const { privateKeyToAccount } = await import('viem/accounts');
       const { findChainFile } = await import('../../chain/chain-file.ts');
@@ -188,10 +190,7 @@ export function registerSolve(program: Command): void {
         },
         onError: (e) => process.stderr.write(`solve round failed: ${(e as Error).message.split('\n')[0]}\n`),
       });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      await new Promise<void>((resolve) => signals!.ready(resolve));
       await loop.stop();
       await served?.close();
     });

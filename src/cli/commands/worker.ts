@@ -6,6 +6,7 @@ import { startWorker } from '../../service/scale/worker.ts';
 import { checkPostgresUrl, isPostgresUrl, redactUrl } from '../../store/postgres/index.ts';
 import { positive } from '../flags.ts';
 import { readDocument, UsageError } from '../io.ts';
+import { stopSignals } from '../stop-signals.ts';
 
 interface WorkerFlags {
   config?: string;
@@ -34,6 +35,7 @@ export function registerWorker(program: Command): void {
       const url = checkPostgresUrl(f.store);
       const deadlineMs = positive('--deadline', f.deadline) * 1000;
       const cfg = parseService(readDocument(f.config), f.config, readDocument);
+      const signals = stopSignals();
       await preflight(cfg, { feed: false, api: false });
       const name = f.name ?? `${hostname()}-${process.pid}`;
       const worker = await startWorker({
@@ -53,8 +55,7 @@ export function registerWorker(program: Command): void {
         process.stderr.write(`worker ${name}: stopped after ${worker.completed()} job(s)\n`);
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      signals.ready(stop);
       await worker.done;
     });
 }
