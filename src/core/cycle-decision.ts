@@ -139,6 +139,26 @@ export function decisionCode(
   return Rule.Go;
 }
 
+/** What holds a portfolio before any plan, on every path: a pause, an unknown leg, an order resting at a venue. */
+export type Hold = { readonly code: 'paused' | 'unknown_leg' | 'resting'; readonly reason: string };
+
+/**
+ * The state's hold, or null: the first rules of `decideCycle`, also what a one-shot `--execute` whose plan is
+ * not a trade list (`lever rebalance`) passes through.
+ */
+export function holdOf(state: PortfolioState): Hold | null {
+  if (state.paused) return { code: 'paused', reason: `paused: ${state.pauseReason ?? 'paused'}` };
+  if (state.unknownLegs)
+    return {
+      code: 'unknown_leg',
+      reason: 'an order of this portfolio has an unknown outcome; no new order until it is resolved',
+    };
+  // Before the trigger and cooldown: a resting order holds every path, a scheduled hold included (the
+  // backtest has no venue book, so `decisionCode` does not carry this rule).
+  if (state.restingLegs.length > 0) return { code: 'resting', reason: restingReason(state.restingLegs) };
+  return null;
+}
+
 export function decideCycle(input: DecisionInput): CycleDecision {
   const { state, policy, trigger, now, approved } = input;
   const code = decisionCode(
@@ -152,12 +172,9 @@ export function decideCycle(input: DecisionInput): CycleDecision {
   );
   const stop = (c: 'paused' | 'unknown_leg' | 'resting' | 'cooldown', reason: string): CycleDecision =>
     approved ? { kind: 'refused', code: c, reason } : { kind: 'skipped', code: c, reason, plan: null, skipped: [] };
-  if (code === Rule.Paused) return stop('paused', `paused: ${state.pauseReason ?? 'paused'}`);
-  if (code === Rule.UnknownLeg)
-    return stop('unknown_leg', 'an order of this portfolio has an unknown outcome; no new order until it is resolved');
-  // Before the trigger and cooldown: a resting order holds every path, a scheduled hold included (the
-  // backtest has no venue book, so `decisionCode` does not carry this rule).
-  if (state.restingLegs.length > 0) return stop('resting', restingReason(state.restingLegs));
+  // `decisionCode` ranks pause and an unknown leg first, as `holdOf` does.
+  const hold = holdOf(state);
+  if (hold !== null) return stop(hold.code, hold.reason);
   if (code === Rule.Hold) return { kind: 'nothing_to_do', reason: trigger.reason, plan: null, skipped: [] };
   if (code === Rule.Cooldown) {
     const ago = (now - state.lastRebalanceAt!) / 1000;

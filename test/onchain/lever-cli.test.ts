@@ -5,7 +5,8 @@
  * premium exactly in the journal); the health factor is ≥ the floor after. A loan made unrepayable between the
  * simulation and the block (the Pool admin's premium raise mined first) reverts the whole transaction and the
  * journal says "reverted, nothing changed" (status + the position re-read equal); a kill -9 between the
- * broadcast and the receipt is resolved by lookup on the next run, its fee journaled then.
+ * broadcast and the receipt is resolved by lookup on the next run, its fee journaled then. A paused portfolio
+ * is refused by --execute (the core's holds, as on every path that sends).
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import { type Address, type Hex, keccak256, parseTransaction } from 'viem';
 import { v3PoolFee } from '../../src/chain/lending/funding-quotes.ts';
 import { deployLeverage } from '../../src/chain/lending/leverage.ts';
 import { aaveFlashPremium, v3FlashFee } from '../../src/core/lending/flash-funding.ts';
+import { Journal } from '../../src/store/journal.ts';
 import {
   aWeth,
   cfg,
@@ -24,6 +26,7 @@ import {
   erc20,
   FLOOR,
   healthFactor,
+  journalPath,
   journalRows,
   lev,
   ltv,
@@ -100,6 +103,30 @@ test('a sale paying more than maxDeviationBps below the oracles is refused, noth
       [answer, (await w.clients.public.getBlock()).timestamp],
       'WETH feed back',
     );
+  }
+});
+
+test('a paused portfolio is refused by --execute like every path that sends: exit 1, one line, nothing sent', async () => {
+  const pause = (reason: string | null) => {
+    const j = Journal.open(journalPath(), { writer: true });
+    try {
+      if (reason === null) j.meta.delete('paused:lever');
+      else j.meta.set('paused:lever', reason, Date.now());
+    } finally {
+      j.close();
+    }
+  };
+  pause('kill switch: 3 consecutive failed cycles');
+  try {
+    const [before, nonce] = [await ltv(), await w.clients.public.getTransactionCount({ address: OWNER })];
+    const r = await run();
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.equal(r.err.trim(), 'portfolio lever: not sent: paused: kill switch: 3 consecutive failed cycles');
+    assert.equal(await ltv(), before);
+    assert.equal(await w.clients.public.getTransactionCount({ address: OWNER }), nonce, 'nothing sent');
+    assert.deepEqual(journalRows(), [], 'no cycle, no transaction journaled');
+  } finally {
+    pause(null);
   }
 });
 

@@ -23,13 +23,14 @@ import { type PermitSigner, type Prepared, prepareRebalance, type Routed } from 
 import { requote } from '../../chain/rebalance/requote.ts';
 import type { VerifyRpc } from '../../chain/rebalance/verify.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
-import { decideCycle, restingOf } from '../../core/cycle-decision.ts';
+import { decideCycle } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
 import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
 import { readDocument } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
 import { rebalanceJson, type SentInfo } from './dex-rebalance-json.ts';
+import { journalState } from './journal-state.ts';
 import { readKey } from './private-key.ts';
 
 export interface DexRebalanceOptions {
@@ -300,13 +301,7 @@ export async function dexRebalance(o: DexRebalanceOptions): Promise<DexRebalance
     // of this portfolio with an unknown outcome or one resting at a venue refuses it whole, nothing sent.
     const d = decideCycle({
       now,
-      state: {
-        paused: journal.meta.get(`paused:${id}`) !== undefined,
-        pauseReason: journal.meta.get(`paused:${id}`) ?? null,
-        lastRebalanceAt: journal.cycles.lastRebalanceAt(id),
-        unknownLegs: journal.orders.hasUnknownLegs(id),
-        restingLegs: restingOf(journal.orders.unfinishedIntents(id)),
-      },
+      state: journalState(journal, id),
       policy: { mode: 'live', cooldownMs: 0 },
       trigger: { rebalance: true, reason: 'dex rebalance --execute', inflow: false },
       plan: () => pr.plan,

@@ -27,6 +27,7 @@ import { type LeverPlan, LeverPlanError, planLever } from '../../chain/lending/l
 import { ChainConfigError, checkChainSection, onchainPortfolioSchema } from '../../chain/rebalance/config.ts';
 import { checkLendingSection } from '../../chain/rebalance/lending-config.ts';
 import { parsePortfolio } from '../../core/config/parse.ts';
+import { holdOf } from '../../core/cycle-decision.ts';
 import { InputError, joinPath } from '../../core/errors.ts';
 import type { Lender } from '../../core/lending/flash-funding.ts';
 import { clientOrderIdFromPrefix } from '../../core/orders/client-order-id.ts';
@@ -35,6 +36,7 @@ import { Journal } from '../../store/journal.ts';
 import { sqliteStore } from '../../store/ports.ts';
 import { readDocument } from '../io.ts';
 import { loadChainFile, requireChain } from './dex-quote.ts';
+import { journalState } from './journal-state.ts';
 import { readKey } from './private-key.ts';
 
 export interface LeverRebalanceOptions {
@@ -244,6 +246,10 @@ export async function leverRebalance(o: LeverRebalanceOptions): Promise<LeverReb
       write(o.json === true ? json(plan, undefined, undefined, gas) : text);
       return { plan, text };
     }
+    // The core's holds (issue #13), as on every path that sends: a pause (the kill switch's or a user's), an
+    // order of this portfolio with an unknown outcome or one resting at a venue refuses it, nothing sent.
+    const hold = holdOf(journalState(journal, id));
+    if (hold !== null) throw new ChainConfigError(`portfolio ${id}: not sent: ${hold.reason}`);
     const now = Date.now();
     journal.portfolios.upsert({ id, config: doc, at: now });
     const cycle = journal.cycles.start(id, now).cycle;
