@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
+import { until } from '../../test/support/until.ts';
 
 const TSX = import.meta.resolve('tsx');
 const HELPER = new URL('./stop-signals.ts', import.meta.url).href;
@@ -19,7 +20,10 @@ import { stopSignals } from ${JSON.stringify(HELPER)};
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const signals = stopSignals();
 process.stdout.write('starting\\n');
-await lines.next();
+const go = (await lines.next()).value;
+// 'wait': start-up lasts until the signal has come (or 20 s), so the test does not race its delivery
+const end = Date.now() + 20000;
+while (go === 'wait' && !signals.requested && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 process.stdout.write('started ' + (signals.requested ? 'stop-requested' : 'running') + '\\n');
 signals.ready(async () => {
   process.stdout.write('stopping\\n');
@@ -46,8 +50,7 @@ test('a SIGTERM during start-up waits for it, then stops cleanly with exit 0', a
   const c = command();
   assert.equal(await c.line(), 'starting');
   c.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300)); // the signal is delivered while start-up still waits
-  c.child.stdin!.write('go\n');
+  c.child.stdin!.write('wait\n');
   assert.equal(await c.line(), 'started stop-requested');
   assert.equal(await c.line(), 'stopping');
   c.child.stdin!.write('done\n');
@@ -63,8 +66,11 @@ test('a signal after start-up stops at once; a second one while stopping says so
   c.child.kill('SIGINT');
   assert.equal(await c.line(), 'stopping');
   c.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
-  assert.match(c.stderr(), /SIGTERM: already stopping; the work under way finishes first \(kill -9 forces\)/);
+  await until('the second signal’s line', () =>
+    /SIGTERM: already stopping; the work under way finishes first \(kill -9 forces\)/.test(c.stderr())
+      ? true
+      : undefined,
+  );
   c.child.stdin!.write('done\n');
   assert.equal(await c.line(), 'stopped');
   assert.deepEqual(await c.exited, [0, null], c.stderr());
