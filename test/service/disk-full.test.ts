@@ -137,7 +137,7 @@ test('injected SQLITE_FULL during a cycle: paused, alerted, API up; still paused
     });
     assert.equal(dep.status, 503);
     assert.equal(((await dep.json()) as { error: string }).error, 'journal_write_failed');
-    for (let i = 0; i < 100 && hooked.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && hooked.length === 0; i++) await new Promise((r) => setTimeout(r, 20)); // ≤ 10 s, loaded CI
     await stopHook();
     hook.close();
     assert.ok(
