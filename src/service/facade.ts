@@ -1,4 +1,5 @@
 import type { BasketView } from '../chain/basket/view.ts';
+import type { LendingCycleView } from '../core/lending/position-venue.ts';
 import type { Plan } from '../core/planner/describe.ts';
 import type { CashFlow, StoredPlan, TargetVersion } from '../store/index.ts';
 import type { Store } from '../store/ports.ts';
@@ -86,6 +87,8 @@ export interface ServiceFacade {
   onAlert(listener: (e: AlertEvent) => void): () => void;
   /** A basket portfolio's on-chain view (src/venues/basket/view.ts); null for any other venue. */
   basket?(id: string): Promise<BasketView | null>;
+  /** A lending position's last reading (LTV, health factor, the loan its rebalance would take); null for others. */
+  lending?(id: string): Promise<LendingCycleView | null>;
   /** Solver mode's counts (null or absent: no solver in this service). */
   solverStatus?(): SolverStatus | null;
 }

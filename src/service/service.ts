@@ -5,6 +5,7 @@ import { BasketKeeper } from '../chain/basket/keeper.ts';
 import type { BasketView } from '../chain/basket/view.ts';
 import { parsePortfolio } from '../core/config/parse.ts';
 import { BallastError, type Next } from '../core/errors.ts';
+import { isLendingPositionVenue, type LendingCycleView } from '../core/lending/position-venue.ts';
 import type { Venue } from '../core/ports.ts';
 import { type ReconcileReport, recoverOnStart } from '../orders/index.ts';
 import { Journal, type TargetVersion } from '../store/index.ts';
@@ -260,6 +261,13 @@ export class Service implements ServiceFacade {
     this.runner(id);
     const v = this.venues.get(id);
     return v instanceof BasketVenue && v.keeper instanceof BasketKeeper ? v.keeper.view() : null;
+  }
+
+  /** The lending position as its venue last read it (each cycle and each plan read it); null for others. */
+  async lending(id: string): Promise<LendingCycleView | null> {
+    this.runner(id);
+    const v = this.venues.get(id);
+    return v !== undefined && isLendingPositionVenue(v) ? v.position() : null;
   }
 
   runCycle(id: string): Promise<CycleEvent> {

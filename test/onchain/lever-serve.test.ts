@@ -23,12 +23,14 @@ import Database from 'better-sqlite3';
 import { parsePortfolio } from '../../src/core/config/parse.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
+import type { LendingCycleView } from '../../src/core/lending/position-venue.ts';
 import { OrderRejectedError } from '../../src/core/ports.ts';
 import { leverParts } from '../../src/service/venues.ts';
 import { Journal } from '../../src/store/journal.ts';
 import { sqliteStore } from '../../src/store/ports.ts';
 import { leverVenueSchema } from '../../src/venues/lever/config.ts';
-import { startServe, writeServiceFile } from '../support/serve-process.ts';
+import { chromiumSkip, launchChromium, watchedPage } from '../support/chromium.ts';
+import { API_TOKEN, startServe, writeServiceFile } from '../support/serve-process.ts';
 import {
   type CycleRow,
   chainTxs,
@@ -305,6 +307,14 @@ test('the real `ballast serve` (dry-run, every 2 s): its scheduled cycles decide
     assert.match(done[0]!.reason, /the plan's cost includes the flash fee [\d.]+ USDC \(\d+ base units, aave/);
     const status = await s.request('GET', '/status');
     assert.equal(status.status, 200);
+    // the position's last reading through the API, then on the dashboard in headless Chromium
+    const l = (await s.request('GET', '/portfolios/p1/lending')).body.lending as LendingCycleView;
+    assert.ok(Math.abs(l.ltv - (await ltv())) < 0.005, `API LTV ${l.ltv}, on chain ${await ltv()}`);
+    assert.ok(Math.abs(l.healthFactor - Number(await healthFactor()) / 1e18) < 0.01, `HF ${l.healthFactor}`);
+    assert.equal(l.minHealthFactor, FLOOR);
+    assert.equal(l.flash?.lender, 'aave');
+    if (chromiumSkip) process.stdout.write(`# skipping the lending panel in the browser: ${chromiumSkip}\n`);
+    else await checkLendingPanel(s.url);
   } finally {
     assert.equal(await s.stop(), 0, s.stderr());
   }
@@ -337,3 +347,35 @@ test('a plan through the API is costed with the flash fee read now, not the last
   }
   assert.equal(chainTxs('apiplan').length, 0);
 });
+
+/** The dashboard's lending panel shows what the API gives (read in the page, at the moment it loaded). */
+async function checkLendingPanel(url: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const { page, problems } = await watchedPage(browser, { viewport: { width: 1400, height: 2000 } });
+    await page.goto(`${url}/?token=${API_TOKEN}&portfolio=p1`);
+    await page.waitForSelector('body[data-loaded]');
+    await page.waitForSelector('#lending:not([hidden])');
+    const l = await page.evaluate(async () => {
+      const r = await fetch('/portfolios/p1/lending', { credentials: 'same-origin' });
+      return ((await r.json()) as { lending: LendingCycleView }).lending;
+    });
+    // cycles run every 2 s: the page and this read may be one reading apart, so compare shapes and near values
+    const ltvText = (await page.textContent('#lending-ltv')) ?? '';
+    assert.match(ltvText, /^\d+\.\d\d %$/);
+    assert.ok(Math.abs(Number.parseFloat(ltvText) - l.ltv * 100) < 0.5, `${ltvText} vs ${l.ltv}`);
+    assert.match((await page.textContent('#lending-hf')) ?? '', /^\d\.\d{3} \(floor 1\.50\)$/);
+    assert.match((await page.textContent('#lending-debt')) ?? '', /^[\d,]+\.\d\d USDC$/);
+    assert.match(
+      (await page.textContent('#lending-loan')) ?? '',
+      /borrow from aave, fee [\d.]+ USDC \(\d+ base units\)/,
+    );
+    const rows = await page.locator('#lending-assets tbody tr').allTextContents();
+    assert.equal(rows.length, 2);
+    assert.match(rows[0]!, /^WETHcollateral/);
+    assert.match(rows[1]!, /^USDCdebt/);
+    assert.deepEqual(problems, [], 'no page errors');
+  } finally {
+    await browser.close();
+  }
+}

@@ -51,6 +51,10 @@ export function registerReadRoutes(app: FastifyInstance, ctx: RouteContext): voi
     await requirePortfolio(facade, req.params.id);
     return { basket: (await facade.basket?.(req.params.id)) ?? null };
   });
+  app.get<IdReq>('/portfolios/:id/lending', { schema: schemas.lending }, async (req) => {
+    await requirePortfolio(facade, req.params.id);
+    return { lending: (await facade.lending?.(req.params.id)) ?? null };
+  });
   app.get<IdReq>('/portfolios/:id/plan', { schema: schemas.pendingPlan }, async (req) => {
     await requirePortfolio(facade, req.params.id);
     return { pending: (await journal.plans.pending(req.params.id)) ?? null };

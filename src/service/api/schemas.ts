@@ -169,6 +169,12 @@ export const schemas = {
     open({ basket: { type: ['object', 'null'] } }),
     { params: idParams },
   ),
+  lending: doc(
+    'portfolios',
+    "A lending position's last reading: LTV, health factor and its floor, collateral and debt values in the debt asset, the loan its rebalance would take (null for other venues, or before the first reading)",
+    open({ lending: { type: ['object', 'null'] } }),
+    { params: idParams },
+  ),
   pendingPlan: doc(
     'plans',
     'The pending plan awaiting approval (404 when none)',

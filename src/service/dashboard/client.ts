@@ -186,15 +186,40 @@ export const CLIENT_JS = `'use strict';
     b.rebalances.forEach(function (r) { row(rt, [r.block, r.txHash, tag(r.status), r.legs, fmt(r.navBefore, 2), fmt(r.navAfter, 2)]); });
   }
 
+  // A lending position (GET /portfolios/:id/lending is null for other venues): its last reading. Values are in
+  // the debt asset; a health factor under its floor is shown in red (the position then acts whatever the cost).
+  function renderLending(l) {
+    var box = $('lending');
+    box.hidden = !l;
+    if (!l) return;
+    var hf = l.healthFactor;
+    $('lending-ltv').textContent = pct(l.ltv);
+    $('lending-hf').textContent = (hf === null && l.debtValue === 0 ? '∞' : fmt(hf, 3)) + ' (floor ' + fmt(l.minHealthFactor, 2) + ')';
+    $('lending-hf').className = 'v' + (hf !== null && hf < l.minHealthFactor ? ' bad' : '');
+    $('lending-collateral').textContent = fmt(l.collateralValue, 2) + ' ' + l.debt;
+    $('lending-debt').textContent = fmt(l.debtValue, 2) + ' ' + l.debt;
+    $('lending-loan').textContent = l.flash
+      ? 'its rebalance would borrow from ' + l.flash.lender + ', fee ' + fmt(l.flash.feeQuote, 6) + ' ' + l.debt + ' (' + l.flash.fee + ' base units)'
+      : 'its rebalance needs no loan' + (l.idle ? ': ' + l.idle : '');
+    var at = $('lending-assets').querySelector('tbody');
+    at.textContent = '';
+    var assets = l.assets || [
+      { symbol: l.collateral, role: 'collateral', value: l.collateralValue, price: null },
+      { symbol: l.debt, role: 'debt', value: l.debtValue, price: 1 }
+    ];
+    assets.forEach(function (a) { row(at, [a.symbol, a.role, fmt(a.value, 2) + ' ' + l.debt, fmt(a.price, 4)]); });
+  }
+
   function refresh() {
     if (!current) return Promise.resolve();
     var id = encodeURIComponent(current);
     return Promise.all([
       api('/portfolios/' + id), api('/portfolios/' + id + '/history'),
       api('/portfolios/' + id + '/cycles?limit=100'), api('/portfolios/' + id + '/orders?limit=100'),
-      api('/portfolios/' + id + '/plan'), api('/portfolios/' + id + '/basket')
+      api('/portfolios/' + id + '/plan'), api('/portfolios/' + id + '/basket'), api('/portfolios/' + id + '/lending')
     ]).then(function (r) {
       renderBasket(r[5].basket);
+      renderLending(r[6].lending);
       var assets = renderView(r[0]);
       renderHistory(r[1], r[0], assets);
       renderTables(r[2], r[3]);

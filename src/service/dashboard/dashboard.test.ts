@@ -55,6 +55,9 @@ test('dashboard: after a replay cycle the page shows the value GET /portfolios/:
     assert.ok((await page.locator('#orders tbody tr').count()) >= 1);
     assert.ok((await page.locator('#weights canvas').count()) === 1, 'the weights chart is drawn');
     assert.equal(await page.textContent('#targetsrc'), 'API (v1)');
+    // not a lending position: the lending panel stays hidden, as the basket's does
+    assert.equal(await page.isHidden('#lending'), true);
+    assert.equal(await page.isHidden('#basket'), true);
 
     // Review a plan in the page and approve it.
     await fx.cycleAt(11);

@@ -80,6 +80,16 @@ export function dashboardPage(nonce: string): string {
     <div class="scroll"><table id="basket-rebalances"><thead><tr>
       <th>Block</th><th>Transaction</th><th>Status</th><th>Legs</th><th>NAV before</th><th>NAV after</th></tr></thead><tbody></tbody></table></div>
   </section>
+  <section class="wide" id="lending" hidden><h2>Lending position</h2>
+    <div class="kpis">
+      <div class="kpi"><div class="label">Loan-to-value</div><div class="v" id="lending-ltv">–</div></div>
+      <div class="kpi"><div class="label">Health factor (floor)</div><div class="v" id="lending-hf">–</div></div>
+      <div class="kpi"><div class="label">Collateral</div><div class="v" id="lending-collateral">–</div></div>
+      <div class="kpi"><div class="label">Debt</div><div class="v" id="lending-debt">–</div></div>
+    </div>
+    <div id="lending-loan" class="muted"></div>
+    <table id="lending-assets"><thead><tr><th>Asset</th><th>Role</th><th>Value</th><th>Price</th></tr></thead><tbody></tbody></table>
+  </section>
   <section class="wide"><h2>Rebalances and cycles</h2><div class="scroll"><table id="cycles"><thead><tr>
     <th>Time</th><th>Cycle</th><th>Decision</th><th>Reason</th></tr></thead><tbody></tbody></table></div></section>
   <section class="wide"><h2>Orders</h2><div class="scroll"><table id="orders"><thead><tr>
