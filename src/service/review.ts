@@ -8,6 +8,7 @@ import type { Store } from '../store/ports.ts';
 import type { ReviewPlan } from './facade.ts';
 import { Claim } from './gate/claim.ts';
 import { sendOrders } from './gate/send-orders.ts';
+import { lookUpResting } from './runner/look-up.ts';
 import type { PortfolioRunner } from './runner/portfolio-runner.ts';
 import { venueConfigOf } from './venues.ts';
 
@@ -56,6 +57,8 @@ export function holdingsMoved(body: StoredReview, now: Record<string, number>): 
  * cooldown gets a plan whose approval is refused until the cooldown ends).
  */
 export async function createReviewPlan(runner: PortfolioRunner, journal: Store, now: number): Promise<ReviewPlan> {
+  // an order the last cycle left resting may have filled or been canceled since: looked up first
+  await lookUpResting(runner);
   const seen = await runner.observe();
   if (!seen.ok) throw new PlanRefusedError(seen.reason);
   const verdict = { rebalance: true, reason: 'plan for review', inflow: false };

@@ -8,7 +8,10 @@
  *   - a second process, the real CLI (`ballast serve`) on the same journal: its cycles hold and its API
  *     refuses a plan, nothing sent;
  *   - once the order filled (journaled by start-up reconciliation), N concurrent approvals of a new plan
- *     place its orders exactly once.
+ *     place its orders exactly once;
+ *   - a plan review looks a resting order up at the venue (src/service/runner/look-up.ts): while it is open,
+ *     N concurrent reviews refuse; once it filled, the next review journals the fill and plans, with no
+ *     cycle or restart in between.
  * N: RESTING_E2E_N (default 8).
  */
 import assert from 'node:assert/strict';
@@ -40,27 +43,7 @@ test('no path places an order while one of the portfolio rests at the venue; aft
     Number.isInteger(N) && N >= 1,
     `RESTING_E2E_N must be a positive integer, got ${process.env.RESTING_E2E_N}`,
   );
-  const dir = mkdtempSync(join(tmpdir(), 'ballast-resting-'));
-  cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const sim: SimHandle = await start(trialSimOptions());
-  cleanup.push(() => sim.stop());
-  const journal = join(dir, 'journal.sqlite');
-  const keyFile = writeKeyFile(dir);
-  const config = trialService({ journal, url: sim.url, keyFile });
-  let svc: Service | null = null;
-  let api: ApiServer | null = null;
-  const boot = async () => {
-    svc = await Service.start(config, { strictGuards: false, journalId: 'resting' });
-    api = await createApi(svc, { host: '127.0.0.1', port: 0, token: TOKEN });
-    return { s: svc, call: client(api.url, TOKEN) };
-  };
-  const down = async () => {
-    await api?.close();
-    await svc?.stop();
-    api = null;
-    svc = null;
-  };
-  cleanup.push(down);
+  const { dir, sim, journal, keyFile, boot, down } = await world();
 
   // A plan reviewed while nothing rests; then a cycle whose first order the venue holds open.
   let { s, call } = await boot();
@@ -152,3 +135,66 @@ test('no path places an order while one of the portfolio rests at the venue; aft
     assert.equal(creates.filter((x) => x.clientOrderId === c.clientOrderId).length, 1, `${c.clientOrderId} sent once`);
   assert.deepEqual(checkInvariants(sim, journal, TRIAL_BALANCES).violations, []);
 });
+
+test('a plan review looks a resting order up at the venue: once it filled, the review plans at once (no cycle, no restart)', {
+  timeout: 120_000,
+}, async () => {
+  const { sim, boot, down } = await world();
+  const { s, call } = await boot();
+  sim.faults.delayedFill();
+  const ev = await s.runCycle('p1');
+  const resting = s.journal.orders.list('p1', { cycle: ev.cycle }).filter((o) => o.state === 'open');
+  assert.equal(resting.length, 1);
+  const cid = resting[0]!.clientOrderId;
+  // Still open at the venue: N concurrent reviews each look (one at a time, under the claim) and refuse.
+  const plans = await Promise.all(
+    Array.from({ length: N }, () => call<{ error: string; message: string }>('POST', '/portfolios/p1/plan')),
+  );
+  for (const p of plans) {
+    assert.equal(p.status, 409, p.text);
+    assert.match(p.body.message, new RegExp(`still open at the venue \\(${cid} open\\)`));
+  }
+  assert.equal(s.journal.orders.get(cid).state, 'open');
+  // It fills at the venue. No cycle runs and nothing restarts: the next review looks it up and plans.
+  assert.equal(sim.release(), 1);
+  const mid = Number(sim.state().prices.BTCUSDT ?? 60_000);
+  sim.setPrice('BTCUSDT', Math.round(mid * 1.2));
+  const sent = sim.createRequests().length;
+  const fresh = await call<{ id: string; plan: { trades: unknown[] } }>('POST', '/portfolios/p1/plan');
+  assert.equal(fresh.status, 201, fresh.text);
+  assert.equal(s.journal.orders.get(cid).state, 'filled', 'the review journaled the fill it looked up');
+  assert.equal(s.journal.cycles.latest('p1')?.cycle, ev.cycle, 'no cycle ran in between');
+  assert.equal(sim.createRequests().length, sent, 'a review sends nothing');
+  const answers = await Promise.all(
+    Array.from({ length: N }, () => call('POST', `/plans/${fresh.body.id}/execute`, { body: {} })),
+  );
+  assert.equal(answers.filter((a) => a.status === 200).length, 1, JSON.stringify(answers.map((a) => a.text)));
+  assert.equal(sim.createRequests().length - sent, fresh.body.plan.trades.length, 'the plan’s orders, placed once');
+  await down();
+});
+
+/** A live service on the local simulator, its journal in a fresh directory; `boot` starts it with the real API. */
+async function world() {
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-resting-'));
+  cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const sim: SimHandle = await start(trialSimOptions());
+  cleanup.push(() => sim.stop());
+  const journal = join(dir, 'journal.sqlite');
+  const keyFile = writeKeyFile(dir);
+  const config = trialService({ journal, url: sim.url, keyFile });
+  let svc: Service | null = null;
+  let api: ApiServer | null = null;
+  const boot = async () => {
+    svc = await Service.start(config, { strictGuards: false, journalId: 'resting' });
+    api = await createApi(svc, { host: '127.0.0.1', port: 0, token: TOKEN });
+    return { s: svc, call: client(api.url, TOKEN) };
+  };
+  const down = async () => {
+    await api?.close();
+    await svc?.stop();
+    api = null;
+    svc = null;
+  };
+  cleanup.push(down);
+  return { dir, sim, journal, keyFile, boot, down };
+}

@@ -12,13 +12,13 @@ import type { Plan } from '../../core/planner/describe.ts';
 import type { PriceQuote } from '../../core/ports.ts';
 import { makeSnapshot, type Snapshot } from '../../core/snapshot.ts';
 import { weightsInto } from '../../core/valuation.ts';
-import { reconcileUnfinished } from '../../orders/index.ts';
 import { ClaimLostError } from '../../store/claims.ts';
 import { cancelLeftovers } from '../gate/children.ts';
 import { Claim } from '../gate/claim.ts';
 import { sendOrders } from '../gate/send-orders.ts';
 import { venueConfigOf } from '../venues.ts';
 import { Ledger, type LedgerState } from './ledger.ts';
+import { lookUpUnfinished } from './look-up.ts';
 import type { PortfolioRunner } from './portfolio-runner.ts';
 import { type Resumption, resumption } from './resume.ts';
 
@@ -120,12 +120,7 @@ async function reconcile(r: PortfolioRunner, detail: Record<string, unknown>): P
     if (rep.settled.length > 0) detail.settledBatches = rep.settled;
   }
   if ((await journal.orders.unfinishedIntents(r.id)).length === 0) return null;
-  const rep = await reconcileUnfinished(journal.orders, r.deps.venue, {
-    clock: { now: r.deps.now },
-    portfolioId: r.id,
-    recvWindowMs: r.deps.recvWindowMs,
-    hook: r.deps.crashHook,
-  });
+  const rep = await lookUpUnfinished(r);
   detail.reconciled = { checked: rep.checked, byState: rep.byState, items: rep.items };
   // Limit children a crashed process left resting: canceled (and journaled) before anything is re-planned.
   const canceled = await cancelLeftovers(journal, r.deps.venue, r.id, { now: r.deps.now });
