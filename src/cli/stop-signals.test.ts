@@ -27,7 +27,8 @@ while (go === 'wait' && !signals.requested && Date.now() < end) await new Promis
 process.stdout.write('started ' + (signals.requested ? 'stop-requested' : 'running') + '\\n');
 signals.ready(async () => {
   process.stdout.write('stopping\\n');
-  await lines.next();
+  const how = (await lines.next()).value;
+  if (how === 'fail') throw new Error('the store did not close\\nsecond line');
   process.stdout.write('stopped\\n');
   process.exit(0);
 });
@@ -74,4 +75,16 @@ test('a signal after start-up stops at once; a second one while stopping says so
   c.child.stdin!.write('done\n');
   assert.equal(await c.line(), 'stopped');
   assert.deepEqual(await c.exited, [0, null], c.stderr());
+});
+
+test('a stop that fails is one line on stderr and exit 1, not a stack trace', async () => {
+  const c = command();
+  assert.equal(await c.line(), 'starting');
+  c.child.stdin!.write('go\n');
+  assert.equal(await c.line(), 'started running');
+  c.child.kill('SIGTERM');
+  assert.equal(await c.line(), 'stopping');
+  c.child.stdin!.write('fail\n');
+  assert.deepEqual(await c.exited, [1, null], c.stderr());
+  assert.equal(c.stderr(), 'stopping failed: the store did not close\n');
 });

@@ -22,7 +22,13 @@ export function stopSignals(): StopSignals {
   const run = () => {
     if (ran || stop === undefined) return;
     ran = true;
-    void stop();
+    // A stop that fails (a store that cannot close) is one line and exit 1, never an unhandled rejection.
+    Promise.resolve()
+      .then(stop)
+      .catch((e: unknown) => {
+        process.stderr.write(`stopping failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
+        process.exit(1);
+      });
   };
   const onSignal = (signal: NodeJS.Signals) => {
     if (ran) process.stderr.write(`${signal}: already stopping; the work under way finishes first (kill -9 forces)\n`);
