@@ -59,13 +59,19 @@ test('a SIGTERM during start-up waits for it, then stops cleanly with exit 0', a
   assert.deepEqual(await c.exited, [0, null], c.stderr());
 });
 
-test('a signal after start-up stops at once; a second one while stopping says so and does not kill', async () => {
+/** A command started, then signalled: it says it is stopping (and waits for a line to finish). */
+async function stopping(signal: NodeJS.Signals) {
   const c = command();
   assert.equal(await c.line(), 'starting');
   c.child.stdin!.write('go\n');
   assert.equal(await c.line(), 'started running');
-  c.child.kill('SIGINT');
+  c.child.kill(signal);
   assert.equal(await c.line(), 'stopping');
+  return c;
+}
+
+test('a signal after start-up stops at once; a second one while stopping says so and does not kill', async () => {
+  const c = await stopping('SIGINT');
   c.child.kill('SIGTERM');
   await until('the second signal’s line', () =>
     /SIGTERM: already stopping; the work under way finishes first \(kill -9 forces\)/.test(c.stderr())
@@ -78,12 +84,7 @@ test('a signal after start-up stops at once; a second one while stopping says so
 });
 
 test('a stop that fails is one line on stderr and exit 1, not a stack trace', async () => {
-  const c = command();
-  assert.equal(await c.line(), 'starting');
-  c.child.stdin!.write('go\n');
-  assert.equal(await c.line(), 'started running');
-  c.child.kill('SIGTERM');
-  assert.equal(await c.line(), 'stopping');
+  const c = await stopping('SIGTERM');
   c.child.stdin!.write('fail\n');
   assert.deepEqual(await c.exited, [1, null], c.stderr());
   assert.equal(c.stderr(), 'stopping failed: the store did not close\n');
