@@ -245,3 +245,18 @@ export async function withPremiumRaisedFirst<T>(fn: () => Promise<T>): Promise<{
     );
   }
 }
+
+/**
+ * `tx`'s account sends `data` to `to` as it is (3M gas, no simulation, so a revert is mined): its receipt,
+ * reverted or not. The contract tests' way to reach BallastLeverage past the CLI's checks.
+ */
+export async function sendUnchecked(tx: TxSender, to: Address, data: Hex) {
+  const hash = await tx.clients.wallet.sendTransaction({
+    account: tx.clients.account,
+    to,
+    data,
+    gas: 3_000_000n,
+    chain: null,
+  });
+  return tx.clients.public.waitForTransactionReceipt({ hash });
+}

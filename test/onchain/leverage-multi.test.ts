@@ -29,6 +29,7 @@ import {
   otx,
   run,
   SINK,
+  sendUnchecked,
   setupLeverWorld,
   teardownLeverWorld,
   w,
@@ -269,14 +270,7 @@ test('one of two loaned tokens not repaid reverts the whole transaction: nothing
     minHealthFactor: 0n,
     deadline: block.timestamp + 600n,
   });
-  const hash = await otx.clients.wallet.sendTransaction({
-    account: OWNER,
-    to: lev,
-    data,
-    gas: 3_000_000n,
-    chain: null,
-  });
-  const rc = await w.clients.public.waitForTransactionReceipt({ hash });
+  const rc = await sendUnchecked(otx, lev, data);
   assert.equal(rc.status, 'reverted');
   assert.deepEqual(await fingerprint(), before, 'reverted, nothing changed');
   try {

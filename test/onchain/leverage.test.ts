@@ -32,6 +32,7 @@ import {
 } from '../../src/chain/lending/leverage.ts';
 import { aaveFlashPremium } from '../../src/core/lending/flash-funding.ts';
 import { healthFactor, type LendingLeg, planDeleverage } from '../../src/core/lending/leverage.ts';
+import { sendUnchecked } from './lever-world.ts';
 import { startWorld, type World } from './setup.ts';
 
 /** anvil's dev account #4 (unlocked on anvil): the position's owner. */
@@ -160,16 +161,7 @@ async function deleverageCall(lender: LenderKind, over: { withdrawDiv?: bigint; 
   return { plan, fee, data };
 }
 
-async function send(data: Hex) {
-  const hash = await otx.clients.wallet.sendTransaction({
-    account: OWNER,
-    to: lev,
-    data,
-    gas: 3_000_000n,
-    chain: null,
-  });
-  return w.clients.public.waitForTransactionReceipt({ hash });
-}
+const send = (data: Hex) => sendUnchecked(otx, lev, data);
 
 function leverageEvent(logs: readonly { address: Address; data: Hex; topics: readonly Hex[] }[]) {
   for (const l of logs) {

@@ -8,33 +8,16 @@
  * N: STALE_PLAN_N (default 8).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { type ApiServer, createApi } from '../../src/service/api/server.ts';
-import { client } from '../../src/service/api/testing/client.ts';
-import {
-  type ServiceFixture,
-  serviceConfig,
-  startServiceFixture,
-} from '../../src/service/api/testing/service-fixture.ts';
+import { test } from 'node:test';
+import { servedFixture } from '../../src/service/api/testing/served.ts';
+import { serviceConfig } from '../../src/service/api/testing/service-fixture.ts';
 import { holdingsMoved } from '../../src/service/review.ts';
 
 const N = Number(process.env.STALE_PLAN_N ?? 8);
 const TOKEN = 'stale-plan-token-0123456789abcdef';
-let fx: ServiceFixture;
-let api: ApiServer;
-let call: ReturnType<typeof client>;
-
-before(async () => {
-  fx = await startServiceFixture({
-    warmBars: 3,
-    config: serviceConfig(1, { trigger: { type: 'band', band: 0.0001 } }),
-  });
-  api = await createApi(fx.service, { port: 0, token: TOKEN });
-  call = client(api.url, TOKEN);
-});
-after(async () => {
-  await api?.close();
-  await fx?.stop();
+const t = servedFixture(TOKEN, {
+  warmBars: 3,
+  config: serviceConfig(1, { trigger: { type: 'band', band: 0.0001 } }),
 });
 
 interface Review {
@@ -45,24 +28,27 @@ interface Review {
 
 /** Moves BTC's price at the current bar by `bps` (inside the plan's 50 bp price tolerance): a drift to trade. */
 function nudge(bps: number): void {
-  const m = fx.feed.assets.length;
-  fx.feed.closes[fx.feed.bar * m + fx.feed.assets.indexOf('BTC')] *= 1 + bps / 1e4;
+  const m = t.fx.feed.assets.length;
+  t.fx.feed.closes[t.fx.feed.bar * m + t.fx.feed.assets.indexOf('BTC')] *= 1 + bps / 1e4;
 }
 
-const orderCount = async (): Promise<number> => (await fx.service.store.orders.list('main', { limit: 10_000 })).length;
+const orderCount = async (): Promise<number> =>
+  (await t.fx.service.store.orders.list('main', { limit: 10_000 })).length;
 
 test('a plan approved after a cycle traded its drift is refused (N concurrent), nothing sent twice', async () => {
   nudge(30);
-  const p = await call<Review>('POST', '/portfolios/main/plan');
+  const p = await t.call<Review>('POST', '/portfolios/main/plan');
   assert.equal(p.status, 201, p.text);
   assert.ok(p.body.plan.trades.length > 0, 'the nudge leaves a drift to trade');
   const before = await orderCount();
-  await fx.service.runCycle('main'); // the scheduled cycle trades the same drift
+  await t.fx.service.runCycle('main'); // the scheduled cycle trades the same drift
   const afterCycle = await orderCount();
   assert.ok(afterCycle > before, 'the cycle traded');
   const answers = await Promise.all(
     Array.from({ length: N }, () =>
-      call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`, { body: { hash: p.body.hash } }),
+      t.call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`, {
+        body: { hash: p.body.hash },
+      }),
     ),
   );
   for (const a of answers) {
@@ -70,7 +56,7 @@ test('a plan approved after a cycle traded its drift is refused (N concurrent), 
     assert.match(a.body.message, /holdings changed since the plan|plan is refused \(holdings changed/);
   }
   assert.equal(await orderCount(), afterCycle, 'no approval sent an order');
-  const stored = await fx.service.store.plans.get(p.body.id);
+  const stored = await t.fx.service.store.plans.get(p.body.id);
   assert.equal(stored.state, 'refused');
   assert.match(stored.decisionReason ?? '', /^holdings changed since the plan \(.*BTC|USD/);
 });
@@ -78,10 +64,12 @@ test('a plan approved after a cycle traded its drift is refused (N concurrent), 
 test('a plan approved with nothing in between executes (the rule does not refuse a fresh plan)', async () => {
   nudge(30);
   const before = await orderCount();
-  const q = await call<Review>('POST', '/portfolios/main/plan');
+  const q = await t.call<Review>('POST', '/portfolios/main/plan');
   assert.equal(q.status, 201, q.text);
   assert.ok(q.body.plan.trades.length > 0);
-  const ok = await call<{ executed: boolean }>('POST', `/plans/${q.body.id}/execute`, { body: { hash: q.body.hash } });
+  const ok = await t.call<{ executed: boolean }>('POST', `/plans/${q.body.id}/execute`, {
+    body: { hash: q.body.hash },
+  });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.body.executed, true);
   assert.ok((await orderCount()) > before, 'the fresh plan traded');

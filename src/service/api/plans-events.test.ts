@@ -3,26 +3,12 @@
  * dashboard's sign-in (token → HttpOnly SameSite=Strict cookie → redirect to a clean URL).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { SESSION_COOKIE } from './auth.ts';
-import { type ApiServer, createApi } from './server.ts';
-import { client } from './testing/client.ts';
-import { type ServiceFixture, startServiceFixture } from './testing/service-fixture.ts';
+import { servedFixture } from './testing/served.ts';
 
 const TOKEN = 'plans-token-0123456789abcdef';
-let fx: ServiceFixture;
-let api: ApiServer;
-let call: ReturnType<typeof client>;
-
-before(async () => {
-  fx = await startServiceFixture({ warmBars: 3 });
-  api = await createApi(fx.service, { port: 0, token: TOKEN, sseHeartbeatMs: 200 });
-  call = client(api.url, TOKEN);
-});
-after(async () => {
-  await api?.close();
-  await fx?.stop();
-});
+const t = servedFixture(TOKEN, { warmBars: 3 }, { sseHeartbeatMs: 200 });
 
 interface Review {
   id: string;
@@ -32,46 +18,46 @@ interface Review {
 }
 
 test('plan → execute: the plan has id, hash and expiry; a wrong hash is refused; executed once', async () => {
-  const p = await call<Review>('POST', '/portfolios/main/plan');
+  const p = await t.call<Review>('POST', '/portfolios/main/plan');
   assert.equal(p.status, 201, p.text);
   assert.match(p.body.hash, /^[0-9a-f]{64}$/);
-  assert.ok(p.body.expiresAt > fx.feed.now());
+  assert.ok(p.body.expiresAt > t.fx.feed.now());
   assert.ok(p.body.plan.trades.length > 0, 'ETH is off target at bar 2: the plan trades');
-  const pending = await call<{ pending: { id: string; state: string } }>('GET', '/portfolios/main/plan');
+  const pending = await t.call<{ pending: { id: string; state: string } }>('GET', '/portfolios/main/plan');
   assert.deepEqual([pending.body.pending.id, pending.body.pending.state], [p.body.id, 'pending']);
-  const wrong = await call<{ error: string }>('POST', `/plans/${p.body.id}/execute`, {
+  const wrong = await t.call<{ error: string }>('POST', `/plans/${p.body.id}/execute`, {
     body: { hash: 'f'.repeat(64) },
   });
   assert.equal(wrong.status, 409);
   assert.equal(wrong.body.error, 'plan_changed');
-  const ok = await call<{ executed: boolean; plan: { state: string } }>('POST', `/plans/${p.body.id}/execute`, {
+  const ok = await t.call<{ executed: boolean; plan: { state: string } }>('POST', `/plans/${p.body.id}/execute`, {
     body: { hash: p.body.hash },
   });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.body.executed, true);
   assert.equal(ok.body.plan.state, 'executed');
-  const twice = await call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`);
+  const twice = await t.call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`);
   assert.equal(twice.status, 409);
   assert.match(twice.body.message, /executed/);
-  assert.equal((await call('POST', '/plans/no-such-plan/execute')).status, 404);
-  assert.deepEqual((await call('GET', '/portfolios/main/plan')).body, { pending: null }, 'nothing pending any more');
+  assert.equal((await t.call('POST', '/plans/no-such-plan/execute')).status, 404);
+  assert.deepEqual((await t.call('GET', '/portfolios/main/plan')).body, { pending: null }, 'nothing pending any more');
 });
 
 test('plan refused: expired (410) once the clock passes its expiry; prices moved beyond tolerance (409)', async () => {
-  await call('PUT', '/portfolios/main/target', { body: { target: { BTC: 0.3, ETH: 0.5, USD: 0.2 } } });
-  const p = await call<Review>('POST', '/portfolios/main/plan');
+  await t.call('PUT', '/portfolios/main/target', { body: { target: { BTC: 0.3, ETH: 0.5, USD: 0.2 } } });
+  const p = await t.call<Review>('POST', '/portfolios/main/plan');
   assert.equal(p.status, 201);
-  fx.feed.bar = 4; // one bar (a day) later: far past the plan's expiry
-  const late = await call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`);
+  t.fx.feed.bar = 4; // one bar (a day) later: far past the plan's expiry
+  const late = await t.call<{ error: string; message: string }>('POST', `/plans/${p.body.id}/execute`);
   assert.equal(late.status, 410, late.text);
   assert.equal(late.body.error, 'plan_expired');
   assert.match(late.body.message, /expired/);
 
-  const q = await call<Review>('POST', '/portfolios/main/plan');
-  const m = fx.feed.assets.length;
-  const i = fx.feed.assets.indexOf('BTC');
-  fx.feed.closes[fx.feed.bar * m + i] *= 1.02; // +200 bps since the plan
-  const moved = await call<{ error: string; message: string }>('POST', `/plans/${q.body.id}/execute`);
+  const q = await t.call<Review>('POST', '/portfolios/main/plan');
+  const m = t.fx.feed.assets.length;
+  const i = t.fx.feed.assets.indexOf('BTC');
+  t.fx.feed.closes[t.fx.feed.bar * m + i] *= 1.02; // +200 bps since the plan
+  const moved = await t.call<{ error: string; message: string }>('POST', `/plans/${q.body.id}/execute`);
   assert.equal(moved.status, 409, moved.text);
   assert.equal(moved.body.error, 'plan_refused');
   assert.match(moved.body.message, /BTC moved/);
@@ -80,7 +66,7 @@ test('plan refused: expired (410) once the clock passes its expiry; prices moved
 /** Reads SSE frames from /events until `want` events of the given type arrived. */
 async function readEvents(headers: Record<string, string>, type: string, trigger: () => Promise<void>) {
   const ctrl = new AbortController();
-  const res = await fetch(`${api.url}/events`, { headers, signal: ctrl.signal });
+  const res = await fetch(`${t.api.url}/events`, { headers, signal: ctrl.signal });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
   const reader = res.body!.getReader();
@@ -109,25 +95,25 @@ async function readEvents(headers: Record<string, string>, type: string, trigger
 }
 
 test('SSE: a cycle delivers a cycle event with the portfolio view; heartbeats keep the stream open', async () => {
-  const e = (await readEvents({ authorization: `Bearer ${TOKEN}` }, 'cycle', () => fx.cycleAt(5))) as {
+  const e = (await readEvents({ authorization: `Bearer ${TOKEN}` }, 'cycle', () => t.fx.cycleAt(5))) as {
     portfolioId: string;
     at: number;
     view: { value: number };
   };
   assert.equal(e.portfolioId, 'main');
-  assert.equal(e.at, fx.feed.times[5]);
-  assert.equal(e.view.value, (await fx.service.portfolio('main')).value);
-  const unauth = await fetch(`${api.url}/events`);
+  assert.equal(e.at, t.fx.feed.times[5]);
+  assert.equal(e.view.value, (await t.fx.service.portfolio('main')).value);
+  const unauth = await fetch(`${t.api.url}/events`);
   assert.equal(unauth.status, 401);
 });
 
 test('dashboard sign-in: ?token= sets an HttpOnly SameSite=Strict cookie (an HMAC, not the token) and redirects to /', async () => {
-  const page = await call('GET', '/', { token: null });
+  const page = await t.call('GET', '/', { token: null });
   assert.equal(page.status, 401);
   assert.match(page.text, /<form method="post" action="\/session">/);
-  const bad = await call('GET', '/?token=nope', { token: null });
+  const bad = await t.call('GET', '/?token=nope', { token: null });
   assert.equal(bad.status, 401);
-  const r = await call('GET', `/?token=${TOKEN}`, { token: null });
+  const r = await t.call('GET', `/?token=${TOKEN}`, { token: null });
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), '/');
   const cookie = r.headers.get('set-cookie') ?? '';
@@ -137,18 +123,18 @@ test('dashboard sign-in: ?token= sets an HttpOnly SameSite=Strict cookie (an HMA
   );
   assert.ok(!cookie.includes(TOKEN));
   const session = cookie.split(';')[0]!;
-  const dash = await call('GET', '/', { token: null, headers: { cookie: session } });
+  const dash = await t.call('GET', '/', { token: null, headers: { cookie: session } });
   assert.equal(dash.status, 200);
   assert.match(dash.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   assert.match(dash.text, /<script src="\/assets\/echarts\.min\.js">/);
-  assert.equal((await call('GET', '/portfolios/main', { token: null, headers: { cookie: session } })).status, 200);
+  assert.equal((await t.call('GET', '/portfolios/main', { token: null, headers: { cookie: session } })).status, 200);
   assert.equal(
-    (await call('GET', '/assets/echarts.min.js', { token: null, headers: { cookie: session } })).status,
+    (await t.call('GET', '/assets/echarts.min.js', { token: null, headers: { cookie: session } })).status,
     200,
   );
-  const e = await readEvents({ cookie: session }, 'cycle', () => fx.cycleAt(6));
+  const e = await readEvents({ cookie: session }, 'cycle', () => t.fx.cycleAt(6));
   assert.ok(e !== undefined, 'the cookie opens the event stream too (EventSource cannot send headers)');
-  const form = await fetch(`${api.url}/session`, {
+  const form = await fetch(`${t.api.url}/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `token=${TOKEN}`,
@@ -157,5 +143,5 @@ test('dashboard sign-in: ?token= sets an HttpOnly SameSite=Strict cookie (an HMA
   assert.equal(form.status, 303);
   const formSession = form.headers.get('set-cookie')?.split(';')[0] ?? '';
   assert.match(formSession, new RegExp(`^${SESSION_COOKIE}=v2\\.`));
-  assert.equal((await call('GET', '/status', { token: null, headers: { cookie: formSession } })).status, 200);
+  assert.equal((await t.call('GET', '/status', { token: null, headers: { cookie: formSession } })).status, 200);
 });
